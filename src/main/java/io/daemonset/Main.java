@@ -1,0 +1,59 @@
+package io.daemonset;
+
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The one entry point: {@code java -jar daemonset-controller.jar <command>}. */
+@Command(
+    name = "daemonset-controller",
+    mixinStandardHelpOptions = true,
+    version = "daemonset-controller 0.1.0",
+    description = "A clustered DaemonSet control plane with a Kubernetes-compatible API.",
+    subcommands = {
+      Main.Serve.class,
+      Main.Agent.class,
+      Main.Fleet.class,
+      Main.Audit.class,
+      Main.Bench.class,
+    })
+public final class Main implements Callable<Integer> {
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  public static void main(String[] args) {
+    System.exit(new CommandLine(new Main()).execute(args));
+  }
+
+  @Override
+  public Integer call() {
+    spec.commandLine().usage(System.out);
+    return 0;
+  }
+
+  /** A command that exists in the interface but is not built yet says so honestly and fails. */
+  abstract static class NotBuiltYet implements Callable<Integer> {
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() {
+      System.err.println("'" + spec.name() + "' is not built yet in this version.");
+      return 2;
+    }
+  }
+
+  @Command(name = "serve", description = "Run the control plane: cluster member, API server and controllers.")
+  static final class Serve extends NotBuiltYet {}
+
+  @Command(name = "agent", description = "Run a node agent that registers a node and runs its pods.")
+  static final class Agent extends NotBuiltYet {}
+
+  @Command(name = "fleet", description = "Run many hollow node agents in one JVM.")
+  static final class Fleet extends NotBuiltYet {}
+
+  @Command(name = "audit", description = "Replay the event journal: history, state at an instant, export.")
+  static final class Audit extends NotBuiltYet {}
+
+  @Command(name = "bench", description = "Run a benchmark and print its figures.")
+  static final class Bench extends NotBuiltYet {}
+}

@@ -1,0 +1,96 @@
+package io.daemonset.model;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.JsonSerializer;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.SerializerProvider;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.module.SimpleModule;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import com.fasterxml.jackson.datatype.jdk8.Jdk8Module;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import com.fasterxml.jackson.module.paramnames.ParameterNamesModule;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+
+/**
+ * The one JSON and YAML mapping of API objects. Fields that are null are omitted (Go's omitempty), times are
+ * RFC 3339 with second precision as metav1.Time writes them, and unknown fields are ignored here: strict
+ * field validation is a separate, reporting pass (strict mode).
+ */
+public final class Json {
+  private static final ObjectMapper JSON = configure(JsonMapper.builder().build());
+  private static final ObjectMapper YAML = configure(YAMLMapper.builder(
+      YAMLFactory.builder().disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
+          .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES).build()).build());
+
+  private Json() {}
+
+  public static ObjectMapper mapper() {
+    return JSON;
+  }
+
+  public static ObjectMapper yamlMapper() {
+    return YAML;
+  }
+
+  private static ObjectMapper configure(ObjectMapper mapper) {
+    SimpleModule times = new SimpleModule("kubernetes-times");
+    times.addSerializer(Instant.class, new JsonSerializer<>() {
+      @Override
+      public void serialize(Instant value, JsonGenerator gen, SerializerProvider serializers) throws IOException {
+        gen.writeString(value.truncatedTo(ChronoUnit.SECONDS).toString());
+      }
+    });
+    return mapper
+        .registerModule(new Jdk8Module())
+        .registerModule(new ParameterNamesModule())
+        .registerModule(new JavaTimeModule())
+        .registerModule(times)
+        .setSerializationInclusion(JsonInclude.Include.NON_NULL)
+        .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+        .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+        .disable(DeserializationFeature.ADJUST_DATES_TO_CONTEXT_TIME_ZONE)
+        .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
+  }
+
+  public static String write(Object value) {
+    try {
+      return JSON.writeValueAsString(value);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  public static String writeYaml(Object value) {
+    try {
+      return YAML.writeValueAsString(value);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  public static JsonNode tree(Object value) {
+    return JSON.valueToTree(value);
+  }
+
+  public static <T> T convert(Object value, Class<T> type) {
+    return JSON.convertValue(value, type);
+  }
+
+  public static <T> T read(String json, Class<T> type) {
+    try {
+      return JSON.readValue(json, type);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}

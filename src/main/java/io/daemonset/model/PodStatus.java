@@ -1,0 +1,24 @@
+package io.daemonset.model;
+
+import java.time.Instant;
+import java.util.List;
+
+/** PodStatus as the node agent reports it. phase: Pending, Running, Succeeded, Failed, Unknown. */
+public record PodStatus(
+    String phase,
+    List<PodCondition> conditions,
+    String message,
+    String reason,
+    String hostIP,
+    String podIP,
+    Instant startTime,
+    List<ContainerStatus> containerStatuses) {
+
+  public static PodStatus pending() {
+    return new PodStatus("Pending", null, null, null, null, null, null, null);
+  }
+
+  public List<PodCondition> conditionsOrEmpty() {
+    return conditions == null ? List.of() : conditions;
+  }
+}

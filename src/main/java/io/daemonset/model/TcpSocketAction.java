@@ -1,0 +1,4 @@
+package io.daemonset.model;
+
+/** TCP probe: a connection that opens means success. */
+public record TcpSocketAction(IntOrString port, String host) {}
