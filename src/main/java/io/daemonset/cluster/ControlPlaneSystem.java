@@ -22,6 +22,7 @@ import org.apache.pekko.actor.Address;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.SpawnProtocol;
 import org.apache.pekko.actor.typed.javadsl.Adapter;
+import org.apache.pekko.cluster.MemberStatus;
 import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.cluster.typed.Join;
 import org.apache.pekko.persistence.jdbc.query.javadsl.JdbcReadJournal;
@@ -138,7 +139,7 @@ public final class ControlPlaneSystem implements AutoCloseable {
     try {
       CompletableFuture<Done> up = new CompletableFuture<>();
       org.apache.pekko.cluster.Cluster.get(Adapter.toClassic(system))
-          .registerOnMemberUp(() -> up.complete(Done.getInstance()));
+          .registerOnMemberUp(() -> completeWhenVisible(system, up));
       system.getWhenTerminated().thenRun(() ->
           up.completeExceptionally(new IllegalStateException("the ActorSystem terminated before its member was Up")));
       settings.initializers().forEach(init -> init.accept(system));
@@ -150,6 +151,25 @@ public final class ControlPlaneSystem implements AutoCloseable {
     } catch (RuntimeException | Error e) {
       system.terminate();
       throw e;
+    }
+  }
+
+  /**
+   * MemberUp reaches the {@code registerOnMemberUp} listener and {@code Cluster.state()} through separate
+   * subscribers, in no set order; complete only once {@code selfMember()} shows it too, so that callers of
+   * {@link #awaitMemberUp} see a consistent member.
+   */
+  private static void completeWhenVisible(ActorSystem<?> system, CompletableFuture<Done> up) {
+    MemberStatus status = Cluster.get(system).selfMember().status();
+    if (status != MemberStatus.joining() && status != MemberStatus.weaklyUp() && status != MemberStatus.removed()) {
+      up.complete(Done.getInstance());
+    } else if (!up.isDone()) {
+      try {
+        system.scheduler().scheduleOnce(
+            Duration.ofMillis(10), () -> completeWhenVisible(system, up), system.executionContext());
+      } catch (IllegalStateException terminated) {
+        // the system is shutting down; whenTerminated fails the future
+      }
     }
   }
 
@@ -180,7 +200,7 @@ public final class ControlPlaneSystem implements AutoCloseable {
     return Cluster.get(system).selfMember().address();
   }
 
-  /** Completes when this member is Up; fails if the system terminates first. */
+  /** Completes when this member is Up (also in {@code Cluster.state()}); fails if the system terminates first. */
   public CompletionStage<Done> memberUp() {
     return memberUp;
   }
