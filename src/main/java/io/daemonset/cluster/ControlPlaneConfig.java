@@ -66,7 +66,7 @@ public final class ControlPlaneConfig {
 
   private static Config explicit(Settings settings) {
     Map<String, Object> values = new HashMap<>();
-    settings.dataDir().ifPresent(d -> values.put(StoreConfig.DATA_DIR_KEY, d.toAbsolutePath().normalize().toString()));
+    settings.dataDir().ifPresent(d -> values.put(StoreConfig.DATA_DIR_KEY, d.toString()));
     settings.store().ifPresent(s -> values.put(StoreConfig.STORE_KEY, s.configName()));
     settings.clusterHost().ifPresent(h -> values.put("daemonset.cluster.host", h));
     settings.clusterPort().ifPresent(p -> values.put("daemonset.cluster.port", p));
