@@ -155,6 +155,8 @@ class RequiredNodeAffinityTest {
             FOO_BAR, false, "node affinity does not match (nodeSelectorTerms[0].matchExpressions[0].operator:"
             + " Unsupported value: \"Like\": supported values: \"In\", \"NotIn\", \"Exists\", \"DoesNotExist\","
             + " \"Gt\", \"Lt\")"),
+        c("matchFields are not checked on a node without a name (upstream extractNodeFields)",
+            affinity(fields(req("metadata.name", "In", "node_1"))), "", null, true),
         c("DoesNotExist matches a node without the label", affinity(expressions(req("spot", "DoesNotExist"))), "n",
             FOO_BAR, true));
   }
