@@ -17,7 +17,8 @@ import org.apache.pekko.http.javadsl.server.Route;
  *         ? ApiDirectives.completeJson(200, nodeList)
  *         : Directives.reject());
  * }</pre>
- * Everything reaching the resource routes is an authorized resource request (/api/..., /apis/...).
+ * Everything reaching these routes is authorized: resource requests (/api/..., /apis/...) and, for admin
+ * endpoints, non-resource paths the shell does not serve itself ({@code req.resourceRequest()} is false).
  */
 public final class ApiDirectives {
   /** Who is calling (set by the shell on every request it lets through). */

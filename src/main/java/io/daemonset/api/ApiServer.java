@@ -48,9 +48,11 @@ import org.slf4j.LoggerFactory;
  *       listener ({@link Identity#INSECURE_LOOPBACK});</li>
  *   <li>{@link RequestInfo#parse} then {@link Authorizer#decide}: 403 with upstream's message when denied;</li>
  *   <li>built-ins: /version, /api, /apis, /api/v1, /apis/G, /apis/G/V, /openapi/v3[/...], /openapi/v2 (404);</li>
- *   <li>resource requests go to the resource routes with {@link ApiDirectives#IDENTITY} and
+ *   <li>everything else goes to the pluggable routes with {@link ApiDirectives#IDENTITY} and
  *       {@link ApiDirectives#REQUEST} attached, bodies limited to {@link ApiSettings#maxRequestBytes} (413), watches
- *       exempt from the request timeout; whatever they reject becomes a Status (404 when nothing matched).</li>
+ *       exempt from the request timeout; whatever they reject becomes a Status (404 when nothing matched). Besides
+ *       resource requests these may be admin paths (e.g. /metrics, /audit): non-resource requests, which the
+ *       standard authorizer lets only system:masters reach.</li>
  * </ol>
  */
 public final class ApiServer {
@@ -199,9 +201,6 @@ public final class ApiServer {
         Responses.accept(request), request.getUri().query().get("hash").orElse(null));
     if (builtIn.isPresent()) {
       return complete(builtIn.get());
-    }
-    if (!attributes.resourceRequest()) {
-      return reject();
     }
     Supplier<Route> resources = attributes.verb().equals("watch")
         ? () -> withoutRequestTimeout(() -> resourceRoutes) : () -> resourceRoutes;

@@ -86,6 +86,9 @@ class KubectlIntegrationTest {
           return concat(completeJson(201, ds));
         });
       }
+      if (!req.resourceRequest() && req.path().equals("/admin/ping")) {
+        return completeJson(200, java.util.Map.of("pong", who.user()));
+      }
       return reject();
     });
   }
@@ -144,6 +147,19 @@ class KubectlIntegrationTest {
     Kubectl.Result result = kubectl.run("get", "--raw", "/healthz");
     assertThat(result.exit()).as(result.all()).isZero();
     assertThat(result.out().trim()).isEqualTo("ok");
+  }
+
+  @Test
+  void adminPathsReachTheInnerRoutesForMastersOnly() {
+    Kubectl.Result admin = kubectl.run("get", "--raw", "/admin/ping");
+    assertThat(admin.exit()).as(admin.all()).isZero();
+    assertThat(admin.out()).contains("\"pong\":\"admin\"");
+    Kubectl.Result viewer = kubectl.run("--context", "daemonset-viewer", "get", "--raw", "/admin/ping");
+    assertThat(viewer.exit()).isEqualTo(1);
+    assertThat(viewer.err()).contains("forbidden: User \"viewer\" cannot get path \"/admin/ping\"");
+    Kubectl.Result missing = kubectl.run("get", "--raw", "/admin/nothing");
+    assertThat(missing.exit()).isEqualTo(1);
+    assertThat(missing.err()).contains("NotFound");
   }
 
   @Test
