@@ -1,0 +1,291 @@
+package io.daemonset.api;
+
+import static org.apache.pekko.http.javadsl.server.Directives.complete;
+import static org.apache.pekko.http.javadsl.server.Directives.concat;
+import static org.apache.pekko.http.javadsl.server.Directives.extractRequest;
+import static org.apache.pekko.http.javadsl.server.Directives.mapRequest;
+import static org.apache.pekko.http.javadsl.server.Directives.reject;
+import static org.apache.pekko.http.javadsl.server.Directives.withRequestTimeoutResponse;
+import static org.apache.pekko.http.javadsl.server.Directives.withSizeLimit;
+import static org.apache.pekko.http.javadsl.server.Directives.withoutRequestTimeout;
+
+import io.daemonset.api.ApiResources.GroupVersion;
+import io.daemonset.api.Authorizer.Decision;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import org.apache.pekko.Done;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.http.javadsl.ConnectionContext;
+import org.apache.pekko.http.javadsl.Http;
+import org.apache.pekko.http.javadsl.ServerBinding;
+import org.apache.pekko.http.javadsl.ServerBuilder;
+import org.apache.pekko.http.javadsl.model.HttpHeader;
+import org.apache.pekko.http.javadsl.model.HttpRequest;
+import org.apache.pekko.http.javadsl.model.HttpResponse;
+import org.apache.pekko.http.javadsl.model.StatusCodes;
+import org.apache.pekko.http.javadsl.model.headers.RawHeader;
+import org.apache.pekko.http.javadsl.server.Route;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The API server shell: TLS, bearer-token authentication, authorization, health, /version, discovery, OpenAPI
+ * and Status errors, in front of pluggable resource routes.
+ * <p>Request pipeline (each step answers with a Status when it stops the request):
+ * <ol>
+ *   <li>/healthz, /livez, /readyz (and sub-paths): "ok", no authentication;</li>
+ *   <li>authentication: {@code Authorization: Bearer <token>} looked up in tokens.csv, 401 when unknown; without a
+ *       header: 401, except /version (anonymous, as upstream's public-info-viewer) and the plain-HTTP loopback
+ *       listener ({@link Identity#INSECURE_LOOPBACK});</li>
+ *   <li>{@link RequestInfo#parse} then {@link Authorizer#decide}: 403 with upstream's message when denied;</li>
+ *   <li>built-ins: /version, /api, /apis, /api/v1, /apis/G, /apis/G/V, /openapi/v3[/...], /openapi/v2 (404);</li>
+ *   <li>everything else goes to the pluggable routes with {@link ApiDirectives#IDENTITY} and
+ *       {@link ApiDirectives#REQUEST} attached, bodies limited to {@link ApiSettings#maxRequestBytes} (413), watches
+ *       exempt from the request timeout; whatever they reject becomes a Status (404 when nothing matched). Besides
+ *       resource requests these may be admin paths (e.g. /metrics, /audit): non-resource requests, which the
+ *       standard authorizer lets only system:masters reach.</li>
+ * </ol>
+ */
+public final class ApiServer {
+  private static final Logger LOG = LoggerFactory.getLogger(ApiServer.class);
+
+  private final ApiSettings settings;
+  private final ServerBinding binding;
+  private final Pki pki;
+  private final TokenFile tokens;
+  private final String url;
+  private final Path kubeconfigPath;
+
+  private ApiServer(ApiSettings settings, ServerBinding binding, Pki pki, TokenFile tokens, String url,
+                    Path kubeconfigPath) {
+    this.settings = settings;
+    this.binding = binding;
+    this.pki = pki;
+    this.tokens = tokens;
+    this.url = url;
+    this.kubeconfigPath = kubeconfigPath;
+  }
+
+  /** Starts with the standard authorizer. */
+  public static CompletionStage<ApiServer> start(ActorSystem<?> system, ApiSettings settings, Route resourceRoutes) {
+    return start(system, settings, Authorizer.standard(), resourceRoutes);
+  }
+
+  /**
+   * Creates or loads the certificates and tokens in the data directory, binds, then writes the kubeconfig for the
+   * bound address. Completes when the server accepts connections.
+   */
+  public static CompletionStage<ApiServer> start(ActorSystem<?> system, ApiSettings settings, Authorizer authorizer,
+                                                 Route resourceRoutes) {
+    Pki pki = Pki.loadOrCreate(settings.dataDir(), settings.extraSans());
+    TokenFile tokens = TokenFile.loadOrCreate(settings.dataDir());
+    Route route = routes(settings, tokens, authorizer, resourceRoutes);
+    ServerBuilder builder = Http.get(system).newServerAt(settings.bindHost(), settings.port());
+    if (!settings.plainHttp()) {
+      builder = builder.enableHttps(ConnectionContext.httpsServer(pki.serverSslContext()));
+    }
+    return builder.bind(route).thenApply(binding -> {
+      int port = binding.localAddress().getPort();
+      String url = Kubeconfig.serverUrl(!settings.plainHttp(), settings.bindHost(), port);
+      Path kubeconfig = settings.dataDir().resolve(Kubeconfig.FILE_NAME);
+      Kubeconfig.write(kubeconfig, url, settings.plainHttp() ? null : pki.caPem(), kubeconfigUsers(tokens));
+      LOG.info("API server listening on {} (kubeconfig {})", url, kubeconfig);
+      return new ApiServer(settings, binding, pki, tokens, url, kubeconfig);
+    });
+  }
+
+  /** The whole sealed route, without binding (for tests and for composing into another server). */
+  public static Route routes(ApiSettings settings, TokenFile tokens, Authorizer authorizer, Route resourceRoutes) {
+    Route inner = withRequestTimeoutResponse(
+        request -> Responses.status(ApiException.timeout("request did not complete within the allotted timeout")),
+        () -> concat(health(), extractRequest(request -> authenticate(request, settings, tokens,
+            identity -> authorizeAndDispatch(request, identity, settings, authorizer, resourceRoutes)))));
+    return inner.seal(ErrorHandling.rejectionHandler(), ErrorHandling.exceptionHandler(settings.maxRequestBytes()));
+  }
+
+  public int port() {
+    return binding.localAddress().getPort();
+  }
+
+  /** https://127.0.0.1:PORT (or http:// on the plain loopback listener). */
+  public String url() {
+    return url;
+  }
+
+  public ApiSettings settings() {
+    return settings;
+  }
+
+  public Pki pki() {
+    return pki;
+  }
+
+  public TokenFile tokens() {
+    return tokens;
+  }
+
+  public Path kubeconfigPath() {
+    return kubeconfigPath;
+  }
+
+  public ServerBinding binding() {
+    return binding;
+  }
+
+  /** Stops accepting, lets in-flight requests finish for up to 5 s. */
+  public CompletionStage<Done> stop() {
+    return binding.terminate(Duration.ofSeconds(5)).thenApply(terminated -> Done.getInstance());
+  }
+
+  // ---- pipeline steps ----
+
+  private static Route health() {
+    return extractRequest(request -> {
+      String path = request.getUri().path();
+      String method = request.method().value();
+      boolean read = method.equals("GET") || method.equals("HEAD");
+      for (String endpoint : List.of("/healthz", "/livez", "/readyz")) {
+        if (read && (path.equals(endpoint) || path.startsWith(endpoint + "/"))) {
+          return complete(HttpResponse.create().withEntity(Responses.TEXT, "ok".getBytes(StandardCharsets.UTF_8)));
+        }
+      }
+      return reject();
+    });
+  }
+
+  private static Route authenticate(HttpRequest request, ApiSettings settings, TokenFile tokens,
+                                    Function<Identity, Route> inner) {
+    Optional<String> header = request.getHeader("Authorization").map(HttpHeader::value);
+    if (header.isPresent()) {
+      String value = header.get().trim();
+      if (value.regionMatches(true, 0, "Bearer ", 0, 7)) {
+        Optional<Identity> identity = tokens.authenticate(value.substring(7).trim());
+        if (identity.isPresent()) {
+          return inner.apply(identity.get().authenticated());
+        }
+      }
+      return unauthorized();
+    }
+    if (settings.plainHttp()) {
+      return inner.apply(Identity.INSECURE_LOOPBACK);
+    }
+    if (request.getUri().path().equals("/version")) {
+      return inner.apply(Identity.ANONYMOUS);
+    }
+    return unauthorized();
+  }
+
+  private static Route unauthorized() {
+    return complete(Responses.status(ApiException.unauthorized()));
+  }
+
+  private static Route authorizeAndDispatch(HttpRequest request, Identity identity, ApiSettings settings,
+                                            Authorizer authorizer, Route resourceRoutes) {
+    RequestAttributes attributes = RequestInfo.parse(request.method().value(), request.getUri().path(),
+        request.getUri().query().toMap());
+    Decision decision = authorizer.decide(identity, attributes);
+    if (!decision.allowed()) {
+      LOG.debug("forbidden: {} {} {}: {}", identity.user(), attributes.verb(), attributes.path(), decision.reason());
+      return complete(Responses.status(ApiException.forbidden(identity, attributes)));
+    }
+    Optional<HttpResponse> builtIn = builtIn(request.method().value(), request.getUri().path(),
+        Responses.accept(request), request.getUri().query().get("hash").orElse(null));
+    if (builtIn.isPresent()) {
+      return complete(builtIn.get());
+    }
+    Supplier<Route> resources = attributes.verb().equals("watch")
+        ? () -> withoutRequestTimeout(() -> resourceRoutes) : () -> resourceRoutes;
+    return mapRequest(r -> r.addAttribute(ApiDirectives.IDENTITY, identity)
+            .addAttribute(ApiDirectives.REQUEST, attributes),
+        () -> bodyLimit(request, settings.maxRequestBytes(), resources));
+  }
+
+  private static Route bodyLimit(HttpRequest request, long limit, Supplier<Route> inner) {
+    OptionalLong declared = request.entity().getContentLengthOption();
+    if (declared.isPresent() && declared.getAsLong() > limit) {
+      return complete(Responses.status(ApiException.requestEntityTooLarge(limit)));
+    }
+    return withSizeLimit(limit, inner);
+  }
+
+  /**
+   * The endpoints the shell answers itself; empty for anything else. Pure (no I/O), so it can be tested
+   * without a server.
+   */
+  static Optional<HttpResponse> builtIn(String method, String rawPath, String accept, String hash) {
+    if (!method.equals("GET") && !method.equals("HEAD")) {
+      return Optional.empty();
+    }
+    String path = rawPath.length() > 1 && rawPath.endsWith("/") ? rawPath.substring(0, rawPath.length() - 1)
+        : rawPath;
+    switch (path) {
+      case "/version":
+        return Optional.of(Responses.json(200, Discovery.version()));
+      case "/api":
+      case "/apis": {
+        boolean core = path.equals("/api");
+        Optional<String> aggregated = Responses.aggregatedDiscoveryVersion(accept);
+        if (aggregated.isPresent()) {
+          return Optional.of(Responses.json(200, Discovery.aggregated(core, aggregated.get()),
+              Responses.aggregatedDiscoveryContentType(aggregated.get())));
+        }
+        return Optional.of(Responses.json(200, core ? Discovery.apiVersions() : Discovery.apiGroupList()));
+      }
+      case "/openapi/v3":
+        return Optional.of(Responses.json(200, OpenApi.index()));
+      default:
+        break;
+    }
+    if (path.equals("/openapi/v2") || path.startsWith("/openapi/v2/")) {
+      return Optional.of(Responses.status(ApiException.pathNotFound()));
+    }
+    if (path.startsWith("/openapi/v3/")) {
+      String docPath = path.substring("/openapi/v3/".length());
+      return Optional.of(OpenApi.document(docPath)
+          .map(doc -> {
+            HttpResponse response = HttpResponse.create().withStatus(StatusCodes.OK)
+                .withEntity(Responses.JSON, doc.json().getBytes(StandardCharsets.UTF_8));
+            return doc.hash().equals(hash)
+                ? response.addHeader(RawHeader.create("Cache-Control", "public, immutable"))
+                : response.addHeader(RawHeader.create("Cache-Control", "no-cache, private"));
+          })
+          .orElseGet(() -> Responses.status(ApiException.pathNotFound())));
+    }
+    for (GroupVersion gv : ApiResources.GROUP_VERSIONS) {
+      if (path.equals("/" + gv.path())) {
+        return Optional.of(Responses.json(200, Discovery.apiResourceList(gv)));
+      }
+    }
+    if (path.startsWith("/apis/")) {
+      String group = path.substring("/apis/".length()).toLowerCase(Locale.ROOT);
+      List<GroupVersion> versions = ApiResources.groups().getOrDefault(group, new ArrayList<>());
+      if (!versions.isEmpty()) {
+        return Optional.of(Responses.json(200, Discovery.apiGroup(group, versions)));
+      }
+    }
+    return Optional.empty();
+  }
+
+  private static List<Kubeconfig.User> kubeconfigUsers(TokenFile tokens) {
+    List<Kubeconfig.User> users = new ArrayList<>();
+    tokens.tokenFor(TokenFile.ADMIN_USER).ifPresent(t -> users.add(new Kubeconfig.User(TokenFile.ADMIN_USER, t)));
+    tokens.tokenFor(TokenFile.VIEWER_USER).ifPresent(t -> users.add(new Kubeconfig.User(TokenFile.VIEWER_USER, t)));
+    if (users.isEmpty()) {
+      tokens.entries().stream().filter(e -> e.identity().inGroup(Identity.MASTERS)).findFirst()
+          .ifPresent(e -> users.add(new Kubeconfig.User(e.identity().user(), e.token())));
+    }
+    if (users.isEmpty()) {
+      throw new IllegalStateException("tokens.csv has no admin, viewer or system:masters token for the kubeconfig");
+    }
+    return users;
+  }
+}

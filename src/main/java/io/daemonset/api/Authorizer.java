@@ -1,0 +1,127 @@
+package io.daemonset.api;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Decides whether an identity may do what a request asks. Rules are pure functions tried in order; the first
+ * that has an opinion decides; no opinion from any rule denies (as kube-apiserver's authorizer chain).
+ * <p>The standard rules:
+ * <ol>
+ *   <li>{@code system:masters} may do anything;</li>
+ *   <li>any authenticated identity may GET the non-resource discovery paths (/api, /apis, /openapi, /version,
+ *       health), as upstream's system:discovery and system:public-info-viewer roles allow;</li>
+ *   <li>{@code viewers} may get, list and watch any resource;</li>
+ *   <li>{@code system:nodes} (users {@code system:node:NAME}) are reserved for node agents: {@link #NODE_AGENTS}
+ *       has no opinion yet. Add their rules with {@link #withRule} (placed before the default deny) or replace
+ *       that constant.</li>
+ * </ol>
+ */
+public final class Authorizer {
+
+  /** The outcome; reason explains it for logs and audit (upstream puts it in neither 403 message nor Status). */
+  public record Decision(boolean allowed, String reason) {
+    public static Decision allow(String reason) {
+      return new Decision(true, reason);
+    }
+
+    public static Decision deny(String reason) {
+      return new Decision(false, reason);
+    }
+  }
+
+  /** One rule: Optional.empty() means "no opinion, ask the next rule". */
+  @FunctionalInterface
+  public interface Rule {
+    Optional<Decision> evaluate(Identity identity, RequestAttributes request);
+  }
+
+  private static final Set<String> READ_VERBS = Set.of("get", "list", "watch");
+  private static final List<String> DISCOVERY_PATHS = List.of("/api", "/apis", "/openapi", "/version", "/healthz",
+      "/livez", "/readyz");
+
+  public static final Rule MASTERS = (identity, request) -> identity.inGroup(Identity.MASTERS)
+      ? Optional.of(Decision.allow("group system:masters may do anything"))
+      : Optional.empty();
+
+  public static final Rule DISCOVERY = (identity, request) -> {
+    if (request.resourceRequest() || !(request.verb().equals("get") || request.verb().equals("head"))) {
+      return Optional.empty();
+    }
+    boolean known = DISCOVERY_PATHS.stream()
+        .anyMatch(p -> request.path().equals(p) || request.path().startsWith(p + "/"));
+    return known ? Optional.of(Decision.allow("discovery is readable by every authenticated user")) : Optional.empty();
+  };
+
+  public static final Rule VIEWERS = (identity, request) -> {
+    if (!identity.inGroup(Identity.VIEWERS) || !request.resourceRequest()) {
+      return Optional.empty();
+    }
+    return READ_VERBS.contains(request.verb())
+        ? Optional.of(Decision.allow("group viewers may get, list and watch"))
+        : Optional.of(Decision.deny("group viewers may only get, list and watch"));
+  };
+
+  /**
+   * Extension point for node agents (group system:nodes, user system:node:NAME). Intended shape, like upstream's
+   * Node authorizer: get/list/watch nodes and pods, update its own nodes/NAME and nodes/NAME/status, update
+   * pods/status of pods bound to it, create events. Until written: no opinion, so node identities are denied.
+   */
+  public static final Rule NODE_AGENTS = (identity, request) -> Optional.empty();
+
+  private final List<Rule> rules;
+
+  public Authorizer(List<Rule> rules) {
+    this.rules = List.copyOf(rules);
+  }
+
+  /** masters, discovery, viewers, node agents; then deny. */
+  public static Authorizer standard() {
+    return new Authorizer(List.of(MASTERS, DISCOVERY, VIEWERS, NODE_AGENTS));
+  }
+
+  /** A new authorizer with rule appended (still before the default deny). */
+  public Authorizer withRule(Rule rule) {
+    List<Rule> more = new ArrayList<>(rules);
+    more.add(rule);
+    return new Authorizer(more);
+  }
+
+  public Decision decide(Identity identity, RequestAttributes request) {
+    for (Rule rule : rules) {
+      Optional<Decision> decision = rule.evaluate(identity, request);
+      if (decision.isPresent()) {
+        return decision.get();
+      }
+    }
+    return Decision.deny("no rule allows " + identity.user() + " to " + request.verb());
+  }
+
+  /**
+   * Upstream's forbidden message: {@code User "viewer" cannot patch resource "daemonsets" in API group "apps" in
+   * the namespace "default"} (or {@code at the cluster scope}, or {@code cannot get path "/x"}).
+   */
+  public static String forbiddenMessage(Identity identity, RequestAttributes request) {
+    if (!request.resourceRequest()) {
+      return String.format("User %s cannot %s path %s", quote(identity.user()), request.verb(),
+          quote(request.path()));
+    }
+    String resource = request.resource();
+    if (!request.subresource().isEmpty()) {
+      resource = resource + "/" + request.subresource();
+    }
+    if (!request.namespace().isEmpty()) {
+      return String.format("User %s cannot %s resource %s in API group %s in the namespace %s",
+          quote(identity.user()), request.verb(), quote(resource), quote(request.group()), quote(request.namespace()));
+    }
+    return String.format("User %s cannot %s resource %s in API group %s at the cluster scope",
+        quote(identity.user()), request.verb(), quote(resource), quote(request.group()));
+  }
+
+  /** Go's %q for the plain strings found here. */
+  static String quote(String s) {
+    return '"' + s.replace("\\", "\\\\").replace("\"", "\\\"") + '"';
+  }
+}

@@ -1,0 +1,204 @@
+package io.daemonset.api;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * kube-apiserver's static token file ({@code --token-auth-file}): one CSV record per line,
+ * {@code token,user,uid,"group1,group2"} (the groups column is optional). Blank lines and lines starting with
+ * {@code #} are skipped. On first start {@link #loadOrCreate} writes an admin token (group system:masters) and a
+ * viewer token (user viewer, group viewers) to {@code <data-dir>/tokens.csv}.
+ */
+public final class TokenFile {
+  public static final String FILE_NAME = "tokens.csv";
+  public static final String ADMIN_USER = "admin";
+  public static final String VIEWER_USER = "viewer";
+
+  private static final SecureRandom RANDOM = new SecureRandom();
+
+  /** One record: a token and who it stands for. */
+  public record Entry(String token, Identity identity) {}
+
+  private final Path path;
+  private volatile List<Entry> entries;
+
+  private TokenFile(Path path, List<Entry> entries) {
+    this.path = path;
+    this.entries = List.copyOf(entries);
+  }
+
+  /** Reads dataDir/tokens.csv, creating it with an admin and a viewer token when it does not exist. */
+  public static TokenFile loadOrCreate(Path dataDir) {
+    Path file = dataDir.resolve(FILE_NAME);
+    try {
+      if (Files.exists(file)) {
+        return new TokenFile(file, parse(Files.readString(file, StandardCharsets.UTF_8)));
+      }
+      List<Entry> initial = List.of(
+          new Entry(newToken(), new Identity(ADMIN_USER, UUID.randomUUID().toString(), Set.of(Identity.MASTERS))),
+          new Entry(newToken(), new Identity(VIEWER_USER, UUID.randomUUID().toString(), Set.of(Identity.VIEWERS))));
+      DataFiles.write(file, render(initial), true);
+      return new TokenFile(file, initial);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** A token file not backed by disk (tests). */
+  public static TokenFile of(List<Entry> entries) {
+    return new TokenFile(null, entries);
+  }
+
+  public List<Entry> entries() {
+    return entries;
+  }
+
+  /** The identity a bearer token stands for; compares in constant time per entry. */
+  public Optional<Identity> authenticate(String token) {
+    if (token == null || token.isEmpty()) {
+      return Optional.empty();
+    }
+    byte[] presented = token.getBytes(StandardCharsets.UTF_8);
+    Identity found = null;
+    for (Entry entry : entries) {
+      if (MessageDigest.isEqual(presented, entry.token().getBytes(StandardCharsets.UTF_8)) && found == null) {
+        found = entry.identity();
+      }
+    }
+    return Optional.ofNullable(found);
+  }
+
+  /** The first token of a user (the kubeconfig writer uses admin's and viewer's). */
+  public Optional<String> tokenFor(String user) {
+    return entries.stream().filter(e -> e.identity().user().equals(user)).map(Entry::token).findFirst();
+  }
+
+  /**
+   * Adds a token for identity (e.g. a node agent joining as system:node:NAME) and persists the file.
+   * Returns the new token.
+   */
+  public synchronized String issue(Identity identity) {
+    Entry entry = new Entry(newToken(), identity);
+    List<Entry> next = new ArrayList<>(entries);
+    next.add(entry);
+    if (path != null) {
+      try {
+        DataFiles.write(path, render(next), true);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+    entries = List.copyOf(next);
+    return entry.token();
+  }
+
+  /** Parses the file format; throws IllegalArgumentException naming the line for a malformed record. */
+  public static List<Entry> parse(String content) {
+    List<Entry> result = new ArrayList<>();
+    Map<String, Integer> seen = new LinkedHashMap<>();
+    String[] lines = content.replace("\uFEFF", "").split("\r?\n");
+    for (int i = 0; i < lines.length; i++) {
+      String line = lines[i];
+      if (line.isBlank() || line.stripLeading().startsWith("#")) {
+        continue;
+      }
+      List<String> fields = splitCsv(line, i + 1);
+      if (fields.size() < 3) {
+        throw new IllegalArgumentException("tokens.csv line " + (i + 1) + ": want token,user,uid[,\"groups\"]");
+      }
+      String token = fields.get(0).trim();
+      String user = fields.get(1).trim();
+      if (token.isEmpty() || user.isEmpty()) {
+        throw new IllegalArgumentException("tokens.csv line " + (i + 1) + ": empty token or user");
+      }
+      if (seen.putIfAbsent(token, i + 1) != null) {
+        throw new IllegalArgumentException("tokens.csv line " + (i + 1) + ": duplicate token");
+      }
+      Set<String> groups = new LinkedHashSet<>();
+      if (fields.size() >= 4) {
+        for (String group : fields.get(3).split(",")) {
+          if (!group.isBlank()) {
+            groups.add(group.trim());
+          }
+        }
+      }
+      result.add(new Entry(token, new Identity(user, fields.get(2).trim(), groups)));
+    }
+    return result;
+  }
+
+  /** Writes entries in the same format, groups quoted and sorted. */
+  public static String render(List<Entry> entries) {
+    StringBuilder out = new StringBuilder("# token,user,uid,\"groups\" (kube-apiserver --token-auth-file format)\n");
+    for (Entry entry : entries) {
+      Identity id = entry.identity();
+      out.append(quoteIfNeeded(entry.token())).append(',').append(quoteIfNeeded(id.user())).append(',')
+          .append(quoteIfNeeded(id.uid()));
+      if (!id.groups().isEmpty()) {
+        out.append(",\"").append(String.join(",", id.groups().stream().sorted().toList()).replace("\"", "\"\""))
+            .append('"');
+      }
+      out.append('\n');
+    }
+    return out.toString();
+  }
+
+  static String newToken() {
+    byte[] bytes = new byte[32];
+    RANDOM.nextBytes(bytes);
+    return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+  }
+
+  private static String quoteIfNeeded(String value) {
+    if (value.contains(",") || value.contains("\"")) {
+      return '"' + value.replace("\"", "\"\"") + '"';
+    }
+    return value;
+  }
+
+  /** RFC 4180 fields of one line: quotes group commas, "" is a literal quote. */
+  private static List<String> splitCsv(String line, int lineNumber) {
+    List<String> fields = new ArrayList<>();
+    StringBuilder field = new StringBuilder();
+    boolean quoted = false;
+    for (int i = 0; i < line.length(); i++) {
+      char c = line.charAt(i);
+      if (quoted) {
+        if (c == '"' && i + 1 < line.length() && line.charAt(i + 1) == '"') {
+          field.append('"');
+          i++;
+        } else if (c == '"') {
+          quoted = false;
+        } else {
+          field.append(c);
+        }
+      } else if (c == '"') {
+        quoted = true;
+      } else if (c == ',') {
+        fields.add(field.toString());
+        field.setLength(0);
+      } else {
+        field.append(c);
+      }
+    }
+    if (quoted) {
+      throw new IllegalArgumentException("tokens.csv line " + lineNumber + ": unterminated quote");
+    }
+    fields.add(field.toString());
+    return fields;
+  }
+}
