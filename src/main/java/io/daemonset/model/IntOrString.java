@@ -25,7 +25,7 @@ public final class IntOrString {
     return new IntOrString(null, Objects.requireNonNull(value));
   }
 
-  @JsonCreator
+  @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
   static IntOrString fromJson(Object value) {
     if (value instanceof Integer i) {
       return of(i);

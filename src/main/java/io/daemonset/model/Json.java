@@ -56,6 +56,8 @@ public final class Json {
         .registerModule(new JavaTimeModule())
         .registerModule(times)
         .setSerializationInclusion(JsonInclude.Include.NON_NULL)
+        // Records are their components: helpers such as isEmpty() or isController() are not properties.
+        .configure(com.fasterxml.jackson.databind.MapperFeature.AUTO_DETECT_IS_GETTERS, false)
         .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
         .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
         .disable(DeserializationFeature.ADJUST_DATES_TO_CONTEXT_TIME_ZONE)

@@ -64,6 +64,14 @@ public record PodSpec(
     return Boolean.TRUE.equals(hostNetwork);
   }
 
+  public PodSpec withContainers(List<Container> value) {
+    return new PodSpec(value, initContainers, volumes, nodeSelector, affinity, tolerations, nodeName, hostNetwork, hostPID,
+        hostIPC, terminationGracePeriodSeconds, activeDeadlineSeconds, restartPolicy, dnsPolicy, serviceAccountName,
+        serviceAccount, automountServiceAccountToken, schedulerName, priorityClassName, priority, hostname, subdomain,
+        securityContext, imagePullSecrets, dnsConfig, hostAliases, topologySpreadConstraints, readinessGates,
+        runtimeClassName, enableServiceLinks, shareProcessNamespace, preemptionPolicy, os);
+  }
+
   public PodSpec withNodeSelector(Map<String, String> value) {
     return new PodSpec(containers, initContainers, volumes, value, affinity, tolerations, nodeName, hostNetwork, hostPID,
         hostIPC, terminationGracePeriodSeconds, activeDeadlineSeconds, restartPolicy, dnsPolicy, serviceAccountName,

@@ -40,7 +40,7 @@ public final class Quantity implements Comparable<Quantity> {
   }
 
   /** @throws IllegalArgumentException with upstream's message when the text is not a quantity */
-  @JsonCreator
+  @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
   public static Quantity parse(String text) {
     String trimmed = text == null ? "" : text.trim();
     Matcher m = GRAMMAR.matcher(trimmed);

@@ -1,0 +1,365 @@
+package io.daemonset.daemonset;
+
+import io.daemonset.JsonSerializable;
+import io.daemonset.model.Cause;
+import io.daemonset.model.ControllerRevision;
+import io.daemonset.model.DaemonSet;
+import io.daemonset.model.DaemonSetStatus;
+import io.daemonset.model.Node;
+import io.daemonset.model.Outcome;
+import io.daemonset.model.Pod;
+import io.daemonset.node.NodeDirectory;
+import io.daemonset.node.NodeEntity;
+import io.daemonset.rollout.Backoff;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
+import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
+import org.apache.pekko.persistence.typed.PersistenceId;
+import org.apache.pekko.persistence.typed.RecoveryCompleted;
+import org.apache.pekko.persistence.typed.javadsl.CommandHandlerWithReply;
+import org.apache.pekko.persistence.typed.javadsl.CommandHandlerWithReplyBuilder;
+import org.apache.pekko.persistence.typed.javadsl.EventHandler;
+import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehaviorWithEnforcedReplies;
+import org.apache.pekko.persistence.typed.javadsl.ReplyEffect;
+import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
+import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
+
+/**
+ * A DaemonSet: what should run (spec, revisions), which pod is bound to which node, and the rollout in
+ * progress. It reconciles level-triggered: every change of its spec, of a node, of a pod, and a periodic
+ * resync recompute the plan from the current state; the plan's effects are persisted as one batch of
+ * events before any message leaves, so a crash between the two is repaired by re-sending after recovery.
+ */
+public final class DaemonSetEntity
+    extends EventSourcedBehaviorWithEnforcedReplies<DaemonSetEntity.Command, DaemonSetEntity.Event, DaemonSetState> {
+
+  public static final EntityTypeKey<Command> ENTITY_TYPE_KEY = EntityTypeKey.create(Command.class, "DaemonSet");
+  static final Duration RESYNC = Duration.ofSeconds(30);
+  static final Duration COALESCE = Duration.ofMillis(20);
+  static final Duration NODE_ASK_TIMEOUT = Duration.ofSeconds(10);
+
+  // ---- commands --------------------------------------------------------------------------------
+
+  public sealed interface Command extends JsonSerializable {}
+
+  /** Create from a defaulted, validated object; the entity assigns uid, generation and timestamps. */
+  public record Create(DaemonSet daemonSet, Cause cause, ActorRef<Outcome<DaemonSet>> replyTo) implements Command {}
+
+  /** Replace metadata and spec; expectedSpecVersion < 0 means "no precondition". */
+  public record Update(DaemonSet daemonSet, long expectedSpecVersion, Cause cause, ActorRef<Outcome<DaemonSet>> replyTo)
+      implements Command {}
+
+  /** propagationPolicy: Background, Foreground or Orphan (the API resolves the default). */
+  public record Delete(String propagationPolicy, Cause cause, ActorRef<Outcome<DaemonSet>> replyTo) implements Command {}
+
+  public record Get(ActorRef<DaemonSetState> replyTo) implements Command {}
+
+  /** A node reports one of this DaemonSet's pods changed; pod is null when it left the node. */
+  public record PodChanged(String nodeName, String podName, Pod pod, Cause cause) implements Command {}
+
+  record NodesChanged(Map<String, Node> nodes) implements Command {}
+
+  enum Reconcile implements Command { INSTANCE }
+
+  record AdmitAnswered(String podName, String nodeName, boolean admitted, String reason) implements Command {}
+
+  record DeleteAnswered(String podName, boolean gone, boolean terminating) implements Command {}
+
+  // ---- events ----------------------------------------------------------------------------------
+
+  public sealed interface Event extends JsonSerializable {
+    Cause cause();
+  }
+
+  public record DaemonSetCreated(DaemonSet daemonSet, Cause cause) implements Event {}
+
+  public record DaemonSetUpdated(DaemonSet daemonSet, Cause cause) implements Event {}
+
+  public record StatusChanged(DaemonSetStatus status, Cause cause) implements Event {}
+
+  /** Background and Foreground: every pod is to be deleted; only Foreground keeps the object visible meanwhile. */
+  public record DeletionStarted(String propagationPolicy, Instant deletionTimestamp, Cause cause) implements Event {
+    boolean keepsObject() {
+      return "Foreground".equals(propagationPolicy);
+    }
+  }
+
+  /** The object is gone from the API; with Orphan its pods stay on their nodes without an owner. */
+  public record DaemonSetDeleted(String propagationPolicy, Cause cause) implements Event {
+    boolean orphanPods() {
+      return "Orphan".equals(propagationPolicy);
+    }
+  }
+
+  /** A new ControllerRevision, or an existing one renumbered to the top (a rollback). */
+  public record RevisionRecorded(ControllerRevision revision, Cause cause) implements Event {}
+
+  public record RevisionsTrimmed(List<String> names, Cause cause) implements Event {}
+
+  public record PodsScheduled(List<ScheduledPod> pods, Cause cause) implements Event {}
+
+  /** One pod decided for one node, with why (e.g. "node n7 gained label ssd=true"). */
+  public record ScheduledPod(String podName, String podUid, String nodeName, String revisionHash, String why) {}
+
+  public record PodBound(String podName, Cause cause) implements Event {}
+
+  public record PodRejected(String podName, String nodeName, String reason, Cause cause) implements Event {}
+
+  public record PodObserved(String podName, String podPhase, Instant readySince, boolean terminating, Cause cause)
+      implements Event {}
+
+  public record PodsDeletionRequested(List<PodDeletion> pods, Cause cause) implements Event {}
+
+  /** One pod to delete, with why (e.g. "rolling update to revision 3", "node n2 lost label ssd"). */
+  public record PodDeletion(String podName, String nodeName, String why) {}
+
+  public record PodGone(String podName, Cause cause) implements Event {}
+
+  // ---- wiring ----------------------------------------------------------------------------------
+
+  public static void init(ActorSystem<?> system, Clock clock) {
+    NodeDirectory directory = new io.daemonset.node.ReplicatedNodeDirectory(system);
+    ClusterSharding sharding = ClusterSharding.get(system);
+    // Remembered, so that a rollout interrupted by a restart resumes without anyone asking.
+    sharding.init(Entity.of(ENTITY_TYPE_KEY, ctx -> create(ctx.getEntityId(), directory, sharding, clock))
+        .withSettings(NodeEntity.remembered(system)));
+  }
+
+  /** The observer NodeEntity uses to reach a pod's owning DaemonSet. */
+  public static io.daemonset.node.PodObserver podObserver(ActorSystem<?> system) {
+    ClusterSharding sharding = ClusterSharding.get(system);
+    return (ownerKey, nodeName, podName, pod, cause) ->
+        sharding.entityRefFor(ENTITY_TYPE_KEY, ownerKey).tell(new PodChanged(nodeName, podName, pod, cause));
+  }
+
+  public static Behavior<Command> create(String key, NodeDirectory directory, ClusterSharding sharding, Clock clock) {
+    return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
+      directory.subscribe(ctx, NodesChanged::new);
+      timers.startTimerWithFixedDelay("resync", Reconcile.INSTANCE, RESYNC);
+      String namespace = key.substring(0, key.indexOf('/'));
+      NodeLink link = new NodeLink(sharding, namespace, NODE_ASK_TIMEOUT, ctx.getSystem().ignoreRef());
+      return new DaemonSetEntity(ctx, timers, key, link, clock);
+    }));
+  }
+
+  private final ActorContext<Command> context;
+  private final TimerScheduler<Command> timers;
+  private final String key;
+  private final NodeLink nodes;
+  private final Clock clock;
+  /** The fleet as the node directory last showed it; null until the first view arrives, when nothing is decided. */
+  private Map<String, Node> fleet;
+  /** Runtime-only, per node: admission and failed-pod backoff, reset by a restart as upstream's is. */
+  private Map<String, Backoff> backoffs = Map.of();
+
+  private DaemonSetEntity(ActorContext<Command> context, TimerScheduler<Command> timers, String key, NodeLink nodes,
+                          Clock clock) {
+    super(PersistenceId.of(ENTITY_TYPE_KEY.name(), key));
+    this.context = context;
+    this.timers = timers;
+    this.key = key;
+    this.nodes = nodes;
+    this.clock = clock;
+  }
+
+  @Override
+  public DaemonSetState emptyState() {
+    return DaemonSetState.EMPTY;
+  }
+
+  @Override
+  public Set<String> tagsFor(Event event) {
+    return Set.of(NodeEntity.TAG);
+  }
+
+  @Override
+  public RetentionCriteria retentionCriteria() {
+    return RetentionCriteria.snapshotEvery(100, 2);
+  }
+
+  @Override
+  public SignalHandler<DaemonSetState> signalHandler() {
+    return newSignalHandlerBuilder()
+        .onSignal(RecoveryCompleted.instance(), state -> scheduleReconcile())
+        .build();
+  }
+
+  @Override
+  public EventHandler<DaemonSetState, Event> eventHandler() {
+    return newEventHandlerBuilder().forAnyState().onAnyEvent(DaemonSetState::apply);
+  }
+
+  @Override
+  public CommandHandlerWithReply<Command, Event, DaemonSetState> commandHandler() {
+    CommandHandlerWithReplyBuilder<Command, Event, DaemonSetState> builder = newCommandHandlerWithReplyBuilder();
+    builder.forAnyState()
+        .onCommand(Create.class, this::onCreate)
+        .onCommand(Update.class, this::onUpdate)
+        .onCommand(Delete.class, this::onDelete)
+        .onCommand(Get.class, (state, cmd) -> Effect().reply(cmd.replyTo(), state))
+        .onCommand(PodChanged.class, this::onPodChanged)
+        .onCommand(NodesChanged.class, this::onNodesChanged)
+        .onCommand(Reconcile.class, (state, cmd) -> reconcile(state))
+        .onCommand(AdmitAnswered.class, this::onAdmitAnswered)
+        .onCommand(DeleteAnswered.class, this::onDeleteAnswered);
+    return builder.build();
+  }
+
+  // ---- API writes ------------------------------------------------------------------------------
+
+  private ReplyEffect<Event, DaemonSetState> onCreate(DaemonSetState state, Create cmd) {
+    if (state.exists()) {
+      return Effect().reply(cmd.replyTo(), Outcome.refused(Outcome.Refusal.ALREADY_EXISTS,
+          "daemonsets.apps \"" + state.daemonSet().metadata().name() + "\" already exists"));
+    }
+    DaemonSet created = DaemonSetObjects.forCreate(cmd.daemonSet(), clock.instant());
+    return Effect().persist(new DaemonSetCreated(created, cmd.cause()))
+        .thenRun(s -> scheduleReconcile())
+        .thenReply(cmd.replyTo(), s -> Outcome.ok(s.daemonSet(), lastSequenceNumber(context)));
+  }
+
+  private ReplyEffect<Event, DaemonSetState> onUpdate(DaemonSetState state, Update cmd) {
+    if (!state.exists()) {
+      return Effect().reply(cmd.replyTo(), Outcome.refused(Outcome.Refusal.NOT_FOUND, "not found"));
+    }
+    if (cmd.expectedSpecVersion() >= 0 && cmd.expectedSpecVersion() != state.specVersion()) {
+      return Effect().reply(cmd.replyTo(), Outcome.refused(Outcome.Refusal.CONFLICT, NodeEntity.CONFLICT_MESSAGE));
+    }
+    DaemonSet updated = DaemonSetObjects.forUpdate(state.daemonSet(), cmd.daemonSet());
+    if (updated.equals(state.daemonSet())) {
+      return Effect().reply(cmd.replyTo(), Outcome.ok(state.daemonSet(), lastSequenceNumber(context)));
+    }
+    return Effect().persist(new DaemonSetUpdated(updated, cmd.cause()))
+        .thenRun(s -> scheduleReconcile())
+        .thenReply(cmd.replyTo(), s -> Outcome.ok(s.daemonSet(), lastSequenceNumber(context)));
+  }
+
+  private ReplyEffect<Event, DaemonSetState> onDelete(DaemonSetState state, Delete cmd) {
+    if (!state.exists()) {
+      return Effect().reply(cmd.replyTo(), Outcome.refused(Outcome.Refusal.NOT_FOUND, "not found"));
+    }
+    String policy = cmd.propagationPolicy();
+    if (state.isTerminating()) {
+      return Effect().reply(cmd.replyTo(), Outcome.ok(state.daemonSet(), lastSequenceNumber(context)));
+    }
+    List<Event> events = switch (policy) {
+      case "Orphan" -> List.of(new DaemonSetDeleted(policy, cmd.cause()));
+      case "Foreground" -> List.of(new DeletionStarted(policy, clock.instant(), cmd.cause()));
+      default -> List.of(new DeletionStarted(policy, clock.instant(), cmd.cause()),
+          new DaemonSetDeleted(policy, cmd.cause()));
+    };
+    List<PodBinding> orphaned = "Orphan".equals(policy) ? state.ownBindings() : List.of();
+    DaemonSet before = state.daemonSet();
+    return Effect().persist(events)
+        .thenRun(s -> {
+          orphaned.forEach(b -> nodes.orphan(b, cmd.cause().because("DaemonSet deleted with propagation Orphan")));
+          scheduleReconcile();
+        })
+        .thenReply(cmd.replyTo(), s -> Outcome.ok(s.exists() ? s.daemonSet() : before, lastSequenceNumber(context)));
+  }
+
+  // ---- what nodes tell ---------------------------------------------------------------------------
+
+  private ReplyEffect<Event, DaemonSetState> onPodChanged(DaemonSetState state, PodChanged cmd) {
+    PodBinding binding = state.bindings().get(cmd.podName());
+    if (binding == null) {
+      return Effect().noReply();
+    }
+    if (cmd.pod() == null) {
+      return Effect().persist(new PodGone(cmd.podName(), cmd.cause()))
+          .thenRun(s -> scheduleReconcile())
+          .thenNoReply();
+    }
+    PodObserved observed = PodObservation.of(binding, cmd.pod(), cmd.cause(), clock.instant());
+    if (observed == null) {
+      return Effect().noReply();
+    }
+    return Effect().persist(observed).thenRun(s -> scheduleReconcile()).thenNoReply();
+  }
+
+  private ReplyEffect<Event, DaemonSetState> onNodesChanged(DaemonSetState state, NodesChanged cmd) {
+    fleet = cmd.nodes();
+    scheduleReconcile();
+    return Effect().noReply();
+  }
+
+  private ReplyEffect<Event, DaemonSetState> onAdmitAnswered(DaemonSetState state, AdmitAnswered cmd) {
+    PodBinding binding = state.bindings().get(cmd.podName());
+    if (binding == null || binding.phase() != PodBinding.Phase.SCHEDULED) {
+      return Effect().noReply();
+    }
+    Cause cause = Cause.byController(clock.instant(), cmd.reason());
+    if (cmd.admitted()) {
+      return Effect().persist(new PodBound(cmd.podName(), cause)).thenNoReply();
+    }
+    Backoff backoff = Backoff.next(backoffs.get(cmd.nodeName()), clock.instant());
+    Map<String, Backoff> next = new java.util.HashMap<>(backoffs);
+    next.put(cmd.nodeName(), backoff);
+    backoffs = Map.copyOf(next);
+    return Effect().persist(new PodRejected(cmd.podName(), cmd.nodeName(), cmd.reason(), cause))
+        .thenRun(s -> scheduleReconcileAt(backoff.nextAllowedAt()))
+        .thenNoReply();
+  }
+
+  private ReplyEffect<Event, DaemonSetState> onDeleteAnswered(DaemonSetState state, DeleteAnswered cmd) {
+    PodBinding binding = state.bindings().get(cmd.podName());
+    if (binding == null || !binding.isBeingDeleted()) {
+      return Effect().noReply();
+    }
+    Cause cause = Cause.byController(clock.instant(), "node " + binding.nodeName() + " confirmed the deletion");
+    if (cmd.gone()) {
+      return Effect().persist(new PodGone(cmd.podName(), cause)).thenRun(s -> scheduleReconcile()).thenNoReply();
+    }
+    if (cmd.terminating() && binding.phase() == PodBinding.Phase.DELETE_REQUESTED) {
+      return Effect().persist(new PodObserved(cmd.podName(), binding.podPhase(), null, true, cause)).thenNoReply();
+    }
+    return Effect().noReply();
+  }
+
+  // ---- reconcile -------------------------------------------------------------------------------
+
+  private ReplyEffect<Event, DaemonSetState> reconcile(DaemonSetState state) {
+    Instant now = clock.instant();
+    Reconciler.Result result = Reconciler.reconcile(state, fleet, backoffs, now, DaemonPods::newPodName,
+        () -> java.util.UUID.randomUUID().toString());
+    backoffs = result.backoffs();
+    result.requeueAt().ifPresent(this::scheduleReconcileAt);
+    Runnable sendAll = () -> sendPending(result);
+    if (result.events().isEmpty()) {
+      sendAll.run();
+      return Effect().noReply();
+    }
+    return Effect().persist(result.events()).thenRun(s -> sendAll.run()).thenNoReply();
+  }
+
+  /** Re-sends every unacknowledged step: messages may be lost, the journal may not. */
+  private void sendPending(Reconciler.Result result) {
+    result.toAdmit().forEach(admit -> nodes.admit(context, admit.binding(), admit.pod(), admit.cause()));
+    result.toDelete().forEach(delete -> nodes.delete(context, delete.binding(), delete.cause()));
+  }
+
+  private void scheduleReconcile() {
+    timers.startSingleTimer("reconcile", Reconcile.INSTANCE, COALESCE);
+  }
+
+  private void scheduleReconcileAt(Instant at) {
+    Duration delay = Duration.between(clock.instant(), at);
+    if (delay.isNegative() || delay.isZero()) {
+      scheduleReconcile();
+    } else if (delay.compareTo(RESYNC) < 0) {
+      timers.startSingleTimer("requeue", Reconcile.INSTANCE, delay.plusMillis(5));
+    }
+  }
+}

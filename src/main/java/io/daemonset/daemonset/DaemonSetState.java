@@ -1,0 +1,136 @@
+package io.daemonset.daemonset;
+
+import io.daemonset.JsonSerializable;
+import io.daemonset.daemonset.DaemonSetEntity.Event;
+import io.daemonset.model.ControllerRevision;
+import io.daemonset.model.DaemonSet;
+import io.daemonset.model.DaemonSetStatus;
+import io.daemonset.model.ObjectMeta;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.UnaryOperator;
+
+/**
+ * What a DaemonSet should run and what it knows runs. Immutable; {@link #apply} is the one event handler,
+ * used by the entity on recovery and by the journal-fed view alike.
+ *
+ * @param daemonSet the object as the API shows it (status included), null when it does not exist
+ * @param specVersion counts changes of metadata and spec, for optimistic concurrency of API updates
+ * @param bindings this DaemonSet's pods by name, including those of a deleted incarnation still being removed
+ * @param revisions ControllerRevisions by name
+ */
+public record DaemonSetState(
+    DaemonSet daemonSet,
+    long specVersion,
+    Map<String, PodBinding> bindings,
+    Map<String, ControllerRevision> revisions) implements JsonSerializable {
+
+  public static final DaemonSetState EMPTY = new DaemonSetState(null, 0, Map.of(), Map.of());
+
+  public boolean exists() {
+    return daemonSet != null;
+  }
+
+  public boolean isTerminating() {
+    return exists() && daemonSet.metadata().deletionTimestamp() != null;
+  }
+
+  public String uid() {
+    return exists() ? daemonSet.metadata().uid() : null;
+  }
+
+  /** Bindings of the current incarnation. */
+  public List<PodBinding> ownBindings() {
+    String uid = uid();
+    return bindings.values().stream().filter(b -> b.ownerUid().equals(uid)).toList();
+  }
+
+  public DaemonSetState apply(Event event) {
+    if (event instanceof DaemonSetEntity.DaemonSetCreated e) {
+      return new DaemonSetState(e.daemonSet(), specVersion + 1, bindings, Map.of());
+    } else if (event instanceof DaemonSetEntity.DaemonSetUpdated e) {
+      return new DaemonSetState(e.daemonSet().withStatus(daemonSet.status()), specVersion + 1, bindings, revisions);
+    } else if (event instanceof DaemonSetEntity.StatusChanged e) {
+      return new DaemonSetState(daemonSet.withStatus(e.status()), specVersion, bindings, revisions);
+    } else if (event instanceof DaemonSetEntity.DeletionStarted e) {
+      ObjectMeta meta = daemonSet.metadata().withDeletionTimestamp(e.deletionTimestamp())
+          .withFinalizers(e.keepsObject() ? List.of("foregroundDeletion") : daemonSet.metadata().finalizers());
+      DaemonSetState marked = mapBindings(b -> b.ownerUid().equals(uid()) && !b.isBeingDeleted()
+          ? b.withPhase(PodBinding.Phase.DELETE_REQUESTED) : b);
+      return new DaemonSetState(daemonSet.withMetadata(meta), specVersion + 1, marked.bindings, revisions);
+    } else if (event instanceof DaemonSetEntity.DaemonSetDeleted e) {
+      Map<String, PodBinding> left = new LinkedHashMap<>(bindings);
+      if (e.orphanPods()) {
+        left.values().removeIf(b -> b.ownerUid().equals(uid()) && !b.isBeingDeleted());
+      }
+      return new DaemonSetState(null, specVersion + 1, Map.copyOf(left), Map.of());
+    } else if (event instanceof DaemonSetEntity.RevisionRecorded e) {
+      Map<String, ControllerRevision> next = new LinkedHashMap<>(revisions);
+      next.put(e.revision().metadata().name(), e.revision());
+      return new DaemonSetState(daemonSet, specVersion, bindings, Map.copyOf(next));
+    } else if (event instanceof DaemonSetEntity.RevisionsTrimmed e) {
+      Map<String, ControllerRevision> next = new LinkedHashMap<>(revisions);
+      e.names().forEach(next::remove);
+      return new DaemonSetState(daemonSet, specVersion, bindings, Map.copyOf(next));
+    } else if (event instanceof DaemonSetEntity.PodsScheduled e) {
+      Map<String, PodBinding> next = new LinkedHashMap<>(bindings);
+      e.pods().forEach(p -> next.put(p.podName(), new PodBinding(p.podName(), p.podUid(), p.nodeName(), uid(),
+          p.revisionHash(), PodBinding.Phase.SCHEDULED, "Pending", null, e.cause().at())));
+      return withBindings(next);
+    } else if (event instanceof DaemonSetEntity.PodBound e) {
+      return mapBinding(e.podName(), b -> b.phase() == PodBinding.Phase.SCHEDULED ? b.withPhase(PodBinding.Phase.BOUND) : b);
+    } else if (event instanceof DaemonSetEntity.PodRejected e) {
+      return withoutBinding(e.podName());
+    } else if (event instanceof DaemonSetEntity.PodObserved e) {
+      return mapBinding(e.podName(), b -> {
+        PodBinding seen = b.observed(e.podPhase(), e.readySince());
+        if (seen.phase() == PodBinding.Phase.SCHEDULED) {
+          seen = seen.withPhase(PodBinding.Phase.BOUND);
+        }
+        return e.terminating() ? seen.withPhase(PodBinding.Phase.TERMINATING) : seen;
+      });
+    } else if (event instanceof DaemonSetEntity.PodsDeletionRequested e) {
+      Map<String, PodBinding> next = new LinkedHashMap<>(bindings);
+      e.pods().forEach(d -> next.computeIfPresent(d.podName(), (k, b) -> b.isBeingDeleted() ? b
+          : b.withPhase(PodBinding.Phase.DELETE_REQUESTED)));
+      return withBindings(next);
+    } else if (event instanceof DaemonSetEntity.PodGone e) {
+      return withoutBinding(e.podName());
+    }
+    throw new IllegalArgumentException("unknown DaemonSet event " + event);
+  }
+
+  public DaemonSetStatus status() {
+    return daemonSet == null || daemonSet.status() == null ? DaemonSetStatus.EMPTY : daemonSet.status();
+  }
+
+  private DaemonSetState withBindings(Map<String, PodBinding> next) {
+    return new DaemonSetState(daemonSet, specVersion, Map.copyOf(next), revisions);
+  }
+
+  private DaemonSetState withoutBinding(String podName) {
+    if (!bindings.containsKey(podName)) {
+      return this;
+    }
+    Map<String, PodBinding> next = new LinkedHashMap<>(bindings);
+    next.remove(podName);
+    return withBindings(next);
+  }
+
+  private DaemonSetState mapBinding(String podName, UnaryOperator<PodBinding> change) {
+    PodBinding binding = bindings.get(podName);
+    if (binding == null) {
+      return this;
+    }
+    Map<String, PodBinding> next = new LinkedHashMap<>(bindings);
+    next.put(podName, change.apply(binding));
+    return withBindings(next);
+  }
+
+  private DaemonSetState mapBindings(UnaryOperator<PodBinding> change) {
+    Map<String, PodBinding> next = new LinkedHashMap<>();
+    bindings.forEach((k, b) -> next.put(k, change.apply(b)));
+    return withBindings(next);
+  }
+}

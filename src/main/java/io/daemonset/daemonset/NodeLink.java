@@ -1,0 +1,91 @@
+package io.daemonset.daemonset;
+
+import io.daemonset.model.Cause;
+import io.daemonset.model.Outcome;
+import io.daemonset.model.Pod;
+import io.daemonset.node.NodeEntity;
+import io.daemonset.node.NodeState;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
+
+/**
+ * The DaemonSet's side of the binding protocol: asks nodes to admit, delete or orphan pods and turns
+ * their answers into commands. Remembers what is in flight so that a reconcile re-sends a step only
+ * when its answer is overdue (the steps are idempotent by pod name, so a duplicate is harmless).
+ */
+final class NodeLink {
+  private final ClusterSharding sharding;
+  private final String namespace;
+  private final Duration timeout;
+  private final ActorRef<Outcome<Pod>> ignoreReplies;
+  private final Map<String, Instant> inFlight = new HashMap<>();
+
+  NodeLink(ClusterSharding sharding, String namespace, Duration timeout, ActorRef<Outcome<Pod>> ignoreReplies) {
+    this.sharding = sharding;
+    this.namespace = namespace;
+    this.timeout = timeout;
+    this.ignoreReplies = ignoreReplies;
+  }
+
+  void admit(ActorContext<DaemonSetEntity.Command> ctx, PodBinding binding, Pod pod, Cause cause) {
+    if (!startSending(binding.podName())) {
+      return;
+    }
+    EntityRef<NodeEntity.Command> node = sharding.entityRefFor(NodeEntity.ENTITY_TYPE_KEY, binding.nodeName());
+    ctx.ask(NodeEntity.AdmitResult.class, node, timeout, replyTo -> new NodeEntity.AdmitPod(pod, cause, replyTo),
+        (result, failure) -> {
+          inFlight.remove(binding.podName());
+          if (failure != null) {
+            return DaemonSetEntity.Reconcile.INSTANCE;
+          }
+          return new DaemonSetEntity.AdmitAnswered(binding.podName(), binding.nodeName(), result.admitted(),
+              result.admitted() ? "node " + binding.nodeName() + " admitted pod " + binding.podName()
+                  : "node " + binding.nodeName() + " rejected pod " + binding.podName() + ": " + result.reason());
+        });
+  }
+
+  @SuppressWarnings("unchecked")
+  void delete(ActorContext<DaemonSetEntity.Command> ctx, PodBinding binding, Cause cause) {
+    if (!startSending(binding.podName())) {
+      return;
+    }
+    EntityRef<NodeEntity.Command> node = sharding.entityRefFor(NodeEntity.ENTITY_TYPE_KEY, binding.nodeName());
+    String podKey = podKey(binding);
+    Class<Outcome<Pod>> answer = (Class<Outcome<Pod>>) (Class<?>) Outcome.class;
+    ctx.ask(answer, node, timeout, replyTo -> new NodeEntity.DeletePod(podKey, null, cause, replyTo),
+        (outcome, failure) -> {
+          inFlight.remove(binding.podName());
+          if (failure != null || !outcome.isOk()) {
+            return DaemonSetEntity.Reconcile.INSTANCE;
+          }
+          Pod pod = outcome.value();
+          return new DaemonSetEntity.DeleteAnswered(binding.podName(), pod == null, pod != null);
+        });
+  }
+
+  /** Fire and forget: an orphaned pod simply loses its ownerReference, and no answer changes our state. */
+  void orphan(PodBinding binding, Cause cause) {
+    sharding.entityRefFor(NodeEntity.ENTITY_TYPE_KEY, binding.nodeName())
+        .tell(new NodeEntity.OrphanPod(podKey(binding), cause, ignoreReplies));
+  }
+
+  private String podKey(PodBinding binding) {
+    return NodeState.podKey(namespace, binding.podName());
+  }
+
+  private boolean startSending(String podName) {
+    Instant now = Instant.now();
+    Instant sent = inFlight.get(podName);
+    if (sent != null && sent.plus(timeout).isAfter(now)) {
+      return false;
+    }
+    inFlight.put(podName, now);
+    return true;
+  }
+}

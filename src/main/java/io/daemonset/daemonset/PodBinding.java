@@ -1,0 +1,54 @@
+package io.daemonset.daemonset;
+
+import io.daemonset.JsonSerializable;
+import java.time.Instant;
+
+/**
+ * What a DaemonSet knows of one of its pods: enough to decide, never the pod itself (that lives on its node).
+ *
+ * @param ownerUid the DaemonSet incarnation that made it: a DaemonSet deleted and created again under the
+ *     same name never mistakes the old incarnation's pods for its own
+ * @param phase where the pod is in the binding protocol
+ * @param podPhase the pod's phase as its node last reported it (Pending, Running, Succeeded, Failed)
+ * @param readySince when the pod last became Ready, null while it is not ready
+ */
+public record PodBinding(
+    String podName,
+    String podUid,
+    String nodeName,
+    String ownerUid,
+    String revisionHash,
+    Phase phase,
+    String podPhase,
+    Instant readySince,
+    Instant createdAt) implements JsonSerializable {
+
+  /** The binding protocol's steps. */
+  public enum Phase {
+    /** Persisted, AdmitPod sent (and re-sent after a crash) until the node answers. */
+    SCHEDULED,
+    /** The node admitted it. */
+    BOUND,
+    /** Deletion decided and persisted, DeletePod sent until the node acknowledges. */
+    DELETE_REQUESTED,
+    /** The node is stopping it within its grace period. */
+    TERMINATING
+  }
+
+  /** Creates and deletes not yet acknowledged by a node: observedGeneration waits for these, as upstream's expectations do. */
+  public boolean isPending() {
+    return phase == Phase.SCHEDULED || phase == Phase.DELETE_REQUESTED;
+  }
+
+  public boolean isBeingDeleted() {
+    return phase == Phase.DELETE_REQUESTED || phase == Phase.TERMINATING;
+  }
+
+  public PodBinding withPhase(Phase value) {
+    return new PodBinding(podName, podUid, nodeName, ownerUid, revisionHash, value, podPhase, readySince, createdAt);
+  }
+
+  public PodBinding observed(String newPodPhase, Instant newReadySince) {
+    return new PodBinding(podName, podUid, nodeName, ownerUid, revisionHash, phase, newPodPhase, newReadySince, createdAt);
+  }
+}

@@ -1,0 +1,37 @@
+package io.daemonset.daemonset;
+
+import io.daemonset.model.Cause;
+import io.daemonset.model.Pod;
+import io.daemonset.model.PodCondition;
+import java.time.Instant;
+import java.util.Objects;
+
+/** Which changes of a pod a DaemonSet records: its phase, readiness (and since when), and termination. */
+final class PodObservation {
+  private PodObservation() {}
+
+  /** The event to persist, or null when nothing the DaemonSet decides on has changed. */
+  static DaemonSetEntity.PodObserved of(PodBinding binding, Pod pod, Cause cause, Instant now) {
+    String phase = pod.status() == null || pod.status().phase() == null ? "Pending" : pod.status().phase();
+    PodCondition ready = pod.status() == null ? null : pod.status().conditionsOrEmpty().stream()
+        .filter(c -> "Ready".equals(c.type())).findFirst().orElse(null);
+    boolean isReady = ready != null && "True".equals(ready.status());
+    Instant readySince = null;
+    if (isReady) {
+      readySince = binding.readySince() != null ? binding.readySince()
+          : ready.lastTransitionTime() != null ? ready.lastTransitionTime() : now;
+    }
+    boolean terminating = pod.metadata().deletionTimestamp() != null;
+    boolean wasTerminating = binding.phase() == PodBinding.Phase.TERMINATING;
+    boolean changed = !Objects.equals(phase, binding.podPhase())
+        || !Objects.equals(readySince, binding.readySince())
+        || terminating != wasTerminating
+        || binding.phase() == PodBinding.Phase.SCHEDULED;
+    if (!changed) {
+      return null;
+    }
+    String why = "pod " + pod.metadata().name() + " on node " + binding.nodeName() + " is " + phase
+        + (isReady ? ", ready" : ", not ready") + (terminating ? ", terminating" : "");
+    return new DaemonSetEntity.PodObserved(binding.podName(), phase, readySince, terminating, cause.because(why));
+  }
+}

@@ -1,0 +1,164 @@
+package io.daemonset.daemonset;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.daemonset.daemonset.DaemonSetEntity.Event;
+import io.daemonset.model.Cause;
+import io.daemonset.model.ControllerRevision;
+import io.daemonset.model.DaemonSet;
+import io.daemonset.model.DaemonSetStatus;
+import io.daemonset.model.Node;
+import io.daemonset.placement.Eligibility;
+import io.daemonset.placement.NodeEligibility;
+import io.daemonset.rollout.Backoff;
+import io.daemonset.rollout.HistoryDecision;
+import io.daemonset.rollout.NodePods;
+import io.daemonset.rollout.PodCreation;
+import io.daemonset.rollout.PodDeletion;
+import io.daemonset.rollout.PodInfo;
+import io.daemonset.rollout.RevisionHistory;
+import io.daemonset.rollout.RevisionRef;
+import io.daemonset.rollout.Revisions;
+import io.daemonset.rollout.RolloutInput;
+import io.daemonset.rollout.RolloutPlan;
+import io.daemonset.rollout.RolloutPlanner;
+import io.daemonset.rollout.StatusCalculator;
+import io.daemonset.rollout.TemplateHash;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+/**
+ * The deciding half of a reconcile: revisions (placement and rollout decide, this only translates their
+ * answers into events that say why). Pure: no clock, no randomness but the injected name and uid sources.
+ */
+final class ReconcileStep {
+  /** Upstream's BurstReplicas: at most this many pods are created by one sync; the rest follow next time. */
+  static final int BURST = 250;
+
+  private ReconcileStep() {}
+
+  static Reconciler.Step run(DaemonSetState state, Map<String, Node> fleet, Map<String, Backoff> backoffs,
+                             Instant now, Function<String, String> podNamer, Supplier<String> uids) {
+    DaemonSet ds = state.daemonSet();
+    List<Event> events = new ArrayList<>();
+    String hash = currentHash(ds);
+    HistoryDecision history = decideHistory(state, hash);
+    if (history.action() == HistoryDecision.Action.HASH_COLLISION) {
+      DaemonSetStatus s = state.status();
+      int collisions = s.collisionCount() == null ? 1 : s.collisionCount() + 1;
+      events.add(new DaemonSetEntity.StatusChanged(withCollisionCount(s, collisions),
+          Cause.byController(now, "hash collision on revision name " + ds.metadata().name() + "-" + hash)));
+      return new Reconciler.Step(events, backoffs, Optional.of(now));
+    }
+    events.addAll(revisionEvents(state, history, hash, now));
+
+    RolloutPlan plan = RolloutPlanner.plan(new RolloutInput(hash, ds.spec().updateStrategy(),
+        ds.spec().minReadySecondsOrZero(), now, nodePods(state, fleet), backoffs));
+    List<DaemonSetEntity.ScheduledPod> scheduled = new ArrayList<>();
+    for (PodCreation creation : plan.creations()) {
+      Backoff backoff = plan.backoffs().get(creation.nodeName());
+      if (scheduled.size() >= BURST || (backoff != null && backoff.holdsAt(now))) {
+        continue;
+      }
+      scheduled.add(new DaemonSetEntity.ScheduledPod(podNamer.apply(ds.metadata().name()), uids.get(),
+          creation.nodeName(), creation.revisionHash(), creation.reason().toString()));
+    }
+    if (!scheduled.isEmpty()) {
+      events.add(new DaemonSetEntity.PodsScheduled(scheduled,
+          Cause.byController(now, summary("create", scheduled.size(), scheduled.get(0).why()))));
+    }
+    List<DaemonSetEntity.PodDeletion> deletions = plan.deletions().stream()
+        .map(d -> new DaemonSetEntity.PodDeletion(d.podName(), d.nodeName(), d.reason().toString()))
+        .toList();
+    if (!deletions.isEmpty()) {
+      events.add(new DaemonSetEntity.PodsDeletionRequested(deletions,
+          Cause.byController(now, summary("delete", deletions.size(), deletions.get(0).why()))));
+    }
+    Optional<Instant> requeue = scheduled.size() < plan.creations().size() ? Optional.of(now) : plan.requeueAt();
+    return new Reconciler.Step(events, plan.backoffs(), requeue);
+  }
+
+  static String currentHash(DaemonSet ds) {
+    return TemplateHash.of(ds.spec().template(), ds.status() == null ? null : ds.status().collisionCount());
+  }
+
+  /** Status as upstream computes it; observedGeneration waits until no create or delete is unacknowledged. */
+  static DaemonSetStatus status(DaemonSetState state, Map<String, Node> fleet, Instant now) {
+    DaemonSet ds = state.daemonSet();
+    DaemonSetStatus computed = StatusCalculator.compute(nodePods(state, fleet), currentHash(ds),
+        ds.spec().minReadySecondsOrZero(), now);
+    boolean settled = state.ownBindings().stream().noneMatch(PodBinding::isPending);
+    Long observed = settled ? ds.metadata().generation() : state.status().observedGeneration();
+    return new DaemonSetStatus(computed.currentNumberScheduled(), computed.numberMisscheduled(),
+        computed.desiredNumberScheduled(), computed.numberReady(), observed, computed.updatedNumberScheduled(),
+        computed.numberAvailable(), computed.numberUnavailable(), state.status().collisionCount(),
+        state.status().conditions());
+  }
+
+  /**
+   * Every node of the directory with its eligibility and this DaemonSet's pods on it. Bindings on nodes
+   * the directory does not list are left out: such a node may only not have announced itself yet.
+   */
+  static List<NodePods> nodePods(DaemonSetState state, Map<String, Node> fleet) {
+    Map<String, List<PodInfo>> podsByNode = new HashMap<>();
+    for (PodBinding b : state.ownBindings()) {
+      podsByNode.computeIfAbsent(b.nodeName(), n -> new ArrayList<>()).add(new PodInfo(b.podName(), b.revisionHash(),
+          b.createdAt(), b.readySince() != null, b.readySince(), b.isBeingDeleted(), b.podPhase()));
+    }
+    List<NodePods> nodes = new ArrayList<>(fleet.size());
+    for (Node node : fleet.values()) {
+      Eligibility e = NodeEligibility.evaluate(node, state.daemonSet());
+      nodes.add(new NodePods(node.name(), e.shouldRun(), e.shouldContinueRunning(),
+          podsByNode.getOrDefault(node.name(), List.of())).withEligibilityDetail(e.reason()));
+    }
+    return nodes;
+  }
+
+  private static HistoryDecision decideHistory(DaemonSetState state, String hash) {
+    DaemonSet ds = state.daemonSet();
+    RevisionHistory history = new RevisionHistory(state.revisions().values().stream().map(RevisionRef::of).toList());
+    List<String> liveHashes = state.ownBindings().stream().map(PodBinding::revisionHash).distinct().toList();
+    JsonNode data = Revisions.revisionData(ds.spec().template());
+    return history.decide(ds.metadata().name(), hash, data, liveHashes, ds.spec().revisionHistoryLimit());
+  }
+
+  private static List<Event> revisionEvents(DaemonSetState state, HistoryDecision d, String hash, Instant now) {
+    DaemonSet ds = state.daemonSet();
+    List<Event> events = new ArrayList<>();
+    if (d.action() == HistoryDecision.Action.CREATE) {
+      events.add(new DaemonSetEntity.RevisionRecorded(Revisions.snapshot(ds, hash, d.current().revision()),
+          Cause.byController(now, "template of generation " + ds.metadata().generation() + " recorded as revision "
+              + d.current().revision())));
+    } else if (d.action() == HistoryDecision.Action.RENUMBER) {
+      ControllerRevision existing = state.revisions().get(d.current().name());
+      events.add(new DaemonSetEntity.RevisionRecorded(
+          new ControllerRevision(existing.apiVersion(), existing.kind(), existing.metadata(), existing.data(),
+              d.current().revision()),
+          Cause.byController(now, "template of revision " + d.previousRevision() + " applied again (rollback): "
+              + "renumbered to revision " + d.current().revision())));
+    }
+    List<String> trimmed = new ArrayList<>();
+    d.duplicates().forEach(r -> trimmed.add(r.name()));
+    d.trim().forEach(r -> trimmed.add(r.name()));
+    if (!trimmed.isEmpty()) {
+      events.add(new DaemonSetEntity.RevisionsTrimmed(trimmed, Cause.byController(now,
+          "revision history trimmed to revisionHistoryLimit " + ds.spec().revisionHistoryLimit())));
+    }
+    return events;
+  }
+
+  private static String summary(String verb, int count, String firstWhy) {
+    return verb + " " + count + " pod" + (count == 1 ? "" : "s") + (count == 1 ? ": " + firstWhy : " (first: " + firstWhy + ")");
+  }
+
+  private static DaemonSetStatus withCollisionCount(DaemonSetStatus s, int collisions) {
+    return new DaemonSetStatus(s.currentNumberScheduled(), s.numberMisscheduled(), s.desiredNumberScheduled(),
+        s.numberReady(), s.observedGeneration(), s.updatedNumberScheduled(), s.numberAvailable(),
+        s.numberUnavailable(), collisions, s.conditions());
+  }
+}

@@ -1,0 +1,24 @@
+package io.daemonset.node;
+
+import io.daemonset.model.Node;
+import java.util.Map;
+import java.util.function.Function;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+
+/**
+ * The cluster-wide directory of nodes, as DaemonSets need to see them for placement. NodeEntity is the only
+ * writer of its own entry: on every persisted change and when it recovers, never on a heartbeat. Each
+ * DaemonSet subscribes and filters locally (see {@link ReplicatedNodeDirectory} for why).
+ */
+public interface NodeDirectory {
+
+  void put(Node node);
+
+  void remove(String nodeName);
+
+  /**
+   * Delivers the whole fleet (node name → node) to the subscribing actor now and after each change, adapted
+   * to one of its own messages; null stands for "not known", which must never be read as "no nodes".
+   */
+  <T> void subscribe(ActorContext<T> context, Function<Map<String, Node>, T> adapt);
+}

@@ -1,0 +1,344 @@
+package io.daemonset.node;
+
+import io.daemonset.JsonSerializable;
+import io.daemonset.model.Cause;
+import io.daemonset.model.Node;
+import io.daemonset.model.Outcome;
+import io.daemonset.model.NodeStatus;
+import io.daemonset.model.Pod;
+import io.daemonset.model.PodStatus;
+import io.daemonset.placement.ResourceFit;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.cluster.sharding.typed.ClusterShardingSettings;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
+import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
+import org.apache.pekko.persistence.typed.PersistenceId;
+import org.apache.pekko.persistence.typed.RecoveryCompleted;
+import org.apache.pekko.persistence.typed.javadsl.CommandHandlerWithReply;
+import org.apache.pekko.persistence.typed.javadsl.CommandHandlerWithReplyBuilder;
+import org.apache.pekko.persistence.typed.javadsl.EventHandler;
+import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehaviorWithEnforcedReplies;
+import org.apache.pekko.persistence.typed.javadsl.ReplyEffect;
+import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
+import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
+
+/**
+ * A node of the fleet: what it is (labels, taints, capacity, readiness) and what it admitted. It is the
+ * authority for admission, so a node never over-commits, and it announces its changes to the
+ * {@link NodeDirectory} and to the owners of its pods, never naming the owners' type.
+ */
+public final class NodeEntity
+    extends EventSourcedBehaviorWithEnforcedReplies<NodeEntity.Command, NodeEntity.Event, NodeState> {
+
+  public static final EntityTypeKey<Command> ENTITY_TYPE_KEY = EntityTypeKey.create(Command.class, "Node");
+  /** Every event of the control plane carries this tag: the view reads them in journal order. */
+  public static final String TAG = "k8s";
+  public static final String CONFLICT_MESSAGE =
+      "the object has been modified; please apply your changes to the latest version and try again";
+
+  // ---- commands --------------------------------------------------------------------------------
+
+  public sealed interface Command extends JsonSerializable {}
+
+  /** An agent registers (or re-registers) its node; user-owned labels and taints are kept. */
+  public record Register(Node node, Cause cause, ActorRef<Outcome<Node>> replyTo) implements Command {}
+
+  /** An API update of the Node object; expectedVersion < 0 means "no precondition". */
+  public record Update(Node node, long expectedVersion, Cause cause, ActorRef<Outcome<Node>> replyTo)
+      implements Command {}
+
+  /** The agent's status report; persisted only when something other than heartbeat times changed. */
+  public record UpdateStatus(NodeStatus status, Cause cause, ActorRef<Outcome<Node>> replyTo) implements Command {}
+
+  public record Remove(Cause cause, ActorRef<Outcome<Node>> replyTo) implements Command {}
+
+  public record Get(ActorRef<NodeState> replyTo) implements Command {}
+
+  public record AdmitPod(Pod pod, Cause cause, ActorRef<AdmitResult> replyTo) implements Command {}
+
+  /** Begin a graceful deletion; a grace period of 0 releases the pod at once (a forced delete). */
+  public record DeletePod(String podKey, Long gracePeriodSeconds, Cause cause, ActorRef<Outcome<Pod>> replyTo)
+      implements Command {}
+
+  public record UpdatePodStatus(String podKey, PodStatus status, Cause cause, ActorRef<Outcome<Pod>> replyTo)
+      implements Command {}
+
+  /** Deletion of a pod whose processes are gone (the agent confirms), or whose owner disowned it. */
+  public record OrphanPod(String podKey, Cause cause, ActorRef<Outcome<Pod>> replyTo) implements Command {}
+
+  /** The answer to AdmitPod: admitted, or rejected with the reason (e.g. "Insufficient cpu"). */
+  public record AdmitResult(String podKey, boolean admitted, String reason) implements JsonSerializable {}
+
+  // ---- events ----------------------------------------------------------------------------------
+
+  public sealed interface Event extends JsonSerializable {
+    Cause cause();
+  }
+
+  public record NodeRegistered(Node node, Cause cause) implements Event {}
+
+  public record NodeUpdated(Node node, Cause cause) implements Event {}
+
+  public record NodeRemoved(Cause cause) implements Event {}
+
+  public record PodAdmitted(Pod pod, Cause cause) implements Event {}
+
+  public record PodStatusUpdated(String podKey, PodStatus status, Cause cause) implements Event {}
+
+  public record PodDeletionStarted(String podKey, Instant deletionTimestamp, long gracePeriodSeconds, Cause cause)
+      implements Event {}
+
+  public record PodOrphaned(String podKey, Cause cause) implements Event {}
+
+  public record PodReleased(String podKey, Cause cause) implements Event {}
+
+  // ---- wiring ----------------------------------------------------------------------------------
+
+  public static void init(ActorSystem<?> system, PodObserver observer, Clock clock) {
+    NodeDirectory directory = new ReplicatedNodeDirectory(system);
+    // Remembered, so that after a full restart every node announces itself to the directory again.
+    ClusterSharding.get(system).init(Entity.of(ENTITY_TYPE_KEY, ctx ->
+        create(ctx.getEntityId(), directory, observer, clock)).withSettings(remembered(system)));
+  }
+
+  /** Sharding settings for entities that must be running whenever the cluster is: stored in the journal. */
+  public static ClusterShardingSettings remembered(ActorSystem<?> system) {
+    return ClusterShardingSettings.create(system)
+        .withRememberEntities(true)
+        .withRememberEntitiesStoreMode(ClusterShardingSettings.rememberEntitiesStoreModeEventSourced());
+  }
+
+  public static Behavior<Command> create(String nodeName, NodeDirectory directory, PodObserver observer, Clock clock) {
+    return Behaviors.setup(ctx -> new NodeEntity(ctx, nodeName, directory, observer, clock));
+  }
+
+  private final ActorContext<Command> context;
+  private final String nodeName;
+  private final NodeDirectory directory;
+  private final PodObserver observer;
+  private final Clock clock;
+
+  private NodeEntity(ActorContext<Command> context, String nodeName, NodeDirectory directory, PodObserver observer,
+                     Clock clock) {
+    super(PersistenceId.of(ENTITY_TYPE_KEY.name(), nodeName));
+    this.context = context;
+    this.nodeName = nodeName;
+    this.directory = directory;
+    this.observer = observer;
+    this.clock = clock;
+  }
+
+  @Override
+  public NodeState emptyState() {
+    return NodeState.EMPTY;
+  }
+
+  @Override
+  public Set<String> tagsFor(Event event) {
+    return Set.of(TAG);
+  }
+
+  @Override
+  public RetentionCriteria retentionCriteria() {
+    return RetentionCriteria.snapshotEvery(200, 2);
+  }
+
+  @Override
+  public SignalHandler<NodeState> signalHandler() {
+    return newSignalHandlerBuilder()
+        .onSignal(RecoveryCompleted.instance(), state -> {
+          // The directory is not durable: whoever hosts this node now announces it again.
+          if (state.exists()) {
+            directory.put(state.node());
+          }
+        })
+        .build();
+  }
+
+  @Override
+  public EventHandler<NodeState, Event> eventHandler() {
+    return newEventHandlerBuilder().forAnyState().onAnyEvent(NodeState::apply);
+  }
+
+  @Override
+  public CommandHandlerWithReply<Command, Event, NodeState> commandHandler() {
+    CommandHandlerWithReplyBuilder<Command, Event, NodeState> builder = newCommandHandlerWithReplyBuilder();
+    builder.forAnyState()
+        .onCommand(Register.class, this::onRegister)
+        .onCommand(Update.class, this::onUpdate)
+        .onCommand(UpdateStatus.class, this::onUpdateStatus)
+        .onCommand(Remove.class, this::onRemove)
+        .onCommand(Get.class, (state, cmd) -> Effect().reply(cmd.replyTo(), state))
+        .onCommand(AdmitPod.class, this::onAdmitPod)
+        .onCommand(DeletePod.class, this::onDeletePod)
+        .onCommand(UpdatePodStatus.class, this::onUpdatePodStatus)
+        .onCommand(OrphanPod.class, this::onOrphanPod);
+    return builder.build();
+  }
+
+  // ---- node lifecycle --------------------------------------------------------------------------
+
+  private ReplyEffect<Event, NodeState> onRegister(NodeState state, Register cmd) {
+    if (!state.exists()) {
+      Node node = NodeObjects.forCreate(cmd.node(), nodeName, clock.instant());
+      return Effect().persist(new NodeRegistered(node, cmd.cause()))
+          .thenRun(this::announce)
+          .thenReply(cmd.replyTo(), s -> Outcome.ok(s.node(), lastSequenceNumber(context)));
+    }
+    Node merged = NodeObjects.reRegistered(state.node(), cmd.node());
+    if (merged.equals(state.node())) {
+      return Effect().reply(cmd.replyTo(), Outcome.ok(state.node(), lastSequenceNumber(context)));
+    }
+    return Effect().persist(new NodeUpdated(merged, cmd.cause()))
+        .thenRun(this::announce)
+        .thenReply(cmd.replyTo(), s -> Outcome.ok(s.node(), lastSequenceNumber(context)));
+  }
+
+  private ReplyEffect<Event, NodeState> onUpdate(NodeState state, Update cmd) {
+    if (!state.exists()) {
+      return Effect().reply(cmd.replyTo(), Outcome.refused(Outcome.Refusal.NOT_FOUND, "node " + nodeName + " not found"));
+    }
+    if (cmd.expectedVersion() >= 0 && cmd.expectedVersion() != state.version()) {
+      return Effect().reply(cmd.replyTo(), Outcome.refused(Outcome.Refusal.CONFLICT, CONFLICT_MESSAGE));
+    }
+    Node updated = NodeObjects.forUpdate(state.node(), cmd.node());
+    if (updated.equals(state.node())) {
+      return Effect().reply(cmd.replyTo(), Outcome.ok(state.node(), lastSequenceNumber(context)));
+    }
+    return Effect().persist(new NodeUpdated(updated, cmd.cause()))
+        .thenRun(this::announce)
+        .thenReply(cmd.replyTo(), s -> Outcome.ok(s.node(), lastSequenceNumber(context)));
+  }
+
+  private ReplyEffect<Event, NodeState> onUpdateStatus(NodeState state, UpdateStatus cmd) {
+    if (!state.exists()) {
+      return Effect().reply(cmd.replyTo(), Outcome.refused(Outcome.Refusal.NOT_FOUND, "node " + nodeName + " not found"));
+    }
+    Node updated = state.node().withStatus(cmd.status());
+    if (!NodeObjects.differsBeyondHeartbeat(state.node(), updated)) {
+      return Effect().reply(cmd.replyTo(), Outcome.ok(updated, lastSequenceNumber(context)));
+    }
+    return Effect().persist(new NodeUpdated(updated, cmd.cause()))
+        .thenRun(this::announce)
+        .thenReply(cmd.replyTo(), s -> Outcome.ok(s.node(), lastSequenceNumber(context)));
+  }
+
+  private ReplyEffect<Event, NodeState> onRemove(NodeState state, Remove cmd) {
+    if (!state.exists()) {
+      return Effect().reply(cmd.replyTo(), Outcome.refused(Outcome.Refusal.NOT_FOUND, "node " + nodeName + " not found"));
+    }
+    Map<String, Pod> released = state.pods();
+    return Effect().persist(new NodeRemoved(cmd.cause()))
+        .thenRun(s -> {
+          directory.remove(nodeName);
+          Cause why = cmd.cause().because("node " + nodeName + " removed");
+          released.forEach((key, pod) -> notifyOwner(pod, null, why));
+        })
+        .thenReply(cmd.replyTo(), s -> Outcome.ok(s.node(), lastSequenceNumber(context)));
+  }
+
+  private void announce(NodeState state) {
+    directory.put(state.node());
+  }
+
+  // ---- pods ------------------------------------------------------------------------------------
+
+  /** Idempotent by pod name: admitting a pod already admitted answers yes again. */
+  private ReplyEffect<Event, NodeState> onAdmitPod(NodeState state, AdmitPod cmd) {
+    String key = NodeState.podKey(cmd.pod());
+    if (!state.exists()) {
+      return Effect().reply(cmd.replyTo(), new AdmitResult(key, false, "node " + nodeName + " is not registered"));
+    }
+    if (state.pods().containsKey(key)) {
+      return Effect().reply(cmd.replyTo(), new AdmitResult(key, true, "already admitted"));
+    }
+    List<Map<String, io.daemonset.model.Quantity>> admitted = state.pods().values().stream()
+        .filter(p -> !isTerminal(p))
+        .map(p -> ResourceFit.podRequests(p.spec()))
+        .toList();
+    io.daemonset.placement.FitResult fit = ResourceFit.check(
+        state.node().status() == null ? Map.of() : state.node().status().allocatableOrCapacity(),
+        admitted, ResourceFit.podRequests(cmd.pod().spec()));
+    if (!fit.fits()) {
+      return Effect().reply(cmd.replyTo(), new AdmitResult(key, false, String.join(", ", fit.insufficient())));
+    }
+    Pod pod = cmd.pod().withStatus(PodStatus.pending());
+    return Effect().persist(new PodAdmitted(pod, cmd.cause()))
+        .thenRun(s -> notifyOwner(pod, pod, cmd.cause()))
+        .thenReply(cmd.replyTo(), s -> new AdmitResult(key, true, "admitted"));
+  }
+
+  /** Answers with the pod as it is after the request: terminating, or null once it is gone. */
+  private ReplyEffect<Event, NodeState> onDeletePod(NodeState state, DeletePod cmd) {
+    Pod pod = state.pods().get(cmd.podKey());
+    if (pod == null) {
+      // Already gone: deleting is idempotent for the controller, a 404 for a user (the API checks first).
+      return Effect().reply(cmd.replyTo(), Outcome.ok(null, lastSequenceNumber(context)));
+    }
+    long grace = cmd.gracePeriodSeconds() != null ? cmd.gracePeriodSeconds() : defaultGrace(pod);
+    if (grace <= 0 || !NodeObjects.hasAgent(state.node())) {
+      return Effect().persist(new PodReleased(cmd.podKey(), cmd.cause()))
+          .thenRun(s -> notifyOwner(pod, null, cmd.cause()))
+          .thenReply(cmd.replyTo(), s -> Outcome.ok(null, lastSequenceNumber(context)));
+    }
+    if (pod.metadata().deletionTimestamp() != null) {
+      return Effect().reply(cmd.replyTo(), Outcome.ok(pod, lastSequenceNumber(context)));
+    }
+    Instant deadline = clock.instant().plusSeconds(grace);
+    return Effect().persist(new PodDeletionStarted(cmd.podKey(), deadline, grace, cmd.cause()))
+        .thenRun(s -> notifyOwner(pod, s.pods().get(cmd.podKey()), cmd.cause()))
+        .thenReply(cmd.replyTo(), s -> Outcome.ok(s.pods().get(cmd.podKey()), lastSequenceNumber(context)));
+  }
+
+  private ReplyEffect<Event, NodeState> onUpdatePodStatus(NodeState state, UpdatePodStatus cmd) {
+    Pod pod = state.pods().get(cmd.podKey());
+    if (pod == null) {
+      return Effect().reply(cmd.replyTo(), Outcome.refused(Outcome.Refusal.NOT_FOUND, "pod " + cmd.podKey() + " not found on node " + nodeName));
+    }
+    if (Objects.equals(pod.status(), cmd.status())) {
+      return Effect().reply(cmd.replyTo(), Outcome.ok(pod, lastSequenceNumber(context)));
+    }
+    return Effect().persist(new PodStatusUpdated(cmd.podKey(), cmd.status(), cmd.cause()))
+        .thenRun(s -> notifyOwner(pod, s.pods().get(cmd.podKey()), cmd.cause()))
+        .thenReply(cmd.replyTo(), s -> Outcome.ok(s.pods().get(cmd.podKey()), lastSequenceNumber(context)));
+  }
+
+  private ReplyEffect<Event, NodeState> onOrphanPod(NodeState state, OrphanPod cmd) {
+    Pod pod = state.pods().get(cmd.podKey());
+    if (pod == null || NodeState.controllerKey(pod) == null) {
+      return Effect().reply(cmd.replyTo(), Outcome.ok(pod, lastSequenceNumber(context)));
+    }
+    return Effect().persist(new PodOrphaned(cmd.podKey(), cmd.cause()))
+        .thenRun(s -> notifyOwner(pod, null, cmd.cause()))
+        .thenReply(cmd.replyTo(), s -> Outcome.ok(s.pods().get(cmd.podKey()), lastSequenceNumber(context)));
+  }
+
+  /** Tell the owner what became of its pod; the owner is taken from the pod as it was before the event. */
+  private void notifyOwner(Pod before, Pod after, Cause cause) {
+    String owner = NodeState.controllerKey(before);
+    if (owner != null) {
+      observer.podChanged(owner, nodeName, before.metadata().name(), after, cause);
+    }
+  }
+
+  private static boolean isTerminal(Pod pod) {
+    String phase = pod.status() == null ? null : pod.status().phase();
+    return "Succeeded".equals(phase) || "Failed".equals(phase);
+  }
+
+  private static long defaultGrace(Pod pod) {
+    Long grace = pod.spec() == null ? null : pod.spec().terminationGracePeriodSeconds();
+    return grace == null ? 30 : grace;
+  }
+}

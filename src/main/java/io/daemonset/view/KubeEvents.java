@@ -1,0 +1,57 @@
+package io.daemonset.view;
+
+import io.daemonset.daemonset.DaemonSetEntity;
+import io.daemonset.daemonset.DaemonSetState;
+import io.daemonset.model.Cause;
+import io.daemonset.model.DaemonSet;
+import io.daemonset.model.Event;
+import io.daemonset.model.ObjectMeta;
+import io.daemonset.model.ObjectReference;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Kubernetes Events derived from the journal, with upstream's reasons, so that kubectl describe ds and
+ * kubectl get events tell what the controller did. The journal stays the record; these are its summary.
+ */
+final class KubeEvents {
+  static final int RETAINED = 5_000;
+  private static final Event.EventSource SOURCE = new Event.EventSource("daemonset-controller", null);
+
+  List<Event> derive(DaemonSetState before, DaemonSetEntity.Event event, long ordering) {
+    DaemonSet ds = before.daemonSet();
+    if (ds == null) {
+      return List.of();
+    }
+    List<Event> out = new ArrayList<>();
+    if (event instanceof DaemonSetEntity.PodsScheduled e) {
+      for (DaemonSetEntity.ScheduledPod pod : e.pods()) {
+        out.add(event(ds, ordering, out.size(), "Normal", "SuccessfulCreate", "Created pod: " + pod.podName(), e.cause()));
+      }
+    } else if (event instanceof DaemonSetEntity.PodsDeletionRequested e) {
+      for (DaemonSetEntity.PodDeletion pod : e.pods()) {
+        out.add(event(ds, ordering, out.size(), "Normal", "SuccessfulDelete",
+            "Deleted pod: " + pod.podName() + " (" + pod.why() + ")", e.cause()));
+      }
+    } else if (event instanceof DaemonSetEntity.PodRejected e) {
+      out.add(event(ds, ordering, 0, "Warning", "FailedPlacement",
+          "failed to place pod on \"" + e.nodeName() + "\": " + e.reason(), e.cause()));
+    } else if (event instanceof DaemonSetEntity.PodObserved e && "Failed".equals(e.podPhase())) {
+      out.add(event(ds, ordering, 0, "Warning", "FailedDaemonPod",
+          "Found failed daemon pod " + ds.metadata().namespace() + "/" + e.podName() + ", will try to kill it",
+          e.cause()));
+    }
+    return out;
+  }
+
+  private static Event event(DaemonSet ds, long ordering, int index, String type, String reason, String message,
+                             Cause cause) {
+    String name = ds.metadata().name() + "." + Long.toHexString(ordering) + (index == 0 ? "" : "-" + index);
+    ObjectMeta meta = ObjectMeta.named(ds.metadata().namespace(), name).withCreationTimestamp(cause.at())
+        .withUid(ds.metadata().uid() + "-" + ordering + "-" + index);
+    ObjectReference involved = new ObjectReference("apps/v1", DaemonSet.KIND, ds.metadata().namespace(),
+        ds.metadata().name(), ds.metadata().uid(), null, null);
+    return new Event("v1", "Event", meta, involved, reason, message, SOURCE, cause.at(), cause.at(), 1, type,
+        "daemonset-controller", cause.actor());
+  }
+}

@@ -1,0 +1,168 @@
+package io.daemonset.view;
+
+import io.daemonset.daemonset.DaemonSetEntity;
+import io.daemonset.daemonset.DaemonSetState;
+import io.daemonset.model.ControllerRevision;
+import io.daemonset.model.DaemonSet;
+import io.daemonset.model.Node;
+import io.daemonset.model.Pod;
+import io.daemonset.node.NodeEntity;
+import io.daemonset.node.NodeState;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The API's objects, rebuilt from the journal by applying each entity's own event handler, so the view and
+ * the entities can never disagree on what an event means. One writer (the journal stream), many readers.
+ * Every change it finds becomes a {@link WatchEvent} stamped with the journal ordering of its event.
+ */
+public final class ObjectIndex {
+  public static final String DAEMONSETS = "daemonsets";
+  public static final String NODES = "nodes";
+  public static final String PODS = "pods";
+  public static final String REVISIONS = "controllerrevisions";
+  public static final String EVENTS = "events";
+
+  private final Map<String, DaemonSetState> daemonSets = new ConcurrentHashMap<>();
+  private final Map<String, NodeState> nodes = new ConcurrentHashMap<>();
+  private final Map<String, Map<String, StoredObject>> objects = new ConcurrentHashMap<>();
+  private final KubeEvents kubeEvents = new KubeEvents();
+
+  public ObjectIndex() {
+    for (String resource : List.of(DAEMONSETS, NODES, PODS, REVISIONS, EVENTS)) {
+      objects.put(resource, new ConcurrentHashMap<>());
+    }
+  }
+
+  public Optional<StoredObject> get(String resource, String namespace, String name) {
+    return Optional.ofNullable(objects.get(resource).get(namespace == null ? name : namespace + "/" + name));
+  }
+
+  public Collection<StoredObject> list(String resource) {
+    return objects.get(resource).values();
+  }
+
+  /** The entity state behind a DaemonSet (its specVersion is the precondition of an update). */
+  public Optional<DaemonSetState> daemonSetState(String namespace, String name) {
+    return Optional.ofNullable(daemonSets.get(namespace + "/" + name));
+  }
+
+  public Optional<NodeState> nodeState(String name) {
+    return Optional.ofNullable(nodes.get(name));
+  }
+
+  /** Applies one journal event; returns the API-visible changes it made. */
+  public List<WatchEvent> apply(String persistenceId, long ordering, Object event) {
+    String entityId = persistenceId.substring(persistenceId.indexOf('|') + 1);
+    List<WatchEvent> changes = new ArrayList<>();
+    if (event instanceof DaemonSetEntity.Event e) {
+      DaemonSetState before = daemonSets.getOrDefault(entityId, DaemonSetState.EMPTY);
+      DaemonSetState after = before.apply(e);
+      daemonSets.put(entityId, after);
+      diffDaemonSet(before, after, ordering, changes);
+      diffRevisions(before.revisions(), after.revisions(), ordering, changes);
+      kubeEvents.derive(before, e, ordering).forEach(k -> changes.add(store(EVENTS, k, ordering)));
+    } else if (event instanceof NodeEntity.Event e) {
+      NodeState before = nodes.getOrDefault(entityId, NodeState.EMPTY);
+      NodeState after = before.apply(e);
+      nodes.put(entityId, after);
+      diffNode(before, after, ordering, changes);
+      diffPods(before.pods(), after.pods(), ordering, changes);
+    }
+    return changes;
+  }
+
+  private void diffDaemonSet(DaemonSetState before, DaemonSetState after, long ordering, List<WatchEvent> out) {
+    if (Objects.equals(before.daemonSet(), after.daemonSet())) {
+      return;
+    }
+    if (after.daemonSet() == null) {
+      out.add(remove(DAEMONSETS, before.daemonSet().metadata().namespace(), before.daemonSet().metadata().name(), ordering));
+    } else {
+      DaemonSet ds = after.daemonSet();
+      out.add(store(DAEMONSETS, ds.withMetadata(ds.metadata().withResourceVersion(String.valueOf(ordering))), ordering));
+    }
+  }
+
+  private void diffRevisions(Map<String, ControllerRevision> before, Map<String, ControllerRevision> after,
+                             long ordering, List<WatchEvent> out) {
+    Set<String> names = new HashSet<>(before.keySet());
+    names.addAll(after.keySet());
+    for (String name : names) {
+      ControllerRevision was = before.get(name);
+      ControllerRevision now = after.get(name);
+      if (Objects.equals(was, now)) {
+        continue;
+      }
+      if (now == null) {
+        out.add(remove(REVISIONS, was.metadata().namespace(), name, ordering));
+      } else {
+        ControllerRevision stamped = new ControllerRevision(now.apiVersion(), now.kind(),
+            now.metadata().withResourceVersion(String.valueOf(ordering)), now.data(), now.revision());
+        out.add(store(REVISIONS, stamped, ordering));
+      }
+    }
+  }
+
+  private void diffNode(NodeState before, NodeState after, long ordering, List<WatchEvent> out) {
+    Node was = before.exists() ? before.node() : null;
+    Node now = after.exists() ? after.node() : null;
+    if (Objects.equals(was, now)) {
+      return;
+    }
+    if (now == null) {
+      out.add(remove(NODES, null, was.name(), ordering));
+    } else {
+      out.add(store(NODES, now.withMetadata(now.metadata().withResourceVersion(String.valueOf(ordering))), ordering));
+    }
+  }
+
+  private void diffPods(Map<String, Pod> before, Map<String, Pod> after, long ordering, List<WatchEvent> out) {
+    Set<String> keys = new HashSet<>(before.keySet());
+    keys.addAll(after.keySet());
+    for (String key : keys) {
+      Pod was = before.get(key);
+      Pod now = after.get(key);
+      if (Objects.equals(was, now)) {
+        continue;
+      }
+      if (now == null) {
+        out.add(remove(PODS, was.metadata().namespace(), was.metadata().name(), ordering));
+      } else {
+        out.add(store(PODS, now.withMetadata(now.metadata().withResourceVersion(String.valueOf(ordering))), ordering));
+      }
+    }
+  }
+
+  private WatchEvent store(String resource, Object object, long ordering) {
+    var meta = KubeObjects.metadata(object);
+    StoredObject stored = new StoredObject(resource, meta.namespace(), meta.name(), object, ordering);
+    StoredObject previous = objects.get(resource).put(stored.key(), stored);
+    trimEvents(resource);
+    return new WatchEvent(previous == null ? "ADDED" : "MODIFIED", resource, meta.namespace(), meta.name(), object,
+        ordering);
+  }
+
+  private WatchEvent remove(String resource, String namespace, String name, long ordering) {
+    StoredObject previous = objects.get(resource).remove(namespace == null ? name : namespace + "/" + name);
+    Object last = previous == null ? null : KubeObjects.withResourceVersion(previous.object(), ordering);
+    return new WatchEvent("DELETED", resource, namespace, name, last, ordering);
+  }
+
+  /** Kubernetes keeps events for an hour; this keeps the newest few thousand. */
+  private void trimEvents(String resource) {
+    Map<String, StoredObject> events = objects.get(EVENTS);
+    if (!EVENTS.equals(resource) || events.size() <= KubeEvents.RETAINED) {
+      return;
+    }
+    events.values().stream().min(java.util.Comparator.comparingLong(StoredObject::resourceVersion))
+        .ifPresent(oldest -> events.remove(oldest.key()));
+  }
+}

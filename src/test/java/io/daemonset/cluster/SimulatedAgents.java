@@ -1,0 +1,59 @@
+package io.daemonset.cluster;
+
+import io.daemonset.model.Cause;
+import io.daemonset.model.Pod;
+import io.daemonset.model.PodCondition;
+import io.daemonset.model.PodStatus;
+import io.daemonset.node.NodeEntity;
+import io.daemonset.node.NodeState;
+import io.daemonset.view.ClusterView;
+import io.daemonset.view.ObjectIndex;
+import io.daemonset.view.WatchEvent;
+import java.time.Instant;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Node agents as the control plane sees them, without processes: they watch the view for pods bound to
+ * their nodes, report them Running and Ready at once (unless their node is listed as never ready), and
+ * confirm the termination of pods being deleted. They talk to the entities exactly as the API would.
+ */
+final class SimulatedAgents implements AutoCloseable {
+  private final ControlPlane plane;
+  private final Set<String> neverReady = ConcurrentHashMap.newKeySet();
+  private final ClusterView.Subscription subscription;
+
+  SimulatedAgents(ControlPlane plane) {
+    this.plane = plane;
+    this.subscription = plane.view().subscribe(0, this::onChange);
+  }
+
+  void neverReadyOn(String nodeName) {
+    neverReady.add(nodeName);
+  }
+
+  private void onChange(WatchEvent change) {
+    if (!ObjectIndex.PODS.equals(change.resource()) || !(change.object() instanceof Pod pod)
+        || "DELETED".equals(change.type())) {
+      return;
+    }
+    String node = pod.spec().nodeName();
+    String key = NodeState.podKey(pod);
+    Cause cause = Cause.byUser(Instant.now(), "system:node:" + node, "agent report");
+    if (pod.metadata().deletionTimestamp() != null) {
+      plane.pod(node, r -> new NodeEntity.DeletePod(key, 0L, cause.because("containers stopped"), r));
+    } else if (pod.status() == null || "Pending".equals(pod.status().phase())) {
+      boolean ready = !neverReady.contains(node);
+      Instant now = Instant.now();
+      PodStatus running = new PodStatus("Running",
+          java.util.List.of(new PodCondition("Ready", ready ? "True" : "False", null, now, null, null)),
+          null, null, "10.0.0.1", "10.0.0.1", now, null);
+      plane.pod(node, r -> new NodeEntity.UpdatePodStatus(key, running, cause.because("containers started"), r));
+    }
+  }
+
+  @Override
+  public void close() {
+    subscription.cancel().run();
+  }
+}

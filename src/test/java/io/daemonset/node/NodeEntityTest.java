@@ -1,0 +1,162 @@
+package io.daemonset.node;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.daemonset.model.Cause;
+import io.daemonset.model.Container;
+import io.daemonset.model.Node;
+import io.daemonset.model.NodeCondition;
+import io.daemonset.model.NodeSpec;
+import io.daemonset.model.NodeStatus;
+import io.daemonset.model.ObjectMeta;
+import io.daemonset.model.Outcome;
+import io.daemonset.model.OwnerReference;
+import io.daemonset.model.Pod;
+import io.daemonset.model.PodSpec;
+import io.daemonset.model.Quantity;
+import io.daemonset.model.ResourceRequirements;
+import io.daemonset.model.Taint;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.pekko.persistence.testkit.javadsl.EventSourcedBehaviorTestKit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class NodeEntityTest {
+  static final org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit testKit =
+      org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit.create(EventSourcedBehaviorTestKit.config());
+  static final Instant NOW = Instant.parse("2026-11-27T10:00:00Z");
+  static final Cause ALICE = Cause.byUser(NOW, "alice", "test");
+
+  record Notice(String owner, String podName, Pod pod) {}
+
+  final List<Notice> notices = new ArrayList<>();
+  final RecordingNodeDirectory directory = new RecordingNodeDirectory();
+  EventSourcedBehaviorTestKit<NodeEntity.Command, NodeEntity.Event, NodeState> node;
+
+  @BeforeEach
+  void setUp() {
+    PodObserver observer = (owner, nodeName, podName, pod, cause) -> notices.add(new Notice(owner, podName, pod));
+    node = EventSourcedBehaviorTestKit.create(testKit.system(),
+        NodeEntity.create("n1", directory, observer, Clock.fixed(NOW, ZoneOffset.UTC)));
+    node.clear();
+  }
+
+  @AfterAll
+  static void shutdown() {
+    testKit.shutdownTestKit();
+  }
+
+  static Node node(Map<String, String> labels, String cpu, boolean withAgent) {
+    List<NodeCondition> conditions = withAgent
+        ? List.of(new NodeCondition("Ready", "True", NOW, NOW, "AgentReady", "ok")) : null;
+    return new Node("v1", "Node", ObjectMeta.named(null, "n1").withLabels(labels), new NodeSpec(null, null, null, null),
+        new NodeStatus(Map.of("cpu", Quantity.parse(cpu), "memory", Quantity.parse("1Gi")), null, conditions, null, null));
+  }
+
+  static Pod pod(String name, String cpu) {
+    Container c = Container.of("c", "busybox").withResources(
+        new ResourceRequirements(null, Map.of("cpu", Quantity.parse(cpu))));
+    ObjectMeta meta = ObjectMeta.named("default", name).withUid("uid-" + name)
+        .withOwnerReferences(List.of(OwnerReference.controlledBy("apps/v1", "DaemonSet", "ds", "ds-uid")));
+    return new Pod("v1", "Pod", meta, PodSpec.of(List.of(c)).withNodeName("n1"), null);
+  }
+
+  @Test
+  void registrationAssignsIdentityAndAnnouncesTheNode() {
+    var result = node.<Outcome<Node>>runCommand(r -> new NodeEntity.Register(node(Map.of("a", "b"), "2", true), ALICE, r));
+    assertThat(result.reply().isOk()).isTrue();
+    assertThat(result.reply().value().metadata().uid()).isNotBlank();
+    assertThat(result.reply().value().metadata().creationTimestamp()).isEqualTo(NOW);
+    assertThat(result.event()).isInstanceOf(NodeEntity.NodeRegistered.class);
+    assertThat(directory.nodes).containsKey("n1");
+  }
+
+  @Test
+  void reRegistrationKeepsLabelsAndTaintsSetThroughTheApi() {
+    node.<Outcome<Node>>runCommand(r -> new NodeEntity.Register(node(Map.of(), "2", true), ALICE, r));
+    Node labelled = node(Map.of("ssd", "true"), "2", true)
+        .withSpec(new NodeSpec(null, null, null, List.of(Taint.of("gpu", "yes", Taint.NO_SCHEDULE))));
+    node.<Outcome<Node>>runCommand(r -> new NodeEntity.Update(labelled, -1, ALICE, r));
+
+    var again = node.<Outcome<Node>>runCommand(r -> new NodeEntity.Register(node(Map.of("zone", "a"), "2", true), ALICE, r));
+
+    assertThat(again.reply().value().metadata().labels()).containsEntry("ssd", "true").containsEntry("zone", "a");
+    assertThat(again.reply().value().spec().taints()).hasSize(1);
+  }
+
+  @Test
+  void anUpdateWithAStaleVersionIsAConflictAndChangesNothing() {
+    node.<Outcome<Node>>runCommand(r -> new NodeEntity.Register(node(Map.of(), "2", true), ALICE, r));
+    var result = node.<Outcome<Node>>runCommand(r -> new NodeEntity.Update(node(Map.of("x", "y"), "2", true), 7, ALICE, r));
+    assertThat(result.reply().refusal()).isEqualTo(Outcome.Refusal.CONFLICT);
+    assertThat(result.hasNoEvents()).isTrue();
+  }
+
+  @Test
+  void heartbeatsThatChangeOnlyTimesAreNotPersisted() {
+    node.<Outcome<Node>>runCommand(r -> new NodeEntity.Register(node(Map.of(), "2", true), ALICE, r));
+    NodeStatus later = new NodeStatus(Map.of("cpu", Quantity.parse("2"), "memory", Quantity.parse("1Gi")), null,
+        List.of(new NodeCondition("Ready", "True", NOW.plusSeconds(10), NOW, "AgentReady", "ok")), null, null);
+    var result = node.<Outcome<Node>>runCommand(r -> new NodeEntity.UpdateStatus(later, ALICE, r));
+    assertThat(result.hasNoEvents()).isTrue();
+  }
+
+  @Test
+  void admissionIsIdempotentByPodNameAndNeverOverCommits() {
+    node.<Outcome<Node>>runCommand(r -> new NodeEntity.Register(node(Map.of(), "1", true), ALICE, r));
+    var first = node.<NodeEntity.AdmitResult>runCommand(r -> new NodeEntity.AdmitPod(pod("p1", "600m"), ALICE, r));
+    var again = node.<NodeEntity.AdmitResult>runCommand(r -> new NodeEntity.AdmitPod(pod("p1", "600m"), ALICE, r));
+    var tooBig = node.<NodeEntity.AdmitResult>runCommand(r -> new NodeEntity.AdmitPod(pod("p2", "600m"), ALICE, r));
+
+    assertThat(first.reply().admitted()).isTrue();
+    assertThat(again.reply().admitted()).isTrue();
+    assertThat(again.hasNoEvents()).isTrue();
+    assertThat(tooBig.reply().admitted()).isFalse();
+    assertThat(tooBig.reply().reason()).contains("Insufficient cpu");
+    assertThat(tooBig.hasNoEvents()).isTrue();
+    assertThat(node.getState().pods()).containsOnlyKeys("default/p1");
+  }
+
+  @Test
+  void deletionIsGracefulOnANodeWithAnAgentAndTheOwnerHearsOfEachStep() {
+    node.<Outcome<Node>>runCommand(r -> new NodeEntity.Register(node(Map.of(), "1", true), ALICE, r));
+    node.<NodeEntity.AdmitResult>runCommand(r -> new NodeEntity.AdmitPod(pod("p1", "100m"), ALICE, r));
+
+    var deleting = node.<Outcome<Pod>>runCommand(r -> new NodeEntity.DeletePod("default/p1", null, ALICE, r));
+    assertThat(deleting.reply().value().metadata().deletionTimestamp()).isEqualTo(NOW.plusSeconds(30));
+
+    var gone = node.<Outcome<Pod>>runCommand(r -> new NodeEntity.DeletePod("default/p1", 0L, ALICE, r));
+    assertThat(gone.reply().value()).isNull();
+    assertThat(node.getState().pods()).isEmpty();
+    assertThat(notices).extracting(Notice::owner).containsOnly("default/ds");
+    assertThat(notices.get(notices.size() - 1).pod()).isNull();
+  }
+
+  @Test
+  void removingANodeReleasesItsPodsAndTellsTheirOwners() {
+    node.<Outcome<Node>>runCommand(r -> new NodeEntity.Register(node(Map.of(), "1", false), ALICE, r));
+    node.<NodeEntity.AdmitResult>runCommand(r -> new NodeEntity.AdmitPod(pod("p1", "100m"), ALICE, r));
+    notices.clear();
+
+    var removed = node.<Outcome<Node>>runCommand(r -> new NodeEntity.Remove(ALICE, r));
+
+    assertThat(removed.reply().isOk()).isTrue();
+    assertThat(node.getState().exists()).isFalse();
+    assertThat(directory.nodes).doesNotContainKey("n1");
+    assertThat(notices).containsExactly(new Notice("default/ds", "p1", null));
+  }
+
+  @Test
+  void orphaningDropsTheControllerReference() {
+    node.<Outcome<Node>>runCommand(r -> new NodeEntity.Register(node(Map.of(), "1", true), ALICE, r));
+    node.<NodeEntity.AdmitResult>runCommand(r -> new NodeEntity.AdmitPod(pod("p1", "100m"), ALICE, r));
+    node.<Outcome<Pod>>runCommand(r -> new NodeEntity.OrphanPod("default/p1", ALICE, r));
+    assertThat(node.getState().pods().get("default/p1").metadata().ownerReferences()).isNull();
+  }
+}
