@@ -8,6 +8,7 @@ import io.daemonset.model.Outcome;
 import io.daemonset.model.Pod;
 import io.daemonset.node.NodeEntity;
 import io.daemonset.view.ClusterView;
+import io.daemonset.view.ObjectStore;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.CompletionStage;
@@ -17,19 +18,18 @@ import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 
 /**
- * One member of the control plane: the cluster member with both entity types, and this JVM's view.
- * Its methods are the way in for the API, the serve command and tests: a write goes to the owning
- * entity, and its answer comes back once this JVM's view has applied it (read your writes).
+ * One member of the control plane: the cluster member with both entity types, this JVM's view, and the
+ * object store the API and tests read and write through.
  */
 public final class ControlPlane implements AutoCloseable {
-  public static final Duration ASK_TIMEOUT = Duration.ofSeconds(15);
-
   private final ControlPlaneSystem member;
   private final ClusterView view;
+  private final ObjectStore store;
 
   private ControlPlane(ControlPlaneSystem member, ClusterView view) {
     this.member = member;
     this.view = view;
+    this.store = new ObjectStore(member.system(), view);
   }
 
   public static ControlPlane start(ControlPlaneSystem.Settings settings, Clock clock) {
@@ -51,31 +51,8 @@ public final class ControlPlane implements AutoCloseable {
     return view;
   }
 
-  /** Sends a command to a DaemonSet entity ("namespace/name") and waits until the view shows its effect. */
-  public CompletionStage<Outcome<DaemonSet>> daemonSet(String key,
-      Function<ActorRef<Outcome<DaemonSet>>, DaemonSetEntity.Command> command) {
-    return ClusterSharding.get(system()).entityRefFor(DaemonSetEntity.ENTITY_TYPE_KEY, key)
-        .ask(command::apply, ASK_TIMEOUT)
-        .thenCompose(outcome -> applied(DaemonSetEntity.ENTITY_TYPE_KEY.name() + "|" + key, outcome));
-  }
-
-  public CompletionStage<Outcome<Node>> node(String name, Function<ActorRef<Outcome<Node>>, NodeEntity.Command> command) {
-    return ClusterSharding.get(system()).entityRefFor(NodeEntity.ENTITY_TYPE_KEY, name)
-        .ask(command::apply, ASK_TIMEOUT)
-        .thenCompose(outcome -> applied(NodeEntity.ENTITY_TYPE_KEY.name() + "|" + name, outcome));
-  }
-
-  public CompletionStage<Outcome<Pod>> pod(String nodeName, Function<ActorRef<Outcome<Pod>>, NodeEntity.Command> command) {
-    return ClusterSharding.get(system()).entityRefFor(NodeEntity.ENTITY_TYPE_KEY, nodeName)
-        .ask(command::apply, ASK_TIMEOUT)
-        .thenCompose(outcome -> applied(NodeEntity.ENTITY_TYPE_KEY.name() + "|" + nodeName, outcome));
-  }
-
-  private <T> CompletionStage<Outcome<T>> applied(String persistenceId, Outcome<T> outcome) {
-    if (!outcome.isOk() || outcome.sequenceNr() == 0) {
-      return java.util.concurrent.CompletableFuture.completedFuture(outcome);
-    }
-    return view.awaitApplied(persistenceId, outcome.sequenceNr()).thenApply(rv -> outcome);
+  public ObjectStore store() {
+    return store;
   }
 
   public static Cause cause(String user, String reason) {

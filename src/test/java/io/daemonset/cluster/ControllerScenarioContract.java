@@ -188,31 +188,31 @@ abstract class ControllerScenarioContract {
   }
 
   static void register(ControlPlane plane, Node node) throws Exception {
-    var outcome = plane.node(node.name(), r -> new NodeEntity.Register(node, alice("register"), r))
+    var outcome = plane.store().node(node.name(), r -> new NodeEntity.Register(node, alice("register"), r))
         .toCompletableFuture().get(30, TimeUnit.SECONDS);
     assertThat(outcome.isOk()).isTrue();
   }
 
   static void update(ControlPlane plane, Node node) throws Exception {
-    var outcome = plane.node(node.name(), r -> new NodeEntity.Update(node, -1, alice("label or taint"), r))
+    var outcome = plane.store().node(node.name(), r -> new NodeEntity.Update(node, -1, alice("label or taint"), r))
         .toCompletableFuture().get(30, TimeUnit.SECONDS);
     assertThat(outcome.isOk()).isTrue();
   }
 
   static void create(ControlPlane plane, DaemonSet ds) throws Exception {
-    var outcome = plane.daemonSet("default/" + ds.metadata().name(),
+    var outcome = plane.store().daemonSet("default", ds.metadata().name(),
         r -> new DaemonSetEntity.Create(ds, alice("kubectl create"), r)).toCompletableFuture().get(30, TimeUnit.SECONDS);
     assertThat(outcome.isOk()).as(outcome.message()).isTrue();
   }
 
   static void update(ControlPlane plane, DaemonSet ds) throws Exception {
-    var outcome = plane.daemonSet("default/" + ds.metadata().name(),
+    var outcome = plane.store().daemonSet("default", ds.metadata().name(),
         r -> new DaemonSetEntity.Update(ds, -1, alice("kubectl apply"), r)).toCompletableFuture().get(30, TimeUnit.SECONDS);
     assertThat(outcome.isOk()).as(outcome.message()).isTrue();
   }
 
   static void delete(ControlPlane plane, String name, String policy) throws Exception {
-    var outcome = plane.daemonSet("default/" + name,
+    var outcome = plane.store().daemonSet("default", name,
         r -> new DaemonSetEntity.Delete(policy, alice("kubectl delete"), r)).toCompletableFuture().get(30, TimeUnit.SECONDS);
     assertThat(outcome.isOk()).as(outcome.message()).isTrue();
   }

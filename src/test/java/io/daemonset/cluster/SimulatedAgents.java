@@ -41,14 +41,14 @@ final class SimulatedAgents implements AutoCloseable {
     String key = NodeState.podKey(pod);
     Cause cause = Cause.byUser(Instant.now(), "system:node:" + node, "agent report");
     if (pod.metadata().deletionTimestamp() != null) {
-      plane.pod(node, r -> new NodeEntity.DeletePod(key, 0L, cause.because("containers stopped"), r));
+      plane.store().pod(node, r -> new NodeEntity.DeletePod(key, 0L, cause.because("containers stopped"), r));
     } else if (pod.status() == null || "Pending".equals(pod.status().phase())) {
       boolean ready = !neverReady.contains(node);
       Instant now = Instant.now();
       PodStatus running = new PodStatus("Running",
           java.util.List.of(new PodCondition("Ready", ready ? "True" : "False", null, now, null, null)),
           null, null, "10.0.0.1", "10.0.0.1", now, null);
-      plane.pod(node, r -> new NodeEntity.UpdatePodStatus(key, running, cause.because("containers started"), r));
+      plane.store().pod(node, r -> new NodeEntity.UpdatePodStatus(key, running, cause.because("containers started"), r));
     }
   }
 
