@@ -26,8 +26,9 @@ final class ContainerValidation {
       Container c = containers.get(i);
       FieldPath p = path.index(i);
       errs.addAll(common(c, volumes, isPod, p));
-      if (!names.add(c.name())) {
-        errs.add(FieldError.duplicate(p.child("name"), c.name()));
+      String name = c.name() == null ? "" : c.name(); // Go's zero value: a missing name is ""
+      if (!names.add(name)) {
+        errs.add(FieldError.duplicate(p.child("name"), name));
       }
       errs.addAll(ProbeValidation.liveness(c.livenessProbe(), p.child("livenessProbe")));
       errs.addAll(ProbeValidation.readiness(c.readinessProbe(), p.child("readinessProbe")));
@@ -156,7 +157,7 @@ final class ContainerValidation {
         errs.add(FieldError.required(p.child("name"), ""));
       }
       if (!volumes.contains(m.name())) {
-        errs.add(FieldError.notFound(p.child("name"), m.name()));
+        errs.add(FieldError.notFound(p.child("name"), m.name() == null ? "" : m.name()));
       }
       if (!MetaValidation.notEmpty(m.mountPath())) {
         errs.add(FieldError.required(p.child("mountPath"), ""));

@@ -32,7 +32,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * <p>How: unknown fields come from walking the document tree against the target type as Jackson itself introspects
  * it (so names, @JsonProperty and generics agree with the real decoding); duplicates from Jackson's token stream;
  * the typed value from Jackson with upstream's strictness about types (no "5" for an int, no true for a string,
- * no 1.5 for an int). A wrong type is a {@link ManifestException} naming the field path.
+ * no 1.5 for an int). A wrong type is a {@link ManifestException} naming the field path. A YAML stream is read up
+ * to its first document, as a request body holds one object.
  */
 public final class Manifests {
   private static final ObjectMapper JSON = strict(Json.mapper());
