@@ -9,6 +9,7 @@ import java.util.Objects;
  * round-trips exactly; a string that is not a percentage is only meaningful as a named port.
  */
 public final class IntOrString {
+  private static final java.util.regex.Pattern PERCENT = java.util.regex.Pattern.compile("^[0-9]+%$");
   private final Integer intValue;
   private final String stringValue;
 
@@ -25,15 +26,16 @@ public final class IntOrString {
     return new IntOrString(null, Objects.requireNonNull(value));
   }
 
+  /** As Go's intstr does: a JSON int32 or a JSON string; a float, a bool or an object is a decoding error. */
   @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
   static IntOrString fromJson(Object value) {
     if (value instanceof Integer i) {
       return of(i);
     }
-    if (value instanceof Number n) {
-      throw new IllegalArgumentException("must be an integer or a string, not " + n);
+    if (value instanceof String s) {
+      return of(s);
     }
-    return of(String.valueOf(value));
+    throw new IllegalArgumentException("must be an integer or a string, not " + value);
   }
 
   @JsonValue
@@ -60,15 +62,18 @@ public final class IntOrString {
     return stringValue != null && stringValue.endsWith("%");
   }
 
-  /** The percentage as a number, or empty if this is not a well-formed "N%". */
+  /**
+   * The percentage as a number, or empty if this is not a well-formed "N%" (upstream's IsValidPercent:
+   * {@code ^[0-9]+%$}, so "+5%", "-5%" and "5.5%" are not percentages).
+   */
   public java.util.OptionalInt percent() {
-    if (!isPercent()) {
+    if (stringValue == null || !PERCENT.matcher(stringValue).matches()) {
       return java.util.OptionalInt.empty();
     }
     try {
       return java.util.OptionalInt.of(Integer.parseInt(stringValue.substring(0, stringValue.length() - 1)));
     } catch (NumberFormatException e) {
-      return java.util.OptionalInt.empty();
+      return java.util.OptionalInt.empty(); // more digits than an int holds
     }
   }
 

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.JsonSerializer;
+import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.SerializerProvider;
@@ -27,10 +28,16 @@ import java.time.temporal.ChronoUnit;
  * field validation is a separate, reporting pass (strict mode).
  */
 public final class Json {
-  private static final ObjectMapper JSON = configure(JsonMapper.builder().build());
+  // Helpers such as LabelSelector.isEmpty() or OwnerReference.isController() are not fields: without this Jackson
+  // writes them as "empty": false or "rollingUpdate": false. Record components are found without getters.
+  private static final ObjectMapper JSON = configure(JsonMapper.builder()
+      .disable(MapperFeature.AUTO_DETECT_IS_GETTERS).build());
   private static final ObjectMapper YAML = configure(YAMLMapper.builder(
       YAMLFactory.builder().disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
-          .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES).build()).build());
+          // a string such as resourceVersion "42" must stay a string when read back (by us or by kubectl)
+          .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
+          .enable(YAMLGenerator.Feature.ALWAYS_QUOTE_NUMBERS_AS_STRINGS).build())
+      .disable(MapperFeature.AUTO_DETECT_IS_GETTERS).build());
 
   private Json() {}
 
@@ -56,12 +63,12 @@ public final class Json {
         .registerModule(new JavaTimeModule())
         .registerModule(times)
         .setSerializationInclusion(JsonInclude.Include.NON_NULL)
-        // Records are their components: helpers such as isEmpty() or isController() are not properties.
-        .configure(com.fasterxml.jackson.databind.MapperFeature.AUTO_DETECT_IS_GETTERS, false)
         .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
         .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
         .disable(DeserializationFeature.ADJUST_DATES_TO_CONTEXT_TIME_ZONE)
-        .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
+        // Go's decoder leaves an absent or null int at zero, and upstream omits zero counters (omitempty), so
+        // "status: {}" and kubectl's own output must read back as zeros rather than fail.
+        .disable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
   }
 
   public static String write(Object value) {
