@@ -17,6 +17,8 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
+import org.apache.pekko.actor.typed.RecipientRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
@@ -133,7 +135,9 @@ public final class DaemonSetEntity
     NodeDirectory directory = new io.daemonset.node.ReplicatedNodeDirectory(system);
     ClusterSharding sharding = ClusterSharding.get(system);
     // Remembered, so that a rollout interrupted by a restart resumes without anyone asking.
-    sharding.init(Entity.of(ENTITY_TYPE_KEY, ctx -> create(ctx.getEntityId(), directory, sharding, clock))
+    Function<String, RecipientRef<NodeEntity.Command>> nodes =
+        name -> sharding.entityRefFor(NodeEntity.ENTITY_TYPE_KEY, name);
+    sharding.init(Entity.of(ENTITY_TYPE_KEY, ctx -> create(ctx.getEntityId(), directory, nodes, clock))
         .withSettings(NodeEntity.remembered(system)));
   }
 
@@ -144,12 +148,13 @@ public final class DaemonSetEntity
         sharding.entityRefFor(ENTITY_TYPE_KEY, ownerKey).tell(new PodChanged(nodeName, podName, pod, cause));
   }
 
-  public static Behavior<Command> create(String key, NodeDirectory directory, ClusterSharding sharding, Clock clock) {
+  public static Behavior<Command> create(String key, NodeDirectory directory,
+                                         Function<String, RecipientRef<NodeEntity.Command>> nodes, Clock clock) {
     return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
       directory.subscribe(ctx, NodesChanged::new);
       timers.startTimerWithFixedDelay("resync", Reconcile.INSTANCE, RESYNC);
       String namespace = key.substring(0, key.indexOf('/'));
-      NodeLink link = new NodeLink(sharding, namespace, NODE_ASK_TIMEOUT, ctx.getSystem().ignoreRef());
+      NodeLink link = new NodeLink(nodes, namespace, NODE_ASK_TIMEOUT, ctx.getSystem().ignoreRef());
       return new DaemonSetEntity(ctx, timers, key, link, clock);
     }));
   }

@@ -11,8 +11,8 @@ import java.util.HashMap;
 import java.util.Map;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
-import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
-import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
+import java.util.function.Function;
+import org.apache.pekko.actor.typed.RecipientRef;
 
 /**
  * The DaemonSet's side of the binding protocol: asks nodes to admit, delete or orphan pods and turns
@@ -20,14 +20,15 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
  * when its answer is overdue (the steps are idempotent by pod name, so a duplicate is harmless).
  */
 final class NodeLink {
-  private final ClusterSharding sharding;
+  private final Function<String, RecipientRef<NodeEntity.Command>> nodes;
   private final String namespace;
   private final Duration timeout;
   private final ActorRef<Outcome<Pod>> ignoreReplies;
   private final Map<String, Instant> inFlight = new HashMap<>();
 
-  NodeLink(ClusterSharding sharding, String namespace, Duration timeout, ActorRef<Outcome<Pod>> ignoreReplies) {
-    this.sharding = sharding;
+  NodeLink(Function<String, RecipientRef<NodeEntity.Command>> nodes, String namespace, Duration timeout,
+           ActorRef<Outcome<Pod>> ignoreReplies) {
+    this.nodes = nodes;
     this.namespace = namespace;
     this.timeout = timeout;
     this.ignoreReplies = ignoreReplies;
@@ -37,7 +38,7 @@ final class NodeLink {
     if (!startSending(binding.podName())) {
       return;
     }
-    EntityRef<NodeEntity.Command> node = sharding.entityRefFor(NodeEntity.ENTITY_TYPE_KEY, binding.nodeName());
+    RecipientRef<NodeEntity.Command> node = nodes.apply(binding.nodeName());
     ctx.ask(NodeEntity.AdmitResult.class, node, timeout, replyTo -> new NodeEntity.AdmitPod(pod, cause, replyTo),
         (result, failure) -> {
           inFlight.remove(binding.podName());
@@ -55,7 +56,7 @@ final class NodeLink {
     if (!startSending(binding.podName())) {
       return;
     }
-    EntityRef<NodeEntity.Command> node = sharding.entityRefFor(NodeEntity.ENTITY_TYPE_KEY, binding.nodeName());
+    RecipientRef<NodeEntity.Command> node = nodes.apply(binding.nodeName());
     String podKey = podKey(binding);
     Class<Outcome<Pod>> answer = (Class<Outcome<Pod>>) (Class<?>) Outcome.class;
     ctx.ask(answer, node, timeout, replyTo -> new NodeEntity.DeletePod(podKey, null, cause, replyTo),
@@ -71,8 +72,7 @@ final class NodeLink {
 
   /** Fire and forget: an orphaned pod simply loses its ownerReference, and no answer changes our state. */
   void orphan(PodBinding binding, Cause cause) {
-    sharding.entityRefFor(NodeEntity.ENTITY_TYPE_KEY, binding.nodeName())
-        .tell(new NodeEntity.OrphanPod(podKey(binding), cause, ignoreReplies));
+    nodes.apply(binding.nodeName()).tell(new NodeEntity.OrphanPod(podKey(binding), cause, ignoreReplies));
   }
 
   private String podKey(PodBinding binding) {
