@@ -166,6 +166,8 @@ public final class DaemonSetEntity
   private final Clock clock;
   /** The fleet as the node directory last showed it; null until the first view arrives, when nothing is decided. */
   private Map<String, Node> fleet;
+  /** What last changed in the fleet, named in the causes of the decisions that follow it. */
+  private String trigger;
   /** Runtime-only, per node: admission and failed-pod backoff, reset by a restart as upstream's is. */
   private Map<String, Backoff> backoffs = Map.of();
 
@@ -295,6 +297,11 @@ public final class DaemonSetEntity
   }
 
   private ReplyEffect<Event, DaemonSetState> onNodesChanged(DaemonSetState state, NodesChanged cmd) {
+    List<String> changes = FleetChanges.describe(fleet, cmd.nodes());
+    if (!changes.isEmpty()) {
+      trigger = String.join("; ", changes.subList(0, Math.min(5, changes.size())))
+          + (changes.size() > 5 ? "; and " + (changes.size() - 5) + " more" : "");
+    }
     fleet = cmd.nodes();
     scheduleReconcile();
     return Effect().noReply();
@@ -338,7 +345,10 @@ public final class DaemonSetEntity
   private ReplyEffect<Event, DaemonSetState> reconcile(DaemonSetState state) {
     Instant now = clock.instant();
     Reconciler.Result result = Reconciler.reconcile(state, fleet, backoffs, now, DaemonPods::newPodName,
-        () -> java.util.UUID.randomUUID().toString());
+        () -> java.util.UUID.randomUUID().toString(), trigger);
+    if (!result.events().isEmpty()) {
+      trigger = null;
+    }
     backoffs = result.backoffs();
     result.requeueAt().ifPresent(this::scheduleReconcileAt);
     Runnable sendAll = () -> sendPending(result);

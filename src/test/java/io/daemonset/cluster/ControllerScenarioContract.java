@@ -4,21 +4,20 @@ import static io.daemonset.cluster.Fixtures.daemonSet;
 import static io.daemonset.cluster.Fixtures.node;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.daemonset.audit.AuditEntry;
+import io.daemonset.audit.AuditTrail;
 import io.daemonset.cluster.ControlPlaneSystem.Settings;
-import io.daemonset.daemonset.DaemonPods;
 import io.daemonset.daemonset.DaemonSetEntity;
 import io.daemonset.model.Cause;
 import io.daemonset.model.ControllerRevision;
 import io.daemonset.model.DaemonSet;
 import io.daemonset.model.IntOrString;
 import io.daemonset.model.Node;
-import io.daemonset.model.OwnerReference;
 import io.daemonset.model.Pod;
 import io.daemonset.model.RollingUpdateDaemonSet;
 import io.daemonset.model.Taint;
 import io.daemonset.node.NodeEntity;
 import io.daemonset.view.ObjectIndex;
-import io.daemonset.view.StoredObject;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -29,7 +28,7 @@ import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
-import java.util.stream.Collectors;
+import org.apache.pekko.stream.javadsl.Sink;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -80,6 +79,42 @@ abstract class ControllerScenarioContract {
         var status = daemonSetIn(plane, "logs").status();
         return status.desiredNumberScheduled() == 3 && status.numberMisscheduled() == 1 && status.numberReady() == 3;
       }, "3 desired and ready, 1 misscheduled");
+    }
+  }
+
+  @Test
+  void theReplayedJournalSaysWhoAndWhyForEveryEvent() throws Exception {
+    try (ControlPlane plane = start(); SimulatedAgents agents = new SimulatedAgents(plane)) {
+      register(plane, node("n1", Map.of("ssd", "true"), null));
+      register(plane, node("n2", Map.of("ssd", "true"), null));
+      create(plane, daemonSet("fast", "nginx:1", Map.of("ssd", "true"), null));
+      awaitPods(plane, "fast", 2);
+      update(plane, node("n2", Map.of(), null));
+      awaitPods(plane, "fast", 1);
+
+      List<AuditEntry> trail = AuditTrail.replay(plane.member().readJournal(), 0L)
+          .runWith(Sink.seq(), plane.system()).toCompletableFuture().get(30, TimeUnit.SECONDS);
+
+      assertThat(trail).isNotEmpty().allSatisfy(e -> {
+        assertThat(e.at()).isNotNull();
+        assertThat(e.actor()).isNotBlank();
+        assertThat(e.reason()).isNotBlank();
+      });
+      assertThat(trail).extracting(AuditEntry::ordering).isSorted();
+      assertThat(trail).filteredOn(e -> e.event().equals("DaemonSetCreated"))
+          .singleElement().satisfies(e -> assertThat(e.actor()).isEqualTo("alice"));
+      assertThat(trail).filteredOn(e -> e.event().equals("PodsScheduled"))
+          .allSatisfy(e -> assertThat(e.actor()).isEqualTo(Cause.CONTROLLER))
+          .anySatisfy(e -> assertThat(e.reason()).contains("NODE_NEEDS_POD"));
+      assertThat(trail).filteredOn(e -> e.event().equals("PodsDeletionRequested")).singleElement().satisfies(e -> {
+        assertThat(e.entity()).isEqualTo("DaemonSet default/fast");
+        assertThat(e.reason()).contains("on node n2").contains("node selector")
+            .contains("trigger: node n2: label ssd removed");
+      });
+      assertThat(trail).filteredOn(e -> e.event().equals("PodAdmitted") && e.entity().equals("Node n1"))
+          .singleElement().satisfies(e -> assertThat(e.reason()).contains("admit pod fast-"));
+      assertThat(trail).filteredOn(e -> e.event().equals("PodStatusUpdated"))
+          .allSatisfy(e -> assertThat(e.actor()).startsWith("system:node:"));
     }
   }
 
