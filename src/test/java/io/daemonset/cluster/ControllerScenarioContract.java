@@ -42,7 +42,11 @@ abstract class ControllerScenarioContract {
   abstract Settings settings();
 
   ControlPlane start() {
-    ControlPlane plane = ControlPlane.start(settings(), Clock.systemUTC());
+    return start(settings());
+  }
+
+  ControlPlane start(Settings settings) {
+    ControlPlane plane = ControlPlane.start(settings, Clock.systemUTC());
     try {
       plane.member().awaitMemberUp(WAIT);
     } catch (Exception e) {
@@ -80,6 +84,37 @@ abstract class ControllerScenarioContract {
         return status.desiredNumberScheduled() == 3 && status.numberMisscheduled() == 1 && status.numberReady() == 3;
       }, "3 desired and ready, 1 misscheduled");
     }
+  }
+
+  @Test
+  void aSilentNodeTurnsUnreachableKeepsItsDaemonPodsAndRecoversOnItsNextHeartbeat() throws Exception {
+    try (ControlPlane plane = start(settings().withExtraConfig("daemonset.node.heartbeat-grace = 2s"));
+         SimulatedAgents agents = new SimulatedAgents(plane)) {
+      register(plane, node("n1", Map.of(), null));
+      create(plane, daemonSet("mon", "mon:1", null, null));
+      awaitPods(plane, "mon", 1);
+      String pod = podNames(plane, "mon").get(0);
+
+      await(() -> nodeIn(plane, "n1").spec().taintsOrEmpty().size() == 2, "n1 tainted unreachable");
+      Node silent = nodeIn(plane, "n1");
+      assertThat(silent.spec().taints()).extracting(Taint::key, Taint::effect).containsExactlyInAnyOrder(
+          org.assertj.core.groups.Tuple.tuple("node.kubernetes.io/unreachable", "NoSchedule"),
+          org.assertj.core.groups.Tuple.tuple("node.kubernetes.io/unreachable", "NoExecute"));
+      assertThat(silent.status().conditions()).filteredOn(c -> c.type().equals("Ready"))
+          .singleElement().satisfies(c -> assertThat(c.status()).isEqualTo("Unknown"));
+      Thread.sleep(500);
+      assertThat(podNames(plane, "mon")).as("daemon pods tolerate unreachable").containsExactly(pod);
+
+      Node fresh = node("n1", Map.of(), null);
+      plane.store().node("n1", r -> new NodeEntity.UpdateStatus(fresh.status(), alice("heartbeat"), r))
+          .toCompletableFuture().get(30, TimeUnit.SECONDS);
+      assertThat(nodeIn(plane, "n1").spec().taints()).isNull();
+      assertThat(podNames(plane, "mon")).containsExactly(pod);
+    }
+  }
+
+  static Node nodeIn(ControlPlane plane, String name) {
+    return (Node) plane.view().index().get(ObjectIndex.NODES, null, name).orElseThrow().object();
   }
 
   @Test
