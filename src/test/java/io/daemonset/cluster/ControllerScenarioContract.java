@@ -58,7 +58,7 @@ abstract class ControllerScenarioContract {
 
   @Test
   void podsFollowNodesLabelsAndTaints() throws Exception {
-    try (ControlPlane plane = start(); SimulatedAgents agents = new SimulatedAgents(plane)) {
+    try (ControlPlane plane = start(); InProcessAgents agents = new InProcessAgents(plane)) {
       for (int i = 1; i <= 5; i++) {
         register(plane, node("n" + i, Map.of("disk", "ssd"), null));
       }
@@ -89,7 +89,7 @@ abstract class ControllerScenarioContract {
   @Test
   void aSilentNodeTurnsUnreachableKeepsItsDaemonPodsAndRecoversOnItsNextHeartbeat() throws Exception {
     try (ControlPlane plane = start(settings().withExtraConfig("daemonset.node.heartbeat-grace = 2s"));
-         SimulatedAgents agents = new SimulatedAgents(plane)) {
+         InProcessAgents agents = new InProcessAgents(plane)) {
       register(plane, node("n1", Map.of(), null));
       create(plane, daemonSet("mon", "mon:1", null, null));
       awaitPods(plane, "mon", 1);
@@ -119,7 +119,7 @@ abstract class ControllerScenarioContract {
 
   @Test
   void theReplayedJournalSaysWhoAndWhyForEveryEvent() throws Exception {
-    try (ControlPlane plane = start(); SimulatedAgents agents = new SimulatedAgents(plane)) {
+    try (ControlPlane plane = start(); InProcessAgents agents = new InProcessAgents(plane)) {
       register(plane, node("n1", Map.of("ssd", "true"), null));
       register(plane, node("n2", Map.of("ssd", "true"), null));
       create(plane, daemonSet("fast", "nginx:1", Map.of("ssd", "true"), null));
@@ -155,7 +155,7 @@ abstract class ControllerScenarioContract {
 
   @Test
   void rollingUpdatesKeepTheirBudgetAndRollBackWithoutRestarts() throws Exception {
-    try (ControlPlane plane = start(); SimulatedAgents agents = new SimulatedAgents(plane)) {
+    try (ControlPlane plane = start(); InProcessAgents agents = new InProcessAgents(plane)) {
       for (int i = 1; i <= 5; i++) {
         register(plane, node("n" + i, Map.of(), null));
       }
@@ -202,7 +202,7 @@ abstract class ControllerScenarioContract {
 
   @Test
   void orphanAndBackgroundDeletion() throws Exception {
-    try (ControlPlane plane = start(); SimulatedAgents agents = new SimulatedAgents(plane)) {
+    try (ControlPlane plane = start(); InProcessAgents agents = new InProcessAgents(plane)) {
       for (int i = 1; i <= 3; i++) {
         register(plane, node("n" + i, Map.of(), null));
       }
@@ -228,7 +228,7 @@ abstract class ControllerScenarioContract {
   void aRestartMidRolloutFinishesTheRolloutWithoutDuplicates() throws Exception {
     DaemonSet v1 = daemonSet("restart", "r:1", null, new RollingUpdateDaemonSet(IntOrString.of(1), IntOrString.of(0)));
     try (ControlPlane plane = start()) {
-      SimulatedAgents agents = new SimulatedAgents(plane);
+      InProcessAgents agents = new InProcessAgents(plane);
       for (int i = 1; i <= 5; i++) {
         register(plane, node("n" + i, Map.of(), null));
       }
@@ -241,7 +241,7 @@ abstract class ControllerScenarioContract {
     try (ControlPlane plane = start()) {
       plane.view().caughtUp().toCompletableFuture().get(30, TimeUnit.SECONDS);
       InvariantWatch watch = InvariantWatch.start(plane, "restart", 1, false);
-      SimulatedAgents agents = new SimulatedAgents(plane);
+      InProcessAgents agents = new InProcessAgents(plane);
       awaitRolledOut(plane, "restart", 5);
       watch.close();
       assertThat(watch.violations()).isEmpty();
