@@ -73,7 +73,8 @@ public final class PlacementBenchmark {
       long t1 = System.nanoTime();
       plane.store().daemonSet("default", "bench", r -> new DaemonSetEntity.Create(daemonSet(), cause(), r))
           .toCompletableFuture().get(1, TimeUnit.MINUTES);
-      await(() -> status(plane, "numberReady") == nodes, Duration.ofMinutes(10));
+      await(() -> status(plane, "numberReady") == nodes, Duration.ofMinutes(10),
+          () -> progress(plane));
       report("place, admit, run and observe ready pods", t1, nodes, "pods");
       out.printf("  pods in the view: %d%n", plane.view().index().list(ObjectIndex.PODS).size());
     }
@@ -110,14 +111,28 @@ public final class PlacementBenchmark {
         .orElse(-1);
   }
 
-  private static void await(BooleanSupplier condition, Duration timeout) throws InterruptedException {
+  private static void await(BooleanSupplier condition, Duration timeout, java.util.function.Supplier<String> progress)
+      throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
+    long nextReport = System.nanoTime() + Duration.ofSeconds(10).toNanos();
     while (!condition.getAsBoolean()) {
       if (System.nanoTime() > deadline) {
-        throw new IllegalStateException("timed out after " + timeout);
+        throw new IllegalStateException("timed out after " + timeout + ": " + progress.get());
+      }
+      if (System.nanoTime() > nextReport) {
+        System.out.println("  … " + progress.get());
+        nextReport = System.nanoTime() + Duration.ofSeconds(10).toNanos();
       }
       Thread.sleep(20);
     }
+  }
+
+  private static String progress(ControlPlane plane) {
+    return plane.view().index().get(ObjectIndex.DAEMONSETS, "default", "bench")
+        .map(o -> ((DaemonSet) o.object()).status())
+        .map(s -> "desired " + s.desiredNumberScheduled() + ", current " + s.currentNumberScheduled()
+            + ", ready " + s.numberReady())
+        .orElse("no DaemonSet yet") + ", pods in view " + plane.view().index().list(ObjectIndex.PODS).size();
   }
 
   private static Cause cause() {
