@@ -53,7 +53,9 @@ public final class PlacementBenchmark {
 
   public void run(Path dataDir) throws Exception {
     ControlPlaneSystem.Settings settings = ControlPlaneSystem.Settings.defaults().withDataDir(dataDir).withStore(store)
-        .withClusterPort(0).withSeedNodes(List.of());
+        .withClusterPort(0).withSeedNodes(List.of())
+        // In-process agents do not heartbeat; the node lifecycle is not what this measures.
+        .withExtraConfig("daemonset.node.heartbeat-grace = 1h");
     out.printf("placement benchmark: %d nodes, 1 DaemonSet, store %s, data %s%n", nodes, store, dataDir);
     try (ControlPlane plane = start(settings); InProcessAgents agents = new InProcessAgents(plane)) {
       long t0 = System.nanoTime();
