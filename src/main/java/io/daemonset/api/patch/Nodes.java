@@ -67,6 +67,14 @@ final class Nodes {
     return a.equals(b);
   }
 
+  static JsonNode parse(String json) {
+    try {
+      return Json.mapper().readTree(json);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   /** Canonical JSON text: keys sorted, numbers in their shortest exact form. Equal values, equal text. */
   static String canonical(JsonNode node) {
     try {

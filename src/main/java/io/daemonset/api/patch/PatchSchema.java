@@ -55,10 +55,23 @@ public final class PatchSchema {
       .list("status.conditions", ListRule.byKey("type"))
       .list("status.addresses", ListRule.byKey("type")).build();
 
+  /** No list merges: every list is replaced whole. For kinds this package does not know. */
+  public static final PatchSchema ATOMIC = new Builder().build();
+
   private final Map<String, ListRule> lists;
 
   private PatchSchema(Map<String, ListRule> lists) {
     this.lists = Map.copyOf(lists);
+  }
+
+  /** The schema of a kind: DaemonSet, Pod, Node; {@link #ATOMIC} for others. */
+  public static PatchSchema forKind(String kind) {
+    return switch (kind == null ? "" : kind) {
+      case "DaemonSet" -> DAEMONSET;
+      case "Pod" -> POD;
+      case "Node" -> NODE;
+      default -> ATOMIC;
+    };
   }
 
   /** The rule for the list at {@code path}; atomic if the schema does not name it. */
