@@ -34,7 +34,7 @@ final class ApplyMerge {
     if (Nodes.isAbsent(live) || live.getNodeType() != config.getNodeType()) {
       return Nodes.withoutNulls(config);
     }
-    if (config.isObject()) {
+    if (config.isObject() && !schema.atomicMap(sp)) {
       ObjectNode out = live.deepCopy();
       config.fields().forEachRemaining(e -> {
         if (e.getValue().isNull()) {
@@ -49,7 +49,7 @@ final class ApplyMerge {
     if (config.isArray() && rule.type() != ListType.ATOMIC) {
       return mergeItems(live, config, rule, sp);
     }
-    return config.deepCopy();
+    return Nodes.withoutNulls(config);
   }
 
   /**
@@ -130,6 +130,9 @@ final class ApplyMerge {
         }
         at = at.get(name);
         sp = PatchSchema.child(sp, name);
+        if (!last && schema.atomicMap(sp)) {
+          return; // an atomic map is removed whole or not at all (fields inside it are no paths)
+        }
       } else if ((element.startsWith("k:") || element.startsWith("v:")) && at.isArray()) {
         ListRule rule = schema.list(sp);
         int index = indexOf((ArrayNode) at, element, rule);

@@ -13,8 +13,8 @@ import java.util.Set;
 /**
  * Field sets of documents, as structured-merge-diff's ToFieldSet and Compare compute them over typed values,
  * with {@link PatchSchema} standing in for the OpenAPI schema. Members of a set: scalars, {@code null}s,
- * empty maps, atomic lists, and each item of a keyed list or set (a non-empty map and a non-atomic list are
- * only the sum of their children).
+ * empty maps, atomic maps and lists, and each item of a keyed list or set (a non-empty map and a non-atomic
+ * list are only the sum of their children).
  */
 final class FieldSets {
   private FieldSets() {}
@@ -72,7 +72,7 @@ final class FieldSets {
 
   private static void members(JsonNode node, PatchSchema schema, String sp, List<String> path,
                               Set<List<String>> out) {
-    if (node.isObject()) {
+    if (node.isObject() && !schema.atomicMap(sp)) {
       if (node.isEmpty() && !path.isEmpty()) {
         out.add(List.copyOf(path));
       }
@@ -127,7 +127,7 @@ final class FieldSets {
         return;
       }
       ListRule rule = schema.list(sp);
-      if (lhs.isObject() && !(lhs.isEmpty() && rhs.isEmpty())) {
+      if (lhs.isObject() && !schema.atomicMap(sp) && !(lhs.isEmpty() && rhs.isEmpty())) {
         compareObjects(lhs, rhs, sp, path);
       } else if (lhs.isArray() && rule.type() != PatchSchema.ListType.ATOMIC && !(lhs.isEmpty() && rhs.isEmpty())) {
         compareItems(itemsById(lhs, rule), itemsById(rhs, rule), sp, path);
@@ -155,7 +155,7 @@ final class FieldSets {
     /** Every path of {@code node} and below: an added or removed subtree is added or removed throughout. */
     void subtree(JsonNode node, String sp, List<String> path, Set<List<String>> into) {
       into.add(List.copyOf(path));
-      if (node.isObject()) {
+      if (node.isObject() && !schema.atomicMap(sp)) {
         node.fields().forEachRemaining(e -> {
           path.add("f:" + e.getKey());
           subtree(e.getValue(), PatchSchema.child(sp, e.getKey()), path, into);

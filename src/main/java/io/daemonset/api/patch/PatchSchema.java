@@ -1,8 +1,10 @@
 package io.daemonset.api.patch;
 
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * How each list of an object merges, keyed by its path with {@code []} for "inside a list item"
@@ -12,7 +14,9 @@ import java.util.Map;
  * both are kept: container ports merge by containerPort in a strategic merge patch but are keyed by
  * (containerPort, protocol) in managedFields; tolerations, taints, args, command have no strategy and are
  * replaced whole (atomic). A list not named here is atomic, as upstream treats a field without tags.
- * Maps are always merged key by key (no type here uses {@code patchStrategy:"replace"} on a map).
+ * Maps are merged key by key in a strategic merge patch (no type here uses {@code patchStrategy:"replace"}
+ * on a map); for apply, a few structs are {@code +structType=atomic} (LabelSelector, NodeSelector): owned and
+ * replaced whole, they appear in FieldsV1 as {@code "f:selector":{}}.
  */
 public final class PatchSchema {
 
@@ -47,7 +51,7 @@ public final class PatchSchema {
       .build();
   /** A PodTemplateSpec document ({@code metadata}, {@code spec}). */
   public static final PatchSchema POD_TEMPLATE = new Builder().objectMeta("metadata").podSpec("spec").build();
-  public static final PatchSchema DAEMONSET = new Builder().objectMeta("metadata")
+  public static final PatchSchema DAEMONSET = new Builder().objectMeta("metadata").atomic("spec.selector")
       .objectMeta("spec.template.metadata").podSpec("spec.template.spec")
       .list("status.conditions", ListRule.byKey("type")).build();
   public static final PatchSchema NODE = new Builder().objectMeta("metadata")
@@ -59,9 +63,11 @@ public final class PatchSchema {
   public static final PatchSchema ATOMIC = new Builder().build();
 
   private final Map<String, ListRule> lists;
+  private final Set<String> atomicMaps;
 
-  private PatchSchema(Map<String, ListRule> lists) {
+  private PatchSchema(Map<String, ListRule> lists, Set<String> atomicMaps) {
     this.lists = Map.copyOf(lists);
+    this.atomicMaps = Set.copyOf(atomicMaps);
   }
 
   /** The schema of a kind: DaemonSet, Pod, Node; {@link #ATOMIC} for others. */
@@ -79,6 +85,11 @@ public final class PatchSchema {
     return lists.getOrDefault(path, ListRule.ATOMIC);
   }
 
+  /** Whether apply treats the map at {@code path} as one value ({@code +structType=atomic}). */
+  public boolean atomicMap(String path) {
+    return atomicMaps.contains(path);
+  }
+
   /** The path of field {@code name} under {@code parent} ("" is the document root). */
   static String child(String parent, String name) {
     return parent.isEmpty() ? name : parent + "." + name;
@@ -91,9 +102,15 @@ public final class PatchSchema {
 
   private static final class Builder {
     private final Map<String, ListRule> lists = new HashMap<>();
+    private final Set<String> atomicMaps = new HashSet<>();
 
     Builder list(String path, ListRule rule) {
       lists.put(path, rule);
+      return this;
+    }
+
+    Builder atomic(String path) {
+      atomicMaps.add(path);
       return this;
     }
 
@@ -111,6 +128,14 @@ public final class PatchSchema {
             .list(c + ".volumeDevices", ListRule.byKey("devicePath"))
             .list(c + ".resources.claims", CLAIMS);
       }
+      String affinity = at + ".affinity.";
+      for (String kind : List.of("podAffinity", "podAntiAffinity")) {
+        atomic(item(affinity + kind + ".requiredDuringSchedulingIgnoredDuringExecution") + ".labelSelector")
+            .atomic(item(affinity + kind + ".preferredDuringSchedulingIgnoredDuringExecution")
+                + ".podAffinityTerm.labelSelector");
+      }
+      atomic(affinity + "nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution")
+          .atomic(item(at + ".topologySpreadConstraints") + ".labelSelector");
       return list(at + ".volumes", ListRule.byKey("name"))
           .list(at + ".imagePullSecrets", ListRule.byKey("name"))
           .list(at + ".hostAliases", ListRule.byKey("ip"))
@@ -127,7 +152,7 @@ public final class PatchSchema {
     }
 
     PatchSchema build() {
-      return new PatchSchema(lists);
+      return new PatchSchema(lists, atomicMaps);
     }
   }
 }

@@ -27,8 +27,7 @@ import java.util.function.UnaryOperator;
  * apply), and keeps that annotation up to date when the object has one.
  *
  * <p>Simplified versus structured-merge-diff: {@link PatchSchema} stands in for the OpenAPI schema (which
- * lists are keyed, sets or atomic; every map is granular, none atomic: LabelSelector, for instance, is
- * atomic upstream); no conversion between API versions (an entry's fields are read as they are written);
+ * lists are keyed, sets or atomic, which few structs are atomic); no conversion between API versions (an entry's fields are read as they are written);
  * no unions; fields are not validated against a schema (unknown fields are owned like known ones);
  * a prune removes the paths themselves, while upstream also adds back unowned siblings of a removed map
  * (addBackDanglingItems). Defaulting after the merge is the kind's, as in kube-apiserver (pruning

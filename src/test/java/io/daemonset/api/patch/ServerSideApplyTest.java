@@ -20,9 +20,12 @@ class ServerSideApplyTest {
   static final String APPS_V1 = "apps/v1";
   static final String IMAGE = ".spec.template.spec.containers[name=\"fluentd\"].image";
 
-  /** What kube-apiserver answered to kubectl's first apply --server-side (03 #162), fieldsV1 of kubectl's entry. */
+  /**
+   * kubectl's entry after its first apply --server-side (03 #162) in kube-apiserver's shape: as the wire stub
+   * answered, except the LabelSelector, which is atomic upstream ("f:selector":{}).
+   */
   static final JsonNode KUBECTL_FIELDS = parse("""
-      {"f:metadata":{"f:labels":{"f:app":{}}},"f:spec":{"f:selector":{"f:matchLabels":{"f:name":{}}},
+      {"f:metadata":{"f:labels":{"f:app":{}}},"f:spec":{"f:selector":{},
        "f:template":{"f:metadata":{"f:labels":{"f:name":{}}},"f:spec":{"f:containers":{"k:{\\"name\\":\\"fluentd\\"}":
        {".":{},"f:image":{},"f:name":{}}},"f:nodeSelector":{"f:ssd":{}}}}}}""");
 
@@ -251,6 +254,21 @@ class ServerSideApplyTest {
     assertThat(last).isInstanceOf(ApplyResult.Applied.class);
     assertThat(((ApplyResult.Applied) last).object().at("/spec/template/spec/containers/0/image").asText())
         .isEqualTo("fluent/fluentd:v1.17-1");
+    assertThat(((ApplyResult.Applied) last).object().at("/spec/selector"))
+        .as("the stub's f:matchLabels entry does not prune inside the atomic selector")
+        .isEqualTo(json("{'matchLabels':{'name':'fluentd'}}"));
+  }
+
+  @Test
+  void theLabelSelectorIsOneAtomicField() {
+    JsonNode live = applied(null, KubectlWire.SSA_APPLY_V16, "other-manager", T1);
+    String otherSelector = KubectlWire.SSA_APPLY_V16.replace("\"matchLabels\":{\"name\":\"fluentd\"}",
+        "\"matchLabels\":{\"name\":\"fluentd\",\"tier\":\"logs\"}");
+
+    ApplyResult result = apply(live, otherSelector, "team-b", false, T2);
+
+    assertThat(((ApplyResult.Conflicted) result).conflicts())
+        .containsExactly(new ApplyResult.Conflict("\"other-manager\"", ".spec.selector"));
   }
 
   @Test
