@@ -31,6 +31,25 @@ public enum PatchType {
     return Arrays.stream(values()).filter(t -> t.mediaType.equals(bare)).findFirst();
   }
 
+  /**
+   * kube-apiserver's ValidatePatchOptions: an apply needs a fieldManager, no other patch may say force,
+   * a fieldManager is at most 128 characters. Throws the 422 Invalid it answers.
+   */
+  public void validateOptions(String fieldManager, Boolean force) {
+    if (this == APPLY_PATCH && (fieldManager == null || fieldManager.isEmpty())) {
+      throw PatchException.invalidOption("fieldManager", "FieldValueRequired",
+          "Required value: is required for apply patch");
+    }
+    if (this != APPLY_PATCH && force != null) {
+      throw PatchException.invalidOption("force", "FieldValueForbidden",
+          "Forbidden: may not be specified for non-apply patch");
+    }
+    if (fieldManager != null && fieldManager.length() > 128) {
+      throw PatchException.invalidOption("fieldManager", "FieldValueTooLong",
+          "Too long: may not be more than 128 bytes");
+    }
+  }
+
   static List<String> mediaTypes() {
     return Arrays.stream(values()).map(PatchType::mediaType).toList();
   }

@@ -99,14 +99,7 @@ public final class ServerSideApply {
   }
 
   private static void validate(JsonNode config, Options options) {
-    if (options.fieldManager() == null || options.fieldManager().isEmpty()) {
-      throw PatchException.invalidOption("fieldManager", "FieldValueRequired",
-          "Required value: is required for apply patch");
-    }
-    if (options.fieldManager().length() > 128) {
-      throw PatchException.invalidOption("fieldManager", "FieldValueTooLong",
-          "Too long: may not be more than 128 bytes");
-    }
+    PatchType.APPLY_PATCH.validateOptions(options.fieldManager(), options.force());
     String version = config.path("apiVersion").asText("");
     if (!version.equals(options.apiVersion())) {
       throw PatchException.badRequest("Incorrect version specified in apply patch. Specified patch version: "

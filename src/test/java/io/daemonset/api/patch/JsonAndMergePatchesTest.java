@@ -162,6 +162,25 @@ class JsonAndMergePatchesTest {
     assertThat(PatchType.fromContentType(contentType)).isEqualTo(Optional.ofNullable(expected));
   }
 
+  @ParameterizedTest(name = "{0} fieldManager={1} force={2} -> {3}")
+  @CsvSource(nullValues = "none", delimiter = '|', value = {
+      "APPLY_PATCH | kubectl | false | ok",
+      "APPLY_PATCH | none | false | PatchOptions.meta.k8s.io \"\" is invalid: fieldManager: Required value: is required for apply patch",
+      "STRATEGIC_MERGE_PATCH | none | none | ok",
+      "MERGE_PATCH | kubectl-label | none | ok",
+      "JSON_PATCH | none | true | PatchOptions.meta.k8s.io \"\" is invalid: force: Forbidden: may not be specified for non-apply patch"})
+  void patchOptions(PatchType type, String fieldManager, Boolean force, String expected) {
+    if (expected.equals("ok")) {
+      type.validateOptions(fieldManager, force);
+    } else {
+      assertThatThrownBy(() -> type.validateOptions(fieldManager, force))
+          .isInstanceOfSatisfying(PatchException.class, e -> {
+            assertThat(e.code()).isEqualTo(422);
+            assertThat(e.getMessage()).isEqualTo(expected);
+          });
+    }
+  }
+
   @Test
   void unsupportedMediaTypeListsTheAcceptedOnes() {
     PatchException e = PatchException.unsupportedMediaType("application/apply-patch+cbor");
