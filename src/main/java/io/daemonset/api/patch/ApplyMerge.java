@@ -36,7 +36,7 @@ final class ApplyMerge {
     }
     if (config.isObject() && !schema.atomicMap(sp)) {
       ObjectNode out = live.deepCopy();
-      config.fields().forEachRemaining(e -> {
+      config.properties().forEach(e -> {
         if (e.getValue().isNull()) {
           out.remove(e.getKey());
         } else {

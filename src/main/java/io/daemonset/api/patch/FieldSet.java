@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -106,8 +105,7 @@ public final class FieldSet {
   }
 
   private static void read(JsonNode node, List<String> at, List<List<String>> out) {
-    for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
-      Map.Entry<String, JsonNode> e = it.next();
+    for (Map.Entry<String, JsonNode> e : node.properties()) {
       if (e.getKey().equals(".")) {
         out.add(List.copyOf(at));
         continue;
@@ -136,7 +134,7 @@ public final class FieldSet {
         case 'i' -> sb.append('[').append(value).append(']');
         default -> {
           List<String> keys = new ArrayList<>();
-          Nodes.parse(value).fields().forEachRemaining(k -> keys.add(k.getKey() + "=" + k.getValue()));
+          Nodes.parse(value).properties().forEach(k -> keys.add(k.getKey() + "=" + k.getValue()));
           sb.append('[').append(String.join(",", keys)).append(']');
         }
       }

@@ -76,7 +76,7 @@ final class FieldSets {
       if (node.isEmpty() && !path.isEmpty()) {
         out.add(List.copyOf(path));
       }
-      node.fields().forEachRemaining(e -> {
+      node.properties().forEach(e -> {
         path.add("f:" + e.getKey());
         members(e.getValue(), schema, PatchSchema.child(sp, e.getKey()), path, out);
         path.remove(path.size() - 1);
@@ -156,7 +156,7 @@ final class FieldSets {
     void subtree(JsonNode node, String sp, List<String> path, Set<List<String>> into) {
       into.add(List.copyOf(path));
       if (node.isObject() && !schema.atomicMap(sp)) {
-        node.fields().forEachRemaining(e -> {
+        node.properties().forEach(e -> {
           path.add("f:" + e.getKey());
           subtree(e.getValue(), PatchSchema.child(sp, e.getKey()), path, into);
           path.remove(path.size() - 1);

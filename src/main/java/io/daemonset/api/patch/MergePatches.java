@@ -25,7 +25,7 @@ public final class MergePatches {
       return Nodes.withoutNulls(patch);
     }
     ObjectNode out = target != null && target.isObject() ? target.deepCopy() : Nodes.object();
-    patch.fields().forEachRemaining(e -> {
+    patch.properties().forEach(e -> {
       if (e.getValue().isNull()) {
         out.remove(e.getKey());
       } else {

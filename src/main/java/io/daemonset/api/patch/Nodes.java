@@ -8,7 +8,6 @@ import io.daemonset.model.Json;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.math.BigDecimal;
-import java.util.Iterator;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -45,8 +44,7 @@ final class Nodes {
       if (a.size() != b.size()) {
         return false;
       }
-      for (Iterator<Map.Entry<String, JsonNode>> it = a.fields(); it.hasNext(); ) {
-        Map.Entry<String, JsonNode> e = it.next();
+      for (Map.Entry<String, JsonNode> e : a.properties()) {
         if (!b.has(e.getKey()) || !equal(e.getValue(), b.get(e.getKey()))) {
           return false;
         }
@@ -91,7 +89,7 @@ final class Nodes {
     }
     if (node.isObject()) {
       TreeMap<String, JsonNode> keys = new TreeMap<>();
-      node.fields().forEachRemaining(e -> keys.put(e.getKey(), sorted(e.getValue())));
+      node.properties().forEach(e -> keys.put(e.getKey(), sorted(e.getValue())));
       ObjectNode out = object();
       keys.forEach(out::set);
       return out;
@@ -108,7 +106,7 @@ final class Nodes {
   static JsonNode withJsonNumbers(JsonNode node) {
     if (node.isObject()) {
       ObjectNode out = object();
-      node.fields().forEachRemaining(e -> out.set(e.getKey(), withJsonNumbers(e.getValue())));
+      node.properties().forEach(e -> out.set(e.getKey(), withJsonNumbers(e.getValue())));
       return out;
     }
     if (node.isArray()) {
@@ -137,7 +135,7 @@ final class Nodes {
   static JsonNode withoutNulls(JsonNode node) {
     if (node.isObject()) {
       ObjectNode out = object();
-      node.fields().forEachRemaining(e -> {
+      node.properties().forEach(e -> {
         if (!e.getValue().isNull()) {
           out.set(e.getKey(), withoutNulls(e.getValue()));
         }
@@ -175,7 +173,7 @@ final class Nodes {
     if (node.isObject()) {
       StringBuilder sb = new StringBuilder("map[");
       TreeMap<String, JsonNode> keys = new TreeMap<>();
-      node.fields().forEachRemaining(e -> keys.put(e.getKey(), e.getValue()));
+      node.properties().forEach(e -> keys.put(e.getKey(), e.getValue()));
       keys.forEach((k, v) -> sb.append(sb.length() > 4 ? " " : "").append(k).append(':').append(goString(v)));
       return sb.append(']').toString();
     }

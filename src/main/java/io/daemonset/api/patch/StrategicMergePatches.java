@@ -130,7 +130,7 @@ public final class StrategicMergePatches {
         keep.add(k.textValue());
       }
     });
-    patch.fields().forEachRemaining(e -> {
+    patch.properties().forEach(e -> {
       String k = e.getKey();
       boolean exempt = e.getValue().isNull() || k.startsWith(DELETE_FROM_PRIMITIVE_LIST)
           || k.startsWith(SET_ELEMENT_ORDER);
