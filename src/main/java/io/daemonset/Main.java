@@ -54,6 +54,32 @@ public final class Main implements Callable<Integer> {
   @Command(name = "audit", description = "Replay the event journal: history, state at an instant, export.")
   static final class Audit extends NotBuiltYet {}
 
-  @Command(name = "bench", description = "Run a benchmark and print its figures.")
-  static final class Bench extends NotBuiltYet {}
+  @Command(name = "bench", description = "Run a benchmark and print its figures (see docs/performance.md).",
+      subcommands = {Main.PlacementBench.class})
+  static final class Bench implements Callable<Integer> {
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() {
+      spec.commandLine().usage(System.out);
+      return 0;
+    }
+  }
+
+  @Command(name = "placement", description = "Place one DaemonSet on N in-process nodes, then time its recovery.")
+  static final class PlacementBench implements Callable<Integer> {
+    @CommandLine.Option(names = "--nodes", defaultValue = "1000", description = "Nodes (default ${DEFAULT-VALUE}).")
+    int nodes;
+
+    @CommandLine.Option(names = "--store", defaultValue = "h2",
+        description = "h2 (a fresh temp dir) or postgres (DS_DB_URL, DS_DB_USER, DS_DB_PASSWORD).")
+    String store;
+
+    @Override
+    public Integer call() throws Exception {
+      java.nio.file.Path dir = io.daemonset.bench.PlacementBenchmark.tempDataDir();
+      new io.daemonset.bench.PlacementBenchmark(nodes, io.daemonset.cluster.Store.parse(store), System.out).run(dir);
+      return 0;
+    }
+  }
 }

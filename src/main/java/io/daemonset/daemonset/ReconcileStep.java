@@ -43,7 +43,8 @@ final class ReconcileStep {
   private ReconcileStep() {}
 
   static Reconciler.Step run(DaemonSetState state, Map<String, Node> fleet, Map<String, Backoff> backoffs,
-                             Instant now, Function<String, String> podNamer, Supplier<String> uids) {
+                             Instant now, Function<String, String> podNamer, Supplier<String> uids,
+                             String trigger) {
     DaemonSet ds = state.daemonSet();
     List<Event> events = new ArrayList<>();
     String hash = currentHash(ds);
@@ -70,14 +71,14 @@ final class ReconcileStep {
     }
     if (!scheduled.isEmpty()) {
       events.add(new DaemonSetEntity.PodsScheduled(scheduled,
-          Cause.byController(now, summary("create", scheduled.size(), scheduled.get(0).why()))));
+          Cause.byController(now, summary("create", scheduled.size(), scheduled.get(0), trigger))));
     }
     List<DaemonSetEntity.PodDeletion> deletions = plan.deletions().stream()
         .map(d -> new DaemonSetEntity.PodDeletion(d.podName(), d.nodeName(), d.reason().toString()))
         .toList();
     if (!deletions.isEmpty()) {
       events.add(new DaemonSetEntity.PodsDeletionRequested(deletions,
-          Cause.byController(now, summary("delete", deletions.size(), deletions.get(0).why()))));
+          Cause.byController(now, summary("delete", deletions.size(), deletions.get(0), trigger))));
     }
     Optional<Instant> requeue = scheduled.size() < plan.creations().size() ? Optional.of(now) : plan.requeueAt();
     return new Reconciler.Step(events, plan.backoffs(), requeue);
@@ -152,8 +153,13 @@ final class ReconcileStep {
     return events;
   }
 
-  private static String summary(String verb, int count, String firstWhy) {
-    return verb + " " + count + " pod" + (count == 1 ? "" : "s") + (count == 1 ? ": " + firstWhy : " (first: " + firstWhy + ")");
+  /** "delete 1 pod on node n2: NODE_NO_LONGER_ELIGIBLE (…); trigger: node n2: label ssd removed". */
+  private static String summary(String verb, int count, Object first, String trigger) {
+    String head = first instanceof DaemonSetEntity.ScheduledPod p ? "on node " + p.nodeName() + ": " + p.why()
+        : first instanceof DaemonSetEntity.PodDeletion d ? d.podName() + " on node " + d.nodeName() + ": " + d.why()
+        : String.valueOf(first);
+    return verb + " " + count + " pod" + (count == 1 ? " " : "s, first ") + head
+        + (trigger == null ? "" : "; trigger: " + trigger);
   }
 
   private static DaemonSetStatus withCollisionCount(DaemonSetStatus s, int collisions) {

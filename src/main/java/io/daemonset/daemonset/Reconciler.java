@@ -38,7 +38,7 @@ final class Reconciler {
                 Optional<Instant> requeueAt) {}
 
   static Result reconcile(DaemonSetState state, Map<String, Node> fleet, Map<String, Backoff> backoffs, Instant now,
-                          Function<String, String> podNamer, Supplier<String> uids) {
+                          Function<String, String> podNamer, Supplier<String> uids, String trigger) {
     List<Event> events = new ArrayList<>();
     Optional<Instant> requeueAt = Optional.empty();
     Map<String, Backoff> nextBackoffs = backoffs;
@@ -49,7 +49,7 @@ final class Reconciler {
             Cause.byController(now, "all pods deleted: foreground deletion complete")));
       }
     } else if (state.exists() && fleet != null && !state.daemonSet().spec().selector().isEmpty()) {
-      Step step = ReconcileStep.run(state, fleet, nextBackoffs, now, podNamer, uids);
+      Step step = ReconcileStep.run(state, fleet, nextBackoffs, now, podNamer, uids, trigger);
       events.addAll(step.events());
       nextBackoffs = step.backoffs();
       requeueAt = step.requeueAt();

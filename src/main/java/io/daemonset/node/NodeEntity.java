@@ -9,6 +9,7 @@ import io.daemonset.model.Pod;
 import io.daemonset.model.PodStatus;
 import io.daemonset.placement.ResourceFit;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -65,6 +66,9 @@ public final class NodeEntity
 
   public record Get(ActorRef<NodeState> replyTo) implements Command {}
 
+  /** Timer: has the agent gone silent for longer than the grace period? */
+  enum CheckHeartbeat implements Command { INSTANCE }
+
   public record AdmitPod(Pod pod, Cause cause, ActorRef<AdmitResult> replyTo) implements Command {}
 
   /** Begin a graceful deletion; a grace period of 0 releases the pod at once (a forced delete). */
@@ -108,8 +112,9 @@ public final class NodeEntity
   public static void init(ActorSystem<?> system, PodObserver observer, Clock clock) {
     NodeDirectory directory = new ReplicatedNodeDirectory(system);
     // Remembered, so that after a full restart every node announces itself to the directory again.
+    Duration grace = heartbeatGrace(system);
     ClusterSharding.get(system).init(Entity.of(ENTITY_TYPE_KEY, ctx ->
-        create(ctx.getEntityId(), directory, observer, clock)).withSettings(remembered(system)));
+        create(ctx.getEntityId(), directory, observer, clock, grace)).withSettings(remembered(system)));
   }
 
   /** Sharding settings for entities that must be running whenever the cluster is: stored in the journal. */
@@ -120,7 +125,26 @@ public final class NodeEntity
   }
 
   public static Behavior<Command> create(String nodeName, NodeDirectory directory, PodObserver observer, Clock clock) {
-    return Behaviors.setup(ctx -> new NodeEntity(ctx, nodeName, directory, observer, clock));
+    return create(nodeName, directory, observer, clock, DEFAULT_HEARTBEAT_GRACE);
+  }
+
+  public static Behavior<Command> create(String nodeName, NodeDirectory directory, PodObserver observer, Clock clock,
+                                         Duration heartbeatGrace) {
+    return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
+      Duration period = heartbeatGrace.dividedBy(4).compareTo(Duration.ofSeconds(1)) < 0
+          ? Duration.ofSeconds(1) : heartbeatGrace.dividedBy(4);
+      timers.startTimerWithFixedDelay("heartbeat", CheckHeartbeat.INSTANCE, period);
+      return new NodeEntity(ctx, nodeName, directory, observer, clock, heartbeatGrace);
+    }));
+  }
+
+  /** Upstream's node-monitor-grace-period. */
+  public static final Duration DEFAULT_HEARTBEAT_GRACE = Duration.ofSeconds(40);
+
+  static Duration heartbeatGrace(ActorSystem<?> system) {
+    var config = system.settings().config();
+    return config.hasPath("daemonset.node.heartbeat-grace")
+        ? config.getDuration("daemonset.node.heartbeat-grace") : DEFAULT_HEARTBEAT_GRACE;
   }
 
   private final ActorContext<Command> context;
@@ -128,15 +152,20 @@ public final class NodeEntity
   private final NodeDirectory directory;
   private final PodObserver observer;
   private final Clock clock;
+  private final Duration heartbeatGrace;
+  /** Runtime only: a restart gives every agent a whole grace period to be heard again. */
+  private Instant lastHeartbeat;
 
   private NodeEntity(ActorContext<Command> context, String nodeName, NodeDirectory directory, PodObserver observer,
-                     Clock clock) {
+                     Clock clock, Duration heartbeatGrace) {
     super(PersistenceId.of(ENTITY_TYPE_KEY.name(), nodeName));
     this.context = context;
     this.nodeName = nodeName;
     this.directory = directory;
     this.observer = observer;
     this.clock = clock;
+    this.heartbeatGrace = heartbeatGrace;
+    this.lastHeartbeat = clock.instant();
   }
 
   @Override
@@ -183,20 +212,22 @@ public final class NodeEntity
         .onCommand(AdmitPod.class, this::onAdmitPod)
         .onCommand(DeletePod.class, this::onDeletePod)
         .onCommand(UpdatePodStatus.class, this::onUpdatePodStatus)
-        .onCommand(OrphanPod.class, this::onOrphanPod);
+        .onCommand(OrphanPod.class, this::onOrphanPod)
+        .onCommand(CheckHeartbeat.class, this::onCheckHeartbeat);
     return builder.build();
   }
 
   // ---- node lifecycle --------------------------------------------------------------------------
 
   private ReplyEffect<Event, NodeState> onRegister(NodeState state, Register cmd) {
+    lastHeartbeat = clock.instant();
     if (!state.exists()) {
       Node node = NodeObjects.forCreate(cmd.node(), nodeName, clock.instant());
       return Effect().persist(new NodeRegistered(node, cmd.cause()))
           .thenRun(this::announce)
           .thenReply(cmd.replyTo(), s -> Outcome.ok(s.node(), lastSequenceNumber(context)));
     }
-    Node merged = NodeObjects.reRegistered(state.node(), cmd.node());
+    Node merged = NodeLifecycle.reachable(NodeObjects.reRegistered(state.node(), cmd.node()));
     if (merged.equals(state.node())) {
       return Effect().reply(cmd.replyTo(), Outcome.ok(state.node(), lastSequenceNumber(context)));
     }
@@ -225,7 +256,8 @@ public final class NodeEntity
     if (!state.exists()) {
       return Effect().reply(cmd.replyTo(), Outcome.refused(Outcome.Refusal.NOT_FOUND, "node " + nodeName + " not found"));
     }
-    Node updated = state.node().withStatus(cmd.status());
+    lastHeartbeat = clock.instant();
+    Node updated = NodeLifecycle.reachable(state.node().withStatus(cmd.status()));
     if (!NodeObjects.differsBeyondHeartbeat(state.node(), updated)) {
       return Effect().reply(cmd.replyTo(), Outcome.ok(updated, lastSequenceNumber(context)));
     }
@@ -246,6 +278,20 @@ public final class NodeEntity
           released.forEach((key, pod) -> notifyOwner(pod, null, why));
         })
         .thenReply(cmd.replyTo(), s -> Outcome.ok(s.node(), lastSequenceNumber(context)));
+  }
+
+  /** Only the transition is persisted, never a heartbeat. */
+  private ReplyEffect<Event, NodeState> onCheckHeartbeat(NodeState state, CheckHeartbeat cmd) {
+    Instant now = clock.instant();
+    if (!state.exists() || !NodeObjects.hasAgent(state.node()) || NodeLifecycle.isUnreachable(state.node())
+        || Duration.between(lastHeartbeat, now).compareTo(heartbeatGrace) <= 0) {
+      return Effect().noReply();
+    }
+    Cause cause = Cause.byController(now, "node " + nodeName + ": no heartbeat for "
+        + Duration.between(lastHeartbeat, now).toSeconds() + "s (grace " + heartbeatGrace.toSeconds() + "s)");
+    return Effect().persist(new NodeUpdated(NodeLifecycle.unreachable(state.node(), now), cause))
+        .thenRun(this::announce)
+        .thenNoReply();
   }
 
   private void announce(NodeState state) {

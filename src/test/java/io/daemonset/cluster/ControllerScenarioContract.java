@@ -4,21 +4,20 @@ import static io.daemonset.cluster.Fixtures.daemonSet;
 import static io.daemonset.cluster.Fixtures.node;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.daemonset.audit.AuditEntry;
+import io.daemonset.audit.AuditTrail;
 import io.daemonset.cluster.ControlPlaneSystem.Settings;
-import io.daemonset.daemonset.DaemonPods;
 import io.daemonset.daemonset.DaemonSetEntity;
 import io.daemonset.model.Cause;
 import io.daemonset.model.ControllerRevision;
 import io.daemonset.model.DaemonSet;
 import io.daemonset.model.IntOrString;
 import io.daemonset.model.Node;
-import io.daemonset.model.OwnerReference;
 import io.daemonset.model.Pod;
 import io.daemonset.model.RollingUpdateDaemonSet;
 import io.daemonset.model.Taint;
 import io.daemonset.node.NodeEntity;
 import io.daemonset.view.ObjectIndex;
-import io.daemonset.view.StoredObject;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -29,7 +28,7 @@ import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
-import java.util.stream.Collectors;
+import org.apache.pekko.stream.javadsl.Sink;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -43,7 +42,11 @@ abstract class ControllerScenarioContract {
   abstract Settings settings();
 
   ControlPlane start() {
-    ControlPlane plane = ControlPlane.start(settings(), Clock.systemUTC());
+    return start(settings());
+  }
+
+  ControlPlane start(Settings settings) {
+    ControlPlane plane = ControlPlane.start(settings, Clock.systemUTC());
     try {
       plane.member().awaitMemberUp(WAIT);
     } catch (Exception e) {
@@ -55,7 +58,7 @@ abstract class ControllerScenarioContract {
 
   @Test
   void podsFollowNodesLabelsAndTaints() throws Exception {
-    try (ControlPlane plane = start(); SimulatedAgents agents = new SimulatedAgents(plane)) {
+    try (ControlPlane plane = start(); InProcessAgents agents = new InProcessAgents(plane)) {
       for (int i = 1; i <= 5; i++) {
         register(plane, node("n" + i, Map.of("disk", "ssd"), null));
       }
@@ -84,8 +87,75 @@ abstract class ControllerScenarioContract {
   }
 
   @Test
+  void aSilentNodeTurnsUnreachableKeepsItsDaemonPodsAndRecoversOnItsNextHeartbeat() throws Exception {
+    try (ControlPlane plane = start(settings().withExtraConfig("daemonset.node.heartbeat-grace = 2s"));
+         InProcessAgents agents = new InProcessAgents(plane)) {
+      register(plane, node("n1", Map.of(), null));
+      create(plane, daemonSet("mon", "mon:1", null, null));
+      awaitPods(plane, "mon", 1);
+      String pod = podNames(plane, "mon").get(0);
+
+      await(() -> nodeIn(plane, "n1").spec().taintsOrEmpty().size() == 2, "n1 tainted unreachable");
+      Node silent = nodeIn(plane, "n1");
+      assertThat(silent.spec().taints()).extracting(Taint::key, Taint::effect).containsExactlyInAnyOrder(
+          org.assertj.core.groups.Tuple.tuple("node.kubernetes.io/unreachable", "NoSchedule"),
+          org.assertj.core.groups.Tuple.tuple("node.kubernetes.io/unreachable", "NoExecute"));
+      assertThat(silent.status().conditions()).filteredOn(c -> c.type().equals("Ready"))
+          .singleElement().satisfies(c -> assertThat(c.status()).isEqualTo("Unknown"));
+      Thread.sleep(500);
+      assertThat(podNames(plane, "mon")).as("daemon pods tolerate unreachable").containsExactly(pod);
+
+      Node fresh = node("n1", Map.of(), null);
+      plane.store().node("n1", r -> new NodeEntity.UpdateStatus(fresh.status(), alice("heartbeat"), r))
+          .toCompletableFuture().get(30, TimeUnit.SECONDS);
+      assertThat(nodeIn(plane, "n1").spec().taints()).isNull();
+      assertThat(podNames(plane, "mon")).containsExactly(pod);
+    }
+  }
+
+  static Node nodeIn(ControlPlane plane, String name) {
+    return (Node) plane.view().index().get(ObjectIndex.NODES, null, name).orElseThrow().object();
+  }
+
+  @Test
+  void theReplayedJournalSaysWhoAndWhyForEveryEvent() throws Exception {
+    try (ControlPlane plane = start(); InProcessAgents agents = new InProcessAgents(plane)) {
+      register(plane, node("n1", Map.of("ssd", "true"), null));
+      register(plane, node("n2", Map.of("ssd", "true"), null));
+      create(plane, daemonSet("fast", "nginx:1", Map.of("ssd", "true"), null));
+      awaitPods(plane, "fast", 2);
+      update(plane, node("n2", Map.of(), null));
+      awaitPods(plane, "fast", 1);
+
+      List<AuditEntry> trail = AuditTrail.replay(plane.member().readJournal(), 0L)
+          .runWith(Sink.seq(), plane.system()).toCompletableFuture().get(30, TimeUnit.SECONDS);
+
+      assertThat(trail).isNotEmpty().allSatisfy(e -> {
+        assertThat(e.at()).isNotNull();
+        assertThat(e.actor()).isNotBlank();
+        assertThat(e.reason()).isNotBlank();
+      });
+      assertThat(trail).extracting(AuditEntry::ordering).isSorted();
+      assertThat(trail).filteredOn(e -> e.event().equals("DaemonSetCreated"))
+          .singleElement().satisfies(e -> assertThat(e.actor()).isEqualTo("alice"));
+      assertThat(trail).filteredOn(e -> e.event().equals("PodsScheduled"))
+          .allSatisfy(e -> assertThat(e.actor()).isEqualTo(Cause.CONTROLLER))
+          .anySatisfy(e -> assertThat(e.reason()).contains("NODE_NEEDS_POD"));
+      assertThat(trail).filteredOn(e -> e.event().equals("PodsDeletionRequested")).singleElement().satisfies(e -> {
+        assertThat(e.entity()).isEqualTo("DaemonSet default/fast");
+        assertThat(e.reason()).contains("on node n2").contains("node selector")
+            .contains("trigger: node n2: label ssd removed");
+      });
+      assertThat(trail).filteredOn(e -> e.event().equals("PodAdmitted") && e.entity().equals("Node n1"))
+          .singleElement().satisfies(e -> assertThat(e.reason()).contains("admit pod fast-"));
+      assertThat(trail).filteredOn(e -> e.event().equals("PodStatusUpdated"))
+          .allSatisfy(e -> assertThat(e.actor()).startsWith("system:node:"));
+    }
+  }
+
+  @Test
   void rollingUpdatesKeepTheirBudgetAndRollBackWithoutRestarts() throws Exception {
-    try (ControlPlane plane = start(); SimulatedAgents agents = new SimulatedAgents(plane)) {
+    try (ControlPlane plane = start(); InProcessAgents agents = new InProcessAgents(plane)) {
       for (int i = 1; i <= 5; i++) {
         register(plane, node("n" + i, Map.of(), null));
       }
@@ -132,7 +202,7 @@ abstract class ControllerScenarioContract {
 
   @Test
   void orphanAndBackgroundDeletion() throws Exception {
-    try (ControlPlane plane = start(); SimulatedAgents agents = new SimulatedAgents(plane)) {
+    try (ControlPlane plane = start(); InProcessAgents agents = new InProcessAgents(plane)) {
       for (int i = 1; i <= 3; i++) {
         register(plane, node("n" + i, Map.of(), null));
       }
@@ -158,7 +228,7 @@ abstract class ControllerScenarioContract {
   void aRestartMidRolloutFinishesTheRolloutWithoutDuplicates() throws Exception {
     DaemonSet v1 = daemonSet("restart", "r:1", null, new RollingUpdateDaemonSet(IntOrString.of(1), IntOrString.of(0)));
     try (ControlPlane plane = start()) {
-      SimulatedAgents agents = new SimulatedAgents(plane);
+      InProcessAgents agents = new InProcessAgents(plane);
       for (int i = 1; i <= 5; i++) {
         register(plane, node("n" + i, Map.of(), null));
       }
@@ -171,7 +241,7 @@ abstract class ControllerScenarioContract {
     try (ControlPlane plane = start()) {
       plane.view().caughtUp().toCompletableFuture().get(30, TimeUnit.SECONDS);
       InvariantWatch watch = InvariantWatch.start(plane, "restart", 1, false);
-      SimulatedAgents agents = new SimulatedAgents(plane);
+      InProcessAgents agents = new InProcessAgents(plane);
       awaitRolledOut(plane, "restart", 5);
       watch.close();
       assertThat(watch.violations()).isEmpty();

@@ -1,0 +1,80 @@
+package io.daemonset.daemonset;
+
+import io.daemonset.model.Node;
+import io.daemonset.model.Taint;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * What changed in the fleet between two views of the node directory, in words, so that the controller's
+ * decisions can name their trigger ("node n7: label ssd removed") in the audit trail.
+ */
+final class FleetChanges {
+  private FleetChanges() {}
+
+  static List<String> describe(Map<String, Node> before, Map<String, Node> after) {
+    List<String> changes = new ArrayList<>();
+    if (before == null) {
+      return after == null ? changes : List.of("fleet of " + after.size() + " nodes seen");
+    }
+    Set<String> names = new TreeSet<>(before.keySet());
+    names.addAll(after == null ? Set.of() : after.keySet());
+    for (String name : names) {
+      Node was = before.get(name);
+      Node now = after == null ? null : after.get(name);
+      if (was == null) {
+        changes.add("node " + name + " added");
+      } else if (now == null) {
+        changes.add("node " + name + " removed");
+      } else {
+        labels(name, was.metadata().labelsOrEmpty(), now.metadata().labelsOrEmpty(), changes);
+        taints(name, taintsOf(was), taintsOf(now), changes);
+      }
+    }
+    return changes;
+  }
+
+  private static void labels(String node, Map<String, String> was, Map<String, String> now, List<String> out) {
+    Set<String> keys = new TreeSet<>(was.keySet());
+    keys.addAll(now.keySet());
+    for (String key : keys) {
+      String a = was.get(key);
+      String b = now.get(key);
+      if (a == null) {
+        out.add("node " + node + ": label " + key + "=" + b + " added");
+      } else if (b == null) {
+        out.add("node " + node + ": label " + key + " removed");
+      } else if (!Objects.equals(a, b)) {
+        out.add("node " + node + ": label " + key + " changed from " + a + " to " + b);
+      }
+    }
+  }
+
+  private static void taints(String node, Set<String> was, Set<String> now, List<String> out) {
+    for (String t : new TreeSet<>(now)) {
+      if (!was.contains(t)) {
+        out.add("node " + node + ": taint " + t + " added");
+      }
+    }
+    for (String t : new TreeSet<>(was)) {
+      if (!now.contains(t)) {
+        out.add("node " + node + ": taint " + t + " removed");
+      }
+    }
+  }
+
+  private static Set<String> taintsOf(Node node) {
+    Set<String> out = new HashSet<>();
+    if (node.spec() != null) {
+      for (Taint t : node.spec().taintsOrEmpty()) {
+        out.add(t.key() + (t.value() == null ? "" : "=" + t.value()) + ":" + t.effect());
+      }
+    }
+    return out;
+  }
+}

@@ -1,0 +1,152 @@
+package io.daemonset.daemonset;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.daemonset.model.Cause;
+import io.daemonset.model.Container;
+import io.daemonset.model.DaemonSet;
+import io.daemonset.model.DaemonSetDefaults;
+import io.daemonset.model.DaemonSetSpec;
+import io.daemonset.model.LabelSelector;
+import io.daemonset.model.Node;
+import io.daemonset.model.NodeSpec;
+import io.daemonset.model.ObjectMeta;
+import io.daemonset.model.Outcome;
+import io.daemonset.model.Pod;
+import io.daemonset.model.PodSpec;
+import io.daemonset.model.PodTemplateSpec;
+import io.daemonset.node.NodeEntity;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Predicate;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
+import org.apache.pekko.persistence.testkit.javadsl.EventSourcedBehaviorTestKit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The DaemonSet entity alone: nodes are probes that answer the binding protocol by hand, and the
+ * testkit checks that every command, event and state survives serialization.
+ */
+class DaemonSetEntityTest {
+  static final ActorTestKit testKit = ActorTestKit.create(EventSourcedBehaviorTestKit.config());
+  static final Cause ALICE = Cause.byUser(Instant.parse("2026-11-27T10:00:00Z"), "alice", "kubectl apply");
+
+  final PushedNodeDirectory directory = new PushedNodeDirectory();
+  TestProbe<NodeEntity.Command> n1;
+  TestProbe<NodeEntity.Command> n2;
+  EventSourcedBehaviorTestKit<DaemonSetEntity.Command, DaemonSetEntity.Event, DaemonSetState> entity;
+
+  @BeforeEach
+  void setUp() {
+    n1 = testKit.createTestProbe();
+    n2 = testKit.createTestProbe();
+    Map<String, TestProbe<NodeEntity.Command>> probes = Map.of("n1", n1, "n2", n2);
+    entity = EventSourcedBehaviorTestKit.create(testKit.system(),
+        DaemonSetEntity.create("default/logs", directory, name -> probes.get(name).ref(), Clock.systemUTC()));
+    entity.clear();
+  }
+
+  @AfterAll
+  static void shutdown() {
+    testKit.shutdownTestKit();
+  }
+
+  static DaemonSet daemonSet() {
+    Map<String, String> labels = Map.of("app", "logs");
+    return DaemonSetDefaults.daemonSet(new DaemonSet("apps/v1", "DaemonSet", ObjectMeta.named("default", "logs"),
+        new DaemonSetSpec(LabelSelector.ofLabels(labels),
+            new PodTemplateSpec(ObjectMeta.named(null, null).withLabels(labels),
+                PodSpec.of(List.of(Container.of("fluentd", "fluentd:1")))), null, null, null, null), null));
+  }
+
+  static Node node(String name) {
+    return new Node("v1", "Node", ObjectMeta.named(null, name), new NodeSpec(null, null, null, null), null);
+  }
+
+  @Test
+  void createAssignsIdentityAndGenerationAndIsRefusedTwice() {
+    var created = entity.<Outcome<DaemonSet>>runCommand(r -> new DaemonSetEntity.Create(daemonSet(), ALICE, r));
+    assertThat(created.reply().isOk()).isTrue();
+    assertThat(created.reply().value().metadata().uid()).isNotBlank();
+    assertThat(created.reply().value().metadata().generation()).isEqualTo(1L);
+    assertThat(created.event()).isInstanceOf(DaemonSetEntity.DaemonSetCreated.class);
+
+    var again = entity.<Outcome<DaemonSet>>runCommand(r -> new DaemonSetEntity.Create(daemonSet(), ALICE, r));
+    assertThat(again.reply().refusal()).isEqualTo(Outcome.Refusal.ALREADY_EXISTS);
+    assertThat(again.hasNoEvents()).isTrue();
+  }
+
+  @Test
+  void podsAreDecidedBeforeNodesHearOfThemAndBoundWhenAdmitted() {
+    entity.<Outcome<DaemonSet>>runCommand(r -> new DaemonSetEntity.Create(daemonSet(), ALICE, r));
+    directory.push(Map.of("n1", node("n1"), "n2", node("n2")));
+
+    NodeEntity.AdmitPod admit1 = n1.expectMessageClass(NodeEntity.AdmitPod.class, Duration.ofSeconds(5));
+    NodeEntity.AdmitPod admit2 = n2.expectMessageClass(NodeEntity.AdmitPod.class, Duration.ofSeconds(5));
+    Pod pod = admit1.pod();
+    assertThat(pod.spec().nodeName()).isEqualTo("n1");
+    assertThat(pod.metadata().ownerReferences()).singleElement()
+        .satisfies(ref -> assertThat(ref.controller()).isTrue());
+    assertThat(pod.metadata().labels()).containsKey(DaemonPods.REVISION_HASH_LABEL).containsEntry("app", "logs");
+    assertThat(pod.spec().tolerations()).extracting(t -> t.key()).contains("node.kubernetes.io/unreachable");
+    // Decided first: the binding was persisted before the message left.
+    assertThat(entity.getState().bindings().get(pod.metadata().name()).phase()).isEqualTo(PodBinding.Phase.SCHEDULED);
+
+    admit1.replyTo().tell(new NodeEntity.AdmitResult("default/" + pod.metadata().name(), true, "admitted"));
+    admit2.replyTo().tell(new NodeEntity.AdmitResult("default/" + admit2.pod().metadata().name(), false,
+        "Insufficient cpu"));
+
+    awaitState(s -> s.bindings().size() == 1
+        && s.bindings().values().iterator().next().phase() == PodBinding.Phase.BOUND);
+    assertThat(entity.getState().revisions()).hasSize(1);
+  }
+
+  @Test
+  void anUpdateWithAStaleSpecVersionIsAConflict() {
+    entity.<Outcome<DaemonSet>>runCommand(r -> new DaemonSetEntity.Create(daemonSet(), ALICE, r));
+    var stale = entity.<Outcome<DaemonSet>>runCommand(r -> new DaemonSetEntity.Update(daemonSet(), 42, ALICE, r));
+    assertThat(stale.reply().refusal()).isEqualTo(Outcome.Refusal.CONFLICT);
+    assertThat(stale.hasNoEvents()).isTrue();
+  }
+
+  @Test
+  void foregroundDeletionKeepsTheObjectUntilItsPodsAreGone() {
+    entity.<Outcome<DaemonSet>>runCommand(r -> new DaemonSetEntity.Create(daemonSet(), ALICE, r));
+    directory.push(Map.of("n1", node("n1")));
+    NodeEntity.AdmitPod admit = n1.expectMessageClass(NodeEntity.AdmitPod.class, Duration.ofSeconds(5));
+    String podName = admit.pod().metadata().name();
+    admit.replyTo().tell(new NodeEntity.AdmitResult("default/" + podName, true, "admitted"));
+    awaitState(s -> s.bindings().get(podName).phase() == PodBinding.Phase.BOUND);
+
+    var deleting = entity.<Outcome<DaemonSet>>runCommand(r -> new DaemonSetEntity.Delete("Foreground", ALICE, r));
+    assertThat(deleting.reply().value().metadata().deletionTimestamp()).isNotNull();
+    assertThat(deleting.reply().value().metadata().finalizers()).containsExactly("foregroundDeletion");
+
+    NodeEntity.DeletePod delete = n1.expectMessageClass(NodeEntity.DeletePod.class, Duration.ofSeconds(5));
+    assertThat(delete.podKey()).isEqualTo("default/" + podName);
+    assertThat(entity.getState().exists()).isTrue();
+
+    entity.runCommand(new DaemonSetEntity.PodChanged("n1", podName, null, ALICE));
+    awaitState(s -> !s.exists());
+  }
+
+  private void awaitState(Predicate<DaemonSetState> condition) {
+    long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+    while (!condition.test(entity.getState())) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("state never matched: " + entity.getState());
+      }
+      try {
+        Thread.sleep(20);
+      } catch (InterruptedException e) {
+        throw new IllegalStateException(e);
+      }
+    }
+  }
+}
