@@ -4,6 +4,9 @@ import static org.apache.pekko.http.javadsl.server.Directives.completeWithFuture
 import static org.apache.pekko.http.javadsl.server.Directives.entity;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.daemonset.api.patch.ApplyResult;
+import io.daemonset.api.patch.PatchSchema;
+import io.daemonset.api.patch.PatchType;
 import io.daemonset.daemonset.DaemonSetEntity;
 import io.daemonset.daemonset.DaemonSetState;
 import io.daemonset.model.DaemonSet;
@@ -70,19 +73,27 @@ final class DaemonSetRoutes {
     DaemonSet requested = decoded.value();
     ObjectMeta meta = Writes.checkIdentity(call, requested.apiVersion(), requested.kind(), requested.metadata());
     DaemonSet admitted = DaemonSets.admit(requested.withMetadata(meta), call.apiVersion());
-    String name = meta.name() == null ? "" : meta.name();
+    JsonNode after = Json.tree(DaemonSets.toVersion(admitted, call.apiVersion()));
+    admitted = admitted.withMetadata(admitted.metadata().withManagedFields(
+        Patching.managedFieldsAfter(call, null, after, PatchSchema.DAEMONSET, clock.instant())));
+    return createAdmitted(call, admitted, decoded.warnings());
+  }
+
+  /** POST, or a server-side apply of an object that does not exist: validate, then Create (or dryRun). */
+  private CompletionStage<HttpResponse> createAdmitted(Call call, DaemonSet admitted, List<String> warnings) {
+    String name = admitted.metadata().name() == null ? "" : admitted.metadata().name();
     Writes.requireValid(call, name, DaemonSetValidation.validate(admitted));
     if (call.dryRun()) {
       if (store.index().get(call.kind().resource, call.namespace(), name).isPresent()) {
         throw ApiException.alreadyExists(call.groupResource(), name);
       }
-      return done(call, 201, DaemonSets.wouldCreate(admitted, clock.instant()), decoded.warnings());
+      return done(call, 201, DaemonSets.wouldCreate(admitted, clock.instant()), warnings);
     }
     return store.daemonSet(call.namespace(), name,
             r -> new DaemonSetEntity.Create(admitted, call.cause(clock, "create"), r))
         .thenApply(outcome -> {
           DaemonSet created = Writes.accepted(call, name, outcome);
-          return respond(call, 201, Writes.readBack(store, call, call.namespace(), name, created), decoded.warnings());
+          return respond(call, 201, Writes.readBack(store, call, call.namespace(), name, created), warnings);
         });
   }
 
@@ -99,34 +110,74 @@ final class DaemonSetRoutes {
       throw ApiException.modified(call.groupResource(), call.req().name());
     }
     // Without a resourceVersion, PUT is unconditional (upstream AllowUnconditionalUpdate for DaemonSets).
-    return save(call, stored, requested.withMetadata(meta), rv.isEmpty() ? -1 : specVersion, decoded.warnings());
+    return save(call, stored, requested.withMetadata(meta), rv.isEmpty() ? -1 : specVersion, decoded.warnings(),
+        true);
   }
 
   private CompletionStage<HttpResponse> patch(Call call, String body, int attempt) {
-    Patching.requirePatchType(call);
+    PatchType type = Patching.type(call);
+    Patching.checkOptions(call, type);
+    if (type == PatchType.APPLY_PATCH) {
+      return retried(call, body, attempt, serverSideApply(call, body));
+    }
     long specVersion = specVersion(call);
     StoredObject stored = reads.find(call);
     String currentRv = String.valueOf(stored.resourceVersion());
     JsonNode current = Json.tree(DaemonSets.toVersion((DaemonSet) stored.object(), call.apiVersion()));
-    JsonNode patched = Patching.apply(call, current, body, Patching.Schema.DAEMONSET);
+    JsonNode patched = Patching.apply(call, type, current, body, PatchSchema.DAEMONSET);
     Decoded<DaemonSet> decoded = Bodies.decode(Json.write(patched), DaemonSet.class, call.fieldValidation(),
         DaemonSet.KIND, call.apiVersion());
     DaemonSet requested = decoded.value();
     ObjectMeta meta = Writes.checkIdentity(call, requested.apiVersion(), requested.kind(), requested.metadata());
     String rv = Writes.requestedResourceVersion(meta);
-    boolean pinned = !rv.isEmpty() && !rv.equals(currentRv);
-    if (pinned) {
+    if (!rv.isEmpty() && !rv.equals(currentRv)) {
       throw ApiException.modified(call.groupResource(), call.req().name());
     }
-    return save(call, stored, requested.withMetadata(meta), specVersion, decoded.warnings())
-        .exceptionallyCompose(failure -> {
-          // The patch applied to the latest object, which changed meanwhile: apply it again, as upstream does.
-          ApiException e = ErrorHandling.toApiException(failure, Long.MAX_VALUE);
-          if (e.code() == 409 && attempt < Writes.PATCH_ATTEMPTS) {
-            return patch(call, body, attempt + 1);
-          }
-          return CompletableFuture.failedFuture(e);
-        });
+    return retried(call, body, attempt,
+        save(call, stored, requested.withMetadata(meta), specVersion, decoded.warnings(), true));
+  }
+
+  /** A patch applies to the latest object; when that changed meanwhile (409), apply it again, as upstream. */
+  private CompletionStage<HttpResponse> retried(Call call, String body, int attempt,
+                                                CompletionStage<HttpResponse> write) {
+    return write.exceptionallyCompose(failure -> {
+      ApiException e = ErrorHandling.toApiException(failure, Long.MAX_VALUE);
+      boolean engineConflict = e.status().details() != null && e.status().details().causes() != null
+          && e.status().details().causes().stream().anyMatch(c -> "FieldManagerConflict".equals(c.reason()));
+      if (e.code() == 409 && !engineConflict && attempt < Writes.PATCH_ATTEMPTS) {
+        return patch(call, body, attempt + 1);
+      }
+      return CompletableFuture.failedFuture(e);
+    });
+  }
+
+  /** application/apply-patch+yaml: server-side apply, creating the DaemonSet when it does not exist. */
+  private CompletionStage<HttpResponse> serverSideApply(Call call, String body) {
+    var existing = store.index().get(call.kind().resource, call.namespace(), call.req().name());
+    long specVersion = existing.isPresent() ? specVersion(call) : -1;
+    StoredObject stored = existing.isEmpty() ? null : reads.find(call);
+    JsonNode live = stored == null ? null
+        : Json.tree(DaemonSets.toVersion((DaemonSet) stored.object(), call.apiVersion()));
+    ApplyResult.Applied applied = (ApplyResult.Applied) Patching.serverSideApply(call, live, body,
+        PatchSchema.DAEMONSET, tree -> defaulted(tree, call.apiVersion()), clock.instant());
+    Decoded<DaemonSet> decoded = Bodies.decode(Json.write(applied.object()), DaemonSet.class, call.fieldValidation(),
+        DaemonSet.KIND, call.apiVersion());
+    DaemonSet requested = decoded.value();
+    ObjectMeta meta = Writes.checkIdentity(call, requested.apiVersion(), requested.kind(), requested.metadata());
+    if (stored == null) {
+      return createAdmitted(call, DaemonSets.admit(requested.withMetadata(meta), call.apiVersion()),
+          decoded.warnings());
+    }
+    if (!applied.changed()) {
+      return done(call, 200, stored.object(), decoded.warnings());
+    }
+    return save(call, stored, requested.withMetadata(meta), specVersion, decoded.warnings(), false);
+  }
+
+  private static JsonNode defaulted(JsonNode tree, String apiVersion) {
+    DaemonSet ds = Json.convert(tree, DaemonSet.class);
+    DaemonSet out = io.daemonset.model.DaemonSetDefaults.daemonSet(ds.withApiVersion(apiVersion));
+    return Json.tree(out);
   }
 
   /** The entity's specVersion, read before the object it guards (a newer object then fails the guard: 409). */
@@ -136,21 +187,29 @@ final class DaemonSetRoutes {
   }
 
   /**
-   * Update and patch, after the resourceVersion precondition: defaulting, conversion, update validation, then the
-   * entity's Update guarded by expectedSpecVersion (-1: unconditional).
+   * Update and patch, after the resourceVersion precondition: defaulting, conversion, update validation, managedFields
+   * (unless a server-side apply already decided them), then the entity's Update guarded by expectedSpecVersion
+   * (-1: unconditional).
    */
   private CompletionStage<HttpResponse> save(Call call, StoredObject stored, DaemonSet requested,
-                                             long expectedSpecVersion, List<String> warnings) {
+                                             long expectedSpecVersion, List<String> warnings, boolean trackFields) {
     String ns = call.namespace();
     String name = call.req().name();
     DaemonSet existing = (DaemonSet) stored.object();
     DaemonSet admitted = DaemonSets.keepServerFields(DaemonSets.admit(requested, call.apiVersion()), existing);
     List<FieldError> errors = DaemonSetValidation.validateUpdate(admitted, existing, call.apiVersion());
     Writes.requireValid(call, name, errors);
+    if (trackFields) {
+      JsonNode before = Json.tree(DaemonSets.toVersion(existing, call.apiVersion()));
+      JsonNode after = Json.tree(DaemonSets.toVersion(admitted.withStatus(existing.status()), call.apiVersion()));
+      admitted = admitted.withMetadata(admitted.metadata().withManagedFields(
+          Patching.managedFieldsAfter(call, before, after, PatchSchema.DAEMONSET, clock.instant())));
+    }
     if (call.dryRun()) {
       return done(call, 200, DaemonSets.wouldUpdate(existing, admitted), warnings);
     }
-    return store.daemonSet(ns, name, r -> new DaemonSetEntity.Update(admitted, expectedSpecVersion,
+    DaemonSet update = admitted;
+    return store.daemonSet(ns, name, r -> new DaemonSetEntity.Update(update, expectedSpecVersion,
             call.cause(clock, call.req().verb()), r))
         .thenApply(outcome -> {
           DaemonSet updated = Writes.accepted(call, name, outcome);
@@ -175,8 +234,10 @@ final class DaemonSetRoutes {
         throw ApiException.modified(call.groupResource(), call.req().name());
       }
     } else {
-      Patching.requirePatchType(call);
-      Patching.apply(call, Json.tree(stored.object()), body, Patching.Schema.DAEMONSET);
+      PatchType type = Patching.type(call);
+      if (type != PatchType.APPLY_PATCH) {
+        Patching.apply(call, type, Json.tree(stored.object()), body, PatchSchema.DAEMONSET);
+      }
     }
     return Render.object(call, 200, stored.object(), clock.instant(), List.of(STATUS_IGNORED));
   }

@@ -4,6 +4,8 @@ import static org.apache.pekko.http.javadsl.server.Directives.completeWithFuture
 import static org.apache.pekko.http.javadsl.server.Directives.entity;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.daemonset.api.patch.PatchSchema;
+import io.daemonset.api.patch.PatchType;
 import io.daemonset.model.Decoded;
 import io.daemonset.model.Json;
 import io.daemonset.model.Node;
@@ -102,10 +104,10 @@ final class NodeRoutes {
   }
 
   private CompletionStage<HttpResponse> patch(Call call, String body, boolean status, int attempt) {
-    Patching.requirePatchType(call);
+    PatchType type = Patching.typeWithoutApply(call);
     long version = version(call);
     StoredObject stored = reads.find(call);
-    JsonNode patched = Patching.apply(call, Json.tree(stored.object()), body, Patching.Schema.NODE);
+    JsonNode patched = Patching.apply(call, type, Json.tree(stored.object()), body, PatchSchema.NODE);
     Decoded<Node> decoded = Bodies.decode(Json.write(patched), Node.class, call.fieldValidation(), Node.KIND,
         call.apiVersion());
     Node requested = decoded.value();

@@ -2,133 +2,121 @@ package io.daemonset.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.flipkart.zjsonpatch.JsonPatch;
-import java.util.Iterator;
+import io.daemonset.api.patch.ApplyResult;
+import io.daemonset.api.patch.JsonPatches;
+import io.daemonset.api.patch.ManagedFields;
+import io.daemonset.api.patch.MergePatches;
+import io.daemonset.api.patch.PatchException;
+import io.daemonset.api.patch.PatchSchema;
+import io.daemonset.api.patch.PatchType;
+import io.daemonset.api.patch.ServerSideApply;
+import io.daemonset.api.patch.StrategicMergePatches;
+import io.daemonset.model.Json;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
+import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
 
 /**
- * Applies a PATCH body to an object's JSON, by the request's Content-Type. Stand-in until the api.patch engine
- * lands on main: RFC 7386 merge patch, RFC 6902 JSON patch (zjsonpatch), and a strategic merge patch reduced to
- * what kubectl sends here (merge patch whose lists of named objects merge by name, {@code $patch: replace},
- * {@code $setElementOrder/…} and {@code $retainKeys} directives honoured or dropped).
+ * The routes' use of the api.patch engine: the patch type from Content-Type (415 otherwise), the patch options
+ * (fieldManager, force), applying JSON, merge and strategic merge patches to an object's JSON, server-side apply,
+ * and managedFields bookkeeping of non-apply writes. Engine refusals become their Status.
  */
 final class Patching {
-  static final String MERGE = "application/merge-patch+json";
-  static final String JSON_PATCH = "application/json-patch+json";
-  static final String STRATEGIC = "application/strategic-merge-patch+json";
-  static final String APPLY = "application/apply-patch+yaml";
-  static final List<String> TYPES = List.of(JSON_PATCH, MERGE, STRATEGIC, APPLY);
-
-  /** Which objects a schema knows, for the strategic merge (kept for the engine's PatchSchema). */
-  enum Schema { DAEMONSET, NODE, POD }
-
   private Patching() {}
 
-  static void requirePatchType(Call call) {
-    if (!TYPES.contains(Bodies.mediaType(call))) {
-      throw ApiException.unsupportedMediaType(Bodies.mediaType(call), TYPES);
-    }
+  static PatchType type(Call call) {
+    String contentType = Bodies.mediaType(call);
+    return PatchType.fromContentType(contentType).orElseThrow(
+        () -> api(PatchException.unsupportedMediaType(contentType)));
   }
 
-  static JsonNode apply(Call call, JsonNode current, String body, Schema schema) {
-    String type = Bodies.mediaType(call);
+  /** fieldManager and force, checked as kube-apiserver's ValidatePatchOptions does. */
+  static void checkOptions(Call call, PatchType type) {
+    guard(() -> {
+      type.validateOptions(call.query("fieldManager").orElse(null), force(call));
+      return null;
+    });
+  }
+
+  /** The types of PATCH a resource without server-side apply takes (nodes, pods). */
+  static PatchType typeWithoutApply(Call call) {
+    PatchType type = type(call);
+    if (type == PatchType.APPLY_PATCH) {
+      throw ApiException.unsupportedMediaType(type.mediaType(), List.of(PatchType.JSON_PATCH.mediaType(),
+          PatchType.MERGE_PATCH.mediaType(), PatchType.STRATEGIC_MERGE_PATCH.mediaType()));
+    }
+    checkOptions(call, type);
+    return type;
+  }
+
+  /** JSON, merge or strategic merge patch of current (as the client sees it). */
+  static JsonNode apply(Call call, PatchType type, JsonNode current, String body, PatchSchema schema) {
+    JsonNode patch = guard(() -> parse(body));
+    return guard(() -> switch (type) {
+      case JSON_PATCH -> JsonPatches.apply(current, patch);
+      case MERGE_PATCH -> MergePatches.apply(current, patch);
+      case STRATEGIC_MERGE_PATCH -> StrategicMergePatches.apply(current, patch, schema);
+      case APPLY_PATCH -> throw new IllegalStateException("server-side apply goes through serverSideApply");
+    });
+  }
+
+  /** Server-side apply of the body to live (null: the object does not exist yet). */
+  static ApplyResult serverSideApply(Call call, JsonNode live, String body, PatchSchema schema,
+                                     UnaryOperator<JsonNode> defaulter, java.time.Instant now) {
+    JsonNode config = guard(() -> ServerSideApply.parse(body));
+    ServerSideApply.Options options = new ServerSideApply.Options(call.query("fieldManager").orElse(""),
+        Boolean.TRUE.equals(force(call)), call.apiVersion(), now, defaulter);
+    ApplyResult result = guard(() -> ServerSideApply.apply(live, config, options, schema));
+    if (result instanceof ApplyResult.Conflicted conflicted) {
+      throw api(conflicted.toException());
+    }
+    return result;
+  }
+
+  /**
+   * managedFields after a create (before null), update or non-apply patch from before to after, both in the form
+   * the client sees, for the request's field manager; null when the object carries none.
+   */
+  static List<JsonNode> managedFieldsAfter(Call call, JsonNode before, JsonNode after, PatchSchema schema,
+                                           java.time.Instant now) {
+    String manager = ManagedFields.managerFor(call.query("fieldManager").orElse(null),
+        call.http().getHeader("User-Agent").map(h -> h.value()).orElse(""));
+    JsonNode live = before == null ? null : before.path("metadata").get("managedFields");
+    ArrayNode fields = guard(() -> ManagedFields.recordUpdate(before, after, manager, call.apiVersion(), now, live,
+        schema, call.req().subresource().isEmpty() ? null : call.req().subresource()));
+    if (fields == null || fields.isEmpty()) {
+      return null;
+    }
+    List<JsonNode> out = new ArrayList<>();
+    fields.forEach(out::add);
+    return out;
+  }
+
+  private static Boolean force(Call call) {
+    return call.query("force").map(v -> v.equals("true") || v.equals("1")).orElse(null);
+  }
+
+  private static JsonNode parse(String body) {
     try {
-      return switch (type) {
-        case JSON_PATCH -> JsonPatch.apply(Bodies.tree(body), current);
-        case MERGE -> merge(current, Bodies.tree(body), false);
-        case STRATEGIC, APPLY -> merge(current, Bodies.tree(body), true);
-        default -> throw ApiException.unsupportedMediaType(type, TYPES);
-      };
-    } catch (ApiException e) {
-      throw e;
-    } catch (RuntimeException e) {
-      throw new ApiException(io.daemonset.model.Status.failure(422, "Invalid",
-          "the server rejected our request due to an error in our request: " + e.getMessage(), null));
+      if (body == null || body.isBlank()) {
+        throw PatchException.badRequest("the body of the request was empty");
+      }
+      return Json.mapper().readTree(body);
+    } catch (java.io.IOException e) {
+      throw PatchException.badRequest("error decoding patch: " + e.getMessage());
     }
   }
 
-  private static JsonNode merge(JsonNode target, JsonNode patch, boolean strategic) {
-    if (!patch.isObject()) {
-      return patch.deepCopy();
+  private static <T> T guard(Supplier<T> step) {
+    try {
+      return step.get();
+    } catch (PatchException e) {
+      throw api(e);
     }
-    if (strategic && "replace".equals(patch.path("$patch").asText())) {
-      ObjectNode replaced = patch.deepCopy();
-      replaced.remove("$patch");
-      return strip(replaced);
-    }
-    ObjectNode out = target != null && target.isObject() ? ((ObjectNode) target).deepCopy()
-        : com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
-    Iterator<Map.Entry<String, JsonNode>> fields = patch.fields();
-    while (fields.hasNext()) {
-      Map.Entry<String, JsonNode> e = fields.next();
-      String key = e.getKey();
-      JsonNode value = e.getValue();
-      if (strategic && (key.startsWith("$setElementOrder/") || key.startsWith("$retainKeys")
-          || key.startsWith("$deleteFromPrimitiveList/") || key.equals("$patch"))) {
-        continue;
-      }
-      if (value.isNull()) {
-        out.remove(key);
-      } else if (value.isObject()) {
-        out.set(key, merge(out.get(key), value, strategic));
-      } else if (strategic && value.isArray() && out.get(key) instanceof ArrayNode existing && named(value)
-          && named(existing)) {
-        out.set(key, mergeByName(existing, (ArrayNode) value));
-      } else {
-        out.set(key, strategic ? strip(value.deepCopy()) : value.deepCopy());
-      }
-    }
-    return out;
   }
 
-  private static boolean named(JsonNode array) {
-    for (JsonNode e : array) {
-      if (!e.isObject() || !e.has("name")) {
-        return false;
-      }
-    }
-    return array.size() > 0;
-  }
-
-  private static ArrayNode mergeByName(ArrayNode existing, ArrayNode patch) {
-    ArrayNode out = existing.deepCopy();
-    for (JsonNode p : patch) {
-      String name = p.path("name").asText();
-      boolean delete = "delete".equals(p.path("$patch").asText());
-      int found = -1;
-      for (int i = 0; i < out.size(); i++) {
-        if (name.equals(out.get(i).path("name").asText())) {
-          found = i;
-        }
-      }
-      if (delete) {
-        if (found >= 0) {
-          out.remove(found);
-        }
-      } else if (found >= 0) {
-        out.set(found, merge(out.get(found), p, true));
-      } else {
-        out.add(strip(p.deepCopy()));
-      }
-    }
-    return out;
-  }
-
-  private static JsonNode strip(JsonNode node) {
-    if (node instanceof ObjectNode object) {
-      List<String> directives = new java.util.ArrayList<>();
-      object.fieldNames().forEachRemaining(n -> {
-        if (n.startsWith("$")) {
-          directives.add(n);
-        }
-      });
-      directives.forEach(object::remove);
-      object.forEach(Patching::strip);
-    } else if (node instanceof ArrayNode array) {
-      array.forEach(Patching::strip);
-    }
-    return node;
+  static ApiException api(PatchException e) {
+    return new ApiException(e.toStatus());
   }
 }

@@ -4,6 +4,8 @@ import static org.apache.pekko.http.javadsl.server.Directives.complete;
 import static org.apache.pekko.http.javadsl.server.Directives.completeWithFuture;
 import static org.apache.pekko.http.javadsl.server.Directives.entity;
 
+import io.daemonset.api.patch.PatchSchema;
+import io.daemonset.api.patch.PatchType;
 import io.daemonset.model.Decoded;
 import io.daemonset.model.Json;
 import io.daemonset.model.ObjectMeta;
@@ -76,8 +78,8 @@ final class PodRoutes {
       Bodies.requireObjectMediaType(call);
       decoded = Bodies.decode(body, Pod.class, call.fieldValidation(), Pod.KIND, call.apiVersion());
     } else {
-      Patching.requirePatchType(call);
-      String patched = Json.write(Patching.apply(call, Json.tree(pod), body, Patching.Schema.POD));
+      PatchType type = Patching.typeWithoutApply(call);
+      String patched = Json.write(Patching.apply(call, type, Json.tree(pod), body, PatchSchema.POD));
       decoded = Bodies.decode(patched, Pod.class, call.fieldValidation(), Pod.KIND, call.apiVersion());
     }
     Pod requested = decoded.value();
