@@ -55,13 +55,25 @@ public final class Main implements Callable<Integer> {
   static final class Audit extends NotBuiltYet {}
 
   @Command(name = "bench", description = "Run a benchmark and print its figures (see docs/performance.md).",
-      subcommands = {Main.PlacementBench.class})
+      subcommands = {Main.PlacementBench.class, Main.ReplayBench.class})
   static final class Bench implements Callable<Integer> {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() {
       spec.commandLine().usage(System.out);
+      return 0;
+    }
+  }
+
+  @Command(name = "replay", description = "Time how long this JVM's view takes to replay an existing journal.")
+  static final class ReplayBench implements Callable<Integer> {
+    @CommandLine.Option(names = "--data-dir", required = true, description = "A data dir with an H2 journal.")
+    java.nio.file.Path dataDir;
+
+    @Override
+    public Integer call() throws Exception {
+      io.daemonset.bench.PlacementBenchmark.replay(dataDir, System.out);
       return 0;
     }
   }

@@ -74,7 +74,7 @@ public final class ReplicatedNodeDirectory implements NodeDirectory {
   public void put(Node node) {
     Entry entry = Entry.of(node);
     replicator.tell(new Replicator.Update<>(keyFor(node.name()), LWWMap.create(), Replicator.writeLocal(),
-        system.ignoreRef(), map -> entry.equals(map.get(node.name()).orElse(null)) ? map
+        system.ignoreRef(), map -> entry.equals(map.getEntries().get(node.name())) ? map
             : map.put(self, node.name(), entry)));
   }
 
