@@ -97,7 +97,10 @@ public final class ApiServer {
     Route route = routes(settings, tokens, authorizer, resourceRoutes);
     ServerBuilder builder = Http.get(system).newServerAt(settings.bindHost(), settings.port())
         .adaptSettings(server -> server.withTimeouts(server.getTimeouts().withIdleTimeout(
-            scala.concurrent.duration.Duration.create(WATCH_IDLE_TIMEOUT.toSeconds(), TimeUnit.SECONDS))));
+                scala.concurrent.duration.Duration.create(WATCH_IDLE_TIMEOUT.toSeconds(), TimeUnit.SECONDS)))
+            // kubectl asks for OpenAPI v2 as application/com.github.proto-openapi.spec.v2@v1.0+protobuf, which is
+            // no valid media range: the Accept header is dropped (and the answer is 404 anyway); no warning each time
+            .withParserSettings(server.getParserSettings().withIllegalHeaderWarnings(false)));
     if (!settings.plainHttp()) {
       builder = builder.enableHttps(ConnectionContext.httpsServer(pki.serverSslContext()));
     }
