@@ -176,8 +176,7 @@ final class WatchRoute {
           offer(new Out("DELETED", change.object(), change.resourceVersion()));
         }
       } else if (selected) {
-        String type = wasShown ? "MODIFIED" : change.type().equals("MODIFIED") && !query.watchFromNow()
-            ? "MODIFIED" : "ADDED";
+        String type = change.type().equals("ADDED") || !wasShown ? "ADDED" : "MODIFIED";
         shown.put(key, change.resourceVersion());
         offer(new Out(type, change.object(), change.resourceVersion()));
       } else if (wasShown) {
