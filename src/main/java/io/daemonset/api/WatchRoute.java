@@ -2,6 +2,8 @@ package io.daemonset.api;
 
 import static org.apache.pekko.http.javadsl.server.Directives.complete;
 import static org.apache.pekko.http.javadsl.server.Directives.extractActorSystem;
+import static org.apache.pekko.http.javadsl.server.Directives.extractRequest;
+import static org.apache.pekko.http.javadsl.server.Directives.handleWebSocketMessagesForOptionalProtocol;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -24,16 +26,25 @@ import java.util.function.Consumer;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.actor.ActorSystem;
 import org.apache.pekko.actor.Cancellable;
+import java.util.Base64;
+import java.util.Optional;
+import org.apache.pekko.http.javadsl.model.AttributeKeys;
 import org.apache.pekko.http.javadsl.model.ContentTypes;
+import org.apache.pekko.http.javadsl.model.ws.BinaryMessage;
+import org.apache.pekko.http.javadsl.model.ws.Message;
+import org.apache.pekko.http.javadsl.model.ws.TextMessage;
+import org.apache.pekko.http.javadsl.model.ws.WebSocketUpgrade;
 import org.apache.pekko.http.javadsl.model.HttpEntities;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.server.Route;
 import org.apache.pekko.stream.BoundedSourceQueue;
+import org.apache.pekko.stream.javadsl.Flow;
+import org.apache.pekko.stream.javadsl.Sink;
 import org.apache.pekko.stream.javadsl.Source;
 import org.apache.pekko.util.ByteString;
 
 /**
- * watch=true: a chunked stream of newline-delimited {@code {"type":…,"object":…}} events, from
+ * watch=true: a chunked stream (or, on a WebSocket upgrade, a WebSocket) of newline-delimited {@code {"type":…,"object":…}} events, from
  * {@link ClusterView#subscribe}, filtered by namespace and label/field selectors, objects rendered as the request
  * asks (its group-version; a one-row Table per event when it asks for Tables, column definitions in the first).
  * <ul>
@@ -83,9 +94,34 @@ final class WatchRoute {
           })
           .takeWithin(timeout)
           .map(encoder::encode);
-      return complete(HttpResponse.create().withEntity(HttpEntities.createChunked(ContentTypes.APPLICATION_JSON,
-          events)));
+      return extractRequest(http -> http.getAttribute(AttributeKeys.webSocketUpgrade)
+          .map(upgrade -> webSocket(upgrade, events))
+          .orElseGet(() -> complete(HttpResponse.create().withEntity(
+              HttpEntities.createChunked(ContentTypes.APPLICATION_JSON, events)))));
     });
+  }
+
+  /**
+   * The same events over a WebSocket, as kube-apiserver also serves watches (the fabric8 client's default): one
+   * event per message; raw JSON in binary messages for the "binary.k8s.io" subprotocol, base64 text for
+   * "base64.binary.k8s.io", JSON text without a subprotocol. What the client sends is ignored; its close ends
+   * the watch.
+   */
+  private static Route webSocket(WebSocketUpgrade upgrade, Source<ByteString, NotUsed> events) {
+    List<String> offered = new java.util.ArrayList<>();
+    upgrade.getRequestedProtocols().forEach(offered::add);
+    Optional<String> protocol = offered.contains("base64.binary.k8s.io") ? Optional.of("base64.binary.k8s.io")
+        : offered.contains("binary.k8s.io") ? Optional.of("binary.k8s.io") : Optional.empty();
+    Source<Message, NotUsed> messages = events.map(line -> {
+      ByteString json = line.take(line.length() - 1); // without the newline
+      return switch (protocol.orElse("")) {
+        case "binary.k8s.io" -> BinaryMessage.create(json);
+        case "base64.binary.k8s.io" -> TextMessage.create(Base64.getEncoder().encodeToString(json.toArray()));
+        default -> TextMessage.create(json.utf8String());
+      };
+    });
+    return handleWebSocketMessagesForOptionalProtocol(Flow.fromSinkAndSourceCoupled(Sink.ignore(), messages),
+        protocol);
   }
 
   /** One watcher of the view: decides what this watch sends, never blocks the view. */
