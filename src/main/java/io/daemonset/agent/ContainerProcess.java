@@ -153,6 +153,7 @@ final class ContainerProcess {
   void detach() {
     synchronized (owner.lock()) {
       stopping = true;
+      handle = null;
       if (restartTimer != null) {
         restartTimer.cancel(false);
         restartTimer = null;

@@ -162,7 +162,7 @@ public final class ProcessRuntime implements PodRuntime {
         LOG.warn("not every pod stopped: {}", e.toString());
       }
     } else {
-      pods.values().forEach(p -> p.containers.forEach(ContainerProcess::detach));
+      pods.values().forEach(PodProcesses::detach);
     }
     scheduler.shutdownNow();
     probeExecutor.shutdownNow();
@@ -310,6 +310,14 @@ public final class ProcessRuntime implements PodRuntime {
     void forget() {
       synchronized (lock) {
         forgotten = true;
+      }
+    }
+
+    /** Leaves the processes running for the next agent: nothing is recorded or restarted from now on. */
+    void detach() {
+      synchronized (lock) {
+        forgotten = true;
+        containers.forEach(ContainerProcess::detach);
       }
     }
 
