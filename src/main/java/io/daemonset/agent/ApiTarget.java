@@ -35,6 +35,11 @@ public record ApiTarget(URI server, SSLContext sslContext, String token) {
     }
   }
 
+  /** For a server in this JVM: its URL, its CA certificate (null for plain http) and a token. */
+  public static ApiTarget of(String server, X509Certificate ca, String token) {
+    return new ApiTarget(URI.create(trimSlash(server)), ca == null ? null : Pki.clientSslContext(ca), token);
+  }
+
   /** From --server, --ca-file (may be null for http://) and --token-file. */
   public static ApiTarget fromFiles(String server, Path caFile, Path tokenFile) {
     URI uri = URI.create(trimSlash(server));

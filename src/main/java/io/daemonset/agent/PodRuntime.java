@@ -21,6 +21,9 @@ public interface PodRuntime extends AutoCloseable {
   /** The pods this runtime holds (running, stopping, or adopted after a restart): key to uid. */
   Map<String, String> pods();
 
+  /** The pod as the runtime holds it (after a restart: as recorded), or null. */
+  Pod held(String podKey);
+
   /**
    * Makes sure the pod runs; idempotent. A pod the runtime already holds under another uid must be stopped and
    * forgotten first (the caller does that).

@@ -103,6 +103,12 @@ public final class ProcessRuntime implements PodRuntime {
   }
 
   @Override
+  public Pod held(String podKey) {
+    PodProcesses p = pods.get(podKey);
+    return p == null ? null : p.pod();
+  }
+
+  @Override
   public void ensureRunning(Pod pod) {
     String key = PodRuntime.key(pod);
     PodProcesses existing = pods.computeIfAbsent(key, k -> new PodProcesses(this, pod, clock.instant(), null));
