@@ -68,6 +68,12 @@ public final class LogServer implements AutoCloseable {
 
   private static void serveLog(HttpExchange exchange, Logs logs) throws IOException {
     try (exchange) {
+      serveLogOrFail(exchange, logs);
+    }
+  }
+
+  private static void serveLogOrFail(HttpExchange exchange, Logs logs) throws IOException {
+    try {
       if (!"GET".equals(exchange.getRequestMethod())) {
         answer(exchange, 405, "method not allowed");
         return;
