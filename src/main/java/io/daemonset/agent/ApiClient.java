@@ -24,6 +24,7 @@ import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.concurrent.ForkJoinPool;
 import java.util.function.Supplier;
 
 /**
@@ -261,7 +262,8 @@ public final class ApiClient {
       }
     }
     if (next != null) {
-      next.run();
+      // not inline: the caller may hold a lock of its own, and the next call's callbacks take others
+      CompletableFuture.runAsync(next, http.executor().orElse(ForkJoinPool.commonPool()));
     }
   }
 
