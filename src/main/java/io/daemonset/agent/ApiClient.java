@@ -2,6 +2,7 @@ package io.daemonset.agent;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JavaType;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.daemonset.model.Json;
 import io.daemonset.model.KubeList;
@@ -120,9 +121,9 @@ public final class ApiClient {
     if (uid != null) {
       options.put("preconditions", Map.of("uid", uid));
     }
-    return send("DELETE", podPath(namespace, name), "gracePeriodSeconds=0", options, Status.class,
+    return send("DELETE", podPath(namespace, name), "gracePeriodSeconds=0", options, JsonNode.class,
         "delete pod " + namespace + "/" + name)
-        .handle((status, error) -> {
+        .handle((answer, error) -> {
           ApiError api = ApiError.of(error);
           if (error != null && (api == null || !(api.isNotFound() || api.isConflict()))) {
             throw error instanceof RuntimeException r ? r : new IllegalStateException(error);

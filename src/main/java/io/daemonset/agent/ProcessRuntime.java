@@ -128,10 +128,11 @@ public final class ProcessRuntime implements PodRuntime {
 
   @Override
   public void forget(String podKey) {
-    PodProcesses p = pods.remove(podKey);
+    PodProcesses p = pods.get(podKey);
     if (p != null) {
       p.forget();
       deleteTree(p.dir());
+      pods.remove(podKey, p);
     }
   }
 
