@@ -229,12 +229,18 @@ public final class NodeAgent implements AutoCloseable {
     return logServer == null ? null : logServer.endpoint();
   }
 
+  /** Stops the agent; its pods keep running for the next agent unless the settings say to stop them. */
   @Override
   public void close() {
+    close(settings.stopPodsOnExit());
+  }
+
+  /** Stops the agent, and its pods too if stopPods. */
+  public void close(boolean stopPods) {
     closed = true;
     watch.close();
     manager.close();
-    runtime.close(settings.stopPodsOnExit());
+    runtime.close(stopPods);
     if (logServer != null) {
       logServer.close();
     }
