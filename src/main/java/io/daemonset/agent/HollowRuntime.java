@@ -81,7 +81,15 @@ public final class HollowRuntime implements PodRuntime {
   public void ensureRunning(Pod pod) {
     String key = PodRuntime.key(pod);
     pods.computeIfAbsent(key, k -> {
-      HollowPod p = new HollowPod(pod, clock.instant(), behavior.fate(pod.metadata().name(), nodeLabels));
+      Instant adoptedSince = runningSince(pod);
+      Instant start = adoptedSince != null && pod.status().startTime() != null ? pod.status().startTime()
+          : clock.instant();
+      HollowPod p = new HollowPod(pod, start, behavior.fate(pod.metadata().name(), nodeLabels));
+      if (adoptedSince != null) {
+        // a restarted fleet takes over what it pretended before, as it was reported
+        p.settledAt = adoptedSince;
+        return p;
+      }
       Runnable settle = () -> {
         synchronized (p) {
           if (p.stoppedAt == null) {
@@ -101,6 +109,19 @@ public final class HollowRuntime implements PodRuntime {
       }
       return p;
     });
+  }
+
+  /** When the pod's containers started, if the API already has it running (or failed) from an earlier run. */
+  private static Instant runningSince(Pod pod) {
+    PodStatus status = pod.status();
+    if (status == null || !("Running".equals(status.phase()) || "Failed".equals(status.phase()))
+        || status.containerStatuses() == null) {
+      return null;
+    }
+    return status.containerStatuses().stream()
+        .map(c -> c.state() == null ? null : c.state().running() != null ? c.state().running().startedAt()
+            : c.state().terminated() != null ? c.state().terminated().startedAt() : null)
+        .filter(java.util.Objects::nonNull).findFirst().orElse(null);
   }
 
   @Override

@@ -113,6 +113,25 @@ class HollowTest {
   }
 
   @Test
+  void aRestartedFleetTakesOverARunningPodAsItWasReported() {
+    List<String> changes = new CopyOnWriteArrayList<>();
+    HollowRuntime before = runtime(HollowBehavior.allReady(Duration.ZERO), changes);
+    Pod pod = pod("web");
+    before.ensureRunning(pod);
+    PodStatus reported = io.daemonset.model.Json.convert(io.daemonset.model.Json.tree(before.status(pod)),
+        PodStatus.class);
+
+    HollowRuntime after = runtime(HollowBehavior.allReady(Duration.ofSeconds(30)), changes);
+    Pod known = pod.withStatus(reported);
+    after.ensureRunning(known);
+    PodStatus now = io.daemonset.model.Json.convert(io.daemonset.model.Json.tree(after.status(known)),
+        PodStatus.class);
+    assertThat(now.phase()).isEqualTo("Running");
+    assertThat(now.containerStatuses()).isEqualTo(reported.containerStatuses());
+    assertThat(now.startTime()).isEqualTo(reported.startTime());
+  }
+
+  @Test
   void neverReadyAndFailingPods() {
     HollowBehavior behavior = new HollowBehavior(Duration.ZERO, 0.3, 0.3, null, null);
     HollowRuntime runtime = runtime(behavior, new CopyOnWriteArrayList<>());
