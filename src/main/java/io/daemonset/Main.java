@@ -11,9 +11,9 @@ import picocli.CommandLine.Command;
     version = "daemonset-controller 0.1.0",
     description = "A clustered DaemonSet control plane with a Kubernetes-compatible API.",
     subcommands = {
-      Main.Serve.class,
-      Main.Agent.class,
-      Main.Fleet.class,
+      io.daemonset.cluster.ServeCommand.class,
+      io.daemonset.agent.AgentCommand.class,
+      io.daemonset.agent.FleetCommand.class,
       Main.Audit.class,
       Main.Bench.class,
     })
@@ -41,15 +41,6 @@ public final class Main implements Callable<Integer> {
       return 2;
     }
   }
-
-  @Command(name = "serve", description = "Run the control plane: cluster member, API server and controllers.")
-  static final class Serve extends NotBuiltYet {}
-
-  @Command(name = "agent", description = "Run a node agent that registers a node and runs its pods.")
-  static final class Agent extends NotBuiltYet {}
-
-  @Command(name = "fleet", description = "Run many hollow node agents in one JVM.")
-  static final class Fleet extends NotBuiltYet {}
 
   @Command(name = "audit", description = "Replay the event journal: history, state at an instant, export.")
   static final class Audit extends NotBuiltYet {}
