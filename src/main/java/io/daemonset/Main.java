@@ -11,9 +11,9 @@ import picocli.CommandLine.Command;
     version = "daemonset-controller 0.1.0",
     description = "A clustered DaemonSet control plane with a Kubernetes-compatible API.",
     subcommands = {
-      Main.Serve.class,
-      Main.Agent.class,
-      Main.Fleet.class,
+      io.daemonset.cluster.ServeCommand.class,
+      io.daemonset.agent.AgentCommand.class,
+      io.daemonset.agent.FleetCommand.class,
       Main.Audit.class,
       Main.Bench.class,
     })
@@ -42,18 +42,47 @@ public final class Main implements Callable<Integer> {
     }
   }
 
-  @Command(name = "serve", description = "Run the control plane: cluster member, API server and controllers.")
-  static final class Serve extends NotBuiltYet {}
-
-  @Command(name = "agent", description = "Run a node agent that registers a node and runs its pods.")
-  static final class Agent extends NotBuiltYet {}
-
-  @Command(name = "fleet", description = "Run many hollow node agents in one JVM.")
-  static final class Fleet extends NotBuiltYet {}
-
   @Command(name = "audit", description = "Replay the event journal: history, state at an instant, export.")
   static final class Audit extends NotBuiltYet {}
 
-  @Command(name = "bench", description = "Run a benchmark and print its figures.")
-  static final class Bench extends NotBuiltYet {}
+  @Command(name = "bench", description = "Run a benchmark and print its figures (see docs/performance.md).",
+      subcommands = {Main.PlacementBench.class, Main.ReplayBench.class})
+  static final class Bench implements Callable<Integer> {
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() {
+      spec.commandLine().usage(System.out);
+      return 0;
+    }
+  }
+
+  @Command(name = "replay", description = "Time how long this JVM's view takes to replay an existing journal.")
+  static final class ReplayBench implements Callable<Integer> {
+    @CommandLine.Option(names = "--data-dir", required = true, description = "A data dir with an H2 journal.")
+    java.nio.file.Path dataDir;
+
+    @Override
+    public Integer call() throws Exception {
+      io.daemonset.bench.PlacementBenchmark.replay(dataDir, System.out);
+      return 0;
+    }
+  }
+
+  @Command(name = "placement", description = "Place one DaemonSet on N in-process nodes, then time its recovery.")
+  static final class PlacementBench implements Callable<Integer> {
+    @CommandLine.Option(names = "--nodes", defaultValue = "1000", description = "Nodes (default ${DEFAULT-VALUE}).")
+    int nodes;
+
+    @CommandLine.Option(names = "--store", defaultValue = "h2",
+        description = "h2 (a fresh temp dir) or postgres (DS_DB_URL, DS_DB_USER, DS_DB_PASSWORD).")
+    String store;
+
+    @Override
+    public Integer call() throws Exception {
+      java.nio.file.Path dir = io.daemonset.bench.PlacementBenchmark.tempDataDir();
+      new io.daemonset.bench.PlacementBenchmark(nodes, io.daemonset.cluster.Store.parse(store), System.out).run(dir);
+      return 0;
+    }
+  }
 }

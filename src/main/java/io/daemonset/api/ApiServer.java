@@ -20,6 +20,7 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.apache.pekko.Done;
@@ -57,6 +58,11 @@ import org.slf4j.LoggerFactory;
  */
 public final class ApiServer {
   private static final Logger LOG = LoggerFactory.getLogger(ApiServer.class);
+  /**
+   * Connections stay open this long without traffic: longer than the longest watch (kube-apiserver ends watches
+   * after 30 to 60 minutes), since a quiet watch sends nothing and pekko-http's idle timeout is per connection.
+   */
+  static final Duration WATCH_IDLE_TIMEOUT = Duration.ofMinutes(65);
 
   private final ApiSettings settings;
   private final ServerBinding binding;
@@ -89,7 +95,12 @@ public final class ApiServer {
     Pki pki = Pki.loadOrCreate(settings.dataDir(), settings.extraSans());
     TokenFile tokens = TokenFile.loadOrCreate(settings.dataDir());
     Route route = routes(settings, tokens, authorizer, resourceRoutes);
-    ServerBuilder builder = Http.get(system).newServerAt(settings.bindHost(), settings.port());
+    ServerBuilder builder = Http.get(system).newServerAt(settings.bindHost(), settings.port())
+        .adaptSettings(server -> server.withTimeouts(server.getTimeouts().withIdleTimeout(
+                scala.concurrent.duration.Duration.create(WATCH_IDLE_TIMEOUT.toSeconds(), TimeUnit.SECONDS)))
+            // kubectl asks for OpenAPI v2 as application/com.github.proto-openapi.spec.v2@v1.0+protobuf, which is
+            // no valid media range: the Accept header is dropped (and the answer is 404 anyway); no warning each time
+            .withParserSettings(server.getParserSettings().withIllegalHeaderWarnings(false)));
     if (!settings.plainHttp()) {
       builder = builder.enableHttps(ConnectionContext.httpsServer(pki.serverSslContext()));
     }

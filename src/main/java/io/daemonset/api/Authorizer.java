@@ -14,9 +14,7 @@ import java.util.Set;
  *   <li>any authenticated identity may GET the non-resource discovery paths (/api, /apis, /openapi, /version,
  *       health), as upstream's system:discovery and system:public-info-viewer roles allow;</li>
  *   <li>{@code viewers} may get, list and watch any resource;</li>
- *   <li>{@code system:nodes} (users {@code system:node:NAME}) are reserved for node agents: {@link #NODE_AGENTS}
- *       has no opinion yet. Add their rules with {@link #withRule} (placed before the default deny) or replace
- *       that constant.</li>
+ *   <li>{@code system:nodes} (users {@code system:node:NAME}) are node agents: {@link #NODE_AGENTS}.</li>
  * </ol>
  */
 public final class Authorizer {
@@ -65,11 +63,33 @@ public final class Authorizer {
   };
 
   /**
-   * Extension point for node agents (group system:nodes, user system:node:NAME). Intended shape, like upstream's
-   * Node authorizer: get/list/watch nodes and pods, update its own nodes/NAME and nodes/NAME/status, update
-   * pods/status of pods bound to it, create events. Until written: no opinion, so node identities are denied.
+   * Node agents (group system:nodes, user system:node:NAME), like upstream's Node authorizer: get, list and watch
+   * nodes and pods (any, as a kubelet may); create a Node (the route checks it is its own, as upstream's
+   * NodeRestriction admission does) and update or patch its own nodes/NAME and nodes/NAME/status; update or patch
+   * pods/status and delete pods (the routes check the pod is bound to the node). Anything else is denied.
    */
-  public static final Rule NODE_AGENTS = (identity, request) -> Optional.empty();
+  public static final Rule NODE_AGENTS = (identity, request) -> {
+    Optional<String> node = identity.nodeName();
+    if (node.isEmpty() || !request.resourceRequest()) {
+      return Optional.empty();
+    }
+    String verb = request.verb();
+    String sub = request.subresource();
+    boolean core = request.group().isEmpty();
+    boolean allowed = false;
+    if (core && request.resource().equals("nodes")) {
+      allowed = (READ_VERBS.contains(verb) && (sub.isEmpty() || sub.equals("status")))
+          || (verb.equals("create") && sub.isEmpty())
+          || ((verb.equals("update") || verb.equals("patch")) && (sub.isEmpty() || sub.equals("status"))
+              && request.name().equals(node.get()));
+    } else if (core && request.resource().equals("pods")) {
+      allowed = (READ_VERBS.contains(verb) && (sub.isEmpty() || sub.equals("status")))
+          || ((verb.equals("update") || verb.equals("patch")) && sub.equals("status"))
+          || (verb.equals("delete") && sub.isEmpty());
+    }
+    return Optional.of(allowed ? Decision.allow("node agent " + node.get() + " may " + verb + " " + request.resource())
+        : Decision.deny("node agents may only read nodes and pods, write their own Node and the status of their pods"));
+  };
 
   private final List<Rule> rules;
 

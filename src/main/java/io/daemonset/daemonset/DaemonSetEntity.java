@@ -10,6 +10,7 @@ import io.daemonset.model.Outcome;
 import io.daemonset.model.Pod;
 import io.daemonset.node.NodeDirectory;
 import io.daemonset.node.NodeEntity;
+import io.daemonset.node.NodeState;
 import io.daemonset.rollout.Backoff;
 import java.time.Clock;
 import java.time.Duration;
@@ -78,6 +79,9 @@ public final class DaemonSetEntity
   record AdmitAnswered(String podName, String nodeName, boolean admitted, String reason) implements Command {}
 
   record DeleteAnswered(String podName, boolean gone, boolean terminating) implements Command {}
+
+  /** What a node holds now, asked for after recovery: notifications sent while we were down are lost. */
+  record NodeHolds(String nodeName, NodeState node) implements Command {}
 
   // ---- events ----------------------------------------------------------------------------------
 
@@ -166,6 +170,8 @@ public final class DaemonSetEntity
   private final Clock clock;
   /** The fleet as the node directory last showed it; null until the first view arrives, when nothing is decided. */
   private Map<String, Node> fleet;
+  /** Runtime only: what nodes said since the last reconcile (see {@link Facts}). */
+  private final List<Command> facts = new java.util.ArrayList<>();
   /** What last changed in the fleet, named in the causes of the decisions that follow it. */
   private String trigger;
   /** Runtime-only, per node: admission and failed-pod backoff, reset by a restart as upstream's is. */
@@ -199,7 +205,10 @@ public final class DaemonSetEntity
   @Override
   public SignalHandler<DaemonSetState> signalHandler() {
     return newSignalHandlerBuilder()
-        .onSignal(RecoveryCompleted.instance(), state -> scheduleReconcile())
+        .onSignal(RecoveryCompleted.instance(), state -> {
+          nodes.resync(context, state.bindings().values().stream().map(PodBinding::nodeName).distinct().toList());
+          scheduleReconcile();
+        })
         .build();
   }
 
@@ -216,11 +225,12 @@ public final class DaemonSetEntity
         .onCommand(Update.class, this::onUpdate)
         .onCommand(Delete.class, this::onDelete)
         .onCommand(Get.class, (state, cmd) -> Effect().reply(cmd.replyTo(), state))
-        .onCommand(PodChanged.class, this::onPodChanged)
+        .onCommand(PodChanged.class, this::onFact)
         .onCommand(NodesChanged.class, this::onNodesChanged)
         .onCommand(Reconcile.class, (state, cmd) -> reconcile(state))
         .onCommand(AdmitAnswered.class, this::onAdmitAnswered)
-        .onCommand(DeleteAnswered.class, this::onDeleteAnswered);
+        .onCommand(DeleteAnswered.class, this::onFact)
+        .onCommand(NodeHolds.class, this::onNodeHolds);
     return builder.build();
   }
 
@@ -279,21 +289,11 @@ public final class DaemonSetEntity
 
   // ---- what nodes tell ---------------------------------------------------------------------------
 
-  private ReplyEffect<Event, DaemonSetState> onPodChanged(DaemonSetState state, PodChanged cmd) {
-    PodBinding binding = state.bindings().get(cmd.podName());
-    if (binding == null) {
-      return Effect().noReply();
-    }
-    if (cmd.pod() == null) {
-      return Effect().persist(new PodGone(cmd.podName(), cmd.cause()))
-          .thenRun(s -> scheduleReconcile())
-          .thenNoReply();
-    }
-    PodObserved observed = PodObservation.of(binding, cmd.pod(), cmd.cause(), clock.instant());
-    if (observed == null) {
-      return Effect().noReply();
-    }
-    return Effect().persist(observed).thenRun(s -> scheduleReconcile()).thenNoReply();
+  /** A fact waits for the next reconcile, so that facts and the decisions they cause are one write. */
+  private ReplyEffect<Event, DaemonSetState> onFact(DaemonSetState state, Command fact) {
+    facts.add(fact);
+    scheduleReconcile();
+    return Effect().noReply();
   }
 
   private ReplyEffect<Event, DaemonSetState> onNodesChanged(DaemonSetState state, NodesChanged cmd) {
@@ -307,48 +307,47 @@ public final class DaemonSetEntity
     return Effect().noReply();
   }
 
-  private ReplyEffect<Event, DaemonSetState> onAdmitAnswered(DaemonSetState state, AdmitAnswered cmd) {
-    PodBinding binding = state.bindings().get(cmd.podName());
-    if (binding == null || binding.phase() != PodBinding.Phase.SCHEDULED) {
-      return Effect().noReply();
+  /** Turns a node's current pods into facts, as if each had just been reported. */
+  private ReplyEffect<Event, DaemonSetState> onNodeHolds(DaemonSetState state, NodeHolds cmd) {
+    Cause cause = Cause.byController(clock.instant(), "resync with node " + cmd.nodeName() + " after recovery");
+    String namespace = key.substring(0, key.indexOf('/'));
+    for (PodBinding b : state.bindings().values()) {
+      if (b.nodeName().equals(cmd.nodeName()) && b.phase() != PodBinding.Phase.SCHEDULED) {
+        Pod pod = cmd.node().pods().get(NodeState.podKey(namespace, b.podName()));
+        facts.add(new PodChanged(cmd.nodeName(), b.podName(), pod, cause));
+      }
     }
-    Cause cause = Cause.byController(clock.instant(), cmd.reason());
-    if (cmd.admitted()) {
-      return Effect().persist(new PodBound(cmd.podName(), cause)).thenNoReply();
-    }
-    Backoff backoff = Backoff.next(backoffs.get(cmd.nodeName()), clock.instant());
-    Map<String, Backoff> next = new java.util.HashMap<>(backoffs);
-    next.put(cmd.nodeName(), backoff);
-    backoffs = Map.copyOf(next);
-    return Effect().persist(new PodRejected(cmd.podName(), cmd.nodeName(), cmd.reason(), cause))
-        .thenRun(s -> scheduleReconcileAt(backoff.nextAllowedAt()))
-        .thenNoReply();
+    scheduleReconcile();
+    return Effect().noReply();
   }
 
-  private ReplyEffect<Event, DaemonSetState> onDeleteAnswered(DaemonSetState state, DeleteAnswered cmd) {
-    PodBinding binding = state.bindings().get(cmd.podName());
-    if (binding == null || !binding.isBeingDeleted()) {
-      return Effect().noReply();
+  /** Admission refused: back off on that node before trying it again (doubling, as upstream). */
+  private ReplyEffect<Event, DaemonSetState> onAdmitAnswered(DaemonSetState state, AdmitAnswered cmd) {
+    if (!cmd.admitted()) {
+      Backoff backoff = Backoff.next(backoffs.get(cmd.nodeName()), clock.instant());
+      Map<String, Backoff> next = new java.util.HashMap<>(backoffs);
+      next.put(cmd.nodeName(), backoff);
+      backoffs = Map.copyOf(next);
+      scheduleReconcileAt(backoff.nextAllowedAt());
     }
-    Cause cause = Cause.byController(clock.instant(), "node " + binding.nodeName() + " confirmed the deletion");
-    if (cmd.gone()) {
-      return Effect().persist(new PodGone(cmd.podName(), cause)).thenRun(s -> scheduleReconcile()).thenNoReply();
-    }
-    if (cmd.terminating() && binding.phase() == PodBinding.Phase.DELETE_REQUESTED) {
-      return Effect().persist(new PodObserved(cmd.podName(), binding.podPhase(), null, true, cause)).thenNoReply();
-    }
-    return Effect().noReply();
+    return onFact(state, cmd);
   }
 
   // ---- reconcile -------------------------------------------------------------------------------
 
   private ReplyEffect<Event, DaemonSetState> reconcile(DaemonSetState state) {
     Instant now = clock.instant();
-    Reconciler.Result result = Reconciler.reconcile(state, fleet, backoffs, now, DaemonPods::newPodName,
+    Facts.Applied observed = Facts.apply(state, facts, now);
+    facts.clear();
+    Reconciler.Result decided = Reconciler.reconcile(observed.state(), fleet, backoffs, now, DaemonPods::newPodName,
         () -> java.util.UUID.randomUUID().toString(), trigger);
-    if (!result.events().isEmpty()) {
+    if (!decided.events().isEmpty()) {
       trigger = null;
     }
+    List<Event> events = new java.util.ArrayList<>(observed.events());
+    events.addAll(decided.events());
+    Reconciler.Result result = new Reconciler.Result(List.copyOf(events), decided.toAdmit(), decided.toDelete(),
+        decided.backoffs(), decided.requeueAt());
     backoffs = result.backoffs();
     result.requeueAt().ifPresent(this::scheduleReconcileAt);
     Runnable sendAll = () -> sendPending(result);

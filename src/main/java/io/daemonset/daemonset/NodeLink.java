@@ -70,6 +70,15 @@ final class NodeLink {
         });
   }
 
+  /** Asks each node what it holds now; the answers come back as NodeHolds (a node that does not answer: the next resync). */
+  void resync(ActorContext<DaemonSetEntity.Command> ctx, java.util.List<String> nodeNames) {
+    for (String nodeName : nodeNames) {
+      ctx.ask(NodeState.class, nodes.apply(nodeName), timeout, NodeEntity.Get::new,
+          (state, failure) -> failure != null ? DaemonSetEntity.Reconcile.INSTANCE
+              : new DaemonSetEntity.NodeHolds(nodeName, state));
+    }
+  }
+
   /** Fire and forget: an orphaned pod simply loses its ownerReference, and no answer changes our state. */
   void orphan(PodBinding binding, Cause cause) {
     nodes.apply(binding.nodeName()).tell(new NodeEntity.OrphanPod(podKey(binding), cause, ignoreReplies));

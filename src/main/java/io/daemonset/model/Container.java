@@ -26,6 +26,12 @@ public record Container(
     Boolean stdin,
     Boolean tty) {
 
+  public Container {
+    envFrom = Json.absentIfNull(envFrom);
+    securityContext = Json.absentIfNull(securityContext);
+    lifecycle = Json.absentIfNull(lifecycle);
+  }
+
   public static Container of(String name, String image) {
     return new Container(name, image, null, null, null, null, null, null, null, null, null, null, null, null, null, null,
         null, null, null, null);

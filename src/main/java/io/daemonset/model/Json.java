@@ -71,6 +71,15 @@ public final class Json {
         .disable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
   }
 
+  /**
+   * A free-form field (a JsonNode component) that JSON sets to null is absent, as Go's nil: records normalise it in
+   * their constructors, so a null never reappears in output, hashes or revision data (Pekko's journal serializer
+   * writes absent fields as null, which Jackson reads back as NullNode).
+   */
+  public static JsonNode absentIfNull(JsonNode node) {
+    return node == null || node.isNull() || node.isMissingNode() ? null : node;
+  }
+
   public static String write(Object value) {
     try {
       return JSON.writeValueAsString(value);

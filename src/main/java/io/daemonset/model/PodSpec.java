@@ -43,6 +43,16 @@ public record PodSpec(
     String preemptionPolicy,
     JsonNode os) {
 
+  public PodSpec {
+    securityContext = Json.absentIfNull(securityContext);
+    imagePullSecrets = Json.absentIfNull(imagePullSecrets);
+    dnsConfig = Json.absentIfNull(dnsConfig);
+    hostAliases = Json.absentIfNull(hostAliases);
+    topologySpreadConstraints = Json.absentIfNull(topologySpreadConstraints);
+    readinessGates = Json.absentIfNull(readinessGates);
+    os = Json.absentIfNull(os);
+  }
+
   public static PodSpec of(List<Container> containers) {
     return new PodSpec(containers, null, null, null, null, null, null, null, null, null, null, null, null, null, null,
         null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null);

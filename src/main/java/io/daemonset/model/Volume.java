@@ -13,6 +13,15 @@ public record Volume(
     JsonNode downwardAPI,
     JsonNode persistentVolumeClaim) {
 
+  public Volume {
+    emptyDir = Json.absentIfNull(emptyDir);
+    configMap = Json.absentIfNull(configMap);
+    secret = Json.absentIfNull(secret);
+    projected = Json.absentIfNull(projected);
+    downwardAPI = Json.absentIfNull(downwardAPI);
+    persistentVolumeClaim = Json.absentIfNull(persistentVolumeClaim);
+  }
+
   public static Volume hostPath(String name, String path) {
     return new Volume(name, new HostPathVolumeSource(path, null), null, null, null, null, null, null);
   }

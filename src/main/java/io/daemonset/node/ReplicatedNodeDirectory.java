@@ -2,6 +2,11 @@ package io.daemonset.node;
 
 import io.daemonset.JsonSerializable;
 import io.daemonset.model.Node;
+import io.daemonset.model.NodeSpec;
+import io.daemonset.model.ObjectMeta;
+import io.daemonset.model.Taint;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.Function;
@@ -24,11 +29,32 @@ import org.apache.pekko.cluster.ddata.typed.javadsl.Replicator;
  * change and when it recovers, never on a heartbeat. Each DaemonSet subscribes and filters locally.
  */
 public final class ReplicatedNodeDirectory implements NodeDirectory {
+  /**
+   * The directory is split over this many keys: one replicated value must fit one remote message, and
+   * 5,000 nodes in one map come close to the limit. Never change it on a running cluster.
+   */
+  static final int SHARDS = 32;
 
-  /** A node as the directory holds it; wrapped so the replicator serializes it with Jackson. */
-  public record Entry(Node node) implements JsonSerializable {}
+  /** A node as placement needs it: name, labels, taints, unschedulable; wrapped for Jackson. */
+  public record Entry(String name, Map<String, String> labels, List<Taint> taints, Boolean unschedulable)
+      implements JsonSerializable {
 
-  public static final Key<LWWMap<String, Entry>> KEY = LWWMapKey.create("node-directory");
+    static Entry of(Node node) {
+      List<Taint> taints = node.spec() == null ? null : node.spec().taints();
+      return new Entry(node.name(), node.metadata().labels(), taints == null ? null
+          : taints.stream().map(t -> Taint.of(t.key(), t.value(), t.effect())).toList(),
+          node.spec() == null ? null : node.spec().unschedulable());
+    }
+
+    Node toNode() {
+      return new Node("v1", Node.KIND, ObjectMeta.named(null, name).withLabels(labels),
+          new NodeSpec(null, null, unschedulable, taints), null);
+    }
+  }
+
+  private static final List<Key<LWWMap<String, Entry>>> KEYS = java.util.stream.IntStream.range(0, SHARDS)
+      .mapToObj(i -> (Key<LWWMap<String, Entry>>) LWWMapKey.<String, Entry>create("node-directory-" + i))
+      .toList();
 
   private final ActorRef<Replicator.Command> replicator;
   private final SelfUniqueAddress self;
@@ -40,32 +66,51 @@ public final class ReplicatedNodeDirectory implements NodeDirectory {
     this.self = DistributedData.get(system).selfUniqueAddress();
   }
 
+  static Key<LWWMap<String, Entry>> keyFor(String nodeName) {
+    return KEYS.get(Math.floorMod(nodeName.hashCode(), SHARDS));
+  }
+
   @Override
   public void put(Node node) {
-    replicator.tell(new Replicator.Update<>(KEY, LWWMap.create(), Replicator.writeLocal(), system.ignoreRef(),
-        map -> map.put(self, node.name(), new Entry(node))));
+    Entry entry = Entry.of(node);
+    replicator.tell(new Replicator.Update<>(keyFor(node.name()), LWWMap.create(), Replicator.writeLocal(),
+        system.ignoreRef(), map -> entry.equals(map.getEntries().get(node.name())) ? map
+            : map.put(self, node.name(), entry)));
   }
 
   @Override
   public void remove(String nodeName) {
-    replicator.tell(new Replicator.Update<>(KEY, LWWMap.create(), Replicator.writeLocal(), system.ignoreRef(),
-        map -> map.remove(self, nodeName)));
+    replicator.tell(new Replicator.Update<>(keyFor(nodeName), LWWMap.create(), Replicator.writeLocal(),
+        system.ignoreRef(), map -> map.remove(self, nodeName)));
   }
 
-  /** Subscribers get the whole map on subscription and after changes (throttled by notify-subscribers-interval). */
+  /**
+   * Subscribers get the union of all shards seen so far, on subscription and after changes (throttled by
+   * notify-subscribers-interval). A shard not seen yet only hides its nodes, which a DaemonSet treats as
+   * "not known": it creates nothing there and removes nothing there.
+   */
   @Override
   @SuppressWarnings("unchecked")
   public <T> void subscribe(ActorContext<T> context, Function<Map<String, Node>, T> adapt) {
+    Map<String, Map<String, Node>> shards = new HashMap<>();
     ActorRef<Replicator.SubscribeResponse<LWWMap<String, Entry>>> adapter = context.messageAdapter(
         (Class<Replicator.SubscribeResponse<LWWMap<String, Entry>>>) (Class<?>) Replicator.SubscribeResponse.class,
-        response -> adapt.apply(response instanceof Replicator.Changed<LWWMap<String, Entry>> changed
-            ? nodesOf(changed.dataValue()) : null));
-    replicator.tell(new Replicator.Subscribe<>(KEY, adapter));
+        response -> {
+          if (response instanceof Replicator.Changed<LWWMap<String, Entry>> changed) {
+            shards.put(changed.key().id(), nodesOf(changed.dataValue()));
+          } else {
+            shards.remove(response.key().id());
+          }
+          Map<String, Node> fleet = new TreeMap<>();
+          shards.values().forEach(fleet::putAll);
+          return adapt.apply(fleet);
+        });
+    KEYS.forEach(key -> replicator.tell(new Replicator.Subscribe<>(key, adapter)));
   }
 
-  public static Map<String, Node> nodesOf(LWWMap<String, Entry> map) {
+  static Map<String, Node> nodesOf(LWWMap<String, Entry> map) {
     Map<String, Node> nodes = new TreeMap<>();
-    map.getEntries().forEach((name, entry) -> nodes.put(name, entry.node()));
+    map.getEntries().forEach((name, entry) -> nodes.put(name, entry.toNode()));
     return nodes;
   }
 }

@@ -43,10 +43,38 @@ class AuthorizerTest {
         Arguments.of(NOBODY, RequestAttributes.nonResource("get", "/metrics"), false),
         Arguments.of(VIEWER, RequestAttributes.nonResource("get", "/apis"), true),
         Arguments.of(NOBODY, res("get", "apps", "daemonsets", "", "default", "x"), false),
-        // node agents: reserved, no rules yet, so denied
-        Arguments.of(NODE, res("get", "", "nodes", "", "", "node-1"), false),
-        Arguments.of(NODE, res("update", "", "nodes", "status", "", "node-1"), false),
+        // node agents: read nodes and pods, write their own Node and its status, pod status and pod deletion
+        // (the routes check the pod is bound to the node and a created Node is the agent's own)
+        Arguments.of(NODE, res("get", "", "nodes", "", "", "node-2"), true),
+        Arguments.of(NODE, res("list", "", "nodes", "", "", ""), true),
+        Arguments.of(NODE, res("watch", "", "nodes", "", "", ""), true),
+        Arguments.of(NODE, res("create", "", "nodes", "", "", ""), true),
+        Arguments.of(NODE, res("update", "", "nodes", "", "", "node-1"), true),
+        Arguments.of(NODE, res("patch", "", "nodes", "status", "", "node-1"), true),
+        Arguments.of(NODE, res("update", "", "nodes", "status", "", "node-1"), true),
+        Arguments.of(NODE, res("update", "", "nodes", "status", "", "node-2"), false),
+        Arguments.of(NODE, res("patch", "", "nodes", "", "", "node-2"), false),
+        Arguments.of(NODE, res("delete", "", "nodes", "", "", "node-1"), false),
+        Arguments.of(NODE, res("deletecollection", "", "nodes", "", "", ""), false),
+        Arguments.of(NODE, res("list", "", "pods", "", "", ""), true),
+        Arguments.of(NODE, res("watch", "", "pods", "", "", ""), true),
+        Arguments.of(NODE, res("get", "", "pods", "", "default", "p"), true),
+        Arguments.of(NODE, res("update", "", "pods", "status", "default", "p"), true),
+        Arguments.of(NODE, res("patch", "", "pods", "status", "default", "p"), true),
+        Arguments.of(NODE, res("delete", "", "pods", "", "default", "p"), true),
+        Arguments.of(NODE, res("create", "", "pods", "", "default", ""), false),
+        Arguments.of(NODE, res("update", "", "pods", "", "default", "p"), false),
+        Arguments.of(NODE, res("deletecollection", "", "pods", "", "default", ""), false),
+        Arguments.of(NODE, res("get", "", "pods", "log", "default", "p"), false),
+        Arguments.of(NODE, res("list", "apps", "daemonsets", "", "", ""), false),
+        Arguments.of(NODE, res("create", "apps", "daemonsets", "", "default", ""), false),
+        Arguments.of(NODE, res("list", "", "events", "", "", ""), false),
+        Arguments.of(NODE, res("list", "apps", "controllerrevisions", "", "default", ""), false),
         Arguments.of(NODE, RequestAttributes.nonResource("get", "/api"), true),
+        Arguments.of(NODE, RequestAttributes.nonResource("get", "/metrics"), false),
+        // a user named like a node but outside system:nodes is no node agent
+        Arguments.of(new Identity("system:node:node-1", "u5", Set.of()).authenticated(),
+            res("update", "", "nodes", "status", "", "node-1"), false),
         // the insecure loopback identity is a master
         Arguments.of(Identity.INSECURE_LOOPBACK, res("delete", "apps", "daemonsets", "", "default", "x"), true));
   }
@@ -69,8 +97,12 @@ class AuthorizerTest {
     Authorizer withNodes = Authorizer.standard().withRule((identity, request) ->
         identity.nodeName().filter(n -> request.resource().equals("nodes") && request.name().equals(n))
             .map(n -> Authorizer.Decision.allow("a node may touch its own Node")));
-    assertThat(withNodes.decide(NODE, res("update", "", "nodes", "status", "", "node-1")).allowed()).isTrue();
-    assertThat(withNodes.decide(NODE, res("update", "", "nodes", "status", "", "node-2")).allowed()).isFalse();
+    Identity agent = new Identity("system:node:node-1", "u6", Set.of("agents")).authenticated();
+    assertThat(withNodes.decide(agent, res("update", "", "nodes", "status", "", "node-1")).allowed()).isFalse();
+    Authorizer custom = Authorizer.standard().withRule((identity, request) ->
+        identity.inGroup("agents") && request.resource().equals("nodes")
+            ? Optional.of(Authorizer.Decision.allow("agents may touch nodes")) : Optional.empty());
+    assertThat(custom.decide(agent, res("update", "", "nodes", "status", "", "node-2")).allowed()).isTrue();
     assertThat(Authorizer.standard().withRule((i, r) -> Optional.empty())
         .decide(VIEWER, res("delete", "", "pods", "", "default", "p")).allowed()).isFalse();
   }

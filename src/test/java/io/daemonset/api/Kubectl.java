@@ -39,6 +39,15 @@ final class Kubectl {
   }
 
   Result run(String... args) {
+    return run(null, args);
+  }
+
+  /** Runs a command that does not end by itself (get -w) for a while, then stops it and returns its output. */
+  Result runFor(java.time.Duration duration, String... args) {
+    return run(duration, args);
+  }
+
+  private Result run(java.time.Duration stopAfter, String... args) {
     try {
       Path home = Files.createTempDirectory(scratch, "home");
       Path cache = Files.createTempDirectory(scratch, "cache");
@@ -53,7 +62,12 @@ final class Kubectl {
       builder.redirectOutput(out.toFile()).redirectError(err.toFile()).redirectInput(ProcessBuilder.Redirect.PIPE);
       Process process = builder.start();
       process.getOutputStream().close();
-      if (!process.waitFor(90, TimeUnit.SECONDS)) {
+      if (stopAfter != null) {
+        if (!process.waitFor(stopAfter.toMillis(), TimeUnit.MILLISECONDS)) {
+          process.destroy();
+          process.waitFor(10, TimeUnit.SECONDS);
+        }
+      } else if (!process.waitFor(90, TimeUnit.SECONDS)) {
         process.destroyForcibly();
         throw new AssertionError("kubectl " + String.join(" ", args) + " did not finish in 90 s");
       }

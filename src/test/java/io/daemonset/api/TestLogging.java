@@ -13,4 +13,11 @@ final class TestLogging {
       root.setLevel(Level.INFO);
     }
   }
+
+  /** Warnings and errors only: for tests that start a whole control plane. */
+  static void warningsOnly() {
+    if (LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME) instanceof Logger root) {
+      root.setLevel(Level.WARN);
+    }
+  }
 }

@@ -58,7 +58,7 @@ abstract class ControllerScenarioContract {
 
   @Test
   void podsFollowNodesLabelsAndTaints() throws Exception {
-    try (ControlPlane plane = start(); SimulatedAgents agents = new SimulatedAgents(plane)) {
+    try (ControlPlane plane = start(); InProcessAgents agents = new InProcessAgents(plane)) {
       for (int i = 1; i <= 5; i++) {
         register(plane, node("n" + i, Map.of("disk", "ssd"), null));
       }
@@ -89,7 +89,7 @@ abstract class ControllerScenarioContract {
   @Test
   void aSilentNodeTurnsUnreachableKeepsItsDaemonPodsAndRecoversOnItsNextHeartbeat() throws Exception {
     try (ControlPlane plane = start(settings().withExtraConfig("daemonset.node.heartbeat-grace = 2s"));
-         SimulatedAgents agents = new SimulatedAgents(plane)) {
+         InProcessAgents agents = new InProcessAgents(plane)) {
       register(plane, node("n1", Map.of(), null));
       create(plane, daemonSet("mon", "mon:1", null, null));
       awaitPods(plane, "mon", 1);
@@ -119,7 +119,7 @@ abstract class ControllerScenarioContract {
 
   @Test
   void theReplayedJournalSaysWhoAndWhyForEveryEvent() throws Exception {
-    try (ControlPlane plane = start(); SimulatedAgents agents = new SimulatedAgents(plane)) {
+    try (ControlPlane plane = start(); InProcessAgents agents = new InProcessAgents(plane)) {
       register(plane, node("n1", Map.of("ssd", "true"), null));
       register(plane, node("n2", Map.of("ssd", "true"), null));
       create(plane, daemonSet("fast", "nginx:1", Map.of("ssd", "true"), null));
@@ -155,7 +155,7 @@ abstract class ControllerScenarioContract {
 
   @Test
   void rollingUpdatesKeepTheirBudgetAndRollBackWithoutRestarts() throws Exception {
-    try (ControlPlane plane = start(); SimulatedAgents agents = new SimulatedAgents(plane)) {
+    try (ControlPlane plane = start(); InProcessAgents agents = new InProcessAgents(plane)) {
       for (int i = 1; i <= 5; i++) {
         register(plane, node("n" + i, Map.of(), null));
       }
@@ -202,7 +202,7 @@ abstract class ControllerScenarioContract {
 
   @Test
   void orphanAndBackgroundDeletion() throws Exception {
-    try (ControlPlane plane = start(); SimulatedAgents agents = new SimulatedAgents(plane)) {
+    try (ControlPlane plane = start(); InProcessAgents agents = new InProcessAgents(plane)) {
       for (int i = 1; i <= 3; i++) {
         register(plane, node("n" + i, Map.of(), null));
       }
@@ -227,13 +227,17 @@ abstract class ControllerScenarioContract {
   @Test
   void aRestartMidRolloutFinishesTheRolloutWithoutDuplicates() throws Exception {
     DaemonSet v1 = daemonSet("restart", "r:1", null, new RollingUpdateDaemonSet(IntOrString.of(1), IntOrString.of(0)));
+    List<String> steadyPods;
     try (ControlPlane plane = start()) {
-      SimulatedAgents agents = new SimulatedAgents(plane);
+      InProcessAgents agents = new InProcessAgents(plane);
       for (int i = 1; i <= 5; i++) {
         register(plane, node("n" + i, Map.of(), null));
       }
+      create(plane, daemonSet("steady", "s:1", null, null));
       create(plane, v1);
       awaitRolledOut(plane, "restart", 5);
+      awaitRolledOut(plane, "steady", 5);
+      steadyPods = podNames(plane, "steady");
       update(plane, Fixtures.withImage(v1, "r:2"));
       await(() -> images(plane, "restart").contains("r:2"), "the rollout started");
       agents.close();
@@ -241,12 +245,16 @@ abstract class ControllerScenarioContract {
     try (ControlPlane plane = start()) {
       plane.view().caughtUp().toCompletableFuture().get(30, TimeUnit.SECONDS);
       InvariantWatch watch = InvariantWatch.start(plane, "restart", 1, false);
-      SimulatedAgents agents = new SimulatedAgents(plane);
+      InProcessAgents agents = new InProcessAgents(plane);
       awaitRolledOut(plane, "restart", 5);
       watch.close();
       assertThat(watch.violations()).isEmpty();
       assertThat(images(plane, "restart")).containsOnly("r:2");
       assertOnePodPerNode(plane, "restart", "n1", "n2", "n3", "n4", "n5");
+      Thread.sleep(1000);
+      assertThat(podNames(plane, "steady")).as("a restart restarts no pod of a finished rollout")
+          .containsExactlyElementsOf(steadyPods);
+      assertThat(revisions(plane, "steady")).hasSize(1);
       agents.close();
     }
   }

@@ -14,21 +14,22 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Node agents as the control plane sees them, without processes: they watch the view for pods bound to
- * their nodes, report them Running and Ready at once (unless their node is listed as never ready), and
- * confirm the termination of pods being deleted. They talk to the entities exactly as the API would.
+ * Node agents as the control plane sees them, without processes or HTTP: they watch this JVM's view for
+ * pods, report them Running and Ready at once (unless their node is listed as never ready), and confirm
+ * the termination of pods being deleted, writing through the ObjectStore exactly as the API would. For
+ * controller tests and benchmarks that measure the controller alone; real agents use the API.
  */
-final class SimulatedAgents implements AutoCloseable {
+public final class InProcessAgents implements AutoCloseable {
   private final ControlPlane plane;
   private final Set<String> neverReady = ConcurrentHashMap.newKeySet();
   private final ClusterView.Subscription subscription;
 
-  SimulatedAgents(ControlPlane plane) {
+  public InProcessAgents(ControlPlane plane) {
     this.plane = plane;
     this.subscription = plane.view().subscribe(0, this::onChange);
   }
 
-  void neverReadyOn(String nodeName) {
+  public void neverReadyOn(String nodeName) {
     neverReady.add(nodeName);
   }
 

@@ -1,0 +1,310 @@
+package io.daemonset.api;
+
+import static org.apache.pekko.http.javadsl.server.Directives.completeWithFuture;
+import static org.apache.pekko.http.javadsl.server.Directives.entity;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.daemonset.api.patch.ApplyResult;
+import io.daemonset.api.patch.PatchSchema;
+import io.daemonset.api.patch.PatchType;
+import io.daemonset.daemonset.DaemonSetEntity;
+import io.daemonset.daemonset.DaemonSetState;
+import io.daemonset.model.DaemonSet;
+import io.daemonset.model.DaemonSetValidation;
+import io.daemonset.model.Decoded;
+import io.daemonset.model.FieldError;
+import io.daemonset.model.Json;
+import io.daemonset.model.ObjectMeta;
+import io.daemonset.view.ObjectStore;
+import io.daemonset.view.StoredObject;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import org.apache.pekko.http.javadsl.model.HttpResponse;
+import org.apache.pekko.http.javadsl.server.Route;
+import org.apache.pekko.http.javadsl.unmarshalling.Unmarshaller;
+
+/**
+ * DaemonSet writes, through apps/v1 and extensions/v1beta1: create, update, patch (all four types), delete (with
+ * the version's default propagation), deletecollection; the status subresource takes writes as no-ops, since the
+ * controller owns status. Every write: decode (fieldValidation) → identity checks → defaulting in the request's
+ * version → the stored apps/v1 form → validation → the entity (or, with dryRun=All, the would-be object).
+ */
+final class DaemonSetRoutes {
+  static final String STATUS_IGNORED = "status is owned by the DaemonSet controller: the status in this request "
+      + "was ignored";
+
+  private final ObjectStore store;
+  private final Clock clock;
+  private final ReadOnlyRoutes reads;
+
+  DaemonSetRoutes(ObjectStore store, Clock clock, ReadOnlyRoutes reads) {
+    this.store = store;
+    this.clock = clock;
+    this.reads = reads;
+  }
+
+  Route route(Call call) {
+    return reads.read(call).orElseGet(() -> entity(Unmarshaller.entityToString(), body -> completeWithFuture(
+        write(call, body))));
+  }
+
+  private CompletionStage<HttpResponse> write(Call call, String body) {
+    String verb = call.req().verb();
+    if (call.req().subresource().equals("status")) {
+      return CompletableFuture.completedFuture(statusWrite(call, body));
+    }
+    return switch (verb) {
+      case "create" -> create(call, body);
+      case "update" -> update(call, body);
+      case "patch" -> patch(call, body, 1);
+      case "delete" -> delete(call, body);
+      case "deletecollection" -> deleteCollection(call, body);
+      default -> throw ReadOnlyRoutes.methodNotAllowed(call, verb + " is not supported on daemonsets");
+    };
+  }
+
+  private CompletionStage<HttpResponse> create(Call call, String body) {
+    Bodies.requireObjectMediaType(call);
+    Decoded<DaemonSet> decoded = Bodies.decode(body, DaemonSet.class, call.fieldValidation(), DaemonSet.KIND,
+        call.apiVersion());
+    DaemonSet requested = decoded.value();
+    ObjectMeta meta = Writes.checkIdentity(call, requested.apiVersion(), requested.kind(), requested.metadata());
+    DaemonSet admitted = DaemonSets.admit(requested.withMetadata(meta), call.apiVersion());
+    JsonNode after = Json.tree(DaemonSets.toVersion(admitted, call.apiVersion()));
+    admitted = admitted.withMetadata(admitted.metadata().withManagedFields(
+        Patching.managedFieldsAfter(call, null, after, PatchSchema.DAEMONSET, clock.instant())));
+    return createAdmitted(call, admitted, decoded.warnings());
+  }
+
+  /** POST, or a server-side apply of an object that does not exist: validate, then Create (or dryRun). */
+  private CompletionStage<HttpResponse> createAdmitted(Call call, DaemonSet admitted, List<String> warnings) {
+    String name = admitted.metadata().name() == null ? "" : admitted.metadata().name();
+    Writes.requireValid(call, name, DaemonSetValidation.validate(admitted));
+    if (call.dryRun()) {
+      if (store.index().get(call.kind().resource, call.namespace(), name).isPresent()) {
+        throw ApiException.alreadyExists(call.groupResource(), name);
+      }
+      return done(call, 201, DaemonSets.wouldCreate(admitted, clock.instant()), warnings);
+    }
+    return store.daemonSet(call.namespace(), name,
+            r -> new DaemonSetEntity.Create(admitted, call.cause(clock, "create"), r))
+        .thenApply(outcome -> {
+          DaemonSet created = Writes.accepted(call, name, outcome);
+          return respond(call, 201, Writes.readBack(store, call, call.namespace(), name, created), warnings);
+        });
+  }
+
+  private CompletionStage<HttpResponse> update(Call call, String body) {
+    Bodies.requireObjectMediaType(call);
+    Decoded<DaemonSet> decoded = Bodies.decode(body, DaemonSet.class, call.fieldValidation(), DaemonSet.KIND,
+        call.apiVersion());
+    DaemonSet requested = decoded.value();
+    ObjectMeta meta = Writes.checkIdentity(call, requested.apiVersion(), requested.kind(), requested.metadata());
+    long specVersion = specVersion(call);
+    StoredObject stored = reads.find(call);
+    String rv = Writes.requestedResourceVersion(meta);
+    if (!rv.isEmpty() && !rv.equals(String.valueOf(stored.resourceVersion()))) {
+      throw ApiException.modified(call.groupResource(), call.req().name());
+    }
+    // Without a resourceVersion, PUT is unconditional (upstream AllowUnconditionalUpdate for DaemonSets).
+    return save(call, stored, requested.withMetadata(meta), rv.isEmpty() ? -1 : specVersion, decoded.warnings(),
+        true);
+  }
+
+  private CompletionStage<HttpResponse> patch(Call call, String body, int attempt) {
+    PatchType type = Patching.type(call);
+    Patching.checkOptions(call, type);
+    if (type == PatchType.APPLY_PATCH) {
+      return retried(call, body, attempt, serverSideApply(call, body));
+    }
+    long specVersion = specVersion(call);
+    StoredObject stored = reads.find(call);
+    String currentRv = String.valueOf(stored.resourceVersion());
+    JsonNode current = Json.tree(DaemonSets.toVersion((DaemonSet) stored.object(), call.apiVersion()));
+    JsonNode patched = Patching.apply(call, type, current, body, PatchSchema.DAEMONSET);
+    Decoded<DaemonSet> decoded = Bodies.decode(Json.write(patched), DaemonSet.class, call.fieldValidation(),
+        DaemonSet.KIND, call.apiVersion());
+    DaemonSet requested = decoded.value();
+    ObjectMeta meta = Writes.checkIdentity(call, requested.apiVersion(), requested.kind(), requested.metadata());
+    String rv = Writes.requestedResourceVersion(meta);
+    if (!rv.isEmpty() && !rv.equals(currentRv)) {
+      throw ApiException.modified(call.groupResource(), call.req().name());
+    }
+    return retried(call, body, attempt,
+        save(call, stored, requested.withMetadata(meta), specVersion, decoded.warnings(), true));
+  }
+
+  /** A patch applies to the latest object; when that changed meanwhile (409), apply it again, as upstream. */
+  private CompletionStage<HttpResponse> retried(Call call, String body, int attempt,
+                                                CompletionStage<HttpResponse> write) {
+    return write.exceptionallyCompose(failure -> {
+      ApiException e = ErrorHandling.toApiException(failure, Long.MAX_VALUE);
+      boolean engineConflict = e.status().details() != null && e.status().details().causes() != null
+          && e.status().details().causes().stream().anyMatch(c -> "FieldManagerConflict".equals(c.reason()));
+      if (e.code() == 409 && !engineConflict && attempt < Writes.PATCH_ATTEMPTS) {
+        return patch(call, body, attempt + 1);
+      }
+      return CompletableFuture.failedFuture(e);
+    });
+  }
+
+  /** application/apply-patch+yaml: server-side apply, creating the DaemonSet when it does not exist. */
+  private CompletionStage<HttpResponse> serverSideApply(Call call, String body) {
+    var existing = store.index().get(call.kind().resource, call.namespace(), call.req().name());
+    long specVersion = existing.isPresent() ? specVersion(call) : -1;
+    StoredObject stored = existing.isEmpty() ? null : reads.find(call);
+    JsonNode live = stored == null ? null
+        : Json.tree(DaemonSets.toVersion((DaemonSet) stored.object(), call.apiVersion()));
+    ApplyResult.Applied applied = (ApplyResult.Applied) Patching.serverSideApply(call, live, body,
+        PatchSchema.DAEMONSET, tree -> defaulted(tree, call.apiVersion()), clock.instant());
+    Decoded<DaemonSet> decoded = Bodies.decode(Json.write(applied.object()), DaemonSet.class, call.fieldValidation(),
+        DaemonSet.KIND, call.apiVersion());
+    DaemonSet requested = decoded.value();
+    ObjectMeta meta = Writes.checkIdentity(call, requested.apiVersion(), requested.kind(), requested.metadata());
+    if (stored == null) {
+      return createAdmitted(call, DaemonSets.admit(requested.withMetadata(meta), call.apiVersion()),
+          decoded.warnings());
+    }
+    if (!applied.changed()) {
+      return done(call, 200, stored.object(), decoded.warnings());
+    }
+    return save(call, stored, requested.withMetadata(meta), specVersion, decoded.warnings(), false);
+  }
+
+  private static JsonNode defaulted(JsonNode tree, String apiVersion) {
+    DaemonSet ds = Json.convert(tree, DaemonSet.class);
+    DaemonSet out = io.daemonset.model.DaemonSetDefaults.daemonSet(ds.withApiVersion(apiVersion));
+    return Json.tree(out);
+  }
+
+  /** The entity's specVersion, read before the object it guards (a newer object then fails the guard: 409). */
+  private long specVersion(Call call) {
+    return store.index().daemonSetState(call.namespace(), call.req().name()).filter(DaemonSetState::exists)
+        .orElseThrow(() -> ApiException.notFound(call.groupResource(), call.req().name())).specVersion();
+  }
+
+  /**
+   * Update and patch, after the resourceVersion precondition: defaulting, conversion, update validation, managedFields
+   * (unless a server-side apply already decided them), then the entity's Update guarded by expectedSpecVersion
+   * (-1: unconditional).
+   */
+  private CompletionStage<HttpResponse> save(Call call, StoredObject stored, DaemonSet requested,
+                                             long expectedSpecVersion, List<String> warnings, boolean trackFields) {
+    String ns = call.namespace();
+    String name = call.req().name();
+    DaemonSet existing = (DaemonSet) stored.object();
+    DaemonSet admitted = DaemonSets.keepServerFields(DaemonSets.admit(requested, call.apiVersion()), existing);
+    List<FieldError> errors = DaemonSetValidation.validateUpdate(admitted, existing, call.apiVersion());
+    Writes.requireValid(call, name, errors);
+    if (trackFields) {
+      JsonNode before = Json.tree(DaemonSets.toVersion(existing, call.apiVersion()));
+      JsonNode after = Json.tree(DaemonSets.toVersion(admitted.withStatus(existing.status()), call.apiVersion()));
+      admitted = admitted.withMetadata(admitted.metadata().withManagedFields(
+          Patching.managedFieldsAfter(call, before, after, PatchSchema.DAEMONSET, clock.instant())));
+    }
+    if (call.dryRun()) {
+      return done(call, 200, DaemonSets.wouldUpdate(existing, admitted), warnings);
+    }
+    DaemonSet update = admitted;
+    return store.daemonSet(ns, name, r -> new DaemonSetEntity.Update(update, expectedSpecVersion,
+            call.cause(clock, call.req().verb()), r))
+        .thenApply(outcome -> {
+          DaemonSet updated = Writes.accepted(call, name, outcome);
+          return respond(call, 200, Writes.readBack(store, call, ns, name, updated), warnings);
+        });
+  }
+
+  /** PUT/PATCH daemonsets/x/status: parsed and checked, then answered with the object as it is. */
+  private HttpResponse statusWrite(Call call, String body) {
+    if (!call.req().verb().equals("update") && !call.req().verb().equals("patch")) {
+      throw ReadOnlyRoutes.methodNotAllowed(call, call.req().verb() + " is not supported on resources of kind "
+          + Authorizer.quote("daemonsets/status"));
+    }
+    StoredObject stored = reads.find(call);
+    if (call.req().verb().equals("update")) {
+      Bodies.requireObjectMediaType(call);
+      DaemonSet requested = Bodies.decode(body, DaemonSet.class, call.fieldValidation(), DaemonSet.KIND,
+          call.apiVersion()).value();
+      ObjectMeta meta = Writes.checkIdentity(call, requested.apiVersion(), requested.kind(), requested.metadata());
+      String rv = Writes.requestedResourceVersion(meta);
+      if (!rv.isEmpty() && !rv.equals(String.valueOf(stored.resourceVersion()))) {
+        throw ApiException.modified(call.groupResource(), call.req().name());
+      }
+    } else {
+      PatchType type = Patching.type(call);
+      if (type != PatchType.APPLY_PATCH) {
+        Patching.apply(call, type, Json.tree(stored.object()), body, PatchSchema.DAEMONSET);
+      }
+    }
+    return Render.object(call, 200, stored.object(), clock.instant(), List.of(STATUS_IGNORED));
+  }
+
+  private CompletionStage<HttpResponse> delete(Call call, String body) {
+    Bodies.DeleteOptions options = Bodies.DeleteOptions.of(call, body);
+    StoredObject stored = reads.find(call);
+    DaemonSet ds = (DaemonSet) stored.object();
+    String name = call.req().name();
+    options.checkPreconditions(call.groupResource(), name, ds.metadata().uid(),
+        String.valueOf(stored.resourceVersion()));
+    String policy = policy(call, options);
+    if (options.dryRun()) {
+      return CompletableFuture.completedFuture(policy.equals("Foreground")
+          ? Render.object(call, 200, ds.withMetadata(ds.metadata().withDeletionTimestamp(clock.instant())),
+              clock.instant(), List.of())
+          : Responses.json(200, Writes.deleted(call, name, ds.metadata().uid())));
+    }
+    return deleteOne(call, name, ds, policy);
+  }
+
+  private CompletionStage<HttpResponse> deleteOne(Call call, String name, DaemonSet ds, String policy) {
+    String ns = ds.metadata().namespace();
+    return store.daemonSet(ns, name, r -> new DaemonSetEntity.Delete(policy,
+            call.cause(clock, "delete (propagation " + policy + ")"), r))
+        .thenApply(outcome -> {
+          Writes.accepted(call, name, outcome);
+          var still = store.index().get(call.kind().resource, ns, name);
+          if (still.isPresent()) {
+            return Render.object(call, 200, still.get().object(), clock.instant(), List.of());
+          }
+          return Responses.json(200, Writes.deleted(call, name, ds.metadata().uid()));
+        });
+  }
+
+  /** DELETE on the collection: every selected DaemonSet, each with the request's propagation policy. */
+  private CompletionStage<HttpResponse> deleteCollection(Call call, String body) {
+    Bodies.DeleteOptions options = Bodies.DeleteOptions.of(call, body);
+    ListQuery query = ListQuery.parse(call);
+    ListQuery.Page page = query.page(call.kind(), store.index().list(call.kind().resource),
+        store.view().resourceVersion());
+    String policy = policy(call, options);
+    List<CompletionStage<HttpResponse>> deletions = new ArrayList<>();
+    if (!options.dryRun()) {
+      for (Object o : page.items()) {
+        DaemonSet ds = (DaemonSet) o;
+        deletions.add(deleteOne(call, ds.metadata().name(), ds, policy));
+      }
+    }
+    CompletableFuture<?>[] all = deletions.stream().map(CompletionStage::toCompletableFuture)
+        .toArray(CompletableFuture[]::new);
+    return CompletableFuture.allOf(all).thenApply(ignored -> Render.list(call, page, clock.instant()));
+  }
+
+  /** Upstream's defaults: Background through apps/v1, Orphan through extensions/v1beta1. */
+  static String policy(Call call, Bodies.DeleteOptions options) {
+    if (options.propagationPolicy() != null) {
+      return options.propagationPolicy();
+    }
+    return call.req().group().equals("extensions") ? "Orphan" : "Background";
+  }
+
+  private CompletionStage<HttpResponse> done(Call call, int code, Object object, List<String> warnings) {
+    return CompletableFuture.completedFuture(respond(call, code, object, warnings));
+  }
+
+  private HttpResponse respond(Call call, int code, Object object, List<String> warnings) {
+    return Render.withWarnings(Responses.json(code, Render.forClient(object, call)), warnings);
+  }
+}

@@ -1,0 +1,152 @@
+package io.daemonset.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.daemonset.model.Json;
+import io.daemonset.model.ObjectMeta;
+import io.daemonset.placement.FieldSelector;
+import io.daemonset.placement.Selector;
+import io.daemonset.placement.SelectorParseException;
+import io.daemonset.view.KubeObjects;
+import io.daemonset.view.StoredObject;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Objects;
+import java.util.OptionalLong;
+
+/**
+ * The query of a list or watch: label and field selectors, namespace, paging (limit and an opaque continue token),
+ * and the watch parameters. Paging invariant: items are ordered by their key (namespace/name); a continue token
+ * carries the list's resourceVersion and the last key returned, and the next page holds the keys after it in the
+ * view as it then is (upstream serves it from a snapshot at that resourceVersion; this view keeps no snapshots, so
+ * an object created or deleted between pages may be seen or missed, never twice).
+ *
+ * @param namespace null or "" for all namespaces
+ */
+record ListQuery(
+    String namespace,
+    Selector labels,
+    FieldSelector fields,
+    OptionalLong limit,
+    Continue from,
+    String resourceVersion,
+    OptionalLong timeoutSeconds,
+    boolean allowWatchBookmarks) {
+
+  /** Where a continued list resumes. */
+  record Continue(long resourceVersion, String afterKey) {}
+
+  /** One page of a list, and its metadata. */
+  record Page(List<Object> items, long resourceVersion, String continueToken, Long remainingItemCount) {}
+
+  static ListQuery parse(Call call) {
+    ResourceKind kind = call.kind();
+    Selector labels;
+    FieldSelector fields;
+    try {
+      labels = Selector.parse(call.query("labelSelector").orElse(""));
+    } catch (SelectorParseException e) {
+      throw ApiException.badRequest(e.getMessage());
+    }
+    try {
+      fields = FieldSelector.parse(call.query("fieldSelector").orElse(""));
+    } catch (SelectorParseException e) {
+      throw ApiException.badRequest(e.getMessage());
+    }
+    for (String field : fields.fieldNames()) {
+      if (!kind.fieldNames().contains(field)) {
+        throw ApiException.badRequest("field label not supported: " + field);
+      }
+    }
+    if (!call.req().name().isEmpty()) {
+      // GET .../daemonsets/x?watch=true (and the deprecated /watch/ prefix) watches one object
+      fields = FieldSelector.parse(fields.isEmpty() ? "metadata.name=" + FieldSelector.escape(call.req().name())
+          : fields + ",metadata.name=" + FieldSelector.escape(call.req().name()));
+    }
+    OptionalLong limit = number(call, "limit");
+    OptionalLong timeout = number(call, "timeoutSeconds");
+    String cont = call.query("continue").orElse("");
+    String ns = kind.namespaced ? call.req().namespace() : null;
+    return new ListQuery(ns, labels, fields, limit.isPresent() && limit.getAsLong() > 0 ? limit : OptionalLong.empty(),
+        cont.isEmpty() ? null : decodeContinue(cont), call.query("resourceVersion").orElse(""), timeout,
+        call.query("allowWatchBookmarks").map(v -> v.equals("true") || v.equals("1")).orElse(false));
+  }
+
+  private static OptionalLong number(Call call, String name) {
+    String value = call.query(name).orElse("");
+    if (value.isEmpty()) {
+      return OptionalLong.empty();
+    }
+    try {
+      return OptionalLong.of(Long.parseLong(value));
+    } catch (NumberFormatException e) {
+      throw ApiException.badRequest("invalid value for " + name + ": " + value);
+    }
+  }
+
+  /** Namespace, labels and fields: does this query select the object? */
+  boolean matches(ResourceKind kind, Object object) {
+    ObjectMeta meta = KubeObjects.metadata(object);
+    if (namespace != null && !namespace.isEmpty() && !namespace.equals(meta.namespace())) {
+      return false;
+    }
+    return labels.matches(meta.labelsOrEmpty()) && fields.matches(kind.fields(object));
+  }
+
+  /** The objects the query selects, in key order, one page of them. */
+  Page page(ResourceKind kind, Collection<StoredObject> all, long viewResourceVersion) {
+    List<StoredObject> selected = new ArrayList<>();
+    for (StoredObject o : all) {
+      if ((from == null || o.key().compareTo(from.afterKey()) > 0) && matches(kind, o.object())) {
+        selected.add(o);
+      }
+    }
+    selected.sort(Comparator.comparing(StoredObject::key));
+    long rv = from == null ? viewResourceVersion : from.resourceVersion();
+    if (limit.isEmpty() || selected.size() <= limit.getAsLong()) {
+      return new Page(selected.stream().map(StoredObject::object).toList(), rv, null, null);
+    }
+    List<StoredObject> page = selected.subList(0, (int) limit.getAsLong());
+    String token = encodeContinue(new Continue(rv, page.get(page.size() - 1).key()));
+    return new Page(page.stream().map(StoredObject::object).toList(), rv, token,
+        (long) (selected.size() - page.size()));
+  }
+
+  static String encodeContinue(Continue c) {
+    ObjectNode token = JsonNodeFactory.instance.objectNode().put("v", "meta.k8s.io/v1")
+        .put("rv", c.resourceVersion()).put("start", c.afterKey());
+    return Base64.getUrlEncoder().withoutPadding()
+        .encodeToString(Json.write(token).getBytes(StandardCharsets.UTF_8));
+  }
+
+  static Continue decodeContinue(String token) {
+    try {
+      JsonNode node = Json.read(new String(Base64.getUrlDecoder().decode(token), StandardCharsets.UTF_8),
+          JsonNode.class);
+      if (!"meta.k8s.io/v1".equals(node.path("v").asText()) || !node.path("start").isTextual()) {
+        throw new IllegalArgumentException("unknown token version");
+      }
+      return new Continue(node.path("rv").asLong(), node.path("start").asText());
+    } catch (RuntimeException e) {
+      throw ApiException.badRequest("continue key is not valid: " + Objects.toString(e.getMessage(), "malformed"));
+    }
+  }
+
+  /** The watch starts "now" (with ADDED for what exists) for "" and "0", else after the given version. */
+  boolean watchFromNow() {
+    return resourceVersion.isEmpty() || resourceVersion.equals("0");
+  }
+
+  long watchResourceVersion() {
+    try {
+      return Long.parseLong(resourceVersion);
+    } catch (NumberFormatException e) {
+      throw ApiException.badRequest("invalid resource version: " + resourceVersion);
+    }
+  }
+}

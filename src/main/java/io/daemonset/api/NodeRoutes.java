@@ -1,0 +1,212 @@
+package io.daemonset.api;
+
+import static org.apache.pekko.http.javadsl.server.Directives.completeWithFuture;
+import static org.apache.pekko.http.javadsl.server.Directives.entity;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.daemonset.api.patch.PatchSchema;
+import io.daemonset.api.patch.PatchType;
+import io.daemonset.model.Decoded;
+import io.daemonset.model.Json;
+import io.daemonset.model.Node;
+import io.daemonset.model.NodeDefaults;
+import io.daemonset.model.NodeStatus;
+import io.daemonset.model.NodeValidation;
+import io.daemonset.model.ObjectMeta;
+import io.daemonset.node.NodeEntity;
+import io.daemonset.node.NodeState;
+import io.daemonset.view.ObjectStore;
+import io.daemonset.view.StoredObject;
+import java.time.Clock;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import org.apache.pekko.http.javadsl.model.HttpResponse;
+import org.apache.pekko.http.javadsl.server.Route;
+import org.apache.pekko.http.javadsl.unmarshalling.Unmarshaller;
+
+/**
+ * Node writes: create (NodeEntity.Register), update and patch of labels, annotations, taints and unschedulable
+ * (NodeEntity.Update, guarded by the node's version when the request names a resourceVersion or patches the
+ * latest object), the status subresource (NodeEntity.UpdateStatus) and delete (NodeEntity.Remove).
+ * <p>Node agents (system:node:NAME) may only write their own Node (the authorizer checks named requests, this
+ * checks the name in a create body, as upstream's NodeRestriction admission does). A POST by a node's own agent
+ * for a Node that exists re-registers it (200; the labels and taints users set are kept); anyone else gets 409.
+ */
+final class NodeRoutes {
+  private final ObjectStore store;
+  private final Clock clock;
+  private final ReadOnlyRoutes reads;
+
+  NodeRoutes(ObjectStore store, Clock clock, ReadOnlyRoutes reads) {
+    this.store = store;
+    this.clock = clock;
+    this.reads = reads;
+  }
+
+  Route route(Call call) {
+    return reads.read(call).orElseGet(() -> entity(Unmarshaller.entityToString(), body -> completeWithFuture(
+        write(call, body))));
+  }
+
+  private CompletionStage<HttpResponse> write(Call call, String body) {
+    boolean status = call.req().subresource().equals("status");
+    return switch (call.req().verb()) {
+      case "create" -> create(call, body);
+      case "update" -> status ? updateStatus(call, body) : update(call, body);
+      case "patch" -> patch(call, body, status, 1);
+      case "delete" -> delete(call, body);
+      default -> throw ReadOnlyRoutes.methodNotAllowed(call, call.req().verb()
+          + " is not supported on resources of kind " + Authorizer.quote(call.groupResource().toString()));
+    };
+  }
+
+  private CompletionStage<HttpResponse> create(Call call, String body) {
+    Bodies.requireObjectMediaType(call);
+    Decoded<Node> decoded = Bodies.decode(body, Node.class, call.fieldValidation(), Node.KIND, call.apiVersion());
+    Node requested = decoded.value();
+    ObjectMeta meta = Writes.checkIdentity(call, requested.apiVersion(), requested.kind(), requested.metadata());
+    Node node = NodeDefaults.node(new Node("v1", Node.KIND, meta, requested.spec(), requested.status()));
+    String name = meta.name() == null ? "" : meta.name();
+    call.who().nodeName().filter(own -> !own.equals(name)).ifPresent(own -> {
+      throw ApiException.forbidden(call.groupResource(), name, "node " + Authorizer.quote(own)
+          + " is not allowed to modify node " + Authorizer.quote(name));
+    });
+    Writes.requireValid(call, name, NodeValidation.validate(node));
+    boolean exists = store.index().get(call.kind().resource, null, name).isPresent();
+    boolean ownAgent = call.who().nodeName().map(name::equals).orElse(false);
+    if (exists && !ownAgent) {
+      throw ApiException.alreadyExists(call.groupResource(), name);
+    }
+    if (call.dryRun()) {
+      Node would = node.withMetadata(meta.withUid(UUID.randomUUID().toString()).withCreationTimestamp(clock.instant()));
+      return done(call, exists ? 200 : 201, would, decoded.warnings());
+    }
+    return store.node(name, r -> new NodeEntity.Register(node, call.cause(clock, exists ? "re-register" : "create"),
+            r))
+        .thenApply(outcome -> respond(call, exists ? 200 : 201,
+            Writes.readBack(store, call, null, name, Writes.accepted(call, name, outcome)), decoded.warnings()));
+  }
+
+  private CompletionStage<HttpResponse> update(Call call, String body) {
+    Bodies.requireObjectMediaType(call);
+    Decoded<Node> decoded = Bodies.decode(body, Node.class, call.fieldValidation(), Node.KIND, call.apiVersion());
+    Node requested = decoded.value();
+    ObjectMeta meta = Writes.checkIdentity(call, requested.apiVersion(), requested.kind(), requested.metadata());
+    long version = version(call);
+    StoredObject stored = reads.find(call);
+    String rv = Writes.requestedResourceVersion(meta);
+    if (!rv.isEmpty() && !rv.equals(String.valueOf(stored.resourceVersion()))) {
+      throw ApiException.modified(call.groupResource(), call.req().name());
+    }
+    return save(call, stored, requested.withMetadata(meta), rv.isEmpty() ? -1 : version, decoded.warnings());
+  }
+
+  private CompletionStage<HttpResponse> patch(Call call, String body, boolean status, int attempt) {
+    PatchType type = Patching.typeWithoutApply(call);
+    long version = version(call);
+    StoredObject stored = reads.find(call);
+    JsonNode patched = Patching.apply(call, type, Json.tree(stored.object()), body, PatchSchema.NODE);
+    Decoded<Node> decoded = Bodies.decode(Json.write(patched), Node.class, call.fieldValidation(), Node.KIND,
+        call.apiVersion());
+    Node requested = decoded.value();
+    ObjectMeta meta = Writes.checkIdentity(call, requested.apiVersion(), requested.kind(), requested.metadata());
+    String rv = Writes.requestedResourceVersion(meta);
+    if (!rv.isEmpty() && !rv.equals(String.valueOf(stored.resourceVersion()))) {
+      throw ApiException.modified(call.groupResource(), call.req().name());
+    }
+    if (status) {
+      return saveStatus(call, requested.status(), decoded.warnings());
+    }
+    return save(call, stored, requested.withMetadata(meta), version, decoded.warnings())
+        .exceptionallyCompose(failure -> {
+          ApiException e = ErrorHandling.toApiException(failure, Long.MAX_VALUE);
+          if (e.code() == 409 && attempt < Writes.PATCH_ATTEMPTS) {
+            return patch(call, body, false, attempt + 1);
+          }
+          return CompletableFuture.failedFuture(e);
+        });
+  }
+
+  private long version(Call call) {
+    return store.index().nodeState(call.req().name()).filter(NodeState::exists)
+        .orElseThrow(() -> ApiException.notFound(call.groupResource(), call.req().name())).version();
+  }
+
+  private CompletionStage<HttpResponse> save(Call call, StoredObject stored, Node requested, long expectedVersion,
+                                             List<String> warnings) {
+    String name = call.req().name();
+    Node existing = (Node) stored.object();
+    ObjectMeta meta = requested.metadata().withCreationTimestamp(existing.metadata().creationTimestamp());
+    if (meta.uid() == null || meta.uid().isEmpty()) {
+      meta = meta.withUid(existing.metadata().uid());
+    }
+    Node node = NodeDefaults.node(new Node("v1", Node.KIND, meta, requested.spec(), existing.status()));
+    Writes.requireValid(call, name, NodeValidation.validateUpdate(node, existing));
+    if (call.dryRun()) {
+      return done(call, 200, existing.withMetadata(existing.metadata().withLabels(meta.labels())
+          .withAnnotations(meta.annotations())).withSpec(node.spec()), warnings);
+    }
+    return store.node(name, r -> new NodeEntity.Update(node, expectedVersion, call.cause(clock, call.req().verb()), r))
+        .thenApply(outcome -> respond(call, 200,
+            Writes.readBack(store, call, null, name, Writes.accepted(call, name, outcome)), warnings));
+  }
+
+  private CompletionStage<HttpResponse> updateStatus(Call call, String body) {
+    Bodies.requireObjectMediaType(call);
+    Decoded<Node> decoded = Bodies.decode(body, Node.class, call.fieldValidation(), Node.KIND, call.apiVersion());
+    Node requested = decoded.value();
+    ObjectMeta meta = Writes.checkIdentity(call, requested.apiVersion(), requested.kind(), requested.metadata());
+    StoredObject stored = reads.find(call);
+    String rv = Writes.requestedResourceVersion(meta);
+    if (!rv.isEmpty() && !rv.equals(String.valueOf(stored.resourceVersion()))) {
+      throw ApiException.modified(call.groupResource(), call.req().name());
+    }
+    return saveStatus(call, requested.status(), decoded.warnings());
+  }
+
+  private CompletionStage<HttpResponse> saveStatus(Call call, NodeStatus status, List<String> warnings) {
+    String name = call.req().name();
+    StoredObject stored = reads.find(call);
+    Node existing = (Node) stored.object();
+    Node node = existing.withStatus(status);
+    Writes.requireValid(call, name, NodeValidation.validateUpdate(node, existing));
+    if (call.dryRun()) {
+      return done(call, 200, node, warnings);
+    }
+    return store.node(name, r -> new NodeEntity.UpdateStatus(status, call.cause(clock, "status " + call.req().verb()),
+            r))
+        .thenApply(outcome -> {
+          Node answered = Writes.accepted(call, name, outcome);
+          // A heartbeat-only report persists nothing: the answer carries it, the view does not.
+          Object view = Writes.readBack(store, call, null, name, answered);
+          return respond(call, 200, view instanceof Node n ? n.withStatus(answered.status()) : answered, warnings);
+        });
+  }
+
+  private CompletionStage<HttpResponse> delete(Call call, String body) {
+    Bodies.DeleteOptions options = Bodies.DeleteOptions.of(call, body);
+    StoredObject stored = reads.find(call);
+    Node node = (Node) stored.object();
+    String name = call.req().name();
+    options.checkPreconditions(call.groupResource(), name, node.metadata().uid(),
+        String.valueOf(stored.resourceVersion()));
+    if (options.dryRun()) {
+      return CompletableFuture.completedFuture(Responses.json(200, Writes.deleted(call, name, node.metadata().uid())));
+    }
+    return store.node(name, r -> new NodeEntity.Remove(call.cause(clock, "delete"), r))
+        .thenApply(outcome -> {
+          Writes.accepted(call, name, outcome);
+          return Responses.json(200, Writes.deleted(call, name, node.metadata().uid()));
+        });
+  }
+
+  private CompletionStage<HttpResponse> done(Call call, int code, Object object, List<String> warnings) {
+    return CompletableFuture.completedFuture(respond(call, code, object, warnings));
+  }
+
+  private HttpResponse respond(Call call, int code, Object object, List<String> warnings) {
+    return Render.withWarnings(Responses.json(code, Render.forClient(object, call)), warnings);
+  }
+}

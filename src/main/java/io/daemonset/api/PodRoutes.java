@@ -1,0 +1,161 @@
+package io.daemonset.api;
+
+import static org.apache.pekko.http.javadsl.server.Directives.complete;
+import static org.apache.pekko.http.javadsl.server.Directives.completeWithFuture;
+import static org.apache.pekko.http.javadsl.server.Directives.entity;
+
+import io.daemonset.api.patch.PatchSchema;
+import io.daemonset.api.patch.PatchType;
+import io.daemonset.model.Decoded;
+import io.daemonset.model.Json;
+import io.daemonset.model.ObjectMeta;
+import io.daemonset.model.Pod;
+import io.daemonset.model.PodStatus;
+import io.daemonset.node.NodeEntity;
+import io.daemonset.node.NodeState;
+import io.daemonset.view.ObjectStore;
+import io.daemonset.view.StoredObject;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import org.apache.pekko.http.javadsl.model.HttpResponse;
+import org.apache.pekko.http.javadsl.server.Route;
+import org.apache.pekko.http.javadsl.unmarshalling.Unmarshaller;
+
+/**
+ * Pods: reads for everyone (agents watch {@code spec.nodeName=<node>}); delete (graceful, through the node that
+ * holds the pod: NodeEntity.DeletePod with the grace period of DeleteOptions or the query); pods/status writes
+ * (what agents report: NodeEntity.UpdatePodStatus). This control plane runs daemon pods only: creating a pod, or
+ * changing its spec or metadata, is refused with 405. Node agents may write the status of, and delete, only the
+ * pods bound to their node (upstream's NodeRestriction admission).
+ */
+final class PodRoutes {
+  private final ObjectStore store;
+  private final Clock clock;
+  private final ReadOnlyRoutes reads;
+
+  PodRoutes(ObjectStore store, Clock clock, ReadOnlyRoutes reads) {
+    this.store = store;
+    this.clock = clock;
+    this.reads = reads;
+  }
+
+  Route route(Call call) {
+    if (call.req().subresource().equals("log")) {
+      Pod pod = (Pod) reads.find(call).object();
+      return complete(Responses.status(ApiException.serviceUnavailable("the logs of pod " + Authorizer.quote(
+          pod.metadata().name()) + " are kept by the node agent of " + Authorizer.quote(nodeOf(pod))
+          + ", which does not serve them through the API yet", 0)));
+    }
+    return reads.read(call).orElseGet(() -> entity(Unmarshaller.entityToString(), body -> completeWithFuture(
+        write(call, body))));
+  }
+
+  private CompletionStage<HttpResponse> write(Call call, String body) {
+    String verb = call.req().verb();
+    boolean status = call.req().subresource().equals("status");
+    if (status && (verb.equals("update") || verb.equals("patch"))) {
+      return updateStatus(call, body);
+    }
+    return switch (verb) {
+      case "delete" -> delete(call, body);
+      case "deletecollection" -> deleteCollection(call, body);
+      case "create" -> throw ReadOnlyRoutes.methodNotAllowed(call, "pods cannot be created directly: this control "
+          + "plane runs DaemonSet pods only; create or change a DaemonSet instead");
+      default -> throw ReadOnlyRoutes.methodNotAllowed(call, "pods are defined by their DaemonSet: " + verb
+          + " is supported on pods/status (node agents) only; change the DaemonSet instead");
+    };
+  }
+
+  private CompletionStage<HttpResponse> updateStatus(Call call, String body) {
+    StoredObject stored = reads.find(call);
+    Pod pod = (Pod) stored.object();
+    requireBoundToCaller(call, pod, "update pod status for pods");
+    Decoded<Pod> decoded;
+    if (call.req().verb().equals("update")) {
+      Bodies.requireObjectMediaType(call);
+      decoded = Bodies.decode(body, Pod.class, call.fieldValidation(), Pod.KIND, call.apiVersion());
+    } else {
+      PatchType type = Patching.typeWithoutApply(call);
+      String patched = Json.write(Patching.apply(call, type, Json.tree(pod), body, PatchSchema.POD));
+      decoded = Bodies.decode(patched, Pod.class, call.fieldValidation(), Pod.KIND, call.apiVersion());
+    }
+    Pod requested = decoded.value();
+    ObjectMeta meta = Writes.checkIdentity(call, requested.apiVersion(), requested.kind(), requested.metadata());
+    String rv = Writes.requestedResourceVersion(meta);
+    if (!rv.isEmpty() && !rv.equals(String.valueOf(stored.resourceVersion()))) {
+      throw ApiException.modified(call.groupResource(), call.req().name());
+    }
+    PodStatus status = requested.status();
+    if (call.dryRun()) {
+      return CompletableFuture.completedFuture(respond(call, pod.withStatus(status), decoded.warnings()));
+    }
+    String key = NodeState.podKey(pod);
+    return store.pod(nodeOf(pod), r -> new NodeEntity.UpdatePodStatus(key, status,
+            call.cause(clock, "status " + call.req().verb()), r))
+        .thenApply(outcome -> respond(call, Writes.readBack(store, call, call.namespace(), call.req().name(),
+            Writes.accepted(call, call.req().name(), outcome)), decoded.warnings()));
+  }
+
+  private CompletionStage<HttpResponse> delete(Call call, String body) {
+    Bodies.DeleteOptions options = Bodies.DeleteOptions.of(call, body);
+    StoredObject stored = reads.find(call);
+    Pod pod = (Pod) stored.object();
+    requireBoundToCaller(call, pod, "delete pods");
+    options.checkPreconditions(call.groupResource(), call.req().name(), pod.metadata().uid(),
+        String.valueOf(stored.resourceVersion()));
+    if (options.dryRun()) {
+      return CompletableFuture.completedFuture(respond(call, pod, List.of()));
+    }
+    return deleteOne(call, pod, options.gracePeriodSeconds());
+  }
+
+  /** Answers with the pod as it now is (terminating), or as it last was when it is gone. */
+  private CompletionStage<HttpResponse> deleteOne(Call call, Pod pod, Long gracePeriodSeconds) {
+    String key = NodeState.podKey(pod);
+    String name = pod.metadata().name();
+    return store.pod(nodeOf(pod), r -> new NodeEntity.DeletePod(key, gracePeriodSeconds,
+            call.cause(clock, "delete" + (gracePeriodSeconds == null ? "" : " (grace " + gracePeriodSeconds + "s)")),
+            r))
+        .thenApply(outcome -> {
+          Pod answered = Writes.accepted(call, name, outcome);
+          Object now = store.index().get(call.kind().resource, pod.metadata().namespace(), name)
+              .map(StoredObject::object).orElse(answered != null ? answered : pod);
+          return respond(call, now, List.of());
+        });
+  }
+
+  private CompletionStage<HttpResponse> deleteCollection(Call call, String body) {
+    Bodies.DeleteOptions options = Bodies.DeleteOptions.of(call, body);
+    ListQuery.Page page = ListQuery.parse(call).page(call.kind(), store.index().list(call.kind().resource),
+        store.view().resourceVersion());
+    List<CompletableFuture<HttpResponse>> deletions = new ArrayList<>();
+    for (Object o : page.items()) {
+      Pod pod = (Pod) o;
+      requireBoundToCaller(call, pod, "delete pods");
+      if (!options.dryRun()) {
+        deletions.add(deleteOne(call, pod, options.gracePeriodSeconds()).toCompletableFuture());
+      }
+    }
+    return CompletableFuture.allOf(deletions.toArray(CompletableFuture[]::new))
+        .thenApply(ignored -> Render.list(call, page, clock.instant()));
+  }
+
+  /** A node agent acts on the pods of its own node only. */
+  private static void requireBoundToCaller(Call call, Pod pod, String action) {
+    call.who().nodeName().filter(node -> !node.equals(nodeOf(pod))).ifPresent(node -> {
+      throw ApiException.forbidden(call.groupResource(), pod.metadata().name(), "node " + Authorizer.quote(node)
+          + " can only " + action + " with spec.nodeName set to itself");
+    });
+  }
+
+  private static String nodeOf(Pod pod) {
+    return pod.spec() == null || pod.spec().nodeName() == null ? "" : pod.spec().nodeName();
+  }
+
+  private HttpResponse respond(Call call, Object pod, List<String> warnings) {
+    return Render.withWarnings(Responses.json(200, pod), warnings);
+  }
+}

@@ -1,0 +1,79 @@
+package io.daemonset.api;
+
+import static io.daemonset.api.ApiDirectives.apiRequest;
+import static org.apache.pekko.http.javadsl.server.Directives.extractRequest;
+import static org.apache.pekko.http.javadsl.server.Directives.reject;
+
+import io.daemonset.view.ObjectStore;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Optional;
+import org.apache.pekko.http.javadsl.server.Route;
+
+/**
+ * The resource routes behind {@link ApiServer}: daemonsets (apps/v1, extensions/v1beta1, with status), nodes (with
+ * status), pods (with status and log), controllerrevisions and events, as kube-apiserver serves them to kubectl.
+ * Reads come from this JVM's view; writes go through {@link ObjectStore} to the owning entity and answer once the
+ * view has applied them. Requests arrive authenticated and authorized; anything not served here is rejected (the
+ * shell answers 404).
+ * <pre>{@code
+ * ApiServer.start(system, settings, ResourceRoutes.create(plane.store(), clock));
+ * }</pre>
+ */
+public final class ResourceRoutes {
+
+  /** Tunables; the defaults are upstream's where upstream has one. */
+  public record Settings(Duration bookmarkInterval) {
+    public static final Settings DEFAULT = new Settings(Duration.ofSeconds(60));
+
+    public Settings withBookmarkInterval(Duration value) {
+      return new Settings(value);
+    }
+  }
+
+  private final ReadOnlyRoutes reads;
+  private final DaemonSetRoutes daemonSets;
+  private final NodeRoutes nodes;
+  private final PodRoutes pods;
+
+  private ResourceRoutes(ObjectStore store, Clock clock, Settings settings) {
+    this.reads = new ReadOnlyRoutes(store, clock, new WatchRoute(store, clock, settings.bookmarkInterval()));
+    this.daemonSets = new DaemonSetRoutes(store, clock, reads);
+    this.nodes = new NodeRoutes(store, clock, reads);
+    this.pods = new PodRoutes(store, clock, reads);
+  }
+
+  public static Route create(ObjectStore store, Clock clock) {
+    return create(store, clock, Settings.DEFAULT);
+  }
+
+  public static Route create(ObjectStore store, Clock clock, Settings settings) {
+    ResourceRoutes routes = new ResourceRoutes(store, clock, settings);
+    return apiRequest((who, req) -> extractRequest(http ->
+        routes.call(who, req, http).map(routes::dispatch).orElseGet(() -> reject())));
+  }
+
+  /** The request as a Call, when it names a served resource and subresource in a served group-version. */
+  private Optional<Call> call(Identity who, RequestAttributes req, org.apache.pekko.http.javadsl.model.HttpRequest http) {
+    if (!req.resourceRequest()) {
+      return Optional.empty();
+    }
+    Optional<ApiResources.Resource> served = ApiResources.find(req.group(), req.version(), req.resource());
+    if (served.isEmpty() || (!req.subresource().isEmpty() && served.get().subresource(req.subresource()).isEmpty())) {
+      return Optional.empty();
+    }
+    if (served.get().namespaced() == req.namespace().isEmpty() && !req.name().isEmpty()) {
+      return Optional.empty(); // a named namespaced object without a namespace, or a cluster-scoped one with one
+    }
+    return ResourceKind.of(req.resource()).map(kind -> new Call(who, req, http, kind));
+  }
+
+  private Route dispatch(Call call) {
+    return switch (call.kind()) {
+      case DAEMONSETS -> daemonSets.route(call);
+      case NODES -> nodes.route(call);
+      case PODS -> pods.route(call);
+      case CONTROLLER_REVISIONS, EVENTS -> reads.readOnly(call);
+    };
+  }
+}

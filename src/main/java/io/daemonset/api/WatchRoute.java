@@ -1,0 +1,259 @@
+package io.daemonset.api;
+
+import static org.apache.pekko.http.javadsl.server.Directives.complete;
+import static org.apache.pekko.http.javadsl.server.Directives.extractActorSystem;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.daemonset.model.Json;
+import io.daemonset.model.ListMeta;
+import io.daemonset.model.Table;
+import io.daemonset.view.ClusterView;
+import io.daemonset.view.ObjectStore;
+import io.daemonset.view.StoredObject;
+import io.daemonset.view.WatchEvent;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Consumer;
+import org.apache.pekko.NotUsed;
+import org.apache.pekko.actor.ActorSystem;
+import org.apache.pekko.actor.Cancellable;
+import org.apache.pekko.http.javadsl.model.ContentTypes;
+import org.apache.pekko.http.javadsl.model.HttpEntities;
+import org.apache.pekko.http.javadsl.model.HttpResponse;
+import org.apache.pekko.http.javadsl.server.Route;
+import org.apache.pekko.stream.BoundedSourceQueue;
+import org.apache.pekko.stream.javadsl.Source;
+import org.apache.pekko.util.ByteString;
+
+/**
+ * watch=true: a chunked stream of newline-delimited {@code {"type":…,"object":…}} events, from
+ * {@link ClusterView#subscribe}, filtered by namespace and label/field selectors, objects rendered as the request
+ * asks (its group-version; a one-row Table per event when it asks for Tables, column definitions in the first).
+ * <ul>
+ *   <li>resourceVersion "" or "0": ADDED for every selected object that exists, then the changes after them;
+ *       otherwise the changes after that resourceVersion, or one ERROR event with a 410 Expired Status when the
+ *       view no longer holds them (upstream answers watches that way, not with an HTTP 410).</li>
+ *   <li>An object that stops matching the selectors is DELETED for this watch; one that starts matching, ADDED.</li>
+ *   <li>BOOKMARK events every {@code bookmarkInterval} when allowWatchBookmarks asks, carrying a resourceVersion
+ *       no newer than the last change this watch was offered, so no event older than a bookmark follows it.</li>
+ *   <li>The stream ends after timeoutSeconds (default: 30 to 60 minutes, as kube-apiserver's min-request-timeout).</li>
+ *   <li>Backpressure: the view never waits for a watcher. Each watch has a bounded buffer; a client too slow to
+ *       drain it has its watch closed (the client re-watches from its last resourceVersion, as client-go does).</li>
+ * </ul>
+ */
+final class WatchRoute {
+  static final int BUFFER = 1_000;
+
+  private final ObjectStore store;
+  private final Clock clock;
+  private final Duration bookmarkInterval;
+
+  WatchRoute(ObjectStore store, Clock clock, Duration bookmarkInterval) {
+    this.store = store;
+    this.clock = clock;
+    this.bookmarkInterval = bookmarkInterval;
+  }
+
+  /** One event as it leaves: type, object (stored form) and resourceVersion; or a Status (ERROR). */
+  private record Out(String type, Object object, long resourceVersion) {}
+
+  Route route(Call call) {
+    ListQuery query = ListQuery.parse(call);
+    if (!query.watchFromNow()) {
+      query.watchResourceVersion(); // 400 for a malformed one, before the stream starts
+    }
+    Duration timeout = query.timeoutSeconds().isPresent()
+        ? Duration.ofSeconds(Math.max(1, query.timeoutSeconds().getAsLong()))
+        : Duration.ofSeconds(1800 + ThreadLocalRandom.current().nextLong(1800));
+    int buffer = BUFFER + (query.watchFromNow() ? store.index().list(call.kind().resource).size() : 0);
+    return extractActorSystem(system -> {
+      Encoder encoder = new Encoder(call);
+      Source<ByteString, NotUsed> events = Source.<Out>queue(buffer)
+          .mapMaterializedValue(queue -> new Session(call, query, queue).start(system))
+          .watchTermination((session, done) -> {
+            done.whenComplete((ok, failed) -> session.close());
+            return NotUsed.getInstance();
+          })
+          .takeWithin(timeout)
+          .map(encoder::encode);
+      return complete(HttpResponse.create().withEntity(HttpEntities.createChunked(ContentTypes.APPLICATION_JSON,
+          events)));
+    });
+  }
+
+  /** One watcher of the view: decides what this watch sends, never blocks the view. */
+  private final class Session implements Consumer<WatchEvent> {
+    private final Call call;
+    private final ListQuery query;
+    private final BoundedSourceQueue<Out> queue;
+    /** Keys this watch has shown as existing (and selected), with the resourceVersion last sent for each. */
+    private final Map<String, Long> shown = new HashMap<>();
+    private volatile long lastOffered;
+    private volatile boolean closed;
+    private ClusterView.Subscription subscription;
+    private Cancellable bookmarks;
+
+    Session(Call call, ListQuery query, BoundedSourceQueue<Out> queue) {
+      this.call = call;
+      this.query = query;
+      this.queue = queue;
+    }
+
+    Session start(ActorSystem system) {
+      ClusterView view = store.view();
+      long from;
+      if (query.watchFromNow()) {
+        from = view.resourceVersion();
+        List<StoredObject> existing = store.index().list(call.kind().resource).stream()
+            .filter(o -> query.matches(call.kind(), o.object()))
+            .sorted(Comparator.comparing(StoredObject::key)).toList();
+        synchronized (this) {
+          for (StoredObject o : existing) {
+            shown.put(o.key(), o.resourceVersion());
+            offer(new Out("ADDED", o.object(), o.resourceVersion()));
+          }
+        }
+      } else {
+        from = query.watchResourceVersion();
+        synchronized (this) {
+          // The client listed at `from`; what selects now is the best guess of what it holds.
+          store.index().list(call.kind().resource).stream().filter(o -> query.matches(call.kind(), o.object()))
+              .forEach(o -> shown.put(o.key(), from));
+        }
+      }
+      lastOffered = from;
+      ClusterView.Subscription sub = view.subscribe(from, this);
+      synchronized (this) {
+        subscription = sub;
+      }
+      if (sub.gone()) {
+        offer(new Out("ERROR", ApiException.expired("too old resource version: " + from + " ("
+            + view.resourceVersion() + ")").status(), 0));
+        queue.complete();
+        close();
+        return this;
+      }
+      if (closed) {
+        sub.cancel().run();
+      }
+      if (query.allowWatchBookmarks()) {
+        bookmarks = system.scheduler().scheduleWithFixedDelay(bookmarkInterval, bookmarkInterval,
+            () -> offer(new Out("BOOKMARK", null, lastOffered)), system.dispatcher());
+      }
+      return this;
+    }
+
+    /** Called by the view, in journal order, under its lock: decide, enqueue, return at once. */
+    @Override
+    public synchronized void accept(WatchEvent change) {
+      if (closed) {
+        return;
+      }
+      if (change.resource().equals(call.kind().resource) && change.object() != null) {
+        decide(change);
+      }
+      lastOffered = Math.max(lastOffered, change.resourceVersion());
+    }
+
+    private void decide(WatchEvent change) {
+      String key = change.namespace() == null ? change.name() : change.namespace() + "/" + change.name();
+      Long sentAt = shown.get(key);
+      if (sentAt != null && change.resourceVersion() <= sentAt) {
+        return; // already in the ADDED this watch started with
+      }
+      boolean wasShown = sentAt != null;
+      boolean selected = query.matches(call.kind(), change.object());
+      if (change.type().equals("DELETED")) {
+        if (wasShown || (selected && !query.watchFromNow())) {
+          shown.remove(key);
+          offer(new Out("DELETED", change.object(), change.resourceVersion()));
+        }
+      } else if (selected) {
+        String type = wasShown ? "MODIFIED" : change.type().equals("MODIFIED") && !query.watchFromNow()
+            ? "MODIFIED" : "ADDED";
+        shown.put(key, change.resourceVersion());
+        offer(new Out(type, change.object(), change.resourceVersion()));
+      } else if (wasShown) {
+        shown.remove(key);
+        offer(new Out("DELETED", change.object(), change.resourceVersion()));
+      }
+    }
+
+    private void offer(Out out) {
+      if (closed) {
+        return;
+      }
+      if (!queue.offer(out).isEnqueued()) {
+        // Too slow (or gone): end this watch rather than hold the view back; the client resumes from its RV.
+        closed = true;
+        queue.complete();
+        if (subscription != null) {
+          subscription.cancel().run();
+        }
+      }
+    }
+
+    void close() {
+      closed = true;
+      ClusterView.Subscription sub;
+      synchronized (this) {
+        sub = subscription;
+      }
+      if (sub != null) {
+        sub.cancel().run();
+      }
+      if (bookmarks != null) {
+        bookmarks.cancel();
+      }
+    }
+  }
+
+  /** Events as bytes: one JSON object and a newline each. */
+  private final class Encoder {
+    private final Call call;
+    private boolean columnsSent;
+
+    Encoder(Call call) {
+      this.call = call;
+    }
+
+    ByteString encode(Out out) {
+      ObjectNode event = JsonNodeFactory.instance.objectNode().put("type", out.type());
+      event.set("object", Json.tree(object(out)));
+      return ByteString.fromString(Json.write(event) + "\n", StandardCharsets.UTF_8);
+    }
+
+    private Object object(Out out) {
+      String rv = String.valueOf(out.resourceVersion());
+      if (out.type().equals("ERROR")) {
+        return out.object();
+      }
+      if (out.type().equals("BOOKMARK")) {
+        if (call.wantsTable()) {
+          return Table.of(new ListMeta(rv, null, null), List.of(), List.of());
+        }
+        ObjectNode bookmark = JsonNodeFactory.instance.objectNode().put("kind", call.kind().kind)
+            .put("apiVersion", call.apiVersion());
+        bookmark.putObject("metadata").put("resourceVersion", rv).putNull("creationTimestamp");
+        return bookmark;
+      }
+      Object served = Render.forClient(out.object(), call);
+      if (!call.wantsTable()) {
+        return served;
+      }
+      Table table = Render.table(call, List.of(served), new ListMeta(rv, null, null), clock.instant());
+      if (columnsSent) {
+        table = new Table(table.apiVersion(), table.kind(), table.metadata(), List.of(), table.rows());
+      }
+      columnsSent = true;
+      return table;
+    }
+  }
+}

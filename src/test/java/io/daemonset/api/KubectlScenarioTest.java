@@ -1,0 +1,254 @@
+package io.daemonset.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.daemonset.model.Json;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The seed document's walkthrough with the real kubectl 1.32 against a real control plane (H2) and the real API
+ * server, with three node agents that speak only the API. The steps build on each other, in order.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class KubectlScenarioTest {
+  @TempDir
+  static Path tmp;
+  static ApiCluster cluster;
+  static HttpAgents agents;
+  static Kubectl kubectl;
+
+  @BeforeAll
+  static void start() throws Exception {
+    assumeTrue(Kubectl.available(), "kubectl is not on the PATH");
+    cluster = ApiCluster.start(tmp);
+    agents = new HttpAgents(cluster);
+    for (String node : List.of("n1", "n2", "n3")) {
+      agents.join(node, Map.of());
+    }
+    kubectl = cluster.kubectl();
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    if (agents != null) {
+      agents.close();
+    }
+    if (cluster != null) {
+      cluster.close();
+    }
+  }
+
+  static Kubectl.Result ok(String... args) {
+    Kubectl.Result result = kubectl.run(args);
+    assertThat(result.exit()).as("kubectl " + String.join(" ", args) + ": " + result.all()).isZero();
+    return result;
+  }
+
+  /** Live (not terminating) pods of a DaemonSet, by the node they run on. */
+  static List<String> podNodes(String labelSelector) {
+    JsonNode pods = Json.read(ok("get", "pods", "-l", labelSelector, "-o", "json").out(), JsonNode.class);
+    List<String> nodes = new ArrayList<>();
+    pods.path("items").forEach(p -> {
+      if (p.path("metadata").path("deletionTimestamp").isMissingNode()) {
+        nodes.add(p.path("spec").path("nodeName").asText());
+      }
+    });
+    return nodes.stream().sorted().toList();
+  }
+
+  static void awaitPodNodes(String labelSelector, String... nodes) {
+    ApiCluster.await(() -> podNodes(labelSelector).equals(List.of(nodes)),
+        "pods " + labelSelector + " on " + List.of(nodes));
+  }
+
+  static Path manifest(String name, String yaml) throws Exception {
+    return Files.writeString(tmp.resolve(name), yaml);
+  }
+
+  static String agentDaemonSet(String image) {
+    return """
+        apiVersion: apps/v1
+        kind: DaemonSet
+        metadata:
+          name: agent
+        spec:
+          selector:
+            matchLabels: {app: agent}
+          updateStrategy:
+            type: RollingUpdate
+            rollingUpdate: {maxUnavailable: 1}
+          template:
+            metadata:
+              labels: {app: agent}
+            spec:
+              containers:
+              - name: agent
+                image: %s
+        """.formatted(image);
+  }
+
+  @Test
+  @Order(1)
+  void applyFluentdRunsOnePodPerNode() {
+    Kubectl.Result apply = ok("apply", "-f", "examples/fluentd.yaml");
+    assertThat(apply.out()).contains("daemonset.extensions/fluentd created");
+    awaitPodNodes("app=fluentd", "n1", "n2", "n3");
+    ApiCluster.await(() -> ok("get", "ds").out().matches("(?s).*fluentd\\s+3\\s+3\\s+3\\s+3\\s+3\\s+<none>.*"),
+        "kubectl get ds: 3 desired, current, ready, up-to-date and available");
+  }
+
+  @Test
+  @Order(2)
+  void labelNodeAndSelectIt() {
+    assertThat(ok("label", "nodes", "n2", "ssd=true").out()).contains("node/n2 labeled");
+    Kubectl.Result selected = ok("get", "nodes", "--selector", "ssd=true", "-o", "name");
+    assertThat(selected.out().trim().lines()).containsExactly("node/n2");
+    Kubectl.Result table = ok("get", "nodes", "--selector", "ssd=true");
+    assertThat(table.out().lines().skip(1).map(l -> l.split("\\s+")[0])).containsExactly("n2");
+  }
+
+  @Test
+  @Order(3)
+  void nginxFastStorageFollowsTheSsdLabel() {
+    assertThat(ok("apply", "-f", "examples/nginx-fast-storage.yaml").out())
+        .contains("daemonset.extensions/nginx-fast-storage created");
+    awaitPodNodes("app=nginx", "n2");
+    assertThat(ok("label", "nodes", "n3", "ssd=true").out()).contains("node/n3 labeled");
+    awaitPodNodes("app=nginx", "n2", "n3");
+    assertThat(ok("label", "nodes", "n2", "ssd-").out()).contains("node/n2 unlabeled");
+    awaitPodNodes("app=nginx", "n3");
+  }
+
+  @Test
+  @Order(4)
+  void rollingUpdateHistoryUndoAndRestart() throws Exception {
+    Path v1 = manifest("agent-v1.yaml", agentDaemonSet("agent:1"));
+    Path v2 = manifest("agent-v2.yaml", agentDaemonSet("agent:2"));
+    assertThat(ok("apply", "-f", v1.toString()).out()).contains("daemonset.apps/agent created");
+    assertThat(ok("rollout", "status", "daemonsets/agent", "--timeout=60s").out())
+        .contains("daemon set \"agent\" successfully rolled out");
+
+    assertThat(ok("apply", "-f", v2.toString()).out()).contains("daemonset.apps/agent configured");
+    assertThat(ok("rollout", "status", "daemonsets/agent", "--timeout=60s").out())
+        .contains("daemon set \"agent\" successfully rolled out");
+    assertThat(images("app=agent")).containsOnly("agent:2");
+
+    Kubectl.Result history = ok("rollout", "history", "daemonsets/agent");
+    assertThat(history.out()).contains("REVISION").containsPattern("(?m)^1\\s").containsPattern("(?m)^2\\s");
+
+    Kubectl.Result skipped = ok("rollout", "undo", "daemonsets/agent", "--to-revision=2");
+    assertThat(skipped.out()).contains("skipped rollback (current template already matches revision 2)");
+
+    assertThat(ok("rollout", "undo", "daemonsets/agent").out()).contains("daemonset.apps/agent rolled back");
+    ok("rollout", "status", "daemonsets/agent", "--timeout=60s");
+    ApiCluster.await(() -> images("app=agent").equals(List.of("agent:1")), "agent:1 restored");
+    assertThat(ok("rollout", "history", "daemonsets/agent").out()).containsPattern("(?m)^2\\s")
+        .containsPattern("(?m)^3\\s");
+
+    List<String> before = podNames("app=agent");
+    assertThat(ok("rollout", "restart", "daemonsets/agent").out()).contains("daemonset.apps/agent restarted");
+    ok("rollout", "status", "daemonsets/agent", "--timeout=60s");
+    ApiCluster.await(() -> podNames("app=agent").size() == 3
+        && podNames("app=agent").stream().noneMatch(before::contains), "every pod replaced by the restart");
+  }
+
+  @Test
+  @Order(5)
+  void getWatchShowsProgress() throws Exception {
+    CompletableFuture<Kubectl.Result> watching = CompletableFuture.supplyAsync(
+        () -> kubectl.runFor(Duration.ofSeconds(8), "get", "ds", "agent", "-w"));
+    Thread.sleep(2500);
+    ok("apply", "-f", manifest("agent-v4.yaml", agentDaemonSet("agent:4")).toString());
+    Kubectl.Result watched = watching.get();
+    List<String> lines = watched.out().lines().toList();
+    assertThat(lines.get(0)).startsWith("NAME").contains("DESIRED").contains("UP-TO-DATE");
+    assertThat(lines.stream().filter(l -> l.startsWith("agent ")).count()).as(watched.all()).isGreaterThan(2);
+    assertThat(lines.get(lines.size() - 1)).as(watched.all()).matches("agent\\s+3\\s+3\\s+3\\s+3\\s+3\\s+.*");
+  }
+
+  @Test
+  @Order(6)
+  void invalidManifestIsExplainedAsUpstreamDoes() throws Exception {
+    Path bad = manifest("bad.yaml", agentDaemonSet("x").replace("name: agent", "name: bad")
+        .replace("labels: {app: agent}", "labels: {app: other}"));
+    Kubectl.Result result = kubectl.run("apply", "-f", bad.toString());
+    assertThat(result.exit()).isEqualTo(1);
+    assertThat(result.err()).contains("The DaemonSet \"bad\" is invalid: ")
+        .contains("spec.template.metadata.labels: Invalid value: ");
+  }
+
+  @Test
+  @Order(7)
+  void wrongTokenAndViewer() {
+    Kubectl.Result wrong = kubectl.run("--token", "wrong", "get", "ds");
+    assertThat(wrong.exit()).isEqualTo(1);
+    assertThat(wrong.err()).contains("error: You must be logged in to the server (the server has asked for the "
+        + "client to provide credentials)");
+    Kubectl.Result viewerRead = kubectl.run("--context", "daemonset-viewer", "get", "ds", "agent");
+    assertThat(viewerRead.exit()).as(viewerRead.all()).isZero();
+    Kubectl.Result viewerWrite = kubectl.run("--context", "daemonset-viewer", "label", "nodes", "n1", "a=b");
+    assertThat(viewerWrite.exit()).isEqualTo(1);
+    assertThat(viewerWrite.err()).contains("Error from server (Forbidden): nodes \"n1\" is forbidden: User "
+        + "\"viewer\" cannot patch resource \"nodes\" in API group \"\" at the cluster scope");
+  }
+
+  @Test
+  @Order(8)
+  void deleteWithEachCascade() {
+    assertThat(ok("delete", "ds", "agent", "--cascade=orphan").out()).contains("daemonset.apps \"agent\" deleted");
+    assertThat(podNodes("app=agent")).containsExactly("n1", "n2", "n3");
+    JsonNode orphans = Json.read(ok("get", "pods", "-l", "app=agent", "-o", "json").out(), JsonNode.class);
+    orphans.path("items").forEach(p -> assertThat(p.path("metadata").path("ownerReferences").isMissingNode()
+        || p.path("metadata").path("ownerReferences").isEmpty()).isTrue());
+
+    assertThat(ok("delete", "ds", "nginx-fast-storage", "--cascade=foreground").out())
+        .contains("daemonset.apps \"nginx-fast-storage\" deleted");
+    assertThat(podNodes("app=nginx")).isEmpty();
+    Kubectl.Result gone = kubectl.run("get", "ds", "nginx-fast-storage");
+    assertThat(gone.err()).contains("NotFound");
+
+    assertThat(ok("delete", "-f", "examples/fluentd.yaml").out())
+        .contains("daemonset.extensions \"fluentd\" deleted");
+    ApiCluster.await(() -> podNodes("app=fluentd").isEmpty(), "fluentd's pods deleted in the background");
+  }
+
+  static List<String> images(String selector) {
+    JsonNode pods = Json.read(ok("get", "pods", "-l", selector, "-o", "json").out(), JsonNode.class);
+    List<String> images = new ArrayList<>();
+    pods.path("items").forEach(p -> {
+      if (p.path("metadata").path("deletionTimestamp").isMissingNode()) {
+        String image = p.path("spec").path("containers").path(0).path("image").asText();
+        if (!images.contains(image)) {
+          images.add(image);
+        }
+      }
+    });
+    return images;
+  }
+
+  static List<String> podNames(String selector) {
+    JsonNode pods = Json.read(ok("get", "pods", "-l", selector, "-o", "json").out(), JsonNode.class);
+    List<String> names = new ArrayList<>();
+    pods.path("items").forEach(p -> {
+      if (p.path("metadata").path("deletionTimestamp").isMissingNode()) {
+        names.add(p.path("metadata").path("name").asText());
+      }
+    });
+    return names;
+  }
+}
