@@ -5,6 +5,9 @@ import java.time.Clock;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 import picocli.CommandLine.Option;
 
 /** {@code agent}: one node agent, until the JVM is told to stop. */
@@ -74,9 +77,16 @@ public final class AgentCommand implements Callable<Integer> {
       + " running for the next agent to adopt)")
   boolean stopPodsOnExit;
 
+  @Spec CommandSpec spec;
+
   @Override
   public Integer call() throws Exception {
-    NodeAgent.Settings settings = settings();
+    NodeAgent.Settings settings;
+    try {
+      settings = settings();
+    } catch (IllegalArgumentException | java.io.UncheckedIOException e) {
+      throw new ParameterException(spec.commandLine(), e.getMessage(), e);
+    }
     NodeAgent agent = NodeAgent.start(settings, Clock.systemUTC());
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -4,6 +4,9 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 import picocli.CommandLine.Option;
 
 /** {@code fleet}: N hollow node agents in this JVM, until the JVM is told to stop. */
@@ -64,9 +67,16 @@ public final class FleetCommand implements Callable<Integer> {
   @Option(names = "--max-in-flight", defaultValue = "64", description = "most API requests at once")
   int maxInFlight;
 
+  @Spec CommandSpec spec;
+
   @Override
   public Integer call() throws Exception {
-    FleetSettings settings = settings();
+    FleetSettings settings;
+    try {
+      settings = settings();
+    } catch (IllegalArgumentException | java.io.UncheckedIOException e) {
+      throw new ParameterException(spec.commandLine(), e.getMessage(), e);
+    }
     HollowFleet fleet = HollowFleet.start(settings);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
