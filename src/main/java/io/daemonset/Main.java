@@ -11,10 +11,10 @@ import picocli.CommandLine.Command;
     version = "daemonset-controller 0.1.0",
     description = "A clustered DaemonSet control plane with a Kubernetes-compatible API.",
     subcommands = {
-      Main.Serve.class,
-      Main.Agent.class,
-      Main.Fleet.class,
-      Main.Audit.class,
+      io.daemonset.cluster.ServeCommand.class,
+      io.daemonset.agent.AgentCommand.class,
+      io.daemonset.agent.FleetCommand.class,
+      io.daemonset.cluster.AuditCommand.class,
       Main.Bench.class,
     })
 public final class Main implements Callable<Integer> {
@@ -30,29 +30,6 @@ public final class Main implements Callable<Integer> {
     spec.commandLine().usage(System.out);
     return 0;
   }
-
-  /** A command that exists in the interface but is not built yet says so honestly and fails. */
-  abstract static class NotBuiltYet implements Callable<Integer> {
-    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
-
-    @Override
-    public Integer call() {
-      System.err.println("'" + spec.name() + "' is not built yet in this version.");
-      return 2;
-    }
-  }
-
-  @Command(name = "serve", description = "Run the control plane: cluster member, API server and controllers.")
-  static final class Serve extends NotBuiltYet {}
-
-  @Command(name = "agent", description = "Run a node agent that registers a node and runs its pods.")
-  static final class Agent extends NotBuiltYet {}
-
-  @Command(name = "fleet", description = "Run many hollow node agents in one JVM.")
-  static final class Fleet extends NotBuiltYet {}
-
-  @Command(name = "audit", description = "Replay the event journal: history, state at an instant, export.")
-  static final class Audit extends NotBuiltYet {}
 
   @Command(name = "bench", description = "Run a benchmark and print its figures (see docs/performance.md).",
       subcommands = {Main.PlacementBench.class, Main.ReplayBench.class})

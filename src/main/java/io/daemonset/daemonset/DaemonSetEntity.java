@@ -80,6 +80,9 @@ public final class DaemonSetEntity
 
   record DeleteAnswered(String podName, boolean gone, boolean terminating) implements Command {}
 
+  /** Timer: ask the nodes of pods not yet settled what they hold, in case a notification was lost. */
+  enum ResyncPods implements Command { INSTANCE }
+
   /** What a node holds now, asked for after recovery: notifications sent while we were down are lost. */
   record NodeHolds(String nodeName, NodeState node) implements Command {}
 
@@ -157,6 +160,7 @@ public final class DaemonSetEntity
     return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
       directory.subscribe(ctx, NodesChanged::new);
       timers.startTimerWithFixedDelay("resync", Reconcile.INSTANCE, RESYNC);
+      timers.startTimerWithFixedDelay("resync-pods", ResyncPods.INSTANCE, RESYNC);
       String namespace = key.substring(0, key.indexOf('/'));
       NodeLink link = new NodeLink(nodes, namespace, NODE_ASK_TIMEOUT, ctx.getSystem().ignoreRef());
       return new DaemonSetEntity(ctx, timers, key, link, clock);
@@ -230,7 +234,8 @@ public final class DaemonSetEntity
         .onCommand(Reconcile.class, (state, cmd) -> reconcile(state))
         .onCommand(AdmitAnswered.class, this::onAdmitAnswered)
         .onCommand(DeleteAnswered.class, this::onFact)
-        .onCommand(NodeHolds.class, this::onNodeHolds);
+        .onCommand(NodeHolds.class, this::onNodeHolds)
+        .onCommand(ResyncPods.class, this::onResyncPods);
     return builder.build();
   }
 
@@ -307,9 +312,22 @@ public final class DaemonSetEntity
     return Effect().noReply();
   }
 
+  /**
+   * Notifications are messages and may be lost (a full stash, a member leaving): every resync period the
+   * nodes of pods that are not yet running and ready, or are being deleted, are asked what they hold.
+   */
+  private ReplyEffect<Event, DaemonSetState> onResyncPods(DaemonSetState state, ResyncPods cmd) {
+    List<String> unsettled = state.bindings().values().stream()
+        .filter(b -> b.phase() != PodBinding.Phase.SCHEDULED)
+        .filter(b -> b.isBeingDeleted() || b.readySince() == null)
+        .map(PodBinding::nodeName).distinct().toList();
+    nodes.resync(context, unsettled);
+    return Effect().noReply();
+  }
+
   /** Turns a node's current pods into facts, as if each had just been reported. */
   private ReplyEffect<Event, DaemonSetState> onNodeHolds(DaemonSetState state, NodeHolds cmd) {
-    Cause cause = Cause.byController(clock.instant(), "resync with node " + cmd.nodeName() + " after recovery");
+    Cause cause = Cause.byController(clock.instant(), "resync with node " + cmd.nodeName());
     String namespace = key.substring(0, key.indexOf('/'));
     for (PodBinding b : state.bindings().values()) {
       if (b.nodeName().equals(cmd.nodeName()) && b.phase() != PodBinding.Phase.SCHEDULED) {

@@ -65,7 +65,9 @@ public record RevisionHistory(List<RevisionRef> revisions) {
   /** Whether a revision holds the current template: by data when both are known (upstream Match). */
   private static boolean matches(RevisionRef r, String currentHash, JsonNode currentData) {
     if (currentData != null && r.data() != null) {
-      return r.data().equals(currentData);
+      // As JSON text, not as trees: a revision read back from the journal holds 30 as an int node where the
+      // live template's Long gives a long node, and the two trees are not equal though the data is.
+      return CanonicalJson.write(r.data()).equals(CanonicalJson.write(currentData));
     }
     return r.hash().equals(currentHash);
   }

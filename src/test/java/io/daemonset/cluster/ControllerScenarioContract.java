@@ -227,13 +227,17 @@ abstract class ControllerScenarioContract {
   @Test
   void aRestartMidRolloutFinishesTheRolloutWithoutDuplicates() throws Exception {
     DaemonSet v1 = daemonSet("restart", "r:1", null, new RollingUpdateDaemonSet(IntOrString.of(1), IntOrString.of(0)));
+    List<String> steadyPods;
     try (ControlPlane plane = start()) {
       InProcessAgents agents = new InProcessAgents(plane);
       for (int i = 1; i <= 5; i++) {
         register(plane, node("n" + i, Map.of(), null));
       }
+      create(plane, daemonSet("steady", "s:1", null, null));
       create(plane, v1);
       awaitRolledOut(plane, "restart", 5);
+      awaitRolledOut(plane, "steady", 5);
+      steadyPods = podNames(plane, "steady");
       update(plane, Fixtures.withImage(v1, "r:2"));
       await(() -> images(plane, "restart").contains("r:2"), "the rollout started");
       agents.close();
@@ -247,6 +251,10 @@ abstract class ControllerScenarioContract {
       assertThat(watch.violations()).isEmpty();
       assertThat(images(plane, "restart")).containsOnly("r:2");
       assertOnePodPerNode(plane, "restart", "n1", "n2", "n3", "n4", "n5");
+      Thread.sleep(1000);
+      assertThat(podNames(plane, "steady")).as("a restart restarts no pod of a finished rollout")
+          .containsExactlyElementsOf(steadyPods);
+      assertThat(revisions(plane, "steady")).hasSize(1);
       agents.close();
     }
   }

@@ -1,0 +1,129 @@
+package io.daemonset.agent;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Option;
+
+/** {@code agent}: one node agent, until the JVM is told to stop. */
+@Command(name = "agent", mixinStandardHelpOptions = true,
+    description = "Run a node agent that registers a node and runs its pods.")
+public final class AgentCommand implements Callable<Integer> {
+
+  @Option(names = "--server", description = "API server URL, e.g. https://127.0.0.1:6443")
+  String server;
+
+  @Option(names = "--ca-file", description = "CA certificate (PEM) the API server's certificate is signed by")
+  Path caFile;
+
+  @Option(names = "--token-file", description = "file holding the bearer token")
+  Path tokenFile;
+
+  @Option(names = "--kubeconfig", description = "take server, CA and token from this kubeconfig instead")
+  Path kubeconfig;
+
+  @Option(names = "--context", description = "kubeconfig context (default: current-context)")
+  String context;
+
+  @Option(names = "--node-name", required = true, description = "this node's name")
+  String nodeName;
+
+  @Option(names = "--labels", defaultValue = "", description = "node labels: k=v,k2=v2")
+  String labels;
+
+  @Option(names = "--taints", defaultValue = "", description = "node taints: k=v:NoSchedule,k2:NoExecute")
+  String taints;
+
+  @Option(names = "--capacity", defaultValue = "", description = "cpu=4,memory=8Gi,pods=110 (default: this machine)")
+  String capacity;
+
+  @Option(names = "--runtime", defaultValue = "process", description = "process (host processes) or hollow (pretend)")
+  String runtime;
+
+  @Option(names = "--work-dir", defaultValue = "agent-data", description = "pods' directories, logs and records")
+  Path workDir;
+
+  @Option(names = "--heartbeat-period", defaultValue = "10s", description = "node status period, e.g. 10s")
+  String heartbeatPeriod;
+
+  @Option(names = "--node-ip", description = "InternalIP to report (default: this host's address)")
+  String nodeIP;
+
+  @Option(names = "--log-address", defaultValue = "127.0.0.1",
+      description = "address the container-log endpoint binds to (it has no authentication)")
+  String logAddress;
+
+  @Option(names = "--log-port", defaultValue = "0", description = "container-log endpoint port (0: any, -1: none)")
+  int logPort;
+
+  @Option(names = "--crash-backoff", defaultValue = "10s", description = "first restart backoff (doubles up to 5m)")
+  String crashBackoff;
+
+  @Option(names = "--ready-delay", defaultValue = "1s", description = "hollow runtime: time until a pod is ready")
+  String readyDelay;
+
+  @Option(names = "--never-ready-fraction", defaultValue = "0", description = "hollow runtime: pods never ready")
+  double neverReadyFraction;
+
+  @Option(names = "--fail-fraction", defaultValue = "0", description = "hollow runtime: pods that fail")
+  double failFraction;
+
+  @Option(names = "--stop-pods-on-exit", description = "stop every pod when the agent exits (default: leave them"
+      + " running for the next agent to adopt)")
+  boolean stopPodsOnExit;
+
+  @Spec CommandSpec spec;
+
+  @Override
+  public Integer call() throws Exception {
+    NodeAgent.Settings settings;
+    try {
+      settings = settings();
+    } catch (IllegalArgumentException | java.io.UncheckedIOException e) {
+      throw new ParameterException(spec.commandLine(), e.getMessage(), e);
+    }
+    NodeAgent agent = NodeAgent.start(settings, Clock.systemUTC());
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      agent.close();
+      stopped.countDown();
+    }, "agent-shutdown"));
+    System.err.println("agent " + nodeName + " (" + settings.runtime() + " runtime) talking to "
+        + settings.target().server() + (agent.logEndpoint() == null ? "" : "; logs at " + agent.logEndpoint()));
+    stopped.await();
+    return 0;
+  }
+
+  NodeAgent.Settings settings() {
+    ApiTarget target = target(server, caFile, tokenFile, kubeconfig, context);
+    HollowBehavior hollow = new HollowBehavior(Flags.duration(readyDelay), neverReadyFraction, failFraction, null,
+        null);
+    java.time.Duration backoff = Flags.duration(crashBackoff);
+    return NodeAgent.Settings.defaults(target, nodeName, workDir.toAbsolutePath())
+        .withLabels(Flags.labels(labels))
+        .withTaints(Flags.taints(taints))
+        .withCapacity(Flags.capacity(capacity))
+        .withRuntime(runtime, hollow)
+        .withHeartbeatPeriod(Flags.duration(heartbeatPeriod))
+        .withNodeIP(nodeIP)
+        .withLogEndpoint(logAddress, logPort)
+        .withBackoff(backoff, java.time.Duration.ofMinutes(5).compareTo(backoff) < 0 ? backoff
+            : java.time.Duration.ofMinutes(5))
+        .withStopPodsOnExit(stopPodsOnExit);
+  }
+
+  static ApiTarget target(String server, Path caFile, Path tokenFile, Path kubeconfig, String context) {
+    if (kubeconfig != null) {
+      return ApiTarget.fromKubeconfig(kubeconfig, context);
+    }
+    if (server == null) {
+      throw new IllegalArgumentException("give --server (with --ca-file and --token-file) or --kubeconfig");
+    }
+    return ApiTarget.fromFiles(server, caFile, tokenFile);
+  }
+}

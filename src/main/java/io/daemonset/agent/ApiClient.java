@@ -1,0 +1,282 @@
+package io.daemonset.agent;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.JavaType;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.daemonset.model.Json;
+import io.daemonset.model.KubeList;
+import io.daemonset.model.Node;
+import io.daemonset.model.Pod;
+import io.daemonset.model.Status;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Queue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ForkJoinPool;
+import java.util.function.Supplier;
+
+/**
+ * The agent's client of the API: the few calls a kubelet makes (register and update its Node and the Node's status,
+ * list and watch pods, report pod status, confirm pod deletion), over one {@link HttpClient} with the bearer token.
+ * <p>Calls are asynchronous; at most {@code maxInFlight} run at once (the others queue), so a fleet of thousands
+ * of hollow nodes does not open thousands of connections. Watches do not count against that limit: they hold a
+ * connection each for as long as they last.
+ */
+public final class ApiClient {
+  public static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(30);
+  private static final ObjectMapper MAPPER = Json.mapper();
+  private static final JavaType POD_LIST = MAPPER.getTypeFactory().constructType(new TypeReference<KubeList<Pod>>() {});
+
+  private final ApiTarget target;
+  private final HttpClient http;
+  private final int maxInFlight;
+  private final Queue<Runnable> waiting = new ArrayDeque<>();
+  private int inFlight;
+
+  public ApiClient(ApiTarget target, HttpClient http, int maxInFlight) {
+    this.target = target;
+    this.http = http;
+    this.maxInFlight = Math.max(1, maxInFlight);
+  }
+
+  /** An HTTP/1.1 client trusting the target's CA; executor null for the JDK's default. */
+  public static HttpClient newHttpClient(ApiTarget target, Executor executor) {
+    HttpClient.Builder builder = HttpClient.newBuilder()
+        .version(HttpClient.Version.HTTP_1_1)
+        .connectTimeout(Duration.ofSeconds(10))
+        .followRedirects(HttpClient.Redirect.NEVER);
+    if (target.sslContext() != null) {
+      builder.sslContext(target.sslContext());
+    }
+    if (executor != null) {
+      builder.executor(executor);
+    }
+    return builder.build();
+  }
+
+  public ApiTarget target() {
+    return target;
+  }
+
+  // ---- nodes
+
+  public CompletableFuture<Node> createNode(Node node) {
+    return send("POST", "/api/v1/nodes", null, node, Node.class, "create node " + node.name());
+  }
+
+  public CompletableFuture<Node> getNode(String name) {
+    return send("GET", "/api/v1/nodes/" + seg(name), null, null, Node.class, "get node " + name);
+  }
+
+  public CompletableFuture<Node> updateNode(Node node) {
+    return send("PUT", "/api/v1/nodes/" + seg(node.name()), null, node, Node.class, "update node " + node.name());
+  }
+
+  public CompletableFuture<Node> updateNodeStatus(Node node) {
+    return send("PUT", "/api/v1/nodes/" + seg(node.name()) + "/status", null, node, Node.class,
+        "update status of node " + node.name());
+  }
+
+  // ---- pods
+
+  /** GET /api/v1/pods?fieldSelector=… (null: every pod). */
+  public CompletableFuture<KubeList<Pod>> listPods(String fieldSelector) {
+    String query = fieldSelector == null ? null : "fieldSelector=" + enc(fieldSelector);
+    return send("GET", "/api/v1/pods", query, null, POD_LIST, "list pods");
+  }
+
+  public CompletableFuture<Pod> getPod(String namespace, String name) {
+    return send("GET", podPath(namespace, name), null, null, Pod.class, "get pod " + namespace + "/" + name);
+  }
+
+  public CompletableFuture<Pod> updatePodStatus(Pod pod) {
+    String ns = pod.metadata().namespace();
+    String name = pod.metadata().name();
+    return send("PUT", podPath(ns, name) + "/status", null, pod, Pod.class, "update status of pod " + ns + "/" + name);
+  }
+
+  /**
+   * The kubelet's confirmation that a pod's containers are gone: DELETE with gracePeriodSeconds=0 (in DeleteOptions,
+   * and in the query for servers that read only that) and a uid precondition, so a new pod of the same name is never
+   * deleted by mistake. Completes normally when the pod is gone or was replaced (404, 409).
+   */
+  public CompletableFuture<Void> confirmPodDeleted(String namespace, String name, String uid) {
+    Map<String, Object> options = new LinkedHashMap<>();
+    options.put("kind", "DeleteOptions");
+    options.put("apiVersion", "v1");
+    options.put("gracePeriodSeconds", 0);
+    if (uid != null) {
+      options.put("preconditions", Map.of("uid", uid));
+    }
+    return send("DELETE", podPath(namespace, name), "gracePeriodSeconds=0", options, JsonNode.class,
+        "delete pod " + namespace + "/" + name)
+        .handle((answer, error) -> {
+          ApiError api = ApiError.of(error);
+          if (error != null && (api == null || !(api.isNotFound() || api.isConflict()))) {
+            throw error instanceof RuntimeException r ? r : new IllegalStateException(error);
+          }
+          return null;
+        });
+  }
+
+  /**
+   * Opens a pod watch (blocking until the response headers arrive) and returns its body: a stream of JSON watch
+   * events. The caller reads and closes it.
+   *
+   * @throws ApiError for an error answer (410 Gone when resourceVersion is too old)
+   */
+  public InputStream watchPods(String fieldSelector, String resourceVersion, int timeoutSeconds)
+      throws IOException, InterruptedException {
+    StringBuilder query = new StringBuilder("watch=true&allowWatchBookmarks=true");
+    if (fieldSelector != null) {
+      query.append("&fieldSelector=").append(enc(fieldSelector));
+    }
+    if (resourceVersion != null) {
+      query.append("&resourceVersion=").append(enc(resourceVersion));
+    }
+    if (timeoutSeconds > 0) {
+      query.append("&timeoutSeconds=").append(timeoutSeconds);
+    }
+    HttpRequest request = request(target.resolve("/api/v1/pods", query.toString()))
+        .GET().build();
+    HttpResponse<InputStream> response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
+    if (response.statusCode() / 100 != 2) {
+      byte[] body;
+      try (InputStream in = response.body()) {
+        body = in.readAllBytes();
+      }
+      throw error(response.statusCode(), body, "watch pods");
+    }
+    return response.body();
+  }
+
+  // ---- plumbing
+
+  private <T> CompletableFuture<T> send(String method, String path, String query, Object body, Class<T> type,
+                                        String what) {
+    return send(method, path, query, body, MAPPER.getTypeFactory().constructType(type), what);
+  }
+
+  private <T> CompletableFuture<T> send(String method, String path, String query, Object body, JavaType type,
+                                        String what) {
+    HttpRequest.BodyPublisher publisher;
+    try {
+      publisher = body == null ? HttpRequest.BodyPublishers.noBody()
+          : HttpRequest.BodyPublishers.ofByteArray(MAPPER.writeValueAsBytes(body));
+    } catch (IOException e) {
+      return CompletableFuture.failedFuture(new UncheckedIOException(e));
+    }
+    HttpRequest.Builder builder = request(target.resolve(path, query)).timeout(REQUEST_TIMEOUT)
+        .method(method, publisher);
+    if (body != null) {
+      builder.header("Content-Type", "application/json");
+    }
+    HttpRequest request = builder.build();
+    return limited(() -> http.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray()))
+        .thenApply(response -> {
+          if (response.statusCode() / 100 != 2) {
+            throw error(response.statusCode(), response.body(), what);
+          }
+          try {
+            return MAPPER.<T>readValue(response.body(), type);
+          } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the answer to " + what, e);
+          }
+        });
+  }
+
+  private HttpRequest.Builder request(URI uri) {
+    HttpRequest.Builder builder = HttpRequest.newBuilder(uri).header("Accept", "application/json")
+        .header("User-Agent", "daemonset-agent/0.1.0");
+    if (target.token() != null && !target.token().isEmpty()) {
+      builder.header("Authorization", "Bearer " + target.token());
+    }
+    return builder;
+  }
+
+  private static ApiError error(int code, byte[] body, String what) {
+    Status status = null;
+    try {
+      if (body != null && body.length > 0) {
+        status = MAPPER.readValue(body, Status.class);
+      }
+    } catch (IOException | RuntimeException e) {
+      status = Status.failure(code, "Unknown",
+          new String(body, StandardCharsets.UTF_8).lines().findFirst().orElse(""), null);
+    }
+    return new ApiError(code, status, what);
+  }
+
+  /** Runs call now if fewer than maxInFlight calls are running, else when one finishes. */
+  private <T> CompletableFuture<T> limited(Supplier<CompletableFuture<T>> call) {
+    CompletableFuture<T> result = new CompletableFuture<>();
+    Runnable start = () -> {
+      CompletableFuture<T> f;
+      try {
+        f = call.get();
+      } catch (RuntimeException e) {
+        f = CompletableFuture.failedFuture(e);
+      }
+      f.whenComplete((value, error) -> {
+        release();
+        if (error != null) {
+          result.completeExceptionally(error);
+        } else {
+          result.complete(value);
+        }
+      });
+    };
+    boolean now;
+    synchronized (waiting) {
+      now = inFlight < maxInFlight;
+      if (now) {
+        inFlight++;
+      } else {
+        waiting.add(start);
+      }
+    }
+    if (now) {
+      start.run();
+    }
+    return result;
+  }
+
+  private void release() {
+    Runnable next;
+    synchronized (waiting) {
+      next = waiting.poll();
+      if (next == null) {
+        inFlight--;
+      }
+    }
+    if (next != null) {
+      // not inline: the caller may hold a lock of its own, and the next call's callbacks take others
+      CompletableFuture.runAsync(next, http.executor().orElse(ForkJoinPool.commonPool()));
+    }
+  }
+
+  private static String podPath(String namespace, String name) {
+    return "/api/v1/namespaces/" + seg(namespace) + "/pods/" + seg(name);
+  }
+
+  private static String seg(String s) {
+    return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
+  }
+
+  private static String enc(String s) {
+    return URLEncoder.encode(s, StandardCharsets.UTF_8);
+  }
+}

@@ -1,0 +1,318 @@
+package io.daemonset.agent;
+
+import io.daemonset.model.Container;
+import io.daemonset.model.ContainerState;
+import io.daemonset.model.ContainerStatus;
+import io.daemonset.model.Pod;
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One container of the process runtime: its command as a host process in the container's directory, stdout and
+ * stderr appended to its log file, restarted per the pod's restartPolicy after the kubelet's crash backoff, with
+ * its readiness probe.
+ * <p>States (all guarded by the pod's lock): not started; running (a process handle); exited (terminated, and
+ * either restarting now, waiting out a backoff as CrashLoopBackOff, or staying down per restartPolicy); not
+ * runnable (no command: the process runtime runs commands, not images; never started, never Ready); stopping.
+ * <p>Invariants: at most one process per container at any time (a restart happens only after the previous process
+ * exited and only from the exit handler or the backoff timer, never both: the timer is cleared when it fires);
+ * nothing restarts once stopping; nothing starts before the pod is confirmed (so an adopted pod that is no longer
+ * bound to this node is never restarted).
+ */
+final class ContainerProcess {
+  private static final Logger LOG = LoggerFactory.getLogger(ContainerProcess.class);
+  static final String NOT_RUNNABLE = "ImageNotRunnable";
+
+  private final ProcessRuntime.PodProcesses owner;
+  private final Container spec;
+  private final Path dir;
+  private final Path log;
+
+  private ProcessHandle handle;
+  private long processStartMillis;
+  private long lastPid;
+  private Instant startedAt;
+  private int restartCount;
+  private ContainerState.Terminated terminated;
+  private ContainerState.Terminated lastTermination;
+  private ContainerState.Waiting waiting;
+  private CrashBackoff backoff = CrashBackoff.none();
+  private ScheduledFuture<?> restartTimer;
+  private ReadinessWorker readiness;
+  private boolean everStarted;
+  private boolean stopping;
+
+  ContainerProcess(ProcessRuntime.PodProcesses owner, Container spec) {
+    this.owner = owner;
+    this.spec = spec;
+    this.dir = owner.dir().resolve(spec.name());
+    this.log = owner.dir().resolve(spec.name() + ".log");
+  }
+
+  String name() {
+    return spec.name();
+  }
+
+  Path logFile() {
+    return log;
+  }
+
+  boolean runnable() {
+    return spec.command() != null && !spec.command().isEmpty();
+  }
+
+  // ---- recovery
+
+  /** Takes over what a previous agent recorded: adopts the process if it is still the one recorded. */
+  void recover(RuntimeRecord.Container record) {
+    synchronized (owner.lock()) {
+      restartCount = record.restartCount();
+      lastTermination = record.lastTermination();
+      terminated = record.terminated();
+      backoff = record.backoff() == null ? CrashBackoff.none() : record.backoff();
+      startedAt = record.startedAt();
+      lastPid = record.pid();
+      everStarted = record.startedAt() != null || record.terminated() != null;
+      if (record.pid() > 0) {
+        ProcessHandle found = ProcessTree.find(record.pid(), record.processStartMillis()).orElse(null);
+        if (found != null) {
+          LOG.info("adopting container {} of pod {}: pid {}", spec.name(), owner.key(), found.pid());
+          handle = found;
+          processStartMillis = record.processStartMillis();
+          startReadiness();
+          found.onExit().thenAccept(h -> exited(h, null));
+        } else {
+          terminated = new ContainerState.Terminated(null, null, "ContainerStatusUnknown",
+              "the process (pid " + record.pid() + ") ended while the agent was down; its exit code is unknown",
+              record.startedAt(), owner.runtime().clock().instant(), containerId(record.pid()));
+        }
+      }
+    }
+  }
+
+  RuntimeRecord.Container record() {
+    synchronized (owner.lock()) {
+      return new RuntimeRecord.Container(handle == null ? 0 : handle.pid(), handle == null ? 0 : processStartMillis,
+          startedAt, restartCount, terminated, lastTermination, backoff);
+    }
+  }
+
+  // ---- lifecycle
+
+  /** The pod is (still) bound here: start the container if it never ran, restart it if it is down and may. */
+  void confirm() {
+    synchronized (owner.lock()) {
+      if (stopping || handle != null || restartTimer != null) {
+        return;
+      }
+      if (!everStarted) {
+        start();
+      } else if (terminated != null) {
+        restartPerPolicy();
+      }
+    }
+  }
+
+  /** Stops the process tree (SIGTERM, SIGKILL after grace). Completes when it is gone. */
+  CompletableFuture<Void> stop(Duration grace) {
+    ProcessHandle h;
+    synchronized (owner.lock()) {
+      stopping = true;
+      if (restartTimer != null) {
+        restartTimer.cancel(false);
+        restartTimer = null;
+      }
+      stopReadiness();
+      if (waiting != null && !NOT_RUNNABLE.equals(waiting.reason())) {
+        waiting = null;
+      }
+      h = handle;
+    }
+    owner.changed();
+    if (h == null) {
+      return CompletableFuture.completedFuture(null);
+    }
+    LOG.info("stopping container {} of pod {} (pid {}, grace {} s)", spec.name(), owner.key(), h.pid(),
+        grace.toSeconds());
+    return ProcessTree.terminate(h, grace, owner.runtime().scheduler());
+  }
+
+  /** Stops probing and timers only (the agent is shutting down and leaves the process for its successor). */
+  void detach() {
+    synchronized (owner.lock()) {
+      stopping = true;
+      handle = null;
+      if (restartTimer != null) {
+        restartTimer.cancel(false);
+        restartTimer = null;
+      }
+      stopReadiness();
+    }
+  }
+
+  private void start() {
+    Pod pod = owner.pod();
+    everStarted = true;
+    Instant now = owner.runtime().clock().instant();
+    if (!runnable()) {
+      waiting = new ContainerState.Waiting(NOT_RUNNABLE, "the process runtime runs a container's command as a host "
+          + "process; it cannot run image " + (spec.image() == null ? "(none)" : "\"" + spec.image() + "\"")
+          + " without one: set command");
+      owner.changed();
+      return;
+    }
+    Map<String, String> env = ContainerEnv.variables(pod, spec, owner.runtime().settings().hostIP());
+    List<String> commandLine = ContainerEnv.commandLine(spec, env);
+    try {
+      Files.createDirectories(dir);
+      Path cwd = spec.workingDir() == null || spec.workingDir().isEmpty() ? dir : dir.resolve(spec.workingDir());
+      Files.createDirectories(cwd);
+      ProcessBuilder builder = new ProcessBuilder(commandLine)
+          .directory(cwd.toFile())
+          .redirectErrorStream(true)
+          .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+          .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+      builder.environment().putAll(env);
+      Process process = builder.start();
+      handle = process.toHandle();
+      processStartMillis = ProcessTree.startMillis(handle);
+      lastPid = handle.pid();
+      startedAt = now;
+      waiting = null;
+      terminated = null;
+      LOG.info("started container {} of pod {}: pid {} {}", spec.name(), owner.key(), handle.pid(), commandLine);
+      ProcessHandle started = handle;
+      process.onExit().thenAccept(p -> exited(started, p.exitValue()));
+      startReadiness();
+    } catch (IOException | UncheckedIOException e) {
+      LOG.warn("cannot start container {} of pod {}: {}", spec.name(), owner.key(), e.getMessage());
+      terminated = new ContainerState.Terminated(128, null, "StartError", String.valueOf(e.getMessage()), null, now,
+          null);
+      restartPerPolicy();
+    }
+    owner.save();
+    owner.changed();
+  }
+
+  private void exited(ProcessHandle which, Integer exitCode) {
+    synchronized (owner.lock()) {
+      if (handle == null || handle.pid() != which.pid()) {
+        return;
+      }
+      Instant now = owner.runtime().clock().instant();
+      handle = null;
+      stopReadiness();
+      String reason = exitCode == null ? "ContainerStatusUnknown" : exitCode == 0 ? "Completed" : "Error";
+      String message = exitCode == null ? "the process was adopted after an agent restart; its exit code is unknown"
+          : null;
+      terminated = new ContainerState.Terminated(exitCode, null, reason, message, startedAt, now,
+          containerId(which.pid()));
+      LOG.info("container {} of pod {} exited ({})", spec.name(), owner.key(), exitCode == null ? "code unknown"
+          : exitCode);
+      if (!stopping && owner.confirmed()) {
+        restartPerPolicy();
+      }
+      owner.save();
+    }
+    owner.changed();
+  }
+
+  /** Called with the lock held and the container down: restart now, after a backoff, or never. */
+  private void restartPerPolicy() {
+    String policy = owner.pod().spec().restartPolicy() == null ? "Always" : owner.pod().spec().restartPolicy();
+    Integer code = terminated == null ? null : terminated.exitCode();
+    boolean restart = switch (policy) {
+      case "Never" -> false;
+      case "OnFailure" -> code == null || code != 0;
+      default -> true;
+    };
+    if (!restart || stopping) {
+      return;
+    }
+    ProcessRuntime.Settings settings = owner.runtime().settings();
+    Instant finishedAt = terminated.finishedAt();
+    Instant now = owner.runtime().clock().instant();
+    Duration wait = backoff.delayAfter(finishedAt, settings.backoffMax())
+        .minus(Duration.between(finishedAt, now));
+    if (wait.isNegative() || wait.isZero()) {
+      restartNow();
+    } else {
+      waiting = new ContainerState.Waiting("CrashLoopBackOff", "back-off " + Flags.format(backoff.backoff())
+          + " restarting failed container=" + spec.name() + " pod=" + owner.pod().metadata().name() + "_"
+          + owner.pod().metadata().namespace() + "(" + owner.pod().metadata().uid() + ")");
+      restartTimer = owner.runtime().scheduler().schedule(() -> {
+        synchronized (owner.lock()) {
+          restartTimer = null;
+          if (!stopping) {
+            restartNow();
+          }
+        }
+      }, wait.toMillis(), TimeUnit.MILLISECONDS);
+    }
+  }
+
+  private void restartNow() {
+    ProcessRuntime.Settings settings = owner.runtime().settings();
+    backoff = backoff.restarted(terminated.finishedAt(), settings.backoffBase(), settings.backoffMax());
+    lastTermination = terminated;
+    restartCount++;
+    start();
+  }
+
+  private void startReadiness() {
+    if (spec.readinessProbe() == null) {
+      return;
+    }
+    Pod pod = owner.pod();
+    Probes.Target target = new Probes.Target("127.0.0.1", spec, dir,
+        ContainerEnv.variables(pod, spec, owner.runtime().settings().hostIP()));
+    readiness = new ReadinessWorker(owner.key() + "/" + spec.name(), spec.readinessProbe(), target,
+        startedAt == null ? owner.runtime().clock().instant() : startedAt, owner.runtime().clock(),
+        owner.runtime().scheduler(), owner.runtime().probeExecutor(), ready -> owner.changed());
+  }
+
+  private void stopReadiness() {
+    if (readiness != null) {
+      readiness.stop();
+      readiness = null;
+    }
+  }
+
+  // ---- status
+
+  ContainerStatus status() {
+    synchronized (owner.lock()) {
+      ContainerState state;
+      if (handle != null) {
+        state = new ContainerState(null, new ContainerState.Running(startedAt), null);
+      } else if (waiting != null) {
+        state = new ContainerState(waiting, null, null);
+      } else if (terminated != null) {
+        state = new ContainerState(null, null, terminated);
+      } else {
+        state = new ContainerState(new ContainerState.Waiting("ContainerCreating", null), null, null);
+      }
+      boolean ready = handle != null && (spec.readinessProbe() == null || (readiness != null && readiness.ready()));
+      ContainerState last = lastTermination == null ? new ContainerState(null, null, null)
+          : new ContainerState(null, null, lastTermination);
+      return new ContainerStatus(spec.name(), state, last, ready, restartCount,
+          spec.image() == null ? "" : spec.image(), "", lastPid > 0 ? containerId(lastPid) : null, handle != null);
+    }
+  }
+
+  private static String containerId(long pid) {
+    return "process://" + pid;
+  }
+}

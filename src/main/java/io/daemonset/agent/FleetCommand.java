@@ -1,0 +1,105 @@
+package io.daemonset.agent;
+
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Option;
+
+/** {@code fleet}: N hollow node agents in this JVM, until the JVM is told to stop. */
+@Command(name = "fleet", mixinStandardHelpOptions = true, description = "Run many hollow node agents in one JVM.")
+public final class FleetCommand implements Callable<Integer> {
+
+  @Option(names = "--server", description = "API server URL, e.g. https://127.0.0.1:6443")
+  String server;
+
+  @Option(names = "--ca-file", description = "CA certificate (PEM) the API server's certificate is signed by")
+  Path caFile;
+
+  @Option(names = "--token-file", description = "file holding the bearer token")
+  Path tokenFile;
+
+  @Option(names = "--kubeconfig", description = "take server, CA and token from this kubeconfig instead")
+  Path kubeconfig;
+
+  @Option(names = "--context", description = "kubeconfig context (default: current-context)")
+  String context;
+
+  @Option(names = "--nodes", required = true, description = "how many hollow nodes")
+  int nodes;
+
+  @Option(names = "--name-prefix", defaultValue = FleetSettings.DEFAULT_PREFIX,
+      description = "node names are <prefix>1 … <prefix>N")
+  String namePrefix;
+
+  @Option(names = "--labels", defaultValue = "", description = "labels of every node: k=v,k2=v2")
+  String labels;
+
+  @Option(names = "--taints", defaultValue = "", description = "taints of every node: k=v:NoSchedule")
+  String taints;
+
+  @Option(names = "--capacity", defaultValue = "", description = "each node's capacity (default cpu=4,memory=16Gi,pods=110)")
+  String capacity;
+
+  @Option(names = "--ready-delay", defaultValue = "1s", description = "time until a pod is Running and Ready")
+  String readyDelay;
+
+  @Option(names = "--never-ready-fraction", defaultValue = "0",
+      description = "fraction of pods (by name hash) that run but never become ready")
+  double neverReadyFraction;
+
+  @Option(names = "--fail-fraction", defaultValue = "0", description = "fraction of pods (by name hash) that fail")
+  double failFraction;
+
+  @Option(names = "--never-ready-nodes", defaultValue = "",
+      description = "label selector: pods on matching nodes never become ready")
+  String neverReadyNodes;
+
+  @Option(names = "--fail-nodes", defaultValue = "", description = "label selector: pods on matching nodes fail")
+  String failNodes;
+
+  @Option(names = "--heartbeat-period", defaultValue = "10s", description = "each node's status period")
+  String heartbeatPeriod;
+
+  @Option(names = "--max-in-flight", defaultValue = "64", description = "most API requests at once")
+  int maxInFlight;
+
+  @Spec CommandSpec spec;
+
+  @Override
+  public Integer call() throws Exception {
+    FleetSettings settings;
+    try {
+      settings = settings();
+    } catch (IllegalArgumentException | java.io.UncheckedIOException e) {
+      throw new ParameterException(spec.commandLine(), e.getMessage(), e);
+    }
+    HollowFleet fleet = HollowFleet.start(settings);
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      fleet.close();
+      stopped.countDown();
+    }, "fleet-shutdown"));
+    System.err.println("fleet of " + nodes + " hollow nodes (" + settings.nodeName(1) + " …) talking to "
+        + settings.target().server());
+    stopped.await();
+    return 0;
+  }
+
+  FleetSettings settings() {
+    ApiTarget target = AgentCommand.target(server, caFile, tokenFile, kubeconfig, context);
+    HollowBehavior behavior = new HollowBehavior(Flags.duration(readyDelay), neverReadyFraction, failFraction,
+        HollowBehavior.nodeSelector(neverReadyNodes), HollowBehavior.nodeSelector(failNodes));
+    return FleetSettings.of(target, nodes)
+        .withNamePrefix(namePrefix)
+        .withLabels(Flags.labels(labels))
+        .withTaints(Flags.taints(taints))
+        .withCapacity(Flags.capacity(capacity))
+        .withBehavior(behavior)
+        .withHeartbeatPeriod(Flags.duration(heartbeatPeriod))
+        .withMaxInFlight(maxInFlight);
+  }
+}

@@ -1,0 +1,204 @@
+package io.daemonset.agent;
+
+import io.daemonset.model.Container;
+import io.daemonset.model.ContainerState;
+import io.daemonset.model.ContainerStatus;
+import io.daemonset.model.Pod;
+import io.daemonset.model.PodStatus;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * The hollow runtime (like kubemark's hollow kubelet): runs nothing. A pod's containers are ContainerCreating, then
+ * after the ready delay Running and Ready, or Running and never Ready, or terminated with exit code 1 and the pod
+ * Failed, as {@link HollowBehavior} decides. Stopping is immediate. One instance per hollow node; the scheduler is
+ * shared by the whole fleet.
+ */
+public final class HollowRuntime implements PodRuntime {
+  private final HollowBehavior behavior;
+  private final Map<String, String> nodeLabels;
+  private final String hostIP;
+  private final ScheduledExecutorService scheduler;
+  private final Clock clock;
+  private final Map<String, HollowPod> pods = new ConcurrentHashMap<>();
+  private volatile Consumer<String> listener = key -> {};
+
+  public HollowRuntime(HollowBehavior behavior, Map<String, String> nodeLabels, String hostIP,
+                       ScheduledExecutorService scheduler, Clock clock) {
+    this.behavior = behavior;
+    this.nodeLabels = Map.copyOf(nodeLabels);
+    this.hostIP = hostIP;
+    this.scheduler = scheduler;
+    this.clock = clock;
+  }
+
+  /** A pod this runtime pretends to run. Mutable fields are guarded by the instance. */
+  private static final class HollowPod {
+    final Pod pod;
+    final Instant startTime;
+    final HollowBehavior.Fate fate;
+    Instant settledAt;
+    Instant stoppedAt;
+    ScheduledFuture<?> timer;
+
+    HollowPod(Pod pod, Instant startTime, HollowBehavior.Fate fate) {
+      this.pod = pod;
+      this.startTime = startTime;
+      this.fate = fate;
+    }
+  }
+
+  @Override
+  public void onChange(Consumer<String> listener) {
+    this.listener = listener;
+  }
+
+  @Override
+  public Map<String, String> pods() {
+    Map<String, String> out = new LinkedHashMap<>();
+    pods.forEach((key, p) -> out.put(key, p.pod.metadata().uid()));
+    return out;
+  }
+
+  @Override
+  public Pod held(String podKey) {
+    HollowPod p = pods.get(podKey);
+    return p == null ? null : p.pod;
+  }
+
+  @Override
+  public void ensureRunning(Pod pod) {
+    String key = PodRuntime.key(pod);
+    pods.computeIfAbsent(key, k -> {
+      Instant adoptedSince = runningSince(pod);
+      Instant start = adoptedSince != null && pod.status().startTime() != null ? pod.status().startTime()
+          : clock.instant();
+      HollowPod p = new HollowPod(pod, start, behavior.fate(pod.metadata().name(), nodeLabels));
+      if (adoptedSince != null) {
+        // a restarted fleet takes over what it pretended before, as it was reported
+        p.settledAt = adoptedSince;
+        return p;
+      }
+      Runnable settle = () -> {
+        synchronized (p) {
+          if (p.stoppedAt == null) {
+            p.settledAt = clock.instant();
+          }
+        }
+        listener.accept(key);
+      };
+      if (behavior.readyDelay().isZero()) {
+        p.settledAt = p.startTime;
+      } else {
+        try {
+          p.timer = scheduler.schedule(settle, behavior.readyDelay().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException e) {
+          // closing
+        }
+      }
+      return p;
+    });
+  }
+
+  /** When the pod's containers started, if the API already has it running (or failed) from an earlier run. */
+  private static Instant runningSince(Pod pod) {
+    PodStatus status = pod.status();
+    if (status == null || !("Running".equals(status.phase()) || "Failed".equals(status.phase()))
+        || status.containerStatuses() == null) {
+      return null;
+    }
+    return status.containerStatuses().stream()
+        .map(c -> c.state() == null ? null : c.state().running() != null ? c.state().running().startedAt()
+            : c.state().terminated() != null ? c.state().terminated().startedAt() : null)
+        .filter(java.util.Objects::nonNull).findFirst().orElse(null);
+  }
+
+  @Override
+  public CompletableFuture<Void> stop(String podKey, Duration grace) {
+    HollowPod p = pods.get(podKey);
+    if (p != null) {
+      synchronized (p) {
+        if (p.timer != null) {
+          p.timer.cancel(false);
+        }
+        if (p.stoppedAt == null) {
+          p.stoppedAt = clock.instant();
+        }
+      }
+    }
+    return CompletableFuture.completedFuture(null);
+  }
+
+  @Override
+  public void forget(String podKey) {
+    pods.remove(podKey);
+  }
+
+  @Override
+  public PodStatus status(Pod pod) {
+    HollowPod p = pods.get(PodRuntime.key(pod));
+    if (p == null || !p.pod.metadata().uid().equals(pod.metadata().uid())) {
+      return null;
+    }
+    Instant settled;
+    Instant stopped;
+    synchronized (p) {
+      settled = p.settledAt;
+      stopped = p.stoppedAt;
+    }
+    List<Container> containers = pod.spec().containersOrEmpty();
+    List<ContainerStatus> statuses = containers.stream()
+        .map(c -> containerStatus(pod, c, p.fate, settled, stopped)).toList();
+    boolean failed = settled != null && p.fate == HollowBehavior.Fate.FAIL;
+    return PodStatuses.build(pod, statuses, failed ? "Failed" : null, failed ? "HollowFailure" : null,
+        failed ? "this hollow node was told to fail this pod" : null, p.startTime, hostIP, hostIP, clock.instant());
+  }
+
+  private static ContainerStatus containerStatus(Pod pod, Container c, HollowBehavior.Fate fate, Instant settled,
+                                                 Instant stopped) {
+    String id = "hollow://" + pod.metadata().uid() + "/" + c.name();
+    String image = c.image() == null ? "" : c.image();
+    ContainerState none = new ContainerState(null, null, null);
+    if (settled == null) {
+      ContainerState state = stopped != null
+          ? new ContainerState(null, null, new ContainerState.Terminated(0, null, "Completed", null, null, stopped, null))
+          : new ContainerState(new ContainerState.Waiting("ContainerCreating", null), null, null);
+      return new ContainerStatus(c.name(), state, none, false, 0, image, "", null, false);
+    }
+    if (fate == HollowBehavior.Fate.FAIL) {
+      ContainerState state = new ContainerState(null, null,
+          new ContainerState.Terminated(1, null, "Error", "hollow failure", settled, settled, id));
+      return new ContainerStatus(c.name(), state, none, false, 0, image, "hollow", id, false);
+    }
+    if (stopped != null) {
+      ContainerState state = new ContainerState(null, null,
+          new ContainerState.Terminated(0, null, "Completed", null, settled, stopped, id));
+      return new ContainerStatus(c.name(), state, none, false, 0, image, "hollow", id, false);
+    }
+    ContainerState running = new ContainerState(null, new ContainerState.Running(settled), null);
+    return new ContainerStatus(c.name(), running, none, fate == HollowBehavior.Fate.READY, 0, image, "hollow", id,
+        true);
+  }
+
+  @Override
+  public void close(boolean stopPods) {
+    pods.values().forEach(p -> {
+      synchronized (p) {
+        if (p.timer != null) {
+          p.timer.cancel(false);
+        }
+      }
+    });
+  }
+}

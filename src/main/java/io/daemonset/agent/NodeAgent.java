@@ -1,0 +1,258 @@
+package io.daemonset.agent;
+
+import io.daemonset.model.Quantity;
+import io.daemonset.model.Taint;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One node agent: registers its Node (retrying until the API answers), heartbeats, watches the pods bound to it
+ * ({@code fieldSelector=spec.nodeName=NAME}), runs them with its runtime and reports their status. Pods that were
+ * running when a previous agent on the same work dir stopped are adopted (process runtime).
+ */
+public final class NodeAgent implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(NodeAgent.class);
+
+  /**
+   * Everything the agent command configures.
+   *
+   * @param capacity null: the machine's (cpus, memory, 110 pods)
+   * @param runtime "process" or "hollow"
+   * @param nodeIP null: this host's address
+   * @param logPort 0: an ephemeral port; -1: no log endpoint
+   * @param stopPodsOnExit stop every pod when the agent closes (default: leave them to be adopted by the next agent)
+   */
+  public record Settings(ApiTarget target, String nodeName, Map<String, String> labels, List<Taint> taints,
+                         Map<String, Quantity> capacity, String runtime, Path workDir, Duration heartbeatPeriod,
+                         String nodeIP, String logBindHost, int logPort, Duration backoffBase, Duration backoffMax,
+                         HollowBehavior hollow, boolean stopPodsOnExit) {
+
+    public static Settings defaults(ApiTarget target, String nodeName, Path workDir) {
+      return new Settings(target, nodeName, Map.of(), List.of(), null, "process", workDir, Duration.ofSeconds(10),
+          null, "127.0.0.1", 0, Duration.ofSeconds(10), Duration.ofMinutes(5), HollowBehavior.allReady(Duration.ofSeconds(1)),
+          false);
+    }
+
+    public Settings withLabels(Map<String, String> value) {
+      return new Settings(target, nodeName, value, taints, capacity, runtime, workDir, heartbeatPeriod, nodeIP,
+          logBindHost, logPort, backoffBase, backoffMax, hollow, stopPodsOnExit);
+    }
+
+    public Settings withTaints(List<Taint> value) {
+      return new Settings(target, nodeName, labels, value, capacity, runtime, workDir, heartbeatPeriod, nodeIP,
+          logBindHost, logPort, backoffBase, backoffMax, hollow, stopPodsOnExit);
+    }
+
+    public Settings withCapacity(Map<String, Quantity> value) {
+      return new Settings(target, nodeName, labels, taints, value, runtime, workDir, heartbeatPeriod, nodeIP,
+          logBindHost, logPort, backoffBase, backoffMax, hollow, stopPodsOnExit);
+    }
+
+    public Settings withRuntime(String value, HollowBehavior hollowBehavior) {
+      return new Settings(target, nodeName, labels, taints, capacity, value, workDir, heartbeatPeriod, nodeIP,
+          logBindHost, logPort, backoffBase, backoffMax, hollowBehavior, stopPodsOnExit);
+    }
+
+    public Settings withHeartbeatPeriod(Duration value) {
+      return new Settings(target, nodeName, labels, taints, capacity, runtime, workDir, value, nodeIP,
+          logBindHost, logPort, backoffBase, backoffMax, hollow, stopPodsOnExit);
+    }
+
+    public Settings withNodeIP(String value) {
+      return new Settings(target, nodeName, labels, taints, capacity, runtime, workDir, heartbeatPeriod, value,
+          logBindHost, logPort, backoffBase, backoffMax, hollow, stopPodsOnExit);
+    }
+
+    public Settings withLogEndpoint(String bindHost, int port) {
+      return new Settings(target, nodeName, labels, taints, capacity, runtime, workDir, heartbeatPeriod, nodeIP,
+          bindHost, port, backoffBase, backoffMax, hollow, stopPodsOnExit);
+    }
+
+    public Settings withBackoff(Duration base, Duration max) {
+      return new Settings(target, nodeName, labels, taints, capacity, runtime, workDir, heartbeatPeriod, nodeIP,
+          logBindHost, logPort, base, max, hollow, stopPodsOnExit);
+    }
+
+    public Settings withStopPodsOnExit(boolean value) {
+      return new Settings(target, nodeName, labels, taints, capacity, runtime, workDir, heartbeatPeriod, nodeIP,
+          logBindHost, logPort, backoffBase, backoffMax, hollow, value);
+    }
+  }
+
+  private final Settings settings;
+  private final ScheduledExecutorService scheduler;
+  private final PodRuntime runtime;
+  private final LogServer logServer;
+  private final NodeReporter reporter;
+  private final PodManager manager;
+  private final PodWatch watch;
+  private final CompletableFuture<Void> registered = new CompletableFuture<>();
+  private final AtomicBoolean heartbeating = new AtomicBoolean();
+  private final AtomicInteger heartbeatFailures = new AtomicInteger();
+  private volatile boolean closed;
+
+  private NodeAgent(Settings settings, Clock clock) throws IOException {
+    this.settings = settings;
+    ScheduledThreadPoolExecutor timers = new ScheduledThreadPoolExecutor(2, r -> {
+      Thread t = new Thread(r, "agent-" + settings.nodeName());
+      t.setDaemon(true);
+      return t;
+    });
+    timers.setRemoveOnCancelPolicy(true);
+    this.scheduler = timers;
+    String nodeIP = settings.nodeIP() != null ? settings.nodeIP() : hostAddress();
+    String runtimeName = settings.runtime() == null ? "process" : settings.runtime();
+    Map<String, String> annotations = new LinkedHashMap<>();
+    switch (runtimeName) {
+      case "process" -> {
+        ProcessRuntime process = new ProcessRuntime(new ProcessRuntime.Settings(settings.workDir(), nodeIP,
+            settings.backoffBase(), settings.backoffMax()), clock);
+        this.runtime = process;
+        this.logServer = settings.logPort() < 0 ? null
+            : LogServer.start(settings.logBindHost(), settings.logPort(),
+                "0.0.0.0".equals(settings.logBindHost()) ? nodeIP : settings.logBindHost(), process::logFile);
+        if (logServer != null) {
+          annotations.put(NodeReporter.ENDPOINT_ANNOTATION, logServer.endpoint());
+        }
+      }
+      case "hollow" -> {
+        this.runtime = new HollowRuntime(settings.hollow(), settings.labels(), nodeIP, scheduler, clock);
+        this.logServer = null;
+      }
+      default -> throw new IllegalArgumentException("unknown runtime " + runtimeName + ": want process or hollow");
+    }
+    ApiClient client = new ApiClient(settings.target(), ApiClient.newHttpClient(settings.target(), null), 8);
+    Map<String, Quantity> capacity = settings.capacity() != null && !settings.capacity().isEmpty()
+        ? settings.capacity() : NodeReporter.machineCapacity();
+    this.reporter = new NodeReporter(client, new NodeReporter.NodeDescription(settings.nodeName(), settings.labels(),
+        annotations, settings.taints(), capacity, nodeIP, NodeReporter.systemInfo(runtimeName)), clock);
+    this.manager = new PodManager(settings.nodeName(), client, runtime, scheduler);
+    this.watch = new PodWatch(client, "spec.nodeName=" + settings.nodeName(), manager, scheduler,
+        Duration.ofMillis(500), Duration.ofSeconds(30), "pod-watch-" + settings.nodeName());
+  }
+
+  /** Starts the agent: registration (retried in the background), heartbeats and the pod watch. */
+  public static NodeAgent start(Settings settings, Clock clock) {
+    try {
+      NodeAgent agent = new NodeAgent(settings, clock);
+      agent.register(0);
+      agent.watch.start();
+      return agent;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private void register(int attempt) {
+    if (closed) {
+      return;
+    }
+    reporter.register().whenComplete((node, error) -> {
+      if (error == null) {
+        LOG.info("node {} registered", settings.nodeName());
+        registered.complete(null);
+        long period = settings.heartbeatPeriod().toMillis();
+        scheduler.scheduleWithFixedDelay(this::heartbeat, period, period, TimeUnit.MILLISECONDS);
+        return;
+      }
+      long wait = Math.min(30_000L, 500L << Math.min(attempt, 6));
+      wait = wait / 2 + ThreadLocalRandom.current().nextLong(wait / 2 + 1);
+      LOG.warn("cannot register node {}: {}; again in {} ms", settings.nodeName(), error.getMessage(), wait);
+      if (!closed) {
+        scheduler.schedule(() -> register(attempt + 1), wait, TimeUnit.MILLISECONDS);
+      }
+    });
+  }
+
+  private void heartbeat() {
+    if (closed || !heartbeating.compareAndSet(false, true)) {
+      return;
+    }
+    reporter.heartbeat().whenComplete((node, error) -> {
+      heartbeating.set(false);
+      if (error != null) {
+        int n = heartbeatFailures.incrementAndGet();
+        if (n == 1 || n % 10 == 0) {
+          LOG.warn("heartbeat of node {} failed ({} in a row): {}", settings.nodeName(), n, error.getMessage());
+        }
+      } else if (heartbeatFailures.getAndSet(0) > 0) {
+        LOG.info("heartbeat of node {} is back", settings.nodeName());
+      }
+    });
+  }
+
+  public String nodeName() {
+    return settings.nodeName();
+  }
+
+  public PodRuntime runtime() {
+    return runtime;
+  }
+
+  public PodManager pods() {
+    return manager;
+  }
+
+  public NodeReporter reporter() {
+    return reporter;
+  }
+
+  /** Completes once the node is registered and its first status reported. */
+  public CompletableFuture<Void> registered() {
+    return registered;
+  }
+
+  /** Completes after the first pod list reached the agent. */
+  public CompletableFuture<Void> synced() {
+    return watch.firstSync();
+  }
+
+  /** The log endpoint (http://host:port), or null. */
+  public String logEndpoint() {
+    return logServer == null ? null : logServer.endpoint();
+  }
+
+  /** Stops the agent; its pods keep running for the next agent unless the settings say to stop them. */
+  @Override
+  public void close() {
+    close(settings.stopPodsOnExit());
+  }
+
+  /** Stops the agent, and its pods too if stopPods. */
+  public void close(boolean stopPods) {
+    closed = true;
+    watch.close();
+    manager.close();
+    runtime.close(stopPods);
+    if (logServer != null) {
+      logServer.close();
+    }
+    scheduler.shutdownNow();
+  }
+
+  private static String hostAddress() {
+    try {
+      InetAddress local = InetAddress.getLocalHost();
+      return local.isLoopbackAddress() ? "127.0.0.1" : local.getHostAddress();
+    } catch (UnknownHostException e) {
+      return "127.0.0.1";
+    }
+  }
+}

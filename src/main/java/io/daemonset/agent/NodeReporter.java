@@ -1,0 +1,222 @@
+package io.daemonset.agent;
+
+import io.daemonset.model.Node;
+import io.daemonset.model.NodeAddress;
+import io.daemonset.model.NodeCondition;
+import io.daemonset.model.NodeSpec;
+import io.daemonset.model.NodeStatus;
+import io.daemonset.model.NodeSystemInfo;
+import io.daemonset.model.ObjectMeta;
+import io.daemonset.model.Quantity;
+import io.daemonset.model.Taint;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Registers a node and reports its status, as the kubelet's node status manager does: POST the Node (with the
+ * kubelet's default labels, the agent's labels, annotations and taints); if it exists already (409), GET it, add the
+ * agent's labels, annotations and missing taints to it (keeping what users and the control plane added) and PUT it;
+ * then PUT nodes/NAME/status with capacity, allocatable, addresses, nodeInfo and the conditions, Ready=True with a
+ * fresh lastHeartbeatTime on every heartbeat.
+ */
+public final class NodeReporter {
+  private static final Logger LOG = LoggerFactory.getLogger(NodeReporter.class);
+  public static final String KUBELET_VERSION = "v1.32.0";
+  public static final String ENDPOINT_ANNOTATION = "daemonset.io/agent-endpoint";
+
+  /** What the agent says its node is. */
+  public record NodeDescription(String name, Map<String, String> labels, Map<String, String> annotations,
+                                List<Taint> taints, Map<String, Quantity> capacity, String address,
+                                NodeSystemInfo info) {}
+
+  private final ApiClient client;
+  private final NodeDescription description;
+  private final Clock clock;
+  private final Instant readySince;
+  private volatile Node node;
+
+  public NodeReporter(ApiClient client, NodeDescription description, Clock clock) {
+    this.client = client;
+    this.description = description;
+    this.clock = clock;
+    this.readySince = clock.instant();
+  }
+
+  public String name() {
+    return description.name();
+  }
+
+  public NodeDescription description() {
+    return description;
+  }
+
+  /** The Node as the API last returned it (null before registration). */
+  public Node node() {
+    return node;
+  }
+
+  /** Register (or re-register), then report the status once. */
+  public CompletableFuture<Node> register() {
+    Node wanted = new Node("v1", Node.KIND, ObjectMeta.named(null, description.name())
+        .withLabels(labels()).withAnnotations(description.annotations().isEmpty() ? null : description.annotations()),
+        new NodeSpec(null, null, null, description.taints().isEmpty() ? null : description.taints()), status());
+    return client.createNode(wanted)
+        .exceptionallyCompose(error -> {
+          ApiError api = ApiError.of(error);
+          if (api != null && api.isConflict()) {
+            LOG.info("node {} exists: registering again", description.name());
+            return reRegister(3);
+          }
+          return CompletableFuture.failedFuture(error);
+        })
+        .thenCompose(registered -> {
+          node = registered;
+          return heartbeat();
+        });
+  }
+
+  private CompletableFuture<Node> reRegister(int attempts) {
+    return client.getNode(description.name())
+        .thenCompose(existing -> client.updateNode(merge(existing)))
+        .exceptionallyCompose(error -> {
+          ApiError api = ApiError.of(error);
+          if (api != null && api.isConflict() && attempts > 1) {
+            return reRegister(attempts - 1);
+          }
+          return CompletableFuture.failedFuture(error);
+        });
+  }
+
+  /** The existing node with the agent's labels, annotations and taints added. */
+  Node merge(Node existing) {
+    ObjectMeta meta = existing.metadata();
+    Map<String, String> labels = new LinkedHashMap<>(meta.labelsOrEmpty());
+    labels.putAll(labels());
+    Map<String, String> annotations = new LinkedHashMap<>(meta.annotationsOrEmpty());
+    annotations.putAll(description.annotations());
+    NodeSpec spec = existing.spec() == null ? new NodeSpec(null, null, null, null) : existing.spec();
+    List<Taint> taints = new ArrayList<>(spec.taintsOrEmpty());
+    for (Taint t : description.taints()) {
+      if (taints.stream().noneMatch(x -> x.key().equals(t.key()) && x.effect().equals(t.effect()))) {
+        taints.add(t);
+      }
+    }
+    return existing.withMetadata(meta.withLabels(labels).withAnnotations(annotations.isEmpty() ? null : annotations))
+        .withSpec(new NodeSpec(spec.podCIDR(), spec.providerID(), spec.unschedulable(), taints.isEmpty() ? null : taints));
+  }
+
+  /** PUT nodes/NAME/status with Ready=True and lastHeartbeatTime now. */
+  public CompletableFuture<Node> heartbeat() {
+    Node base = node != null ? node : new Node("v1", Node.KIND, ObjectMeta.named(null, description.name()), null, null);
+    Node body = base.withMetadata(base.metadata().withResourceVersion(null)).withStatus(status());
+    return client.updateNodeStatus(body).thenApply(updated -> {
+      node = updated;
+      return updated;
+    }).exceptionallyCompose(error -> {
+      ApiError api = ApiError.of(error);
+      if (api != null && api.isNotFound()) {
+        // the node was deleted (kubectl delete node): register it again, as the kubelet does
+        LOG.warn("node {} is gone from the API: registering again", description.name());
+        node = null;
+        return register();
+      }
+      return CompletableFuture.failedFuture(error instanceof CompletionException c ? c.getCause() : error);
+    });
+  }
+
+  private Map<String, String> labels() {
+    Map<String, String> labels = new LinkedHashMap<>();
+    labels.put("kubernetes.io/hostname", description.name());
+    labels.put("kubernetes.io/os", description.info().operatingSystem());
+    labels.put("kubernetes.io/arch", description.info().architecture());
+    labels.put("beta.kubernetes.io/os", description.info().operatingSystem());
+    labels.put("beta.kubernetes.io/arch", description.info().architecture());
+    labels.putAll(description.labels());
+    return labels;
+  }
+
+  NodeStatus status() {
+    Instant now = clock.instant();
+    List<NodeCondition> conditions = List.of(
+        new NodeCondition("MemoryPressure", "False", now, readySince, "KubeletHasSufficientMemory",
+            "kubelet has sufficient memory available"),
+        new NodeCondition("DiskPressure", "False", now, readySince, "KubeletHasNoDiskPressure",
+            "kubelet has no disk pressure"),
+        new NodeCondition("PIDPressure", "False", now, readySince, "KubeletHasSufficientPID",
+            "kubelet has sufficient PID available"),
+        new NodeCondition("Ready", "True", now, readySince, "KubeletReady", "kubelet is posting ready status"));
+    List<NodeAddress> addresses = List.of(new NodeAddress("InternalIP", description.address()),
+        new NodeAddress("Hostname", description.name()));
+    return new NodeStatus(description.capacity(), description.capacity(), conditions, addresses, description.info());
+  }
+
+  // ---- what the machine is
+
+  /** This machine's nodeInfo; runtime names the container runtime ("process" or "hollow"). */
+  public static NodeSystemInfo systemInfo(String runtime) {
+    String os = System.getProperty("os.name", "linux").toLowerCase(Locale.ROOT);
+    return new NodeSystemInfo(firstLine("/etc/machine-id"), firstLine("/sys/class/dmi/id/product_uuid"),
+        firstLine("/proc/sys/kernel/random/boot_id"), System.getProperty("os.version"), osImage(),
+        runtime + "://0.1.0", KUBELET_VERSION, "", os.startsWith("linux") ? "linux" : os, arch());
+  }
+
+  /** GOARCH names: amd64, arm64, … */
+  public static String arch() {
+    String a = System.getProperty("os.arch", "amd64").toLowerCase(Locale.ROOT);
+    return switch (a) {
+      case "x86_64", "amd64" -> "amd64";
+      case "aarch64", "arm64" -> "arm64";
+      case "x86", "i386", "i686" -> "386";
+      default -> a;
+    };
+  }
+
+  /** cpu = available processors, memory = physical memory, pods = 110 (the kubelet's default). */
+  public static Map<String, Quantity> machineCapacity() {
+    Map<String, Quantity> capacity = new LinkedHashMap<>();
+    capacity.put("cpu", Quantity.parse(Integer.toString(Runtime.getRuntime().availableProcessors())));
+    long memory = 0;
+    if (java.lang.management.ManagementFactory.getOperatingSystemMXBean()
+        instanceof com.sun.management.OperatingSystemMXBean os) {
+      memory = os.getTotalMemorySize();
+    }
+    if (memory > 0) {
+      capacity.put("memory", Quantity.parse((memory / 1024) + "Ki"));
+    }
+    capacity.put("pods", Quantity.parse("110"));
+    return capacity;
+  }
+
+  private static String osImage() {
+    try {
+      for (String line : Files.readAllLines(Path.of("/etc/os-release"))) {
+        if (line.startsWith("PRETTY_NAME=")) {
+          return line.substring("PRETTY_NAME=".length()).replace("\"", "");
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      // not Linux, or unreadable
+    }
+    return System.getProperty("os.name") + " " + System.getProperty("os.version");
+  }
+
+  private static String firstLine(String file) {
+    try {
+      return Files.readAllLines(Path.of(file)).stream().findFirst().map(String::trim).orElse("");
+    } catch (IOException | RuntimeException e) {
+      return "";
+    }
+  }
+}

@@ -1,0 +1,205 @@
+package io.daemonset.agent;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.MappingIterator;
+import io.daemonset.model.Json;
+import io.daemonset.model.KubeList;
+import io.daemonset.model.Pod;
+import io.daemonset.model.Status;
+import java.io.IOException;
+import java.io.InputStream;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A reflector for pods: list, then watch from the list's resourceVersion; on 410 Gone list again; on a lost
+ * connection watch again from the last resourceVersion seen, after a backoff that doubles (with jitter) up to a
+ * maximum; a watch that ends normally (the server's timeoutSeconds) is renewed at once.
+ * <p>Invariants: the sink sees {@link Sink#replace} with the complete set after every list, then every event after
+ * that list's resourceVersion exactly once per watch, in order, on this watch's one thread. A watch that stays silent
+ * for longer than its timeout plus a margin is presumed dead (a half-open connection) and closed.
+ */
+public final class PodWatch implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(PodWatch.class);
+
+  /** Where pods go. Called on the watch thread only. */
+  public interface Sink {
+    /** The complete set of pods after a list. */
+    void replace(List<Pod> pods);
+
+    /** One change: ADDED, MODIFIED or DELETED. */
+    void event(String type, Pod pod);
+  }
+
+  private final ApiClient client;
+  private final String fieldSelector;
+  private final Sink sink;
+  private final ScheduledExecutorService scheduler;
+  private final Duration minBackoff;
+  private final Duration maxBackoff;
+  private final Thread thread;
+  private final CompletableFuture<Void> firstSync = new CompletableFuture<>();
+  private volatile boolean running = true;
+  private volatile InputStream current;
+  private volatile long lastActivity = System.nanoTime();
+  private volatile int lists;
+
+  public PodWatch(ApiClient client, String fieldSelector, Sink sink, ScheduledExecutorService scheduler,
+                  Duration minBackoff, Duration maxBackoff, String name) {
+    this.client = client;
+    this.fieldSelector = fieldSelector;
+    this.sink = sink;
+    this.scheduler = scheduler;
+    this.minBackoff = minBackoff;
+    this.maxBackoff = maxBackoff;
+    this.thread = new Thread(this::run, name);
+    this.thread.setDaemon(true);
+  }
+
+  public PodWatch start() {
+    thread.start();
+    return this;
+  }
+
+  /** Completes after the first successful list has been handed to the sink. */
+  public CompletableFuture<Void> firstSync() {
+    return firstSync;
+  }
+
+  /** How many lists have been made (the first, then one per 410 Gone). */
+  public int lists() {
+    return lists;
+  }
+
+  private void run() {
+    String resourceVersion = null;
+    Duration backoff = minBackoff;
+    while (running) {
+      try {
+        if (resourceVersion == null) {
+          KubeList<Pod> list = client.listPods(fieldSelector).get();
+          sink.replace(list.items() == null ? List.of() : list.items());
+          lists++;
+          resourceVersion = list.metadata() == null ? null : list.metadata().resourceVersion();
+          firstSync.complete(null);
+        }
+        resourceVersion = watch(resourceVersion);
+        backoff = minBackoff;
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      } catch (Exception e) {
+        if (!running) {
+          return;
+        }
+        ApiError api = ApiError.of(e instanceof ExecutionException ? e.getCause() : e);
+        if (api != null && api.isGone()) {
+          LOG.info("pod watch ({}): resourceVersion {} is too old, listing again", label(), resourceVersion);
+          resourceVersion = null;
+          continue;
+        }
+        LOG.warn("pod watch ({}) lost: {}; retrying in {} ms", label(), e.getMessage() == null ? e : e.getMessage(),
+            backoff.toMillis());
+        if (!sleep(jitter(backoff))) {
+          return;
+        }
+        backoff = backoff.multipliedBy(2).compareTo(maxBackoff) > 0 ? maxBackoff : backoff.multipliedBy(2);
+      }
+    }
+  }
+
+  /** One watch request; returns the resourceVersion to continue from, or null to list again. */
+  private String watch(String resourceVersion) throws IOException, InterruptedException {
+    int timeoutSeconds = ThreadLocalRandom.current().nextInt(300, 600);
+    String rv = resourceVersion;
+    InputStream in = client.watchPods(fieldSelector, rv, timeoutSeconds);
+    current = in;
+    lastActivity = System.nanoTime();
+    long idleLimit = TimeUnit.SECONDS.toNanos(timeoutSeconds + 30L);
+    ScheduledFuture<?> watchdog = scheduler.scheduleWithFixedDelay(() -> {
+      if (System.nanoTime() - lastActivity > idleLimit) {
+        LOG.warn("pod watch ({}) silent for {} s, reconnecting", label(), timeoutSeconds + 30);
+        closeQuietly(in);
+      }
+    }, 30, 30, TimeUnit.SECONDS);
+    try (in; MappingIterator<JsonNode> events = Json.mapper().readerFor(JsonNode.class).readValues(in)) {
+      while (running && events.hasNextValue()) {
+        JsonNode event = events.nextValue();
+        lastActivity = System.nanoTime();
+        String type = event.path("type").asText();
+        JsonNode object = event.get("object");
+        switch (type) {
+          case "ERROR" -> {
+            Status status = Json.mapper().treeToValue(object, Status.class);
+            if (status != null && status.code() != null && status.code() == 410) {
+              throw new ApiError(410, status, "watch pods");
+            }
+            throw new IOException("watch error: " + (status == null ? object : status.message()));
+          }
+          case "BOOKMARK" -> rv = object.path("metadata").path("resourceVersion").asText(rv);
+          case "ADDED", "MODIFIED", "DELETED" -> {
+            Pod pod = Json.mapper().treeToValue(object, Pod.class);
+            if (pod.metadata() != null && pod.metadata().resourceVersion() != null) {
+              rv = pod.metadata().resourceVersion();
+            }
+            sink.event(type, pod);
+          }
+          default -> LOG.debug("pod watch ({}): ignoring event type {}", label(), type);
+        }
+      }
+      return rv;
+    } finally {
+      watchdog.cancel(false);
+      current = null;
+    }
+  }
+
+  private String label() {
+    return fieldSelector == null ? "all pods" : fieldSelector;
+  }
+
+  private boolean sleep(Duration d) {
+    try {
+      Thread.sleep(d.toMillis());
+      return running;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
+  private static Duration jitter(Duration d) {
+    return Duration.ofMillis((long) (d.toMillis() * (0.8 + 0.4 * ThreadLocalRandom.current().nextDouble())));
+  }
+
+  private static void closeQuietly(InputStream in) {
+    try {
+      in.close();
+    } catch (IOException | RuntimeException ignored) {
+      // the reader sees the failure and reconnects
+    }
+  }
+
+  @Override
+  public void close() {
+    running = false;
+    InputStream in = current;
+    if (in != null) {
+      closeQuietly(in);
+    }
+    thread.interrupt();
+    try {
+      thread.join(5000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

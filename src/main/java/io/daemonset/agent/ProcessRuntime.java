@@ -1,0 +1,356 @@
+package io.daemonset.agent;
+
+import io.daemonset.model.ContainerStatus;
+import io.daemonset.model.Pod;
+import io.daemonset.model.PodStatus;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The process runtime (like Nomad's raw_exec): each container's command and args run as a host process with the
+ * agent's environment plus the container's env, in {@code <work-dir>/pods/<ns>_<name>/<container>/}, output
+ * appended to {@code <work-dir>/pods/<ns>_<name>/<container>.log}. Pods share the node's network: hostIP and podIP
+ * are the node's address, probes go to 127.0.0.1.
+ * <p>Every start and exit is recorded in the pod's {@link RuntimeRecord}; a new runtime on the same work dir adopts
+ * the processes still running (same pid and start time) and does not restart any container until the agent
+ * confirms that the pod is still bound here ({@link #ensureRunning}); the agent stops the others.
+ */
+public final class ProcessRuntime implements PodRuntime {
+  private static final Logger LOG = LoggerFactory.getLogger(ProcessRuntime.class);
+
+  /**
+   * @param workDir where pods' directories, logs and records live
+   * @param hostIP the node's address, reported as hostIP and podIP
+   * @param backoffBase the first crash backoff (kubelet: 10 s), doubling up to backoffMax (kubelet: 5 min)
+   */
+  public record Settings(Path workDir, String hostIP, Duration backoffBase, Duration backoffMax) {
+    public static Settings defaults(Path workDir, String hostIP) {
+      return new Settings(workDir, hostIP, Duration.ofSeconds(10), Duration.ofMinutes(5));
+    }
+
+    public Settings withBackoff(Duration base, Duration max) {
+      return new Settings(workDir, hostIP, base, max);
+    }
+  }
+
+  private final Settings settings;
+  private final Clock clock;
+  private final ScheduledExecutorService scheduler;
+  private final ExecutorService probeExecutor;
+  private final Map<String, PodProcesses> pods = new ConcurrentHashMap<>();
+  private volatile Consumer<String> listener = key -> {};
+
+  public ProcessRuntime(Settings settings, Clock clock) {
+    this.settings = settings;
+    this.clock = clock;
+    ScheduledThreadPoolExecutor timers = new ScheduledThreadPoolExecutor(2, daemon("process-runtime"));
+    timers.setRemoveOnCancelPolicy(true);
+    this.scheduler = timers;
+    this.probeExecutor = Executors.newCachedThreadPool(daemon("probe"));
+    recover();
+  }
+
+  public Settings settings() {
+    return settings;
+  }
+
+  Clock clock() {
+    return clock;
+  }
+
+  ScheduledExecutorService scheduler() {
+    return scheduler;
+  }
+
+  ExecutorService probeExecutor() {
+    return probeExecutor;
+  }
+
+  @Override
+  public void onChange(Consumer<String> listener) {
+    this.listener = listener;
+  }
+
+  @Override
+  public Map<String, String> pods() {
+    Map<String, String> out = new LinkedHashMap<>();
+    pods.forEach((key, p) -> out.put(key, p.pod().metadata().uid()));
+    return out;
+  }
+
+  @Override
+  public Pod held(String podKey) {
+    PodProcesses p = pods.get(podKey);
+    return p == null ? null : p.pod();
+  }
+
+  @Override
+  public void ensureRunning(Pod pod) {
+    String key = PodRuntime.key(pod);
+    PodProcesses existing = pods.computeIfAbsent(key, k -> new PodProcesses(this, pod, clock.instant(), null));
+    if (!existing.pod().metadata().uid().equals(pod.metadata().uid())) {
+      LOG.warn("pod {} has uid {} but the runtime still holds uid {}", key, pod.metadata().uid(),
+          existing.pod().metadata().uid());
+      return;
+    }
+    existing.confirm();
+  }
+
+  @Override
+  public CompletableFuture<Void> stop(String podKey, Duration grace) {
+    PodProcesses p = pods.get(podKey);
+    return p == null ? CompletableFuture.completedFuture(null) : p.stop(grace);
+  }
+
+  @Override
+  public void forget(String podKey) {
+    PodProcesses p = pods.get(podKey);
+    if (p != null) {
+      p.forget();
+      deleteTree(p.dir());
+      pods.remove(podKey, p);
+    }
+  }
+
+  @Override
+  public PodStatus status(Pod pod) {
+    PodProcesses p = pods.get(PodRuntime.key(pod));
+    if (p == null || !p.pod().metadata().uid().equals(pod.metadata().uid())) {
+      return null;
+    }
+    return PodStatuses.build(pod, p.containerStatuses(), null, null, null, p.startTime(), settings.hostIP(),
+        settings.hostIP(), clock.instant());
+  }
+
+  /** The log file of a container of a pod this runtime holds. */
+  public Optional<Path> logFile(String namespace, String pod, String container) {
+    PodProcesses p = pods.get(namespace + "/" + pod);
+    if (p == null) {
+      return Optional.empty();
+    }
+    return p.containers.stream().filter(c -> c.name().equals(container)).map(ContainerProcess::logFile)
+        .filter(Files::exists).findFirst();
+  }
+
+  @Override
+  public void close(boolean stopPods) {
+    if (stopPods) {
+      List<CompletableFuture<Void>> stops = new ArrayList<>();
+      for (PodProcesses p : pods.values()) {
+        stops.add(p.stop(Duration.ofSeconds(p.gracePeriodSeconds())));
+      }
+      try {
+        CompletableFuture.allOf(stops.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
+      } catch (Exception e) {
+        LOG.warn("not every pod stopped: {}", e.toString());
+      }
+    } else {
+      pods.values().forEach(PodProcesses::detach);
+    }
+    scheduler.shutdownNow();
+    probeExecutor.shutdownNow();
+  }
+
+  // ---- recovery
+
+  private void recover() {
+    Path root = settings.workDir().resolve("pods");
+    if (!Files.isDirectory(root)) {
+      return;
+    }
+    try (Stream<Path> dirs = Files.list(root)) {
+      for (Path dir : dirs.filter(Files::isDirectory).toList()) {
+        if (!Files.exists(dir.resolve(RuntimeRecord.FILE_NAME))) {
+          continue;
+        }
+        try {
+          RuntimeRecord record = RuntimeRecord.read(dir);
+          PodProcesses p = new PodProcesses(this, record.pod(), record.podStartTime(), record);
+          pods.put(p.key(), p);
+        } catch (IOException | RuntimeException e) {
+          LOG.warn("cannot read the record in {}: {}", dir, e.toString());
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    if (!pods.isEmpty()) {
+      LOG.info("recovered {} pod(s) from {}: {}", pods.size(), root, pods.keySet());
+    }
+  }
+
+  private static void deleteTree(Path dir) {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (Stream<Path> walk = Files.walk(dir)) {
+      for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    } catch (IOException e) {
+      LOG.warn("cannot remove {}: {}", dir, e.toString());
+    }
+  }
+
+  private static ThreadFactory daemon(String prefix) {
+    AtomicInteger n = new AtomicInteger();
+    return r -> {
+      Thread t = new Thread(r, prefix + "-" + n.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    };
+  }
+
+  /** One pod: its containers, one lock for all of them, its record on disk. */
+  static final class PodProcesses {
+    private final ProcessRuntime runtime;
+    private final Pod pod;
+    private final String key;
+    private final Path dir;
+    private final Instant startTime;
+    private final List<ContainerProcess> containers = new ArrayList<>();
+    private final Object lock = new Object();
+    private boolean confirmed;
+    private boolean forgotten;
+    private CompletableFuture<Void> stopped;
+
+    PodProcesses(ProcessRuntime runtime, Pod pod, Instant startTime, RuntimeRecord record) {
+      this.runtime = runtime;
+      this.pod = pod;
+      this.key = PodRuntime.key(pod);
+      this.dir = runtime.settings.workDir().resolve("pods")
+          .resolve(pod.metadata().namespace() + "_" + pod.metadata().name());
+      this.startTime = startTime;
+      pod.spec().containersOrEmpty().forEach(c -> containers.add(new ContainerProcess(this, c)));
+      if (record != null) {
+        for (ContainerProcess c : containers) {
+          RuntimeRecord.Container rc = record.containers() == null ? null : record.containers().get(c.name());
+          if (rc != null) {
+            c.recover(rc);
+          }
+        }
+      } else {
+        save();
+      }
+    }
+
+    Object lock() {
+      return lock;
+    }
+
+    ProcessRuntime runtime() {
+      return runtime;
+    }
+
+    Pod pod() {
+      return pod;
+    }
+
+    String key() {
+      return key;
+    }
+
+    Path dir() {
+      return dir;
+    }
+
+    Instant startTime() {
+      return startTime;
+    }
+
+    boolean confirmed() {
+      synchronized (lock) {
+        return confirmed;
+      }
+    }
+
+    long gracePeriodSeconds() {
+      Long g = pod.spec().terminationGracePeriodSeconds();
+      return g == null ? 30 : g;
+    }
+
+    void confirm() {
+      synchronized (lock) {
+        if (stopped != null) {
+          return;
+        }
+        confirmed = true;
+        containers.forEach(ContainerProcess::confirm);
+      }
+    }
+
+    CompletableFuture<Void> stop(Duration grace) {
+      synchronized (lock) {
+        if (stopped == null) {
+          List<CompletableFuture<Void>> all = containers.stream().map(c -> c.stop(grace)).toList();
+          stopped = CompletableFuture.allOf(all.toArray(CompletableFuture[]::new));
+          stopped.thenRun(this::changed);
+        }
+        return stopped;
+      }
+    }
+
+    void forget() {
+      synchronized (lock) {
+        forgotten = true;
+      }
+    }
+
+    /** Leaves the processes running for the next agent: nothing is recorded or restarted from now on. */
+    void detach() {
+      synchronized (lock) {
+        forgotten = true;
+        containers.forEach(ContainerProcess::detach);
+      }
+    }
+
+    List<ContainerStatus> containerStatuses() {
+      return containers.stream().map(ContainerProcess::status).toList();
+    }
+
+    /** Records the pod's state on disk (called with the lock held, after every start and exit). */
+    void save() {
+      synchronized (lock) {
+        if (forgotten) {
+          return;
+        }
+        Map<String, RuntimeRecord.Container> records = new LinkedHashMap<>();
+        containers.forEach(c -> records.put(c.name(), c.record()));
+        new RuntimeRecord(pod, startTime, records).write(dir);
+      }
+    }
+
+    /** Tells the runtime's listener, on another thread (never under this pod's lock). */
+    void changed() {
+      try {
+        runtime.scheduler.execute(() -> runtime.listener.accept(key));
+      } catch (java.util.concurrent.RejectedExecutionException e) {
+        // closing
+      }
+    }
+  }
+}

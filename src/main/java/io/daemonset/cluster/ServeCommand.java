@@ -1,0 +1,112 @@
+package io.daemonset.cluster;
+
+import io.daemonset.agent.ApiTarget;
+import io.daemonset.agent.FleetSettings;
+import io.daemonset.agent.HollowFleet;
+import io.daemonset.api.ApiServer;
+import io.daemonset.api.ApiSettings;
+import io.daemonset.api.Identity;
+import io.daemonset.api.ResourceRoutes;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code serve}: a member of the control plane with the API, and optionally simulated nodes in the same
+ * process. On the embedded default a newcomer needs no configuration at all.
+ */
+@Command(name = "serve", mixinStandardHelpOptions = true,
+    description = "Run the control plane: cluster member, API server and controllers.")
+public final class ServeCommand implements Callable<Integer> {
+
+  @Option(names = "--data-dir", defaultValue = "data",
+      description = "Journal (H2), certificates, tokens and kubeconfig (default: ${DEFAULT-VALUE}).")
+  Path dataDir;
+
+  @Option(names = "--bind", defaultValue = "127.0.0.1", description = "API address (default: ${DEFAULT-VALUE}).")
+  String bind;
+
+  @Option(names = "--api-port", defaultValue = "6443", description = "API port (default: ${DEFAULT-VALUE}).")
+  int apiPort;
+
+  @Option(names = "--store", description = "h2 (embedded, the default) or postgres (DS_DB_URL, DS_DB_USER, DS_DB_PASSWORD).")
+  String store;
+
+  @Option(names = "--cluster-port", description = "Pekko remoting port (default 25520; 0 picks a free one).")
+  Integer clusterPort;
+
+  @Option(names = "--seed-nodes", split = ",",
+      description = "Members to join, host:port,…; none forms a single-member cluster.")
+  List<String> seedNodes;
+
+  @Option(names = "--hollow-nodes", defaultValue = "0",
+      description = "Also run N simulated nodes (node-1…node-N) in this process, as API clients.")
+  int hollowNodes;
+
+  @Option(names = "--hollow-ready-delay", defaultValue = "1s",
+      description = "How long a hollow node's pod takes to become Ready (default: ${DEFAULT-VALUE}).",
+      converter = DurationConverter.class)
+  Duration hollowReadyDelay;
+
+  @Option(names = "--plain-http", description = "Serve plain HTTP (loopback only, for development).")
+  boolean plainHttp;
+
+  @Override
+  public Integer call() throws Exception {
+    Path data = dataDir.toAbsolutePath();
+    ControlPlaneSystem.Settings settings = ControlPlaneSystem.Settings.defaults().withDataDir(data)
+        .withExtraConfig("pekko.coordinated-shutdown.exit-jvm = on");
+    if (store != null) {
+      settings = settings.withStore(Store.parse(store));
+    }
+    if (clusterPort != null) {
+      settings = settings.withClusterPort(clusterPort);
+    }
+    if (seedNodes != null) {
+      settings = settings.withSeedNodes(seedNodes);
+    }
+    Clock clock = Clock.systemUTC();
+    ControlPlane plane = ControlPlane.start(settings, clock);
+    plane.member().awaitMemberUp(Duration.ofMinutes(2));
+    ApiSettings api = ApiSettings.defaults(data).withBindHost(bind).withPort(apiPort).withPlainHttp(plainHttp);
+    ApiServer server = ApiServer.start(plane.system(), api, AdminRoutes.create(plane).orElse(
+        ResourceRoutes.create(plane.store(), clock))).toCompletableFuture().get(1, TimeUnit.MINUTES);
+    System.out.println("API: " + server.url());
+    System.out.println("kubeconfig: " + server.kubeconfigPath() + "   (kubectl --kubeconfig "
+        + dataDir.resolve("kubeconfig") + " get nodes)");
+    if (hollowNodes > 0) {
+      startHollowNodes(server, clock);
+    }
+    plane.system().getWhenTerminated().toCompletableFuture().get();
+    return 0;
+  }
+
+  /**
+   * Simulated nodes talk to this very API as real agents do. One fleet speaks for many nodes, so it holds
+   * a credential of its own in the masters group rather than one node's (which may touch only that node).
+   */
+  private void startHollowNodes(ApiServer server, Clock clock) {
+    String user = "system:hollow-fleet";
+    String token = server.tokens().tokenFor(user)
+        .orElseGet(() -> server.tokens().issue(new Identity(user, "hollow-fleet", Set.of("system:masters"))));
+    ApiTarget target = ApiTarget.of(server.url(), server.pki().caCertificate(), token);
+    FleetSettings fleet = FleetSettings.of(target, hollowNodes)
+        .withBehavior(io.daemonset.agent.HollowBehavior.allReady(hollowReadyDelay));
+    HollowFleet hollow = HollowFleet.start(fleet, clock);
+    System.out.println("hollow nodes: " + String.join(", ", hollow.nodeNames()));
+  }
+
+  /** "1s", "500ms", "2m". */
+  static final class DurationConverter implements picocli.CommandLine.ITypeConverter<Duration> {
+    @Override
+    public Duration convert(String value) {
+      return com.typesafe.config.ConfigFactory.parseString("d = " + value).getDuration("d");
+    }
+  }
+}
