@@ -183,6 +183,24 @@ class KubectlScenarioTest {
 
   @Test
   @Order(6)
+  void serverSideApplyDescribeAndEvents() throws Exception {
+    Path ssa = manifest("ssa.yaml", agentDaemonSet("ssa:1").replace("name: agent", "name: ssa")
+        .replace("app: agent", "app: ssa"));
+    assertThat(ok("apply", "--server-side", "-f", ssa.toString()).out()).contains("daemonset.apps/ssa serverside-applied");
+    Files.writeString(ssa, Files.readString(ssa).replace("ssa:1", "ssa:2"));
+    assertThat(ok("apply", "--server-side", "-f", ssa.toString()).out()).contains("daemonset.apps/ssa serverside-applied");
+    ApiCluster.await(() -> images("app=ssa").equals(List.of("ssa:2")) && podNodes("app=ssa").size() == 3,
+        "ssa:2 on every node");
+    Kubectl.Result describe = ok("describe", "ds", "ssa");
+    assertThat(describe.out()).contains("Name:           ssa").containsPattern("Image:\\s+ssa:2")
+        .contains("SuccessfulCreate");
+    assertThat(ok("get", "events", "--field-selector", "involvedObject.name=ssa").out()).contains("Created pod: ssa-");
+    assertThat(ok("rollout", "history", "daemonsets/ssa", "--revision=1").out()).contains("Image:\tssa:1");
+    ok("delete", "ds", "ssa");
+  }
+
+  @Test
+  @Order(7)
   void invalidManifestIsExplainedAsUpstreamDoes() throws Exception {
     Path bad = manifest("bad.yaml", agentDaemonSet("x").replace("name: agent", "name: bad")
         .replace("labels: {app: agent}", "labels: {app: other}"));
@@ -193,7 +211,7 @@ class KubectlScenarioTest {
   }
 
   @Test
-  @Order(7)
+  @Order(8)
   void wrongTokenAndViewer() {
     Kubectl.Result wrong = kubectl.run("--token", "wrong", "get", "ds");
     assertThat(wrong.exit()).isEqualTo(1);
@@ -208,7 +226,7 @@ class KubectlScenarioTest {
   }
 
   @Test
-  @Order(8)
+  @Order(9)
   void deleteWithEachCascade() {
     assertThat(ok("delete", "ds", "agent", "--cascade=orphan").out()).contains("daemonset.apps \"agent\" deleted");
     assertThat(podNodes("app=agent")).containsExactly("n1", "n2", "n3");
