@@ -204,4 +204,47 @@ class WatchRouteTest {
     ApiCluster.Response response = cluster.get(DS + "?watch=true&resourceVersion=abc");
     assertThat(response.code()).isEqualTo(400);
   }
+
+  @Test
+  void overWebSocketsAsTextOrBinaryK8sIo() throws Exception {
+    cluster.post(DS, DaemonSetRoutesTest.daemonSet("ws", "nginx:1"));
+    for (String protocol : List.of("", "binary.k8s.io")) {
+      BlockingQueue<String> messages = new LinkedBlockingQueue<>();
+      java.net.http.WebSocket.Builder builder = cluster.http.newWebSocketBuilder()
+          .header("Authorization", "Bearer " + cluster.adminToken);
+      if (!protocol.isEmpty()) {
+        builder.subprotocols(protocol);
+      }
+      java.net.http.WebSocket socket = builder.buildAsync(URI.create(cluster.server.url().replace("https:", "wss:")
+          + DS + "?watch=true&fieldSelector=metadata.name%3Dws"), new java.net.http.WebSocket.Listener() {
+            @Override
+            public java.util.concurrent.CompletionStage<?> onText(java.net.http.WebSocket ws, CharSequence data,
+                                                                   boolean last) {
+              messages.add("text " + data);
+              ws.request(1);
+              return null;
+            }
+
+            @Override
+            public java.util.concurrent.CompletionStage<?> onBinary(java.net.http.WebSocket ws,
+                                                                     java.nio.ByteBuffer data, boolean last) {
+              byte[] bytes = new byte[data.remaining()];
+              data.get(bytes);
+              messages.add("binary " + new String(bytes, java.nio.charset.StandardCharsets.UTF_8));
+              ws.request(1);
+              return null;
+            }
+          }).get(20, TimeUnit.SECONDS);
+      try {
+        assertThat(socket.getSubprotocol()).isEqualTo(protocol);
+        String first = messages.poll(20, TimeUnit.SECONDS);
+        assertThat(first).startsWith(protocol.isEmpty() ? "text " : "binary ");
+        JsonNode event = Json.read(first.substring(first.indexOf(' ') + 1), JsonNode.class);
+        assertThat(event.path("type").asText()).isEqualTo("ADDED");
+        assertThat(event.at("/object/metadata/name").asText()).isEqualTo("ws");
+      } finally {
+        socket.abort();
+      }
+    }
+  }
 }
