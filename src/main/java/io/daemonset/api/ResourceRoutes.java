@@ -19,6 +19,20 @@ import org.apache.pekko.http.javadsl.server.Route;
  * <pre>{@code
  * ApiServer.start(system, settings, ResourceRoutes.create(plane.store(), clock));
  * }</pre>
+ * Decisions where this control plane differs from, or chooses among, kube-apiserver's behaviours:
+ * <ul>
+ *   <li>daemonsets/status and the status in a DaemonSet write are ignored (200 with a Warning header): the
+ *       controller owns status.</li>
+ *   <li>Pods are made by DaemonSets only: POST, PUT and PATCH of pods answer 405; pods/status (node agents) and
+ *       DELETE are served. pods/log answers 503 until node agents serve logs.</li>
+ *   <li>A node agent's POST of its own existing Node re-registers it (200); anyone else gets 409 AlreadyExists.</li>
+ *   <li>ControllerRevision data is served as Go's compact sorted-key JSON of the template patch, with what Go's
+ *       structs add ({@link RevisionData}), so {@code kubectl rollout undo} skips a rollback to the current
+ *       template as it does upstream.</li>
+ *   <li>Deleting with Background or Orphan removes the DaemonSet at once and answers a Status; Foreground answers
+ *       the object with its deletionTimestamp until its pods are gone.</li>
+ *   <li>Lists page over the live view (no snapshot per resourceVersion); watches are also served over WebSocket.</li>
+ * </ul>
  */
 public final class ResourceRoutes {
 
