@@ -120,6 +120,14 @@ class KubectlScenarioTest {
     assertThat(selected.out().trim().lines()).containsExactly("node/n2");
     Kubectl.Result table = ok("get", "nodes", "--selector", "ssd=true");
     assertThat(table.out().lines().skip(1).map(l -> l.split("\\s+")[0])).containsExactly("n2");
+
+    assertThat(ok("cordon", "n1").out()).contains("node/n1 cordoned");
+    assertThat(ok("get", "nodes", "n1").out()).contains("SchedulingDisabled");
+    assertThat(ok("uncordon", "n1").out()).contains("node/n1 uncordoned");
+    assertThat(ok("taint", "nodes", "n1", "k=v:NoSchedule").out()).contains("node/n1 tainted");
+    assertThat(ok("taint", "nodes", "n1", "k=v:NoSchedule-").out()).contains("node/n1 untainted");
+    assertThat(ok("get", "ds", "fluentd", "-o", "yaml").out()).doesNotContain("null")
+        .contains("apiVersion: apps/v1");
   }
 
   @Test
@@ -187,6 +195,7 @@ class KubectlScenarioTest {
     Path ssa = manifest("ssa.yaml", agentDaemonSet("ssa:1").replace("name: agent", "name: ssa")
         .replace("app: agent", "app: ssa"));
     assertThat(ok("apply", "--server-side", "-f", ssa.toString()).out()).contains("daemonset.apps/ssa serverside-applied");
+    ok("rollout", "status", "daemonsets/ssa", "--timeout=60s");
     Files.writeString(ssa, Files.readString(ssa).replace("ssa:1", "ssa:2"));
     assertThat(ok("apply", "--server-side", "-f", ssa.toString()).out()).contains("daemonset.apps/ssa serverside-applied");
     ApiCluster.await(() -> images("app=ssa").equals(List.of("ssa:2")) && podNodes("app=ssa").size() == 3,
