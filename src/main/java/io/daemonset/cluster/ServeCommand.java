@@ -37,6 +37,11 @@ public final class ServeCommand implements Callable<Integer> {
   @Option(names = "--api-port", defaultValue = "6443", description = "API port (default: ${DEFAULT-VALUE}).")
   int apiPort;
 
+  @Option(names = "--tls-san", split = ",",
+      description = "More DNS names or IPs for the API's certificate, besides 127.0.0.1, ::1, localhost and the --bind"
+          + " address: the addresses agents and kubectl on other machines use.")
+  List<String> tlsSans;
+
   @Option(names = "--store", description = "h2 (embedded, the default) or postgres (DS_DB_URL, DS_DB_USER, DS_DB_PASSWORD).")
   String store;
 
@@ -78,7 +83,12 @@ public final class ServeCommand implements Callable<Integer> {
     Clock clock = Clock.systemUTC();
     ControlPlane plane = ControlPlane.start(settings, clock);
     plane.member().awaitMemberUp(Duration.ofMinutes(2));
-    ApiSettings api = ApiSettings.defaults(data).withBindHost(bind).withPort(apiPort).withPlainHttp(plainHttp);
+    List<String> sans = new java.util.ArrayList<>(tlsSans == null ? List.of() : tlsSans);
+    if (!bind.equals("0.0.0.0") && !bind.equals("::") && !sans.contains(bind)) {
+      sans.add(bind);
+    }
+    ApiSettings api = ApiSettings.defaults(data).withBindHost(bind).withPort(apiPort).withPlainHttp(plainHttp)
+        .withExtraSans(sans);
     AtomicReference<ApiServer> started = new AtomicReference<>();
     ApiServer server = ApiServer.start(plane.system(), api, AdminRoutes.create(plane)
         .orElse(NodeBootstrap.route(() -> started.get() == null ? null : started.get().tokens()))
