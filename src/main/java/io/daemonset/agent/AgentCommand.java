@@ -12,7 +12,16 @@ import picocli.CommandLine.Option;
 
 /** {@code agent}: one node agent, until the JVM is told to stop. */
 @Command(name = "agent", mixinStandardHelpOptions = true,
-    description = "Run a node agent that registers a node and runs its pods.")
+    description = "Run a node agent that registers a node and runs its pods.",
+    footer = {"",
+        "Joining a node: give --token-file the bootstrap token serve wrote to <data-dir>/node-token. The agent",
+        "exchanges it once for this node's own credential (user system:node:<node-name>), keeps that in",
+        "<work-dir>/node-credential and uses it from then on, after restarts too. With it the agent may register",
+        "and update only its own Node and write the status of (and confirm the deletion of) only the pods bound to",
+        "it. Any other token (a node credential, an admin token) is used as it is.",
+        "",
+        "  java -jar daemonset-controller.jar agent --server https://10.0.0.1:6443 --ca-file data/ca.crt \\",
+        "      --token-file data/node-token --node-name worker-1 --work-dir /var/lib/daemonset-agent"})
 public final class AgentCommand implements Callable<Integer> {
 
   @Option(names = "--server", description = "API server URL, e.g. https://127.0.0.1:6443")
@@ -21,7 +30,8 @@ public final class AgentCommand implements Callable<Integer> {
   @Option(names = "--ca-file", description = "CA certificate (PEM) the API server's certificate is signed by")
   Path caFile;
 
-  @Option(names = "--token-file", description = "file holding the bearer token")
+  @Option(names = "--token-file", description = "file holding the bearer token: the bootstrap token"
+      + " (<data-dir>/node-token of serve, exchanged for this node's credential) or a credential used as it is")
   Path tokenFile;
 
   @Option(names = "--kubeconfig", description = "take server, CA and token from this kubeconfig instead")

@@ -45,9 +45,11 @@ public final class ApiClient {
   private final int maxInFlight;
   private final Queue<Runnable> waiting = new ArrayDeque<>();
   private int inFlight;
+  private volatile String token;
 
   public ApiClient(ApiTarget target, HttpClient http, int maxInFlight) {
     this.target = target;
+    this.token = target.token();
     this.http = http;
     this.maxInFlight = Math.max(1, maxInFlight);
   }
@@ -69,6 +71,31 @@ public final class ApiClient {
 
   public ApiTarget target() {
     return target;
+  }
+
+  /** From now on, every call (and every watch opened from now on) carries this bearer token. */
+  public void useToken(String value) {
+    this.token = value;
+  }
+
+  // ---- node credentials
+
+  /**
+   * Exchanges a bootstrap token for this node's credential: {@code POST /bootstrap/node-credentials} with
+   * {@code {"nodeName": NAME}}, authenticated with bootstrapToken (whatever token the client uses otherwise).
+   * Completes with the node's token.
+   */
+  public CompletableFuture<String> exchangeBootstrapToken(String bootstrapToken, String nodeName) {
+    return send("POST", "/bootstrap/node-credentials", null, Map.of("nodeName", nodeName),
+        MAPPER.getTypeFactory().constructType(JsonNode.class), "exchange the bootstrap token for node " + nodeName,
+        bootstrapToken)
+        .thenApply(answer -> {
+          String issued = ((JsonNode) answer).path("token").asText("");
+          if (issued.isEmpty()) {
+            throw new IllegalStateException("the answer to the bootstrap token exchange holds no token");
+          }
+          return issued;
+        });
   }
 
   // ---- nodes
@@ -150,7 +177,7 @@ public final class ApiClient {
     if (timeoutSeconds > 0) {
       query.append("&timeoutSeconds=").append(timeoutSeconds);
     }
-    HttpRequest request = request(target.resolve("/api/v1/pods", query.toString()))
+    HttpRequest request = request(target.resolve("/api/v1/pods", query.toString()), token)
         .GET().build();
     HttpResponse<InputStream> response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
     if (response.statusCode() / 100 != 2) {
@@ -172,6 +199,11 @@ public final class ApiClient {
 
   private <T> CompletableFuture<T> send(String method, String path, String query, Object body, JavaType type,
                                         String what) {
+    return send(method, path, query, body, type, what, token);
+  }
+
+  private <T> CompletableFuture<T> send(String method, String path, String query, Object body, JavaType type,
+                                        String what, String bearer) {
     HttpRequest.BodyPublisher publisher;
     try {
       publisher = body == null ? HttpRequest.BodyPublishers.noBody()
@@ -179,7 +211,7 @@ public final class ApiClient {
     } catch (IOException e) {
       return CompletableFuture.failedFuture(new UncheckedIOException(e));
     }
-    HttpRequest.Builder builder = request(target.resolve(path, query)).timeout(REQUEST_TIMEOUT)
+    HttpRequest.Builder builder = request(target.resolve(path, query), bearer).timeout(REQUEST_TIMEOUT)
         .method(method, publisher);
     if (body != null) {
       builder.header("Content-Type", "application/json");
@@ -198,11 +230,11 @@ public final class ApiClient {
         });
   }
 
-  private HttpRequest.Builder request(URI uri) {
+  private HttpRequest.Builder request(URI uri, String bearer) {
     HttpRequest.Builder builder = HttpRequest.newBuilder(uri).header("Accept", "application/json")
         .header("User-Agent", "daemonset-agent/0.1.0");
-    if (target.token() != null && !target.token().isEmpty()) {
-      builder.header("Authorization", "Bearer " + target.token());
+    if (bearer != null && !bearer.isEmpty()) {
+      builder.header("Authorization", "Bearer " + bearer);
     }
     return builder;
   }

@@ -10,7 +10,11 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Option;
 
 /** {@code fleet}: N hollow node agents in this JVM, until the JVM is told to stop. */
-@Command(name = "fleet", mixinStandardHelpOptions = true, description = "Run many hollow node agents in one JVM.")
+@Command(name = "fleet", mixinStandardHelpOptions = true, description = "Run many hollow node agents in one JVM.",
+    footer = {"",
+        "One fleet speaks for many nodes, so it needs a system:masters credential (e.g. the admin user of serve's",
+        "<data-dir>/kubeconfig: --kubeconfig data/kubeconfig), not the bootstrap token nor a node credential, which",
+        "may touch only its own node."})
 public final class FleetCommand implements Callable<Integer> {
 
   @Option(names = "--server", description = "API server URL, e.g. https://127.0.0.1:6443")
@@ -19,7 +23,7 @@ public final class FleetCommand implements Callable<Integer> {
   @Option(names = "--ca-file", description = "CA certificate (PEM) the API server's certificate is signed by")
   Path caFile;
 
-  @Option(names = "--token-file", description = "file holding the bearer token")
+  @Option(names = "--token-file", description = "file holding a system:masters bearer token")
   Path tokenFile;
 
   @Option(names = "--kubeconfig", description = "take server, CA and token from this kubeconfig instead")
@@ -91,6 +95,10 @@ public final class FleetCommand implements Callable<Integer> {
 
   FleetSettings settings() {
     ApiTarget target = AgentCommand.target(server, caFile, tokenFile, kubeconfig, context);
+    if (io.daemonset.api.TokenFile.isBootstrapToken(target.token())) {
+      throw new IllegalArgumentException("a fleet speaks for many nodes: give it a system:masters token (e.g. "
+          + "--kubeconfig <data-dir>/kubeconfig), not the bootstrap token, which joins one node");
+    }
     HollowBehavior behavior = new HollowBehavior(Flags.duration(readyDelay), neverReadyFraction, failFraction,
         HollowBehavior.nodeSelector(neverReadyNodes), HollowBehavior.nodeSelector(failNodes));
     return FleetSettings.of(target, nodes)

@@ -1,5 +1,6 @@
 package io.daemonset.agent;
 
+import io.daemonset.api.TokenFile;
 import io.daemonset.model.Quantity;
 import io.daemonset.model.Taint;
 import java.io.IOException;
@@ -26,6 +27,10 @@ import org.slf4j.LoggerFactory;
  * One node agent: registers its Node (retrying until the API answers), heartbeats, watches the pods bound to it
  * ({@code fieldSelector=spec.nodeName=NAME}), runs them with its runtime and reports their status. Pods that were
  * running when a previous agent on the same work dir stopped are adopted (process runtime).
+ * <p>Given a bootstrap token ({@link TokenFile#isBootstrapToken}: serve's {@code <data-dir>/node-token}), the agent
+ * first exchanges it for its node's own credential (user system:node:NAME, retried until the API answers), keeps
+ * that in {@code <work-dir>/node-credential} and uses it from then on, after restarts too; should the API refuse the
+ * stored credential (401), it exchanges the bootstrap token again. Any other token is used as it is.
  */
 public final class NodeAgent implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(NodeAgent.class);
@@ -103,6 +108,11 @@ public final class NodeAgent implements AutoCloseable {
   private final NodeReporter reporter;
   private final PodManager manager;
   private final PodWatch watch;
+  private final ApiClient client;
+  /** null: the target's token is the agent's credential. */
+  private final String bootstrapToken;
+  private volatile boolean credentialReady;
+  private final AtomicBoolean watchStarted = new AtomicBoolean();
   private final CompletableFuture<Void> registered = new CompletableFuture<>();
   private final AtomicBoolean heartbeating = new AtomicBoolean();
   private final AtomicInteger heartbeatFailures = new AtomicInteger();
@@ -139,6 +149,16 @@ public final class NodeAgent implements AutoCloseable {
       default -> throw new IllegalArgumentException("unknown runtime " + runtimeName + ": want process or hollow");
     }
     ApiClient client = new ApiClient(settings.target(), ApiClient.newHttpClient(settings.target(), null), 8);
+    this.client = client;
+    if (TokenFile.isBootstrapToken(settings.target().token())) {
+      this.bootstrapToken = settings.target().token();
+      java.util.Optional<String> stored = NodeCredentials.load(settings.workDir(), settings.nodeName());
+      stored.ifPresent(client::useToken);
+      this.credentialReady = stored.isPresent();
+    } else {
+      this.bootstrapToken = null;
+      this.credentialReady = true;
+    }
     Map<String, Quantity> capacity = settings.capacity() != null && !settings.capacity().isEmpty()
         ? settings.capacity() : NodeReporter.machineCapacity();
     this.reporter = new NodeReporter(client, new NodeReporter.NodeDescription(settings.nodeName(), settings.labels(),
@@ -153,7 +173,9 @@ public final class NodeAgent implements AutoCloseable {
     try {
       NodeAgent agent = new NodeAgent(settings, clock);
       agent.register(0);
-      agent.watch.start();
+      if (agent.credentialReady) {
+        agent.startWatch();
+      }
       return agent;
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -164,7 +186,7 @@ public final class NodeAgent implements AutoCloseable {
     if (closed) {
       return;
     }
-    reporter.register().whenComplete((node, error) -> {
+    credential().thenCompose(ignored -> reporter.register()).whenComplete((node, error) -> {
       if (error == null) {
         LOG.info("node {} registered", settings.nodeName());
         registered.complete(null);
@@ -172,6 +194,7 @@ public final class NodeAgent implements AutoCloseable {
         scheduler.scheduleWithFixedDelay(this::heartbeat, period, period, TimeUnit.MILLISECONDS);
         return;
       }
+      refused(error);
       long wait = Math.min(30_000L, 500L << Math.min(attempt, 6));
       wait = wait / 2 + ThreadLocalRandom.current().nextLong(wait / 2 + 1);
       LOG.warn("cannot register node {}: {}; again in {} ms", settings.nodeName(), error.getMessage(), wait);
@@ -185,9 +208,10 @@ public final class NodeAgent implements AutoCloseable {
     if (closed || !heartbeating.compareAndSet(false, true)) {
       return;
     }
-    reporter.heartbeat().whenComplete((node, error) -> {
+    credential().thenCompose(ignored -> reporter.heartbeat()).whenComplete((node, error) -> {
       heartbeating.set(false);
       if (error != null) {
+        refused(error);
         int n = heartbeatFailures.incrementAndGet();
         if (n == 1 || n % 10 == 0) {
           LOG.warn("heartbeat of node {} failed ({} in a row): {}", settings.nodeName(), n, error.getMessage());
@@ -196,6 +220,38 @@ public final class NodeAgent implements AutoCloseable {
         LOG.info("heartbeat of node {} is back", settings.nodeName());
       }
     });
+  }
+
+  /** Completes at once when the agent has its credential, else after exchanging the bootstrap token for it. */
+  private CompletableFuture<Void> credential() {
+    if (credentialReady) {
+      return CompletableFuture.completedFuture(null);
+    }
+    return client.exchangeBootstrapToken(bootstrapToken, settings.nodeName()).thenAccept(token -> {
+      NodeCredentials.save(settings.workDir(), settings.nodeName(), token);
+      client.useToken(token);
+      credentialReady = true;
+      LOG.info("node {}: exchanged the bootstrap token for the node's credential (kept in {})", settings.nodeName(),
+          NodeCredentials.file(settings.workDir()));
+      startWatch();
+    });
+  }
+
+  /** A 401 with the stored node credential: forget it, exchange the bootstrap token again next time. */
+  private void refused(Throwable error) {
+    ApiError api = ApiError.of(error);
+    if (api != null && api.code() == 401 && bootstrapToken != null && credentialReady) {
+      LOG.warn("node {}: the API refuses the node credential: exchanging the bootstrap token again",
+          settings.nodeName());
+      credentialReady = false;
+      NodeCredentials.forget(settings.workDir());
+    }
+  }
+
+  private void startWatch() {
+    if (!closed && watchStarted.compareAndSet(false, true)) {
+      watch.start();
+    }
   }
 
   public String nodeName() {

@@ -11,6 +11,8 @@ import java.util.Set;
  * <p>The standard rules:
  * <ol>
  *   <li>{@code system:masters} may do anything;</li>
+ *   <li>{@code system:bootstrappers} (bootstrap tokens) may only {@code POST /bootstrap/node-credentials}:
+ *       {@link #BOOTSTRAPPERS};</li>
  *   <li>any authenticated identity may GET the non-resource discovery paths (/api, /apis, /openapi, /version,
  *       health), as upstream's system:discovery and system:public-info-viewer roles allow;</li>
  *   <li>{@code viewers} may get, list and watch any resource;</li>
@@ -43,6 +45,24 @@ public final class Authorizer {
   public static final Rule MASTERS = (identity, request) -> identity.inGroup(Identity.MASTERS)
       ? Optional.of(Decision.allow("group system:masters may do anything"))
       : Optional.empty();
+
+  /** Where a bootstrap token is exchanged for a node credential (served beside the API, see NodeBootstrap). */
+  public static final String NODE_CREDENTIALS_PATH = "/bootstrap/node-credentials";
+
+  /**
+   * Bootstrap tokens (group system:bootstrappers), as kubelet TLS bootstrapping's: they may exchange themselves for a
+   * node credential ({@code POST /bootstrap/node-credentials}) and do nothing else, not even read discovery.
+   */
+  public static final Rule BOOTSTRAPPERS = (identity, request) -> {
+    if (!identity.inGroup(Identity.BOOTSTRAPPERS)) {
+      return Optional.empty();
+    }
+    boolean exchange = !request.resourceRequest() && request.verb().equals("post")
+        && request.path().equals(NODE_CREDENTIALS_PATH);
+    return Optional.of(exchange ? Decision.allow("a bootstrap token may be exchanged for a node credential")
+        : Decision.deny("a bootstrap token may only be exchanged for a node credential (POST "
+            + NODE_CREDENTIALS_PATH + ")"));
+  };
 
   public static final Rule DISCOVERY = (identity, request) -> {
     if (request.resourceRequest() || !(request.verb().equals("get") || request.verb().equals("head"))) {
@@ -97,9 +117,9 @@ public final class Authorizer {
     this.rules = List.copyOf(rules);
   }
 
-  /** masters, discovery, viewers, node agents; then deny. */
+  /** masters, bootstrappers, discovery, viewers, node agents; then deny. */
   public static Authorizer standard() {
-    return new Authorizer(List.of(MASTERS, DISCOVERY, VIEWERS, NODE_AGENTS));
+    return new Authorizer(List.of(MASTERS, BOOTSTRAPPERS, DISCOVERY, VIEWERS, NODE_AGENTS));
   }
 
   /** A new authorizer with rule appended (still before the default deny). */

@@ -12,6 +12,9 @@ public record Identity(String user, String uid, Set<String> groups) {
   public static final String NODES = "system:nodes";
   public static final String NODE_USER_PREFIX = "system:node:";
   public static final String AUTHENTICATED = "system:authenticated";
+  /** Holders of a bootstrap token (users system:bootstrap:TOKEN-ID): they may only exchange it for a node's own. */
+  public static final String BOOTSTRAPPERS = "system:bootstrappers";
+  public static final String BOOTSTRAP_USER_PREFIX = "system:bootstrap:";
 
   /** Requests without a token on the plain-HTTP loopback listener (kube-apiserver's insecure port did the same). */
   public static final Identity INSECURE_LOOPBACK = new Identity("system:unsecured", "", Set.of(MASTERS, AUTHENTICATED));

@@ -1,6 +1,5 @@
 package io.daemonset.api;
 
-import static org.apache.pekko.http.javadsl.server.Directives.complete;
 import static org.apache.pekko.http.javadsl.server.Directives.completeWithFuture;
 import static org.apache.pekko.http.javadsl.server.Directives.entity;
 
@@ -29,25 +28,24 @@ import org.apache.pekko.http.javadsl.unmarshalling.Unmarshaller;
  * holds the pod: NodeEntity.DeletePod with the grace period of DeleteOptions or the query); pods/status writes
  * (what agents report: NodeEntity.UpdatePodStatus). This control plane runs daemon pods only: creating a pod, or
  * changing its spec or metadata, is refused with 405. Node agents may write the status of, and delete, only the
- * pods bound to their node (upstream's NodeRestriction admission).
+ * pods bound to their node (upstream's NodeRestriction admission). pods/log is {@link PodLogs}'s.
  */
 final class PodRoutes {
   private final ObjectStore store;
   private final Clock clock;
   private final ReadOnlyRoutes reads;
+  private final PodLogs logs;
 
   PodRoutes(ObjectStore store, Clock clock, ReadOnlyRoutes reads) {
     this.store = store;
     this.clock = clock;
     this.reads = reads;
+    this.logs = new PodLogs(store);
   }
 
   Route route(Call call) {
     if (call.req().subresource().equals("log")) {
-      Pod pod = (Pod) reads.find(call).object();
-      return complete(Responses.status(ApiException.serviceUnavailable("the logs of pod " + Authorizer.quote(
-          pod.metadata().name()) + " are kept by the node agent of " + Authorizer.quote(nodeOf(pod))
-          + ", which does not serve them through the API yet", 0)));
+      return logs.route(call, (Pod) reads.find(call).object());
     }
     return reads.read(call).orElseGet(() -> entity(Unmarshaller.entityToString(), body -> completeWithFuture(
         write(call, body))));

@@ -22,16 +22,29 @@ import java.util.UUID;
  * {@code token,user,uid,"group1,group2"} (the groups column is optional). Blank lines and lines starting with
  * {@code #} are skipped. On first start {@link #loadOrCreate} writes an admin token (group system:masters) and a
  * viewer token (user viewer, group viewers) to {@code <data-dir>/tokens.csv}.
+ * <p>Node agents join as kubelets do with TLS bootstrapping: {@link #ensureBootstrapToken} keeps one bootstrap token
+ * (in upstream's form {@code [a-z0-9]{6}.[a-z0-9]{16}}, user {@code system:bootstrap:<token-id>}, group
+ * {@code system:bootstrappers}) and writes it to {@code <data-dir>/node-token}; an agent exchanges it once for its
+ * node's own credential ({@link #nodeCredential}: user {@code system:node:<name>}, group {@code system:nodes}).
  */
 public final class TokenFile {
   public static final String FILE_NAME = "tokens.csv";
   public static final String ADMIN_USER = "admin";
   public static final String VIEWER_USER = "viewer";
+  /** The file serve writes the bootstrap token to, in its data directory. */
+  public static final String NODE_TOKEN_FILE = "node-token";
+
+  private static final java.util.regex.Pattern BOOTSTRAP_TOKEN = java.util.regex.Pattern.compile(
+      "([a-z0-9]{6})\\.([a-z0-9]{16})");
+  private static final char[] BOOTSTRAP_ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789".toCharArray();
 
   private static final SecureRandom RANDOM = new SecureRandom();
 
   /** One record: a token and who it stands for. */
   public record Entry(String token, Identity identity) {}
+
+  /** A node agent's credential; issued is true when it was created by this call, false when it existed. */
+  public record NodeCredential(String nodeName, String user, String token, boolean issued) {}
 
   private final Path path;
   private volatile List<Entry> entries;
@@ -93,6 +106,11 @@ public final class TokenFile {
    */
   public synchronized String issue(Identity identity) {
     Entry entry = new Entry(newToken(), identity);
+    append(entry);
+    return entry.token();
+  }
+
+  private synchronized void append(Entry entry) {
     List<Entry> next = new ArrayList<>(entries);
     next.add(entry);
     if (path != null) {
@@ -103,7 +121,55 @@ public final class TokenFile {
       }
     }
     entries = List.copyOf(next);
-    return entry.token();
+  }
+
+  /** Whether a token has the form of a bootstrap token, {@code [a-z0-9]{6}.[a-z0-9]{16}} (token-id.secret). */
+  public static boolean isBootstrapToken(String token) {
+    return token != null && BOOTSTRAP_TOKEN.matcher(token).matches();
+  }
+
+  /**
+   * The bootstrap token node agents join with: the one named in nodeTokenFile if tokens.csv still holds it as a
+   * bootstrap token, else the first of tokens.csv, else a new one (added to tokens.csv). Writes it to nodeTokenFile
+   * (mode 0600) when that file does not hold it yet. Created once, reused on every start; to rotate it, delete its
+   * line from tokens.csv and the file.
+   */
+  public synchronized String ensureBootstrapToken(Path nodeTokenFile) {
+    try {
+      String written = Files.exists(nodeTokenFile) ? Files.readString(nodeTokenFile, StandardCharsets.UTF_8).trim()
+          : null;
+      String token = written != null && authenticate(written).filter(i -> i.inGroup(Identity.BOOTSTRAPPERS)).isPresent()
+          ? written
+          : entries.stream().filter(e -> e.identity().inGroup(Identity.BOOTSTRAPPERS) && isBootstrapToken(e.token()))
+              .map(Entry::token).findFirst().orElse(null);
+      if (token == null) {
+        token = newBootstrapToken();
+        String id = token.substring(0, 6);
+        append(new Entry(token, new Identity(Identity.BOOTSTRAP_USER_PREFIX + id, UUID.randomUUID().toString(),
+            Set.of(Identity.BOOTSTRAPPERS))));
+      }
+      if (!token.equals(written)) {
+        DataFiles.write(nodeTokenFile, token + "\n", true);
+      }
+      return token;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * The credential of node agent nodeName (user system:node:NAME, group system:nodes): the one tokens.csv holds,
+   * else a new one, persisted.
+   */
+  public synchronized NodeCredential nodeCredential(String nodeName) {
+    String user = Identity.NODE_USER_PREFIX + nodeName;
+    Optional<String> existing = entries.stream()
+        .filter(e -> e.identity().user().equals(user) && e.identity().inGroup(Identity.NODES))
+        .map(Entry::token).findFirst();
+    if (existing.isPresent()) {
+      return new NodeCredential(nodeName, user, existing.get(), false);
+    }
+    return new NodeCredential(nodeName, user, issue(Identity.node(nodeName, UUID.randomUUID().toString())), true);
   }
 
   /** Parses the file format; throws IllegalArgumentException naming the line for a malformed record. */
@@ -155,6 +221,18 @@ public final class TokenFile {
       out.append('\n');
     }
     return out.toString();
+  }
+
+  /** token-id.secret, 6 and 16 characters of [a-z0-9]. */
+  static String newBootstrapToken() {
+    StringBuilder token = new StringBuilder(23);
+    for (int i = 0; i < 22; i++) {
+      if (i == 6) {
+        token.append('.');
+      }
+      token.append(BOOTSTRAP_ALPHABET[RANDOM.nextInt(BOOTSTRAP_ALPHABET.length)]);
+    }
+    return token.toString();
   }
 
   static String newToken() {

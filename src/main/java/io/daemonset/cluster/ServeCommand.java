@@ -7,6 +7,7 @@ import io.daemonset.api.ApiServer;
 import io.daemonset.api.ApiSettings;
 import io.daemonset.api.Identity;
 import io.daemonset.api.ResourceRoutes;
+import io.daemonset.api.TokenFile;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -14,6 +15,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -35,6 +37,11 @@ public final class ServeCommand implements Callable<Integer> {
   @Option(names = "--api-port", defaultValue = "6443", description = "API port (default: ${DEFAULT-VALUE}).")
   int apiPort;
 
+  @Option(names = "--tls-san", split = ",",
+      description = "More DNS names or IPs for the API's certificate, besides 127.0.0.1, ::1, localhost and the --bind"
+          + " address: the addresses agents and kubectl on other machines use.")
+  List<String> tlsSans;
+
   @Option(names = "--store", description = "h2 (embedded, the default) or postgres (DS_DB_URL, DS_DB_USER, DS_DB_PASSWORD).")
   String store;
 
@@ -46,7 +53,9 @@ public final class ServeCommand implements Callable<Integer> {
   List<String> seedNodes;
 
   @Option(names = "--hollow-nodes", defaultValue = "0",
-      description = "Also run N simulated nodes (node-1…node-N) in this process, as API clients.")
+      description = "Also run N simulated nodes (node-1…node-N) in this process, as API clients. They share one "
+          + "system:masters credential (system:hollow-fleet in tokens.csv), since one fleet speaks for many nodes; "
+          + "real agents join with <data-dir>/node-token and get a credential for their own node only.")
   int hollowNodes;
 
   @Option(names = "--hollow-ready-delay", defaultValue = "1s",
@@ -74,12 +83,24 @@ public final class ServeCommand implements Callable<Integer> {
     Clock clock = Clock.systemUTC();
     ControlPlane plane = ControlPlane.start(settings, clock);
     plane.member().awaitMemberUp(Duration.ofMinutes(2));
-    ApiSettings api = ApiSettings.defaults(data).withBindHost(bind).withPort(apiPort).withPlainHttp(plainHttp);
-    ApiServer server = ApiServer.start(plane.system(), api, AdminRoutes.create(plane).orElse(
-        ResourceRoutes.create(plane.store(), clock))).toCompletableFuture().get(1, TimeUnit.MINUTES);
+    List<String> sans = new java.util.ArrayList<>(tlsSans == null ? List.of() : tlsSans);
+    if (!bind.equals("0.0.0.0") && !bind.equals("::") && !sans.contains(bind)) {
+      sans.add(bind);
+    }
+    ApiSettings api = ApiSettings.defaults(data).withBindHost(bind).withPort(apiPort).withPlainHttp(plainHttp)
+        .withExtraSans(sans);
+    AtomicReference<ApiServer> started = new AtomicReference<>();
+    ApiServer server = ApiServer.start(plane.system(), api, AdminRoutes.create(plane)
+        .orElse(NodeBootstrap.route(() -> started.get() == null ? null : started.get().tokens()))
+        .orElse(ResourceRoutes.create(plane.store(), clock))).toCompletableFuture().get(1, TimeUnit.MINUTES);
+    started.set(server);
+    server.tokens().ensureBootstrapToken(data.resolve(TokenFile.NODE_TOKEN_FILE));
     System.out.println("API: " + server.url());
     System.out.println("kubeconfig: " + server.kubeconfigPath() + "   (kubectl --kubeconfig "
         + dataDir.resolve("kubeconfig") + " get nodes)");
+    System.out.println("node bootstrap token: " + dataDir.resolve(TokenFile.NODE_TOKEN_FILE) + "   (agent --server "
+        + server.url() + (plainHttp ? "" : " --ca-file " + dataDir.resolve(io.daemonset.api.Pki.CA_CRT)) + " --token-file "
+        + dataDir.resolve(TokenFile.NODE_TOKEN_FILE) + " --node-name <name>)");
     if (hollowNodes > 0) {
       startHollowNodes(server, clock);
     }

@@ -77,4 +77,22 @@ class FlagsTest {
         .hasMessage("--never-ready-fraction must be between 0 and 1, not 1.5");
     assertThat(List.of(0.0, 1.0)).allSatisfy(v -> assertThat(Flags.fraction("f", v)).isEqualTo(v));
   }
+
+  @Test
+  void aFleetRefusesTheBootstrapTokenAndTheHelpTextsSayWhichTokenToGive(@org.junit.jupiter.api.io.TempDir
+                                                                         java.nio.file.Path dir) throws Exception {
+    java.nio.file.Path token = dir.resolve("node-token");
+    java.nio.file.Files.writeString(token, "abcdef.0123456789abcdef\n");
+    FleetCommand fleet = new FleetCommand();
+    new picocli.CommandLine(fleet).parseArgs("--server", "http://127.0.0.1:1", "--token-file", token.toString(),
+        "--nodes", "3");
+    assertThatThrownBy(fleet::settings).hasMessageContaining("not the bootstrap token");
+    AgentCommand agent = new AgentCommand();
+    new picocli.CommandLine(agent).parseArgs("--server", "http://127.0.0.1:1", "--token-file", token.toString(),
+        "--node-name", "n1");
+    assertThat(agent.settings().target().token()).isEqualTo("abcdef.0123456789abcdef");
+    assertThat(new picocli.CommandLine(new AgentCommand()).getUsageMessage()).contains("node-token")
+        .contains("<work-dir>/node-credential");
+    assertThat(new picocli.CommandLine(new FleetCommand()).getUsageMessage()).contains("system:masters");
+  }
 }

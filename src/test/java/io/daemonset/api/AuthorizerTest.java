@@ -15,6 +15,8 @@ class AuthorizerTest {
   static final Identity VIEWER = new Identity("viewer", "u2", Set.of(Identity.VIEWERS)).authenticated();
   static final Identity NODE = Identity.node("node-1", "u3").authenticated();
   static final Identity NOBODY = new Identity("bob", "u4", Set.of()).authenticated();
+  static final Identity BOOTSTRAP = new Identity("system:bootstrap:abcdef", "u7", Set.of(Identity.BOOTSTRAPPERS))
+      .authenticated();
 
   static Stream<Arguments> cases() {
     return Stream.of(
@@ -72,6 +74,17 @@ class AuthorizerTest {
         Arguments.of(NODE, res("list", "apps", "controllerrevisions", "", "default", ""), false),
         Arguments.of(NODE, RequestAttributes.nonResource("get", "/api"), true),
         Arguments.of(NODE, RequestAttributes.nonResource("get", "/metrics"), false),
+        Arguments.of(NODE, RequestAttributes.nonResource("post", Authorizer.NODE_CREDENTIALS_PATH), false),
+        // bootstrap tokens: the exchange for a node credential, nothing else (not even discovery)
+        Arguments.of(BOOTSTRAP, RequestAttributes.nonResource("post", Authorizer.NODE_CREDENTIALS_PATH), true),
+        Arguments.of(BOOTSTRAP, RequestAttributes.nonResource("get", Authorizer.NODE_CREDENTIALS_PATH), false),
+        Arguments.of(BOOTSTRAP, RequestAttributes.nonResource("get", "/api"), false),
+        Arguments.of(BOOTSTRAP, RequestAttributes.nonResource("get", "/audit"), false),
+        Arguments.of(BOOTSTRAP, res("list", "", "nodes", "", "", ""), false),
+        Arguments.of(BOOTSTRAP, res("create", "", "nodes", "", "", ""), false),
+        Arguments.of(BOOTSTRAP, res("create", "apps", "daemonsets", "", "default", ""), false),
+        Arguments.of(ADMIN, RequestAttributes.nonResource("post", Authorizer.NODE_CREDENTIALS_PATH), true),
+        Arguments.of(VIEWER, RequestAttributes.nonResource("post", Authorizer.NODE_CREDENTIALS_PATH), false),
         // a user named like a node but outside system:nodes is no node agent
         Arguments.of(new Identity("system:node:node-1", "u5", Set.of()).authenticated(),
             res("update", "", "nodes", "status", "", "node-1"), false),

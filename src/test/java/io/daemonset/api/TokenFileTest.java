@@ -73,4 +73,39 @@ class TokenFileTest {
     String nodeToken = again.issue(Identity.node("n1", "u9"));
     assertThat(TokenFile.loadOrCreate(dir).authenticate(nodeToken)).hasValue(Identity.node("n1", "u9"));
   }
+
+  @Test
+  void theBootstrapTokenIsCreatedOnceWrittenToNodeTokenAndReused(@TempDir Path dir) throws Exception {
+    TokenFile tokens = TokenFile.loadOrCreate(dir);
+    Path nodeToken = dir.resolve(TokenFile.NODE_TOKEN_FILE);
+    String token = tokens.ensureBootstrapToken(nodeToken);
+    assertThat(TokenFile.isBootstrapToken(token)).as(token).isTrue();
+    assertThat(Files.readString(nodeToken).trim()).isEqualTo(token);
+    if (nodeToken.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+      assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(nodeToken))).isEqualTo("rw-------");
+    }
+    Identity who = tokens.authenticate(token).orElseThrow();
+    assertThat(who.user()).isEqualTo("system:bootstrap:" + token.substring(0, 6));
+    assertThat(who.groups()).containsExactly(Identity.BOOTSTRAPPERS);
+
+    TokenFile again = TokenFile.loadOrCreate(dir);
+    assertThat(again.ensureBootstrapToken(nodeToken)).isEqualTo(token);
+    Files.delete(nodeToken);
+    assertThat(again.ensureBootstrapToken(nodeToken)).isEqualTo(token);
+    assertThat(again.entries()).hasSize(3);
+    assertThat(TokenFile.isBootstrapToken(TokenFile.newToken())).isFalse();
+  }
+
+  @Test
+  void aNodeCredentialIsIssuedOnceThenHandedOutAgain(@TempDir Path dir) {
+    TokenFile tokens = TokenFile.loadOrCreate(dir);
+    TokenFile.NodeCredential first = tokens.nodeCredential("worker-1");
+    assertThat(first.issued()).isTrue();
+    assertThat(first.user()).isEqualTo("system:node:worker-1");
+    assertThat(tokens.authenticate(first.token()).flatMap(Identity::nodeName)).hasValue("worker-1");
+    TokenFile.NodeCredential second = TokenFile.loadOrCreate(dir).nodeCredential("worker-1");
+    assertThat(second.issued()).isFalse();
+    assertThat(second.token()).isEqualTo(first.token());
+    assertThat(tokens.nodeCredential("worker-2").token()).isNotEqualTo(first.token());
+  }
 }

@@ -1,0 +1,193 @@
+package io.daemonset.api;
+
+import static org.apache.pekko.http.javadsl.server.Directives.completeWithFuture;
+
+import io.daemonset.model.Container;
+import io.daemonset.model.ContainerStatus;
+import io.daemonset.model.Node;
+import io.daemonset.model.Pod;
+import io.daemonset.view.ObjectIndex;
+import io.daemonset.view.ObjectStore;
+import io.daemonset.view.StoredObject;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import org.apache.pekko.http.javadsl.model.ContentTypes;
+import org.apache.pekko.http.javadsl.model.HttpEntities;
+import org.apache.pekko.http.javadsl.model.HttpResponse;
+import org.apache.pekko.http.javadsl.server.Route;
+import org.apache.pekko.stream.javadsl.StreamConverters;
+
+/**
+ * {@code GET pods/NAME/log} ({@code kubectl logs}), as kube-apiserver serves it by asking the kubelet: the node agent
+ * of the pod's node keeps the logs and serves them at {@code <endpoint>/containerLogs/<ns>/<pod>/<container>}, its
+ * endpoint being the Node's {@value #ENDPOINT_ANNOTATION} annotation. The answer streams through as text/plain.
+ * <ul>
+ *   <li>query: {@code container} (needed when the pod has several), {@code tailLines}, {@code limitBytes};
+ *       {@code follow} answers the logs so far with a warning; {@code previous} is refused (the process runtime
+ *       keeps one log per container, across restarts); {@code timestamps}, {@code sinceSeconds} are ignored;</li>
+ *   <li>a pod on a hollow node has no logs (400, saying so), as has a container still waiting to start (400, as
+ *       upstream); an agent without a log endpoint or out of reach answers 503.</li>
+ * </ul>
+ */
+final class PodLogs {
+  static final String ENDPOINT_ANNOTATION = "daemonset.io/agent-endpoint";
+  private static final Duration TIMEOUT = Duration.ofSeconds(30);
+  private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+      .connectTimeout(Duration.ofSeconds(5)).followRedirects(HttpClient.Redirect.NEVER).build();
+
+  private final ObjectStore store;
+
+  PodLogs(ObjectStore store) {
+    this.store = store;
+  }
+
+  Route route(Call call, Pod pod) {
+    return completeWithFuture(logs(call, pod));
+  }
+
+  private CompletionStage<HttpResponse> logs(Call call, Pod pod) {
+    String name = pod.metadata().name();
+    String container = container(call, pod);
+    if (Boolean.parseBoolean(call.queryOr("previous", "false"))) {
+      throw ApiException.badRequest("previous terminated container " + q(container) + " in pod " + q(name)
+          + " not found: the agent keeps one log per container, across its restarts");
+    }
+    String nodeName = pod.spec() == null || pod.spec().nodeName() == null ? "" : pod.spec().nodeName();
+    if (nodeName.isEmpty()) {
+      throw ApiException.badRequest("pod " + q(name) + " is not bound to a node yet: it has no logs");
+    }
+    Node node = store.index().get(ObjectIndex.NODES, null, nodeName).map(StoredObject::object)
+        .filter(Node.class::isInstance).map(Node.class::cast)
+        .orElseThrow(() -> ApiException.badRequest("pod " + q(name) + " is bound to node " + q(nodeName)
+            + ", which is gone: its logs went with it"));
+    if (hollow(node)) {
+      throw ApiException.badRequest("pod " + q(name) + " runs on hollow node " + q(nodeName)
+          + ": the hollow runtime only pretends to run containers, so container " + q(container) + " has no logs");
+    }
+    waiting(pod, container).ifPresent(reason -> {
+      throw ApiException.badRequest("container " + q(container) + " in pod " + q(name) + " is waiting to start: "
+          + reason);
+    });
+    String endpoint = node.metadata().annotationsOrEmpty().get(ENDPOINT_ANNOTATION);
+    if (endpoint == null || !(endpoint.startsWith("http://") || endpoint.startsWith("https://"))) {
+      throw ApiException.serviceUnavailable("the agent of node " + q(nodeName) + " serves no container logs (it "
+          + "announces no " + ENDPOINT_ANNOTATION + " endpoint; was it started with --log-port -1?)", 0);
+    }
+    StringBuilder query = new StringBuilder();
+    number(call, "tailLines", 0).ifPresent(n -> query.append("tailLines=").append(n));
+    number(call, "limitBytes", 1).ifPresent(n -> query.append(query.length() == 0 ? "" : "&")
+        .append("limitBytes=").append(n));
+    URI uri;
+    try {
+      uri = URI.create(endpoint.replaceAll("/+$", "") + "/containerLogs/" + seg(pod.metadata().namespace()) + "/"
+          + seg(name) + "/" + seg(container) + (query.length() == 0 ? "" : "?" + query));
+    } catch (IllegalArgumentException e) {
+      throw ApiException.serviceUnavailable("the agent of node " + q(nodeName) + " announces an invalid endpoint "
+          + q(endpoint), 0);
+    }
+    List<String> warnings = new ArrayList<>();
+    if (Boolean.parseBoolean(call.queryOr("follow", "false"))) {
+      warnings.add("following is not supported yet: these are the logs so far");
+    }
+    HttpRequest request = HttpRequest.newBuilder(uri).timeout(TIMEOUT).GET().build();
+    return HTTP.sendAsync(request, java.net.http.HttpResponse.BodyHandlers.ofInputStream())
+        .handle((response, error) -> {
+          if (error != null) {
+            Throwable cause = error.getCause() != null ? error.getCause() : error;
+            throw ApiException.serviceUnavailable("cannot reach the agent of node " + q(nodeName) + " at " + endpoint
+                + ": " + (cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage()), 0);
+          }
+          if (response.statusCode() == 200) {
+            InputStream body = response.body();
+            return Render.withWarnings(HttpResponse.create().withEntity(HttpEntities.create(
+                ContentTypes.TEXT_PLAIN_UTF8, StreamConverters.fromInputStream(() -> body))), warnings);
+          }
+          String message = text(response.body());
+          if (response.statusCode() / 100 == 4) {
+            throw ApiException.badRequest(message.isEmpty() ? "the agent of node " + q(nodeName) + " has no logs of "
+                + "container " + q(container) + " in pod " + q(name) : message);
+          }
+          throw ApiException.serviceUnavailable("the agent of node " + q(nodeName) + " answered "
+              + response.statusCode() + (message.isEmpty() ? "" : ": " + message), 0);
+        });
+  }
+
+  /** The container asked for, or the pod's only one; 400 as upstream otherwise. */
+  private static String container(Call call, Pod pod) {
+    List<String> names = pod.spec() == null || pod.spec().containers() == null ? List.of()
+        : pod.spec().containers().stream().map(Container::name).toList();
+    Optional<String> asked = call.query("container").filter(c -> !c.isEmpty());
+    if (asked.isPresent()) {
+      if (!names.contains(asked.get())) {
+        throw ApiException.badRequest("container " + asked.get() + " is not valid for pod "
+            + pod.metadata().name());
+      }
+      return asked.get();
+    }
+    if (names.size() != 1) {
+      throw ApiException.badRequest("a container name must be specified for pod " + pod.metadata().name()
+          + ", choose one of: [" + String.join(" ", names) + "]");
+    }
+    return names.get(0);
+  }
+
+  private static boolean hollow(Node node) {
+    return node.status() != null && node.status().nodeInfo() != null
+        && String.valueOf(node.status().nodeInfo().containerRuntimeVersion()).startsWith("hollow://");
+  }
+
+  /** The reason a container has not started yet, when the pod's status says it is waiting and never ran. */
+  private static Optional<String> waiting(Pod pod, String container) {
+    if (pod.status() == null || pod.status().containerStatuses() == null) {
+      return Optional.of("ContainerCreating");
+    }
+    return pod.status().containerStatuses().stream().filter(s -> container.equals(s.name())).findFirst()
+        .filter(s -> s.state() != null && s.state().waiting() != null && s.restartCount() == 0
+            && (s.lastState() == null || s.lastState().terminated() == null))
+        .map(ContainerStatus::state)
+        .map(state -> state.waiting().reason() == null ? "ContainerCreating" : state.waiting().reason());
+  }
+
+  private static Optional<Long> number(Call call, String name, long least) {
+    Optional<String> value = call.query(name).filter(v -> !v.isEmpty());
+    if (value.isEmpty()) {
+      return Optional.empty();
+    }
+    try {
+      long n = Long.parseLong(value.get());
+      if (n < least) {
+        throw ApiException.badRequest(name + ": must be greater than or equal to " + least);
+      }
+      return Optional.of(n);
+    } catch (NumberFormatException e) {
+      throw ApiException.badRequest(name + ": not a number: " + q(value.get()));
+    }
+  }
+
+  private static String text(InputStream body) {
+    try (body) {
+      return new String(body.readNBytes(4096), StandardCharsets.UTF_8).trim();
+    } catch (IOException e) {
+      return "";
+    }
+  }
+
+  private static String seg(String s) {
+    return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
+  }
+
+  private static String q(String s) {
+    return Authorizer.quote(s);
+  }
+}

@@ -1,0 +1,326 @@
+package io.daemonset.agent;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.daemonset.api.Identity;
+import io.daemonset.api.TokenFile;
+import io.daemonset.model.Json;
+import io.daemonset.node.NodeLifecycle;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/**
+ * Acceptance of the node side of issue 5, with real agents started from the agent command's flags against a control
+ * plane as serve runs it (bootstrap token in node-token, heartbeat grace 3 s):
+ * <ul>
+ *   <li>an agent given {@code --token-file <data-dir>/node-token} exchanges it for its node's credential, keeps it
+ *       in its work dir, and that credential may touch neither another node, nor a pod on another node, nor create a
+ *       DaemonSet (403 Status each); the bootstrap token can do nothing but the exchange;</li>
+ *   <li>an agent silent for longer than the grace period leaves its node Ready=Unknown with the unreachable taints,
+ *       its daemon pod stays; restarted, it reuses its stored credential and the node recovers;</li>
+ *   <li>{@code kubectl logs} prints a process pod's output through the API, and says why a hollow pod has none.</li>
+ * </ul>
+ */
+class NodeJoinTest {
+  static final Duration WAIT = Duration.ofSeconds(30);
+  static final String DS = "/apis/apps/v1/namespaces/default/daemonsets";
+
+  @TempDir static Path tmp;
+  static TestPlane api;
+  static String bootstrapToken;
+  static final List<NodeAgent> agents = new ArrayList<>();
+
+  @BeforeAll
+  static void start() throws Exception {
+    api = TestPlane.start(tmp, "daemonset.node.heartbeat-grace = 3s");
+    bootstrapToken = Files.readString(api.nodeTokenFile).trim();
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    agents.forEach(a -> a.close(true));
+    if (api != null) {
+      api.close();
+    }
+  }
+
+  /** An agent as {@code agent --server … --ca-file … --token-file <data-dir>/node-token --node-name NAME …} starts. */
+  static NodeAgent agent(String name, Path workDir, String runtime, String role) throws Exception {
+    List<String> args = api.agentFlags(api.nodeTokenFile);
+    args.addAll(List.of("--node-name", name, "--work-dir", workDir.toString(), "--runtime", runtime,
+        "--labels", "role=" + role, "--capacity", "cpu=2,memory=4Gi,pods=20", "--heartbeat-period", "500ms",
+        "--node-ip", "127.0.0.1", "--ready-delay", "100ms", "--crash-backoff", "200ms"));
+    AgentCommand command = new AgentCommand();
+    new CommandLine(command).parseArgs(args.toArray(String[]::new));
+    NodeAgent agent = NodeAgent.start(command.settings(), Clock.systemUTC());
+    agents.add(agent);
+    agent.registered().get(WAIT.toSeconds(), TimeUnit.SECONDS);
+    return agent;
+  }
+
+  @Test
+  void aNodeCredentialActsOnlyOnItsOwnNodeAndPodsAndTheBootstrapTokenOnlyExchanges() throws Exception {
+    Path work1 = tmp.resolve("cred-1");
+    agent("cred-1", work1, "hollow", "cred");
+    agent("cred-2", tmp.resolve("cred-2"), "hollow", "cred");
+
+    // the bootstrap token became the node's own credential, kept in the work dir
+    Path stored = work1.resolve(NodeCredentials.FILE);
+    assertThat(stored).exists();
+    if (stored.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+      assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(stored))).isEqualTo("rw-------");
+    }
+    String token = Json.read(Files.readString(stored), JsonNode.class).path("token").asText();
+    assertThat(api.server.tokens().authenticate(token)).hasValueSatisfying(id -> {
+      assertThat(id.user()).isEqualTo("system:node:cred-1");
+      assertThat(id.groups()).containsExactly(Identity.NODES);
+    });
+
+    api.send("POST", DS, daemonSet("creds", "cred", "[\"sleep\",\"3600\"]"), "application/json");
+    await("a ready pod on each node", () -> api.pods("creds").stream().filter(TestPlane::ready).count() == 2);
+    String otherPod = podOn("creds", "cred-2");
+    String ownPod = podOn("creds", "cred-1");
+
+    // what a node agent needs: read, and write its own Node
+    assertThat(api.call(token, "GET", "/api/v1/nodes", null, null).code()).isEqualTo(200);
+    assertThat(api.call(token, "GET", "/api/v1/pods?fieldSelector=spec.nodeName%3Dcred-1", null, null).code())
+        .isEqualTo(200);
+    assertThat(api.call(token, "PATCH", "/api/v1/nodes/cred-1", "{\"metadata\":{\"labels\":{\"seen\":\"yes\"}}}",
+        "application/merge-patch+json").code()).isEqualTo(200);
+    assertThat(api.call(token, "GET", "/api/v1/namespaces/default/pods/" + ownPod, null, null).code())
+        .isEqualTo(200);
+
+    // and nothing else: another node, a pod on another node, a DaemonSet
+    assertForbidden(api.call(token, "PATCH", "/api/v1/nodes/cred-2", "{\"metadata\":{\"labels\":{\"x\":\"y\"}}}",
+        "application/merge-patch+json"));
+    JsonNode otherNode = api.get("/api/v1/nodes/cred-2");
+    assertForbidden(api.call(token, "PUT", "/api/v1/nodes/cred-2/status", Json.write(otherNode),
+        "application/json"));
+    assertForbidden(api.call(token, "DELETE", "/api/v1/nodes/cred-2", null, null));
+    assertForbidden(api.call(token, "POST", "/api/v1/nodes",
+        "{\"apiVersion\":\"v1\",\"kind\":\"Node\",\"metadata\":{\"name\":\"cred-3\"}}", "application/json"));
+    assertForbidden(api.call(token, "PATCH", "/api/v1/namespaces/default/pods/" + otherPod + "/status",
+        "{\"status\":{\"phase\":\"Failed\"}}", "application/merge-patch+json"));
+    JsonNode other = api.get("/api/v1/namespaces/default/pods/" + otherPod);
+    assertForbidden(api.call(token, "PUT", "/api/v1/namespaces/default/pods/" + otherPod + "/status",
+        Json.write(other), "application/json"));
+    assertForbidden(api.call(token, "DELETE", "/api/v1/namespaces/default/pods/" + otherPod, null, null));
+    assertForbidden(api.call(token, "POST", DS, daemonSet("intruder", "cred", "[\"true\"]"), "application/json"));
+    assertForbidden(api.call(token, "POST", "/bootstrap/node-credentials", "{\"nodeName\":\"cred-2\"}",
+        "application/json"));
+    assertThat(api.get("/api/v1/nodes/cred-2").path("metadata").path("labels").has("x")).isFalse();
+    assertThat(api.pods("creds")).allSatisfy(p -> assertThat(TestPlane.ready(p)).isTrue());
+    assertThat(api.call(api.adminToken, "GET", DS + "/intruder", null, null).code()).isEqualTo(404);
+
+    // the bootstrap token: the exchange (the same credential again for a known node), nothing else
+    assertForbidden(api.call(bootstrapToken, "GET", "/api/v1/nodes", null, null));
+    assertForbidden(api.call(bootstrapToken, "GET", "/api/v1/namespaces/default/pods", null, null));
+    assertForbidden(api.call(bootstrapToken, "GET", "/api", null, null));
+    assertForbidden(api.call(bootstrapToken, "POST", DS, daemonSet("intruder", "cred", "[\"true\"]"),
+        "application/json"));
+    assertForbidden(api.call(bootstrapToken, "POST", "/api/v1/nodes",
+        "{\"apiVersion\":\"v1\",\"kind\":\"Node\",\"metadata\":{\"name\":\"cred-3\"}}", "application/json"));
+    TestPlane.Answer again = api.call(bootstrapToken, "POST", "/bootstrap/node-credentials",
+        "{\"nodeName\":\"cred-1\"}", "application/json");
+    assertThat(again.code()).isEqualTo(200);
+    assertThat(again.json().path("token").asText()).isEqualTo(token);
+    assertThat(again.json().path("user").asText()).isEqualTo("system:node:cred-1");
+    TestPlane.Answer bad = api.call(bootstrapToken, "POST", "/bootstrap/node-credentials",
+        "{\"nodeName\":\"Not_A_Name\"}", "application/json");
+    assertThat(bad.code()).isEqualTo(400);
+    assertThat(bad.json().path("kind").asText()).isEqualTo("Status");
+
+    api.send("DELETE", DS + "/creds", null, null);
+    await("the pods gone", () -> api.pods("creds").isEmpty());
+  }
+
+  @Test
+  void aStoredCredentialTheApiRefusesIsReplacedThroughTheBootstrapToken() throws Exception {
+    Path work = tmp.resolve("stale-1");
+    NodeCredentials.save(work, "stale-1", "revoked-or-never-issued");
+    agent("stale-1", work, "hollow", "stale");
+    String token = Json.read(Files.readString(work.resolve(NodeCredentials.FILE)), JsonNode.class).path("token")
+        .asText();
+    assertThat(token).isNotEqualTo("revoked-or-never-issued");
+    assertThat(api.server.tokens().authenticate(token).flatMap(Identity::nodeName)).hasValue("stale-1");
+    assertThat(api.get("/api/v1/nodes/stale-1").path("metadata").path("labels").path("role").asText())
+        .isEqualTo("stale");
+  }
+
+  @Test
+  void aSilentAgentsNodeTurnsUnknownAndUnreachableKeepsItsPodAndRecovers() throws Exception {
+    Path work = tmp.resolve("quiet-1");
+    NodeAgent agent = agent("quiet-1", work, "hollow", "quiet");
+    api.send("POST", DS, daemonSet("quiet", "quiet", "[\"sleep\",\"3600\"]"), "application/json");
+    await("its pod ready", () -> api.pods("quiet").stream().filter(TestPlane::ready).count() == 1);
+    String pod = podOn("quiet", "quiet-1");
+    int tokens = api.server.tokens().entries().size();
+    String credential = Files.readString(work.resolve(NodeCredentials.FILE));
+
+    long silentSince = System.nanoTime();
+    agent.close();
+    agents.remove(agent);
+    await("Ready=Unknown and the unreachable taints", () -> {
+      JsonNode node = api.get("/api/v1/nodes/quiet-1");
+      return readyStatus(node).equals("Unknown")
+          && unreachableEffects(node).equals(Set.of("NoSchedule", "NoExecute"));
+    });
+    assertThat(Duration.ofNanos(System.nanoTime() - silentSince)).isGreaterThanOrEqualTo(Duration.ofSeconds(3));
+    JsonNode unknown = api.get("/api/v1/nodes/quiet-1");
+    assertThat(condition(unknown, "Ready").path("reason").asText()).isEqualTo("NodeStatusUnknown");
+    // the daemon pod tolerates the unreachable taints: it stays, not even terminating
+    Thread.sleep(2000);
+    List<JsonNode> pods = api.pods("quiet");
+    assertThat(pods).hasSize(1);
+    assertThat(pods.get(0).path("metadata").path("name").asText()).isEqualTo(pod);
+    assertThat(pods.get(0).path("metadata").path("deletionTimestamp").isMissingNode()).isTrue();
+
+    // back: the stored credential is used again (no new token), the node is Ready and untainted
+    agent("quiet-1", work, "hollow", "quiet");
+    await("Ready=True without the unreachable taints", () -> {
+      JsonNode node = api.get("/api/v1/nodes/quiet-1");
+      return readyStatus(node).equals("True") && unreachableEffects(node).isEmpty();
+    });
+    assertThat(api.server.tokens().entries()).hasSize(tokens);
+    assertThat(Files.readString(work.resolve(NodeCredentials.FILE))).isEqualTo(credential);
+    await("the same pod ready again", () -> api.pods("quiet").stream().filter(TestPlane::ready)
+        .map(p -> p.path("metadata").path("name").asText()).toList().equals(List.of(pod)));
+    await("the DaemonSet counts it", () ->
+        api.get(DS + "/quiet").path("status").path("numberAvailable").asInt() == 1);
+
+    api.send("DELETE", DS + "/quiet", null, null);
+    await("the pod gone", () -> api.pods("quiet").isEmpty());
+  }
+
+  @Test
+  void kubectlLogsPrintsAProcessPodsOutputAndSaysWhyAHollowPodHasNone() throws Exception {
+    NodeAgent process = agent("logs-1", tmp.resolve("logs-1"), "process", "logs");
+    agent("logs-2", tmp.resolve("logs-2"), "hollow", "logs");
+    assertThat(process.logEndpoint()).isNotNull();
+    api.send("POST", DS, daemonSet("talker", "logs",
+        "[\"sh\",\"-c\",\"echo hello from $0; echo second line; exec sleep 3600\",\"talker\"]"), "application/json");
+    await("both pods ready", () -> api.pods("talker").stream().filter(TestPlane::ready).count() == 2);
+    String processPod = podOn("talker", "logs-1");
+    String hollowPod = podOn("talker", "logs-2");
+    String logPath = "/api/v1/namespaces/default/pods/" + processPod + "/log";
+
+    await("the output in the API", () -> api.call(api.adminToken, "GET", logPath, null, null).body()
+        .contains("second line"));
+    assertThat(api.send("GET", logPath, null, null)).isEqualTo("hello from talker\nsecond line\n");
+    assertThat(api.send("GET", logPath + "?tailLines=1", null, null)).isEqualTo("second line\n");
+    assertThat(api.send("GET", logPath + "?limitBytes=5&container=c", null, null)).isEqualTo("hello");
+    TestPlane.Answer wrong = api.call(api.adminToken, "GET", logPath + "?container=nope", null, null);
+    assertThat(wrong.code()).isEqualTo(400);
+    assertThat(wrong.json().path("message").asText()).isEqualTo("container nope is not valid for pod " + processPod);
+    TestPlane.Answer hollow = api.call(api.adminToken, "GET", "/api/v1/namespaces/default/pods/" + hollowPod + "/log",
+        null, null);
+    assertThat(hollow.code()).isEqualTo(400);
+    assertThat(hollow.json().path("kind").asText()).isEqualTo("Status");
+    assertThat(hollow.json().path("message").asText()).contains("hollow node \"logs-2\"");
+    // the viewer may read logs; a node credential may not (as upstream's node authorizer)
+    String viewer = api.server.tokens().tokenFor(TokenFile.VIEWER_USER).orElseThrow();
+    assertThat(api.call(viewer, "GET", logPath, null, null).code()).isEqualTo(200);
+    String nodeToken = api.server.tokens().nodeCredential("logs-1").token();
+    assertForbidden(api.call(nodeToken, "GET", logPath, null, null));
+
+    if (!TestPlane.kubectlAvailable()) {
+      Assumptions.abort("kubectl is not installed: the logs were checked through the API only");
+    }
+    TestPlane.Kubectl logs = api.kubectl("logs", processPod);
+    assertThat(logs.exit()).as(logs.err()).isZero();
+    assertThat(logs.out()).isEqualTo("hello from talker\nsecond line\n");
+    TestPlane.Kubectl tail = api.kubectl("logs", "--tail=1", processPod);
+    assertThat(tail.out()).isEqualTo("second line\n");
+    TestPlane.Kubectl none = api.kubectl("logs", hollowPod);
+    assertThat(none.exit()).isNotZero();
+    assertThat(none.err()).contains("Error from server (BadRequest)").contains("hollow node \"logs-2\"");
+
+    long pid = Long.parseLong(api.pods("talker").stream().filter(p -> p.path("metadata").path("name").asText()
+        .equals(processPod)).findFirst().orElseThrow().path("status").path("containerStatuses").get(0)
+        .path("containerID").asText().substring("process://".length()));
+    api.send("DELETE", DS + "/talker", null, null);
+    await("the pods gone", () -> api.pods("talker").isEmpty());
+    await("the process gone", () -> !ProcessHandle.of(pid).map(ProcessTree::alive).orElse(false));
+  }
+
+  // ---- helpers
+
+  static String daemonSet(String name, String role, String command) {
+    return """
+        {"apiVersion":"apps/v1","kind":"DaemonSet","metadata":{"name":"%1$s"},
+         "spec":{"selector":{"matchLabels":{"app":"%1$s"}},
+           "template":{"metadata":{"labels":{"app":"%1$s"}},
+             "spec":{"nodeSelector":{"role":"%2$s"},"terminationGracePeriodSeconds":2,
+               "containers":[{"name":"c","image":"busybox","command":%3$s}]}}}}
+        """.formatted(name, role, command);
+  }
+
+  static String podOn(String app, String node) {
+    return api.pods(app).stream().filter(p -> p.path("spec").path("nodeName").asText().equals(node))
+        .findFirst().orElseThrow().path("metadata").path("name").asText();
+  }
+
+  static void assertForbidden(TestPlane.Answer answer) {
+    assertThat(answer.code()).as(answer.body()).isEqualTo(403);
+    JsonNode status = answer.json();
+    assertThat(status.path("kind").asText()).isEqualTo("Status");
+    assertThat(status.path("reason").asText()).isEqualTo("Forbidden");
+    assertThat(status.path("code").asInt()).isEqualTo(403);
+  }
+
+  static JsonNode condition(JsonNode node, String type) {
+    for (JsonNode c : node.path("status").path("conditions")) {
+      if (c.path("type").asText().equals(type)) {
+        return c;
+      }
+    }
+    return com.fasterxml.jackson.databind.node.MissingNode.getInstance();
+  }
+
+  static String readyStatus(JsonNode node) {
+    return condition(node, "Ready").path("status").asText();
+  }
+
+  static Set<String> unreachableEffects(JsonNode node) {
+    Set<String> effects = new TreeSet<>();
+    for (JsonNode t : node.path("spec").path("taints")) {
+      if (t.path("key").asText().equals(NodeLifecycle.UNREACHABLE)) {
+        effects.add(t.path("effect").asText());
+      }
+    }
+    return effects;
+  }
+
+  static void await(String what, BooleanSupplier condition) {
+    long deadline = System.nanoTime() + WAIT.toNanos();
+    while (true) {
+      try {
+        if (condition.getAsBoolean()) {
+          return;
+        }
+      } catch (RuntimeException | AssertionError notYet) {
+        // not yet
+      }
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("timed out after " + WAIT.toSeconds() + " s waiting for " + what);
+      }
+      TestPods.sleep(100);
+    }
+  }
+}
