@@ -1,21 +1,11 @@
 package io.daemonset.cluster;
 
 import io.daemonset.daemonset.DaemonSetEntity;
-import io.daemonset.model.Cause;
-import io.daemonset.model.DaemonSet;
-import io.daemonset.model.Node;
-import io.daemonset.model.Outcome;
-import io.daemonset.model.Pod;
 import io.daemonset.node.NodeEntity;
 import io.daemonset.view.ClusterView;
 import io.daemonset.view.ObjectStore;
 import java.time.Clock;
-import java.time.Duration;
-import java.util.concurrent.CompletionStage;
-import java.util.function.Function;
-import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
-import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 
 /**
  * One member of the control plane: the cluster member with both entity types, this JVM's view, and the
@@ -53,10 +43,6 @@ public final class ControlPlane implements AutoCloseable {
 
   public ObjectStore store() {
     return store;
-  }
-
-  public static Cause cause(String user, String reason) {
-    return Cause.byUser(java.time.Instant.now(), user, reason);
   }
 
   @Override
