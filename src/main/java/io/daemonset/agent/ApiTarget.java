@@ -1,7 +1,7 @@
 package io.daemonset.agent;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.daemonset.api.Pki;
+import io.daemonset.auth.Pki;
 import io.daemonset.model.Json;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;

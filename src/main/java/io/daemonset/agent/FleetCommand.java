@@ -95,7 +95,7 @@ public final class FleetCommand implements Callable<Integer> {
 
   FleetSettings settings() {
     ApiTarget target = AgentCommand.target(server, caFile, tokenFile, kubeconfig, context);
-    if (io.daemonset.api.TokenFile.isBootstrapToken(target.token())) {
+    if (io.daemonset.auth.TokenFile.isBootstrapToken(target.token())) {
       throw new IllegalArgumentException("a fleet speaks for many nodes: give it a system:masters token (e.g. "
           + "--kubeconfig <data-dir>/kubeconfig), not the bootstrap token, which joins one node");
     }

@@ -1,6 +1,6 @@
 package io.daemonset.agent;
 
-import io.daemonset.api.TokenFile;
+import io.daemonset.auth.TokenFile;
 import io.daemonset.model.Quantity;
 import io.daemonset.model.Taint;
 import java.io.IOException;

@@ -1,5 +1,7 @@
 package io.daemonset.api;
 
+import io.daemonset.auth.Identity;
+
 import static org.apache.pekko.http.javadsl.server.Directives.attribute;
 import static org.apache.pekko.http.javadsl.server.Directives.complete;
 

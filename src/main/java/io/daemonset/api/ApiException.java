@@ -1,5 +1,7 @@
 package io.daemonset.api;
 
+import io.daemonset.auth.Identity;
+
 import io.daemonset.model.Status;
 import io.daemonset.model.Status.StatusCause;
 import io.daemonset.model.Status.StatusDetails;

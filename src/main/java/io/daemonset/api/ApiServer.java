@@ -1,5 +1,11 @@
 package io.daemonset.api;
 
+import io.daemonset.auth.DataFiles;
+import io.daemonset.auth.Kubeconfig;
+import io.daemonset.auth.Identity;
+import io.daemonset.auth.Pki;
+import io.daemonset.auth.TokenFile;
+
 import static org.apache.pekko.http.javadsl.server.Directives.complete;
 import static org.apache.pekko.http.javadsl.server.Directives.concat;
 import static org.apache.pekko.http.javadsl.server.Directives.extractRequest;

@@ -1,5 +1,7 @@
 package io.daemonset.api;
 
+import io.daemonset.auth.Pki;
+
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;

@@ -1,5 +1,7 @@
 package io.daemonset.api;
 
+import io.daemonset.auth.Identity;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;

@@ -1,5 +1,7 @@
 package io.daemonset.api;
 
+import io.daemonset.auth.Identity;
+
 import io.daemonset.model.Cause;
 import io.daemonset.model.FieldValidation;
 import java.time.Clock;

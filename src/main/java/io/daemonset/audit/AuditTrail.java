@@ -1,5 +1,6 @@
 package io.daemonset.audit;
 
+import io.daemonset.journal.Journal;
 import io.daemonset.daemonset.DaemonSetEntity;
 import io.daemonset.model.Json;
 import io.daemonset.node.NodeEntity;
@@ -20,7 +21,7 @@ public final class AuditTrail {
 
   /** Every event written so far (a finite stream), after the given ordering. */
   public static Source<AuditEntry, NotUsed> replay(JdbcReadJournal journal, long afterOrdering) {
-    return journal.currentEventsByTag(NodeEntity.TAG, Offset.sequence(afterOrdering))
+    return journal.currentEventsByTag(Journal.TAG, Offset.sequence(afterOrdering))
         .map(AuditTrail::entry)
         .filter(Optional::isPresent)
         .map(Optional::get);

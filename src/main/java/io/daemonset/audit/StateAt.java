@@ -1,5 +1,6 @@
 package io.daemonset.audit;
 
+import io.daemonset.journal.Journal;
 import io.daemonset.daemonset.DaemonSetEntity;
 import io.daemonset.model.DaemonSet;
 import io.daemonset.model.Node;
@@ -23,7 +24,7 @@ public final class StateAt {
 
   public static ObjectIndex at(JdbcReadJournal journal, ActorSystem<?> system, Instant instant) throws Exception {
     ObjectIndex index = new ObjectIndex();
-    journal.currentEventsByTag(NodeEntity.TAG, Offset.noOffset())
+    journal.currentEventsByTag(Journal.TAG, Offset.noOffset())
         .takeWhile(envelope -> !causeAt(envelope.event()).isAfter(instant))
         .runForeach(envelope -> index.apply(envelope.persistenceId(), ((Sequence) envelope.offset()).value(),
             envelope.event()), system)

@@ -1,5 +1,6 @@
 package io.daemonset.cluster;
 
+import io.daemonset.journal.Journal;
 import io.daemonset.daemonset.DaemonSetEntity;
 import io.daemonset.node.NodeEntity;
 import io.daemonset.view.ClusterView;
@@ -26,7 +27,7 @@ public final class ControlPlane implements AutoCloseable {
     ControlPlaneSystem member = ControlPlaneSystem.start(settings
         .withInitializer(system -> NodeEntity.init(system, DaemonSetEntity.podObserver(system), clock))
         .withInitializer(system -> DaemonSetEntity.init(system, clock)));
-    return new ControlPlane(member, ClusterView.start(member.system(), NodeEntity.TAG));
+    return new ControlPlane(member, ClusterView.start(member.system(), Journal.TAG));
   }
 
   public ActorSystem<?> system() {

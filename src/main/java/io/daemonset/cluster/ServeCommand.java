@@ -5,9 +5,9 @@ import io.daemonset.agent.FleetSettings;
 import io.daemonset.agent.HollowFleet;
 import io.daemonset.api.ApiServer;
 import io.daemonset.api.ApiSettings;
-import io.daemonset.api.Identity;
+import io.daemonset.auth.Identity;
 import io.daemonset.api.ResourceRoutes;
-import io.daemonset.api.TokenFile;
+import io.daemonset.auth.TokenFile;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -99,7 +99,7 @@ public final class ServeCommand implements Callable<Integer> {
     System.out.println("kubeconfig: " + server.kubeconfigPath() + "   (kubectl --kubeconfig "
         + dataDir.resolve("kubeconfig") + " get nodes)");
     System.out.println("node bootstrap token: " + dataDir.resolve(TokenFile.NODE_TOKEN_FILE) + "   (agent --server "
-        + server.url() + (plainHttp ? "" : " --ca-file " + dataDir.resolve(io.daemonset.api.Pki.CA_CRT)) + " --token-file "
+        + server.url() + (plainHttp ? "" : " --ca-file " + dataDir.resolve(io.daemonset.auth.Pki.CA_CRT)) + " --token-file "
         + dataDir.resolve(TokenFile.NODE_TOKEN_FILE) + " --node-name <name>)");
     if (hollowNodes > 0) {
       startHollowNodes(server, clock);

@@ -1,6 +1,7 @@
 package io.daemonset.daemonset;
 
-import io.daemonset.JsonSerializable;
+import io.daemonset.journal.Journal;
+import io.daemonset.journal.JsonSerializable;
 import io.daemonset.model.Cause;
 import io.daemonset.model.ControllerRevision;
 import io.daemonset.model.DaemonSet;
@@ -145,7 +146,7 @@ public final class DaemonSetEntity
     Function<String, RecipientRef<NodeEntity.Command>> nodes =
         name -> sharding.entityRefFor(NodeEntity.ENTITY_TYPE_KEY, name);
     sharding.init(Entity.of(ENTITY_TYPE_KEY, ctx -> create(ctx.getEntityId(), directory, nodes, clock))
-        .withSettings(NodeEntity.remembered(system)));
+        .withSettings(Journal.remembered(system)));
   }
 
   /** The observer NodeEntity uses to reach a pod's owning DaemonSet. */
@@ -198,7 +199,7 @@ public final class DaemonSetEntity
 
   @Override
   public Set<String> tagsFor(Event event) {
-    return Set.of(NodeEntity.TAG);
+    return Set.of(Journal.TAG);
   }
 
   @Override
@@ -257,7 +258,7 @@ public final class DaemonSetEntity
       return Effect().reply(cmd.replyTo(), Outcome.refused(Outcome.Refusal.NOT_FOUND, "not found"));
     }
     if (cmd.expectedSpecVersion() >= 0 && cmd.expectedSpecVersion() != state.specVersion()) {
-      return Effect().reply(cmd.replyTo(), Outcome.refused(Outcome.Refusal.CONFLICT, NodeEntity.CONFLICT_MESSAGE));
+      return Effect().reply(cmd.replyTo(), Outcome.refused(Outcome.Refusal.CONFLICT, Outcome.CONFLICT_MESSAGE));
     }
     DaemonSet updated = DaemonSetObjects.forUpdate(state.daemonSet(), cmd.daemonSet());
     if (updated.equals(state.daemonSet())) {

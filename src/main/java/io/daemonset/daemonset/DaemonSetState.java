@@ -1,6 +1,6 @@
 package io.daemonset.daemonset;
 
-import io.daemonset.JsonSerializable;
+import io.daemonset.journal.JsonSerializable;
 import io.daemonset.daemonset.DaemonSetEntity.Event;
 import io.daemonset.model.ControllerRevision;
 import io.daemonset.model.DaemonSet;

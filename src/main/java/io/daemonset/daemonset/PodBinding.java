@@ -1,6 +1,6 @@
 package io.daemonset.daemonset;
 
-import io.daemonset.JsonSerializable;
+import io.daemonset.journal.JsonSerializable;
 import java.time.Instant;
 
 /**

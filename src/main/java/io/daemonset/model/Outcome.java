@@ -2,7 +2,7 @@ package io.daemonset.model;
 
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
-import io.daemonset.JsonSerializable;
+import io.daemonset.journal.JsonSerializable;
 
 /**
  * An entity's answer to a write: the object as it now is, or why the write was refused. The API maps a
@@ -21,6 +21,10 @@ public record Outcome<T>(
     Refusal refusal,
     String message,
     long sequenceNr) implements JsonSerializable {
+
+  /** The API's message for a write that lost a race (409 Conflict), as kube-apiserver words it. */
+  public static final String CONFLICT_MESSAGE =
+      "the object has been modified; please apply your changes to the latest version and try again";
 
   /** Why an entity refused a write. */
   public enum Refusal { NOT_FOUND, ALREADY_EXISTS, CONFLICT, INVALID }

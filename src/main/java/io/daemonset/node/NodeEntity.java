@@ -1,6 +1,7 @@
 package io.daemonset.node;
 
-import io.daemonset.JsonSerializable;
+import io.daemonset.journal.Journal;
+import io.daemonset.journal.JsonSerializable;
 import io.daemonset.model.Cause;
 import io.daemonset.model.Node;
 import io.daemonset.model.Outcome;
@@ -20,7 +21,6 @@ import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
-import org.apache.pekko.cluster.sharding.typed.ClusterShardingSettings;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
@@ -43,10 +43,6 @@ public final class NodeEntity
     extends EventSourcedBehaviorWithEnforcedReplies<NodeEntity.Command, NodeEntity.Event, NodeState> {
 
   public static final EntityTypeKey<Command> ENTITY_TYPE_KEY = EntityTypeKey.create(Command.class, "Node");
-  /** Every event of the control plane carries this tag: the view reads them in journal order. */
-  public static final String TAG = "k8s";
-  public static final String CONFLICT_MESSAGE =
-      "the object has been modified; please apply your changes to the latest version and try again";
 
   // ---- commands --------------------------------------------------------------------------------
 
@@ -114,14 +110,7 @@ public final class NodeEntity
     // Remembered, so that after a full restart every node announces itself to the directory again.
     Duration grace = heartbeatGrace(system);
     ClusterSharding.get(system).init(Entity.of(ENTITY_TYPE_KEY, ctx ->
-        create(ctx.getEntityId(), directory, observer, clock, grace)).withSettings(remembered(system)));
-  }
-
-  /** Sharding settings for entities that must be running whenever the cluster is: stored in the journal. */
-  public static ClusterShardingSettings remembered(ActorSystem<?> system) {
-    return ClusterShardingSettings.create(system)
-        .withRememberEntities(true)
-        .withRememberEntitiesStoreMode(ClusterShardingSettings.rememberEntitiesStoreModeEventSourced());
+        create(ctx.getEntityId(), directory, observer, clock, grace)).withSettings(Journal.remembered(system)));
   }
 
   public static Behavior<Command> create(String nodeName, NodeDirectory directory, PodObserver observer, Clock clock) {
@@ -175,7 +164,7 @@ public final class NodeEntity
 
   @Override
   public Set<String> tagsFor(Event event) {
-    return Set.of(TAG);
+    return Set.of(Journal.TAG);
   }
 
   @Override
@@ -241,7 +230,7 @@ public final class NodeEntity
       return Effect().reply(cmd.replyTo(), Outcome.refused(Outcome.Refusal.NOT_FOUND, "node " + nodeName + " not found"));
     }
     if (cmd.expectedVersion() >= 0 && cmd.expectedVersion() != state.version()) {
-      return Effect().reply(cmd.replyTo(), Outcome.refused(Outcome.Refusal.CONFLICT, CONFLICT_MESSAGE));
+      return Effect().reply(cmd.replyTo(), Outcome.refused(Outcome.Refusal.CONFLICT, Outcome.CONFLICT_MESSAGE));
     }
     Node updated = NodeObjects.forUpdate(state.node(), cmd.node());
     if (updated.equals(state.node())) {

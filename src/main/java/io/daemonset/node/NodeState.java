@@ -1,6 +1,6 @@
 package io.daemonset.node;
 
-import io.daemonset.JsonSerializable;
+import io.daemonset.journal.JsonSerializable;
 import io.daemonset.model.Node;
 import io.daemonset.model.ObjectMeta;
 import io.daemonset.model.OwnerReference;

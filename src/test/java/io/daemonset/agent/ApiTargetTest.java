@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsServer;
-import io.daemonset.api.Kubeconfig;
-import io.daemonset.api.Pki;
+import io.daemonset.auth.Kubeconfig;
+import io.daemonset.auth.Pki;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;

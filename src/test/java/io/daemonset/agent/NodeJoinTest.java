@@ -3,8 +3,8 @@ package io.daemonset.agent;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.daemonset.api.Identity;
-import io.daemonset.api.TokenFile;
+import io.daemonset.auth.Identity;
+import io.daemonset.auth.TokenFile;
 import io.daemonset.model.Json;
 import io.daemonset.node.NodeLifecycle;
 import java.nio.file.Files;

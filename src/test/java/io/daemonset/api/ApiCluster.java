@@ -1,5 +1,9 @@
 package io.daemonset.api;
 
+import io.daemonset.auth.Identity;
+import io.daemonset.auth.Pki;
+import io.daemonset.auth.TokenFile;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import io.daemonset.cluster.ControlPlane;
 import io.daemonset.cluster.ControlPlaneSystem;

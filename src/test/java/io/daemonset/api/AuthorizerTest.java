@@ -1,5 +1,7 @@
 package io.daemonset.api;
 
+import io.daemonset.auth.Identity;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.Optional;

@@ -1,5 +1,7 @@
 package io.daemonset.api;
 
+import io.daemonset.auth.Pki;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.Node;

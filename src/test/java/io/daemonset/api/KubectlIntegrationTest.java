@@ -1,5 +1,8 @@
 package io.daemonset.api;
 
+import io.daemonset.auth.Pki;
+import io.daemonset.auth.TokenFile;
+
 import static io.daemonset.api.ApiDirectives.apiRequest;
 import static io.daemonset.api.ApiDirectives.completeJson;
 import static org.apache.pekko.http.javadsl.server.Directives.complete;

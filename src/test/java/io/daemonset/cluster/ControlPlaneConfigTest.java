@@ -36,7 +36,7 @@ class ControlPlaneConfigTest {
     assertThat(config.getInt("pekko.remote.artery.canonical.port")).isEqualTo(25599);
     assertThat(config.getString("pekko.cluster.split-brain-resolver.active-strategy")).isEqualTo("keep-majority");
     assertThat(config.getStringList("pekko.cluster.seed-nodes")).isEmpty();
-    assertThat(config.getString("pekko.actor.serialization-bindings.\"io.daemonset.JsonSerializable\""))
+    assertThat(config.getString("pekko.actor.serialization-bindings.\"io.daemonset.journal.JsonSerializable\""))
         .isEqualTo("jackson-json");
     assertThat(config.getString("daemonset.api.bind")).isEqualTo("127.0.0.1");
     assertThat(config.getInt("daemonset.api.port")).isEqualTo(6443);

@@ -1,6 +1,6 @@
 package io.daemonset.cluster;
 
-import io.daemonset.JsonSerializable;
+import io.daemonset.journal.JsonSerializable;
 import java.util.List;
 import java.util.Set;
 import org.apache.pekko.actor.typed.ActorRef;

@@ -1,4 +1,4 @@
-package io.daemonset.api;
+package io.daemonset.auth;
 
 import java.util.Objects;
 import java.util.Set;

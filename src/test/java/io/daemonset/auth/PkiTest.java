@@ -1,4 +1,4 @@
-package io.daemonset.api;
+package io.daemonset.auth;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package io.daemonset;
+package io.daemonset.journal;
 
 /**
  * Marker for every message, event, reply and state that crosses a JVM or reaches the journal.

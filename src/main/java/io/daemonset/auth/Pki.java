@@ -1,4 +1,4 @@
-package io.daemonset.api;
+package io.daemonset.auth;
 
 import java.io.IOException;
 import java.io.Reader;
@@ -200,7 +200,7 @@ public final class Pki {
     return names;
   }
 
-  static boolean looksLikeIpLiteral(String value) {
+  public static boolean looksLikeIpLiteral(String value) {
     return IPV4.matcher(value).matches() || (value.contains(":") && value.matches("[0-9a-fA-F:.%]+"));
   }
 

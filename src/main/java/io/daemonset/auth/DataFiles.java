@@ -1,4 +1,4 @@
-package io.daemonset.api;
+package io.daemonset.auth;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -9,10 +9,10 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 
 /** Writes data-dir files atomically (temp file + rename); secrets get mode 0600, the rest 0644, where POSIX permissions exist. */
-final class DataFiles {
+public final class DataFiles {
   private DataFiles() {}
 
-  static void write(Path path, String content, boolean secret) throws IOException {
+  public static void write(Path path, String content, boolean secret) throws IOException {
     Path dir = path.toAbsolutePath().getParent();
     Files.createDirectories(dir);
     Path tmp = Files.createTempFile(dir, "." + path.getFileName(), ".tmp");

@@ -1,4 +1,4 @@
-package io.daemonset.api;
+package io.daemonset.auth;
 
 import io.daemonset.model.Json;
 import java.io.IOException;
