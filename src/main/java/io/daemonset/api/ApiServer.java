@@ -98,7 +98,13 @@ public final class ApiServer {
    */
   public static CompletionStage<ApiServer> start(ActorSystem<?> system, ApiSettings settings, Authorizer authorizer,
                                                  Route resourceRoutes) {
-    Pki pki = Pki.loadOrCreate(settings.dataDir(), settings.extraSans());
+    return start(system, settings, authorizer, Pki.loadOrCreate(settings.dataDir(), settings.extraSans()),
+        resourceRoutes);
+  }
+
+  /** As {@link #start(ActorSystem, ApiSettings, Authorizer, Route)}, serving the given certificates (an operator's). */
+  public static CompletionStage<ApiServer> start(ActorSystem<?> system, ApiSettings settings, Authorizer authorizer,
+                                                 Pki pki, Route resourceRoutes) {
     TokenFile tokens = TokenFile.loadOrCreate(settings.dataDir());
     Route route = routes(settings, tokens, authorizer, resourceRoutes);
     ServerBuilder builder = Http.get(system).newServerAt(settings.bindHost(), settings.port())
