@@ -14,7 +14,6 @@ import java.util.concurrent.ThreadLocalRandom;
 
 /** What every write route does the same way: identity checks of the body, refusals as Statuses, reading back. */
 final class Writes {
-  static final int PATCH_ATTEMPTS = 5;
   private static final String GENERATE_ALPHABET = "bcdfghjklmnpqrstvwxz2456789";
 
   private Writes() {}
