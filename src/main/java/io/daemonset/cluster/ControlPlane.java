@@ -26,7 +26,9 @@ public final class ControlPlane implements AutoCloseable {
   public static ControlPlane start(ControlPlaneSystem.Settings settings, Clock clock) {
     ControlPlaneSystem member = ControlPlaneSystem.start(settings
         .withInitializer(system -> NodeEntity.init(system, DaemonSetEntity.podObserver(system), clock))
-        .withInitializer(system -> DaemonSetEntity.init(system, clock)));
+        .withInitializer(system -> DaemonSetEntity.init(system, clock))
+        .withInitializer(system -> io.daemonset.audit.AuditSealing.init(system,
+            JournalDatabases.of(system.settings().config()), JournalDatabases.auditKey(system.settings().config()))));
     return new ControlPlane(member, ClusterView.start(member.system(), Journal.TAG));
   }
 
