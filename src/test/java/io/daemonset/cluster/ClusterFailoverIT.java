@@ -2,19 +2,17 @@ package io.daemonset.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.daemonset.testing.JarProcess;
+import io.daemonset.testing.Kubectl;
 import java.io.IOException;
-import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
@@ -28,11 +26,9 @@ import org.junit.jupiter.api.io.TempDir;
  * rollout with one pod per node.
  */
 class ClusterFailoverIT {
-  static final Path JAR = Path.of(System.getProperty("daemonset.jar", "target/daemonset-controller.jar"));
-
   @TempDir Path work;
   String schema;
-  final List<Process> members = new ArrayList<>();
+  final List<JarProcess> members = new ArrayList<>();
   final int[] clusterPorts = new int[3];
   final int[] apiPorts = new int[3];
 
@@ -41,16 +37,14 @@ class ClusterFailoverIT {
     PostgresTestDatabase.assumeReachable();
     schema = PostgresTestDatabase.uniqueSchema();
     for (int i = 0; i < 3; i++) {
-      clusterPorts[i] = freePort();
-      apiPorts[i] = freePort();
+      clusterPorts[i] = JarProcess.freePort();
+      apiPorts[i] = JarProcess.freePort();
     }
   }
 
   @AfterEach
   void stop() throws Exception {
-    for (Process p : members) {
-      p.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
-    }
+    members.forEach(JarProcess::kill);
     if (schema != null) {
       PostgresTestDatabase.dropSchema(schema);
     }
@@ -61,21 +55,23 @@ class ClusterFailoverIT {
     members.add(startMember(0, 0));
     members.add(startMember(1, 0));
     members.add(startMember(2, 5));
-    waitFor(() -> kubectl("get", "nodes", "-o", "name"), out -> out.lines().count() == 5, Duration.ofMinutes(3));
+    waitFor("five nodes", () -> kubectl("get", "nodes", "-o", "name"), out -> out.lines().count() == 5,
+        Duration.ofMinutes(3));
 
     Path ds = work.resolve("ds.yaml");
     Files.writeString(ds, manifest("agent:1"));
     kubectl("apply", "-f", ds.toString());
-    waitFor(() -> kubectl("rollout", "status", "ds/agent", "--timeout=5s"), out -> out.contains("successfully"),
+    waitFor("agent:1 rolled out", () -> kubectl("rollout", "status", "ds/agent", "--timeout=5s"), out ->
+        out.contains("successfully"),
         Duration.ofMinutes(2));
 
     Files.writeString(ds, manifest("agent:2"));
     kubectl("apply", "-f", ds.toString());
-    waitFor(() -> images(), out -> out.contains("agent:2"), Duration.ofMinutes(1));
-    members.get(1).destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+    waitFor("the first agent:2 pod", this::images, out -> out.contains("agent:2"), Duration.ofMinutes(1));
+    members.get(1).kill();
 
     List<String> violations = new CopyOnWriteArrayList<>();
-    String done = waitFor(() -> {
+    String done = waitFor("agent:2 rolled out by the survivors", () -> {
       checkOnePodPerNode(violations);
       return kubectl("rollout", "status", "ds/agent", "--timeout=2s");
     }, out -> out.contains("successfully rolled out"), Duration.ofMinutes(3));
@@ -120,62 +116,28 @@ class ClusterFailoverIT {
         """.formatted(image);
   }
 
-  private Process startMember(int i, int hollowNodes) throws IOException {
+  private JarProcess startMember(int i, int hollowNodes) {
     Path dir = work.resolve("member-" + i);
-    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xmx384m", "-jar", JAR.toAbsolutePath().toString(), "serve", "--store", "postgres",
+    List<String> args = new ArrayList<>(List.of("serve", "--store", "postgres",
         "--data-dir", dir.toString(), "--api-port", String.valueOf(apiPorts[i]),
         "--cluster-port", String.valueOf(clusterPorts[i]),
         "--seed-nodes", "127.0.0.1:" + clusterPorts[0] + ",127.0.0.1:" + clusterPorts[1]));
     if (hollowNodes > 0) {
-      command.addAll(List.of("--hollow-nodes", String.valueOf(hollowNodes)));
+      args.addAll(List.of("--hollow-nodes", String.valueOf(hollowNodes)));
     }
-    Files.createDirectories(dir);
-    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
-        .redirectOutput(dir.resolve("serve.log").toFile());
-    builder.environment().putAll(Map.of("DS_DB_URL", PostgresTestDatabase.URL, "DS_DB_USER", PostgresTestDatabase.USER,
-        "DS_DB_PASSWORD", PostgresTestDatabase.PASSWORD, "DS_DB_SCHEMA", schema, "DS_SBR_STABLE_AFTER", "5s"));
-    return builder.start();
+    return JarProcess.start(dir.resolve("serve.log"), List.of("-Xmx384m"), Map.of("DS_DB_URL", PostgresTestDatabase.URL,
+        "DS_DB_USER", PostgresTestDatabase.USER, "DS_DB_PASSWORD", PostgresTestDatabase.PASSWORD, "DS_DB_SCHEMA",
+        schema, "DS_SBR_STABLE_AFTER", "5s"), args);
   }
 
-  /** kubectl against the first member, which is never killed. */
+  /** kubectl against the first member, which is never killed; nothing until it has written its kubeconfig. */
   private String kubectl(String... args) {
-    List<String> command = new ArrayList<>(List.of("kubectl", "--kubeconfig",
-        work.resolve("member-0").resolve("kubeconfig").toString(), "--cache-dir", work.resolve("cache").toString()));
-    command.addAll(Arrays.asList(args));
-    try {
-      Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-      p.waitFor(60, TimeUnit.SECONDS);
-      return out;
-    } catch (IOException | InterruptedException e) {
-      throw new IllegalStateException(e);
-    }
+    Path kubeconfig = work.resolve("member-0").resolve("kubeconfig");
+    return Files.exists(kubeconfig) ? new Kubectl(kubeconfig, work.resolve("kubectl")).output(args) : "";
   }
 
-  private String waitFor(Supplier<String> probe, Predicate<String> done, Duration timeout) throws Exception {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    String last = "";
-    while (System.nanoTime() < deadline) {
-      if (Files.exists(work.resolve("member-0").resolve("kubeconfig"))) {
-        last = probe.get();
-        if (done.test(last)) {
-          return last;
-        }
-      }
-      Thread.sleep(300);
-    }
-    throw new AssertionError("timed out; last answer: " + last + "\nmember-0 log tail: " + tail(0));
-  }
-
-  private String tail(int i) throws IOException {
-    List<String> lines = Files.readAllLines(work.resolve("member-" + i).resolve("serve.log"));
-    return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    }
+  /** Watches the first member, which is never killed. */
+  private String waitFor(String what, Supplier<String> probe, Predicate<String> done, Duration timeout) {
+    return JarProcess.await(what, timeout, probe, done, members.get(0));
   }
 }
