@@ -49,13 +49,25 @@ public final class ClusterView {
     JdbcReadJournal journal = PersistenceQuery.get(system)
         .getReadJournalFor(JdbcReadJournal.class, JdbcReadJournal.Identifier());
     // Where the journal ends now: until the view has applied that much, it is replaying history.
-    journal.currentEventsByTag(tag, Offset.noOffset())
-        .runFold(0L, (last, envelope) -> ((Sequence) envelope.offset()).value(), system)
-        .thenAccept(view::catchUpTo);
+    findJournalEnd(view, journal, tag, system);
     RestartSettings restart = RestartSettings.create(Duration.ofMillis(200), Duration.ofSeconds(5), 0.2);
     RestartSource.withBackoff(restart, () -> journal.eventsByTag(tag, Offset.sequence(view.lastOrdering)))
         .runForeach(view::apply, system);
     return view;
+  }
+
+  /** Where the journal ends now; asked again after a failure (a slow or unreachable database at start). */
+  private static void findJournalEnd(ClusterView view, JdbcReadJournal journal, String tag, ActorSystem<?> system) {
+    journal.currentEventsByTag(tag, Offset.noOffset())
+        .runFold(0L, (last, envelope) -> ((Sequence) envelope.offset()).value(), system)
+        .whenComplete((end, failure) -> {
+          if (failure == null) {
+            view.catchUpTo(end);
+          } else if (!system.whenTerminated().isCompleted()) {
+            system.scheduler().scheduleOnce(Duration.ofSeconds(1), () -> findJournalEnd(view, journal, tag, system),
+                system.executionContext());
+          }
+        });
   }
 
   public ObjectIndex index() {
