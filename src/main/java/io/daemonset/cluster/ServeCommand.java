@@ -8,6 +8,7 @@ import io.daemonset.api.ApiSettings;
 import io.daemonset.auth.Identity;
 import io.daemonset.api.ResourceRoutes;
 import io.daemonset.auth.TokenFile;
+import io.daemonset.console.Console;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -152,14 +153,18 @@ public final class ServeCommand implements Callable<Integer> {
     AtomicReference<ApiServer> started = new AtomicReference<>();
     ApiServer server = ApiServer.start(plane.system(), api, io.daemonset.api.Authorizer.standard(), servingPki(data, sans),
         ApiMetrics.measured(AdminRoutes.create(plane)
-        .orElse(NodeBootstrap.route(() -> started.get() == null ? null : started.get().tokens()))
-        .orElse(ResourceRoutes.create(plane.store(), clock)))).toCompletableFuture().get(1, TimeUnit.MINUTES);
+            .orElse(NodeBootstrap.route(() -> started.get() == null ? null : started.get().tokens()))
+            .orElse(ResourceRoutes.create(plane.store(), clock))),
+        Console.routes(plane.system(), plane.view(), plane.member().readJournal(), clock, Console.Settings.DEFAULT))
+        .toCompletableFuture().get(1, TimeUnit.MINUTES);
     started.set(server);
     IdentityUpkeep.start(plane.system(), plane.view(), server.tokens(), server.pki());
     AtomicReference<HollowFleet> fleet = new AtomicReference<>();
     GracefulShutdown.register(plane.system(), server, fleet::get);
     server.tokens().ensureBootstrapToken(data.resolve(TokenFile.NODE_TOKEN_FILE));
     System.out.println("API: " + server.url());
+    System.out.println("console: " + server.url() + "/console/   (sign in with a token from "
+        + dataDir.resolve(TokenFile.FILE_NAME) + ")");
     System.out.println("kubeconfig: " + server.kubeconfigPath() + "   (kubectl --kubeconfig "
         + dataDir.resolve("kubeconfig") + " get nodes)");
     System.out.println("node bootstrap token: " + dataDir.resolve(TokenFile.NODE_TOKEN_FILE) + "   (agent --server "
