@@ -27,7 +27,7 @@ public final class PlainObjectRules {
     if (object instanceof Namespace ns) {
       Namespace.Spec spec = ns.spec() == null || ns.spec().finalizers() == null
           ? new Namespace.Spec(List.of(Namespace.FINALIZER)) : ns.spec();
-      Namespace.Status status = ns.status() == null || ns.status().phase() == null
+      Namespace.Status status = ns.status() == null || ns.status().phase() == null || ns.status().phase().isEmpty()
           ? new Namespace.Status(Namespace.ACTIVE, ns.status() == null ? null : ns.status().conditions())
           : ns.status();
       ObjectMeta meta = ns.metadata();
