@@ -64,7 +64,7 @@ final class PlainObjectRoutes {
 
   private static void requireObjectMediaType(Call call) {
     if (!Bodies.mediaType(call).equals(ProtobufBodies.MEDIA_TYPE)) {
-      requireObjectMediaType(call);
+      Bodies.requireObjectMediaType(call);
     }
   }
 

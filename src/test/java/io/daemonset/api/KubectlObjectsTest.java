@@ -113,6 +113,31 @@ class KubectlObjectsTest {
     assertThat(plain.path("data").path("user").asText()).isEqualTo(Base64.getEncoder().encodeToString(
         "admin".getBytes(StandardCharsets.UTF_8)));
     assertThat(plain.has("stringData")).isFalse();
+
+    // a DaemonSet in the namespace (its pods are deleted with the namespace, last test); made early, while the
+    // test's agents, which send no heartbeats, are still Ready
+    ok("-n", "logging", "apply", "-f", manifest("ds.yaml", """
+        apiVersion: apps/v1
+        kind: DaemonSet
+        metadata: {name: shipper}
+        spec:
+          selector: {matchLabels: {app: shipper}}
+          template:
+            metadata: {labels: {app: shipper}}
+            spec:
+              serviceAccountName: shipper
+              containers:
+              - name: shipper
+                image: fluent-bit:3
+                envFrom: [{configMapRef: {name: fluent}}]
+        """).toString());
+    try {
+      await().atMost(WAIT).until(() -> kubectl.run("-n", "logging", "get", "pods", "-o", "name").out().lines()
+          .count() == 2);
+    } catch (org.awaitility.core.ConditionTimeoutException e) {
+      throw new AssertionError("no pods: " + kubectl.run("get", "nodes").all() + kubectl.run("-n", "logging",
+          "describe", "ds", "shipper").all(), e);
+    }
   }
 
   @Test
@@ -156,7 +181,12 @@ class KubectlObjectsTest {
         dataa: {x: "1"}
         """).toString());
     assertThat(unknown.err()).contains("unknown field \"dataa\"");
-    Kubectl.Result badKey = fails("-n", "logging", "create", "configmap", "badkey", "--from-literal=no/slash=1");
+    Kubectl.Result badKey = fails("apply", "-f", manifest("badkey.yaml", """
+        apiVersion: v1
+        kind: ConfigMap
+        metadata: {name: badkey, namespace: logging}
+        data: {"no/slash": "1"}
+        """).toString());
     assertThat(badKey.err()).contains("data[no/slash]").contains("a valid config key");
     // immutable
     ok("apply", "-f", manifest("frozen.yaml", """
@@ -176,10 +206,11 @@ class KubectlObjectsTest {
   void watchSeesConfigMapChanges() {
     String rv = ok("-n", "logging", "get", "cm", "app", "-o", "jsonpath={.metadata.resourceVersion}").out();
     ok("-n", "logging", "patch", "cm", "app", "--type=merge", "-p", "{\"data\":{\"e\":\"6\"}}");
-    Kubectl.Result watched = kubectl.runFor(Duration.ofSeconds(4), "-n", "logging", "get", "cm", "app",
-        "--watch-only", "--output-watch-events", "-o", "jsonpath={.type} {.object.data.e}{\"\\n\"}",
-        "--resource-version=" + rv);
-    assertThat(watched.out()).contains("MODIFIED 6");
+    ApiCluster.Response watched = cluster.get("/api/v1/namespaces/logging/configmaps?watch=true&resourceVersion="
+        + rv + "&timeoutSeconds=2&fieldSelector=metadata.name%3Dapp");
+    assertThat(watched.body().lines().map(l -> Json.read(l, JsonNode.class))
+        .map(e -> e.path("type").asText() + " " + e.path("object").path("data").path("e").asText()))
+        .containsExactly("MODIFIED 6");
   }
 
   @Test
@@ -222,23 +253,6 @@ class KubectlObjectsTest {
   @Test
   @Order(8)
   void deletingANamespaceRemovesEverythingInIt() throws Exception {
-    ok("-n", "logging", "apply", "-f", manifest("ds.yaml", """
-        apiVersion: apps/v1
-        kind: DaemonSet
-        metadata: {name: shipper}
-        spec:
-          selector: {matchLabels: {app: shipper}}
-          template:
-            metadata: {labels: {app: shipper}}
-            spec:
-              serviceAccountName: shipper
-              containers:
-              - name: shipper
-                image: fluent-bit:3
-                envFrom: [{configMapRef: {name: fluent}}]
-        """).toString());
-    await().atMost(WAIT).until(() -> kubectl.run("-n", "logging", "get", "pods", "-o", "name").out().lines().count()
-        == 2);
     Kubectl.Result deleted = ok("delete", "namespace", "logging");
     assertThat(deleted.out()).contains("namespace \"logging\" deleted");
     await().atMost(WAIT).until(() -> kubectl.run("get", "ns", "logging").err().contains("not found"));
