@@ -87,6 +87,14 @@ public final class Authorizer {
         : Optional.of(Decision.deny("group viewers may only get, list and watch"));
   };
 
+  /** Viewers may read the audit ({@code GET /audit/...}): the journal is the history of what they may read. */
+  public static final Rule AUDIT_READERS = (identity, request) -> {
+    boolean audit = !request.resourceRequest() && request.verb().equals("get")
+        && (request.path().equals("/audit") || request.path().startsWith("/audit/"));
+    return audit && identity.inGroup(Identity.VIEWERS)
+        ? Optional.of(Decision.allow("group viewers may read the audit")) : Optional.empty();
+  };
+
   /**
    * Node agents (group system:nodes, user system:node:NAME), like upstream's Node authorizer: get, list and watch
    * nodes and pods (any, as a kubelet may); create a Node (the route checks it is its own, as upstream's
@@ -125,9 +133,9 @@ public final class Authorizer {
     this.rules = List.copyOf(rules);
   }
 
-  /** masters, bootstrappers, discovery, viewers, node agents; then deny. */
+  /** masters, bootstrappers, discovery, viewers (and their audit reads), node agents; then deny. */
   public static Authorizer standard() {
-    return new Authorizer(List.of(MASTERS, BOOTSTRAPPERS, DISCOVERY, VIEWERS, NODE_AGENTS));
+    return new Authorizer(List.of(MASTERS, BOOTSTRAPPERS, DISCOVERY, VIEWERS, AUDIT_READERS, NODE_AGENTS));
   }
 
   /** A new authorizer with rule appended (still before the default deny). */

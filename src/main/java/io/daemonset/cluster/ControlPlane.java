@@ -28,7 +28,9 @@ public final class ControlPlane implements AutoCloseable {
     ControlPlaneSystem member = ControlPlaneSystem.start(settings
         .withInitializer(system -> NodeEntity.init(system, DaemonSetEntity.podObserver(system), clock))
         .withInitializer(system -> DaemonSetEntity.init(system, clock))
-        .withInitializer(system -> ObjectEntity.init(system, clock)));
+        .withInitializer(system -> ObjectEntity.init(system, clock))
+        .withInitializer(system -> io.daemonset.audit.AuditSealing.init(system,
+            JournalDatabases.of(system.settings().config()), JournalDatabases.auditKey(system.settings().config()))));
     ControlPlane plane = new ControlPlane(member, ClusterView.start(member.system(), Journal.TAG));
     NamespaceController.start(member.system(), member.memberUp(), plane.store(), clock);
     return plane;

@@ -115,6 +115,9 @@ public final class ClusterView {
   void apply(EventEnvelope envelope) {
     long ordering = ((Sequence) envelope.offset()).value();
     List<WatchEvent> changes = index.apply(envelope.persistenceId(), ordering, envelope.event());
+    if (caughtUp.isDone()) {
+      io.daemonset.journal.Meters.viewLag(java.time.Duration.ofMillis(System.currentTimeMillis() - envelope.timestamp()));
+    }
     synchronized (this) {
       lastOrdering = Math.max(lastOrdering, ordering);
       for (WatchEvent change : changes) {

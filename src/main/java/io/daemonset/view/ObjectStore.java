@@ -74,4 +74,18 @@ public final class ObjectStore {
     }
     return view.awaitApplied(persistenceId, outcome.sequenceNr()).thenApply(rv -> outcome);
   }
+
+  /**
+   * The DaemonSet entity's own state, newer than or as new as this view's: what a write retried after a storage
+   * conflict reads, so that it does not re-read the version it just lost against.
+   */
+  public CompletionStage<io.daemonset.daemonset.DaemonSetState> latestDaemonSet(String namespace, String name) {
+    return sharding.entityRefFor(DaemonSetEntity.ENTITY_TYPE_KEY, namespace + "/" + name)
+        .ask(DaemonSetEntity.Get::new, ASK_TIMEOUT);
+  }
+
+  /** The Node entity's own state (see {@link #latestDaemonSet}). */
+  public CompletionStage<io.daemonset.node.NodeState> latestNode(String name) {
+    return sharding.entityRefFor(NodeEntity.ENTITY_TYPE_KEY, name).ask(NodeEntity.Get::new, ASK_TIMEOUT);
+  }
 }
