@@ -8,6 +8,7 @@ import io.daemonset.auth.TokenFile;
 
 import static org.apache.pekko.http.javadsl.server.Directives.complete;
 import static org.apache.pekko.http.javadsl.server.Directives.concat;
+import static org.apache.pekko.http.javadsl.server.Directives.entity;
 import static org.apache.pekko.http.javadsl.server.Directives.extractRequest;
 import static org.apache.pekko.http.javadsl.server.Directives.mapRequest;
 import static org.apache.pekko.http.javadsl.server.Directives.reject;
@@ -41,6 +42,7 @@ import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.model.headers.RawHeader;
 import org.apache.pekko.http.javadsl.server.Route;
+import org.apache.pekko.http.javadsl.unmarshalling.Unmarshaller;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -213,6 +215,11 @@ public final class ApiServer {
     if (!decision.allowed()) {
       LOG.debug("forbidden: {} {} {}: {}", identity.user(), attributes.verb(), attributes.path(), decision.reason());
       return complete(Responses.status(ApiException.forbidden(identity, attributes)));
+    }
+    if (Reviews.isReview(request.getUri().path())) {
+      return withSizeLimit(settings.maxRequestBytes(), () -> entity(Unmarshaller.entityToByteArray(),
+          body -> complete(Responses.json(201, Reviews.answer(request.method().value(), request.getUri().path(),
+              request.entity().getContentType().mediaType().toString(), body, identity, authorizer)))));
     }
     Optional<HttpResponse> builtIn = builtIn(request.method().value(), request.getUri().path(),
         Responses.accept(request), request.getUri().query().get("hash").orElse(null));
