@@ -5,7 +5,9 @@ import io.daemonset.model.DaemonSet;
 import io.daemonset.model.Node;
 import io.daemonset.model.Outcome;
 import io.daemonset.model.Pod;
+import io.daemonset.model.RawObject;
 import io.daemonset.node.NodeEntity;
+import io.daemonset.objects.ObjectEntity;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -56,6 +58,14 @@ public final class ObjectStore {
   public CompletionStage<Outcome<Pod>> pod(String nodeName, Function<ActorRef<Outcome<Pod>>, NodeEntity.Command> command) {
     return sharding.entityRefFor(NodeEntity.ENTITY_TYPE_KEY, nodeName).ask(command::apply, ASK_TIMEOUT)
         .thenCompose(outcome -> applied(NodeEntity.ENTITY_TYPE_KEY.name() + "|" + nodeName, outcome));
+  }
+
+  /** A command to the entity of the plain object resource/namespace/name (namespace null when cluster-scoped). */
+  public CompletionStage<Outcome<RawObject>> plainObject(String resource, String namespace, String name,
+      Function<ActorRef<Outcome<RawObject>>, ObjectEntity.Command> command) {
+    String id = ObjectEntity.entityId(resource, namespace, name);
+    return sharding.entityRefFor(ObjectEntity.ENTITY_TYPE_KEY, id).ask(command::apply, ASK_TIMEOUT)
+        .thenCompose(outcome -> applied(ObjectEntity.ENTITY_TYPE_KEY.name() + "|" + id, outcome));
   }
 
   private <T> CompletionStage<Outcome<T>> applied(String persistenceId, Outcome<T> outcome) {
