@@ -19,10 +19,17 @@ final class Kubectl {
 
   private final Path kubeconfig;
   private final Path scratch;
+  private final String binary;
 
   Kubectl(Path kubeconfig, Path scratch) {
+    this(kubeconfig, scratch, "kubectl");
+  }
+
+  /** A particular kubectl binary (the version matrix). */
+  Kubectl(Path kubeconfig, Path scratch, String binary) {
     this.kubeconfig = kubeconfig;
     this.scratch = scratch;
+    this.binary = binary;
   }
 
   static boolean available() {
@@ -51,7 +58,7 @@ final class Kubectl {
     try {
       Path home = Files.createTempDirectory(scratch, "home");
       Path cache = Files.createTempDirectory(scratch, "cache");
-      List<String> command = new ArrayList<>(List.of("kubectl", "--kubeconfig", kubeconfig.toString(),
+      List<String> command = new ArrayList<>(List.of(binary, "--kubeconfig", kubeconfig.toString(),
           "--cache-dir", cache.toString()));
       command.addAll(List.of(args));
       ProcessBuilder builder = new ProcessBuilder(command);
