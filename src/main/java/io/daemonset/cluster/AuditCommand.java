@@ -40,7 +40,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "audit", mixinStandardHelpOptions = true,
     description = "Answer audit questions from the event journal (history, pod, node, at, export, verify).",
     subcommands = {AuditCommand.History.class, AuditCommand.PodCmd.class, AuditCommand.NodeCmd.class,
-        AuditCommand.At.class, AuditCommand.Export.class, AuditCommand.Verify.class})
+        AuditCommand.At.class, AuditCommand.Export.class, AuditCommand.Verify.class,
+        AuditArchiveCommand.class})
 public final class AuditCommand implements Callable<Integer> {
   static final int DAMAGED = 1;
   static final int BAD_INPUT = 2;
