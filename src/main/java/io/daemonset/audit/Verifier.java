@@ -77,6 +77,23 @@ public final class Verifier {
     Map<String, Checkpoint.Head> cuts = Checkpoint.parse(archive.cut().body()).cuts();
     Map<String, String> previous = new HashMap<>();
     Map<String, Long> expected = new HashMap<>();
+    damages.addAll(chain(archive, previous, expected));
+    cuts.forEach((pid, head) -> {
+      if (!head.digest().equals(previous.get(pid)) || expected.getOrDefault(pid, 1L) != head.seq() + 1) {
+        damages.add(new Damage(pid, head.seq(), "rewritten", "the archived chain does not reach the signed cut"));
+      }
+    });
+    return damages;
+  }
+
+  /** The chain of archived rows alone (each entity from its first event), against the digests the file lists. */
+  public List<Damage> verifyArchiveChain(ArchiveFile.Contents archive) {
+    return chain(archive, new HashMap<>(), new HashMap<>());
+  }
+
+  private static List<Damage> chain(ArchiveFile.Contents archive, Map<String, String> previous,
+                                    Map<String, Long> expected) {
+    List<Damage> damages = new ArrayList<>();
     for (int i = 0; i < archive.rows().size(); i++) {
       JournalRow row = archive.rows().get(i);
       long want = expected.getOrDefault(row.persistenceId(), 1L);
@@ -90,11 +107,6 @@ public final class Verifier {
       previous.put(row.persistenceId(), digest);
       expected.put(row.persistenceId(), row.sequenceNr() + 1);
     }
-    cuts.forEach((pid, head) -> {
-      if (!head.digest().equals(previous.get(pid)) || expected.getOrDefault(pid, 1L) != head.seq() + 1) {
-        damages.add(new Damage(pid, head.seq(), "rewritten", "the archived chain does not reach the signed cut"));
-      }
-    });
     return damages;
   }
 

@@ -7,7 +7,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The audit scenario on the embedded default: an H2 file database in a fresh data directory. */
 class H2AuditScenarioTest extends AuditScenarioContract {
-  @TempDir Path dataDir;
+  @TempDir static Path dataDir;
 
   @Override
   Settings settings() {

@@ -9,7 +9,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The audit scenario on PostgreSQL, in a schema of its own; the key file stays in the data directory. */
 class PostgresAuditScenarioTest extends AuditScenarioContract {
-  @TempDir Path dataDir;
+  @TempDir static Path dataDir;
   String schema;
 
   @Override
