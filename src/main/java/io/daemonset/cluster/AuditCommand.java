@@ -217,7 +217,9 @@ public final class AuditCommand implements Callable<Integer> {
     try (Connection c = database.open()) {
       c.createStatement().executeQuery("SELECT 1 FROM \"event_journal\" WHERE 1 = 0").close();
     } catch (SQLException e) {
-      throw new AuditException("cannot read the journal of " + target + ": " + firstLine(e.getMessage()));
+      String busy = target.store() == Store.H2 && e.getErrorCode() == 90020
+          ? " (serve holds it: stop it, or ask it over HTTP: GET /audit/...)" : "";
+      throw new AuditException("cannot read the journal of " + target + ": " + firstLine(e.getMessage()) + busy);
     }
     return database;
   }

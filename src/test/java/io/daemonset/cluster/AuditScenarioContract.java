@@ -357,19 +357,34 @@ abstract class AuditScenarioContract {
 
   void assertNodeLife(Scenario s) throws Exception {
     JsonNode life = json(audit("node", "n2", "-o", "json")).get("value");
-    List<String> pods = new ArrayList<>();
-    life.get("pods").forEach(p -> pods.add(p.get("pod").asText()));
-    // logs: the first pod, one per rollout step (fluentd:2, then fluentd:1 again); kept's pod
-    assertThat(pods).as(life.toPrettyString()).hasSize(4).contains(s.podOnN2).anyMatch(p -> s.keptPods.contains(p));
+    Instant lost = Instant.parse(only(life, "nodeEvents", e -> e.get("event").asText().equals("NodeRemoved"))
+        .get("at").asText());
+    // The pods n2 ran before it was lost: the first, one per rollout step (fluentd:2, then fluentd:1 again), kept's.
+    List<JsonNode> ran = new ArrayList<>();
     life.get("pods").forEach(p -> {
-      assertThat(p.get("went")).as("every pod left n2").isNotNull();
-      assertThat(p.get("whyCame").asText()).startsWith("create 1 pod").contains("on node n2");
+      if (Instant.parse(p.get("came").asText()).isBefore(lost)) {
+        ran.add(p);
+      }
     });
-    JsonNode kept = only(life, "pods", p -> s.keptPods.contains(p.get("pod").asText()));
+    assertThat(ran).as(life.toPrettyString()).hasSize(4);
+    List<String> logsRevisions = ran.stream().filter(p -> p.get("daemonSet").asText().equals("logs"))
+        .map(p -> p.get("revision").asText()).toList();
+    assertThat(logsRevisions).hasSize(3);
+    assertThat(logsRevisions.get(0)).isEqualTo(logsRevisions.get(2)).isNotEqualTo(logsRevisions.get(1));
+    assertThat(ran.get(2).get("pod").asText()).isEqualTo(s.podOnN2);
+    assertThat(ran).allSatisfy(p -> assertThat(p.get("went")).as("every pod left n2").isNotNull());
+    assertThat(ran.get(0).get("whyWent").asText()).contains("ROLLING_UPDATE").contains("revision "
+        + logsRevisions.get(1));
+    assertThat(ran.get(1).get("whyWent").asText()).contains("ROLLING_UPDATE").contains("revision "
+        + logsRevisions.get(0));
+    assertThat(ran.get(1).get("whyCame").asText()).isEqualTo("create 1 pod on node n2: NODE_NEEDS_POD (no daemon pod"
+        + " on the node)");
+    JsonNode kept = ran.get(3);
+    assertThat(s.keptPods).contains(kept.get("pod").asText());
     assertThat(kept.get("daemonSet").asText()).isEqualTo("kept");
+    assertThat(kept.get("whoWent").asText()).isEqualTo("alice");
     assertThat(kept.get("whyWent").asText()).isEqualTo("node lost: hardware failure");
-    JsonNode current = only(life, "pods", p -> p.get("pod").asText().equals(s.podOnN2));
-    assertThat(current.get("whoWent").asText()).isEqualTo("alice");
+    assertThat(ran.get(2).get("whyWent").asText()).isEqualTo("node lost: hardware failure");
     List<String> nodeEvents = new ArrayList<>();
     life.get("nodeEvents").forEach(e -> nodeEvents.add(e.get("event").asText()));
     assertThat(nodeEvents).containsExactly("NodeRegistered", "NodeRemoved");
