@@ -79,6 +79,9 @@ public final class Authorizer {
     if (!identity.inGroup(Identity.VIEWERS) || !request.resourceRequest()) {
       return Optional.empty();
     }
+    if (request.group().isEmpty() && request.resource().equals("secrets")) {
+      return Optional.of(Decision.deny("group viewers may not read secrets (upstream's view role excludes them)"));
+    }
     return READ_VERBS.contains(request.verb())
         ? Optional.of(Decision.allow("group viewers may get, list and watch"))
         : Optional.of(Decision.deny("group viewers may only get, list and watch"));
@@ -116,6 +119,9 @@ public final class Authorizer {
       allowed = (READ_VERBS.contains(verb) && (sub.isEmpty() || sub.equals("status")))
           || ((verb.equals("update") || verb.equals("patch")) && sub.equals("status"))
           || (verb.equals("delete") && sub.isEmpty());
+    } else if (core && (request.resource().equals("configmaps") || request.resource().equals("secrets"))) {
+      // only named gets; the route checks that a pod bound to this node references the object
+      allowed = verb.equals("get") && sub.isEmpty() && !request.name().isEmpty();
     }
     return Optional.of(allowed ? Decision.allow("node agent " + node.get() + " may " + verb + " " + request.resource())
         : Decision.deny("node agents may only read nodes and pods, write their own Node and the status of their pods"));

@@ -19,6 +19,7 @@ import org.apache.pekko.persistence.query.PersistenceQuery;
 import org.apache.pekko.persistence.query.Sequence;
 import org.apache.pekko.stream.RestartSettings;
 import org.apache.pekko.stream.javadsl.RestartSource;
+import org.apache.pekko.stream.javadsl.Sink;
 
 /**
  * One per JVM: the index of every API object, fed by the journal's eventsByTag stream, and the fan-out of
@@ -29,7 +30,7 @@ public final class ClusterView {
   /** How many recent changes a watch can resume from; older resourceVersions get 410 Gone. */
   static final int WINDOW = 20_000;
 
-  private final ObjectIndex index = new ObjectIndex();
+  private final ObjectIndex index;
   private final ArrayDeque<WatchEvent> recent = new ArrayDeque<>();
   private final List<Consumer<WatchEvent>> watchers = new CopyOnWriteArrayList<>();
   private final Map<String, Long> sequenceNrs = new ConcurrentHashMap<>();
@@ -44,18 +45,39 @@ public final class ClusterView {
   /** The outcome of subscribing: the changes to replay first, or gone when the window no longer has them. */
   public record Subscription(boolean gone, Runnable cancel) {}
 
+  private ClusterView(ObjectIndex index) {
+    this.index = index;
+  }
+
   public static ClusterView start(ActorSystem<?> system, String tag) {
-    ClusterView view = new ClusterView();
+    ClusterView view = new ClusterView(new ObjectIndex(new io.daemonset.objects.ObjectSealing(
+        io.daemonset.journal.EncryptionKeys.get(system))));
     JdbcReadJournal journal = PersistenceQuery.get(system)
         .getReadJournalFor(JdbcReadJournal.class, JdbcReadJournal.Identifier());
-    // Where the journal ends now: until the view has applied that much, it is replaying history.
-    journal.currentEventsByTag(tag, Offset.noOffset())
-        .runFold(0L, (last, envelope) -> ((Sequence) envelope.offset()).value(), system)
-        .thenAccept(view::catchUpTo);
     RestartSettings restart = RestartSettings.create(Duration.ofMillis(200), Duration.ofSeconds(5), 0.2);
+    // Where the journal ends now: until the view has applied that much, it is replaying history. Asked again if the
+    // query fails (a journal table not created yet on a slow start), or caughtUp would never complete.
+    RestartSource.onFailuresWithBackoff(restart, () -> journal.currentEventsByTag(tag, Offset.noOffset())
+            .fold(0L, (last, envelope) -> ((Sequence) envelope.offset()).value()))
+        .runWith(Sink.head(), system)
+        .thenAccept(view::catchUpTo);
     RestartSource.withBackoff(restart, () -> journal.eventsByTag(tag, Offset.sequence(view.lastOrdering)))
         .runForeach(view::apply, system);
     return view;
+  }
+
+  /** Where the journal ends now; asked again after a failure (a slow or unreachable database at start). */
+  private static void findJournalEnd(ClusterView view, JdbcReadJournal journal, String tag, ActorSystem<?> system) {
+    journal.currentEventsByTag(tag, Offset.noOffset())
+        .runFold(0L, (last, envelope) -> ((Sequence) envelope.offset()).value(), system)
+        .whenComplete((end, failure) -> {
+          if (failure == null) {
+            view.catchUpTo(end);
+          } else if (!system.whenTerminated().isCompleted()) {
+            system.scheduler().scheduleOnce(Duration.ofSeconds(1), () -> findJournalEnd(view, journal, tag, system),
+                system.executionContext());
+          }
+        });
   }
 
   public ObjectIndex index() {
@@ -110,6 +132,9 @@ public final class ClusterView {
   void apply(EventEnvelope envelope) {
     long ordering = ((Sequence) envelope.offset()).value();
     List<WatchEvent> changes = index.apply(envelope.persistenceId(), ordering, envelope.event());
+    if (caughtUp.isDone()) {
+      io.daemonset.journal.Meters.viewLag(java.time.Duration.ofMillis(System.currentTimeMillis() - envelope.timestamp()));
+    }
     synchronized (this) {
       lastOrdering = Math.max(lastOrdering, ordering);
       for (WatchEvent change : changes) {
