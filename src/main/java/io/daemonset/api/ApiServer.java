@@ -98,7 +98,14 @@ public final class ApiServer {
    */
   public static CompletionStage<ApiServer> start(ActorSystem<?> system, ApiSettings settings, Authorizer authorizer,
                                                  Route resourceRoutes) {
-    return start(system, settings, authorizer, resourceRoutes, null);
+    return start(system, settings, authorizer, Pki.loadOrCreate(settings.dataDir(), settings.extraSans()),
+        resourceRoutes, null);
+  }
+
+  /** As {@link #start(ActorSystem, ApiSettings, Authorizer, Route)}, serving the given certificates (an operator's). */
+  public static CompletionStage<ApiServer> start(ActorSystem<?> system, ApiSettings settings, Authorizer authorizer,
+                                                 Pki pki, Route resourceRoutes) {
+    return start(system, settings, authorizer, pki, resourceRoutes, null);
   }
 
   /**
@@ -107,7 +114,13 @@ public final class ApiServer {
    */
   public static CompletionStage<ApiServer> start(ActorSystem<?> system, ApiSettings settings, Authorizer authorizer,
                                                  Route resourceRoutes, ApiFront.Routes front) {
-    Pki pki = Pki.loadOrCreate(settings.dataDir(), settings.extraSans());
+    return start(system, settings, authorizer, Pki.loadOrCreate(settings.dataDir(), settings.extraSans()),
+        resourceRoutes, front);
+  }
+
+  /** The server with its certificates, its resource routes and, if not null, routes signing people in their way. */
+  public static CompletionStage<ApiServer> start(ActorSystem<?> system, ApiSettings settings, Authorizer authorizer,
+                                                 Pki pki, Route resourceRoutes, ApiFront.Routes front) {
     TokenFile tokens = TokenFile.loadOrCreate(settings.dataDir());
     Route frontRoute = front == null ? null
         : front.create(new ApiFront(tokens, authorizer, settings, asIdentity(system, settings, authorizer, resourceRoutes)));
