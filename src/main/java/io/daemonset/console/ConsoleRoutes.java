@@ -127,18 +127,25 @@ final class ConsoleRoutes {
       if (sameOrigin(request.getUri(), site, origin)) {
         return inner.get();
       }
-      LOG.info("refused a cross-site {} {}: Origin {}, Sec-Fetch-Site {}", request.method().value(),
+      LOG.warn("refused a cross-site {} {}: Origin {}, Sec-Fetch-Site {}", request.method().value(),
           request.getUri().path(), origin.orElse("-"), site.orElse("-"));
       return html.error(403, "Cross-site requests are refused.");
     });
   }
 
-  /** Whether what the browser says of a request's origin (when it says anything) is the console's own. */
+  /**
+   * Whether what the browser says of a request's origin (when it says anything) is the console's own: Sec-Fetch-Site
+   * same-origin (or none: typed by the user), and an Origin whose host and port are the request's own. The scheme is
+   * not compared: one port serves one scheme, and behind TLS termination the server may not see the browser's.
+   */
   static boolean sameOrigin(org.apache.pekko.http.javadsl.model.Uri uri, Optional<String> site, Optional<String> origin) {
     boolean siteOk = site.map(s -> s.equals("same-origin") || s.equals("none")).orElse(true);
-    String host = uri.scheme() + "://" + uri.host().address();
-    String own = uri.port() == 0 ? host : host + ":" + uri.port();
-    boolean originOk = origin.map(own::equals).orElse(true);
+    String host = uri.host().address();
+    boolean originOk = origin.map(o -> {
+      String authority = o.replaceFirst("^[a-zA-Z][a-zA-Z0-9+.-]*://", "");
+      return authority.equals(host + ":" + uri.port()) || (uri.port() == 0 || uri.port() == 443 || uri.port() == 80)
+          && authority.equals(host);
+    }).orElse(true);
     return siteOk && originOk;
   }
 
