@@ -45,6 +45,7 @@ import org.apache.pekko.persistence.jdbc.query.javadsl.JdbcReadJournal;
  * </ul>
  */
 final class ConsoleRoutes {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ConsoleRoutes.class);
   static final String COOKIE = "ds_console";
 
   private final ApiFront front;
@@ -69,7 +70,7 @@ final class ConsoleRoutes {
         path("login", () -> concat(get(() -> html.login(null, 200)), post(this::signIn))),
         path("logout", () -> post(() -> withVisit(visit -> checked(visit, () -> signOut(visit))))),
         pathPrefix("static", () -> get(() -> getFromResourceDirectory("io/daemonset/console/static"))),
-        withVisitRoute(visit -> pages.route(visit, action -> checked(visit, action))),
+        withVisit(visit -> pages.route(visit, action -> checked(visit, action))),
         html.notFound())));
   }
 
@@ -100,10 +101,6 @@ final class ConsoleRoutes {
 
   /** Pages and actions for signed-in users; anyone else is sent to the sign-in form (GET) or refused (401). */
   private Route withVisit(Function<Visit, Route> inner) {
-    return withVisitRoute(inner);
-  }
-
-  private Route withVisitRoute(Function<Visit, Route> inner) {
     return extractRequest(request -> optionalCookie(COOKIE, cookie -> onSuccess(
         sessions.find(cookie.map(HttpCookiePair::value).orElse(null)), session -> {
           Optional<Identity> identity = session.flatMap(s -> identities.of(s.tokenDigest()));
@@ -127,12 +124,29 @@ final class ConsoleRoutes {
     return extractRequest(request -> {
       Optional<String> site = request.getHeader("Sec-Fetch-Site").map(HttpHeader::value);
       Optional<String> origin = request.getHeader("Origin").map(HttpHeader::value);
-      Optional<String> host = request.getHeader("Host").map(HttpHeader::value);
-      boolean siteOk = site.map(s -> s.equals("same-origin") || s.equals("none")).orElse(true);
-      boolean originOk = origin.map(o -> host.isPresent() && (o.equals("https://" + host.get())
-          || o.equals("http://" + host.get()))).orElse(true);
-      return siteOk && originOk ? inner.get() : html.error(403, "Cross-site requests are refused.");
+      if (sameOrigin(request.getUri(), site, origin)) {
+        return inner.get();
+      }
+      LOG.warn("refused a cross-site {} {}: Origin {}, Sec-Fetch-Site {}", request.method().value(),
+          request.getUri().path(), origin.orElse("-"), site.orElse("-"));
+      return html.error(403, "Cross-site requests are refused.");
     });
+  }
+
+  /**
+   * Whether what the browser says of a request's origin (when it says anything) is the console's own: Sec-Fetch-Site
+   * same-origin (or none: typed by the user), and an Origin whose host and port are the request's own. The scheme is
+   * not compared: one port serves one scheme, and behind TLS termination the server may not see the browser's.
+   */
+  static boolean sameOrigin(org.apache.pekko.http.javadsl.model.Uri uri, Optional<String> site, Optional<String> origin) {
+    boolean siteOk = site.map(s -> s.equals("same-origin") || s.equals("none")).orElse(true);
+    String host = uri.host().address();
+    boolean originOk = origin.map(o -> {
+      String authority = o.replaceFirst("^[a-zA-Z][a-zA-Z0-9+.-]*://", "");
+      return authority.equals(host + ":" + uri.port()) || (uri.port() == 0 || uri.port() == 443 || uri.port() == 80)
+          && authority.equals(host);
+    }).orElse(true);
+    return siteOk && originOk;
   }
 
   private static boolean isRead(HttpRequest request) {

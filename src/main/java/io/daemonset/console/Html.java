@@ -21,7 +21,8 @@ final class Html {
       RawHeader.create("Content-Security-Policy", "default-src 'self'; script-src 'self'; style-src 'self'; "
           + "img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'"),
       RawHeader.create("X-Content-Type-Options", "nosniff"),
-      RawHeader.create("Referrer-Policy", "no-referrer"),
+      // same-origin, not no-referrer: under no-referrer the browser sends "Origin: null" with its own forms
+      RawHeader.create("Referrer-Policy", "same-origin"),
       RawHeader.create("X-Frame-Options", "DENY"));
 
   /** What every page's layout shows. */

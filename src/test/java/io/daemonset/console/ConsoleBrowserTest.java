@@ -1,0 +1,305 @@
+package io.daemonset.console;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.openqa.selenium.By;
+import org.openqa.selenium.Cookie;
+import org.openqa.selenium.Keys;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+
+/**
+ * The console in a real browser (Debian's chromium, headless, through Selenium and chromedriver) against a real
+ * control plane with 40 hollow nodes in two zones and a DaemonSet on all of them. Each test signs in afresh in a new
+ * browser profile and leaves a screenshot in target/console-screenshots/.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ConsoleBrowserTest {
+  static final int PER_ZONE = 20;
+  static final int NODES = 2 * PER_ZONE;
+  static final String DS_PATH = "/apis/apps/v1/namespaces/default/daemonsets/agent";
+  static final Duration WAIT = Duration.ofSeconds(90);
+
+  private Path dir;
+  private ConsolePlane plane;
+  private Browser browser;
+  private ChromeDriver driver;
+  private String screenshotName;
+
+  @BeforeAll
+  void startPlane() throws Exception {
+    dir = Files.createTempDirectory("console-browser");
+    plane = ConsolePlane.start(dir);
+    plane.fleet("a-", PER_ZONE, "a", Duration.ofMillis(500));
+    plane.fleet("b-", PER_ZONE, "b", Duration.ofMillis(500));
+    plane.apply(daemonSet("agent:1"));
+    awaitRolledOut("agent:1");
+  }
+
+  @AfterAll
+  void stopPlane() {
+    if (plane != null) {
+      plane.close();
+    }
+  }
+
+  @BeforeEach
+  void openBrowser(TestInfo test) throws Exception {
+    browser = Browser.start(Files.createTempDirectory(dir, "profile"));
+    driver = browser.driver;
+    screenshotName = test.getTestMethod().orElseThrow().getName();
+  }
+
+  @AfterEach
+  void closeBrowser() {
+    if (browser != null) {
+      browser.screenshot(screenshotName + "-end");
+      browser.close();
+    }
+  }
+
+  @Test
+  @Order(1)
+  void aWrongTokenIsRefusedWithoutASessionAndTheAdminsTokenSignsIn() {
+    driver.get(plane.consoleUrl() + "overview");
+    assertThat(driver.getCurrentUrl()).endsWith("/console/login");
+
+    signInWith("not-a-token-from-tokens.csv");
+    assertThat(driver.findElement(By.id("login-error")).getText()).contains("not valid");
+    assertThat(driver.manage().getCookieNamed(ConsoleRoutes.COOKIE)).isNull();
+    browser.screenshot("sign-in-refused");
+
+    signInWith(plane.adminToken);
+    assertThat(driver.getCurrentUrl()).endsWith("/console/overview");
+    assertThat(driver.findElement(By.id("user")).getText()).isEqualTo("admin");
+    assertThat(driver.findElement(By.id("role")).getText()).isEqualTo("master");
+    Cookie cookie = driver.manage().getCookieNamed(ConsoleRoutes.COOKIE);
+    assertThat(cookie.isHttpOnly()).isTrue();
+    assertThat(cookie.isSecure()).isTrue();
+    assertThat(cookie.getSameSite()).isEqualTo("Strict");
+    assertThat(cookie.getValue()).doesNotContain(plane.adminToken).hasSizeGreaterThanOrEqualTo(43);
+    assertThat(driver.findElement(By.cssSelector("[data-count=nodes]")).getText()).isEqualTo(String.valueOf(NODES));
+    assertThat(driver.findElement(By.id("members")).getText()).contains("this member").contains("Up");
+    browser.screenshot("overview");
+  }
+
+  @Test
+  @Order(2)
+  void theFleetMapShowsOneCellPerNodeFiltersByLabelAndLeadsToNodesAndPods() {
+    signInWith(plane.adminToken, "fleet?ds=default/agent");
+    await().atMost(WAIT).until(() -> cells("s-u").size() == NODES);
+    assertThat(cells("c")).hasSize(NODES);
+    assertThat(driver.findElement(By.cssSelector("[data-count=u]")).getText()).isEqualTo(String.valueOf(NODES));
+    browser.screenshot("fleet-map");
+
+    WebElement filter = driver.findElement(By.id("label-filter"));
+    filter.sendKeys("zone=a");
+    driver.findElement(By.id("show")).click();
+    await().atMost(WAIT).until(() -> cells("c").size() == PER_ZONE);
+    assertThat(cells("c")).allSatisfy(c -> assertThat(c.getAttribute("data-n")).startsWith("a-"));
+
+    // keyboard: the map is one tab stop; arrows move, Enter opens the node
+    WebElement first = cells("c").get(0);
+    driver.executeScript("arguments[0].focus()", first);
+    driver.switchTo().activeElement().sendKeys(Keys.ARROW_RIGHT);
+    assertThat(driver.switchTo().activeElement().getAttribute("data-n")).isEqualTo("a-2");
+    assertThat(driver.findElement(By.id("tip")).getText()).isEqualTo("a-2: updated and ready");
+    driver.switchTo().activeElement().sendKeys(Keys.ENTER);
+    await().atMost(WAIT).until(() -> driver.getCurrentUrl().endsWith("/console/nodes/a-2"));
+    assertThat(driver.findElement(By.tagName("h1")).getText()).isEqualTo("Node a-2");
+    assertThat(driver.findElement(By.id("labels")).getText()).contains("zone a");
+    browser.screenshot("node");
+
+    driver.findElement(By.cssSelector("#pods a")).click();
+    assertThat(driver.findElement(By.tagName("h1")).getText()).startsWith("Pod default/agent-");
+    String story = driver.findElement(By.id("story")).getText();
+    assertThat(story).contains("PodsScheduled").contains("PodAdmitted").contains("Running, ready")
+        .contains("daemonset-controller");
+    browser.screenshot("pod-story");
+  }
+
+  @Test
+  @Order(3)
+  void aRolloutStartedWithKubectlMovesTheProgressBarAndTheCellsLive() {
+    signInWith(plane.adminToken, "fleet?ds=default/agent");
+    awaitLive();
+    driver.executeScript("window.sameDocument = 'yes'; window.consoleLongTasks.length = 0;");
+    assertThat(progress("value")).isEqualTo(NODES);
+
+    plane.kubectl("set", "image", "daemonset/agent", "c=agent:2");
+
+    await().atMost(WAIT).pollInterval(Duration.ofMillis(50)).until(() -> progress("value") < NODES
+        && !cells("s-o").isEmpty());
+    browser.screenshot("rollout-in-progress");
+    await().atMost(WAIT).until(() -> cells("s-u").size() == NODES && progress("value") == NODES);
+    assertThat(driver.findElement(By.cssSelector("[data-field=rollout-text]")).getText())
+        .isEqualTo(NODES + " of " + NODES + " updated, 0 remaining");
+    assertThat(driver.executeScript("return window.sameDocument")).as("updated live, not reloaded").isEqualTo("yes");
+    @SuppressWarnings("unchecked")
+    List<Map<String, Object>> longTasks = (List<Map<String, Object>>) driver.executeScript(
+        "return window.consoleLongTasks");
+    assertThat(longTasks).allSatisfy(t -> assertThat(((Number) t.get("duration")).doubleValue()).isLessThan(200));
+  }
+
+  @Test
+  @Order(4)
+  void thePauseButtonPatchesTheDaemonSetsSpecThroughTheApi() {
+    signInWith(plane.adminToken, "daemonsets");
+    WebElement card = driver.findElement(By.id("ds-default--agent"));
+    card.findElement(By.cssSelector("[data-action=pause]")).click();
+    await().atMost(WAIT).until(() -> plane.api(DS_PATH).at("/spec/updateStrategy/rollingUpdate/paused")
+        .asBoolean(false));
+    await().atMost(WAIT).until(() -> driver.findElement(By.cssSelector("#ds-default--agent [data-field=paused]"))
+        .isDisplayed());
+    assertThat(driver.findElement(By.cssSelector("#ds-default--agent [data-action=resume]")).isEnabled()).isTrue();
+    browser.screenshot("paused");
+
+    driver.findElement(By.cssSelector("#ds-default--agent [data-action=resume]")).click();
+    await().atMost(WAIT).until(() -> plane.api(DS_PATH).at("/spec/updateStrategy/rollingUpdate/paused")
+        .isBoolean() && !plane.api(DS_PATH).at("/spec/updateStrategy/rollingUpdate/paused").asBoolean());
+  }
+
+  @Test
+  @Order(5)
+  void aViewerSeesNoActionButtonsAndAForgedActionIsRefused() {
+    signInWith(plane.viewerToken, "daemonsets");
+    assertThat(driver.findElement(By.id("role")).getText()).isEqualTo("viewer");
+    assertThat(driver.findElement(By.id("ds-default--agent")).getText()).contains("Revision history");
+    assertThat(driver.findElements(By.cssSelector("[data-action]"))).isEmpty();
+    browser.screenshot("viewer");
+    JsonNode before = plane.api(DS_PATH);
+
+    // a forged pause with the viewer's own, valid CSRF token: the API refuses it as the viewer
+    String csrf = driver.findElement(By.cssSelector("form[action='/console/logout'] input[name=csrf]"))
+        .getAttribute("value");
+    postFromPage("/console/daemonsets/default/agent/pause", csrf);
+    assertThat(driver.findElement(By.tagName("h1")).getText()).isEqualTo("Not allowed (403)");
+    assertThat(driver.findElement(By.id("error-message")).getText()).contains("The API refused to pause")
+        .contains("forbidden");
+    browser.screenshot("forged-action-refused");
+
+    // and one without it is refused before it reaches the API
+    signInWith(plane.viewerToken, "daemonsets");
+    postFromPage("/console/daemonsets/default/agent/pause", "not-the-csrf-token");
+    assertThat(driver.findElement(By.id("error-message")).getText()).contains("CSRF");
+    assertThat(plane.api(DS_PATH).path("metadata").path("generation"))
+        .isEqualTo(before.path("metadata").path("generation"));
+    assertThat(plane.api(DS_PATH).at("/spec/updateStrategy")).isEqualTo(before.at("/spec/updateStrategy"));
+  }
+
+  @Test
+  @Order(6)
+  void signingOutEndsTheSessionOnTheServer() {
+    signInWith(plane.adminToken, "overview");
+    String session = driver.manage().getCookieNamed(ConsoleRoutes.COOKIE).getValue();
+    assertThat(plane.call("GET", "/console/overview", null, ConsoleRoutes.COOKIE + "=" + session, null, null).code())
+        .isEqualTo(200);
+
+    driver.findElement(By.id("sign-out")).click();
+    await().atMost(WAIT).until(() -> driver.getCurrentUrl().endsWith("/console/login"));
+    assertThat(driver.manage().getCookieNamed(ConsoleRoutes.COOKIE)).isNull();
+    driver.get(plane.consoleUrl() + "daemonsets");
+    assertThat(driver.getCurrentUrl()).endsWith("/console/login");
+    browser.screenshot("signed-out");
+
+    // the old cookie no longer opens anything: the session is gone, not just forgotten by the browser
+    ConsolePlane.Answer replay = plane.call("GET", "/console/overview", null, ConsoleRoutes.COOKIE + "=" + session,
+        null, null);
+    assertThat(replay.code()).isEqualTo(303);
+    assertThat(replay.response().headers().firstValue("Location")).contains("/console/login");
+    assertThat(plane.call("POST", "/console/daemonsets/default/agent/pause", null,
+        ConsoleRoutes.COOKIE + "=" + session, "application/x-www-form-urlencoded", "csrf=x").code()).isEqualTo(401);
+  }
+
+  // ---- helpers ----
+
+  private void signInWith(String token) {
+    if (!driver.getCurrentUrl().endsWith("/console/login")) {
+      driver.get(plane.consoleUrl() + "login");
+    }
+    WebElement field = driver.findElement(By.id("token"));
+    field.clear();
+    field.sendKeys(token);
+    driver.findElement(By.id("sign-in")).click();
+  }
+
+  private void signInWith(String token, String page) {
+    driver.manage().deleteAllCookies();
+    driver.get(plane.consoleUrl() + "login");
+    signInWith(token);
+    assertThat(driver.getCurrentUrl()).endsWith("/console/overview");
+    driver.get(plane.consoleUrl() + page);
+  }
+
+  private List<WebElement> cells(String cssClass) {
+    return driver.findElements(By.cssSelector("#fleet a." + cssClass));
+  }
+
+  private int progress(String attribute) {
+    return Integer.parseInt(driver.findElement(By.cssSelector("progress[data-field=rollout]"))
+        .getDomProperty(attribute).replaceAll("\\..*", ""));
+  }
+
+  private void awaitLive() {
+    await().atMost(WAIT).until(() -> "on".equals(driver.findElement(By.id("live")).getAttribute("data-state")));
+  }
+
+  /** Submits a form built in the page, as a forger with the page's own cookies would. */
+  private void postFromPage(String action, String csrf) {
+    driver.executeScript("const f = document.createElement('form'); f.method = 'post'; f.action = arguments[0];"
+        + "const i = document.createElement('input'); i.type = 'hidden'; i.name = 'csrf'; i.value = arguments[1];"
+        + "f.appendChild(i); document.body.appendChild(f); f.submit();", action, csrf);
+    await().atMost(WAIT).until(() -> driver.getCurrentUrl().endsWith(action));
+  }
+
+  private void awaitRolledOut(String image) {
+    await().atMost(WAIT).pollInterval(Duration.ofMillis(200)).until(() -> {
+      JsonNode ds = plane.api(DS_PATH);
+      JsonNode status = ds.path("status");
+      return status.path("observedGeneration").asLong() == ds.path("metadata").path("generation").asLong()
+          && status.path("updatedNumberScheduled").asInt() == NODES && status.path("numberAvailable").asInt() == NODES
+          && ds.at("/spec/template/spec/containers/0/image").asText().equals(image);
+    });
+  }
+
+  static String daemonSet(String image) {
+    return """
+        apiVersion: apps/v1
+        kind: DaemonSet
+        metadata:
+          name: agent
+          namespace: default
+        spec:
+          selector:
+            matchLabels: {app: agent}
+          updateStrategy:
+            type: RollingUpdate
+            rollingUpdate: {maxUnavailable: 25%}
+          template:
+            metadata:
+              labels: {app: agent}
+            spec:
+              containers:
+              - name: c
+                image: "IMAGE"
+        """.replace("IMAGE", image);
+  }
+}
