@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.daemonset.testing.Kubectl;
+import io.daemonset.testing.TestControlPlane;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,14 +31,14 @@ import picocli.CommandLine;
 class ConfigAcceptanceTest {
   static final String SECRET = "Acc3ptance-secret-value";
   @TempDir static Path tmp;
-  static TestPlane api;
+  static TestControlPlane api;
   static NodeAgent agent;
 
   @BeforeAll
   static void start() throws Exception {
-    assumeTrue(TestPlane.kubectlAvailable(), "kubectl is not on the PATH");
-    api = TestPlane.start(tmp, "");
-    List<String> args = api.agentFlags(api.nodeTokenFile);
+    assumeTrue(Kubectl.available(), "kubectl is not on the PATH");
+    api = TestControlPlane.start(tmp);
+    List<String> args = api.agentFlags(api.nodeTokenFile());
     args.addAll(List.of("--node-name", "acc-1", "--work-dir", tmp.resolve("acc-1").toString(), "--runtime",
         "process", "--node-ip", "127.0.0.1", "--heartbeat-period", "1s"));
     AgentCommand command = new AgentCommand();
@@ -55,14 +57,14 @@ class ConfigAcceptanceTest {
     }
   }
 
-  static TestPlane.Kubectl ok(String... args) throws Exception {
-    TestPlane.Kubectl result = api.kubectl(args);
+  static Kubectl.Result ok(String... args) throws Exception {
+    Kubectl.Result result = api.kubectl().run(args);
     assertThat(result.exit()).as("kubectl " + String.join(" ", args) + ": " + result.out() + result.err()).isZero();
     return result;
   }
 
   static String logs() throws Exception {
-    return api.kubectl("-n", "logging", "logs", "-l", "app=shipper", "--tail=-1").out();
+    return api.kubectl().run("-n", "logging", "logs", "-l", "app=shipper", "--tail=-1").out();
   }
 
   @Test
@@ -98,19 +100,19 @@ class ConfigAcceptanceTest {
     await().atMost(Duration.ofSeconds(10)).until(() -> logs().contains("conf=level debug mode=fast"));
 
     List<String> forms = List.of(SECRET, Base64.getEncoder().encodeToString(SECRET.getBytes(StandardCharsets.UTF_8)));
-    try (Stream<Path> files = Files.walk(api.dir.resolve("plane"))) {
+    try (Stream<Path> files = Files.walk(api.dir().resolve("plane"))) {
       for (Path file : files.filter(Files::isRegularFile).filter(f -> !f.toString().contains("kubectl")).toList()) {
         String content = new String(Files.readAllBytes(file), StandardCharsets.ISO_8859_1);
         forms.forEach(form -> assertThat(content).as(file + " holds the secret").doesNotContain(form));
       }
     }
 
-    TestPlane.Kubectl viewer = api.kubectl("--token", api.server.tokens().tokenFor(io.daemonset.auth.TokenFile.VIEWER_USER).orElseThrow(), "-n", "logging", "get", "secret", "api");
+    Kubectl.Result viewer = api.kubectl().run("--token", api.viewerToken(), "-n", "logging", "get", "secret", "api");
     assertThat(viewer.exit()).isNotZero();
     assertThat(viewer.err()).contains("Forbidden");
 
     ok("delete", "namespace", "logging");
-    await().atMost(Duration.ofSeconds(60)).until(() -> api.kubectl("get", "namespace", "logging").err()
+    await().atMost(Duration.ofSeconds(60)).until(() -> api.kubectl().run("get", "namespace", "logging").err()
         .contains("not found"));
     await().atMost(Duration.ofSeconds(30)).until(() -> agent.runtime().pods().isEmpty());
     for (String kind : List.of("ds", "pods", "configmaps", "secrets")) {
