@@ -117,6 +117,11 @@ public final class ApiClient {
         "update status of node " + node.name());
   }
 
+  /** GET of any object by its path, as JSON (ConfigMaps and Secrets for the pods' configuration). */
+  public CompletableFuture<JsonNode> getObject(String path) {
+    return send("GET", path, null, null, JsonNode.class, "get " + path);
+  }
+
   // ---- pods
 
   /** GET /api/v1/pods?fieldSelector=… (null: every pod). */

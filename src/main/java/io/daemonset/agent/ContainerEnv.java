@@ -25,7 +25,16 @@ public final class ContainerEnv {
 
   /** The variables the container spec defines (without the agent's own environment). */
   public static Map<String, String> variables(Pod pod, Container container, String hostIP) {
-    Map<String, String> env = new LinkedHashMap<>();
+    return variables(pod, container, hostIP, Map.of());
+  }
+
+  /**
+   * With the values of envFrom and of configMapKeyRef/secretKeyRef already resolved ({@link PodConfig#environment}):
+   * envFrom first, then env in order.
+   */
+  public static Map<String, String> variables(Pod pod, Container container, String hostIP,
+                                              Map<String, String> fromObjects) {
+    Map<String, String> env = new LinkedHashMap<>(fromObjects);
     if (container.env() == null) {
       return env;
     }
@@ -33,6 +42,9 @@ public final class ContainerEnv {
       String value;
       if (var.valueFrom() != null) {
         value = fieldRef(pod, var.valueFrom(), hostIP);
+        if (value == null) {
+          value = fromObjects.get(var.name());
+        }
         if (value == null) {
           continue;
         }

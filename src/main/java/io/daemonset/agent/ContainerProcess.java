@@ -37,6 +37,8 @@ final class ContainerProcess {
 
   private final ProcessRuntime.PodProcesses owner;
   private final Container spec;
+  /** How soon a container waiting for a missing ConfigMap or Secret looks again. */
+  static final Duration CONFIG_RETRY = Duration.ofSeconds(2);
   private final Path dir;
   private final Path log;
 
@@ -173,9 +175,18 @@ final class ContainerProcess {
       owner.changed();
       return;
     }
-    Map<String, String> env = ContainerEnv.variables(pod, spec, owner.runtime().settings().hostIP());
+    Map<String, String> fromObjects;
+    try {
+      fromObjects = PodConfig.environment(pod, spec, owner.runtime().configLookup());
+      owner.writeVolumes();
+    } catch (PodConfig.Missing missing) {
+      waitForConfig(missing.getMessage());
+      return;
+    }
+    Map<String, String> env = ContainerEnv.variables(pod, spec, owner.runtime().settings().hostIP(), fromObjects);
     List<String> commandLine = ContainerEnv.commandLine(spec, env);
     try {
+      owner.linkMounts(spec, dir);
       Files.createDirectories(dir);
       Path cwd = spec.workingDir() == null || spec.workingDir().isEmpty() ? dir : dir.resolve(spec.workingDir());
       Files.createDirectories(cwd);
@@ -203,6 +214,24 @@ final class ContainerProcess {
       restartPerPolicy();
     }
     owner.save();
+    owner.changed();
+  }
+
+  /**
+   * A referenced ConfigMap, Secret or key is missing: wait as CreateContainerConfigError and try again shortly, as
+   * the kubelet's sync loop does (called with the lock held).
+   */
+  private void waitForConfig(String message) {
+    everStarted = false;
+    waiting = new ContainerState.Waiting("CreateContainerConfigError", message);
+    restartTimer = owner.runtime().scheduler().schedule(() -> {
+      synchronized (owner.lock()) {
+        restartTimer = null;
+        if (!stopping && handle == null) {
+          start();
+        }
+      }
+    }, CONFIG_RETRY.toMillis(), TimeUnit.MILLISECONDS);
     owner.changed();
   }
 

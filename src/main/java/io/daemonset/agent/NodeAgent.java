@@ -150,6 +150,9 @@ public final class NodeAgent implements AutoCloseable {
     }
     ApiClient client = new ApiClient(settings.target(), ApiClient.newHttpClient(settings.target(), null), 8);
     this.client = client;
+    if (runtime instanceof ProcessRuntime process) {
+      process.useConfigFrom(new ConfigCache(client));
+    }
     if (TokenFile.isBootstrapToken(settings.target().token())) {
       this.bootstrapToken = settings.target().token();
       java.util.Optional<String> stored = NodeCredentials.load(settings.workDir(), settings.nodeName());

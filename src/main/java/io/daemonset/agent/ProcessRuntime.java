@@ -59,6 +59,22 @@ public final class ProcessRuntime extends HeldPods<ProcessRuntime.PodProcesses> 
   private final Clock clock;
   private final ScheduledExecutorService scheduler;
   private final ExecutorService probeExecutor;
+  /** Where ConfigMaps and Secrets come from; without an API every referenced one is missing. */
+  private volatile PodConfig.Lookup configLookup = NO_OBJECTS;
+  private volatile ConfigCache configCache;
+  static final PodConfig.Lookup NO_OBJECTS = new PodConfig.Lookup() {
+    @Override
+    public Optional<Map<String, byte[]>> configMap(String namespace, String name) {
+      return Optional.empty();
+    }
+
+    @Override
+    public Optional<Map<String, byte[]>> secret(String namespace, String name) {
+      return Optional.empty();
+    }
+  };
+  /** How often mounted ConfigMaps and Secrets are refreshed from the API. */
+  static final Duration CONFIG_REFRESH = Duration.ofSeconds(2);
 
   public ProcessRuntime(Settings settings, Clock clock) {
     this.settings = settings;
@@ -72,6 +88,33 @@ public final class ProcessRuntime extends HeldPods<ProcessRuntime.PodProcesses> 
 
   public Settings settings() {
     return settings;
+  }
+
+  /**
+   * ConfigMaps and Secrets from the API: env and volumes of new containers, and every {@link #CONFIG_REFRESH} the
+   * mounted files of running pods (environment variables keep their start-time values, as upstream).
+   */
+  public void useConfigFrom(ConfigCache cache) {
+    this.configCache = cache;
+    this.configLookup = cache;
+    scheduler.scheduleWithFixedDelay(this::refreshConfig, CONFIG_REFRESH.toMillis(), CONFIG_REFRESH.toMillis(),
+        TimeUnit.MILLISECONDS);
+  }
+
+  PodConfig.Lookup configLookup() {
+    return configLookup;
+  }
+
+  private void refreshConfig() {
+    try {
+      ConfigCache cache = configCache;
+      if (cache != null) {
+        cache.refresh();
+      }
+      pods.values().forEach(PodProcesses::refreshVolumes);
+    } catch (RuntimeException e) {
+      LOG.warn("refreshing mounted configuration failed: {}", e.toString());
+    }
   }
 
   Clock clock() {
@@ -313,6 +356,62 @@ public final class ProcessRuntime extends HeldPods<ProcessRuntime.PodProcesses> 
 
     List<ContainerStatus> containerStatuses() {
       return containers.stream().map(ContainerProcess::status).toList();
+    }
+
+    /** The files of the pod's configMap, secret, downwardAPI and projected volumes, under volumes/NAME. */
+    void writeVolumes() {
+      if (pod.spec().volumes() == null) {
+        return;
+      }
+      for (io.daemonset.model.Volume volume : pod.spec().volumes()) {
+        Map<String, PodConfig.File> files = PodConfig.volumeFiles(pod, volume, runtime.configLookup());
+        if (files != null) {
+          try {
+            if (AtomicWriter.write(dir.resolve("volumes").resolve(volume.name()), files)) {
+              LOG.info("pod {}: volume {} written ({} files)", key, volume.name(), files.size());
+            }
+          } catch (IOException e) {
+            throw new UncheckedIOException(e);
+          }
+        }
+      }
+    }
+
+    /**
+     * A host process has no root filesystem of its own: a mount at /etc/app appears at etc/app under the container's
+     * directory (its working directory), a symlink to the volume.
+     */
+    void linkMounts(io.daemonset.model.Container container, Path containerDir) throws IOException {
+      if (container.volumeMounts() == null) {
+        return;
+      }
+      for (io.daemonset.model.VolumeMount mount : container.volumeMounts()) {
+        Path volume = dir.resolve("volumes").resolve(mount.name());
+        String relative = mount.mountPath().replaceFirst("^/+", "");
+        if (!Files.isDirectory(volume) || relative.isEmpty()) {
+          continue;
+        }
+        Path link = containerDir.resolve(relative).normalize();
+        if (!link.startsWith(containerDir) || Files.isSymbolicLink(link)) {
+          continue;
+        }
+        Files.createDirectories(link.getParent());
+        Files.createSymbolicLink(link, volume.toAbsolutePath());
+      }
+    }
+
+    /** Rewrites the volumes with the objects' current data; a missing object keeps the files as they are. */
+    void refreshVolumes() {
+      synchronized (lock) {
+        if (stopped != null || forgotten) {
+          return;
+        }
+        try {
+          writeVolumes();
+        } catch (PodConfig.Missing | UncheckedIOException e) {
+          LOG.debug("pod {}: volumes kept as they are: {}", key, e.getMessage());
+        }
+      }
     }
 
     /** Records the pod's state on disk (called with the lock held, after every start and exit). */

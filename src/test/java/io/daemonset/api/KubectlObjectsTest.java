@@ -1,12 +1,12 @@
 package io.daemonset.api;
 
-import io.daemonset.testing.TestControlPlane;
-import io.daemonset.testing.Kubectl;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.daemonset.testing.Kubectl;
+import io.daemonset.testing.TestControlPlane;
 import io.daemonset.model.Json;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -43,7 +43,7 @@ class KubectlObjectsTest {
   @BeforeAll
   static void start() throws Exception {
     assumeTrue(Kubectl.available(), "kubectl is not on the PATH");
-    cluster = TestControlPlane.start(tmp);
+    cluster = TestControlPlane.start(tmp, HttpAgents.CONFIG);
     agents = new HttpAgents(cluster);
     agents.join("n1", Map.of());
     agents.join("n2", Map.of());
