@@ -7,7 +7,6 @@ import io.daemonset.model.Pod;
 import io.daemonset.model.PodSpec;
 import io.daemonset.model.PodTemplateSpec;
 import io.daemonset.placement.DaemonTolerations;
-import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -17,19 +16,8 @@ import java.util.Map;
 public final class DaemonPods {
   public static final String REVISION_HASH_LABEL = "controller-revision-hash";
   public static final String TEMPLATE_GENERATION_LABEL = "pod-template-generation";
-  private static final String ALPHABET = "bcdfghjklmnpqrstvwxz2456789";
-  private static final SecureRandom RANDOM = new SecureRandom();
 
   private DaemonPods() {}
-
-  /** generateName "name-" plus five characters of upstream's alphabet (no vowels, no look-alikes). */
-  public static String newPodName(String daemonSetName) {
-    StringBuilder name = new StringBuilder(daemonSetName).append('-');
-    for (int i = 0; i < 5; i++) {
-      name.append(ALPHABET.charAt(RANDOM.nextInt(ALPHABET.length())));
-    }
-    return name.toString();
-  }
 
   public static Pod render(DaemonSet ds, PodTemplateSpec template, String revisionHash, String nodeName,
                            String podName, String podUid, Instant now) {
@@ -41,7 +29,9 @@ public final class DaemonPods {
       labels.put(TEMPLATE_GENERATION_LABEL, String.valueOf(generation));
     }
     OwnerReference owner = OwnerReference.controlledBy("apps/v1", DaemonSet.KIND, ds.metadata().name(), ds.metadata().uid());
-    ObjectMeta meta = ObjectMeta.named(ds.metadata().namespace(), podName)
+    ObjectMeta named = ObjectMeta.named(ds.metadata().namespace(), podName);
+    ObjectMeta meta = new ObjectMeta(named.name(), PodNames.generateName(ds.metadata().name()), named.namespace(),
+        null, null, null, null, null, null, null, null, null, null, null)
         .withUid(podUid)
         .withCreationTimestamp(now)
         .withLabels(Map.copyOf(labels))

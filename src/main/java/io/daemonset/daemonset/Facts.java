@@ -15,22 +15,28 @@ import java.util.List;
 final class Facts {
   private Facts() {}
 
-  record Applied(List<Event> events, DaemonSetState state) {}
+  record Applied(List<Event> events, DaemonSetState state, Backoffs backoffs) {}
 
-  static Applied apply(DaemonSetState state, List<DaemonSetEntity.Command> facts, Instant now) {
+  static Applied apply(DaemonSetState state, List<DaemonSetEntity.Fact> facts, Backoffs backoffs, Instant now) {
     List<Event> events = new ArrayList<>();
     DaemonSetState current = state;
-    for (DaemonSetEntity.Command fact : facts) {
+    Backoffs currentBackoffs = backoffs;
+    for (DaemonSetEntity.Fact fact : facts) {
       Event event = toEvent(current, fact, now);
-      if (event != null) {
-        events.add(event);
-        current = current.apply(event);
+      if (event == null) {
+        continue;
       }
+      if (fact instanceof DaemonSetEntity.AdmitAnswered a && !a.admitted() && !a.alreadyExists()) {
+        // A refusal backs off on that node; AlreadyExists only asks for a new name (the next ordinal).
+        currentBackoffs = currentBackoffs.admissionRefused(a.nodeName(), now);
+      }
+      events.add(event);
+      current = current.apply(event);
     }
-    return new Applied(events, current);
+    return new Applied(events, current, currentBackoffs);
   }
 
-  static Event toEvent(DaemonSetState state, DaemonSetEntity.Command fact, Instant now) {
+  static Event toEvent(DaemonSetState state, DaemonSetEntity.Fact fact, Instant now) {
     if (fact instanceof DaemonSetEntity.PodChanged c) {
       PodBinding binding = state.bindings().get(c.podName());
       if (binding == null) {

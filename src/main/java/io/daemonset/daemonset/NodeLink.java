@@ -47,7 +47,8 @@ final class NodeLink {
           }
           return new DaemonSetEntity.AdmitAnswered(binding.podName(), binding.nodeName(), result.admitted(),
               result.admitted() ? "node " + binding.nodeName() + " admitted pod " + binding.podName()
-                  : "node " + binding.nodeName() + " rejected pod " + binding.podName() + ": " + result.reason());
+                  : "node " + binding.nodeName() + " rejected pod " + binding.podName() + ": " + result.reason(),
+              result.alreadyExists());
         });
   }
 

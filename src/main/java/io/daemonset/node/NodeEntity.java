@@ -77,8 +77,17 @@ public final class NodeEntity
   /** Deletion of a pod whose processes are gone (the agent confirms), or whose owner disowned it. */
   public record OrphanPod(String podKey, Cause cause, ActorRef<Outcome<Pod>> replyTo) implements Command {}
 
-  /** The answer to AdmitPod: admitted, or rejected with the reason (e.g. "Insufficient cpu"). */
-  public record AdmitResult(String podKey, boolean admitted, String reason) implements JsonSerializable {}
+  /**
+   * The answer to AdmitPod: admitted, or rejected with the reason (e.g. "Insufficient cpu").
+   * {@code alreadyExists}: the node holds another pod (another uid) under that namespace/name, upstream's
+   * AlreadyExists: the owner should try again under a new name, not back off.
+   */
+  public record AdmitResult(String podKey, boolean admitted, String reason, boolean alreadyExists)
+      implements JsonSerializable {
+    public AdmitResult(String podKey, boolean admitted, String reason) {
+      this(podKey, admitted, reason, false);
+    }
+  }
 
   // ---- events ----------------------------------------------------------------------------------
 
@@ -295,8 +304,12 @@ public final class NodeEntity
     if (!state.exists()) {
       return Effect().reply(cmd.replyTo(), new AdmitResult(key, false, "node " + nodeName + " is not registered"));
     }
-    if (state.pods().containsKey(key)) {
-      return Effect().reply(cmd.replyTo(), new AdmitResult(key, true, "already admitted"));
+    Pod held = state.pods().get(key);
+    if (held != null) {
+      return Objects.equals(held.metadata().uid(), cmd.pod().metadata().uid())
+          ? Effect().reply(cmd.replyTo(), new AdmitResult(key, true, "already admitted"))
+          : Effect().reply(cmd.replyTo(), new AdmitResult(key, false, "pods \"" + cmd.pod().metadata().name()
+              + "\" already exists", true));
     }
     List<Map<String, io.daemonset.model.Quantity>> admitted = state.pods().values().stream()
         .filter(p -> !isTerminal(p))

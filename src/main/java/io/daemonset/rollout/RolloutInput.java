@@ -18,6 +18,8 @@ import java.util.Objects;
  * @param nodes every node the DaemonSet knows of, in the order effects should be listed (ties in the
  *     choice of which nodes to update first are broken by this order)
  * @param backoffs failed-pod backoff per node name, as returned by the previous plan (null = none)
+ * @param fleetComplete every node of the fleet is known; when false (after a restart the node directory
+ *     arrives in parts) only per-node decisions are made, never the fleet-wide maxUnavailable budget
  */
 public record RolloutInput(
     String currentHash,
@@ -25,7 +27,13 @@ public record RolloutInput(
     int minReadySeconds,
     Instant now,
     List<NodePods> nodes,
-    Map<String, Backoff> backoffs) {
+    Map<String, Backoff> backoffs,
+    boolean fleetComplete) {
+
+  public RolloutInput(String currentHash, DaemonSetUpdateStrategy strategy, int minReadySeconds, Instant now,
+                      List<NodePods> nodes, Map<String, Backoff> backoffs) {
+    this(currentHash, strategy, minReadySeconds, now, nodes, backoffs, true);
+  }
 
   public RolloutInput {
     Objects.requireNonNull(currentHash, "currentHash");

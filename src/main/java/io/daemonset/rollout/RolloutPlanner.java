@@ -20,7 +20,8 @@ public final class RolloutPlanner {
   public static RolloutPlan plan(RolloutInput in) {
     Effects out = new Effects(in.backoffs());
     new Manage(in, UpdateBudget.allowsSurge(in.strategy()), out).plan(in.nodes());
-    if (UpdateBudget.isRollingUpdate(in.strategy())) {
+    // The budget counts unavailable pods over the whole fleet: on part of it, it would allow too much.
+    if (UpdateBudget.isRollingUpdate(in.strategy()) && in.fleetComplete()) {
       List<NodePods> projected = out.project(in.nodes(), in.now());
       UpdateBudget budget = UpdateBudget.of(in.strategy(), projected);
       new RollingUpdate(in, budget, out).plan(projected);

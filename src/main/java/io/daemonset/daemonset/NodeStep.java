@@ -1,0 +1,15 @@
+package io.daemonset.daemonset;
+
+import io.daemonset.model.Cause;
+import io.daemonset.model.Pod;
+
+/** A message to a node, sent after the reconcile's events are persisted (and re-sent until acknowledged). */
+public sealed interface NodeStep {
+  PodBinding binding();
+
+  Cause cause();
+
+  record Admit(PodBinding binding, Pod pod, Cause cause) implements NodeStep {}
+
+  record Delete(PodBinding binding, Cause cause) implements NodeStep {}
+}
