@@ -68,6 +68,26 @@ class NodeEntityTest {
   }
 
   @Test
+  void aSecondPodUnderAnExistingNameIsRefusedAsAlreadyExistsAndTheSameOneIsAdmittedAgain() {
+    node.<Outcome<Node>>runCommand(r -> new NodeEntity.Register(node(Map.of(), "2", true), ALICE, r));
+    Pod first = pod("ds-bcdfg", "100m");
+    assertThat(node.<NodeEntity.AdmitResult>runCommand(r -> new NodeEntity.AdmitPod(first, ALICE, r)).reply().admitted())
+        .isTrue();
+
+    // A forced collision: another DaemonSet's pod (another uid) under the same namespace/name.
+    Pod other = first.withMetadata(first.metadata().withUid("uid-of-another-pod"));
+    var refused = node.<NodeEntity.AdmitResult>runCommand(r -> new NodeEntity.AdmitPod(other, ALICE, r));
+    assertThat(refused.reply().admitted()).isFalse();
+    assertThat(refused.reply().alreadyExists()).isTrue();
+    assertThat(refused.hasNoEvents()).isTrue();
+    assertThat(node.getState().pods().get("default/ds-bcdfg").metadata().uid()).isEqualTo("uid-ds-bcdfg");
+
+    var again = node.<NodeEntity.AdmitResult>runCommand(r -> new NodeEntity.AdmitPod(first, ALICE, r));
+    assertThat(again.reply().admitted()).isTrue();
+    assertThat(again.hasNoEvents()).isTrue();
+  }
+
+  @Test
   void registrationAssignsIdentityAndAnnouncesTheNode() {
     var result = node.<Outcome<Node>>runCommand(r -> new NodeEntity.Register(node(Map.of("a", "b"), "2", true), ALICE, r));
     assertThat(result.reply().isOk()).isTrue();
