@@ -81,14 +81,21 @@ public final class DaemonSetEntity
   enum Reconcile implements Command { INSTANCE }
 
   /** alreadyExists: the node holds another pod under that name; the binding goes and a new name is tried. */
-  record AdmitAnswered(String podName, String nodeName, boolean admitted, String reason, boolean alreadyExists)
-      implements Fact {
+  record AdmitAnswered(String podName, String nodeName, boolean admitted, String reason, boolean alreadyExists,
+                       Pod adopted) implements Fact {
     AdmitAnswered(String podName, String nodeName, boolean admitted, String reason) {
-      this(podName, nodeName, admitted, reason, false);
+      this(podName, nodeName, admitted, reason, false, null);
+    }
+
+    AdmitAnswered(String podName, String nodeName, boolean admitted, String reason, boolean alreadyExists) {
+      this(podName, nodeName, admitted, reason, alreadyExists, null);
     }
   }
 
   record DeleteAnswered(String podName, boolean gone, boolean terminating) implements Fact {}
+
+  /** The node took the ownerReference off the pod (or no longer holds it): the pod is this DaemonSet's no more. */
+  record OrphanAnswered(String podName, String nodeName) implements Fact {}
 
   /** Sharding's stop message after this entity asked to be passivated (its DaemonSet is gone, every pod too). */
   enum Stop implements Command { INSTANCE }
@@ -111,10 +118,21 @@ public final class DaemonSetEntity
 
   public record StatusChanged(DaemonSetStatus status, Cause cause) implements Event {}
 
-  /** Background and Foreground: every pod is to be deleted; only Foreground keeps the object visible meanwhile. */
+  /**
+   * Background and Foreground: every pod is to be deleted; Orphan: every pod is to lose its ownerReference.
+   * Foreground and Orphan keep the object visible meanwhile (finalizer foregroundDeletion or orphan, as upstream).
+   */
   public record DeletionStarted(String propagationPolicy, Instant deletionTimestamp, Cause cause) implements Event {
     boolean keepsObject() {
-      return "Foreground".equals(propagationPolicy);
+      return "Foreground".equals(propagationPolicy) || orphans();
+    }
+
+    boolean orphans() {
+      return "Orphan".equals(propagationPolicy);
+    }
+
+    String finalizer() {
+      return orphans() ? "orphan" : "foregroundDeletion";
     }
   }
 
@@ -148,6 +166,13 @@ public final class DaemonSetEntity
   public record PodDeletion(String podName, String nodeName, String why) {}
 
   public record PodGone(String podName, Cause cause) implements Event {}
+
+  /**
+   * Instead of admitting {@code scheduledPodName}, the node adopted an orphan whose labels match the selector:
+   * that binding is replaced by one for the adopted pod (its own name, uid and revision hash).
+   */
+  public record PodAdopted(String scheduledPodName, String podName, String podUid, String nodeName,
+                           String revisionHash, Instant createdAt, Cause cause) implements Event {}
 
   // ---- wiring ----------------------------------------------------------------------------------
 
@@ -188,7 +213,7 @@ public final class DaemonSetEntity
       directory.subscribe(ctx, NodesChanged::new);
       timers.startTimerWithFixedDelay("resync", ResyncPods.INSTANCE, RESYNC);
       String namespace = key.substring(0, key.indexOf('/'));
-      NodeLink link = new NodeLink(nodes, namespace, NODE_ASK_TIMEOUT, ctx.getSystem().ignoreRef());
+      NodeLink link = new NodeLink(nodes, namespace, NODE_ASK_TIMEOUT);
       return new DaemonSetEntity(ctx, timers, key, link, clock, lifecycle);
     }));
   }
@@ -264,6 +289,7 @@ public final class DaemonSetEntity
         .onCommand(Reconcile.class, (state, cmd) -> reconcile(state))
         .onCommand(AdmitAnswered.class, this::onAdmitAnswered)
         .onCommand(DeleteAnswered.class, this::onFact)
+        .onCommand(OrphanAnswered.class, this::onFact)
         .onCommand(NodeHolds.class, this::onNodeHolds)
         .onCommand(ResyncPods.class, this::onResyncPods)
         .onCommand(Stop.class, this::onStop);
@@ -307,19 +333,16 @@ public final class DaemonSetEntity
     if (state.isTerminating()) {
       return Effect().reply(cmd.replyTo(), Outcome.ok(state.daemonSet(), lastSequenceNumber(context)));
     }
+    // Orphan, like Foreground, keeps the object until every pod is released, durably: the orphan steps are
+    // re-sent until each node acknowledges, so a crash cannot leave a pod pointing at a deleted owner.
     List<Event> events = switch (policy) {
-      case "Orphan" -> List.of(new DaemonSetDeleted(policy, cmd.cause()));
-      case "Foreground" -> List.of(new DeletionStarted(policy, clock.instant(), cmd.cause()));
+      case "Orphan", "Foreground" -> List.of(new DeletionStarted(policy, clock.instant(), cmd.cause()));
       default -> List.of(new DeletionStarted(policy, clock.instant(), cmd.cause()),
           new DaemonSetDeleted(policy, cmd.cause()));
     };
-    List<PodBinding> orphaned = "Orphan".equals(policy) ? state.ownBindings() : List.of();
     DaemonSet before = state.daemonSet();
     return Effect().persist(events)
-        .thenRun(s -> {
-          orphaned.forEach(b -> nodes.orphan(b, cmd.cause().because("DaemonSet deleted with propagation Orphan")));
-          scheduleReconcile();
-        })
+        .thenRun(s -> scheduleReconcile())
         .thenReply(cmd.replyTo(), s -> Outcome.ok(s.exists() ? s.daemonSet() : before, lastSequenceNumber(context)));
   }
 
@@ -400,9 +423,11 @@ public final class DaemonSetEntity
   private void afterReconcile(ReconcileOutput out) {
     for (NodeStep step : out.steps()) {
       if (step instanceof NodeStep.Admit admit) {
-        nodes.admit(context, admit.binding(), admit.pod(), admit.cause());
+        nodes.admit(context, admit.binding(), admit.pod(), admit.claimSelector(), admit.cause());
       } else if (step instanceof NodeStep.Delete delete) {
         nodes.delete(context, delete.binding(), delete.cause());
+      } else if (step instanceof NodeStep.Orphan orphan) {
+        nodes.orphan(context, orphan.binding(), orphan.cause());
       }
     }
     DaemonSetState state = out.state();

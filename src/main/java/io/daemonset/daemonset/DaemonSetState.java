@@ -51,23 +51,27 @@ public record DaemonSetState(
 
   public DaemonSetState apply(Event event) {
     if (event instanceof DaemonSetEntity.DaemonSetCreated e) {
-      return new DaemonSetState(e.daemonSet(), specVersion + 1, bindings, Map.of(), podOrdinals);
+      return new DaemonSetState(e.daemonSet(), specVersion + 1, bindings,
+          OrphanRevisions.adoptedBy(e.daemonSet(), revisions), podOrdinals);
     } else if (event instanceof DaemonSetEntity.DaemonSetUpdated e) {
       return new DaemonSetState(e.daemonSet().withStatus(daemonSet.status()), specVersion + 1, bindings, revisions, podOrdinals);
     } else if (event instanceof DaemonSetEntity.StatusChanged e) {
       return new DaemonSetState(daemonSet.withStatus(e.status()), specVersion, bindings, revisions, podOrdinals);
     } else if (event instanceof DaemonSetEntity.DeletionStarted e) {
       ObjectMeta meta = daemonSet.metadata().withDeletionTimestamp(e.deletionTimestamp())
-          .withFinalizers(e.keepsObject() ? List.of("foregroundDeletion") : daemonSet.metadata().finalizers());
-      DaemonSetState marked = mapBindings(b -> b.ownerUid().equals(uid()) && !b.isBeingDeleted()
-          ? b.withPhase(PodBinding.Phase.DELETE_REQUESTED) : b);
+          .withFinalizers(e.keepsObject() ? List.of(e.finalizer()) : daemonSet.metadata().finalizers());
+      PodBinding.Phase next = e.orphans() ? PodBinding.Phase.ORPHAN_REQUESTED : PodBinding.Phase.DELETE_REQUESTED;
+      // A pod not yet confirmed by its node is deleted even when orphaning: its admission may still be in flight.
+      DaemonSetState marked = mapBindings(b -> !b.ownerUid().equals(uid()) || b.isBeingDeleted() ? b
+          : b.withPhase(b.phase() == PodBinding.Phase.SCHEDULED ? PodBinding.Phase.DELETE_REQUESTED : next));
       return new DaemonSetState(daemonSet.withMetadata(meta), specVersion + 1, marked.bindings, revisions, podOrdinals);
     } else if (event instanceof DaemonSetEntity.DaemonSetDeleted e) {
       Map<String, PodBinding> left = new LinkedHashMap<>(bindings);
       if (e.orphanPods()) {
         left.values().removeIf(b -> b.ownerUid().equals(uid()) && !b.isBeingDeleted());
       }
-      return new DaemonSetState(null, specVersion + 1, Map.copyOf(left), Map.of(), podOrdinals);
+      Map<String, ControllerRevision> kept = e.orphanPods() ? OrphanRevisions.orphaned(revisions) : Map.of();
+      return new DaemonSetState(null, specVersion + 1, Map.copyOf(left), kept, podOrdinals);
     } else if (event instanceof DaemonSetEntity.RevisionRecorded e) {
       Map<String, ControllerRevision> next = new LinkedHashMap<>(revisions);
       next.put(e.revision().metadata().name(), e.revision());
@@ -100,6 +104,12 @@ public record DaemonSetState(
       return withBindings(next);
     } else if (event instanceof DaemonSetEntity.PodGone e) {
       return withoutBinding(e.podName());
+    } else if (event instanceof DaemonSetEntity.PodAdopted e) {
+      Map<String, PodBinding> next = new LinkedHashMap<>(bindings);
+      next.remove(e.scheduledPodName());
+      next.put(e.podName(), new PodBinding(e.podName(), e.podUid(), e.nodeName(), uid(), e.revisionHash(),
+          PodBinding.Phase.BOUND, "Pending", null, e.createdAt()));
+      return withBindings(next);
     }
     throw new IllegalArgumentException("unknown DaemonSet event " + event);
   }

@@ -2,6 +2,7 @@ package io.daemonset.daemonset;
 
 import io.daemonset.daemonset.DaemonSetEntity.Event;
 import io.daemonset.model.Cause;
+import io.daemonset.model.Pod;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,6 +23,13 @@ final class Facts {
     DaemonSetState current = state;
     Backoffs currentBackoffs = backoffs;
     for (DaemonSetEntity.Fact fact : facts) {
+      if (fact instanceof DaemonSetEntity.AdmitAnswered a && a.adopted() != null) {
+        for (Event e : adoption(current, a, now)) {
+          events.add(e);
+          current = current.apply(e);
+        }
+        continue;
+      }
       Event event = toEvent(current, fact, now);
       if (event == null) {
         continue;
@@ -34,6 +42,24 @@ final class Facts {
       current = current.apply(event);
     }
     return new Applied(events, current, currentBackoffs);
+  }
+
+  /** The node adopted an orphan instead of admitting the scheduled pod: bind the orphan, then what it reports. */
+  static List<Event> adoption(DaemonSetState state, DaemonSetEntity.AdmitAnswered a, Instant now) {
+    PodBinding scheduled = state.bindings().get(a.podName());
+    Pod pod = a.adopted();
+    if (scheduled == null || scheduled.phase() != PodBinding.Phase.SCHEDULED
+        || state.bindings().containsKey(pod.metadata().name())) {
+      return List.of();
+    }
+    String hash = pod.metadata().labelsOrEmpty().get(DaemonPods.REVISION_HASH_LABEL);
+    Cause cause = Cause.byController(now, "node " + a.nodeName() + " adopted orphan pod " + pod.metadata().name()
+        + " (revision " + hash + ") instead of creating " + a.podName());
+    DaemonSetEntity.PodAdopted adopted = new DaemonSetEntity.PodAdopted(a.podName(), pod.metadata().name(),
+        pod.metadata().uid(), a.nodeName(), hash, pod.metadata().creationTimestamp(), cause);
+    DaemonSetState bound = state.apply(adopted);
+    Event observed = PodObservation.of(bound.bindings().get(pod.metadata().name()), pod, cause, now);
+    return observed == null ? List.of(adopted) : List.of(adopted, observed);
   }
 
   static Event toEvent(DaemonSetState state, DaemonSetEntity.Fact fact, Instant now) {
@@ -52,6 +78,13 @@ final class Facts {
       Cause cause = Cause.byController(now, a.reason());
       return a.admitted() ? new DaemonSetEntity.PodBound(a.podName(), cause)
           : new DaemonSetEntity.PodRejected(a.podName(), a.nodeName(), a.reason(), cause);
+    } else if (fact instanceof DaemonSetEntity.OrphanAnswered o) {
+      PodBinding binding = state.bindings().get(o.podName());
+      if (binding == null || binding.phase() != PodBinding.Phase.ORPHAN_REQUESTED) {
+        return null;
+      }
+      return new DaemonSetEntity.PodGone(o.podName(), Cause.byController(now, "node " + o.nodeName()
+          + " removed the ownerReference of " + o.podName() + ": orphaned"));
     } else if (fact instanceof DaemonSetEntity.DeleteAnswered d) {
       PodBinding binding = state.bindings().get(d.podName());
       if (binding == null || !binding.isBeingDeleted()) {

@@ -43,8 +43,10 @@ public final class Reconciler {
     List<Event> decided = List.of();
     if (state.exists() && state.isTerminating()) {
       if (state.ownBindings().isEmpty()) {
-        decided = List.of(new DaemonSetEntity.DaemonSetDeleted("Foreground",
-            Cause.byController(in.now(), "all pods deleted: foreground deletion complete")));
+        boolean orphan = java.util.Objects.requireNonNullElse(state.daemonSet().metadata().finalizers(), List.<String>of()).contains("orphan");
+        decided = List.of(new DaemonSetEntity.DaemonSetDeleted(orphan ? "Orphan" : "Foreground",
+            Cause.byController(in.now(), orphan ? "every pod orphaned: deletion complete"
+                : "all pods deleted: foreground deletion complete")));
       }
     } else if (state.exists() && !state.daemonSet().spec().selector().isEmpty() && seen(in.fleet())) {
       eligibility = ReconcileStep.eligibility(state.daemonSet(), in.fleet());
@@ -58,7 +60,8 @@ public final class Reconciler {
       state = state.apply(e);
       events.add(e);
     }
-    if (state.exists() && complete && !state.daemonSet().spec().selector().isEmpty()) {
+    // Upstream writes no status once deletionTimestamp is set.
+    if (state.exists() && !state.isTerminating() && complete && !state.daemonSet().spec().selector().isEmpty()) {
       if (eligibility.isEmpty() && !in.fleet().nodes().isEmpty()) {
         eligibility = ReconcileStep.eligibility(state.daemonSet(), in.fleet());
       }
@@ -71,6 +74,7 @@ public final class Reconciler {
     }
     List<NodeStep> steps = new ArrayList<>(admissions(state, in.now()));
     steps.addAll(deletions(state, in.now()));
+    steps.addAll(orphanings(state, in.now()));
     return new ReconcileOutput(events, steps, backoffs, requeueAt, state);
   }
 
@@ -94,7 +98,7 @@ public final class Reconciler {
 
   /** Every binding the node has not yet acknowledged, with the pod to admit. */
   private static List<NodeStep> admissions(DaemonSetState state, Instant now) {
-    if (!state.exists()) {
+    if (!state.exists() || state.isTerminating()) {
       return List.of();
     }
     List<NodeStep> out = new ArrayList<>();
@@ -108,10 +112,18 @@ public final class Reconciler {
       }
       Pod pod = DaemonPods.render(state.daemonSet(), template, b.revisionHash(), b.nodeName(), b.podName(),
           b.podUid(), b.createdAt());
-      out.add(new NodeStep.Admit(b, pod,
+      out.add(new NodeStep.Admit(b, pod, state.daemonSet().spec().selector(),
           Cause.byController(now, "admit pod " + b.podName() + " on node " + b.nodeName())));
     }
     return out;
+  }
+
+  private static List<NodeStep> orphanings(DaemonSetState state, Instant now) {
+    return state.bindings().values().stream()
+        .filter(b -> b.phase() == PodBinding.Phase.ORPHAN_REQUESTED)
+        .<NodeStep>map(b -> new NodeStep.Orphan(b, Cause.byController(now, "orphan pod " + b.podName() + " on node "
+            + b.nodeName() + ": DaemonSet deleted with propagation Orphan")))
+        .toList();
   }
 
   private static List<NodeStep> deletions(DaemonSetState state, Instant now) {

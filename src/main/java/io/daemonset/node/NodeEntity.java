@@ -4,11 +4,14 @@ import io.daemonset.journal.Journal;
 import io.daemonset.journal.JsonSerializable;
 import io.daemonset.model.Cause;
 import io.daemonset.model.Node;
+import io.daemonset.model.LabelSelector;
 import io.daemonset.model.Outcome;
+import io.daemonset.model.OwnerReference;
 import io.daemonset.model.NodeStatus;
 import io.daemonset.model.Pod;
 import io.daemonset.model.PodStatus;
 import io.daemonset.placement.ResourceFit;
+import io.daemonset.placement.Selector;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -65,7 +68,16 @@ public final class NodeEntity
   /** Timer: has the agent gone silent for longer than the grace period? */
   enum CheckHeartbeat implements Command { INSTANCE }
 
-  public record AdmitPod(Pod pod, Cause cause, ActorRef<AdmitResult> replyTo) implements Command {}
+  /**
+   * Admit a pod, or, when {@code claimSelector} is given, adopt instead an orphan of the pod's namespace whose
+   * labels it matches (upstream's ClaimPods, decided here because the node is the authority on what it runs).
+   */
+  public record AdmitPod(Pod pod, Cause cause, ActorRef<AdmitResult> replyTo, LabelSelector claimSelector)
+      implements Command {
+    public AdmitPod(Pod pod, Cause cause, ActorRef<AdmitResult> replyTo) {
+      this(pod, cause, replyTo, null);
+    }
+  }
 
   /** Begin a graceful deletion; a grace period of 0 releases the pod at once (a forced delete). */
   public record DeletePod(String podKey, Long gracePeriodSeconds, Cause cause, ActorRef<Outcome<Pod>> replyTo)
@@ -82,10 +94,14 @@ public final class NodeEntity
    * {@code alreadyExists}: the node holds another pod (another uid) under that namespace/name, upstream's
    * AlreadyExists: the owner should try again under a new name, not back off.
    */
-  public record AdmitResult(String podKey, boolean admitted, String reason, boolean alreadyExists)
+  public record AdmitResult(String podKey, boolean admitted, String reason, boolean alreadyExists, Pod adopted)
       implements JsonSerializable {
     public AdmitResult(String podKey, boolean admitted, String reason) {
-      this(podKey, admitted, reason, false);
+      this(podKey, admitted, reason, false, null);
+    }
+
+    public AdmitResult(String podKey, boolean admitted, String reason, boolean alreadyExists) {
+      this(podKey, admitted, reason, alreadyExists, null);
     }
   }
 
@@ -109,6 +125,9 @@ public final class NodeEntity
       implements Event {}
 
   public record PodOrphaned(String podKey, Cause cause) implements Event {}
+
+  /** An orphan pod got a controller again: the DaemonSet whose selector matches its labels adopted it. */
+  public record PodAdopted(String podKey, OwnerReference owner, Cause cause) implements Event {}
 
   public record PodReleased(String podKey, Cause cause) implements Event {}
 
@@ -304,6 +323,10 @@ public final class NodeEntity
     if (!state.exists()) {
       return Effect().reply(cmd.replyTo(), new AdmitResult(key, false, "node " + nodeName + " is not registered"));
     }
+    Pod orphan = cmd.claimSelector() == null ? null : adoptable(state, cmd.pod(), cmd.claimSelector());
+    if (orphan != null) {
+      return adopt(state, cmd, orphan);
+    }
     Pod held = state.pods().get(key);
     if (held != null) {
       return Objects.equals(held.metadata().uid(), cmd.pod().metadata().uid())
@@ -325,6 +348,30 @@ public final class NodeEntity
     return Effect().persist(new PodAdmitted(pod, cmd.cause()))
         .thenRun(s -> notifyOwner(pod, pod, cmd.cause()))
         .thenReply(cmd.replyTo(), s -> new AdmitResult(key, true, "admitted"));
+  }
+
+  /** An orphan in the pod's namespace, not terminating or finished, whose labels the selector matches. */
+  private static Pod adoptable(NodeState state, Pod pod, LabelSelector selector) {
+    Selector matcher = Selector.fromLabelSelector(selector);
+    if (matcher.isEmpty()) {
+      return null;
+    }
+    return state.pods().values().stream()
+        .filter(p -> Objects.equals(p.metadata().namespace(), pod.metadata().namespace()))
+        .filter(p -> NodeState.controllerKey(p) == null && p.metadata().deletionTimestamp() == null && !isTerminal(p))
+        .filter(p -> matcher.matches(p.metadata().labelsOrEmpty()))
+        .min(java.util.Comparator.comparing(p -> p.metadata().name()))
+        .orElse(null);
+  }
+
+  private ReplyEffect<Event, NodeState> adopt(NodeState state, AdmitPod cmd, Pod orphan) {
+    String orphanKey = NodeState.podKey(orphan);
+    OwnerReference owner = cmd.pod().metadata().ownerReferencesOrEmpty().stream()
+        .filter(OwnerReference::isController).findFirst().orElseThrow();
+    Cause cause = cmd.cause().because("adopt orphan pod " + orphan.metadata().name() + " (labels match the selector of "
+        + owner.kind() + " " + owner.name() + ")");
+    return Effect().persist(new PodAdopted(orphanKey, owner, cause))
+        .thenReply(cmd.replyTo(), s -> new AdmitResult(orphanKey, true, "adopted", false, s.pods().get(orphanKey)));
   }
 
   /** Answers with the pod as it is after the request: terminating, or null once it is gone. */

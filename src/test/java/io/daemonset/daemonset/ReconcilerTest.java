@@ -408,4 +408,65 @@ class ReconcilerTest {
     assertThat(scheduled(out)).isEmpty();
     assertThat(out.requeueAt()).isEqualTo(Optional.of(w.now.plus(Duration.ofSeconds(1))));
   }
+
+  // ---- issue 10 --------------------------------------------------------------------------------
+
+  @Test
+  void claimPods() {
+    // Upstream TestClaimPods, as the node decides it: an orphan whose labels match is adopted, none created.
+    ReconcileWorld w = new ReconcileWorld().withNodes(node("node-0", null));
+    ReconcileOutput out = w.round();
+    NodeStep.Admit admit = (NodeStep.Admit) out.steps().stream().filter(s -> s instanceof NodeStep.Admit)
+        .findFirst().orElseThrow();
+    assertThat(admit.claimSelector()).isEqualTo(w.state.daemonSet().spec().selector());
+    io.daemonset.model.Pod orphan = new io.daemonset.model.Pod("v1", "Pod",
+        io.daemonset.model.ObjectMeta.named("default", "foo-old12").withUid("uid-old")
+            .withLabels(Map.of("name", "simple-daemon", "type", "production",
+                DaemonPods.REVISION_HASH_LABEL, "oldhash"))
+            .withOwnerReferences(List.of(io.daemonset.model.OwnerReference.controlledBy("apps/v1", "DaemonSet", "foo",
+                UID))),
+        null, new io.daemonset.model.PodStatus("Running", List.of(new io.daemonset.model.PodCondition("Ready", "True",
+            null, w.now, null, null)), null, null, null, null, null, null));
+    out = w.round(new DaemonSetEntity.AdmitAnswered(admit.binding().podName(), "node-0", true, "adopted", false,
+        orphan));
+    assertThat(eventsOf(out, DaemonSetEntity.PodAdopted.class)).singleElement()
+        .satisfies(e -> assertThat(e.podUid()).isEqualTo("uid-old"));
+    assertThat(w.state.bindings()).containsOnlyKeys("foo-old12");
+    PodBinding adopted = w.state.bindings().get("foo-old12");
+    assertThat(adopted.readySince()).isNotNull();
+    assertThat(scheduled(out)).isEmpty();
+    // Its revision is not the current one: the rolling update replaces it, as upstream would.
+    assertThat(deleted(out)).extracting(DaemonSetEntity.PodDeletion::podName).containsExactly("foo-old12");
+  }
+
+  @Test
+  void orphanDeletionIsDurableAndTheNextIncarnationAdoptsTheRevisions() {
+    ReconcileWorld w = new ReconcileWorld().withNodes(nodes(0, 2, null)).converged();
+    String revision = w.state.revisions().keySet().iterator().next();
+    w.state = w.state.apply(new DaemonSetEntity.DeletionStarted("Orphan", w.now, ReconcileWorld.NODE));
+    assertThat(w.state.daemonSet().metadata().finalizers()).containsExactly("orphan");
+    ReconcileOutput out = w.round();
+    // Until each node acknowledges, the orphan steps are sent again every round, and the object stays.
+    assertThat(out.steps()).hasSize(2).allMatch(st -> st instanceof NodeStep.Orphan);
+    assertThat(eventsOf(out, DaemonSetEntity.StatusChanged.class)).isEmpty();
+    out = w.round(new DaemonSetEntity.OrphanAnswered(w.podOn("node-0").podName(), "node-0"));
+    assertThat(out.steps()).hasSize(1);
+    assertThat(w.state.exists()).isTrue();
+    out = w.round(new DaemonSetEntity.OrphanAnswered(w.podOn("node-1").podName(), "node-1"));
+    assertThat(eventsOf(out, DaemonSetEntity.DaemonSetDeleted.class)).singleElement()
+        .satisfies(e -> assertThat(e.orphanPods()).isTrue());
+    assertThat(w.state.exists()).isFalse();
+    assertThat(w.state.bindings()).isEmpty();
+    assertThat(w.state.revisions().get(revision).metadata().ownerReferences()).isNull();
+
+    // Applied again: the revision is adopted (same template, same hash), not recorded anew.
+    io.daemonset.model.DaemonSet again = ReconcileWorld.daemonSet(sp -> sp);
+    again = again.withMetadata(again.metadata().withUid("uid-2"));
+    w.state = w.state.apply(new DaemonSetEntity.DaemonSetCreated(again, ReconcileWorld.NODE));
+    assertThat(w.state.revisions().get(revision).metadata().ownerReferences())
+        .singleElement().satisfies(ref -> assertThat(ref.uid()).isEqualTo("uid-2"));
+    out = w.round();
+    assertThat(eventsOf(out, DaemonSetEntity.RevisionRecorded.class)).isEmpty();
+    assertThat(scheduled(out)).hasSize(2);
+  }
 }

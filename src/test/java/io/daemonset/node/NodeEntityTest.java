@@ -88,6 +88,31 @@ class NodeEntityTest {
   }
 
   @Test
+  void anOrphanWhoseLabelsMatchIsAdoptedInsteadOfAdmittingANewPod() {
+    node.<Outcome<Node>>runCommand(r -> new NodeEntity.Register(node(Map.of(), "2", true), ALICE, r));
+    Pod old = pod("ds-old12", "100m");
+    old = old.withMetadata(old.metadata().withLabels(Map.of("app", "logs")));
+    Pod first = old;
+    node.<NodeEntity.AdmitResult>runCommand(r -> new NodeEntity.AdmitPod(first, ALICE, r));
+    node.<Outcome<Pod>>runCommand(r -> new NodeEntity.OrphanPod("default/ds-old12", ALICE, r));
+    assertThat(NodeState.controllerKey(node.getState().pods().get("default/ds-old12"))).isNull();
+
+    Pod fresh = pod("ds-new34", "100m");
+    fresh = fresh.withMetadata(fresh.metadata().withLabels(Map.of("app", "logs")).withOwnerReferences(
+        List.of(OwnerReference.controlledBy("apps/v1", "DaemonSet", "ds", "ds-uid-2"))));
+    Pod asked = fresh;
+    var result = node.<NodeEntity.AdmitResult>runCommand(r -> new NodeEntity.AdmitPod(asked, ALICE, r,
+        io.daemonset.model.LabelSelector.ofLabels(Map.of("app", "logs"))));
+
+    assertThat(result.reply().admitted()).isTrue();
+    assertThat(result.reply().adopted().metadata().uid()).isEqualTo("uid-ds-old12");
+    assertThat(result.event()).isInstanceOf(NodeEntity.PodAdopted.class);
+    assertThat(node.getState().pods()).containsOnlyKeys("default/ds-old12");
+    assertThat(node.getState().pods().get("default/ds-old12").metadata().ownerReferences())
+        .singleElement().satisfies(ref -> assertThat(ref.uid()).isEqualTo("ds-uid-2"));
+  }
+
+  @Test
   void registrationAssignsIdentityAndAnnouncesTheNode() {
     var result = node.<Outcome<Node>>runCommand(r -> new NodeEntity.Register(node(Map.of("a", "b"), "2", true), ALICE, r));
     assertThat(result.reply().isOk()).isTrue();
