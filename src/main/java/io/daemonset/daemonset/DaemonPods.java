@@ -1,6 +1,11 @@
 package io.daemonset.daemonset;
 
+import io.daemonset.model.Affinity;
 import io.daemonset.model.DaemonSet;
+import io.daemonset.model.NodeAffinity;
+import io.daemonset.model.NodeSelector;
+import io.daemonset.model.NodeSelectorRequirement;
+import io.daemonset.model.NodeSelectorTerm;
 import io.daemonset.model.ObjectMeta;
 import io.daemonset.model.OwnerReference;
 import io.daemonset.model.Pod;
@@ -18,6 +23,21 @@ public final class DaemonPods {
   public static final String TEMPLATE_GENERATION_LABEL = "pod-template-generation";
 
   private DaemonPods() {}
+
+  /**
+   * Upstream's ReplaceDaemonSetPodNodeNameNodeAffinity: the required node affinity becomes the one term
+   * {@code matchFields metadata.name In [node]}, so that a pod still Pending (not bound) names its node.
+   */
+  static PodSpec withNodeAffinity(PodSpec spec, String nodeName) {
+    NodeSelectorTerm term = new NodeSelectorTerm(null,
+        List.of(new NodeSelectorRequirement("metadata.name", "In", List.of(nodeName))));
+    Affinity affinity = spec.affinity();
+    NodeAffinity nodeAffinity = new NodeAffinity(new NodeSelector(List.of(term)),
+        affinity == null || affinity.nodeAffinity() == null ? null
+            : affinity.nodeAffinity().preferredDuringSchedulingIgnoredDuringExecution());
+    return spec.withAffinity(affinity == null ? new Affinity(nodeAffinity, null, null)
+        : new Affinity(nodeAffinity, affinity.podAffinity(), affinity.podAntiAffinity()));
+  }
 
   public static Pod render(DaemonSet ds, PodTemplateSpec template, String revisionHash, String nodeName,
                            String podName, String podUid, Instant now) {
@@ -37,7 +57,8 @@ public final class DaemonPods {
         .withLabels(Map.copyOf(labels))
         .withAnnotations(templateMeta.annotations())
         .withOwnerReferences(List.of(owner));
-    PodSpec spec = DaemonTolerations.withDaemonTolerations(template.spec()).withNodeName(nodeName);
+    PodSpec spec = withNodeAffinity(DaemonTolerations.withDaemonTolerations(template.spec()), nodeName)
+        .withNodeName(nodeName);
     return new Pod("v1", Pod.KIND, meta, spec, null);
   }
 }

@@ -126,6 +126,9 @@ public final class NodeEntity
 
   public record PodOrphaned(String podKey, Cause cause) implements Event {}
 
+  /** A pod that waited Pending (Unschedulable) fits the node now and is bound to it. */
+  public record PodBoundToNode(String podKey, Cause cause) implements Event {}
+
   /** An orphan pod got a controller again: the DaemonSet whose selector matches its labels adopted it. */
   public record PodAdopted(String podKey, OwnerReference owner, Cause cause) implements Event {}
 
@@ -264,7 +267,7 @@ public final class NodeEntity
     if (updated.equals(state.node())) {
       return Effect().reply(cmd.replyTo(), Outcome.ok(state.node(), lastSequenceNumber(context)));
     }
-    return Effect().persist(new NodeUpdated(updated, cmd.cause()))
+    return Effect().persist(withWaitingThatFit(state, List.of(new NodeUpdated(updated, cmd.cause())), cmd.cause()))
         .thenRun(this::announce)
         .thenReply(cmd.replyTo(), s -> Outcome.ok(s.node(), lastSequenceNumber(context)));
   }
@@ -278,7 +281,7 @@ public final class NodeEntity
     if (!NodeObjects.differsBeyondHeartbeat(state.node(), updated)) {
       return Effect().reply(cmd.replyTo(), Outcome.ok(updated, lastSequenceNumber(context)));
     }
-    return Effect().persist(new NodeUpdated(updated, cmd.cause()))
+    return Effect().persist(withWaitingThatFit(state, List.of(new NodeUpdated(updated, cmd.cause())), cmd.cause()))
         .thenRun(this::announce)
         .thenReply(cmd.replyTo(), s -> Outcome.ok(s.node(), lastSequenceNumber(context)));
   }
@@ -334,20 +337,40 @@ public final class NodeEntity
           : Effect().reply(cmd.replyTo(), new AdmitResult(key, false, "pods \"" + cmd.pod().metadata().name()
               + "\" already exists", true));
     }
-    List<Map<String, io.daemonset.model.Quantity>> admitted = state.pods().values().stream()
-        .filter(p -> !isTerminal(p))
-        .map(p -> ResourceFit.podRequests(p.spec()))
-        .toList();
-    io.daemonset.placement.FitResult fit = ResourceFit.check(
-        state.node().status() == null ? Map.of() : state.node().status().allocatableOrCapacity(),
-        admitted, ResourceFit.podRequests(cmd.pod().spec()));
-    if (!fit.fits()) {
-      return Effect().reply(cmd.replyTo(), new AdmitResult(key, false, String.join(", ", fit.insufficient())));
-    }
-    Pod pod = cmd.pod().withStatus(PodStatus.pending());
+    // Capacity, host ports and taints: what does not fit stays Pending (Unschedulable), as the scheduler leaves
+    // it, and is bound when it fits (see waitingThatFit); it is the DaemonSet's pod either way.
+    java.util.Optional<String> unschedulable = Admission.unschedulable(state.node(), state.pods().values(), cmd.pod());
+    Pod pod = unschedulable.isPresent()
+        ? Unscheduled.pending(cmd.pod(), Admission.message(unschedulable.get()), clock.instant())
+        : cmd.pod().withStatus(PodStatus.pending());
+    String answer = unschedulable.map(r -> "Pending: " + Admission.message(r)).orElse("admitted");
     return Effect().persist(new PodAdmitted(pod, cmd.cause()))
         .thenRun(s -> notifyOwner(pod, pod, cmd.cause()))
-        .thenReply(cmd.replyTo(), s -> new AdmitResult(key, true, "admitted"));
+        .thenReply(cmd.replyTo(), s -> new AdmitResult(key, true, answer));
+  }
+
+  /**
+   * After a change that frees room (a pod gone or finished, a taint lifted, more capacity): the waiting pods
+   * that fit now, oldest first, each bound in turn, as events to persist with the change.
+   */
+  private List<Event> withWaitingThatFit(NodeState state, List<Event> change, Cause cause) {
+    List<Event> events = new java.util.ArrayList<>(change);
+    NodeState next = state;
+    for (Event e : change) {
+      next = next.apply(e);
+    }
+    if (!next.exists()) {
+      return events;
+    }
+    for (Pod waiting : Unscheduled.waiting(next.pods().values())) {
+      if (Admission.unschedulable(next.node(), next.pods().values(), waiting).isEmpty()) {
+        Event bound = new PodBoundToNode(NodeState.podKey(waiting),
+            cause.because("pod " + waiting.metadata().name() + " fits node " + nodeName + " now: bound"));
+        events.add(bound);
+        next = next.apply(bound);
+      }
+    }
+    return events;
   }
 
   /** An orphan in the pod's namespace, not terminating or finished, whose labels the selector matches. */
@@ -382,8 +405,9 @@ public final class NodeEntity
       return Effect().reply(cmd.replyTo(), Outcome.ok(null, lastSequenceNumber(context)));
     }
     long grace = cmd.gracePeriodSeconds() != null ? cmd.gracePeriodSeconds() : defaultGrace(pod);
-    if (grace <= 0 || !NodeObjects.hasAgent(state.node())) {
-      return Effect().persist(new PodReleased(cmd.podKey(), cmd.cause()))
+    if (grace <= 0 || !NodeObjects.hasAgent(state.node()) || Unscheduled.isWaiting(pod)) {
+      return Effect().persist(withWaitingThatFit(state, List.of(new PodReleased(cmd.podKey(), cmd.cause())),
+              cmd.cause()))
           .thenRun(s -> notifyOwner(pod, null, cmd.cause()))
           .thenReply(cmd.replyTo(), s -> Outcome.ok(null, lastSequenceNumber(context)));
     }
@@ -404,7 +428,8 @@ public final class NodeEntity
     if (Objects.equals(pod.status(), cmd.status())) {
       return Effect().reply(cmd.replyTo(), Outcome.ok(pod, lastSequenceNumber(context)));
     }
-    return Effect().persist(new PodStatusUpdated(cmd.podKey(), cmd.status(), cmd.cause()))
+    return Effect().persist(withWaitingThatFit(state,
+            List.of(new PodStatusUpdated(cmd.podKey(), cmd.status(), cmd.cause())), cmd.cause()))
         .thenRun(s -> notifyOwner(pod, s.pods().get(cmd.podKey()), cmd.cause()))
         .thenReply(cmd.replyTo(), s -> Outcome.ok(s.pods().get(cmd.podKey()), lastSequenceNumber(context)));
   }

@@ -50,6 +50,8 @@ public record NodeState(Node node, long version, Map<String, Pod> pods, boolean 
       return withPod(e.podKey(), markDeleting(pods.get(e.podKey()), e));
     } else if (event instanceof NodeEntity.PodOrphaned e) {
       return withPod(e.podKey(), withoutOwner(pods.get(e.podKey())));
+    } else if (event instanceof NodeEntity.PodBoundToNode e) {
+      return withPod(e.podKey(), Unscheduled.bound(pods.get(e.podKey()), node.name()));
     } else if (event instanceof NodeEntity.PodAdopted e) {
       return withPod(e.podKey(), withController(pods.get(e.podKey()), e.owner()));
     } else if (event instanceof NodeEntity.PodReleased e) {

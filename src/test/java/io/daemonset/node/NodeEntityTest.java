@@ -162,10 +162,62 @@ class NodeEntityTest {
     assertThat(first.reply().admitted()).isTrue();
     assertThat(again.reply().admitted()).isTrue();
     assertThat(again.hasNoEvents()).isTrue();
-    assertThat(tooBig.reply().admitted()).isFalse();
+    // Never over-commits: the second pod is not bound (it waits Pending, see below).
     assertThat(tooBig.reply().reason()).contains("Insufficient cpu");
-    assertThat(tooBig.hasNoEvents()).isTrue();
-    assertThat(node.getState().pods()).containsOnlyKeys("default/p1");
+    assertThat(node.getState().pods().get("default/p2").spec().nodeName()).isNull();
+  }
+
+  @Test
+  void insufficientCapacityNodeDaemonDoesNotLaunchPod() {
+    node.<Outcome<Node>>runCommand(r -> new NodeEntity.Register(node(Map.of(), "1", true), ALICE, r));
+    node.<NodeEntity.AdmitResult>runCommand(r -> new NodeEntity.AdmitPod(pod("p1", "600m"), ALICE, r));
+    var tooBig = node.<NodeEntity.AdmitResult>runCommand(r -> new NodeEntity.AdmitPod(pod("p2", "600m"), ALICE, r));
+
+    // Upstream's scheduler leaves it Pending, unbound, with its reason: the DaemonSet keeps it (no retry loop).
+    assertThat(tooBig.reply().admitted()).isTrue();
+    Pod waiting = node.getState().pods().get("default/p2");
+    assertThat(waiting.spec().nodeName()).isNull();
+    assertThat(waiting.status().phase()).isEqualTo("Pending");
+    assertThat(waiting.status().conditions()).singleElement().satisfies(c -> {
+      assertThat(c.type()).isEqualTo("PodScheduled");
+      assertThat(c.status()).isEqualTo("False");
+      assertThat(c.reason()).isEqualTo("Unschedulable");
+      assertThat(c.message()).isEqualTo("0/1 nodes are available: 1 Insufficient cpu.");
+    });
+
+    // Room frees up: the waiting pod is bound in the same write.
+    var released = node.<Outcome<Pod>>runCommand(r -> new NodeEntity.DeletePod("default/p1", 0L, ALICE, r));
+    assertThat(released.events()).hasSize(2).last().isInstanceOf(NodeEntity.PodBoundToNode.class);
+    assertThat(node.getState().pods().get("default/p2").spec().nodeName()).isEqualTo("n1");
+  }
+
+  @Test
+  void portConflictNodeDaemonDoesNotLaunchPod() {
+    node.<Outcome<Node>>runCommand(r -> new NodeEntity.Register(node(Map.of(), "2", true), ALICE, r));
+    java.util.function.Function<String, Pod> withHostPort = name -> {
+      Pod p = pod(name, "10m");
+      return p.withSpec(p.spec().withContainers(List.of(p.spec().containers().get(0).withPorts(
+          List.of(new io.daemonset.model.ContainerPort("metrics", 9101, 9101, null, "TCP"))))));
+    };
+    node.<NodeEntity.AdmitResult>runCommand(r -> new NodeEntity.AdmitPod(withHostPort.apply("exporter-a"), ALICE, r));
+    var second = node.<NodeEntity.AdmitResult>runCommand(r -> new NodeEntity.AdmitPod(withHostPort.apply("exporter-b"),
+        ALICE, r));
+    assertThat(second.reply().reason()).contains("didn't have free ports for the requested pod ports");
+    assertThat(node.getState().pods().get("default/exporter-b").spec().nodeName()).isNull();
+  }
+
+  @Test
+  void aTaintAddedAfterTheDecisionKeepsThePodPending() {
+    Node tainted = node(Map.of(), "2", true)
+        .withSpec(new NodeSpec(null, null, null, List.of(Taint.of("dedicated", "db", Taint.NO_SCHEDULE))));
+    node.<Outcome<Node>>runCommand(r -> new NodeEntity.Register(tainted, ALICE, r));
+    var result = node.<NodeEntity.AdmitResult>runCommand(r -> new NodeEntity.AdmitPod(pod("p1", "10m"), ALICE, r));
+    assertThat(result.reply().reason()).contains("untolerated taint {dedicated: db}");
+    assertThat(node.getState().pods().get("default/p1").spec().nodeName()).isNull();
+
+    // The taint is lifted: the pod is bound.
+    node.<Outcome<Node>>runCommand(r -> new NodeEntity.Update(node(Map.of(), "2", true), -1, ALICE, r));
+    assertThat(node.getState().pods().get("default/p1").spec().nodeName()).isEqualTo("n1");
   }
 
   @Test
