@@ -16,14 +16,19 @@ import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Issue 10's acceptance with the real kubectl: delete a DaemonSet with {@code --cascade=orphan}, apply it again,
  * and the new DaemonSet adopts the very same pods (same uids); no pod is created, which a watch from the
- * resourceVersion before the second apply shows.
+ * resourceVersion before the second apply shows. Then a node without room shows a Pending daemon pod with the
+ * scheduler's reason.
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class KubectlAdoptionTest {
   @TempDir
   static Path tmp;
@@ -79,6 +84,7 @@ class KubectlAdoptionTest {
   }
 
   @Test
+  @Order(1)
   void orphanedPodsAreAdoptedByTheDaemonSetAppliedAgainAndNoneIsCreated() {
     ok("apply", "-f", "examples/fluentd.yaml");
     await().atMost(Duration.ofSeconds(60)).until(() -> fluentdPods().size() == 3
@@ -118,5 +124,31 @@ class KubectlAdoptionTest {
     } finally {
       watch.cancel().run();
     }
+  }
+
+  @Test
+  @Order(2)
+  void aNodeWithoutRoomShowsAPendingDaemonPodWithTheSchedulersReason() {
+    agents.join("tiny", Map.of(), "50m");
+    await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+      JsonNode pods = Json.read(ok("get", "pods", "-l", "app=fluentd", "-o", "json").out(), JsonNode.class);
+      JsonNode pending = null;
+      for (JsonNode p : pods.path("items")) {
+        if (p.path("status").path("phase").asText().equals("Pending")) {
+          pending = p;
+        }
+      }
+      assertThat(pending).as("a Pending fluentd pod").isNotNull();
+      assertThat(pending.path("spec").path("nodeName").isMissingNode()).isTrue();
+      JsonNode condition = pending.path("status").path("conditions").get(0);
+      assertThat(condition.path("type").asText()).isEqualTo("PodScheduled");
+      assertThat(condition.path("status").asText()).isEqualTo("False");
+      assertThat(condition.path("reason").asText()).isEqualTo("Unschedulable");
+      assertThat(condition.path("message").asText()).isEqualTo("0/1 nodes are available: 1 Insufficient cpu.");
+      // Counted as upstream counts it: scheduled, and unavailable.
+      assertThat(ok("get", "ds", "fluentd", "-o", "jsonpath={.status.desiredNumberScheduled}/"
+          + "{.status.currentNumberScheduled}/{.status.numberUnavailable}").out().trim()).isEqualTo("4/4/1");
+    });
+    assertThat(ok("get", "pods", "-l", "app=fluentd").out()).containsPattern("fluentd-\\S+\\s+0/1\\s+Pending");
   }
 }
