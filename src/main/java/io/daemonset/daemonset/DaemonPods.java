@@ -44,10 +44,8 @@ public final class DaemonPods {
     ObjectMeta templateMeta = template.metadata() == null ? ObjectMeta.named(null, null) : template.metadata();
     Map<String, String> labels = new LinkedHashMap<>(templateMeta.labelsOrEmpty());
     labels.put(REVISION_HASH_LABEL, revisionHash);
-    Long generation = ds.metadata().generation();
-    if (generation != null) {
-      labels.put(TEMPLATE_GENERATION_LABEL, String.valueOf(generation));
-    }
+    // upstream: the pod-template-generation label is the DaemonSet's template generation, not its generation.
+    labels.put(TEMPLATE_GENERATION_LABEL, String.valueOf(DaemonSetObjects.templateGeneration(ds)));
     OwnerReference owner = OwnerReference.controlledBy("apps/v1", DaemonSet.KIND, ds.metadata().name(), ds.metadata().uid());
     ObjectMeta named = ObjectMeta.named(ds.metadata().namespace(), podName);
     ObjectMeta meta = new ObjectMeta(named.name(), PodNames.generateName(ds.metadata().name()), named.namespace(),
