@@ -406,17 +406,25 @@ public final class DaemonSetEntity
 
   /** Builds the input, persists what the pure reconcile decided, then sends its steps. */
   private ReplyEffect<Event, DaemonSetState> reconcile(DaemonSetState state) {
+    long started = System.nanoTime();
+    int factCount = facts.size();
     ReconcileOutput out = Reconciler.reconcile(
         new ReconcileInput(state, fleet, facts, changes, backoffs, clock.instant()));
     facts.clear();
     changes = out.decided() ? Changes.NONE : new Changes(false, false, Set.of(), Set.of(), changes.trigger());
     backoffs = out.backoffs();
     out.requeueAt().ifPresent(this::scheduleReconcileAt);
+    io.daemonset.journal.Meters.reconciled(Duration.ofNanos(System.nanoTime() - started), factCount);
     if (out.events().isEmpty()) {
       afterReconcile(out);
       return Effect().noReply();
     }
-    return Effect().persist(out.events()).thenRun(s -> afterReconcile(out)).thenNoReply();
+    long persisting = System.nanoTime();
+    return Effect().persist(out.events())
+        .thenRun(s -> {
+          ReconcileMeters.persisted(out.events(), persisting);
+          afterReconcile(out);
+        }).thenNoReply();
   }
 
   /** Re-sends every unacknowledged step (messages may be lost, the journal may not), or leaves when done. */

@@ -18,6 +18,7 @@ import io.daemonset.rollout.PodInfo;
 import io.daemonset.rollout.RevisionHistory;
 import io.daemonset.rollout.RevisionRef;
 import io.daemonset.rollout.Revisions;
+import io.daemonset.rollout.RolloutControls;
 import io.daemonset.rollout.RolloutInput;
 import io.daemonset.rollout.RolloutPlan;
 import io.daemonset.rollout.RolloutPlanner;
@@ -65,7 +66,7 @@ final class ReconcileStep {
     Long observedGeneration = state.status().observedGeneration();
     RolloutPlan plan = RolloutPlanner.plan(new RolloutInput(hash, ds.spec().updateStrategy(),
         ds.spec().minReadySecondsOrZero(), now, nodePods(state, eligibility),
-        backoffs.failedPodsByNode(uid, observedGeneration), fleetComplete));
+        backoffs.failedPodsByNode(uid, observedGeneration), RolloutControls.NONE, fleetComplete));
     Optional<Instant> requeue = plan.requeueAt();
     List<DaemonSetEntity.ScheduledPod> scheduled = new ArrayList<>();
     for (PodCreation creation : plan.creations()) {

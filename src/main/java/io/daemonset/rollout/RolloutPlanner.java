@@ -19,9 +19,14 @@ public final class RolloutPlanner {
 
   public static RolloutPlan plan(RolloutInput in) {
     Effects out = new Effects(in.backoffs());
+    if (in.controls().frozen()) {
+      // Frozen: nothing created or deleted at all; time still makes pods available, which status reports.
+      requeueForMinReady(in, out);
+      return out.toPlan(in.now());
+    }
     new Manage(in, UpdateBudget.allowsSurge(in.strategy()), out).plan(in.nodes());
     // The budget counts unavailable pods over the whole fleet: on part of it, it would allow too much.
-    if (UpdateBudget.isRollingUpdate(in.strategy()) && in.fleetComplete()) {
+    if (UpdateBudget.isRollingUpdate(in.strategy()) && !in.controls().paused() && in.fleetComplete()) {
       List<NodePods> projected = out.project(in.nodes(), in.now());
       UpdateBudget budget = UpdateBudget.of(in.strategy(), projected);
       new RollingUpdate(in, budget, out).plan(projected);
