@@ -176,6 +176,30 @@ class DaemonSetEntityTest {
     awaitState(s -> s.status().desiredNumberScheduled() == 2);
   }
 
+  @Test
+  void anOrphanDeletionThenTheSameDaemonSetAgainAdoptsThePod() {
+    entity.<Outcome<DaemonSet>>runCommand(r -> new DaemonSetEntity.Create(daemonSet(), ALICE, r));
+    directory.push(Map.of("n1", node("n1")));
+    NodeEntity.AdmitPod admit = n1.expectMessageClass(NodeEntity.AdmitPod.class, Duration.ofSeconds(5));
+    Pod pod = admit.pod();
+    admit.replyTo().tell(new NodeEntity.AdmitResult("default/" + pod.metadata().name(), true, "admitted"));
+    awaitState(s -> s.bindings().get(pod.metadata().name()).phase() == PodBinding.Phase.BOUND);
+
+    var deleting = entity.<Outcome<DaemonSet>>runCommand(r -> new DaemonSetEntity.Delete("Orphan", ALICE, r));
+    assertThat(deleting.reply().value().metadata().finalizers()).containsExactly("orphan");
+    NodeEntity.OrphanPod orphan = n1.expectMessageClass(NodeEntity.OrphanPod.class, Duration.ofSeconds(5));
+    Pod orphaned = pod.withMetadata(pod.metadata().withOwnerReferences(null));
+    orphan.replyTo().tell(Outcome.ok(orphaned, 1));
+    awaitState(s -> !s.exists());
+
+    entity.<Outcome<DaemonSet>>runCommand(r -> new DaemonSetEntity.Create(daemonSet(), ALICE, r));
+    NodeEntity.AdmitPod claim = n1.expectMessageClass(NodeEntity.AdmitPod.class, Duration.ofSeconds(5));
+    assertThat(claim.claimSelector()).isNotNull();
+    claim.replyTo().tell(new NodeEntity.AdmitResult("default/" + pod.metadata().name(), true, "adopted", false,
+        orphaned.withMetadata(orphaned.metadata().withOwnerReferences(claim.pod().metadata().ownerReferences()))));
+    awaitState(s -> s.bindings().containsKey(pod.metadata().name()) && s.status().desiredNumberScheduled() == 1);
+  }
+
   private void awaitState(Predicate<DaemonSetState> condition) {
     Awaitility.await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(20))
         .until(() -> condition.test(entity.getState()));
