@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.daemonset.model.Json;
+import io.daemonset.testing.Kubectl;
+import io.daemonset.testing.TestControlPlane;
 import io.daemonset.view.ClusterView;
 import io.daemonset.view.WatchEvent;
 import java.nio.file.Path;
@@ -35,14 +37,14 @@ import org.junit.jupiter.api.io.TempDir;
 class KubectlAdoptionTest {
   @TempDir
   static Path tmp;
-  static ApiCluster cluster;
+  static TestControlPlane cluster;
   static HttpAgents agents;
   static Kubectl kubectl;
 
   @BeforeAll
   static void start() throws Exception {
     assumeTrue(Kubectl.available(), "kubectl is not on the PATH");
-    cluster = ApiCluster.start(tmp);
+    cluster = TestControlPlane.start(tmp);
     agents = new HttpAgents(cluster);
     for (String node : List.of("n1", "n2", "n3")) {
       agents.join(node, Map.of());
@@ -101,7 +103,7 @@ class KubectlAdoptionTest {
         .allMatch(v -> v.get(1).equals("-")) && fluentdPods().size() == 3);
     assertThat(ok("get", "ds", "-o", "name").out()).doesNotContain("fluentd");
 
-    ClusterView view = cluster.plane.view();
+    ClusterView view = cluster.plane().view();
     List<WatchEvent> podChanges = new CopyOnWriteArrayList<>();
     ClusterView.Subscription watch = view.subscribe(view.resourceVersion(), change -> {
       if ("pods".equals(change.resource())) {

@@ -1,5 +1,6 @@
 package io.daemonset.daemonset;
 
+import static io.daemonset.testing.Eventually.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.daemonset.model.Cause;
@@ -26,7 +27,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
-import org.awaitility.Awaitility;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.persistence.testkit.javadsl.EventSourcedBehaviorTestKit;
 import org.junit.jupiter.api.AfterAll;
@@ -106,8 +106,11 @@ class DaemonSetEntityTest {
     admit2.replyTo().tell(new NodeEntity.AdmitResult("default/" + admit2.pod().metadata().name(), false,
         "Insufficient cpu"));
 
-    awaitState(s -> s.bindings().size() == 1
-        && s.bindings().values().iterator().next().phase() == PodBinding.Phase.BOUND);
+    // the admitted pod bound, the refused one dropped (a retry after the back-off is a new pod, a new name)
+    String admitted = pod.metadata().name();
+    String refused = admit2.pod().metadata().name();
+    awaitState(s -> s.bindings().containsKey(admitted) && !s.bindings().containsKey(refused)
+        && s.bindings().get(admitted).phase() == PodBinding.Phase.BOUND);
     assertThat(entity.getState().revisions()).hasSize(1);
   }
 
@@ -201,7 +204,7 @@ class DaemonSetEntityTest {
   }
 
   private void awaitState(Predicate<DaemonSetState> condition) {
-    Awaitility.await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(20))
-        .until(() -> condition.test(entity.getState()));
+    // the test kit is driven from the test's thread only
+    await("the entity's state").pollInSameThread().until(entity::getState, condition);
   }
 }
