@@ -2,11 +2,8 @@ package io.daemonset.api;
 
 import io.daemonset.model.DaemonSet;
 import io.daemonset.model.DaemonSetDefaults;
-import io.daemonset.model.DaemonSetStatus;
 import io.daemonset.model.ObjectMeta;
 import java.time.Instant;
-import java.util.Objects;
-import java.util.UUID;
 
 /**
  * DaemonSets between the versions clients speak and the one stored. Stored: apps/v1. extensions/v1beta1 input is
@@ -47,20 +44,11 @@ final class DaemonSets {
 
   /** What a create would store (for dryRun): the server's fields set as the entity sets them. */
   static DaemonSet wouldCreate(DaemonSet admitted, Instant now) {
-    ObjectMeta meta = admitted.metadata().withUid(UUID.randomUUID().toString()).withCreationTimestamp(now)
-        .withGeneration(1L).withResourceVersion(null).withDeletionTimestamp(null);
-    return new DaemonSet(DaemonSet.APPS_V1, DaemonSet.KIND, meta, admitted.spec(), DaemonSetStatus.EMPTY);
+    return io.daemonset.daemonset.DaemonSetObjects.forCreate(admitted, now);
   }
 
-  /** What an update would store (for dryRun): labels, annotations and spec from the request; generation bumped. */
+  /** What an update would store (for dryRun): the entity's own strategy, so the two cannot disagree. */
   static DaemonSet wouldUpdate(DaemonSet existing, DaemonSet admitted) {
-    ObjectMeta old = existing.metadata();
-    long generation = old.generation() == null ? 1 : old.generation();
-    if (!Objects.equals(existing.spec(), admitted.spec())) {
-      generation++;
-    }
-    ObjectMeta meta = old.withLabels(admitted.metadata().labels()).withAnnotations(admitted.metadata().annotations())
-        .withOwnerReferences(admitted.metadata().ownerReferences()).withGeneration(generation);
-    return new DaemonSet(DaemonSet.APPS_V1, DaemonSet.KIND, meta, admitted.spec(), existing.status());
+    return io.daemonset.daemonset.DaemonSetObjects.forUpdate(existing, admitted);
   }
 }

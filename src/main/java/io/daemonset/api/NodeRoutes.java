@@ -14,12 +14,12 @@ import io.daemonset.model.NodeStatus;
 import io.daemonset.model.NodeValidation;
 import io.daemonset.model.ObjectMeta;
 import io.daemonset.node.NodeEntity;
+import io.daemonset.node.NodeObjects;
 import io.daemonset.node.NodeState;
 import io.daemonset.view.ObjectStore;
 import io.daemonset.view.StoredObject;
 import java.time.Clock;
 import java.util.List;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
@@ -82,7 +82,9 @@ final class NodeRoutes {
       throw ApiException.alreadyExists(call.groupResource(), name);
     }
     if (call.dryRun()) {
-      Node would = node.withMetadata(meta.withUid(UUID.randomUUID().toString()).withCreationTimestamp(clock.instant()));
+      // The entity's own strategy (NodeObjects), so that the dry run and the real write cannot disagree.
+      Node would = exists ? NodeObjects.reRegistered((Node) store.index().get(call.kind().resource, null, name)
+          .orElseThrow().object(), node) : NodeObjects.forCreate(node, name, clock.instant());
       return done(call, exists ? 200 : 201, would, decoded.warnings());
     }
     return store.node(name, r -> new NodeEntity.Register(node, call.cause(clock, exists ? "re-register" : "create"),
@@ -153,8 +155,7 @@ final class NodeRoutes {
     Node node = NodeDefaults.node(new Node("v1", Node.KIND, meta, requested.spec(), existing.status()));
     Writes.requireValid(call, name, NodeValidation.validateUpdate(node, existing));
     if (call.dryRun()) {
-      return done(call, 200, existing.withMetadata(existing.metadata().withLabels(meta.labels())
-          .withAnnotations(meta.annotations())).withSpec(node.spec()), warnings);
+      return done(call, 200, NodeObjects.forUpdate(existing, node), warnings);
     }
     return store.node(name, r -> new NodeEntity.Update(node, expectedVersion, call.cause(clock, call.req().verb()), r))
         .thenApply(outcome -> respond(call, 200,

@@ -150,7 +150,8 @@ final class PodRoutes {
   }
 
   private static String nodeOf(Pod pod) {
-    return pod.spec() == null || pod.spec().nodeName() == null ? "" : pod.spec().nodeName();
+    String node = io.daemonset.node.Admission.targetNode(pod);
+    return node == null ? "" : node;
   }
 
   private HttpResponse respond(Call call, Object pod, List<String> warnings) {

@@ -39,6 +39,9 @@ public final class InProcessAgents implements AutoCloseable {
       return;
     }
     String node = pod.spec().nodeName();
+    if (node == null) {
+      return; // not bound yet (Pending, Unschedulable): no agent runs it
+    }
     String key = NodeState.podKey(pod);
     Cause cause = Cause.byUser(Instant.now(), "system:node:" + node, "agent report");
     if (pod.metadata().deletionTimestamp() != null) {

@@ -12,7 +12,7 @@ import io.daemonset.model.Pod;
 import io.daemonset.node.NodeDirectory;
 import io.daemonset.node.NodeEntity;
 import io.daemonset.node.NodeState;
-import io.daemonset.rollout.Backoff;
+import io.daemonset.node.Fleet;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -70,18 +70,37 @@ public final class DaemonSetEntity
 
   public record Get(ActorRef<DaemonSetState> replyTo) implements Command {}
 
-  /** A node reports one of this DaemonSet's pods changed; pod is null when it left the node. */
-  public record PodChanged(String nodeName, String podName, Pod pod, Cause cause) implements Command {}
+  /** What a node told: kept until the next reconcile, which turns it into events (see {@link Facts}). */
+  public sealed interface Fact extends Command {}
 
-  record NodesChanged(Map<String, Node> nodes) implements Command {}
+  /** A node reports one of this DaemonSet's pods changed; pod is null when it left the node. */
+  public record PodChanged(String nodeName, String podName, Pod pod, Cause cause) implements Fact {}
+
+  record NodesChanged(Fleet fleet) implements Command {}
 
   enum Reconcile implements Command { INSTANCE }
 
-  record AdmitAnswered(String podName, String nodeName, boolean admitted, String reason) implements Command {}
+  /** alreadyExists: the node holds another pod under that name; the binding goes and a new name is tried. */
+  record AdmitAnswered(String podName, String nodeName, boolean admitted, String reason, boolean alreadyExists,
+                       Pod adopted) implements Fact {
+    AdmitAnswered(String podName, String nodeName, boolean admitted, String reason) {
+      this(podName, nodeName, admitted, reason, false, null);
+    }
 
-  record DeleteAnswered(String podName, boolean gone, boolean terminating) implements Command {}
+    AdmitAnswered(String podName, String nodeName, boolean admitted, String reason, boolean alreadyExists) {
+      this(podName, nodeName, admitted, reason, alreadyExists, null);
+    }
+  }
 
-  /** Timer: ask the nodes of pods not yet settled what they hold, in case a notification was lost. */
+  record DeleteAnswered(String podName, boolean gone, boolean terminating) implements Fact {}
+
+  /** The node took the ownerReference off the pod (or no longer holds it): the pod is this DaemonSet's no more. */
+  record OrphanAnswered(String podName, String nodeName) implements Fact {}
+
+  /** Sharding's stop message after this entity asked to be passivated (its DaemonSet is gone, every pod too). */
+  enum Stop implements Command { INSTANCE }
+
+  /** Timer: reconcile the whole fleet, and ask the nodes of every pod what they hold, in case a notification was lost. */
   enum ResyncPods implements Command { INSTANCE }
 
   /** What a node holds now, asked for after recovery: notifications sent while we were down are lost. */
@@ -99,10 +118,21 @@ public final class DaemonSetEntity
 
   public record StatusChanged(DaemonSetStatus status, Cause cause) implements Event {}
 
-  /** Background and Foreground: every pod is to be deleted; only Foreground keeps the object visible meanwhile. */
+  /**
+   * Background and Foreground: every pod is to be deleted; Orphan: every pod is to lose its ownerReference.
+   * Foreground and Orphan keep the object visible meanwhile (finalizer foregroundDeletion or orphan, as upstream).
+   */
   public record DeletionStarted(String propagationPolicy, Instant deletionTimestamp, Cause cause) implements Event {
     boolean keepsObject() {
-      return "Foreground".equals(propagationPolicy);
+      return "Foreground".equals(propagationPolicy) || orphans();
+    }
+
+    boolean orphans() {
+      return "Orphan".equals(propagationPolicy);
+    }
+
+    String finalizer() {
+      return orphans() ? "orphan" : "foregroundDeletion";
     }
   }
 
@@ -137,6 +167,13 @@ public final class DaemonSetEntity
 
   public record PodGone(String podName, Cause cause) implements Event {}
 
+  /**
+   * Instead of admitting {@code scheduledPodName}, the node adopted an orphan whose labels match the selector:
+   * that binding is replaced by one for the adopted pod (its own name, uid and revision hash).
+   */
+  public record PodAdopted(String scheduledPodName, String podName, String podUid, String nodeName,
+                           String revisionHash, Instant createdAt, Cause cause) implements Event {}
+
   // ---- wiring ----------------------------------------------------------------------------------
 
   public static void init(ActorSystem<?> system, Clock clock) {
@@ -145,7 +182,9 @@ public final class DaemonSetEntity
     // Remembered, so that a rollout interrupted by a restart resumes without anyone asking.
     Function<String, RecipientRef<NodeEntity.Command>> nodes =
         name -> sharding.entityRefFor(NodeEntity.ENTITY_TYPE_KEY, name);
-    sharding.init(Entity.of(ENTITY_TYPE_KEY, ctx -> create(ctx.getEntityId(), directory, nodes, clock))
+    sharding.init(Entity.of(ENTITY_TYPE_KEY, ctx -> create(ctx.getEntityId(), directory, nodes, clock,
+            new Lifecycle(ctx.getShard(), sharding.entityRefFor(ENTITY_TYPE_KEY, ctx.getEntityId()))))
+        .withStopMessage(Stop.INSTANCE)
         .withSettings(Journal.remembered(system)));
   }
 
@@ -156,15 +195,26 @@ public final class DaemonSetEntity
         sharding.entityRefFor(ENTITY_TYPE_KEY, ownerKey).tell(new PodChanged(nodeName, podName, pod, cause));
   }
 
+  /**
+   * How a sharded entity leaves: passivation through its shard (which also forgets it for remember-entities),
+   * and its own EntityRef, to be woken again if it was recreated while the stop was on its way.
+   */
+  record Lifecycle(ActorRef<ClusterSharding.ShardCommand> shard, RecipientRef<Command> self) {}
+
   public static Behavior<Command> create(String key, NodeDirectory directory,
                                          Function<String, RecipientRef<NodeEntity.Command>> nodes, Clock clock) {
+    return create(key, directory, nodes, clock, null);
+  }
+
+  static Behavior<Command> create(String key, NodeDirectory directory,
+                                  Function<String, RecipientRef<NodeEntity.Command>> nodes, Clock clock,
+                                  Lifecycle lifecycle) {
     return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
       directory.subscribe(ctx, NodesChanged::new);
-      timers.startTimerWithFixedDelay("resync", Reconcile.INSTANCE, RESYNC);
-      timers.startTimerWithFixedDelay("resync-pods", ResyncPods.INSTANCE, RESYNC);
+      timers.startTimerWithFixedDelay("resync", ResyncPods.INSTANCE, RESYNC);
       String namespace = key.substring(0, key.indexOf('/'));
-      NodeLink link = new NodeLink(nodes, namespace, NODE_ASK_TIMEOUT, ctx.getSystem().ignoreRef());
-      return new DaemonSetEntity(ctx, timers, key, link, clock);
+      NodeLink link = new NodeLink(nodes, namespace, NODE_ASK_TIMEOUT);
+      return new DaemonSetEntity(ctx, timers, key, link, clock, lifecycle);
     }));
   }
 
@@ -173,23 +223,27 @@ public final class DaemonSetEntity
   private final String key;
   private final NodeLink nodes;
   private final Clock clock;
-  /** The fleet as the node directory last showed it; null until the first view arrives, when nothing is decided. */
-  private Map<String, Node> fleet;
+  private final Lifecycle lifecycle;
+  /** The fleet as the node directory last showed it; unknown until the first view arrives. */
+  private Fleet fleet = Fleet.UNKNOWN;
+  private boolean fleetSeen;
   /** Runtime only: what nodes said since the last reconcile (see {@link Facts}). */
-  private final List<Command> facts = new java.util.ArrayList<>();
-  /** What last changed in the fleet, named in the causes of the decisions that follow it. */
-  private String trigger;
-  /** Runtime-only, per node: admission and failed-pod backoff, reset by a restart as upstream's is. */
-  private Map<String, Backoff> backoffs = Map.of();
+  private final List<Fact> facts = new java.util.ArrayList<>();
+  /** What changed since the last reconcile; the trigger stays until a decision names it. */
+  private Changes changes = Changes.RESYNC;
+  /** Runtime only: failed-pod and admission backoffs, reset by a restart as upstream's are. */
+  private Backoffs backoffs = Backoffs.NONE;
+  private boolean passivating;
 
   private DaemonSetEntity(ActorContext<Command> context, TimerScheduler<Command> timers, String key, NodeLink nodes,
-                          Clock clock) {
+                          Clock clock, Lifecycle lifecycle) {
     super(PersistenceId.of(ENTITY_TYPE_KEY.name(), key), io.daemonset.journal.Journal.PERSIST_FAILURE_BACKOFF);
     this.context = context;
     this.timers = timers;
     this.key = key;
     this.nodes = nodes;
     this.clock = clock;
+    this.lifecycle = lifecycle;
   }
 
   @Override
@@ -235,8 +289,10 @@ public final class DaemonSetEntity
         .onCommand(Reconcile.class, (state, cmd) -> reconcile(state))
         .onCommand(AdmitAnswered.class, this::onAdmitAnswered)
         .onCommand(DeleteAnswered.class, this::onFact)
+        .onCommand(OrphanAnswered.class, this::onFact)
         .onCommand(NodeHolds.class, this::onNodeHolds)
-        .onCommand(ResyncPods.class, this::onResyncPods);
+        .onCommand(ResyncPods.class, this::onResyncPods)
+        .onCommand(Stop.class, this::onStop);
     return builder.build();
   }
 
@@ -277,52 +333,54 @@ public final class DaemonSetEntity
     if (state.isTerminating()) {
       return Effect().reply(cmd.replyTo(), Outcome.ok(state.daemonSet(), lastSequenceNumber(context)));
     }
+    // Orphan, like Foreground, keeps the object until every pod is released, durably: the orphan steps are
+    // re-sent until each node acknowledges, so a crash cannot leave a pod pointing at a deleted owner.
     List<Event> events = switch (policy) {
-      case "Orphan" -> List.of(new DaemonSetDeleted(policy, cmd.cause()));
-      case "Foreground" -> List.of(new DeletionStarted(policy, clock.instant(), cmd.cause()));
+      case "Orphan", "Foreground" -> List.of(new DeletionStarted(policy, clock.instant(), cmd.cause()));
       default -> List.of(new DeletionStarted(policy, clock.instant(), cmd.cause()),
           new DaemonSetDeleted(policy, cmd.cause()));
     };
-    List<PodBinding> orphaned = "Orphan".equals(policy) ? state.ownBindings() : List.of();
     DaemonSet before = state.daemonSet();
     return Effect().persist(events)
-        .thenRun(s -> {
-          orphaned.forEach(b -> nodes.orphan(b, cmd.cause().because("DaemonSet deleted with propagation Orphan")));
-          scheduleReconcile();
-        })
+        .thenRun(s -> scheduleReconcile())
         .thenReply(cmd.replyTo(), s -> Outcome.ok(s.exists() ? s.daemonSet() : before, lastSequenceNumber(context)));
   }
 
   // ---- what nodes tell ---------------------------------------------------------------------------
 
   /** A fact waits for the next reconcile, so that facts and the decisions they cause are one write. */
-  private ReplyEffect<Event, DaemonSetState> onFact(DaemonSetState state, Command fact) {
+  private ReplyEffect<Event, DaemonSetState> onFact(DaemonSetState state, Fact fact) {
     facts.add(fact);
     scheduleReconcile();
     return Effect().noReply();
   }
 
   private ReplyEffect<Event, DaemonSetState> onNodesChanged(DaemonSetState state, NodesChanged cmd) {
-    List<String> changes = FleetChanges.describe(fleet, cmd.nodes());
-    if (!changes.isEmpty()) {
-      trigger = String.join("; ", changes.subList(0, Math.min(5, changes.size())))
-          + (changes.size() > 5 ? "; and " + (changes.size() - 5) + " more" : "");
-    }
-    fleet = cmd.nodes();
+    Map<String, Node> before = fleetSeen ? fleet.nodes() : null;
+    List<String> described = FleetChanges.describe(before, cmd.fleet().nodes());
+    String trigger = described.isEmpty() ? null : String.join("; ", described.subList(0, Math.min(5, described.size())))
+        + (described.size() > 5 ? "; and " + (described.size() - 5) + " more" : "");
+    changes = changes.and(new Changes(false, before == null, FleetChanges.namesChanged(before, cmd.fleet().nodes()),
+        Set.of(), trigger));
+    fleet = cmd.fleet();
+    fleetSeen = true;
     scheduleReconcile();
     return Effect().noReply();
   }
 
   /**
    * Notifications are messages and may be lost (a full stash, a member leaving): every resync period the
-   * nodes of pods that are not yet running and ready, or are being deleted, are asked what they hold.
+   * nodes of every pod are asked what they hold, bound and Ready ones included; the answers become facts,
+   * and only what differs from the binding becomes an event ({@link PodObservation} compares phase,
+   * readiness and termination, not whole objects).
    */
   private ReplyEffect<Event, DaemonSetState> onResyncPods(DaemonSetState state, ResyncPods cmd) {
-    List<String> unsettled = state.bindings().values().stream()
+    List<String> nodesWithPods = state.bindings().values().stream()
         .filter(b -> b.phase() != PodBinding.Phase.SCHEDULED)
-        .filter(b -> b.isBeingDeleted() || b.readySince() == null)
         .map(PodBinding::nodeName).distinct().toList();
-    nodes.resync(context, unsettled);
+    nodes.resync(context, nodesWithPods);
+    changes = changes.and(Changes.RESYNC);
+    scheduleReconcile();
     return Effect().noReply();
   }
 
@@ -340,64 +398,70 @@ public final class DaemonSetEntity
     return Effect().noReply();
   }
 
-  /** Admission refused: back off on that node before trying it again (doubling, as upstream). */
   private ReplyEffect<Event, DaemonSetState> onAdmitAnswered(DaemonSetState state, AdmitAnswered cmd) {
-    if (!cmd.admitted()) {
-      Backoff backoff = Backoff.next(backoffs.get(cmd.nodeName()), clock.instant());
-      Map<String, Backoff> next = new java.util.HashMap<>(backoffs);
-      next.put(cmd.nodeName(), backoff);
-      backoffs = Map.copyOf(next);
-      scheduleReconcileAt(backoff.nextAllowedAt());
-    }
     return onFact(state, cmd);
   }
 
   // ---- reconcile -------------------------------------------------------------------------------
 
+  /** Builds the input, persists what the pure reconcile decided, then sends its steps. */
   private ReplyEffect<Event, DaemonSetState> reconcile(DaemonSetState state) {
     long started = System.nanoTime();
     int factCount = facts.size();
-    Instant now = clock.instant();
-    Facts.Applied observed = Facts.apply(state, facts, now);
+    ReconcileOutput out = Reconciler.reconcile(
+        new ReconcileInput(state, fleet, facts, changes, backoffs, clock.instant()));
     facts.clear();
-    Reconciler.Result decided = Reconciler.reconcile(observed.state(), fleet, backoffs, now, DaemonPods::newPodName,
-        () -> java.util.UUID.randomUUID().toString(), trigger);
-    if (!decided.events().isEmpty()) {
-      trigger = null;
-    }
-    List<Event> events = new java.util.ArrayList<>(observed.events());
-    events.addAll(decided.events());
-    Reconciler.Result result = new Reconciler.Result(List.copyOf(events), decided.toAdmit(), decided.toDelete(),
-        decided.backoffs(), decided.requeueAt());
-    backoffs = result.backoffs();
-    result.requeueAt().ifPresent(this::scheduleReconcileAt);
-    Runnable sendAll = () -> sendPending(result);
+    changes = out.decided() ? Changes.NONE : new Changes(false, false, Set.of(), Set.of(), changes.trigger());
+    backoffs = out.backoffs();
+    out.requeueAt().ifPresent(this::scheduleReconcileAt);
     io.daemonset.journal.Meters.reconciled(Duration.ofNanos(System.nanoTime() - started), factCount);
-    if (result.events().isEmpty()) {
-      sendAll.run();
+    if (out.events().isEmpty()) {
+      afterReconcile(out);
       return Effect().noReply();
     }
     long persisting = System.nanoTime();
-    return Effect().persist(result.events())
+    return Effect().persist(out.events())
         .thenRun(s -> {
-          ReconcileMeters.persisted(result.events(), persisting);
-          sendAll.run();
+          ReconcileMeters.persisted(out.events(), persisting);
+          afterReconcile(out);
         }).thenNoReply();
   }
 
-  /** Re-sends every unacknowledged step: messages may be lost, the journal may not. */
-  private void sendPending(Reconciler.Result result) {
-    result.toAdmit().forEach(admit -> nodes.admit(context, admit.binding(), admit.pod(), admit.cause()));
-    result.toDelete().forEach(delete -> nodes.delete(context, delete.binding(), delete.cause()));
+  /** Re-sends every unacknowledged step (messages may be lost, the journal may not), or leaves when done. */
+  private void afterReconcile(ReconcileOutput out) {
+    for (NodeStep step : out.steps()) {
+      if (step instanceof NodeStep.Admit admit) {
+        nodes.admit(context, admit.binding(), admit.pod(), admit.claimSelector(), admit.cause());
+      } else if (step instanceof NodeStep.Delete delete) {
+        nodes.delete(context, delete.binding(), delete.cause());
+      } else if (step instanceof NodeStep.Orphan orphan) {
+        nodes.orphan(context, orphan.binding(), orphan.cause());
+      }
+    }
+    DaemonSetState state = out.state();
+    if (!state.exists() && state.bindings().isEmpty() && facts.isEmpty() && lifecycle != null && !passivating) {
+      // Gone, and no pod left to see off: stop, and be forgotten by remember-entities.
+      passivating = true;
+      lifecycle.shard().tell(new ClusterSharding.Passivate<>(context.getSelf()));
+    }
+  }
+
+  /** The stop passivation asked for; if the DaemonSet was created again meanwhile, wake up again at once. */
+  private ReplyEffect<Event, DaemonSetState> onStop(DaemonSetState state, Stop cmd) {
+    if (state.exists() && lifecycle != null) {
+      lifecycle.self().tell(Reconcile.INSTANCE);
+    }
+    return Effect().stop().thenNoReply();
   }
 
   private void scheduleReconcile() {
     timers.startSingleTimer("reconcile", Reconcile.INSTANCE, COALESCE);
   }
 
+  /** Later than the coalescing delay: another reconcile meanwhile does not cancel it (its own timer key). */
   private void scheduleReconcileAt(Instant at) {
     Duration delay = Duration.between(clock.instant(), at);
-    if (delay.isNegative() || delay.isZero()) {
+    if (delay.compareTo(COALESCE) <= 0) {
       scheduleReconcile();
     } else if (delay.compareTo(RESYNC) < 0) {
       timers.startSingleTimer("requeue", Reconcile.INSTANCE, delay.plusMillis(5));

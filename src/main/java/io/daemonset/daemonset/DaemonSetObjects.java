@@ -4,15 +4,39 @@ import io.daemonset.model.DaemonSet;
 import io.daemonset.model.DaemonSetStatus;
 import io.daemonset.model.ObjectMeta;
 import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
 
-/** Pure rules for the server-owned fields of a DaemonSet on create and update (upstream's strategy.go). */
-final class DaemonSetObjects {
+/**
+ * Pure rules for the server-owned fields of a DaemonSet on create and update (upstream's strategy.go): the one
+ * strategy for both the entity's real write and the API's dryRun answer.
+ */
+public final class DaemonSetObjects {
+  /** Upstream apps/v1 keeps the deprecated spec.templateGeneration in this annotation, bumped per template change. */
+  static final String TEMPLATE_GENERATION = "deprecated.daemonset.template.generation";
+
   private DaemonSetObjects() {}
 
+  /** The template generation an object carries (its annotation), 1 when absent. */
+  static long templateGeneration(DaemonSet ds) {
+    String value = ds.metadata().annotationsOrEmpty().get(TEMPLATE_GENERATION);
+    try {
+      return value == null ? 1 : Long.parseLong(value);
+    } catch (NumberFormatException e) {
+      return 1;
+    }
+  }
+
+  private static ObjectMeta withTemplateGeneration(ObjectMeta meta, long generation) {
+    Map<String, String> annotations = new LinkedHashMap<>(meta.annotationsOrEmpty());
+    annotations.put(TEMPLATE_GENERATION, Long.toString(generation));
+    return meta.withAnnotations(Map.copyOf(annotations));
+  }
+
   /** Create clears status, sets generation 1, and assigns identity; the object is stored as apps/v1. */
-  static DaemonSet forCreate(DaemonSet requested, Instant now) {
+  public static DaemonSet forCreate(DaemonSet requested, Instant now) {
     ObjectMeta meta = requested.metadata()
         .withUid(UUID.randomUUID().toString())
         .withCreationTimestamp(now)
@@ -20,6 +44,7 @@ final class DaemonSetObjects {
         .withResourceVersion(null)
         .withDeletionTimestamp(null)
         .withManagedFields(requested.metadata().managedFields());
+    meta = withTemplateGeneration(meta, 1);
     return new DaemonSet(DaemonSet.APPS_V1, DaemonSet.KIND, meta, requested.spec(), DaemonSetStatus.EMPTY);
   }
 
@@ -27,7 +52,7 @@ final class DaemonSetObjects {
    * Update takes labels, annotations and spec from the request and keeps identity and status; a spec
    * change bumps generation (a template change is one such change), as upstream's PrepareForUpdate does.
    */
-  static DaemonSet forUpdate(DaemonSet existing, DaemonSet requested) {
+  public static DaemonSet forUpdate(DaemonSet existing, DaemonSet requested) {
     ObjectMeta old = existing.metadata();
     ObjectMeta asked = requested.metadata();
     long generation = old.generation() == null ? 1 : old.generation();
@@ -40,6 +65,9 @@ final class DaemonSetObjects {
         .withFinalizers(old.deletionTimestamp() != null ? old.finalizers() : asked.finalizers())
         .withManagedFields(asked.managedFields())
         .withGeneration(generation);
+    // Bumped only when the template changes, whatever annotations the request carried (upstream's strategy).
+    boolean templateChanged = !Objects.equals(existing.spec().template(), requested.spec().template());
+    meta = withTemplateGeneration(meta, templateGeneration(existing) + (templateChanged ? 1 : 0));
     return new DaemonSet(DaemonSet.APPS_V1, DaemonSet.KIND, meta, requested.spec(), existing.status());
   }
 }

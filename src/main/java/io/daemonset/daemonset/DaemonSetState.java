@@ -19,14 +19,17 @@ import java.util.function.UnaryOperator;
  * @param specVersion counts changes of metadata and spec, for optimistic concurrency of API updates
  * @param bindings this DaemonSet's pods by name, including those of a deleted incarnation still being removed
  * @param revisions ControllerRevisions by name
+ * @param podOrdinals how many pod ordinals were used so far; the next pod gets this one (its name and uid are
+ *     derived from it, see {@link PodNames}), kept across incarnations so that no two pods share a name
  */
 public record DaemonSetState(
     DaemonSet daemonSet,
     long specVersion,
     Map<String, PodBinding> bindings,
-    Map<String, ControllerRevision> revisions) implements JsonSerializable {
+    Map<String, ControllerRevision> revisions,
+    long podOrdinals) implements JsonSerializable {
 
-  public static final DaemonSetState EMPTY = new DaemonSetState(null, 0, Map.of(), Map.of());
+  public static final DaemonSetState EMPTY = new DaemonSetState(null, 0, Map.of(), Map.of(), 0);
 
   public boolean exists() {
     return daemonSet != null;
@@ -48,36 +51,40 @@ public record DaemonSetState(
 
   public DaemonSetState apply(Event event) {
     if (event instanceof DaemonSetEntity.DaemonSetCreated e) {
-      return new DaemonSetState(e.daemonSet(), specVersion + 1, bindings, Map.of());
+      return new DaemonSetState(e.daemonSet(), specVersion + 1, bindings,
+          OrphanRevisions.adoptedBy(e.daemonSet(), revisions), podOrdinals);
     } else if (event instanceof DaemonSetEntity.DaemonSetUpdated e) {
-      return new DaemonSetState(e.daemonSet().withStatus(daemonSet.status()), specVersion + 1, bindings, revisions);
+      return new DaemonSetState(e.daemonSet().withStatus(daemonSet.status()), specVersion + 1, bindings, revisions, podOrdinals);
     } else if (event instanceof DaemonSetEntity.StatusChanged e) {
-      return new DaemonSetState(daemonSet.withStatus(e.status()), specVersion, bindings, revisions);
+      return new DaemonSetState(daemonSet.withStatus(e.status()), specVersion, bindings, revisions, podOrdinals);
     } else if (event instanceof DaemonSetEntity.DeletionStarted e) {
       ObjectMeta meta = daemonSet.metadata().withDeletionTimestamp(e.deletionTimestamp())
-          .withFinalizers(e.keepsObject() ? List.of("foregroundDeletion") : daemonSet.metadata().finalizers());
-      DaemonSetState marked = mapBindings(b -> b.ownerUid().equals(uid()) && !b.isBeingDeleted()
-          ? b.withPhase(PodBinding.Phase.DELETE_REQUESTED) : b);
-      return new DaemonSetState(daemonSet.withMetadata(meta), specVersion + 1, marked.bindings, revisions);
+          .withFinalizers(e.keepsObject() ? List.of(e.finalizer()) : daemonSet.metadata().finalizers());
+      PodBinding.Phase next = e.orphans() ? PodBinding.Phase.ORPHAN_REQUESTED : PodBinding.Phase.DELETE_REQUESTED;
+      // A pod not yet confirmed by its node is deleted even when orphaning: its admission may still be in flight.
+      DaemonSetState marked = mapBindings(b -> !b.ownerUid().equals(uid()) || b.isBeingDeleted() ? b
+          : b.withPhase(b.phase() == PodBinding.Phase.SCHEDULED ? PodBinding.Phase.DELETE_REQUESTED : next));
+      return new DaemonSetState(daemonSet.withMetadata(meta), specVersion + 1, marked.bindings, revisions, podOrdinals);
     } else if (event instanceof DaemonSetEntity.DaemonSetDeleted e) {
       Map<String, PodBinding> left = new LinkedHashMap<>(bindings);
       if (e.orphanPods()) {
         left.values().removeIf(b -> b.ownerUid().equals(uid()) && !b.isBeingDeleted());
       }
-      return new DaemonSetState(null, specVersion + 1, Map.copyOf(left), Map.of());
+      Map<String, ControllerRevision> kept = e.orphanPods() ? OrphanRevisions.orphaned(revisions) : Map.of();
+      return new DaemonSetState(null, specVersion + 1, Map.copyOf(left), kept, podOrdinals);
     } else if (event instanceof DaemonSetEntity.RevisionRecorded e) {
       Map<String, ControllerRevision> next = new LinkedHashMap<>(revisions);
       next.put(e.revision().metadata().name(), e.revision());
-      return new DaemonSetState(daemonSet, specVersion, bindings, Map.copyOf(next));
+      return new DaemonSetState(daemonSet, specVersion, bindings, Map.copyOf(next), podOrdinals);
     } else if (event instanceof DaemonSetEntity.RevisionsTrimmed e) {
       Map<String, ControllerRevision> next = new LinkedHashMap<>(revisions);
       e.names().forEach(next::remove);
-      return new DaemonSetState(daemonSet, specVersion, bindings, Map.copyOf(next));
+      return new DaemonSetState(daemonSet, specVersion, bindings, Map.copyOf(next), podOrdinals);
     } else if (event instanceof DaemonSetEntity.PodsScheduled e) {
       Map<String, PodBinding> next = new LinkedHashMap<>(bindings);
       e.pods().forEach(p -> next.put(p.podName(), new PodBinding(p.podName(), p.podUid(), p.nodeName(), uid(),
           p.revisionHash(), PodBinding.Phase.SCHEDULED, "Pending", null, e.cause().at())));
-      return withBindings(next);
+      return new DaemonSetState(daemonSet, specVersion, Map.copyOf(next), revisions, podOrdinals + e.pods().size());
     } else if (event instanceof DaemonSetEntity.PodBound e) {
       return mapBinding(e.podName(), b -> b.phase() == PodBinding.Phase.SCHEDULED ? b.withPhase(PodBinding.Phase.BOUND) : b);
     } else if (event instanceof DaemonSetEntity.PodRejected e) {
@@ -97,6 +104,12 @@ public record DaemonSetState(
       return withBindings(next);
     } else if (event instanceof DaemonSetEntity.PodGone e) {
       return withoutBinding(e.podName());
+    } else if (event instanceof DaemonSetEntity.PodAdopted e) {
+      Map<String, PodBinding> next = new LinkedHashMap<>(bindings);
+      next.remove(e.scheduledPodName());
+      next.put(e.podName(), new PodBinding(e.podName(), e.podUid(), e.nodeName(), uid(), e.revisionHash(),
+          PodBinding.Phase.BOUND, "Pending", null, e.createdAt()));
+      return withBindings(next);
     }
     throw new IllegalArgumentException("unknown DaemonSet event " + event);
   }
@@ -106,7 +119,7 @@ public record DaemonSetState(
   }
 
   private DaemonSetState withBindings(Map<String, PodBinding> next) {
-    return new DaemonSetState(daemonSet, specVersion, Map.copyOf(next), revisions);
+    return new DaemonSetState(daemonSet, specVersion, Map.copyOf(next), revisions, podOrdinals);
   }
 
   private DaemonSetState withoutBinding(String podName) {

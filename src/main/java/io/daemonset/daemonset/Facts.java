@@ -2,6 +2,7 @@ package io.daemonset.daemonset;
 
 import io.daemonset.daemonset.DaemonSetEntity.Event;
 import io.daemonset.model.Cause;
+import io.daemonset.model.Pod;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,22 +16,53 @@ import java.util.List;
 final class Facts {
   private Facts() {}
 
-  record Applied(List<Event> events, DaemonSetState state) {}
+  record Applied(List<Event> events, DaemonSetState state, Backoffs backoffs) {}
 
-  static Applied apply(DaemonSetState state, List<DaemonSetEntity.Command> facts, Instant now) {
+  static Applied apply(DaemonSetState state, List<DaemonSetEntity.Fact> facts, Backoffs backoffs, Instant now) {
     List<Event> events = new ArrayList<>();
     DaemonSetState current = state;
-    for (DaemonSetEntity.Command fact : facts) {
-      Event event = toEvent(current, fact, now);
-      if (event != null) {
-        events.add(event);
-        current = current.apply(event);
+    Backoffs currentBackoffs = backoffs;
+    for (DaemonSetEntity.Fact fact : facts) {
+      if (fact instanceof DaemonSetEntity.AdmitAnswered a && a.adopted() != null) {
+        for (Event e : adoption(current, a, now)) {
+          events.add(e);
+          current = current.apply(e);
+        }
+        continue;
       }
+      Event event = toEvent(current, fact, now);
+      if (event == null) {
+        continue;
+      }
+      if (fact instanceof DaemonSetEntity.AdmitAnswered a && !a.admitted() && !a.alreadyExists()) {
+        // A refusal backs off on that node; AlreadyExists only asks for a new name (the next ordinal).
+        currentBackoffs = currentBackoffs.admissionRefused(a.nodeName(), now);
+      }
+      events.add(event);
+      current = current.apply(event);
     }
-    return new Applied(events, current);
+    return new Applied(events, current, currentBackoffs);
   }
 
-  static Event toEvent(DaemonSetState state, DaemonSetEntity.Command fact, Instant now) {
+  /** The node adopted an orphan instead of admitting the scheduled pod: bind the orphan, then what it reports. */
+  static List<Event> adoption(DaemonSetState state, DaemonSetEntity.AdmitAnswered a, Instant now) {
+    PodBinding scheduled = state.bindings().get(a.podName());
+    Pod pod = a.adopted();
+    if (scheduled == null || scheduled.phase() != PodBinding.Phase.SCHEDULED
+        || state.bindings().containsKey(pod.metadata().name())) {
+      return List.of();
+    }
+    String hash = pod.metadata().labelsOrEmpty().get(DaemonPods.REVISION_HASH_LABEL);
+    Cause cause = Cause.byController(now, "node " + a.nodeName() + " adopted orphan pod " + pod.metadata().name()
+        + " (revision " + hash + ") instead of creating " + a.podName());
+    DaemonSetEntity.PodAdopted adopted = new DaemonSetEntity.PodAdopted(a.podName(), pod.metadata().name(),
+        pod.metadata().uid(), a.nodeName(), hash, pod.metadata().creationTimestamp(), cause);
+    DaemonSetState bound = state.apply(adopted);
+    Event observed = PodObservation.of(bound.bindings().get(pod.metadata().name()), pod, cause, now);
+    return observed == null ? List.of(adopted) : List.of(adopted, observed);
+  }
+
+  static Event toEvent(DaemonSetState state, DaemonSetEntity.Fact fact, Instant now) {
     if (fact instanceof DaemonSetEntity.PodChanged c) {
       PodBinding binding = state.bindings().get(c.podName());
       if (binding == null) {
@@ -46,6 +78,13 @@ final class Facts {
       Cause cause = Cause.byController(now, a.reason());
       return a.admitted() ? new DaemonSetEntity.PodBound(a.podName(), cause)
           : new DaemonSetEntity.PodRejected(a.podName(), a.nodeName(), a.reason(), cause);
+    } else if (fact instanceof DaemonSetEntity.OrphanAnswered o) {
+      PodBinding binding = state.bindings().get(o.podName());
+      if (binding == null || binding.phase() != PodBinding.Phase.ORPHAN_REQUESTED) {
+        return null;
+      }
+      return new DaemonSetEntity.PodGone(o.podName(), Cause.byController(now, "node " + o.nodeName()
+          + " removed the ownerReference of " + o.podName() + ": orphaned"));
     } else if (fact instanceof DaemonSetEntity.DeleteAnswered d) {
       PodBinding binding = state.bindings().get(d.podName());
       if (binding == null || !binding.isBeingDeleted()) {

@@ -39,6 +39,25 @@ final class FleetChanges {
     return changes;
   }
 
+  /** The nodes added, removed or changed; every node when there was no view before. */
+  static Set<String> namesChanged(Map<String, Node> before, Map<String, Node> after) {
+    if (before == null) {
+      return Set.copyOf(after.keySet());
+    }
+    Set<String> names = new HashSet<>();
+    after.forEach((name, node) -> {
+      if (!node.equals(before.get(name))) {
+        names.add(name);
+      }
+    });
+    before.keySet().forEach(name -> {
+      if (!after.containsKey(name)) {
+        names.add(name);
+      }
+    });
+    return names;
+  }
+
   private static void labels(String node, Map<String, String> was, Map<String, String> now, List<String> out) {
     Set<String> keys = new TreeSet<>(was.keySet());
     keys.addAll(now.keySet());

@@ -9,7 +9,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
-import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import java.util.function.Function;
 import org.apache.pekko.actor.typed.RecipientRef;
@@ -23,23 +22,21 @@ final class NodeLink {
   private final Function<String, RecipientRef<NodeEntity.Command>> nodes;
   private final String namespace;
   private final Duration timeout;
-  private final ActorRef<Outcome<Pod>> ignoreReplies;
   private final Map<String, Instant> inFlight = new HashMap<>();
 
-  NodeLink(Function<String, RecipientRef<NodeEntity.Command>> nodes, String namespace, Duration timeout,
-           ActorRef<Outcome<Pod>> ignoreReplies) {
+  NodeLink(Function<String, RecipientRef<NodeEntity.Command>> nodes, String namespace, Duration timeout) {
     this.nodes = nodes;
     this.namespace = namespace;
     this.timeout = timeout;
-    this.ignoreReplies = ignoreReplies;
   }
 
-  void admit(ActorContext<DaemonSetEntity.Command> ctx, PodBinding binding, Pod pod, Cause cause) {
+  void admit(ActorContext<DaemonSetEntity.Command> ctx, PodBinding binding, Pod pod,
+             io.daemonset.model.LabelSelector claimSelector, Cause cause) {
     if (!startSending(binding.podName())) {
       return;
     }
     RecipientRef<NodeEntity.Command> node = nodes.apply(binding.nodeName());
-    ctx.ask(NodeEntity.AdmitResult.class, node, timeout, replyTo -> new NodeEntity.AdmitPod(pod, cause, replyTo),
+    ctx.ask(NodeEntity.AdmitResult.class, node, timeout, replyTo -> new NodeEntity.AdmitPod(pod, cause, replyTo, claimSelector),
         (result, failure) -> {
           inFlight.remove(binding.podName());
           if (failure != null) {
@@ -47,7 +44,8 @@ final class NodeLink {
           }
           return new DaemonSetEntity.AdmitAnswered(binding.podName(), binding.nodeName(), result.admitted(),
               result.admitted() ? "node " + binding.nodeName() + " admitted pod " + binding.podName()
-                  : "node " + binding.nodeName() + " rejected pod " + binding.podName() + ": " + result.reason());
+                  : "node " + binding.nodeName() + " rejected pod " + binding.podName() + ": " + result.reason(),
+              result.alreadyExists(), result.adopted());
         });
   }
 
@@ -79,9 +77,20 @@ final class NodeLink {
     }
   }
 
-  /** Fire and forget: an orphaned pod simply loses its ownerReference, and no answer changes our state. */
-  void orphan(PodBinding binding, Cause cause) {
-    nodes.apply(binding.nodeName()).tell(new NodeEntity.OrphanPod(podKey(binding), cause, ignoreReplies));
+  /** Asked until answered: the answer (the pod without its controller, or gone) ends the binding. */
+  @SuppressWarnings("unchecked")
+  void orphan(ActorContext<DaemonSetEntity.Command> ctx, PodBinding binding, Cause cause) {
+    if (!startSending(binding.podName())) {
+      return;
+    }
+    Class<Outcome<Pod>> answer = (Class<Outcome<Pod>>) (Class<?>) Outcome.class;
+    ctx.ask(answer, nodes.apply(binding.nodeName()), timeout,
+        replyTo -> new NodeEntity.OrphanPod(podKey(binding), cause, replyTo),
+        (outcome, failure) -> {
+          inFlight.remove(binding.podName());
+          return failure != null || !outcome.isOk() ? DaemonSetEntity.Reconcile.INSTANCE
+              : new DaemonSetEntity.OrphanAnswered(binding.podName(), binding.nodeName());
+        });
   }
 
   private String podKey(PodBinding binding) {

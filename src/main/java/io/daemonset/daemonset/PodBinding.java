@@ -32,7 +32,9 @@ public record PodBinding(
     /** Deletion decided and persisted, DeletePod sent until the node acknowledges. */
     DELETE_REQUESTED,
     /** The node is stopping it within its grace period. */
-    TERMINATING
+    TERMINATING,
+    /** Its DaemonSet is being deleted with propagation Orphan: OrphanPod sent until the node acknowledges. */
+    ORPHAN_REQUESTED
   }
 
   /** Creates and deletes not yet acknowledged by a node: observedGeneration waits for these, as upstream's expectations do. */

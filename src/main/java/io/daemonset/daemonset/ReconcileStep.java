@@ -7,9 +7,9 @@ import io.daemonset.model.ControllerRevision;
 import io.daemonset.model.DaemonSet;
 import io.daemonset.model.DaemonSetStatus;
 import io.daemonset.model.Node;
+import io.daemonset.node.Fleet;
 import io.daemonset.placement.Eligibility;
 import io.daemonset.placement.NodeEligibility;
-import io.daemonset.rollout.Backoff;
 import io.daemonset.rollout.HistoryDecision;
 import io.daemonset.rollout.NodePods;
 import io.daemonset.rollout.PodCreation;
@@ -18,6 +18,7 @@ import io.daemonset.rollout.PodInfo;
 import io.daemonset.rollout.RevisionHistory;
 import io.daemonset.rollout.RevisionRef;
 import io.daemonset.rollout.Revisions;
+import io.daemonset.rollout.RolloutControls;
 import io.daemonset.rollout.RolloutInput;
 import io.daemonset.rollout.RolloutPlan;
 import io.daemonset.rollout.RolloutPlanner;
@@ -29,12 +30,12 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.Function;
-import java.util.function.Supplier;
+import java.util.TreeMap;
 
 /**
  * The deciding half of a reconcile: revisions (placement and rollout decide, this only translates their
- * answers into events that say why). Pure: no clock, no randomness but the injected name and uid sources.
+ * answers into events that say why). Pure: no clock, no randomness; pod names and uids come from the
+ * state's pod ordinal ({@link PodNames}).
  */
 final class ReconcileStep {
   /** Upstream's BurstReplicas: at most this many pods are created by one sync; the rest follow next time. */
@@ -42,9 +43,11 @@ final class ReconcileStep {
 
   private ReconcileStep() {}
 
-  static Reconciler.Step run(DaemonSetState state, Map<String, Node> fleet, Map<String, Backoff> backoffs,
-                             Instant now, Function<String, String> podNamer, Supplier<String> uids,
-                             String trigger) {
+  /** The decisions of one round: events, the backoffs to keep, and when to look again. */
+  record Step(List<Event> events, Backoffs backoffs, Optional<Instant> requeueAt) {}
+
+  static Step run(DaemonSetState state, Fleet fleet, Map<String, Eligibility> eligibility, boolean fleetComplete,
+                  Backoffs backoffs, Instant now, String trigger) {
     DaemonSet ds = state.daemonSet();
     List<Event> events = new ArrayList<>();
     String hash = currentHash(ds);
@@ -54,20 +57,32 @@ final class ReconcileStep {
       int collisions = s.collisionCount() == null ? 1 : s.collisionCount() + 1;
       events.add(new DaemonSetEntity.StatusChanged(withCollisionCount(s, collisions),
           Cause.byController(now, "hash collision on revision name " + ds.metadata().name() + "-" + hash)));
-      return new Reconciler.Step(events, backoffs, Optional.of(now));
+      // Once: the next round hashes with the new collisionCount.
+      return new Step(events, backoffs, Optional.of(now));
     }
     events.addAll(revisionEvents(state, history, hash, now));
 
+    String uid = ds.metadata().uid();
+    Long observedGeneration = state.status().observedGeneration();
     RolloutPlan plan = RolloutPlanner.plan(new RolloutInput(hash, ds.spec().updateStrategy(),
-        ds.spec().minReadySecondsOrZero(), now, nodePods(state, fleet), backoffs));
+        ds.spec().minReadySecondsOrZero(), now, nodePods(state, eligibility),
+        backoffs.failedPodsByNode(uid, observedGeneration), RolloutControls.NONE, fleetComplete));
+    Optional<Instant> requeue = plan.requeueAt();
     List<DaemonSetEntity.ScheduledPod> scheduled = new ArrayList<>();
     for (PodCreation creation : plan.creations()) {
-      Backoff backoff = plan.backoffs().get(creation.nodeName());
-      if (scheduled.size() >= BURST || (backoff != null && backoff.holdsAt(now))) {
+      Optional<Instant> held = backoffs.admissionHeldUntil(creation.nodeName(), now);
+      if (held.isPresent()) {
+        requeue = earliest(requeue, held.get());
         continue;
       }
-      scheduled.add(new DaemonSetEntity.ScheduledPod(podNamer.apply(ds.metadata().name()), uids.get(),
-          creation.nodeName(), creation.revisionHash(), creation.reason().toString()));
+      if (scheduled.size() >= BURST) {
+        // The burst limit: the rest follow in the next round, which makes progress every time.
+        requeue = Optional.of(now);
+        break;
+      }
+      long ordinal = state.podOrdinals() + scheduled.size();
+      scheduled.add(new DaemonSetEntity.ScheduledPod(PodNames.podName(ds.metadata().name(), uid, ordinal),
+          PodNames.podUid(uid, ordinal), creation.nodeName(), creation.revisionHash(), creation.reason().toString()));
     }
     if (!scheduled.isEmpty()) {
       events.add(new DaemonSetEntity.PodsScheduled(scheduled,
@@ -80,8 +95,20 @@ final class ReconcileStep {
       events.add(new DaemonSetEntity.PodsDeletionRequested(deletions,
           Cause.byController(now, summary("delete", deletions.size(), deletions.get(0), trigger))));
     }
-    Optional<Instant> requeue = scheduled.size() < plan.creations().size() ? Optional.of(now) : plan.requeueAt();
-    return new Reconciler.Step(events, plan.backoffs(), requeue);
+    return new Step(events, backoffs.withFailedPods(uid, observedGeneration, plan.backoffs(), now), requeue);
+  }
+
+  private static Optional<Instant> earliest(Optional<Instant> current, Instant candidate) {
+    return current.isEmpty() || candidate.isBefore(current.get()) ? Optional.of(candidate) : current;
+  }
+
+  /** placement's answer for every node of the fleet, computed once per reconcile. */
+  static Map<String, Eligibility> eligibility(DaemonSet ds, Fleet fleet) {
+    Map<String, Eligibility> out = new TreeMap<>();
+    for (Node node : fleet.nodes().values()) {
+      out.put(node.name(), NodeEligibility.evaluate(node, ds));
+    }
+    return out;
   }
 
   static String currentHash(DaemonSet ds) {
@@ -89,9 +116,10 @@ final class ReconcileStep {
   }
 
   /** Status as upstream computes it; observedGeneration waits until no create or delete is unacknowledged. */
-  static DaemonSetStatus status(DaemonSetState state, Map<String, Node> fleet, Instant now) {
+  static DaemonSetStatus status(DaemonSetState state, Map<String, Eligibility> eligibility,
+                                Instant now) {
     DaemonSet ds = state.daemonSet();
-    DaemonSetStatus computed = StatusCalculator.compute(nodePods(state, fleet), currentHash(ds),
+    DaemonSetStatus computed = StatusCalculator.compute(nodePods(state, eligibility), currentHash(ds),
         ds.spec().minReadySecondsOrZero(), now);
     boolean settled = state.ownBindings().stream().noneMatch(PodBinding::isPending);
     Long observed = settled ? ds.metadata().generation() : state.status().observedGeneration();
@@ -105,18 +133,15 @@ final class ReconcileStep {
    * Every node of the directory with its eligibility and this DaemonSet's pods on it. Bindings on nodes
    * the directory does not list are left out: such a node may only not have announced itself yet.
    */
-  static List<NodePods> nodePods(DaemonSetState state, Map<String, Node> fleet) {
+  static List<NodePods> nodePods(DaemonSetState state, Map<String, Eligibility> eligibility) {
     Map<String, List<PodInfo>> podsByNode = new HashMap<>();
     for (PodBinding b : state.ownBindings()) {
       podsByNode.computeIfAbsent(b.nodeName(), n -> new ArrayList<>()).add(new PodInfo(b.podName(), b.revisionHash(),
           b.createdAt(), b.readySince() != null, b.readySince(), b.isBeingDeleted(), b.podPhase()));
     }
-    List<NodePods> nodes = new ArrayList<>(fleet.size());
-    for (Node node : fleet.values()) {
-      Eligibility e = NodeEligibility.evaluate(node, state.daemonSet());
-      nodes.add(new NodePods(node.name(), e.shouldRun(), e.shouldContinueRunning(),
-          podsByNode.getOrDefault(node.name(), List.of())).withEligibilityDetail(e.reason()));
-    }
+    List<NodePods> nodes = new ArrayList<>(eligibility.size());
+    eligibility.forEach((name, e) -> nodes.add(new NodePods(name, e.shouldRun(), e.shouldContinueRunning(),
+        podsByNode.getOrDefault(name, List.of())).withEligibilityDetail(e.reason())));
     return nodes;
   }
 

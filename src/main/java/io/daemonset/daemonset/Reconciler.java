@@ -6,77 +6,102 @@ import io.daemonset.model.ControllerRevision;
 import io.daemonset.model.DaemonSet;
 import io.daemonset.model.DaemonSetStatus;
 import io.daemonset.model.Json;
-import io.daemonset.model.Node;
 import io.daemonset.model.Pod;
 import io.daemonset.model.PodTemplateSpec;
-import io.daemonset.rollout.Backoff;
+import io.daemonset.node.Fleet;
+import io.daemonset.placement.Eligibility;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.Function;
-import java.util.function.Supplier;
 
 /**
- * One reconcile of a DaemonSet, as a pure function: from its state, the fleet and the clock to the events
- * to persist (one batch, one atomic write) and the messages to send after they are persisted.
+ * One reconcile of a DaemonSet, as a pure function {@code reconcile(ReconcileInput) → ReconcileOutput}:
+ * facts become events, then placement and rollout decide, then status is recomputed; the steps to send
+ * follow from the resulting state. No clock but {@code now}, no randomness: pod names and uids come from
+ * the state's pod ordinal, so a table test gives the exact events.
  *
  * <p>Invariants: a pod is decided (persisted) before any node hears of it, so a crash can only leave
- * steps to re-send, never a pod nobody knows of; nothing is decided while the fleet is unknown, and a
- * binding on a node missing from the directory is left alone (the node may simply not have announced
- * itself yet after a restart), so a restart never doubles a pod.
+ * steps to re-send, never a pod nobody knows of; a binding on a node missing from the directory is left
+ * alone (the node may simply not have announced itself yet after a restart), so a restart never doubles
+ * a pod; nothing that depends on the whole fleet (desired counts, the rolling-update budget, status) is
+ * decided while the fleet is incomplete, i.e. while the directory has not shown every part or a node this
+ * DaemonSet has pods on is missing from it.
  */
-final class Reconciler {
+public final class Reconciler {
   private Reconciler() {}
 
-  record Admit(PodBinding binding, Pod pod, Cause cause) {}
-
-  record Delete(PodBinding binding, Cause cause) {}
-
-  record Result(List<Event> events, List<Admit> toAdmit, List<Delete> toDelete, Map<String, Backoff> backoffs,
-                Optional<Instant> requeueAt) {}
-
-  static Result reconcile(DaemonSetState state, Map<String, Node> fleet, Map<String, Backoff> backoffs, Instant now,
-                          Function<String, String> podNamer, Supplier<String> uids, String trigger) {
-    List<Event> events = new ArrayList<>();
+  public static ReconcileOutput reconcile(ReconcileInput in) {
+    Facts.Applied observed = Facts.apply(in.state(), in.facts(), in.backoffs(), in.now());
+    List<Event> events = new ArrayList<>(observed.events());
+    DaemonSetState state = observed.state();
+    Backoffs backoffs = observed.backoffs();
     Optional<Instant> requeueAt = Optional.empty();
-    Map<String, Backoff> nextBackoffs = backoffs;
-    DaemonSetState next = state;
+    boolean complete = fleetComplete(state, in.fleet());
+    Map<String, Eligibility> eligibility = Map.of();
+    List<Event> decided = List.of();
     if (state.exists() && state.isTerminating()) {
       if (state.ownBindings().isEmpty()) {
-        events.add(new DaemonSetEntity.DaemonSetDeleted("Foreground",
-            Cause.byController(now, "all pods deleted: foreground deletion complete")));
+        boolean orphan = java.util.Objects.requireNonNullElse(state.daemonSet().metadata().finalizers(), List.<String>of()).contains("orphan");
+        decided = List.of(new DaemonSetEntity.DaemonSetDeleted(orphan ? "Orphan" : "Foreground",
+            Cause.byController(in.now(), orphan ? "every pod orphaned: deletion complete"
+                : "all pods deleted: foreground deletion complete")));
       }
-    } else if (state.exists() && fleet != null && !state.daemonSet().spec().selector().isEmpty()) {
-      Step step = ReconcileStep.run(state, fleet, nextBackoffs, now, podNamer, uids, trigger);
-      events.addAll(step.events());
-      nextBackoffs = step.backoffs();
+    } else if (state.exists() && !state.daemonSet().spec().selector().isEmpty() && seen(in.fleet())) {
+      eligibility = ReconcileStep.eligibility(state.daemonSet(), in.fleet());
+      ReconcileStep.Step step = ReconcileStep.run(state, in.fleet(), eligibility, complete, backoffs, in.now(),
+          in.changes().trigger());
+      decided = step.events();
+      backoffs = step.backoffs();
       requeueAt = step.requeueAt();
     }
-    for (Event e : events) {
-      next = next.apply(e);
+    for (Event e : decided) {
+      state = state.apply(e);
+      events.add(e);
     }
-    if (next.exists() && fleet != null) {
-      DaemonSetStatus status = ReconcileStep.status(next, fleet, now);
-      if (!status.equals(next.status())) {
-        Event changed = new DaemonSetEntity.StatusChanged(status, Cause.byController(now, "status recomputed"));
+    // Upstream writes no status once deletionTimestamp is set.
+    if (state.exists() && !state.isTerminating() && complete && !state.daemonSet().spec().selector().isEmpty()) {
+      if (eligibility.isEmpty() && !in.fleet().nodes().isEmpty()) {
+        eligibility = ReconcileStep.eligibility(state.daemonSet(), in.fleet());
+      }
+      DaemonSetStatus status = ReconcileStep.status(state, eligibility, in.now());
+      if (!status.equals(state.status())) {
+        Event changed = new DaemonSetEntity.StatusChanged(status, Cause.byController(in.now(), "status recomputed"));
         events.add(changed);
-        next = next.apply(changed);
+        state = state.apply(changed);
       }
     }
-    return new Result(List.copyOf(events), admissions(next, now), deletions(next, now), nextBackoffs, requeueAt);
+    List<NodeStep> steps = new ArrayList<>(admissions(state, in.now()));
+    steps.addAll(deletions(state, in.now()));
+    steps.addAll(orphanings(state, in.now()));
+    return new ReconcileOutput(events, steps, backoffs, requeueAt, state);
   }
 
-  /** The result of planning: events, and when to look again. */
-  record Step(List<Event> events, Map<String, Backoff> backoffs, Optional<Instant> requeueAt) {}
+  /** Nothing seen of the directory yet: not "no nodes", so nothing is decided at all. */
+  static boolean seen(Fleet fleet) {
+    return fleet.complete() || !fleet.nodes().isEmpty();
+  }
+
+  /** The directory showed every part, and every node this DaemonSet has pods on is in it. */
+  static boolean fleetComplete(DaemonSetState state, Fleet fleet) {
+    if (!fleet.complete()) {
+      return false;
+    }
+    for (PodBinding b : state.bindings().values()) {
+      if (!fleet.contains(b.nodeName())) {
+        return false;
+      }
+    }
+    return true;
+  }
 
   /** Every binding the node has not yet acknowledged, with the pod to admit. */
-  private static List<Admit> admissions(DaemonSetState state, Instant now) {
-    if (!state.exists()) {
+  private static List<NodeStep> admissions(DaemonSetState state, Instant now) {
+    if (!state.exists() || state.isTerminating()) {
       return List.of();
     }
-    List<Admit> out = new ArrayList<>();
+    List<NodeStep> out = new ArrayList<>();
     for (PodBinding b : state.ownBindings()) {
       if (b.phase() != PodBinding.Phase.SCHEDULED) {
         continue;
@@ -87,19 +112,29 @@ final class Reconciler {
       }
       Pod pod = DaemonPods.render(state.daemonSet(), template, b.revisionHash(), b.nodeName(), b.podName(),
           b.podUid(), b.createdAt());
-      out.add(new Admit(b, pod, Cause.byController(now, "admit pod " + b.podName() + " on node " + b.nodeName())));
+      out.add(new NodeStep.Admit(b, pod, state.daemonSet().spec().selector(),
+          Cause.byController(now, "admit pod " + b.podName() + " on node " + b.nodeName())));
     }
     return out;
   }
 
-  private static List<Delete> deletions(DaemonSetState state, Instant now) {
+  private static List<NodeStep> orphanings(DaemonSetState state, Instant now) {
     return state.bindings().values().stream()
-        .filter(b -> b.phase() == PodBinding.Phase.DELETE_REQUESTED)
-        .map(b -> new Delete(b, Cause.byController(now, "delete pod " + b.podName() + " on node " + b.nodeName())))
+        .filter(b -> b.phase() == PodBinding.Phase.ORPHAN_REQUESTED)
+        .<NodeStep>map(b -> new NodeStep.Orphan(b, Cause.byController(now, "orphan pod " + b.podName() + " on node "
+            + b.nodeName() + ": DaemonSet deleted with propagation Orphan")))
         .toList();
   }
 
-  /** The template a revision hash stands for: the current one, or the one a ControllerRevision recorded. */
+  private static List<NodeStep> deletions(DaemonSetState state, Instant now) {
+    return state.bindings().values().stream()
+        .filter(b -> b.phase() == PodBinding.Phase.DELETE_REQUESTED)
+        .<NodeStep>map(b -> new NodeStep.Delete(b,
+            Cause.byController(now, "delete pod " + b.podName() + " on node " + b.nodeName())))
+        .toList();
+  }
+
+  /** The template a revision hash stands for: the one its ControllerRevision recorded. */
   static PodTemplateSpec templateFor(DaemonSetState state, String hash) {
     DaemonSet ds = state.daemonSet();
     ControllerRevision revision = state.revisions().get(ds.metadata().name() + "-" + hash);

@@ -1,7 +1,6 @@
 package io.daemonset.node;
 
 import io.daemonset.model.Node;
-import java.util.Map;
 import java.util.function.Function;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 
@@ -17,8 +16,8 @@ public interface NodeDirectory {
   void remove(String nodeName);
 
   /**
-   * Delivers the whole fleet (node name → node) to the subscribing actor now and after each change, adapted
-   * to one of its own messages; null stands for "not known", which must never be read as "no nodes".
+   * Delivers the whole fleet to the subscribing actor now and after each change, adapted to one of its own
+   * messages; {@link Fleet#complete()} says whether every part of the directory has been seen yet.
    */
-  <T> void subscribe(ActorContext<T> context, Function<Map<String, Node>, T> adapt);
+  <T> void subscribe(ActorContext<T> context, Function<Fleet, T> adapt);
 }

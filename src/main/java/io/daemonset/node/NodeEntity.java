@@ -4,11 +4,14 @@ import io.daemonset.journal.Journal;
 import io.daemonset.journal.JsonSerializable;
 import io.daemonset.model.Cause;
 import io.daemonset.model.Node;
+import io.daemonset.model.LabelSelector;
 import io.daemonset.model.Outcome;
+import io.daemonset.model.OwnerReference;
 import io.daemonset.model.NodeStatus;
 import io.daemonset.model.Pod;
 import io.daemonset.model.PodStatus;
 import io.daemonset.placement.ResourceFit;
+import io.daemonset.placement.Selector;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -65,7 +68,16 @@ public final class NodeEntity
   /** Timer: has the agent gone silent for longer than the grace period? */
   enum CheckHeartbeat implements Command { INSTANCE }
 
-  public record AdmitPod(Pod pod, Cause cause, ActorRef<AdmitResult> replyTo) implements Command {}
+  /**
+   * Admit a pod, or, when {@code claimSelector} is given, adopt instead an orphan of the pod's namespace whose
+   * labels it matches (upstream's ClaimPods, decided here because the node is the authority on what it runs).
+   */
+  public record AdmitPod(Pod pod, Cause cause, ActorRef<AdmitResult> replyTo, LabelSelector claimSelector)
+      implements Command {
+    public AdmitPod(Pod pod, Cause cause, ActorRef<AdmitResult> replyTo) {
+      this(pod, cause, replyTo, null);
+    }
+  }
 
   /** Begin a graceful deletion; a grace period of 0 releases the pod at once (a forced delete). */
   public record DeletePod(String podKey, Long gracePeriodSeconds, Cause cause, ActorRef<Outcome<Pod>> replyTo)
@@ -77,8 +89,21 @@ public final class NodeEntity
   /** Deletion of a pod whose processes are gone (the agent confirms), or whose owner disowned it. */
   public record OrphanPod(String podKey, Cause cause, ActorRef<Outcome<Pod>> replyTo) implements Command {}
 
-  /** The answer to AdmitPod: admitted, or rejected with the reason (e.g. "Insufficient cpu"). */
-  public record AdmitResult(String podKey, boolean admitted, String reason) implements JsonSerializable {}
+  /**
+   * The answer to AdmitPod: admitted, or rejected with the reason (e.g. "Insufficient cpu").
+   * {@code alreadyExists}: the node holds another pod (another uid) under that namespace/name, upstream's
+   * AlreadyExists: the owner should try again under a new name, not back off.
+   */
+  public record AdmitResult(String podKey, boolean admitted, String reason, boolean alreadyExists, Pod adopted)
+      implements JsonSerializable {
+    public AdmitResult(String podKey, boolean admitted, String reason) {
+      this(podKey, admitted, reason, false, null);
+    }
+
+    public AdmitResult(String podKey, boolean admitted, String reason, boolean alreadyExists) {
+      this(podKey, admitted, reason, alreadyExists, null);
+    }
+  }
 
   // ---- events ----------------------------------------------------------------------------------
 
@@ -100,6 +125,12 @@ public final class NodeEntity
       implements Event {}
 
   public record PodOrphaned(String podKey, Cause cause) implements Event {}
+
+  /** A pod that waited Pending (Unschedulable) fits the node now and is bound to it. */
+  public record PodBoundToNode(String podKey, Cause cause) implements Event {}
+
+  /** An orphan pod got a controller again: the DaemonSet whose selector matches its labels adopted it. */
+  public record PodAdopted(String podKey, OwnerReference owner, Cause cause) implements Event {}
 
   public record PodReleased(String podKey, Cause cause) implements Event {}
 
@@ -236,7 +267,7 @@ public final class NodeEntity
     if (updated.equals(state.node())) {
       return Effect().reply(cmd.replyTo(), Outcome.ok(state.node(), lastSequenceNumber(context)));
     }
-    return Effect().persist(new NodeUpdated(updated, cmd.cause()))
+    return Effect().persist(withWaitingThatFit(state, List.of(new NodeUpdated(updated, cmd.cause())), cmd.cause()))
         .thenRun(this::announce)
         .thenReply(cmd.replyTo(), s -> Outcome.ok(s.node(), lastSequenceNumber(context)));
   }
@@ -250,7 +281,7 @@ public final class NodeEntity
     if (!NodeObjects.differsBeyondHeartbeat(state.node(), updated)) {
       return Effect().reply(cmd.replyTo(), Outcome.ok(updated, lastSequenceNumber(context)));
     }
-    return Effect().persist(new NodeUpdated(updated, cmd.cause()))
+    return Effect().persist(withWaitingThatFit(state, List.of(new NodeUpdated(updated, cmd.cause())), cmd.cause()))
         .thenRun(this::announce)
         .thenReply(cmd.replyTo(), s -> Outcome.ok(s.node(), lastSequenceNumber(context)));
   }
@@ -295,23 +326,75 @@ public final class NodeEntity
     if (!state.exists()) {
       return Effect().reply(cmd.replyTo(), new AdmitResult(key, false, "node " + nodeName + " is not registered"));
     }
-    if (state.pods().containsKey(key)) {
-      return Effect().reply(cmd.replyTo(), new AdmitResult(key, true, "already admitted"));
+    Pod orphan = cmd.claimSelector() == null ? null : adoptable(state, cmd.pod(), cmd.claimSelector());
+    if (orphan != null) {
+      return adopt(state, cmd, orphan);
     }
-    List<Map<String, io.daemonset.model.Quantity>> admitted = state.pods().values().stream()
-        .filter(p -> !isTerminal(p))
-        .map(p -> ResourceFit.podRequests(p.spec()))
-        .toList();
-    io.daemonset.placement.FitResult fit = ResourceFit.check(
-        state.node().status() == null ? Map.of() : state.node().status().allocatableOrCapacity(),
-        admitted, ResourceFit.podRequests(cmd.pod().spec()));
-    if (!fit.fits()) {
-      return Effect().reply(cmd.replyTo(), new AdmitResult(key, false, String.join(", ", fit.insufficient())));
+    Pod held = state.pods().get(key);
+    if (held != null) {
+      return Objects.equals(held.metadata().uid(), cmd.pod().metadata().uid())
+          ? Effect().reply(cmd.replyTo(), new AdmitResult(key, true, "already admitted"))
+          : Effect().reply(cmd.replyTo(), new AdmitResult(key, false, "pods \"" + cmd.pod().metadata().name()
+              + "\" already exists", true));
     }
-    Pod pod = cmd.pod().withStatus(PodStatus.pending());
+    // Capacity, host ports and taints: what does not fit stays Pending (Unschedulable), as the scheduler leaves
+    // it, and is bound when it fits (see waitingThatFit); it is the DaemonSet's pod either way.
+    java.util.Optional<String> unschedulable = Admission.unschedulable(state.node(), state.pods().values(), cmd.pod());
+    Pod pod = unschedulable.isPresent()
+        ? Unscheduled.pending(cmd.pod(), Admission.message(unschedulable.get()), clock.instant())
+        : cmd.pod().withStatus(PodStatus.pending());
+    String answer = unschedulable.map(r -> "Pending: " + Admission.message(r)).orElse("admitted");
     return Effect().persist(new PodAdmitted(pod, cmd.cause()))
         .thenRun(s -> notifyOwner(pod, pod, cmd.cause()))
-        .thenReply(cmd.replyTo(), s -> new AdmitResult(key, true, "admitted"));
+        .thenReply(cmd.replyTo(), s -> new AdmitResult(key, true, answer));
+  }
+
+  /**
+   * After a change that frees room (a pod gone or finished, a taint lifted, more capacity): the waiting pods
+   * that fit now, oldest first, each bound in turn, as events to persist with the change.
+   */
+  private List<Event> withWaitingThatFit(NodeState state, List<Event> change, Cause cause) {
+    List<Event> events = new java.util.ArrayList<>(change);
+    NodeState next = state;
+    for (Event e : change) {
+      next = next.apply(e);
+    }
+    if (!next.exists()) {
+      return events;
+    }
+    for (Pod waiting : Unscheduled.waiting(next.pods().values())) {
+      if (Admission.unschedulable(next.node(), next.pods().values(), waiting).isEmpty()) {
+        Event bound = new PodBoundToNode(NodeState.podKey(waiting),
+            cause.because("pod " + waiting.metadata().name() + " fits node " + nodeName + " now: bound"));
+        events.add(bound);
+        next = next.apply(bound);
+      }
+    }
+    return events;
+  }
+
+  /** An orphan in the pod's namespace, not terminating or finished, whose labels the selector matches. */
+  private static Pod adoptable(NodeState state, Pod pod, LabelSelector selector) {
+    Selector matcher = Selector.fromLabelSelector(selector);
+    if (matcher.isEmpty()) {
+      return null;
+    }
+    return state.pods().values().stream()
+        .filter(p -> Objects.equals(p.metadata().namespace(), pod.metadata().namespace()))
+        .filter(p -> NodeState.controllerKey(p) == null && p.metadata().deletionTimestamp() == null && !isTerminal(p))
+        .filter(p -> matcher.matches(p.metadata().labelsOrEmpty()))
+        .min(java.util.Comparator.comparing(p -> p.metadata().name()))
+        .orElse(null);
+  }
+
+  private ReplyEffect<Event, NodeState> adopt(NodeState state, AdmitPod cmd, Pod orphan) {
+    String orphanKey = NodeState.podKey(orphan);
+    OwnerReference owner = cmd.pod().metadata().ownerReferencesOrEmpty().stream()
+        .filter(OwnerReference::isController).findFirst().orElseThrow();
+    Cause cause = cmd.cause().because("adopt orphan pod " + orphan.metadata().name() + " (labels match the selector of "
+        + owner.kind() + " " + owner.name() + ")");
+    return Effect().persist(new PodAdopted(orphanKey, owner, cause))
+        .thenReply(cmd.replyTo(), s -> new AdmitResult(orphanKey, true, "adopted", false, s.pods().get(orphanKey)));
   }
 
   /** Answers with the pod as it is after the request: terminating, or null once it is gone. */
@@ -322,8 +405,9 @@ public final class NodeEntity
       return Effect().reply(cmd.replyTo(), Outcome.ok(null, lastSequenceNumber(context)));
     }
     long grace = cmd.gracePeriodSeconds() != null ? cmd.gracePeriodSeconds() : defaultGrace(pod);
-    if (grace <= 0 || !NodeObjects.hasAgent(state.node())) {
-      return Effect().persist(new PodReleased(cmd.podKey(), cmd.cause()))
+    if (grace <= 0 || !NodeObjects.hasAgent(state.node()) || Unscheduled.isWaiting(pod)) {
+      return Effect().persist(withWaitingThatFit(state, List.of(new PodReleased(cmd.podKey(), cmd.cause())),
+              cmd.cause()))
           .thenRun(s -> notifyOwner(pod, null, cmd.cause()))
           .thenReply(cmd.replyTo(), s -> Outcome.ok(null, lastSequenceNumber(context)));
     }
@@ -344,7 +428,8 @@ public final class NodeEntity
     if (Objects.equals(pod.status(), cmd.status())) {
       return Effect().reply(cmd.replyTo(), Outcome.ok(pod, lastSequenceNumber(context)));
     }
-    return Effect().persist(new PodStatusUpdated(cmd.podKey(), cmd.status(), cmd.cause()))
+    return Effect().persist(withWaitingThatFit(state,
+            List.of(new PodStatusUpdated(cmd.podKey(), cmd.status(), cmd.cause())), cmd.cause()))
         .thenRun(s -> notifyOwner(pod, s.pods().get(cmd.podKey()), cmd.cause()))
         .thenReply(cmd.replyTo(), s -> Outcome.ok(s.pods().get(cmd.podKey()), lastSequenceNumber(context)));
   }

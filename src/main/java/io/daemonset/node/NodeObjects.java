@@ -12,10 +12,10 @@ import java.util.Map;
 import java.util.UUID;
 
 /** Pure rules for how a Node object changes on registration and update. */
-final class NodeObjects {
+public final class NodeObjects {
   private NodeObjects() {}
 
-  static Node forCreate(Node requested, String nodeName, Instant now) {
+  public static Node forCreate(Node requested, String nodeName, Instant now) {
     ObjectMeta meta = requested.metadata() == null ? ObjectMeta.named(null, nodeName) : requested.metadata();
     meta = meta.withName(nodeName).withNamespace(null).withUid(UUID.randomUUID().toString())
         .withCreationTimestamp(now).withResourceVersion(null).withGeneration(null).withDeletionTimestamp(null);
@@ -27,7 +27,7 @@ final class NodeObjects {
    * A re-registering agent refreshes capacity, addresses and nodeInfo and may add labels, but the labels,
    * taints and unschedulable flag that users set through the API are kept, as the kubelet does.
    */
-  static Node reRegistered(Node existing, Node agent) {
+  public static Node reRegistered(Node existing, Node agent) {
     Map<String, String> labels = new LinkedHashMap<>(existing.metadata().labelsOrEmpty());
     if (agent.metadata() != null) {
       agent.metadata().labelsOrEmpty().forEach(labels::putIfAbsent);
@@ -38,7 +38,7 @@ final class NodeObjects {
   }
 
   /** An API update changes labels, annotations and spec; identity and status stay the server's. */
-  static Node forUpdate(Node existing, Node requested) {
+  public static Node forUpdate(Node existing, Node requested) {
     ObjectMeta requestedMeta = requested.metadata();
     ObjectMeta meta = existing.metadata()
         .withLabels(requestedMeta == null ? null : requestedMeta.labels())

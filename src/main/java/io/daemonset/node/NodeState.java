@@ -50,6 +50,10 @@ public record NodeState(Node node, long version, Map<String, Pod> pods, boolean 
       return withPod(e.podKey(), markDeleting(pods.get(e.podKey()), e));
     } else if (event instanceof NodeEntity.PodOrphaned e) {
       return withPod(e.podKey(), withoutOwner(pods.get(e.podKey())));
+    } else if (event instanceof NodeEntity.PodBoundToNode e) {
+      return withPod(e.podKey(), Unscheduled.bound(pods.get(e.podKey()), node.name()));
+    } else if (event instanceof NodeEntity.PodAdopted e) {
+      return withPod(e.podKey(), withController(pods.get(e.podKey()), e.owner()));
     } else if (event instanceof NodeEntity.PodReleased e) {
       return withoutPod(e.podKey());
     }
@@ -80,6 +84,13 @@ public record NodeState(Node node, long version, Map<String, Pod> pods, boolean 
     List<OwnerReference> owners = pod.metadata().ownerReferencesOrEmpty().stream()
         .filter(ref -> !ref.isController()).toList();
     return pod.withMetadata(pod.metadata().withOwnerReferences(owners.isEmpty() ? null : owners));
+  }
+
+  private static Pod withController(Pod pod, OwnerReference owner) {
+    List<OwnerReference> owners = new java.util.ArrayList<>(pod.metadata().ownerReferencesOrEmpty().stream()
+        .filter(ref -> !ref.isController()).toList());
+    owners.add(owner);
+    return pod.withMetadata(pod.metadata().withOwnerReferences(List.copyOf(owners)));
   }
 
   /** "namespace/name" of the pod's controlling owner, or null for an orphan. */

@@ -64,6 +64,10 @@ public final class ReplicatedNodeDirectory implements NodeDirectory {
     this.system = system;
     this.replicator = DistributedData.get(system).replicator();
     this.self = DistributedData.get(system).selfUniqueAddress();
+    // Every part exists from the start (an empty map merges with any other), so that a subscriber can tell
+    // "every part seen" from "a part not gossiped yet" even when few nodes leave most parts empty.
+    KEYS.forEach(key -> replicator.tell(new Replicator.Update<>(key, LWWMap.create(), Replicator.writeLocal(),
+        system.ignoreRef(), map -> map)));
   }
 
   static Key<LWWMap<String, Entry>> keyFor(String nodeName) {
@@ -86,12 +90,13 @@ public final class ReplicatedNodeDirectory implements NodeDirectory {
 
   /**
    * Subscribers get the union of all shards seen so far, on subscription and after changes (throttled by
-   * notify-subscribers-interval). A shard not seen yet only hides its nodes, which a DaemonSet treats as
-   * "not known": it creates nothing there and removes nothing there.
+   * notify-subscribers-interval), marked complete once every shard has been seen. A shard not seen yet only
+   * hides its nodes: the DaemonSet creates nothing there, removes nothing there, and decides nothing that
+   * depends on the whole fleet until it is complete.
    */
   @Override
   @SuppressWarnings("unchecked")
-  public <T> void subscribe(ActorContext<T> context, Function<Map<String, Node>, T> adapt) {
+  public <T> void subscribe(ActorContext<T> context, Function<Fleet, T> adapt) {
     Map<String, Map<String, Node>> shards = new HashMap<>();
     ActorRef<Replicator.SubscribeResponse<LWWMap<String, Entry>>> adapter = context.messageAdapter(
         (Class<Replicator.SubscribeResponse<LWWMap<String, Entry>>>) (Class<?>) Replicator.SubscribeResponse.class,
@@ -103,7 +108,7 @@ public final class ReplicatedNodeDirectory implements NodeDirectory {
           }
           Map<String, Node> fleet = new TreeMap<>();
           shards.values().forEach(fleet::putAll);
-          return adapt.apply(fleet);
+          return adapt.apply(new Fleet(fleet, shards.size() == SHARDS));
         });
     KEYS.forEach(key -> replicator.tell(new Replicator.Subscribe<>(key, adapter)));
   }

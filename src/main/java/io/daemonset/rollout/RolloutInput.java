@@ -19,6 +19,8 @@ import java.util.Objects;
  *     choice of which nodes to update first are broken by this order)
  * @param backoffs failed-pod backoff per node name, as returned by the previous plan (null = none)
  * @param controls partition, pause, freeze, update scope and the revision of new pods (null = upstream's: none)
+ * @param fleetComplete every node of the fleet is known; when false (after a restart the node directory
+ *     arrives in parts) only per-node decisions are made, never the fleet-wide maxUnavailable budget
  */
 public record RolloutInput(
     String currentHash,
@@ -27,12 +29,19 @@ public record RolloutInput(
     Instant now,
     List<NodePods> nodes,
     Map<String, Backoff> backoffs,
-    RolloutControls controls) {
+    RolloutControls controls,
+    boolean fleetComplete) {
 
-  /** Upstream's input: no rollout controls. */
+  /** Upstream's input: no rollout controls, the whole fleet known. */
   public RolloutInput(String currentHash, DaemonSetUpdateStrategy strategy, int minReadySeconds, Instant now,
                       List<NodePods> nodes, Map<String, Backoff> backoffs) {
     this(currentHash, strategy, minReadySeconds, now, nodes, backoffs, RolloutControls.NONE);
+  }
+
+  /** With rollout controls, the whole fleet known. */
+  public RolloutInput(String currentHash, DaemonSetUpdateStrategy strategy, int minReadySeconds, Instant now,
+                      List<NodePods> nodes, Map<String, Backoff> backoffs, RolloutControls controls) {
+    this(currentHash, strategy, minReadySeconds, now, nodes, backoffs, controls, true);
   }
 
   public RolloutInput {

@@ -25,7 +25,8 @@ public final class RolloutPlanner {
       return out.toPlan(in.now());
     }
     new Manage(in, UpdateBudget.allowsSurge(in.strategy()), out).plan(in.nodes());
-    if (UpdateBudget.isRollingUpdate(in.strategy()) && !in.controls().paused()) {
+    // The budget counts unavailable pods over the whole fleet: on part of it, it would allow too much.
+    if (UpdateBudget.isRollingUpdate(in.strategy()) && !in.controls().paused() && in.fleetComplete()) {
       List<NodePods> projected = out.project(in.nodes(), in.now());
       UpdateBudget budget = UpdateBudget.of(in.strategy(), projected);
       new RollingUpdate(in, budget, out).plan(projected);

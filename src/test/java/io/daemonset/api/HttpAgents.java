@@ -34,12 +34,17 @@ final class HttpAgents implements AutoCloseable {
 
   /** Registers node name with labels and starts its watch. */
   void join(String name, Map<String, String> labels) {
+    join(name, labels, "4");
+  }
+
+  /** Registers node name with labels and that much cpu, and starts its watch. */
+  void join(String name, Map<String, String> labels, String cpu) {
     String token = cluster.nodeToken(name);
     String now = Instant.now().toString();
     ObjectNode node = Json.mapper().createObjectNode().put("apiVersion", "v1").put("kind", "Node");
     node.putObject("metadata").put("name", name).set("labels", Json.tree(labels));
     ObjectNode status = node.putObject("status");
-    status.putObject("capacity").put("cpu", "4").put("memory", "8Gi").put("pods", "110");
+    status.putObject("capacity").put("cpu", cpu).put("memory", "8Gi").put("pods", "110");
     status.putArray("conditions").addObject().put("type", "Ready").put("status", "True")
         .put("lastHeartbeatTime", now).put("lastTransitionTime", now).put("reason", "KubeletReady");
     status.putObject("nodeInfo").put("kubeletVersion", "v1.32.0").put("osImage", "hollow");

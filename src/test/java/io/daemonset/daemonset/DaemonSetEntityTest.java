@@ -17,6 +17,9 @@ import io.daemonset.model.Pod;
 import io.daemonset.model.PodSpec;
 import io.daemonset.model.PodTemplateSpec;
 import io.daemonset.node.NodeEntity;
+import io.daemonset.node.NodeState;
+import io.daemonset.model.PodCondition;
+import io.daemonset.model.PodStatus;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -138,6 +141,66 @@ class DaemonSetEntityTest {
 
     entity.runCommand(new DaemonSetEntity.PodChanged("n1", podName, null, ALICE));
     awaitState(s -> !s.exists());
+  }
+
+  @Test
+  void theResyncRepairsALostNotificationForABoundReadyPod() {
+    entity.<Outcome<DaemonSet>>runCommand(r -> new DaemonSetEntity.Create(daemonSet(), ALICE, r));
+    directory.push(Map.of("n1", node("n1")));
+    NodeEntity.AdmitPod admit = n1.expectMessageClass(NodeEntity.AdmitPod.class, Duration.ofSeconds(5));
+    String podName = admit.pod().metadata().name();
+    admit.replyTo().tell(new NodeEntity.AdmitResult("default/" + podName, true, "admitted"));
+    Pod running = admit.pod().withStatus(new PodStatus("Running",
+        List.of(new PodCondition("Ready", "True", null, Instant.now(), null, null)), null, null, null, null, null, null));
+    entity.runCommand(new DaemonSetEntity.PodChanged("n1", podName, running, ALICE));
+    awaitState(s -> s.bindings().get(podName).readySince() != null);
+
+    // The pod failed on its node, and the notification was lost: only the periodic resync can learn it.
+    Pod failed = admit.pod().withStatus(new PodStatus("Failed", null, null, null, null, null, null, null));
+    entity.runCommand(DaemonSetEntity.ResyncPods.INSTANCE);
+    NodeEntity.Get ask = n1.expectMessageClass(NodeEntity.Get.class, Duration.ofSeconds(5));
+    ask.replyTo().tell(new NodeState(node("n1"), 1, Map.of("default/" + podName, failed), false));
+
+    awaitState(s -> s.bindings().get(podName) == null
+        || "Failed".equals(s.bindings().get(podName).podPhase()));
+  }
+
+  @Test
+  void aPartialFleetCreatesOnTheNodesItShowsButWritesNoStatus() {
+    entity.<Outcome<DaemonSet>>runCommand(r -> new DaemonSetEntity.Create(daemonSet(), ALICE, r));
+    directory.pushPartial(Map.of("n1", node("n1")));
+    NodeEntity.AdmitPod admit = n1.expectMessageClass(NodeEntity.AdmitPod.class, Duration.ofSeconds(5));
+    admit.replyTo().tell(new NodeEntity.AdmitResult("default/" + admit.pod().metadata().name(), true, "admitted"));
+    awaitState(s -> s.bindings().values().stream().allMatch(b -> b.phase() == PodBinding.Phase.BOUND));
+    assertThat(entity.getState().status().desiredNumberScheduled()).isZero();
+
+    directory.push(Map.of("n1", node("n1"), "n2", node("n2")));
+    n2.expectMessageClass(NodeEntity.AdmitPod.class, Duration.ofSeconds(5));
+    awaitState(s -> s.status().desiredNumberScheduled() == 2);
+  }
+
+  @Test
+  void anOrphanDeletionThenTheSameDaemonSetAgainAdoptsThePod() {
+    entity.<Outcome<DaemonSet>>runCommand(r -> new DaemonSetEntity.Create(daemonSet(), ALICE, r));
+    directory.push(Map.of("n1", node("n1")));
+    NodeEntity.AdmitPod admit = n1.expectMessageClass(NodeEntity.AdmitPod.class, Duration.ofSeconds(5));
+    Pod pod = admit.pod();
+    admit.replyTo().tell(new NodeEntity.AdmitResult("default/" + pod.metadata().name(), true, "admitted"));
+    awaitState(s -> s.bindings().get(pod.metadata().name()).phase() == PodBinding.Phase.BOUND);
+
+    var deleting = entity.<Outcome<DaemonSet>>runCommand(r -> new DaemonSetEntity.Delete("Orphan", ALICE, r));
+    assertThat(deleting.reply().value().metadata().finalizers()).containsExactly("orphan");
+    NodeEntity.OrphanPod orphan = n1.expectMessageClass(NodeEntity.OrphanPod.class, Duration.ofSeconds(5));
+    Pod orphaned = pod.withMetadata(pod.metadata().withOwnerReferences(null));
+    orphan.replyTo().tell(Outcome.ok(orphaned, 1));
+    awaitState(s -> !s.exists());
+
+    entity.<Outcome<DaemonSet>>runCommand(r -> new DaemonSetEntity.Create(daemonSet(), ALICE, r));
+    NodeEntity.AdmitPod claim = n1.expectMessageClass(NodeEntity.AdmitPod.class, Duration.ofSeconds(5));
+    assertThat(claim.claimSelector()).isNotNull();
+    claim.replyTo().tell(new NodeEntity.AdmitResult("default/" + pod.metadata().name(), true, "adopted", false,
+        orphaned.withMetadata(orphaned.metadata().withOwnerReferences(claim.pod().metadata().ownerReferences()))));
+    awaitState(s -> s.bindings().containsKey(pod.metadata().name()) && s.status().desiredNumberScheduled() == 1);
   }
 
   private void awaitState(Predicate<DaemonSetState> condition) {

@@ -1,6 +1,7 @@
 package io.daemonset.daemonset;
 
 import io.daemonset.model.Node;
+import io.daemonset.node.Fleet;
 import io.daemonset.node.NodeDirectory;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -9,10 +10,16 @@ import org.apache.pekko.actor.typed.javadsl.ActorContext;
 
 /** A node directory whose fleet a test pushes to the one subscribed entity. */
 final class PushedNodeDirectory implements NodeDirectory {
-  private volatile Consumer<Map<String, Node>> subscriber = fleet -> { };
+  private volatile Consumer<Fleet> subscriber = fleet -> { };
 
-  void push(Map<String, Node> fleet) {
-    subscriber.accept(fleet);
+  /** Every part of the directory seen: the whole fleet. */
+  void push(Map<String, Node> nodes) {
+    subscriber.accept(Fleet.complete(nodes));
+  }
+
+  /** Some parts of the directory not seen yet, as after a restart. */
+  void pushPartial(Map<String, Node> nodes) {
+    subscriber.accept(new Fleet(nodes, false));
   }
 
   @Override
@@ -24,7 +31,7 @@ final class PushedNodeDirectory implements NodeDirectory {
   }
 
   @Override
-  public <T> void subscribe(ActorContext<T> context, Function<Map<String, Node>, T> adapt) {
+  public <T> void subscribe(ActorContext<T> context, Function<Fleet, T> adapt) {
     var self = context.getSelf();
     subscriber = fleet -> self.tell(adapt.apply(fleet));
   }

@@ -68,6 +68,51 @@ class NodeEntityTest {
   }
 
   @Test
+  void aSecondPodUnderAnExistingNameIsRefusedAsAlreadyExistsAndTheSameOneIsAdmittedAgain() {
+    node.<Outcome<Node>>runCommand(r -> new NodeEntity.Register(node(Map.of(), "2", true), ALICE, r));
+    Pod first = pod("ds-bcdfg", "100m");
+    assertThat(node.<NodeEntity.AdmitResult>runCommand(r -> new NodeEntity.AdmitPod(first, ALICE, r)).reply().admitted())
+        .isTrue();
+
+    // A forced collision: another DaemonSet's pod (another uid) under the same namespace/name.
+    Pod other = first.withMetadata(first.metadata().withUid("uid-of-another-pod"));
+    var refused = node.<NodeEntity.AdmitResult>runCommand(r -> new NodeEntity.AdmitPod(other, ALICE, r));
+    assertThat(refused.reply().admitted()).isFalse();
+    assertThat(refused.reply().alreadyExists()).isTrue();
+    assertThat(refused.hasNoEvents()).isTrue();
+    assertThat(node.getState().pods().get("default/ds-bcdfg").metadata().uid()).isEqualTo("uid-ds-bcdfg");
+
+    var again = node.<NodeEntity.AdmitResult>runCommand(r -> new NodeEntity.AdmitPod(first, ALICE, r));
+    assertThat(again.reply().admitted()).isTrue();
+    assertThat(again.hasNoEvents()).isTrue();
+  }
+
+  @Test
+  void anOrphanWhoseLabelsMatchIsAdoptedInsteadOfAdmittingANewPod() {
+    node.<Outcome<Node>>runCommand(r -> new NodeEntity.Register(node(Map.of(), "2", true), ALICE, r));
+    Pod old = pod("ds-old12", "100m");
+    old = old.withMetadata(old.metadata().withLabels(Map.of("app", "logs")));
+    Pod first = old;
+    node.<NodeEntity.AdmitResult>runCommand(r -> new NodeEntity.AdmitPod(first, ALICE, r));
+    node.<Outcome<Pod>>runCommand(r -> new NodeEntity.OrphanPod("default/ds-old12", ALICE, r));
+    assertThat(NodeState.controllerKey(node.getState().pods().get("default/ds-old12"))).isNull();
+
+    Pod fresh = pod("ds-new34", "100m");
+    fresh = fresh.withMetadata(fresh.metadata().withLabels(Map.of("app", "logs")).withOwnerReferences(
+        List.of(OwnerReference.controlledBy("apps/v1", "DaemonSet", "ds", "ds-uid-2"))));
+    Pod asked = fresh;
+    var result = node.<NodeEntity.AdmitResult>runCommand(r -> new NodeEntity.AdmitPod(asked, ALICE, r,
+        io.daemonset.model.LabelSelector.ofLabels(Map.of("app", "logs"))));
+
+    assertThat(result.reply().admitted()).isTrue();
+    assertThat(result.reply().adopted().metadata().uid()).isEqualTo("uid-ds-old12");
+    assertThat(result.event()).isInstanceOf(NodeEntity.PodAdopted.class);
+    assertThat(node.getState().pods()).containsOnlyKeys("default/ds-old12");
+    assertThat(node.getState().pods().get("default/ds-old12").metadata().ownerReferences())
+        .singleElement().satisfies(ref -> assertThat(ref.uid()).isEqualTo("ds-uid-2"));
+  }
+
+  @Test
   void registrationAssignsIdentityAndAnnouncesTheNode() {
     var result = node.<Outcome<Node>>runCommand(r -> new NodeEntity.Register(node(Map.of("a", "b"), "2", true), ALICE, r));
     assertThat(result.reply().isOk()).isTrue();
@@ -117,10 +162,62 @@ class NodeEntityTest {
     assertThat(first.reply().admitted()).isTrue();
     assertThat(again.reply().admitted()).isTrue();
     assertThat(again.hasNoEvents()).isTrue();
-    assertThat(tooBig.reply().admitted()).isFalse();
+    // Never over-commits: the second pod is not bound (it waits Pending, see below).
     assertThat(tooBig.reply().reason()).contains("Insufficient cpu");
-    assertThat(tooBig.hasNoEvents()).isTrue();
-    assertThat(node.getState().pods()).containsOnlyKeys("default/p1");
+    assertThat(node.getState().pods().get("default/p2").spec().nodeName()).isNull();
+  }
+
+  @Test
+  void insufficientCapacityNodeDaemonDoesNotLaunchPod() {
+    node.<Outcome<Node>>runCommand(r -> new NodeEntity.Register(node(Map.of(), "1", true), ALICE, r));
+    node.<NodeEntity.AdmitResult>runCommand(r -> new NodeEntity.AdmitPod(pod("p1", "600m"), ALICE, r));
+    var tooBig = node.<NodeEntity.AdmitResult>runCommand(r -> new NodeEntity.AdmitPod(pod("p2", "600m"), ALICE, r));
+
+    // Upstream's scheduler leaves it Pending, unbound, with its reason: the DaemonSet keeps it (no retry loop).
+    assertThat(tooBig.reply().admitted()).isTrue();
+    Pod waiting = node.getState().pods().get("default/p2");
+    assertThat(waiting.spec().nodeName()).isNull();
+    assertThat(waiting.status().phase()).isEqualTo("Pending");
+    assertThat(waiting.status().conditions()).singleElement().satisfies(c -> {
+      assertThat(c.type()).isEqualTo("PodScheduled");
+      assertThat(c.status()).isEqualTo("False");
+      assertThat(c.reason()).isEqualTo("Unschedulable");
+      assertThat(c.message()).isEqualTo("0/1 nodes are available: 1 Insufficient cpu.");
+    });
+
+    // Room frees up: the waiting pod is bound in the same write.
+    var released = node.<Outcome<Pod>>runCommand(r -> new NodeEntity.DeletePod("default/p1", 0L, ALICE, r));
+    assertThat(released.events()).hasSize(2).last().isInstanceOf(NodeEntity.PodBoundToNode.class);
+    assertThat(node.getState().pods().get("default/p2").spec().nodeName()).isEqualTo("n1");
+  }
+
+  @Test
+  void portConflictNodeDaemonDoesNotLaunchPod() {
+    node.<Outcome<Node>>runCommand(r -> new NodeEntity.Register(node(Map.of(), "2", true), ALICE, r));
+    java.util.function.Function<String, Pod> withHostPort = name -> {
+      Pod p = pod(name, "10m");
+      return p.withSpec(p.spec().withContainers(List.of(p.spec().containers().get(0).withPorts(
+          List.of(new io.daemonset.model.ContainerPort("metrics", 9101, 9101, null, "TCP"))))));
+    };
+    node.<NodeEntity.AdmitResult>runCommand(r -> new NodeEntity.AdmitPod(withHostPort.apply("exporter-a"), ALICE, r));
+    var second = node.<NodeEntity.AdmitResult>runCommand(r -> new NodeEntity.AdmitPod(withHostPort.apply("exporter-b"),
+        ALICE, r));
+    assertThat(second.reply().reason()).contains("didn't have free ports for the requested pod ports");
+    assertThat(node.getState().pods().get("default/exporter-b").spec().nodeName()).isNull();
+  }
+
+  @Test
+  void aTaintAddedAfterTheDecisionKeepsThePodPending() {
+    Node tainted = node(Map.of(), "2", true)
+        .withSpec(new NodeSpec(null, null, null, List.of(Taint.of("dedicated", "db", Taint.NO_SCHEDULE))));
+    node.<Outcome<Node>>runCommand(r -> new NodeEntity.Register(tainted, ALICE, r));
+    var result = node.<NodeEntity.AdmitResult>runCommand(r -> new NodeEntity.AdmitPod(pod("p1", "10m"), ALICE, r));
+    assertThat(result.reply().reason()).contains("untolerated taint {dedicated: db}");
+    assertThat(node.getState().pods().get("default/p1").spec().nodeName()).isNull();
+
+    // The taint is lifted: the pod is bound.
+    node.<Outcome<Node>>runCommand(r -> new NodeEntity.Update(node(Map.of(), "2", true), -1, ALICE, r));
+    assertThat(node.getState().pods().get("default/p1").spec().nodeName()).isEqualTo("n1");
   }
 
   @Test

@@ -21,7 +21,7 @@ public final class RecordingNodeDirectory implements NodeDirectory {
   }
 
   @Override
-  public <T> void subscribe(ActorContext<T> context, Function<Map<String, Node>, T> adapt) {
+  public <T> void subscribe(ActorContext<T> context, Function<Fleet, T> adapt) {
     // Single-entity tests push fleets by hand.
   }
 }

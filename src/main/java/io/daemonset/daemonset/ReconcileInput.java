@@ -1,0 +1,29 @@
+package io.daemonset.daemonset;
+
+import io.daemonset.node.Fleet;
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Everything one reconcile depends on, as data (see docs/architecture.md, "Decided once").
+ *
+ * @param state as persisted so far
+ * @param fleet the node directory as last seen; nothing fleet-wide is decided while it is not complete
+ * @param facts what nodes reported since the last reconcile, in arrival order; they become the first events
+ * @param changes what changed since the last reconcile
+ * @param backoffs failed-pod and admission backoffs
+ * @param now the only clock
+ */
+public record ReconcileInput(DaemonSetState state, Fleet fleet, List<DaemonSetEntity.Fact> facts, Changes changes,
+                             Backoffs backoffs, Instant now) {
+
+  public ReconcileInput {
+    Objects.requireNonNull(state, "state");
+    Objects.requireNonNull(fleet, "fleet");
+    Objects.requireNonNull(now, "now");
+    facts = facts == null ? List.of() : List.copyOf(facts);
+    changes = changes == null ? Changes.NONE : changes;
+    backoffs = backoffs == null ? Backoffs.NONE : backoffs;
+  }
+}
