@@ -301,6 +301,7 @@ public final class NodeAgent implements AutoCloseable {
       logServer.close();
     }
     scheduler.shutdownNow();
+    client.close();
   }
 
   private static String hostAddress() {

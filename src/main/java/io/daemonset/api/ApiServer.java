@@ -100,7 +100,8 @@ public final class ApiServer {
                                                  Route resourceRoutes) {
     Pki pki = Pki.loadOrCreate(settings.dataDir(), settings.extraSans());
     TokenFile tokens = TokenFile.loadOrCreate(settings.dataDir());
-    Route route = routes(settings, tokens, authorizer, resourceRoutes);
+    Route route = routes(settings, tokens, authorizer, resourceRoutes,
+        InFlightLimit.from(system.settings().config()));
     ServerBuilder builder = Http.get(system).newServerAt(settings.bindHost(), settings.port())
         .adaptSettings(server -> server.withTimeouts(server.getTimeouts().withIdleTimeout(
                 scala.concurrent.duration.Duration.create(WATCH_IDLE_TIMEOUT.toSeconds(), TimeUnit.SECONDS)))
@@ -122,10 +123,16 @@ public final class ApiServer {
 
   /** The whole sealed route, without binding (for tests and for composing into another server). */
   public static Route routes(ApiSettings settings, TokenFile tokens, Authorizer authorizer, Route resourceRoutes) {
+    return routes(settings, tokens, authorizer, resourceRoutes,
+        new InFlightLimit(InFlightLimit.DEFAULT_NODES, InFlightLimit.DEFAULT_OTHERS));
+  }
+
+  static Route routes(ApiSettings settings, TokenFile tokens, Authorizer authorizer, Route resourceRoutes,
+                      InFlightLimit limit) {
     Route inner = withRequestTimeoutResponse(
         request -> Responses.status(ApiException.timeout("request did not complete within the allotted timeout")),
         () -> concat(health(), extractRequest(request -> authenticate(request, settings, tokens,
-            identity -> authorizeAndDispatch(request, identity, settings, authorizer, resourceRoutes)))));
+            identity -> authorizeAndDispatch(request, identity, settings, authorizer, resourceRoutes, limit)))));
     return inner.seal(ErrorHandling.rejectionHandler(), ErrorHandling.exceptionHandler(settings.maxRequestBytes()));
   }
 
@@ -206,7 +213,7 @@ public final class ApiServer {
   }
 
   private static Route authorizeAndDispatch(HttpRequest request, Identity identity, ApiSettings settings,
-                                            Authorizer authorizer, Route resourceRoutes) {
+                                            Authorizer authorizer, Route resourceRoutes, InFlightLimit limit) {
     RequestAttributes attributes = RequestInfo.parse(request.method().value(), request.getUri().path(),
         request.getUri().query().toMap());
     Decision decision = authorizer.decide(identity, attributes);
@@ -221,9 +228,9 @@ public final class ApiServer {
     }
     Supplier<Route> resources = attributes.verb().equals("watch")
         ? () -> withoutRequestTimeout(() -> resourceRoutes) : () -> resourceRoutes;
-    return mapRequest(r -> r.addAttribute(ApiDirectives.IDENTITY, identity)
+    return limit.limit(identity, attributes, () -> mapRequest(r -> r.addAttribute(ApiDirectives.IDENTITY, identity)
             .addAttribute(ApiDirectives.REQUEST, attributes),
-        () -> bodyLimit(request, settings.maxRequestBytes(), resources));
+        () -> bodyLimit(request, settings.maxRequestBytes(), resources)));
   }
 
   private static Route bodyLimit(HttpRequest request, long limit, Supplier<Route> inner) {

@@ -18,10 +18,10 @@ import org.apache.pekko.util.ByteString;
  * Admin endpoints beside the Kubernetes API (the API shell lets only system:masters reach them):
  * {@code GET /audit[?entity=DaemonSet default/fluentd][&after=N][&format=json]} replays the journal.
  */
-final class AdminRoutes {
+public final class AdminRoutes {
   private AdminRoutes() {}
 
-  static Route create(ControlPlane plane) {
+  public static Route create(ControlPlane plane) {
     return path("audit", () -> get(() -> parameterOptional("entity", entity -> parameterOptional("after",
         after -> parameterOptional("format", format -> {
           long from = after.map(Long::parseLong).orElse(0L);
