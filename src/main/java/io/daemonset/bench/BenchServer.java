@@ -8,7 +8,6 @@ import io.daemonset.api.ApiServer;
 import io.daemonset.api.ApiSettings;
 import io.daemonset.api.ResourceRoutes;
 import io.daemonset.auth.Identity;
-import io.daemonset.cluster.AdminRoutes;
 import io.daemonset.cluster.ControlPlane;
 import io.daemonset.cluster.ControlPlaneSystem;
 import io.daemonset.cluster.Store;
@@ -46,8 +45,8 @@ final class BenchServer implements AutoCloseable {
     ControlPlane plane = ControlPlane.start(settings, clock);
     plane.member().awaitMemberUp(Duration.ofMinutes(2));
     ApiSettings apiSettings = ApiSettings.defaults(dataDir).withBindHost("127.0.0.1").withPort(0);
-    ApiServer api = ApiServer.start(plane.system(), apiSettings, AdminRoutes.create(plane)
-        .orElse(ResourceRoutes.create(plane.store(), clock))).toCompletableFuture().get(1, TimeUnit.MINUTES);
+    ApiServer api = ApiServer.start(plane.system(), apiSettings, ResourceRoutes.create(plane.store(), clock))
+        .toCompletableFuture().get(1, TimeUnit.MINUTES);
     return new BenchServer(plane, api);
   }
 

@@ -31,7 +31,7 @@ public final class ClusterView {
     public static final Window DEFAULT = new Window(Duration.ofSeconds(75), 500_000);
   }
 
-  private final ObjectIndex index = new ObjectIndex();
+  private final ObjectIndex index;
   private final ArrayDeque<Recent> recent = new ArrayDeque<>();
   private final List<Consumer<WatchEvent>> watchers = new CopyOnWriteArrayList<>();
   private final Map<String, Long> sequenceNrs = new ConcurrentHashMap<>();
@@ -51,7 +51,8 @@ public final class ClusterView {
   /** The outcome of subscribing: the changes to replay first, or gone when the window no longer has them. */
   public record Subscription(boolean gone, Runnable cancel) {}
 
-  ClusterView(Window window, Executor replies) {
+  ClusterView(ObjectIndex index, Window window, Executor replies) {
+    this.index = index;
     this.window = window;
     this.replies = replies;
   }
@@ -64,7 +65,8 @@ public final class ClusterView {
         : Window.DEFAULT;
     Duration idle = config.hasPath("daemonset.view.idle-poll")
         ? config.getDuration("daemonset.view.idle-poll") : Duration.ofMillis(100);
-    ClusterView view = new ClusterView(window, system.executionContext());
+    ClusterView view = new ClusterView(new ObjectIndex(new io.daemonset.objects.ObjectSealing(
+        io.daemonset.journal.EncryptionKeys.get(system))), window, system.executionContext());
     view.tail = new JournalTail(system, 0, ObjectIndex::isIndexed, view::applyRows, idle, Duration.ofSeconds(5));
     try {
       view.catchUpTo(view.tail.maxOrdering());
@@ -138,6 +140,9 @@ public final class ClusterView {
     List<Waiter> done = new ArrayList<>();
     for (JournalTail.Row row : rows) {
       apply(row.persistenceId(), row.ordering(), row.sequenceNr(), row.event(), done);
+      if (caughtUp.isDone()) {
+        io.daemonset.journal.Meters.viewLag(Duration.ofMillis(System.currentTimeMillis() - row.writeTimestamp()));
+      }
     }
     long rv = lastOrdering;
     // Not on the tail's thread: what a reply does next (render, send) must not delay the next read.

@@ -32,7 +32,7 @@ final class JournalTail implements AutoCloseable {
   private static final long GAP_RETRY_MILLIS = 5;
 
   /** One journal row, its event deserialized (null when the row is deleted or not for the view). */
-  record Row(long ordering, String persistenceId, long sequenceNr, Object event) {}
+  record Row(long ordering, String persistenceId, long sequenceNr, long writeTimestamp, Object event) {}
 
   interface Sink {
     void apply(List<Row> rows);
@@ -143,7 +143,7 @@ final class JournalTail implements AutoCloseable {
             continue;
           }
           Object event = serialization.deserialize(r.getBytes(8), r.getInt(6), r.getString(7)).get();
-          rows.add(new Row(ordering, persistenceId, r.getLong(3), event));
+          rows.add(new Row(ordering, persistenceId, r.getLong(3), r.getLong(5), event));
         }
       }
       full = seen == BATCH;

@@ -27,7 +27,7 @@ class WatchWindowTest {
 
   @Test
   void aWatchResumesFromAnyChangeOfTheLastSeconds_evenAfterMoreChangesThanTheOldCountWindow() {
-    ClusterView view = new ClusterView(ClusterView.Window.DEFAULT, Runnable::run);
+    ClusterView view = new ClusterView(new ObjectIndex(), ClusterView.Window.DEFAULT, Runnable::run);
     for (int i = 1; i <= 30_000; i++) {
       register(view, "node-" + i);
     }
@@ -40,7 +40,7 @@ class WatchWindowTest {
 
   @Test
   void changesOlderThanTheWindowAreGone() {
-    ClusterView view = new ClusterView(new ClusterView.Window(Duration.ofMillis(200), 1_000), Runnable::run);
+    ClusterView view = new ClusterView(new ObjectIndex(), new ClusterView.Window(Duration.ofMillis(200), 1_000), Runnable::run);
     register(view, "a");
     register(view, "b");
     assertThat(view.subscribe(1, change -> { }).gone()).isFalse();
@@ -54,7 +54,7 @@ class WatchWindowTest {
 
   @Test
   void aMemoryCapStillBoundsTheWindow() {
-    ClusterView view = new ClusterView(new ClusterView.Window(Duration.ofMinutes(5), 100), Runnable::run);
+    ClusterView view = new ClusterView(new ObjectIndex(), new ClusterView.Window(Duration.ofMinutes(5), 100), Runnable::run);
     for (int i = 1; i <= 150; i++) {
       register(view, "node-" + i);
     }
