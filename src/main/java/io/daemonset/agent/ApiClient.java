@@ -54,13 +54,14 @@ public final class ApiClient {
     this.http = http;
     this.maxInFlight = Math.max(1, maxInFlight);
     AtomicInteger threads = new AtomicInteger();
-    this.senders = new java.util.concurrent.ThreadPoolExecutor(this.maxInFlight, this.maxInFlight, 30,
-        java.util.concurrent.TimeUnit.SECONDS, new java.util.concurrent.LinkedBlockingQueue<>(), r -> {
+    // A thread is started only when none is idle, and kept a minute. limited() keeps at most maxInFlight sends
+    // running; a finishing send starts the next before its thread is free again, hence the headroom.
+    this.senders = new java.util.concurrent.ThreadPoolExecutor(0, 2 * this.maxInFlight, 60,
+        java.util.concurrent.TimeUnit.SECONDS, new java.util.concurrent.SynchronousQueue<>(), r -> {
           Thread t = new Thread(r, "api-client-send-" + threads.incrementAndGet());
           t.setDaemon(true);
           return t;
         });
-    this.senders.allowCoreThreadTimeOut(true);
   }
 
   /**

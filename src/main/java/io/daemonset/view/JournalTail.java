@@ -108,8 +108,8 @@ final class JournalTail implements AutoCloseable {
       try {
         wait = readOnce();
       } catch (Exception e) {
-        if (closed) {
-          return;
+        if (closed || String.valueOf(e.getMessage()).contains("has been closed")) {
+          return; // the actor system is shutting down: its connection pool is gone
         }
         LOG.warn("cannot read the journal: {}; again in 1 s", e.toString());
         wait = 1000;
