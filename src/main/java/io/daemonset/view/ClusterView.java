@@ -14,8 +14,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
 import java.util.function.Consumer;
 import org.apache.pekko.actor.typed.ActorSystem;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * One per JVM: the index of every API object, fed by tailing the journal ({@link JournalTail}), and the fan-out of
@@ -24,8 +22,6 @@ import org.slf4j.LoggerFactory;
  * keeps changes by age (as kube-apiserver's watch cache does), not by count.
  */
 public final class ClusterView {
-  private static final Logger LOG = LoggerFactory.getLogger(ClusterView.class);
-
   /** How long and how many recent changes a watch can resume from; older resourceVersions get 410 Gone. */
   public record Window(Duration age, int maxChanges) {
     public static final Window DEFAULT = new Window(Duration.ofSeconds(75), 500_000);
@@ -67,13 +63,10 @@ public final class ClusterView {
         ? config.getDuration("daemonset.view.idle-poll") : Duration.ofMillis(100);
     ClusterView view = new ClusterView(new ObjectIndex(new io.daemonset.objects.ObjectSealing(
         io.daemonset.journal.EncryptionKeys.get(system))), window, system.executionContext());
-    view.tail = new JournalTail(system, 0, ObjectIndex::isIndexed, view::applyRows, idle, Duration.ofSeconds(5));
-    try {
-      view.catchUpTo(view.tail.maxOrdering());
-    } catch (java.sql.SQLException e) {
-      LOG.warn("cannot read where the journal ends ({}); the view reports caught up at once", e.toString());
-      view.catchUpTo(0);
-    }
+    // Where the journal ends now: until the view has applied that much, it is replaying history. The tail asks first
+    // (again after a failure: a journal table not created yet on a slow start), or caughtUp would never complete.
+    view.tail = new JournalTail(system, 0, ObjectIndex::isIndexed, view::applyRows, view::catchUpTo, idle,
+        Duration.ofSeconds(5));
     JournalWrites.get(system).onWrite(view.tail::poke);
     view.tail.start();
     system.getWhenTerminated().thenRun(view.tail::close);

@@ -43,6 +43,8 @@ final class JournalTail implements AutoCloseable {
   private final Serialization serialization;
   private final Predicate<String> wanted;
   private final Sink sink;
+  private final java.util.function.LongConsumer journalEnd;
+  private boolean endKnown;
   private final String table;
   private final String query;
   private final long idleMillis;
@@ -54,13 +56,19 @@ final class JournalTail implements AutoCloseable {
   private long position;
   private long gapSince;
 
-  JournalTail(ActorSystem<?> system, long from, Predicate<String> wanted, Sink sink, Duration idle, Duration gapTimeout) {
+  /**
+   * @param journalEnd told once, before the first read, the journal's max ordering at start (asked again until the
+   *                   database answers)
+   */
+  JournalTail(ActorSystem<?> system, long from, Predicate<String> wanted, Sink sink,
+              java.util.function.LongConsumer journalEnd, Duration idle, Duration gapTimeout) {
     Config config = system.settings().config();
     this.slick = (SlickExtensionImpl) SlickExtension.get(system.classicSystem());
     this.readJournalConfig = config.getConfig("jdbc-read-journal");
     this.serialization = SerializationExtension.get(system.classicSystem());
     this.wanted = wanted;
     this.sink = sink;
+    this.journalEnd = journalEnd;
     this.position = from;
     this.idleMillis = idle.toMillis();
     this.gapTimeoutMillis = gapTimeout.toMillis();
@@ -106,6 +114,10 @@ final class JournalTail implements AutoCloseable {
     while (!closed) {
       long wait;
       try {
+        if (!endKnown) {
+          journalEnd.accept(maxOrdering());
+          endKnown = true;
+        }
         wait = readOnce();
       } catch (Exception e) {
         if (closed || String.valueOf(e.getMessage()).contains("has been closed")) {
