@@ -37,7 +37,10 @@ public final class Main implements Callable<Integer> {
   }
 
   @Command(name = "bench", description = "Run a benchmark and print its figures (see docs/performance.md).",
-      subcommands = {Main.PlacementBench.class, Main.ReplayBench.class})
+      subcommands = {Main.PlacementBench.class, Main.ReplayBench.class,
+          io.daemonset.bench.ScaleCommands.Converge.class, io.daemonset.bench.ScaleCommands.Join.class,
+          io.daemonset.bench.ScaleCommands.Rollout.class, io.daemonset.bench.ScaleCommands.Restart.class,
+          io.daemonset.bench.ScaleCommands.Api.class})
   static final class Bench implements Callable<Integer> {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 

@@ -25,7 +25,7 @@ import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
-import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
 /**
@@ -43,6 +43,7 @@ public final class ApiClient {
   private final ApiTarget target;
   private final HttpClient http;
   private final int maxInFlight;
+  private final java.util.concurrent.ThreadPoolExecutor senders;
   private final Queue<Runnable> waiting = new ArrayDeque<>();
   private int inFlight;
   private volatile String token;
@@ -52,9 +53,29 @@ public final class ApiClient {
     this.token = target.token();
     this.http = http;
     this.maxInFlight = Math.max(1, maxInFlight);
+    AtomicInteger threads = new AtomicInteger();
+    // A thread is started only when none is idle, and kept a minute. limited() keeps at most maxInFlight sends
+    // running; a finishing send starts the next before its thread is free again, hence the headroom.
+    this.senders = new java.util.concurrent.ThreadPoolExecutor(0, 2 * this.maxInFlight, 60,
+        java.util.concurrent.TimeUnit.SECONDS, new java.util.concurrent.SynchronousQueue<>(), r -> {
+          Thread t = new Thread(r, "api-client-send-" + threads.incrementAndGet());
+          t.setDaemon(true);
+          return t;
+        });
   }
 
-  /** An HTTP/1.1 client trusting the target's CA; executor null for the JDK's default. */
+  /**
+   * Where responses complete when the caller gives no executor: two daemon threads shared by every such client. Never
+   * the JDK's defaults: with 2 cores ForkJoinPool.commonPool() has parallelism 1, and CompletableFuture then starts a
+   * thread per async task.
+   */
+  private static final Executor SHARED = java.util.concurrent.Executors.newFixedThreadPool(2, r -> {
+    Thread t = new Thread(r, "api-client");
+    t.setDaemon(true);
+    return t;
+  });
+
+  /** An HTTP/1.1 client trusting the target's CA; executor null for a small pool shared by such clients. */
   public static HttpClient newHttpClient(ApiTarget target, Executor executor) {
     HttpClient.Builder builder = HttpClient.newBuilder()
         .version(HttpClient.Version.HTTP_1_1)
@@ -63,9 +84,7 @@ public final class ApiClient {
     if (target.sslContext() != null) {
       builder.sslContext(target.sslContext());
     }
-    if (executor != null) {
-      builder.executor(executor);
-    }
+    builder.executor(executor != null ? executor : SHARED);
     return builder.build();
   }
 
@@ -222,7 +241,7 @@ public final class ApiClient {
       builder.header("Content-Type", "application/json");
     }
     HttpRequest request = builder.build();
-    return limited(() -> http.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray()))
+    return limited(() -> CompletableFuture.supplyAsync(() -> sendBlocking(request), senders))
         .thenApply(response -> {
           if (response.statusCode() / 100 != 2) {
             throw error(response.statusCode(), response.body(), what);
@@ -233,6 +252,27 @@ public final class ApiClient {
             throw new UncheckedIOException("cannot read the answer to " + what, e);
           }
         });
+  }
+
+  /**
+   * The blocking send on one of this client's own threads (at most maxInFlight, kept while busy). Not sendAsync: the
+   * JDK client hands every sendAsync response to CompletableFuture's default executor, which on 2 cores starts a
+   * thread per response (HttpClientImpl's "ASYNC_POOL").
+   */
+  private HttpResponse<byte[]> sendBlocking(HttpRequest request) {
+    try {
+      return http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new java.util.concurrent.CancellationException("interrupted");
+    }
+  }
+
+  /** Stops this client's sending threads (calls in flight fail). */
+  public void close() {
+    senders.shutdownNow();
   }
 
   private HttpRequest.Builder request(URI uri, String bearer) {
@@ -301,7 +341,7 @@ public final class ApiClient {
     }
     if (next != null) {
       // not inline: the caller may hold a lock of its own, and the next call's callbacks take others
-      CompletableFuture.runAsync(next, http.executor().orElse(ForkJoinPool.commonPool()));
+      CompletableFuture.runAsync(next, http.executor().orElse(SHARED));
     }
   }
 

@@ -40,6 +40,7 @@ public final class HollowFleet implements AutoCloseable {
   private final ExecutorService httpExecutor;
   private final Map<String, Member> members = new LinkedHashMap<>();
   private final PodWatch watch;
+  private final ApiClient client;
   private final CompletableFuture<Void> registered;
   private final AtomicInteger registeredCount = new AtomicInteger();
   private volatile boolean closed;
@@ -62,7 +63,7 @@ public final class HollowFleet implements AutoCloseable {
     this.scheduler = new ScheduledThreadPoolExecutor(2, daemon("fleet"));
     this.scheduler.setRemoveOnCancelPolicy(true);
     this.httpExecutor = Executors.newFixedThreadPool(4, daemon("fleet-http"));
-    ApiClient client = new ApiClient(settings.target(), ApiClient.newHttpClient(settings.target(), httpExecutor),
+    this.client = new ApiClient(settings.target(), ApiClient.newHttpClient(settings.target(), httpExecutor),
         settings.maxInFlight());
     List<CompletableFuture<Void>> all = new ArrayList<>();
     for (int i = 1; i <= settings.nodes(); i++) {
@@ -210,6 +211,7 @@ public final class HollowFleet implements AutoCloseable {
       m.pods.runtime().close(false);
     });
     scheduler.shutdownNow();
+    client.close();
     httpExecutor.shutdownNow();
     LOG.info("hollow fleet of {} nodes closed", settings.nodes());
   }

@@ -304,6 +304,7 @@ public final class NodeAgent implements AutoCloseable {
       logServer.close();
     }
     scheduler.shutdownNow();
+    client.close();
   }
 
   private static String hostAddress() {

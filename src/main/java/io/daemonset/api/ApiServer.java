@@ -124,9 +124,10 @@ public final class ApiServer {
   public static CompletionStage<ApiServer> start(ActorSystem<?> system, ApiSettings settings, Authorizer authorizer,
                                                  Pki pki, Route resourceRoutes, ApiFront.Routes front) {
     TokenFile tokens = TokenFile.loadOrCreate(settings.dataDir());
+    InFlightLimit limit = InFlightLimit.from(system.settings().config());
     Route frontRoute = front == null ? null
-        : front.create(new ApiFront(tokens, authorizer, settings, asIdentity(system, settings, authorizer, resourceRoutes)));
-    Route route = routes(settings, tokens, authorizer, resourceRoutes, frontRoute);
+        : front.create(new ApiFront(tokens, authorizer, settings, asIdentity(system, settings, authorizer, resourceRoutes, limit)));
+    Route route = routes(settings, tokens, authorizer, resourceRoutes, frontRoute, limit);
     ServerBuilder builder = Http.get(system).newServerAt(settings.bindHost(), settings.port())
         .adaptSettings(server -> server.withTimeouts(server.getTimeouts().withIdleTimeout(
                 scala.concurrent.duration.Duration.create(WATCH_IDLE_TIMEOUT.toSeconds(), TimeUnit.SECONDS)))
@@ -148,16 +149,17 @@ public final class ApiServer {
 
   /** The whole sealed route, without binding (for tests and for composing into another server). */
   public static Route routes(ApiSettings settings, TokenFile tokens, Authorizer authorizer, Route resourceRoutes) {
-    return routes(settings, tokens, authorizer, resourceRoutes, null);
+    return routes(settings, tokens, authorizer, resourceRoutes, null,
+        new InFlightLimit(InFlightLimit.DEFAULT_NODES, InFlightLimit.DEFAULT_OTHERS));
   }
 
-  private static Route routes(ApiSettings settings, TokenFile tokens, Authorizer authorizer, Route resourceRoutes,
-                              Route front) {
+  static Route routes(ApiSettings settings, TokenFile tokens, Authorizer authorizer, Route resourceRoutes,
+                      Route front, InFlightLimit limit) {
     Route inner = withRequestTimeoutResponse(
         request -> Responses.status(ApiException.timeout("request did not complete within the allotted timeout")),
         () -> concat(health(), front == null ? reject() : front, extractRequest(request -> authenticate(request,
             settings, tokens, identity -> authorizeAndDispatch(request, identity, settings, authorizer,
-                resourceRoutes)))));
+                resourceRoutes, limit)))));
     return inner.seal(ErrorHandling.rejectionHandler(), ErrorHandling.exceptionHandler(settings.maxRequestBytes()));
   }
 
@@ -167,9 +169,9 @@ public final class ApiServer {
 
   /** The pipeline after authentication, for an identity a front route authenticated (see {@link ApiFront}). */
   private static ApiFront.AsIdentity asIdentity(ActorSystem<?> system, ApiSettings settings, Authorizer authorizer,
-                                                Route resourceRoutes) {
+                                                Route resourceRoutes, InFlightLimit limit) {
     Route route = extractRequest(request -> authorizeAndDispatch(request,
-        request.getAttribute(FRONT_IDENTITY).orElseThrow(), settings, authorizer, resourceRoutes))
+        request.getAttribute(FRONT_IDENTITY).orElseThrow(), settings, authorizer, resourceRoutes, limit))
         .seal(ErrorHandling.rejectionHandler(), ErrorHandling.exceptionHandler(settings.maxRequestBytes()));
     org.apache.pekko.japi.function.Function<HttpRequest, CompletionStage<HttpResponse>> handler = route.handler(system);
     return (identity, request) -> {
@@ -258,7 +260,7 @@ public final class ApiServer {
   }
 
   private static Route authorizeAndDispatch(HttpRequest request, Identity identity, ApiSettings settings,
-                                            Authorizer authorizer, Route resourceRoutes) {
+                                            Authorizer authorizer, Route resourceRoutes, InFlightLimit limit) {
     RequestAttributes attributes = RequestInfo.parse(request.method().value(), request.getUri().path(),
         request.getUri().query().toMap());
     Decision decision = authorizer.decide(identity, attributes);
@@ -278,9 +280,9 @@ public final class ApiServer {
     }
     Supplier<Route> resources = attributes.verb().equals("watch")
         ? () -> withoutRequestTimeout(() -> resourceRoutes) : () -> resourceRoutes;
-    return mapRequest(r -> r.addAttribute(ApiDirectives.IDENTITY, identity)
+    return limit.limit(identity, attributes, () -> mapRequest(r -> r.addAttribute(ApiDirectives.IDENTITY, identity)
             .addAttribute(ApiDirectives.REQUEST, attributes),
-        () -> bodyLimit(request, settings.maxRequestBytes(), resources));
+        () -> bodyLimit(request, settings.maxRequestBytes(), resources)));
   }
 
   private static Route bodyLimit(HttpRequest request, long limit, Supplier<Route> inner) {

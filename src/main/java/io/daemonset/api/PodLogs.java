@@ -44,7 +44,13 @@ final class PodLogs {
   static final String ENDPOINT_ANNOTATION = "daemonset.io/agent-endpoint";
   private static final Duration TIMEOUT = Duration.ofSeconds(30);
   private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-      .connectTimeout(Duration.ofSeconds(5)).followRedirects(HttpClient.Redirect.NEVER).build();
+      .connectTimeout(Duration.ofSeconds(5)).followRedirects(HttpClient.Redirect.NEVER)
+      // an explicit executor: the JDK's default completes responses through ForkJoinPool.commonPool()
+      .executor(java.util.concurrent.Executors.newFixedThreadPool(2, r -> {
+        Thread t = new Thread(r, "pod-logs-proxy");
+        t.setDaemon(true);
+        return t;
+      })).build();
 
   private final ObjectStore store;
 

@@ -1,5 +1,6 @@
 package io.daemonset.view;
 
+import io.daemonset.journal.JournalWrites;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -10,74 +11,66 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executor;
 import java.util.function.Consumer;
 import org.apache.pekko.actor.typed.ActorSystem;
-import org.apache.pekko.persistence.jdbc.query.javadsl.JdbcReadJournal;
-import org.apache.pekko.persistence.query.EventEnvelope;
-import org.apache.pekko.persistence.query.Offset;
-import org.apache.pekko.persistence.query.PersistenceQuery;
-import org.apache.pekko.persistence.query.Sequence;
-import org.apache.pekko.stream.RestartSettings;
-import org.apache.pekko.stream.javadsl.RestartSource;
-import org.apache.pekko.stream.javadsl.Sink;
 
 /**
- * One per JVM: the index of every API object, fed by the journal's eventsByTag stream, and the fan-out of
+ * One per JVM: the index of every API object, fed by tailing the journal ({@link JournalTail}), and the fan-out of
  * their changes to watchers. The journal's global ordering is the resourceVersion, so "watch from N" means
- * "changes from events after ordering N", and it resumes from any N still in the recent-changes window.
+ * "changes from events after ordering N", and it resumes from any N still in the recent-changes window, which
+ * keeps changes by age (as kube-apiserver's watch cache does), not by count.
  */
 public final class ClusterView {
-  /** How many recent changes a watch can resume from; older resourceVersions get 410 Gone. */
-  static final int WINDOW = 20_000;
+  /** How long and how many recent changes a watch can resume from; older resourceVersions get 410 Gone. */
+  public record Window(Duration age, int maxChanges) {
+    public static final Window DEFAULT = new Window(Duration.ofSeconds(75), 500_000);
+  }
 
   private final ObjectIndex index;
-  private final ArrayDeque<WatchEvent> recent = new ArrayDeque<>();
+  private final ArrayDeque<Recent> recent = new ArrayDeque<>();
   private final List<Consumer<WatchEvent>> watchers = new CopyOnWriteArrayList<>();
   private final Map<String, Long> sequenceNrs = new ConcurrentHashMap<>();
   private final List<Waiter> waiters = new ArrayList<>();
+  private final Window window;
+  private final Executor replies;
   private volatile long lastOrdering;
   private final CompletableFuture<Long> caughtUp = new CompletableFuture<>();
   private long caughtUpTarget = -1;
   private long windowStart;
+  private JournalTail tail;
 
-  private record Waiter(String persistenceId, long sequenceNr, CompletableFuture<Long> done) {}
+  record Waiter(String persistenceId, long sequenceNr, CompletableFuture<Long> done) {}
+
+  private record Recent(WatchEvent change, long atNanos) {}
 
   /** The outcome of subscribing: the changes to replay first, or gone when the window no longer has them. */
   public record Subscription(boolean gone, Runnable cancel) {}
 
-  private ClusterView(ObjectIndex index) {
+  ClusterView(ObjectIndex index, Window window, Executor replies) {
     this.index = index;
+    this.window = window;
+    this.replies = replies;
   }
 
   public static ClusterView start(ActorSystem<?> system, String tag) {
+    var config = system.settings().config();
+    Window window = config.hasPath("daemonset.view.watch-window")
+        ? new Window(config.getDuration("daemonset.view.watch-window"),
+            config.getInt("daemonset.view.watch-window-max-changes"))
+        : Window.DEFAULT;
+    Duration idle = config.hasPath("daemonset.view.idle-poll")
+        ? config.getDuration("daemonset.view.idle-poll") : Duration.ofMillis(100);
     ClusterView view = new ClusterView(new ObjectIndex(new io.daemonset.objects.ObjectSealing(
-        io.daemonset.journal.EncryptionKeys.get(system))));
-    JdbcReadJournal journal = PersistenceQuery.get(system)
-        .getReadJournalFor(JdbcReadJournal.class, JdbcReadJournal.Identifier());
-    RestartSettings restart = RestartSettings.create(Duration.ofMillis(200), Duration.ofSeconds(5), 0.2);
-    // Where the journal ends now: until the view has applied that much, it is replaying history. Asked again if the
-    // query fails (a journal table not created yet on a slow start), or caughtUp would never complete.
-    RestartSource.onFailuresWithBackoff(restart, () -> journal.currentEventsByTag(tag, Offset.noOffset())
-            .fold(0L, (last, envelope) -> ((Sequence) envelope.offset()).value()))
-        .runWith(Sink.head(), system)
-        .thenAccept(view::catchUpTo);
-    RestartSource.withBackoff(restart, () -> journal.eventsByTag(tag, Offset.sequence(view.lastOrdering)))
-        .runForeach(view::apply, system);
+        io.daemonset.journal.EncryptionKeys.get(system))), window, system.executionContext());
+    // Where the journal ends now: until the view has applied that much, it is replaying history. The tail asks first
+    // (again after a failure: a journal table not created yet on a slow start), or caughtUp would never complete.
+    view.tail = new JournalTail(system, 0, ObjectIndex::isIndexed, view::applyRows, view::catchUpTo, idle,
+        Duration.ofSeconds(5));
+    JournalWrites.get(system).onWrite(view.tail::poke);
+    view.tail.start();
+    system.getWhenTerminated().thenRun(view.tail::close);
     return view;
-  }
-
-  /** Where the journal ends now; asked again after a failure (a slow or unreachable database at start). */
-  private static void findJournalEnd(ClusterView view, JdbcReadJournal journal, String tag, ActorSystem<?> system) {
-    journal.currentEventsByTag(tag, Offset.noOffset())
-        .runFold(0L, (last, envelope) -> ((Sequence) envelope.offset()).value(), system)
-        .whenComplete((end, failure) -> {
-          if (failure == null) {
-            view.catchUpTo(end);
-          } else if (!system.whenTerminated().isCompleted()) {
-            system.scheduler().scheduleOnce(Duration.ofSeconds(1), () -> findJournalEnd(view, journal, tag, system),
-                system.executionContext());
-          }
-        });
   }
 
   public ObjectIndex index() {
@@ -100,6 +93,13 @@ public final class ClusterView {
     return lastOrdering;
   }
 
+  /** Reads the journal now (a write whose reply this JVM got, wherever its entity lives, has committed). */
+  public void poke() {
+    if (tail != null) {
+      tail.poke();
+    }
+  }
+
   /** Completes with the view's resourceVersion once it has applied the entity's event with this sequence number. */
   public CompletionStage<Long> awaitApplied(String persistenceId, long sequenceNr) {
     synchronized (this) {
@@ -120,44 +120,59 @@ public final class ClusterView {
     if (fromResourceVersion > 0 && fromResourceVersion < windowStart) {
       return new Subscription(true, () -> { });
     }
-    for (WatchEvent change : recent) {
-      if (change.resourceVersion() > fromResourceVersion) {
-        watcher.accept(change);
+    for (Recent r : recent) {
+      if (r.change().resourceVersion() > fromResourceVersion) {
+        watcher.accept(r.change());
       }
     }
     watchers.add(watcher);
     return new Subscription(false, () -> watchers.remove(watcher));
   }
 
-  void apply(EventEnvelope envelope) {
-    long ordering = ((Sequence) envelope.offset()).value();
-    List<WatchEvent> changes = index.apply(envelope.persistenceId(), ordering, envelope.event());
-    if (caughtUp.isDone()) {
-      io.daemonset.journal.Meters.viewLag(java.time.Duration.ofMillis(System.currentTimeMillis() - envelope.timestamp()));
+  private void applyRows(List<JournalTail.Row> rows) {
+    List<Waiter> done = new ArrayList<>();
+    for (JournalTail.Row row : rows) {
+      apply(row.persistenceId(), row.ordering(), row.sequenceNr(), row.event(), done);
+      if (caughtUp.isDone()) {
+        io.daemonset.journal.Meters.viewLag(Duration.ofMillis(System.currentTimeMillis() - row.writeTimestamp()));
+      }
     }
+    long rv = lastOrdering;
+    // Not on the tail's thread: what a reply does next (render, send) must not delay the next read.
+    done.forEach(w -> replies.execute(() -> w.done().complete(rv)));
+  }
+
+  void apply(String persistenceId, long ordering, long sequenceNr, Object event, List<Waiter> done) {
+    List<WatchEvent> changes = index.apply(persistenceId, ordering, event);
+    long now = System.nanoTime();
     synchronized (this) {
       lastOrdering = Math.max(lastOrdering, ordering);
       for (WatchEvent change : changes) {
-        recent.addLast(change);
-        if (recent.size() > WINDOW) {
-          windowStart = recent.removeFirst().resourceVersion();
-        }
+        recent.addLast(new Recent(change, now));
         watchers.forEach(w -> w.accept(change));
       }
-      sequenceNrs.merge(envelope.persistenceId(), envelope.sequenceNr(), Math::max);
-      completeWaiters();
+      trimWindow(now);
+      sequenceNrs.merge(persistenceId, sequenceNr, Math::max);
+      collectWaiters(done);
       if (caughtUpTarget >= 0 && lastOrdering >= caughtUpTarget) {
         caughtUp.complete(lastOrdering);
       }
     }
   }
 
-  private void completeWaiters() {
+  private void trimWindow(long now) {
+    long oldest = now - window.age().toNanos();
+    while (!recent.isEmpty() && (recent.size() > window.maxChanges() || recent.peekFirst().atNanos() < oldest)) {
+      windowStart = recent.removeFirst().change().resourceVersion();
+    }
+  }
+
+  private void collectWaiters(List<Waiter> done) {
     Iterator<Waiter> it = waiters.iterator();
     while (it.hasNext()) {
       Waiter w = it.next();
       if (sequenceNrs.getOrDefault(w.persistenceId(), 0L) >= w.sequenceNr()) {
-        w.done().complete(lastOrdering);
+        done.add(w);
         it.remove();
       }
     }

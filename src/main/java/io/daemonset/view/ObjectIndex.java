@@ -86,6 +86,12 @@ public final class ObjectIndex {
     return Optional.ofNullable(nodes.get(name));
   }
 
+  /** Whether the view applies this entity's events (the journal also holds other actors' events). */
+  static boolean isIndexed(String persistenceId) {
+    return persistenceId.startsWith(DaemonSetEntity.ENTITY_TYPE_KEY.name() + "|")
+        || persistenceId.startsWith(NodeEntity.ENTITY_TYPE_KEY.name() + "|");
+  }
+
   /** Applies one journal event; returns the API-visible changes it made. */
   public List<WatchEvent> apply(String persistenceId, long ordering, Object event) {
     String entityId = persistenceId.substring(persistenceId.indexOf('|') + 1);

@@ -2,6 +2,7 @@ package io.daemonset.view;
 
 import io.daemonset.daemonset.DaemonSetEntity;
 import io.daemonset.model.DaemonSet;
+import io.daemonset.model.Futures;
 import io.daemonset.model.Node;
 import io.daemonset.model.Outcome;
 import io.daemonset.model.Pod;
@@ -44,19 +45,19 @@ public final class ObjectStore {
   public CompletionStage<Outcome<DaemonSet>> daemonSet(String namespace, String name,
       Function<ActorRef<Outcome<DaemonSet>>, DaemonSetEntity.Command> command) {
     String key = namespace + "/" + name;
-    return sharding.entityRefFor(DaemonSetEntity.ENTITY_TYPE_KEY, key).ask(command::apply, ASK_TIMEOUT)
+    return Futures.plain(sharding.entityRefFor(DaemonSetEntity.ENTITY_TYPE_KEY, key).ask(command::apply, ASK_TIMEOUT))
         .thenCompose(outcome -> applied(DaemonSetEntity.ENTITY_TYPE_KEY.name() + "|" + key, outcome));
   }
 
   /** A command about a Node object to its entity. */
   public CompletionStage<Outcome<Node>> node(String name, Function<ActorRef<Outcome<Node>>, NodeEntity.Command> command) {
-    return sharding.entityRefFor(NodeEntity.ENTITY_TYPE_KEY, name).ask(command::apply, ASK_TIMEOUT)
+    return Futures.plain(sharding.entityRefFor(NodeEntity.ENTITY_TYPE_KEY, name).ask(command::apply, ASK_TIMEOUT))
         .thenCompose(outcome -> applied(NodeEntity.ENTITY_TYPE_KEY.name() + "|" + name, outcome));
   }
 
   /** A command about a pod to the entity of the node it is bound to. */
   public CompletionStage<Outcome<Pod>> pod(String nodeName, Function<ActorRef<Outcome<Pod>>, NodeEntity.Command> command) {
-    return sharding.entityRefFor(NodeEntity.ENTITY_TYPE_KEY, nodeName).ask(command::apply, ASK_TIMEOUT)
+    return Futures.plain(sharding.entityRefFor(NodeEntity.ENTITY_TYPE_KEY, nodeName).ask(command::apply, ASK_TIMEOUT))
         .thenCompose(outcome -> applied(NodeEntity.ENTITY_TYPE_KEY.name() + "|" + nodeName, outcome));
   }
 
@@ -72,6 +73,8 @@ public final class ObjectStore {
     if (!outcome.isOk() || outcome.sequenceNr() == 0) {
       return CompletableFuture.completedFuture(outcome);
     }
+    // The entity may live on another member, whose journal writes this JVM does not hear of: look now.
+    view.poke();
     return view.awaitApplied(persistenceId, outcome.sequenceNr()).thenApply(rv -> outcome);
   }
 

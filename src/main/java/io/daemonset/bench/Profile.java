@@ -1,0 +1,36 @@
+package io.daemonset.bench;
+
+import java.nio.file.Path;
+import jdk.jfr.Configuration;
+import jdk.jfr.Recording;
+
+/** A JFR recording (the JDK's "profile" settings) of the measured part of a benchmark, when a file is given. */
+final class Profile implements AutoCloseable {
+  private final Recording recording;
+  private final Path file;
+
+  private Profile(Recording recording, Path file) {
+    this.recording = recording;
+    this.file = file;
+  }
+
+  static Profile start(Path file) throws Exception {
+    if (file == null) {
+      return new Profile(null, null);
+    }
+    Recording recording = new Recording(Configuration.getConfiguration("profile"));
+    recording.enable("jdk.ThreadStart").withStackTrace();
+    recording.start();
+    return new Profile(recording, file);
+  }
+
+  @Override
+  public void close() throws Exception {
+    if (recording != null) {
+      recording.stop();
+      recording.dump(file);
+      recording.close();
+      System.err.println("JFR recording: " + file + " (jfr print --events jdk.ExecutionSample " + file + ")");
+    }
+  }
+}

@@ -1,0 +1,246 @@
+package io.daemonset.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.daemonset.cluster.Store;
+import io.daemonset.view.ObjectIndex;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The fleet-scale benchmarks of issue 9, each printing one Markdown table row (docs/performance.md keeps them):
+ * a control plane with the HTTPS API and a hollow fleet in one JVM, driven from outside through the API.
+ * Prints figures; asserts nothing.
+ */
+public final class ScaleBench {
+  static final String HEADER = "| bench | size | store | figure | CPU s/pod | events/s | heap/pod | threads started"
+      + " | PostgreSQL raw insert ceiling |";
+  private static final String DS_PATH = "/apis/apps/v1/namespaces/default/daemonsets";
+
+  /** What to run: sizes, store, optional JFR file, hollow pods' ready delay, joining nodes. */
+  public record Options(int nodes, int daemonSets, Store store, Path jfr, Duration readyDelay, int joiners,
+                        PrintStream out) {}
+
+  private final Options o;
+
+  public ScaleBench(Options options) {
+    this.o = options;
+  }
+
+  /** Apply D DaemonSets to N registered nodes; time to all scheduled and all Ready. */
+  public void converge() throws Exception {
+    try (BenchStore store = BenchStore.create(o.store());
+         BenchServer server = BenchServer.start(BenchServer.settings(store.dataDir, o.store(), store.config()),
+             store.dataDir);
+         BenchClient client = new BenchClient(server.admin)) {
+      Meter register = Meter.start(() -> server.plane.view().resourceVersion(), false);
+      server.startFleet(o.nodes(), o.readyDelay());
+      register.stop();
+      Meter m = Meter.start(() -> server.plane.view().resourceVersion(), true);
+      try (Profile p = Profile.start(o.jfr())) {
+        createDaemonSets(client);
+        double scheduled = awaitFleet(client, m, s -> s.path("currentNumberScheduled").asInt() == o.nodes()
+            && s.path("desiredNumberScheduled").asInt() == o.nodes());
+        double ready = awaitFleet(client, m, s -> s.path("numberReady").asInt() == o.nodes());
+        m.stop();
+        row("converge", String.format("register %.1f s; scheduled %.2f s, Ready %.2f s", register.seconds(),
+            scheduled, ready), m, store);
+      }
+    }
+  }
+
+  /** After a converge, change every DaemonSet's image (maxUnavailable 10%); time to all updated and Ready. */
+  public void rollout() throws Exception {
+    try (BenchStore store = BenchStore.create(o.store());
+         BenchServer server = BenchServer.start(BenchServer.settings(store.dataDir, o.store(), store.config()),
+             store.dataDir);
+         BenchClient client = new BenchClient(server.admin)) {
+      server.startFleet(o.nodes(), o.readyDelay());
+      createDaemonSets(client);
+      Meter warm = Meter.start(() -> 0, false);
+      awaitFleet(client, warm, s -> s.path("numberReady").asInt() == o.nodes());
+      Meter m = Meter.start(() -> server.plane.view().resourceVersion(), true);
+      try (Profile p = Profile.start(o.jfr())) {
+        for (int d = 1; d <= o.daemonSets(); d++) {
+          client.mergePatch(DS_PATH + "/bench-" + d,
+              "{\"spec\":{\"template\":{\"spec\":{\"containers\":[{\"name\":\"c\",\"image\":\"agent:2\"}]}}}}");
+        }
+        double done = awaitFleet(client, m, s -> s.path("updatedNumberScheduled").asInt() == o.nodes()
+            && s.path("numberReady").asInt() == o.nodes() && s.path("numberAvailable").asInt() == o.nodes()
+            && s.path("currentNumberScheduled").asInt() == o.nodes());
+        m.stop();
+        row("rollout", String.format("all updated and Ready %.2f s", done), m, store);
+      }
+    }
+  }
+
+  /** After a converge, M nodes join; per node, the time from its Node appearing to all its daemon pods bound. */
+  public void join() throws Exception {
+    try (BenchStore store = BenchStore.create(o.store());
+         BenchServer server = BenchServer.start(BenchServer.settings(store.dataDir, o.store(), store.config()),
+             store.dataDir);
+         BenchClient client = new BenchClient(server.admin)) {
+      server.startFleet(o.nodes(), o.readyDelay());
+      createDaemonSets(client);
+      awaitFleet(client, Meter.start(() -> 0, false), s -> s.path("numberReady").asInt() == o.nodes());
+      JoinWatch watch = new JoinWatch(o.daemonSets());
+      var subscription = server.plane.view().subscribe(server.plane.view().resourceVersion(), watch);
+      Meter m = Meter.start(() -> server.plane.view().resourceVersion(), true);
+      try (Profile p = Profile.start(o.jfr())) {
+        server.startJoiners(o.joiners(), o.readyDelay());
+        Await.until(() -> watch.complete() == o.joiners(), Duration.ofMinutes(10),
+            () -> watch.complete() + " of " + o.joiners() + " joined nodes complete");
+        m.stop();
+        subscription.cancel().run();
+        List<Long> latencies = watch.latenciesMillis();
+        row("join", String.format("%d nodes join: p50 %d ms, p99 %d ms, max %d ms", o.joiners(),
+            percentile(latencies, 50), percentile(latencies, 99), percentile(latencies, 100)), m, store,
+            (long) o.joiners() * o.daemonSets());
+      }
+    }
+  }
+
+  /** Converge, stop everything, start again on the same journal: API ready, all converged, pods replaced. */
+  public void restart() throws Exception {
+    try (BenchStore store = BenchStore.create(o.store())) {
+      var settings = BenchServer.settings(store.dataDir, o.store(), store.config());
+      Set<String> uidsBefore;
+      try (BenchServer server = BenchServer.start(settings, store.dataDir);
+           BenchClient client = new BenchClient(server.admin)) {
+        server.startFleet(o.nodes(), o.readyDelay());
+        createDaemonSets(client);
+        awaitFleet(client, Meter.start(() -> 0, false), s -> s.path("numberReady").asInt() == o.nodes());
+        uidsBefore = podUids(server);
+      }
+      Meter m = Meter.start(() -> 0, false);
+      try (Profile p = Profile.start(o.jfr());
+           BenchServer server = BenchServer.start(settings, store.dataDir);
+           BenchClient client = new BenchClient(server.admin)) {
+        server.plane.view().caughtUp().toCompletableFuture().get(10, java.util.concurrent.TimeUnit.MINUTES);
+        double apiReady = (System.nanoTime() - m.startNanos()) / 1e9;
+        Meter converge = Meter.start(() -> server.plane.view().resourceVersion(), false);
+        server.startFleet(o.nodes(), o.readyDelay());
+        double converged = awaitFleet(client, m, s -> s.path("numberReady").asInt() == o.nodes()
+            && s.path("desiredNumberScheduled").asInt() == o.nodes());
+        converge.stop();
+        m.stop();
+        Set<String> replaced = new HashSet<>(uidsBefore);
+        replaced.removeAll(podUids(server));
+        row("restart", String.format("API ready %.2f s, converged %.2f s, %d pods replaced", apiReady, converged,
+            replaced.size()), converge, store);
+      }
+    }
+  }
+
+  /** An idle server with N nodes: sequential merge patches of a node's label, and reads, p50/p99. */
+  public void api() throws Exception {
+    try (BenchStore store = BenchStore.create(o.store());
+         BenchServer server = BenchServer.start(BenchServer.settings(store.dataDir, o.store(), store.config()),
+             store.dataDir);
+         BenchClient client = new BenchClient(server.admin)) {
+      server.startFleet(o.nodes(), o.readyDelay());
+      int n = 200;
+      for (int i = 0; i < 20; i++) {
+        client.get("/api/v1/nodes/node-1");
+      }
+      Meter m = Meter.start(() -> server.plane.view().resourceVersion(), false);
+      List<Long> writes = new ArrayList<>();
+      List<Long> reads = new ArrayList<>();
+      try (Profile p = Profile.start(o.jfr())) {
+        for (int i = 0; i < n; i++) {
+          long t0 = System.nanoTime();
+          client.mergePatch("/api/v1/nodes/node-1", "{\"metadata\":{\"labels\":{\"bench\":\"v" + i + "\"}}}");
+          writes.add((System.nanoTime() - t0) / 1000);
+          long t1 = System.nanoTime();
+          client.get("/api/v1/nodes/node-1");
+          reads.add((System.nanoTime() - t1) / 1000);
+        }
+        m.stop();
+      }
+      row("api", String.format("node label merge patch p50 %.1f ms, p99 %.1f ms; read p50 %.1f ms",
+          percentile(writes, 50) / 1000.0, percentile(writes, 99) / 1000.0, percentile(reads, 50) / 1000.0),
+          m, store, n);
+    }
+  }
+
+  private void createDaemonSets(BenchClient client) throws Exception {
+    for (int d = 1; d <= o.daemonSets(); d++) {
+      client.post(DS_PATH, daemonSet("bench-" + d));
+    }
+  }
+
+  private static Map<String, Object> daemonSet(String name) {
+    return Map.of("apiVersion", "apps/v1", "kind", "DaemonSet",
+        "metadata", Map.of("name", name, "namespace", "default"),
+        "spec", Map.of("selector", Map.of("matchLabels", Map.of("app", name)),
+            "updateStrategy", Map.of("type", "RollingUpdate", "rollingUpdate", Map.of("maxUnavailable", "10%")),
+            "template", Map.of("metadata", Map.of("labels", Map.of("app", name)),
+                "spec", Map.of("containers", List.of(Map.of("name", "c", "image", "agent:1"))))));
+  }
+
+  /** Polls the DaemonSet list (as kubectl get would) until every one of ours meets the condition; seconds since m. */
+  private double awaitFleet(BenchClient client, Meter m, java.util.function.Predicate<JsonNode> status)
+      throws Exception {
+    String[] last = {""};
+    Await.until(() -> {
+      JsonNode list;
+      try {
+        list = client.get(DS_PATH);
+      } catch (java.io.IOException e) {
+        last[0] = " (list failed: " + e + ")";
+        return false;
+      }
+      int done = 0;
+      StringBuilder progress = new StringBuilder();
+      for (JsonNode ds : list.path("items")) {
+        JsonNode s = ds.path("status");
+        if (status.test(s)) {
+          done++;
+        }
+        progress.append(String.format(" %s:%d/%d/%d", ds.path("metadata").path("name").asText(),
+            s.path("currentNumberScheduled").asInt(), s.path("updatedNumberScheduled").asInt(),
+            s.path("numberReady").asInt()));
+      }
+      last[0] = progress.toString();
+      return done == o.daemonSets();
+    }, Duration.ofMinutes(15), () -> "scheduled/updated/ready:" + last[0]);
+    return (System.nanoTime() - m.startNanos()) / 1e9;
+  }
+
+  private static Set<String> podUids(BenchServer server) {
+    Set<String> uids = new HashSet<>();
+    server.plane.view().index().list(ObjectIndex.PODS).forEach(p ->
+        uids.add(((io.daemonset.model.Pod) p.object()).metadata().uid()));
+    return uids;
+  }
+
+  private void row(String bench, String figure, Meter m, BenchStore store) throws Exception {
+    row(bench, figure, m, store, (long) o.nodes() * o.daemonSets());
+  }
+
+  private void row(String bench, String figure, Meter m, BenchStore store, long pods) throws Exception {
+    long heap = m.heapPer(pods);
+    String events = m.events() > 0 ? String.format("%.0f", m.events() / m.seconds()) : "-";
+    o.out().println(HEADER);
+    o.out().println("|---|---|---|---|---|---|---|---|---|");
+    o.out().printf("| %s | %d nodes × %d DS | %s | %s | %.4f | %s | %s | %d | %s |%n", bench, o.nodes(),
+        o.daemonSets(), store.store.configName(), figure, m.cpuSeconds() / Math.max(1, pods), events,
+        heap < 0 ? "-" : String.format("%.1f KiB", heap / 1024.0), m.threadsStarted(), store.ceiling(20_000));
+  }
+
+  static long percentile(List<Long> values, int p) {
+    if (values.isEmpty()) {
+      return -1;
+    }
+    List<Long> sorted = new ArrayList<>(values);
+    Collections.sort(sorted);
+    int index = (int) Math.ceil(p / 100.0 * sorted.size()) - 1;
+    return sorted.get(Math.max(0, Math.min(sorted.size() - 1, index)));
+  }
+}

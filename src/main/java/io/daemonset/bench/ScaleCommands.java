@@ -1,0 +1,98 @@
+package io.daemonset.bench;
+
+import io.daemonset.cluster.Store;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code bench converge|join|rollout|restart|api}: the fleet-scale benchmarks, one table row each. */
+public final class ScaleCommands {
+  private ScaleCommands() {}
+
+  /** The options every fleet benchmark takes. */
+  public static final class Common {
+    @Option(names = "--nodes", defaultValue = "1000", description = "Hollow nodes (default ${DEFAULT-VALUE}).")
+    int nodes;
+
+    @Option(names = "--daemonsets", defaultValue = "1", description = "DaemonSets (default ${DEFAULT-VALUE}).")
+    int daemonSets;
+
+    @Option(names = "--store", defaultValue = "h2",
+        description = "h2 (a fresh temp dir) or postgres (a fresh schema in DS_DB_URL, DS_DB_USER, DS_DB_PASSWORD).")
+    String store;
+
+    @Option(names = "--jfr", description = "Record the measured part with JFR (the 'profile' settings) to FILE.")
+    Path jfr;
+
+    @Option(names = "--ready-delay", defaultValue = "0s",
+        description = "How long a hollow pod takes to become Ready (default ${DEFAULT-VALUE}).")
+    String readyDelay;
+
+    @Option(names = "--joiners", defaultValue = "100", description = "join: nodes joining (default ${DEFAULT-VALUE}).")
+    int joiners;
+
+    ScaleBench bench() {
+      Duration delay = com.typesafe.config.ConfigFactory.parseString("d = " + readyDelay).getDuration("d");
+      return new ScaleBench(new ScaleBench.Options(nodes, daemonSets, Store.parse(store), jfr, delay, joiners,
+          System.out));
+    }
+  }
+
+  @Command(name = "converge", description = "Apply DaemonSets to N hollow nodes; time to all scheduled and Ready.")
+  public static final class Converge implements Callable<Integer> {
+    @Mixin Common common;
+
+    @Override
+    public Integer call() throws Exception {
+      common.bench().converge();
+      return 0;
+    }
+  }
+
+  @Command(name = "rollout", description = "Converge, then change the image (maxUnavailable 10%); time to all updated.")
+  public static final class Rollout implements Callable<Integer> {
+    @Mixin Common common;
+
+    @Override
+    public Integer call() throws Exception {
+      common.bench().rollout();
+      return 0;
+    }
+  }
+
+  @Command(name = "join", description = "Converge, then --joiners nodes join; per node, time to all its pods bound.")
+  public static final class Join implements Callable<Integer> {
+    @Mixin Common common;
+
+    @Override
+    public Integer call() throws Exception {
+      common.bench().join();
+      return 0;
+    }
+  }
+
+  @Command(name = "restart", description = "Converge, stop, start on the same journal; API ready, converged, replaced.")
+  public static final class Restart implements Callable<Integer> {
+    @Mixin Common common;
+
+    @Override
+    public Integer call() throws Exception {
+      common.bench().restart();
+      return 0;
+    }
+  }
+
+  @Command(name = "api", description = "Idle server with N nodes: node label merge patch and read latency.")
+  public static final class Api implements Callable<Integer> {
+    @Mixin Common common;
+
+    @Override
+    public Integer call() throws Exception {
+      common.bench().api();
+      return 0;
+    }
+  }
+}

@@ -1,0 +1,212 @@
+package io.daemonset.view;
+
+import com.typesafe.config.Config;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Predicate;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.persistence.jdbc.db.SlickExtension;
+import org.apache.pekko.persistence.jdbc.db.SlickExtensionImpl;
+import org.apache.pekko.serialization.Serialization;
+import org.apache.pekko.serialization.SerializationExtension;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Reads the journal table in ordering order for this JVM's view, on one thread of its own. It reads again as soon
+ * as it is poked (a write of this JVM committed), and otherwise every idle interval (writes of other members).
+ * <p>Orderings are taken when a row is inserted but become visible when its transaction commits, so a later row
+ * can be seen before an earlier one: a gap. The tail stops before a gap and reads again shortly; a gap that stays
+ * for {@code gapTimeout} (a rolled-back write), or that lies before a row written longer ago than that (rows
+ * deleted long ago), is stepped over. This is what pekko-persistence-jdbc's JournalSequenceActor does for
+ * eventsByTag, without its fixed polling delays.
+ */
+final class JournalTail implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(JournalTail.class);
+  private static final int BATCH = 2000;
+  private static final long GAP_RETRY_MILLIS = 5;
+
+  /** One journal row, its event deserialized (null when the row is deleted or not for the view). */
+  record Row(long ordering, String persistenceId, long sequenceNr, long writeTimestamp, Object event) {}
+
+  interface Sink {
+    void apply(List<Row> rows);
+  }
+
+  private final SlickExtensionImpl slick;
+  private final Config readJournalConfig;
+  private final Serialization serialization;
+  private final Predicate<String> wanted;
+  private final Sink sink;
+  private final java.util.function.LongConsumer journalEnd;
+  private boolean endKnown;
+  private final String table;
+  private final String query;
+  private final long idleMillis;
+  private final long gapTimeoutMillis;
+  private final Thread thread;
+  private final Object signal = new Object();
+  private boolean poked;
+  private volatile boolean closed;
+  private long position;
+  private long gapSince;
+
+  /**
+   * @param journalEnd told once, before the first read, the journal's max ordering at start (asked again until the
+   *                   database answers)
+   */
+  JournalTail(ActorSystem<?> system, long from, Predicate<String> wanted, Sink sink,
+              java.util.function.LongConsumer journalEnd, Duration idle, Duration gapTimeout) {
+    Config config = system.settings().config();
+    this.slick = (SlickExtensionImpl) SlickExtension.get(system.classicSystem());
+    this.readJournalConfig = config.getConfig("jdbc-read-journal");
+    this.serialization = SerializationExtension.get(system.classicSystem());
+    this.wanted = wanted;
+    this.sink = sink;
+    this.journalEnd = journalEnd;
+    this.position = from;
+    this.idleMillis = idle.toMillis();
+    this.gapTimeoutMillis = gapTimeout.toMillis();
+    this.table = table(config);
+    this.query = "SELECT \"ordering\", \"persistence_id\", \"sequence_number\", \"deleted\", \"write_timestamp\","
+        + " \"event_ser_id\", \"event_ser_manifest\", \"event_payload\" FROM " + table
+        + " WHERE \"ordering\" > ? ORDER BY \"ordering\" LIMIT " + BATCH;
+    this.thread = new Thread(this::run, "view-journal-tail");
+    this.thread.setDaemon(true);
+  }
+
+  private static String table(Config config) {
+    Config table = config.getConfig("jdbc-journal.tables.event_journal");
+    String schema = table.getString("schemaName");
+    String name = "\"" + table.getString("tableName") + "\"";
+    return schema.isEmpty() ? name : "\"" + schema + "\"." + name;
+  }
+
+  JournalTail start() {
+    thread.start();
+    return this;
+  }
+
+  /** The highest ordering in the journal now (where replaying history ends). */
+  long maxOrdering() throws SQLException {
+    try (Connection c = connection(); PreparedStatement s = c.prepareStatement(
+        "SELECT MAX(\"ordering\") FROM " + table)) {
+      try (ResultSet r = s.executeQuery()) {
+        return r.next() ? r.getLong(1) : 0;
+      }
+    }
+  }
+
+  /** Reads again now: a write of this JVM has committed. Cheap; callable from any thread. */
+  void poke() {
+    synchronized (signal) {
+      poked = true;
+      signal.notify();
+    }
+  }
+
+  private void run() {
+    while (!closed) {
+      long wait;
+      try {
+        if (!endKnown) {
+          journalEnd.accept(maxOrdering());
+          endKnown = true;
+        }
+        wait = readOnce();
+      } catch (Exception e) {
+        if (closed || String.valueOf(e.getMessage()).contains("has been closed")) {
+          return; // the actor system is shutting down: its connection pool is gone
+        }
+        LOG.warn("cannot read the journal: {}; again in 1 s", e.toString());
+        wait = 1000;
+      }
+      if (wait > 0) {
+        await(wait);
+      }
+    }
+  }
+
+  /** Reads and applies what is there; returns how long to wait before the next read (0: read again now). */
+  private long readOnce() throws SQLException {
+    List<Row> rows = new ArrayList<>();
+    boolean full;
+    boolean stoppedAtGap = false;
+    try (Connection c = connection(); PreparedStatement s = c.prepareStatement(query)) {
+      s.setLong(1, position);
+      int seen = 0;
+      try (ResultSet r = s.executeQuery()) {
+        while (r.next()) {
+          seen++;
+          long ordering = r.getLong(1);
+          if (ordering != position + 1 && !gapSettled(r.getLong(5))) {
+            stoppedAtGap = true;
+            break;
+          }
+          gapSince = 0;
+          position = ordering;
+          String persistenceId = r.getString(2);
+          if (r.getBoolean(4) || !wanted.test(persistenceId)) {
+            continue;
+          }
+          Object event = serialization.deserialize(r.getBytes(8), r.getInt(6), r.getString(7)).get();
+          rows.add(new Row(ordering, persistenceId, r.getLong(3), r.getLong(5), event));
+        }
+      }
+      full = seen == BATCH;
+    }
+    if (!rows.isEmpty()) {
+      sink.apply(rows);
+    }
+    if (stoppedAtGap) {
+      return GAP_RETRY_MILLIS;
+    }
+    return full ? 0 : idleMillis;
+  }
+
+  /** A gap before a row written at writeTimestamp: wait for it, unless it has lasted (or that row is) too long. */
+  private boolean gapSettled(long writeTimestamp) {
+    long now = System.currentTimeMillis();
+    if (writeTimestamp > 0 && writeTimestamp < now - gapTimeoutMillis) {
+      return true;
+    }
+    if (gapSince == 0) {
+      gapSince = now;
+      return false;
+    }
+    if (now - gapSince >= gapTimeoutMillis) {
+      LOG.debug("journal ordering gap after {} not filled within {} ms: stepping over it", position, gapTimeoutMillis);
+      return true;
+    }
+    return false;
+  }
+
+  private void await(long millis) {
+    synchronized (signal) {
+      if (!poked) {
+        try {
+          signal.wait(millis);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          closed = true;
+        }
+      }
+      poked = false;
+    }
+  }
+
+  private Connection connection() throws SQLException {
+    return slick.database(readJournalConfig).database().source().createConnection();
+  }
+
+  @Override
+  public void close() {
+    closed = true;
+    thread.interrupt();
+  }
+}

@@ -1,0 +1,54 @@
+package io.daemonset.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.daemonset.cluster.Store;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+/**
+ * CI's smoke run of the fleet benchmarks: each runs tiny (a few nodes) and prints its table row. Timings are never
+ * asserted; what is asserted is that the benchmarks still work, and that a converge starts no more than a handful of
+ * threads (every asynchronous path has an explicit executor: on 2 cores CompletableFuture's default starts a thread
+ * per task, 15,000 in a 54 s converge before this was fixed).
+ */
+class ScaleBenchSmokeTest {
+
+  private static String run(ScaleBenchRunner runner) throws Exception {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8);
+    runner.run(new ScaleBench(new ScaleBench.Options(4, 2, Store.H2, null, Duration.ZERO, 2, out)));
+    String printed = bytes.toString(StandardCharsets.UTF_8);
+    System.out.print(printed);
+    return printed;
+  }
+
+  interface ScaleBenchRunner {
+    void run(ScaleBench bench) throws Exception;
+  }
+
+  @Test
+  void convergePrintsItsRowAndStartsAHandfulOfThreadsAtMost() throws Exception {
+    String row = lastRow(run(ScaleBench::converge));
+    assertThat(row).startsWith("| converge | 4 nodes × 2 DS | h2 | register ");
+    String[] cells = row.split("\\|");
+    int threads = Integer.parseInt(cells[8].trim());
+    assertThat(threads).as("threads started during a converge of 8 pods").isLessThanOrEqualTo(10);
+  }
+
+  @Test
+  void rolloutJoinRestartAndApiPrintTheirRows() throws Exception {
+    assertThat(lastRow(run(ScaleBench::rollout))).startsWith("| rollout | 4 nodes × 2 DS | h2 | all updated and Ready ");
+    assertThat(lastRow(run(ScaleBench::join))).startsWith("| join | 4 nodes × 2 DS | h2 | 2 nodes join: p50 ");
+    assertThat(lastRow(run(ScaleBench::restart))).contains("| restart |").contains(", 0 pods replaced |");
+    assertThat(lastRow(run(ScaleBench::api))).startsWith("| api | 4 nodes × 2 DS | h2 | node label merge patch p50 ");
+  }
+
+  private static String lastRow(String printed) {
+    String[] lines = printed.strip().split("\n");
+    return lines[lines.length - 1];
+  }
+}
