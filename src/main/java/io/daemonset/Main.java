@@ -22,7 +22,12 @@ public final class Main implements Callable<Integer> {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   public static void main(String[] args) {
-    System.exit(new CommandLine(new Main()).execute(args));
+    CommandLine commandLine = new CommandLine(new Main());
+    CommandLine.IParameterExceptionHandler usage = commandLine.getParameterExceptionHandler();
+    commandLine.setParameterExceptionHandler(
+        (e, rest) -> io.daemonset.cluster.AuditCommand.isUnderAudit(e) ? io.daemonset.cluster.AuditCommand.oneLine(e)
+            : usage.handleParseException(e, rest));
+    System.exit(commandLine.execute(args));
   }
 
   @Override

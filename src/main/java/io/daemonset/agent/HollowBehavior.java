@@ -18,7 +18,8 @@ import java.util.Map;
 public record HollowBehavior(Duration readyDelay, double neverReadyFraction, double failFraction,
                              Selector neverReadyNodes, Selector failNodes) {
 
-  public enum Fate { READY, NEVER_READY, FAIL }
+  /** CRASH_LOOP only comes from a pod template's {@link HollowFate}: the node-wide fractions never crash-loop. */
+  public enum Fate { READY, NEVER_READY, FAIL, CRASH_LOOP }
 
   public HollowBehavior {
     Flags.fraction("never-ready fraction", neverReadyFraction);

@@ -43,14 +43,16 @@ public final class HollowRuntime extends HeldPods<HollowRuntime.HollowPod> {
     final Pod pod;
     final Instant startTime;
     final HollowBehavior.Fate fate;
+    final Duration readyDelay;
     Instant settledAt;
     Instant stoppedAt;
     ScheduledFuture<?> timer;
 
-    HollowPod(Pod pod, Instant startTime, HollowBehavior.Fate fate) {
+    HollowPod(Pod pod, Instant startTime, HollowBehavior.Fate fate, Duration readyDelay) {
       this.pod = pod;
       this.startTime = startTime;
       this.fate = fate;
+      this.readyDelay = readyDelay;
     }
   }
 
@@ -66,7 +68,7 @@ public final class HollowRuntime extends HeldPods<HollowRuntime.HollowPod> {
       Instant adoptedSince = runningSince(pod);
       Instant start = adoptedSince != null && pod.status().startTime() != null ? pod.status().startTime()
           : clock.instant();
-      HollowPod p = new HollowPod(pod, start, behavior.fate(pod.metadata().name(), nodeLabels));
+      HollowPod p = newPod(pod, start);
       if (adoptedSince != null) {
         // a restarted fleet takes over what it pretended before, as it was reported
         p.settledAt = adoptedSince;
@@ -79,18 +81,61 @@ public final class HollowRuntime extends HeldPods<HollowRuntime.HollowPod> {
           }
         }
         changed(key);
+        scheduleRestarts(key, p);
       };
-      if (behavior.readyDelay().isZero()) {
+      if (p.readyDelay.isZero()) {
         p.settledAt = p.startTime;
+        scheduleRestarts(key, p);
       } else {
-        try {
-          p.timer = scheduler.schedule(settle, behavior.readyDelay().toMillis(), TimeUnit.MILLISECONDS);
-        } catch (RejectedExecutionException e) {
-          // closing
-        }
+        schedule(p, settle, p.readyDelay);
       }
       return p;
     });
+  }
+
+  /** The fate the pod's template gives it on this node for its revision, else the one the hollow node decides. */
+  private HollowPod newPod(Pod pod, Instant start) {
+    Map<String, String> annotations = pod.metadata().annotations() == null ? Map.of() : pod.metadata().annotations();
+    Map<String, String> labels = pod.metadata().labels() == null ? Map.of() : pod.metadata().labels();
+    String node = pod.spec() == null || pod.spec().nodeName() == null ? "" : pod.spec().nodeName();
+    var templateFate = HollowFate.parse(annotations.get(HollowFate.ANNOTATION))
+        .filter(f -> f.appliesTo(node, nodeLabels, labels.getOrDefault("controller-revision-hash", "")));
+    if (templateFate.isEmpty()) {
+      return new HollowPod(pod, start, behavior.fate(pod.metadata().name(), nodeLabels), behavior.readyDelay());
+    }
+    HollowFate f = templateFate.get();
+    return switch (f.kind()) {
+      case CRASH_LOOP -> new HollowPod(pod, start, HollowBehavior.Fate.CRASH_LOOP, behavior.readyDelay());
+      case NEVER_READY -> new HollowPod(pod, start, HollowBehavior.Fate.NEVER_READY, behavior.readyDelay());
+      case READY_AFTER -> new HollowPod(pod, start, HollowBehavior.Fate.READY, f.readyAfter());
+    };
+  }
+
+  /** A crash-looping pod's status changes at every restart: tell the reporter then. */
+  private void scheduleRestarts(String key, HollowPod p) {
+    Instant settled;
+    synchronized (p) {
+      settled = p.settledAt;
+      if (p.fate != HollowBehavior.Fate.CRASH_LOOP || settled == null || p.stoppedAt != null) {
+        return;
+      }
+    }
+    Instant now = clock.instant();
+    Instant next = HollowFate.nextRestartAt(settled, HollowFate.restartsBy(settled, now) + 1);
+    schedule(p, () -> {
+      changed(key);
+      scheduleRestarts(key, p);
+    }, Duration.between(now, next));
+  }
+
+  private void schedule(HollowPod p, Runnable task, Duration delay) {
+    try {
+      synchronized (p) {
+        p.timer = scheduler.schedule(task, Math.max(0, delay.toMillis()), TimeUnit.MILLISECONDS);
+      }
+    } catch (RejectedExecutionException e) {
+      // closing
+    }
   }
 
   /** When the pod's containers started, if the API already has it running (or failed) from an earlier run. */
@@ -140,11 +185,30 @@ public final class HollowRuntime extends HeldPods<HollowRuntime.HollowPod> {
       stopped = p.stoppedAt;
     }
     List<Container> containers = pod.spec().containersOrEmpty();
+    Instant now = clock.instant();
     List<ContainerStatus> statuses = containers.stream()
-        .map(c -> containerStatus(pod, c, p.fate, settled, stopped)).toList();
+        .map(c -> p.fate == HollowBehavior.Fate.CRASH_LOOP && settled != null && stopped == null
+            ? crashLooping(pod, c, settled, now) : containerStatus(pod, c, p.fate, settled, stopped)).toList();
     boolean failed = settled != null && p.fate == HollowBehavior.Fate.FAIL;
-    return PodStatuses.build(pod, statuses, failed ? "Failed" : null, failed ? "HollowFailure" : null,
+    boolean crashLooping = settled != null && stopped == null && p.fate == HollowBehavior.Fate.CRASH_LOOP;
+    return PodStatuses.build(pod, statuses, failed ? "Failed" : crashLooping ? "Running" : null, failed ? "HollowFailure" : null,
         failed ? "this hollow node was told to fail this pod" : null, p.startTime, hostIP, hostIP, clock.instant());
+  }
+
+  /**
+   * A daemon pod always restarts (restartPolicy Always): a container that exits at once is Running between restarts
+   * only for an instant, and otherwise waits in CrashLoopBackOff with its last exit as lastState, as kubelet shows it.
+   */
+  private static ContainerStatus crashLooping(Pod pod, Container c, Instant settled, Instant now) {
+    String id = "hollow://" + pod.metadata().uid() + "/" + c.name();
+    String image = c.image() == null ? "" : c.image();
+    int restarts = HollowFate.restartsBy(settled, now);
+    Instant lastStart = HollowFate.nextRestartAt(settled, restarts);
+    ContainerState waiting = new ContainerState(new ContainerState.Waiting("CrashLoopBackOff",
+        "back-off restarting failed container " + c.name() + " in pod " + pod.metadata().name()), null, null);
+    ContainerState last = new ContainerState(null, null,
+        new ContainerState.Terminated(1, null, "Error", "hollow crash loop", lastStart, lastStart, id));
+    return new ContainerStatus(c.name(), waiting, last, false, restarts, image, "hollow", id, false);
   }
 
   private static ContainerStatus containerStatus(Pod pod, Container c, HollowBehavior.Fate fate, Instant settled,

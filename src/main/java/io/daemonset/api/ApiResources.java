@@ -54,12 +54,24 @@ public final class ApiResources {
   public static final GroupVersion EXTENSIONS_V1BETA1 = new GroupVersion("extensions", "v1beta1");
   public static final List<GroupVersion> GROUP_VERSIONS = List.of(CORE_V1, APPS_V1, EXTENSIONS_V1BETA1);
 
+  /** Namespaces: no deletecollection, as upstream. */
+  public static final List<String> NAMESPACE_VERBS =
+      List.of("create", "delete", "get", "list", "patch", "update", "watch");
+
   public static final List<Resource> ALL = List.of(
+      new Resource("", "v1", "configmaps", "configmap", "ConfigMap", true, ALL_VERBS, List.of("cm"), List.of(),
+          List.of()),
       new Resource("", "v1", "events", "event", "Event", true, ALL_VERBS, List.of("ev"), List.of(), List.of()),
+      new Resource("", "v1", "namespaces", "namespace", "Namespace", false, NAMESPACE_VERBS, List.of("ns"),
+          List.of(), List.of(new Subresource("finalize", "Namespace", List.of("update")),
+              new Subresource("status", "Namespace", STATUS_VERBS))),
       new Resource("", "v1", "nodes", "node", "Node", false, ALL_VERBS, List.of("no"), List.of(),
           List.of(new Subresource("status", "Node", STATUS_VERBS))),
       new Resource("", "v1", "pods", "pod", "Pod", true, ALL_VERBS, List.of("po"), List.of("all"),
           List.of(new Subresource("log", "Pod", List.of("get")), new Subresource("status", "Pod", STATUS_VERBS))),
+      new Resource("", "v1", "secrets", "secret", "Secret", true, ALL_VERBS, List.of(), List.of(), List.of()),
+      new Resource("", "v1", "serviceaccounts", "serviceaccount", "ServiceAccount", true, ALL_VERBS, List.of("sa"),
+          List.of(), List.of()),
       new Resource("apps", "v1", "daemonsets", "daemonset", "DaemonSet", true, ALL_VERBS, List.of("ds"),
           List.of("all"), List.of(new Subresource("status", "DaemonSet", STATUS_VERBS))),
       new Resource("apps", "v1", "controllerrevisions", "controllerrevision", "ControllerRevision", true, ALL_VERBS,

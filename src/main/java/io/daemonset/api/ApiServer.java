@@ -98,9 +98,33 @@ public final class ApiServer {
    */
   public static CompletionStage<ApiServer> start(ActorSystem<?> system, ApiSettings settings, Authorizer authorizer,
                                                  Route resourceRoutes) {
-    Pki pki = Pki.loadOrCreate(settings.dataDir(), settings.extraSans());
+    return start(system, settings, authorizer, Pki.loadOrCreate(settings.dataDir(), settings.extraSans()),
+        resourceRoutes, null);
+  }
+
+  /** As {@link #start(ActorSystem, ApiSettings, Authorizer, Route)}, serving the given certificates (an operator's). */
+  public static CompletionStage<ApiServer> start(ActorSystem<?> system, ApiSettings settings, Authorizer authorizer,
+                                                 Pki pki, Route resourceRoutes) {
+    return start(system, settings, authorizer, pki, resourceRoutes, null);
+  }
+
+  /**
+   * As {@link #start(ActorSystem, ApiSettings, Authorizer, Route)}, with routes that sign people in their own way
+   * (the console) tried before bearer-token authentication; front may be null.
+   */
+  public static CompletionStage<ApiServer> start(ActorSystem<?> system, ApiSettings settings, Authorizer authorizer,
+                                                 Route resourceRoutes, ApiFront.Routes front) {
+    return start(system, settings, authorizer, Pki.loadOrCreate(settings.dataDir(), settings.extraSans()),
+        resourceRoutes, front);
+  }
+
+  /** The server with its certificates, its resource routes and, if not null, routes signing people in their way. */
+  public static CompletionStage<ApiServer> start(ActorSystem<?> system, ApiSettings settings, Authorizer authorizer,
+                                                 Pki pki, Route resourceRoutes, ApiFront.Routes front) {
     TokenFile tokens = TokenFile.loadOrCreate(settings.dataDir());
-    Route route = routes(settings, tokens, authorizer, resourceRoutes);
+    Route frontRoute = front == null ? null
+        : front.create(new ApiFront(tokens, authorizer, settings, asIdentity(system, settings, authorizer, resourceRoutes)));
+    Route route = routes(settings, tokens, authorizer, resourceRoutes, frontRoute);
     ServerBuilder builder = Http.get(system).newServerAt(settings.bindHost(), settings.port())
         .adaptSettings(server -> server.withTimeouts(server.getTimeouts().withIdleTimeout(
                 scala.concurrent.duration.Duration.create(WATCH_IDLE_TIMEOUT.toSeconds(), TimeUnit.SECONDS)))
@@ -122,11 +146,37 @@ public final class ApiServer {
 
   /** The whole sealed route, without binding (for tests and for composing into another server). */
   public static Route routes(ApiSettings settings, TokenFile tokens, Authorizer authorizer, Route resourceRoutes) {
+    return routes(settings, tokens, authorizer, resourceRoutes, null);
+  }
+
+  private static Route routes(ApiSettings settings, TokenFile tokens, Authorizer authorizer, Route resourceRoutes,
+                              Route front) {
     Route inner = withRequestTimeoutResponse(
         request -> Responses.status(ApiException.timeout("request did not complete within the allotted timeout")),
-        () -> concat(health(), extractRequest(request -> authenticate(request, settings, tokens,
-            identity -> authorizeAndDispatch(request, identity, settings, authorizer, resourceRoutes)))));
+        () -> concat(health(), front == null ? reject() : front, extractRequest(request -> authenticate(request,
+            settings, tokens, identity -> authorizeAndDispatch(request, identity, settings, authorizer,
+                resourceRoutes)))));
     return inner.seal(ErrorHandling.rejectionHandler(), ErrorHandling.exceptionHandler(settings.maxRequestBytes()));
+  }
+
+  /** Set only in-process by {@link #asIdentity}: a request from the wire never carries it. */
+  private static final org.apache.pekko.http.javadsl.model.AttributeKey<Identity> FRONT_IDENTITY =
+      org.apache.pekko.http.javadsl.model.AttributeKey.create("front-identity", Identity.class);
+
+  /** The pipeline after authentication, for an identity a front route authenticated (see {@link ApiFront}). */
+  private static ApiFront.AsIdentity asIdentity(ActorSystem<?> system, ApiSettings settings, Authorizer authorizer,
+                                                Route resourceRoutes) {
+    Route route = extractRequest(request -> authorizeAndDispatch(request,
+        request.getAttribute(FRONT_IDENTITY).orElseThrow(), settings, authorizer, resourceRoutes))
+        .seal(ErrorHandling.rejectionHandler(), ErrorHandling.exceptionHandler(settings.maxRequestBytes()));
+    org.apache.pekko.japi.function.Function<HttpRequest, CompletionStage<HttpResponse>> handler = route.handler(system);
+    return (identity, request) -> {
+      try {
+        return handler.apply(request.addAttribute(FRONT_IDENTITY, identity));
+      } catch (Exception e) {
+        return java.util.concurrent.CompletableFuture.failedFuture(e);
+      }
+    };
   }
 
   public int port() {

@@ -79,9 +79,20 @@ public final class Authorizer {
     if (!identity.inGroup(Identity.VIEWERS) || !request.resourceRequest()) {
       return Optional.empty();
     }
+    if (request.group().isEmpty() && request.resource().equals("secrets")) {
+      return Optional.of(Decision.deny("group viewers may not read secrets (upstream's view role excludes them)"));
+    }
     return READ_VERBS.contains(request.verb())
         ? Optional.of(Decision.allow("group viewers may get, list and watch"))
         : Optional.of(Decision.deny("group viewers may only get, list and watch"));
+  };
+
+  /** Viewers may read the audit ({@code GET /audit/...}): the journal is the history of what they may read. */
+  public static final Rule AUDIT_READERS = (identity, request) -> {
+    boolean audit = !request.resourceRequest() && request.verb().equals("get")
+        && (request.path().equals("/audit") || request.path().startsWith("/audit/"));
+    return audit && identity.inGroup(Identity.VIEWERS)
+        ? Optional.of(Decision.allow("group viewers may read the audit")) : Optional.empty();
   };
 
   /**
@@ -108,6 +119,9 @@ public final class Authorizer {
       allowed = (READ_VERBS.contains(verb) && (sub.isEmpty() || sub.equals("status")))
           || ((verb.equals("update") || verb.equals("patch")) && sub.equals("status"))
           || (verb.equals("delete") && sub.isEmpty());
+    } else if (core && (request.resource().equals("configmaps") || request.resource().equals("secrets"))) {
+      // only named gets; the route checks that a pod bound to this node references the object
+      allowed = verb.equals("get") && sub.isEmpty() && !request.name().isEmpty();
     }
     return Optional.of(allowed ? Decision.allow("node agent " + node.get() + " may " + verb + " " + request.resource())
         : Decision.deny("node agents may only read nodes and pods, write their own Node and the status of their pods"));
@@ -119,9 +133,9 @@ public final class Authorizer {
     this.rules = List.copyOf(rules);
   }
 
-  /** masters, bootstrappers, discovery, viewers, node agents; then deny. */
+  /** masters, bootstrappers, discovery, viewers (and their audit reads), node agents; then deny. */
   public static Authorizer standard() {
-    return new Authorizer(List.of(MASTERS, BOOTSTRAPPERS, DISCOVERY, VIEWERS, NODE_AGENTS));
+    return new Authorizer(List.of(MASTERS, BOOTSTRAPPERS, DISCOVERY, VIEWERS, AUDIT_READERS, NODE_AGENTS));
   }
 
   /** A new authorizer with rule appended (still before the default deny). */

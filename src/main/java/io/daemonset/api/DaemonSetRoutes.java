@@ -39,6 +39,7 @@ final class DaemonSetRoutes {
   private final ObjectStore store;
   private final Clock clock;
   private final ReadOnlyRoutes reads;
+  private final WriteQueue patches = new WriteQueue();
 
   DaemonSetRoutes(ObjectStore store, Clock clock, ReadOnlyRoutes reads) {
     this.store = store;
@@ -59,7 +60,7 @@ final class DaemonSetRoutes {
     return switch (verb) {
       case "create" -> create(call, body);
       case "update" -> update(call, body);
-      case "patch" -> patch(call, body, 1);
+      case "patch" -> patches.after(call.namespace() + "/" + call.req().name(), () -> patch(call, body));
       case "delete" -> delete(call, body);
       case "deletecollection" -> deleteCollection(call, body);
       default -> throw ReadOnlyRoutes.methodNotAllowed(call, verb + " is not supported on daemonsets");
@@ -114,15 +115,26 @@ final class DaemonSetRoutes {
         true);
   }
 
-  private CompletionStage<HttpResponse> patch(Call call, String body, int attempt) {
+  /**
+   * Without a resourceVersion in the body, a patch or apply is re-applied to the latest object after a storage
+   * conflict ({@link ConflictRetry}); with one, the stale version is the answer (409).
+   */
+  private CompletionStage<HttpResponse> patch(Call call, String body) {
     PatchType type = Patching.type(call);
     Patching.checkOptions(call, type);
-    if (type == PatchType.APPLY_PATCH) {
-      return retried(call, body, attempt, serverSideApply(call, body));
+    if (Patching.namesResourceVersion(type, body)) {
+      return patch(call, type, body, Latest.daemonSetInView(store, call));
     }
-    long specVersion = specVersion(call);
-    StoredObject stored = reads.find(call);
-    String currentRv = String.valueOf(stored.resourceVersion());
+    return ConflictRetry.untilApplied(attempt -> attempt == 0
+        ? patch(call, type, body, Latest.daemonSetInView(store, call))
+        : Latest.daemonSetInEntity(store, call).thenCompose(latest -> patch(call, type, body, latest)));
+  }
+
+  private CompletionStage<HttpResponse> patch(Call call, PatchType type, String body, Latest latest) {
+    if (type == PatchType.APPLY_PATCH) {
+      return serverSideApply(call, body, latest);
+    }
+    StoredObject stored = latest.require(call);
     JsonNode current = Json.tree(DaemonSets.toVersion((DaemonSet) stored.object(), call.apiVersion()));
     JsonNode patched = Patching.apply(call, type, current, body, PatchSchema.DAEMONSET);
     Decoded<DaemonSet> decoded = Bodies.decode(Json.write(patched), DaemonSet.class, call.fieldValidation(),
@@ -130,32 +142,15 @@ final class DaemonSetRoutes {
     DaemonSet requested = decoded.value();
     ObjectMeta meta = Writes.checkIdentity(call, requested.apiVersion(), requested.kind(), requested.metadata());
     String rv = Writes.requestedResourceVersion(meta);
-    if (!rv.isEmpty() && !rv.equals(currentRv)) {
+    if (!rv.isEmpty() && !rv.equals(latest.resourceVersion())) {
       throw ApiException.modified(call.groupResource(), call.req().name());
     }
-    return retried(call, body, attempt,
-        save(call, stored, requested.withMetadata(meta), specVersion, decoded.warnings(), true));
-  }
-
-  /** A patch applies to the latest object; when that changed meanwhile (409), apply it again, as upstream. */
-  private CompletionStage<HttpResponse> retried(Call call, String body, int attempt,
-                                                CompletionStage<HttpResponse> write) {
-    return write.exceptionallyCompose(failure -> {
-      ApiException e = ErrorHandling.toApiException(failure, Long.MAX_VALUE);
-      boolean engineConflict = e.status().details() != null && e.status().details().causes() != null
-          && e.status().details().causes().stream().anyMatch(c -> "FieldManagerConflict".equals(c.reason()));
-      if (e.code() == 409 && !engineConflict && attempt < Writes.PATCH_ATTEMPTS) {
-        return patch(call, body, attempt + 1);
-      }
-      return CompletableFuture.failedFuture(e);
-    });
+    return save(call, stored, requested.withMetadata(meta), latest.guard(), decoded.warnings(), true);
   }
 
   /** application/apply-patch+yaml: server-side apply, creating the DaemonSet when it does not exist. */
-  private CompletionStage<HttpResponse> serverSideApply(Call call, String body) {
-    var existing = store.index().get(call.kind().resource, call.namespace(), call.req().name());
-    long specVersion = existing.isPresent() ? specVersion(call) : -1;
-    StoredObject stored = existing.isEmpty() ? null : reads.find(call);
+  private CompletionStage<HttpResponse> serverSideApply(Call call, String body, Latest latest) {
+    StoredObject stored = latest.stored();
     JsonNode live = stored == null ? null
         : Json.tree(DaemonSets.toVersion((DaemonSet) stored.object(), call.apiVersion()));
     ApplyResult.Applied applied = (ApplyResult.Applied) Patching.serverSideApply(call, live, body,
@@ -168,10 +163,15 @@ final class DaemonSetRoutes {
       return createAdmitted(call, DaemonSets.admit(requested.withMetadata(meta), call.apiVersion()),
           decoded.warnings());
     }
-    if (!applied.changed()) {
-      return done(call, 200, stored.object(), decoded.warnings());
+    String rv = Writes.requestedResourceVersion(meta);
+    if (!rv.isEmpty() && !latest.resourceVersion().isEmpty() && !rv.equals(latest.resourceVersion())) {
+      throw ApiException.modified(call.groupResource(), call.req().name());
     }
-    return save(call, stored, requested.withMetadata(meta), specVersion, decoded.warnings(), false);
+    if (!applied.changed()) {
+      return done(call, 200, Writes.readBack(store, call, call.namespace(), call.req().name(), stored.object()),
+          decoded.warnings());
+    }
+    return save(call, stored, requested.withMetadata(meta), latest.guard(), decoded.warnings(), false);
   }
 
   private static JsonNode defaulted(JsonNode tree, String apiVersion) {

@@ -38,6 +38,7 @@ final class NodeRoutes {
   private final ObjectStore store;
   private final Clock clock;
   private final ReadOnlyRoutes reads;
+  private final WriteQueue patches = new WriteQueue();
 
   NodeRoutes(ObjectStore store, Clock clock, ReadOnlyRoutes reads) {
     this.store = store;
@@ -55,7 +56,8 @@ final class NodeRoutes {
     return switch (call.req().verb()) {
       case "create" -> create(call, body);
       case "update" -> status ? updateStatus(call, body) : update(call, body);
-      case "patch" -> patch(call, body, status, 1);
+      case "patch" -> status ? patch(call, body, true)
+          : patches.after(call.req().name(), () -> patch(call, body, false));
       case "delete" -> delete(call, body);
       default -> throw ReadOnlyRoutes.methodNotAllowed(call, call.req().verb()
           + " is not supported on resources of kind " + Authorizer.quote(call.groupResource().toString()));
@@ -103,30 +105,36 @@ final class NodeRoutes {
     return save(call, stored, requested.withMetadata(meta), rv.isEmpty() ? -1 : version, decoded.warnings());
   }
 
-  private CompletionStage<HttpResponse> patch(Call call, String body, boolean status, int attempt) {
+  /**
+   * Without a resourceVersion in the body, a patch is re-applied to the latest Node after a storage conflict
+   * ({@link ConflictRetry}): a user's label never fails because the node's agent reported its status meanwhile.
+   */
+  private CompletionStage<HttpResponse> patch(Call call, String body, boolean status) {
     PatchType type = Patching.typeWithoutApply(call);
-    long version = version(call);
-    StoredObject stored = reads.find(call);
+    if (status || Patching.namesResourceVersion(type, body)) {
+      return patch(call, type, body, status, Latest.nodeInView(store, call));
+    }
+    return ConflictRetry.untilApplied(attempt -> attempt == 0
+        ? patch(call, type, body, false, Latest.nodeInView(store, call))
+        : Latest.nodeInEntity(store, call).thenCompose(latest -> patch(call, type, body, false, latest)));
+  }
+
+  private CompletionStage<HttpResponse> patch(Call call, PatchType type, String body, boolean status,
+                                              Latest latest) {
+    StoredObject stored = latest.require(call);
     JsonNode patched = Patching.apply(call, type, Json.tree(stored.object()), body, PatchSchema.NODE);
     Decoded<Node> decoded = Bodies.decode(Json.write(patched), Node.class, call.fieldValidation(), Node.KIND,
         call.apiVersion());
     Node requested = decoded.value();
     ObjectMeta meta = Writes.checkIdentity(call, requested.apiVersion(), requested.kind(), requested.metadata());
     String rv = Writes.requestedResourceVersion(meta);
-    if (!rv.isEmpty() && !rv.equals(String.valueOf(stored.resourceVersion()))) {
+    if (!rv.isEmpty() && !rv.equals(latest.resourceVersion())) {
       throw ApiException.modified(call.groupResource(), call.req().name());
     }
     if (status) {
       return saveStatus(call, requested.status(), decoded.warnings());
     }
-    return save(call, stored, requested.withMetadata(meta), version, decoded.warnings())
-        .exceptionallyCompose(failure -> {
-          ApiException e = ErrorHandling.toApiException(failure, Long.MAX_VALUE);
-          if (e.code() == 409 && attempt < Writes.PATCH_ATTEMPTS) {
-            return patch(call, body, false, attempt + 1);
-          }
-          return CompletableFuture.failedFuture(e);
-        });
+    return save(call, stored, requested.withMetadata(meta), latest.guard(), decoded.warnings());
   }
 
   private long version(Call call) {

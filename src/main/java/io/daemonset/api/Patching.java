@@ -93,6 +93,29 @@ final class Patching {
     return out;
   }
 
+  /**
+   * Whether the patch sets metadata.resourceVersion (a precondition: it is compared, never retried). An unreadable
+   * body names none; its attempt answers why it is unreadable.
+   */
+  static boolean namesResourceVersion(PatchType type, String body) {
+    try {
+      JsonNode patch = type == PatchType.APPLY_PATCH ? ServerSideApply.parse(body) : parse(body);
+      if (patch.isArray()) {
+        for (JsonNode op : patch) {
+          if (op.path("path").asText().equals("/metadata/resourceVersion")
+              && !op.path("op").asText().equals("remove") && !op.path("op").asText().equals("test")) {
+            return true;
+          }
+        }
+        return false;
+      }
+      JsonNode rv = patch.path("metadata").path("resourceVersion");
+      return rv.isTextual() && !rv.asText().isEmpty();
+    } catch (RuntimeException unreadable) {
+      return false;
+    }
+  }
+
   private static Boolean force(Call call) {
     return call.query("force").map(v -> v.equals("true") || v.equals("1")).orElse(null);
   }

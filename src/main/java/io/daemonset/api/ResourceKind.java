@@ -1,6 +1,10 @@
 package io.daemonset.api;
 
+import io.daemonset.model.ConfigMap;
 import io.daemonset.model.ControllerRevision;
+import io.daemonset.model.Namespace;
+import io.daemonset.model.Secret;
+import io.daemonset.model.ServiceAccount;
 import io.daemonset.model.DaemonSet;
 import io.daemonset.model.Event;
 import io.daemonset.model.Node;
@@ -28,7 +32,11 @@ enum ResourceKind {
   NODES(ObjectIndex.NODES, Node.KIND, false, o -> FieldSelector.nodeFields((Node) o)),
   PODS(ObjectIndex.PODS, Pod.KIND, true, o -> FieldSelector.podFields((Pod) o)),
   CONTROLLER_REVISIONS(ObjectIndex.REVISIONS, ControllerRevision.KIND, true, o -> metaFields(KubeObjects.metadata(o))),
-  EVENTS(ObjectIndex.EVENTS, "Event", true, o -> eventFields((Event) o));
+  EVENTS(ObjectIndex.EVENTS, "Event", true, o -> eventFields((Event) o)),
+  NAMESPACES(ObjectIndex.NAMESPACES, Namespace.KIND, false, o -> namespaceFields((Namespace) o)),
+  CONFIGMAPS(ObjectIndex.CONFIGMAPS, ConfigMap.KIND, true, o -> metaFields(KubeObjects.metadata(o))),
+  SECRETS(ObjectIndex.SECRETS, Secret.KIND, true, o -> secretFields((Secret) o)),
+  SERVICEACCOUNTS(ObjectIndex.SERVICEACCOUNTS, ServiceAccount.KIND, true, o -> metaFields(KubeObjects.metadata(o)));
 
   final String resource;
   final String kind;
@@ -87,6 +95,25 @@ enum ResourceKind {
     return Collections.unmodifiableMap(f);
   }
 
+  /** upstream's namespace field labels: name and status.phase. */
+  private static Map<String, String> namespaceFields(Namespace ns) {
+    Map<String, String> f = new TreeMap<>(metaFields(ns.metadata()));
+    f.put("status.phase", ns.status() == null ? "" : nz(ns.status().phase()));
+    return Collections.unmodifiableMap(f);
+  }
+
+  /** upstream's secret field labels: type besides name and namespace. */
+  private static Map<String, String> secretFields(Secret s) {
+    Map<String, String> f = new TreeMap<>(metaFields(s.metadata()));
+    f.put("type", nz(s.type()));
+    return Collections.unmodifiableMap(f);
+  }
+
+  /** Whether the kind is one of the plain objects the generic entity keeps. */
+  boolean plain() {
+    return io.daemonset.model.PlainKind.of(resource).isPresent();
+  }
+
   private static String nz(String s) {
     return s == null ? "" : s;
   }
@@ -99,6 +126,10 @@ enum ResourceKind {
       case ObjectIndex.NODES -> new Node(null, null, meta, null, null);
       case ObjectIndex.PODS -> new Pod(null, null, meta, null, null);
       case ObjectIndex.REVISIONS -> new ControllerRevision(null, null, meta, null, 0);
+      case "namespaces" -> new Namespace(null, null, meta, null, null);
+      case "configmaps" -> new ConfigMap(null, null, meta, null, null, null);
+      case "secrets" -> new Secret(null, null, meta, null, null, null, null);
+      case "serviceaccounts" -> new ServiceAccount(null, null, meta, null, null, null);
       default -> new Event(null, null, meta, null, null, null, null, null, null, null, null, null, null);
     };
   }

@@ -51,12 +51,16 @@ public final class ResourceRoutes {
   private final DaemonSetRoutes daemonSets;
   private final NodeRoutes nodes;
   private final PodRoutes pods;
+  private final PlainObjectRoutes plainObjects;
+  private final ObjectStore store;
 
   private ResourceRoutes(ObjectStore store, Clock clock, Settings settings) {
     this.reads = new ReadOnlyRoutes(store, clock, new WatchRoute(store, clock, settings.bookmarkInterval()));
     this.daemonSets = new DaemonSetRoutes(store, clock, reads);
     this.nodes = new NodeRoutes(store, clock, reads);
     this.pods = new PodRoutes(store, clock, reads);
+    this.plainObjects = new PlainObjectRoutes(store, clock, reads);
+    this.store = store;
   }
 
   public static Route create(ObjectStore store, Clock clock) {
@@ -85,7 +89,9 @@ public final class ResourceRoutes {
   }
 
   private Route dispatch(Call call) {
+    NamespaceAdmission.check(store.index(), call);
     return switch (call.kind()) {
+      case NAMESPACES, CONFIGMAPS, SECRETS, SERVICEACCOUNTS -> plainObjects.route(call);
       case DAEMONSETS -> daemonSets.route(call);
       case NODES -> nodes.route(call);
       case PODS -> pods.route(call);

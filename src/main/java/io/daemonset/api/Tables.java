@@ -3,7 +3,11 @@ package io.daemonset.api;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.daemonset.model.ConfigMap;
 import io.daemonset.model.Container;
+import io.daemonset.model.Namespace;
+import io.daemonset.model.Secret;
+import io.daemonset.model.ServiceAccount;
 import io.daemonset.model.ContainerState;
 import io.daemonset.model.ContainerStatus;
 import io.daemonset.model.ControllerRevision;
@@ -129,6 +133,17 @@ public final class Tables {
       column("Count", "string", "The number of times this event has occurred.", 1),
       new Column("Name", "string", "name", "Name must be unique within a namespace.", 1));
 
+  static final List<Column> NAMESPACE_COLUMNS = List.of(nameColumn(),
+      column("Status", "string", "The status of the namespace", 0), ageColumn());
+  static final List<Column> CONFIGMAP_COLUMNS = List.of(nameColumn(),
+      column("Data", "string", "Data contains the configuration data.", 0), ageColumn());
+  static final List<Column> SECRET_COLUMNS = List.of(nameColumn(),
+      column("Type", "string", "The type of data stored in the secret", 0),
+      column("Data", "string", "The total number of data stored in the secret", 0), ageColumn());
+  static final List<Column> SERVICEACCOUNT_COLUMNS = List.of(nameColumn(),
+      column("Secrets", "string", "Secrets is the list of secrets allowed to be used by pods running using this "
+          + "ServiceAccount.", 0), ageColumn());
+
   private Tables() {}
 
   /** Dispatches on the plural resource name: daemonsets, nodes, pods, controllerrevisions, events. */
@@ -140,6 +155,17 @@ public final class Tables {
       case "pods" -> pods((List<Pod>) items, meta, now, include);
       case "controllerrevisions" -> controllerRevisions((List<ControllerRevision>) items, meta, now, include);
       case "events" -> events((List<Event>) items, meta, now, include);
+      case "namespaces" -> table(meta, NAMESPACE_COLUMNS, (List<Namespace>) items, ns -> List.of(name(ns.metadata()),
+          ns.status() == null ? "" : nz(ns.status().phase()), age(created(ns.metadata()), now)), Namespace::metadata,
+          include);
+      case "configmaps" -> table(meta, CONFIGMAP_COLUMNS, (List<ConfigMap>) items, c -> List.of(name(c.metadata()),
+          (long) (c.dataOrEmpty().size() + c.binaryDataOrEmpty().size()), age(created(c.metadata()), now)),
+          ConfigMap::metadata, include);
+      case "secrets" -> table(meta, SECRET_COLUMNS, (List<Secret>) items, x -> List.of(name(x.metadata()),
+          nz(x.type()), (long) x.dataOrEmpty().size(), age(created(x.metadata()), now)), Secret::metadata, include);
+      case "serviceaccounts" -> table(meta, SERVICEACCOUNT_COLUMNS, (List<ServiceAccount> ) items,
+          sa -> List.of(name(sa.metadata()), (long) (sa.secrets() == null ? 0 : sa.secrets().size()),
+              age(created(sa.metadata()), now)), ServiceAccount::metadata, include);
       default -> throw new IllegalArgumentException("no table for " + resource);
     };
   }

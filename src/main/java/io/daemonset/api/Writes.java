@@ -14,6 +14,7 @@ import java.util.concurrent.ThreadLocalRandom;
 
 /** What every write route does the same way: identity checks of the body, refusals as Statuses, reading back. */
 final class Writes {
+  /** How often a plain object's patch is re-applied after a storage conflict (DaemonSets and Nodes queue theirs). */
   static final int PATCH_ATTEMPTS = 5;
   private static final String GENERATE_ALPHABET = "bcdfghjklmnpqrstvwxz2456789";
 

@@ -57,6 +57,8 @@ public final class StateAt {
       return e.cause().at();
     } else if (event instanceof NodeEntity.Event e) {
       return e.cause().at();
+    } else if (event instanceof io.daemonset.objects.ObjectEntity.Event e) {
+      return e.cause().at();
     }
     return Instant.MIN;
   }

@@ -59,7 +59,8 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
  * The API server's certificates: a self-made CA (EC P-256, 10 years) and a serving certificate it signs
  * (SANs 127.0.0.1, ::1, localhost and any extra names), kept as PEM in the data directory and reused on later
  * starts. The serving certificate is re-issued from the same CA when it lacks a requested SAN or expires within
- * 30 days, so kubeconfigs that trust ca.crt keep working.
+ * 30 days ({@link #refresh()} checks while serving), so kubeconfigs that trust ca.crt keep working. Operators with
+ * their own PKI give the certificate and key as files instead ({@link #fromFiles}).
  */
 public final class Pki {
   public static final String CA_CRT = "ca.crt";
@@ -75,20 +76,216 @@ public final class Pki {
   private static final SecureRandom RANDOM = new SecureRandom();
   private static final char[] NO_PASSWORD = new char[0];
 
-  private final X509Certificate caCertificate;
-  private final X509Certificate serverCertificate;
-  private final PrivateKey serverKey;
-
-  private Pki(X509Certificate caCertificate, X509Certificate serverCertificate, PrivateKey serverKey) {
-    this.caCertificate = caCertificate;
-    this.serverCertificate = serverCertificate;
-    this.serverKey = serverKey;
+  /** What the server presents now; swapped whole when the certificate is renewed or the operator's files change. */
+  private record Material(X509Certificate ca, List<X509Certificate> chain, PrivateKey key, long filesStamp) {
+    X509Certificate server() {
+      return chain.get(0);
+    }
   }
 
-  /** Loads the PEM files from dataDir, creating (or re-issuing) what is missing. */
+  /** Where the material comes from: the data dir's own CA, or the operator's files. */
+  private interface Source {
+    Material load() throws IOException, GeneralSecurityException, OperatorCreationException;
+
+    /** A cheap fingerprint of the files (sizes and modification times) telling whether to load again. */
+    long stamp() throws IOException;
+  }
+
+  private final Source source;
+  private volatile Material material;
+
+  private Pki(Source source, Material material) {
+    this.source = source;
+    this.material = material;
+  }
+
+  /**
+   * Loads the PEM files from dataDir, creating (or re-issuing) what is missing. Members sharing the data dir take
+   * turns ({@link DataDirLock}): the first creates the CA, the others load it. A re-issued serving certificate keeps
+   * the names of the one it replaces, so members with different addresses converge on one certificate naming all.
+   */
   public static Pki loadOrCreate(Path dataDir, Collection<String> extraSans) {
+    return loadOrCreate(dataDir, extraSans, SERVER_VALIDITY);
+  }
+
+  static Pki loadOrCreate(Path dataDir, Collection<String> extraSans, Duration serverValidity) {
+    Set<String> sans = new LinkedHashSet<>(DEFAULT_SANS);
+    extraSans.stream().map(String::trim).filter(s -> !s.isEmpty()).forEach(sans::add);
+    Source source = new DataDirSource(dataDir, Set.copyOf(sans), serverValidity);
+    return new Pki(source, loadFrom(source, dataDir));
+  }
+
+  /**
+   * The operator's own certificate ({@code --tls-cert-file}: PEM, the serving certificate first, then its chain; the
+   * last certificate is the CA written into kubeconfigs) and key ({@code --tls-private-key-file}). Nothing is issued;
+   * {@link #refresh()} picks up replaced files (cert-manager style rotation).
+   */
+  public static Pki fromFiles(Path certFile, Path keyFile) {
+    Source source = new FileSource(certFile, keyFile);
+    return new Pki(source, loadFrom(source, certFile));
+  }
+
+  private static Material loadFrom(Source source, Path where) {
     try {
-      Files.createDirectories(dataDir);
+      return source.load();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (GeneralSecurityException | OperatorCreationException e) {
+      throw new IllegalStateException("cannot load or create certificates in " + where, e);
+    }
+  }
+
+  /**
+   * Loads again if the files changed, and renews a serving certificate that expires within 30 days (data-dir CA
+   * only). New TLS handshakes present the new certificate at once. Returns whether it changed.
+   */
+  public boolean refresh() {
+    try {
+      if (source.stamp() == material.filesStamp() && !dueForRenewal(material.server())) {
+        return false;
+      }
+      Material next = source.load();
+      boolean changed = !next.server().equals(material.server());
+      material = next;
+      return changed;
+    } catch (IOException | GeneralSecurityException | OperatorCreationException | RuntimeException e) {
+      throw new IllegalStateException("cannot refresh the serving certificate: " + e.getMessage(), e);
+    }
+  }
+
+  public X509Certificate caCertificate() {
+    return material.ca();
+  }
+
+  public X509Certificate serverCertificate() {
+    return material.server();
+  }
+
+  /** ca.crt as PEM text (what kubeconfig's certificate-authority-data carries, base64-encoded). */
+  public String caPem() {
+    return toPem(material.ca());
+  }
+
+  /**
+   * For ConnectionContext.httpsServer: presents the serving certificate with its chain. The key manager reads the
+   * current material on every handshake, so a renewal needs no new binding.
+   */
+  public SSLContext serverSslContext() {
+    try {
+      SSLContext context = SSLContext.getInstance("TLS");
+      context.init(new javax.net.ssl.KeyManager[] {new CurrentKeyManager()}, null, RANDOM);
+      return context;
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("cannot build the server TLS context", e);
+    }
+  }
+
+  /** Delegates to a key manager over the material of the moment, rebuilt when the material changes. */
+  private final class CurrentKeyManager extends javax.net.ssl.X509ExtendedKeyManager {
+    private Material builtFor;
+    private javax.net.ssl.X509ExtendedKeyManager built;
+
+    private synchronized javax.net.ssl.X509ExtendedKeyManager delegate() {
+      Material now = material;
+      if (now != builtFor) {
+        built = keyManager(now);
+        builtFor = now;
+      }
+      return built;
+    }
+
+    @Override
+    public String[] getClientAliases(String keyType, java.security.Principal[] issuers) {
+      return null;
+    }
+
+    @Override
+    public String chooseClientAlias(String[] keyType, java.security.Principal[] issuers, java.net.Socket socket) {
+      return null;
+    }
+
+    @Override
+    public String[] getServerAliases(String keyType, java.security.Principal[] issuers) {
+      return delegate().getServerAliases(keyType, issuers);
+    }
+
+    @Override
+    public String chooseServerAlias(String keyType, java.security.Principal[] issuers, java.net.Socket socket) {
+      return delegate().chooseServerAlias(keyType, issuers, socket);
+    }
+
+    @Override
+    public String chooseEngineServerAlias(String keyType, java.security.Principal[] issuers,
+                                          javax.net.ssl.SSLEngine engine) {
+      return delegate().chooseEngineServerAlias(keyType, issuers, engine);
+    }
+
+    @Override
+    public X509Certificate[] getCertificateChain(String alias) {
+      return delegate().getCertificateChain(alias);
+    }
+
+    @Override
+    public PrivateKey getPrivateKey(String alias) {
+      return delegate().getPrivateKey(alias);
+    }
+  }
+
+  private static javax.net.ssl.X509ExtendedKeyManager keyManager(Material m) {
+    try {
+      KeyStore store = KeyStore.getInstance("PKCS12");
+      store.load(null, null);
+      List<Certificate> chain = new ArrayList<>(m.chain());
+      if (!chain.contains(m.ca())) {
+        chain.add(m.ca());
+      }
+      store.setKeyEntry("apiserver", m.key(), NO_PASSWORD, chain.toArray(Certificate[]::new));
+      KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+      kmf.init(store, NO_PASSWORD);
+      return (javax.net.ssl.X509ExtendedKeyManager) kmf.getKeyManagers()[0];
+    } catch (GeneralSecurityException | IOException e) {
+      throw new IllegalStateException("cannot build the server key manager", e);
+    }
+  }
+
+  private static boolean dueForRenewal(X509Certificate server) {
+    return server.getNotAfter().toInstant().isBefore(Instant.now().plus(RENEW_BEFORE));
+  }
+
+  private static long stampOf(Path... files) throws IOException {
+    long stamp = 17;
+    for (Path file : files) {
+      stamp = stamp * 31 + (Files.exists(file) ? Files.getLastModifiedTime(file).toMillis() * 7 + Files.size(file) : -1);
+    }
+    return stamp;
+  }
+
+  /** The data dir's own CA; creates what is missing under the data dir's lock. */
+  private record DataDirSource(Path dataDir, Set<String> sans, Duration serverValidity) implements Source {
+    @Override
+    public long stamp() throws IOException {
+      return stampOf(dataDir.resolve(CA_CRT), dataDir.resolve(SERVER_CRT), dataDir.resolve(SERVER_KEY));
+    }
+
+    @Override
+    public Material load() throws IOException {
+      try {
+        return DataDirLock.locked(dataDir, () -> {
+          try {
+            return loadOrIssue();
+          } catch (GeneralSecurityException | OperatorCreationException e) {
+            throw new IOException(e);
+          }
+        });
+      } catch (IOException e) {
+        if (e.getCause() instanceof GeneralSecurityException || e.getCause() instanceof OperatorCreationException) {
+          throw new IllegalStateException("cannot create certificates in " + dataDir, e.getCause());
+        }
+        throw e;
+      }
+    }
+
+    private Material loadOrIssue() throws IOException, GeneralSecurityException, OperatorCreationException {
       KeyPair caKeys;
       X509Certificate ca;
       if (Files.exists(dataDir.resolve(CA_CRT)) && Files.exists(dataDir.resolve(CA_KEY))) {
@@ -101,54 +298,67 @@ public final class Pki {
         writePem(dataDir.resolve(CA_CRT), ca, false);
         Files.deleteIfExists(dataDir.resolve(SERVER_CRT));
       }
-      Set<String> sans = new LinkedHashSet<>(DEFAULT_SANS);
-      extraSans.stream().map(String::trim).filter(s -> !s.isEmpty()).forEach(sans::add);
+      Set<String> wanted = new LinkedHashSet<>(sans);
       Path crtPath = dataDir.resolve(SERVER_CRT);
       Path keyPath = dataDir.resolve(SERVER_KEY);
       if (Files.exists(crtPath) && Files.exists(keyPath)) {
         X509Certificate existing = readCertificate(crtPath);
-        if (isUsable(existing, ca, sans)) {
-          return new Pki(ca, existing, readPrivateKey(keyPath));
+        if (isUsable(existing, ca, wanted)) {
+          return new Material(ca, List.of(existing), readPrivateKey(keyPath), stamp());
+        }
+        if (signedBy(existing, ca)) {
+          wanted.addAll(subjectAltNames(existing));
         }
       }
       KeyPair serverKeys = newKeyPair();
-      X509Certificate server = serving(caKeys, ca, serverKeys.getPublic(), "daemonset-apiserver", List.copyOf(sans));
+      X509Certificate server = serving(caKeys, ca, serverKeys.getPublic(), "daemonset-apiserver",
+          List.copyOf(wanted), serverValidity);
       writePem(keyPath, new JcaPKCS8Generator(serverKeys.getPrivate(), null), true);
       writePem(crtPath, server, false);
-      return new Pki(ca, server, serverKeys.getPrivate());
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    } catch (GeneralSecurityException | OperatorCreationException e) {
-      throw new IllegalStateException("cannot create certificates in " + dataDir, e);
+      return new Material(ca, List.of(server), serverKeys.getPrivate(), stamp());
     }
   }
 
-  public X509Certificate caCertificate() {
-    return caCertificate;
+  /** The operator's certificate and key files, read as they are. */
+  private record FileSource(Path certFile, Path keyFile) implements Source {
+    @Override
+    public long stamp() throws IOException {
+      return stampOf(certFile, keyFile);
+    }
+
+    @Override
+    public Material load() throws IOException, GeneralSecurityException {
+      long stamp = stamp();
+      List<X509Certificate> chain = readCertificates(certFile);
+      PrivateKey key = readPrivateKey(keyFile);
+      if (!chain.get(0).getPublicKey().equals(publicKeyOf(key, chain.get(0)))) {
+        throw new IllegalArgumentException(keyFile + " is not the private key of the first certificate in " + certFile);
+      }
+      return new Material(chain.get(chain.size() - 1), List.copyOf(chain), key, stamp);
+    }
   }
 
-  public X509Certificate serverCertificate() {
-    return serverCertificate;
+  /** The certificate's public key when key signs for it (checked by a signature round trip), else null. */
+  private static java.security.PublicKey publicKeyOf(PrivateKey key, X509Certificate certificate)
+      throws GeneralSecurityException {
+    String algorithm = key.getAlgorithm().equals("EC") ? "SHA256withECDSA" : "SHA256with" + key.getAlgorithm();
+    java.security.Signature signer = java.security.Signature.getInstance(algorithm);
+    signer.initSign(key);
+    byte[] probe = "daemonset".getBytes(StandardCharsets.UTF_8);
+    signer.update(probe);
+    byte[] signature = signer.sign();
+    java.security.Signature verifier = java.security.Signature.getInstance(algorithm);
+    verifier.initVerify(certificate.getPublicKey());
+    verifier.update(probe);
+    return verifier.verify(signature) ? certificate.getPublicKey() : null;
   }
 
-  /** ca.crt as PEM text (what kubeconfig's certificate-authority-data carries, base64-encoded). */
-  public String caPem() {
-    return toPem(caCertificate);
-  }
-
-  /** For ConnectionContext.httpsServer: presents apiserver.crt with its CA as the chain. */
-  public SSLContext serverSslContext() {
+  private static boolean signedBy(X509Certificate server, X509Certificate ca) {
     try {
-      KeyStore store = KeyStore.getInstance("PKCS12");
-      store.load(null, null);
-      store.setKeyEntry("apiserver", serverKey, NO_PASSWORD, new Certificate[] {serverCertificate, caCertificate});
-      KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-      kmf.init(store, NO_PASSWORD);
-      SSLContext context = SSLContext.getInstance("TLS");
-      context.init(kmf.getKeyManagers(), null, RANDOM);
-      return context;
-    } catch (GeneralSecurityException | IOException e) {
-      throw new IllegalStateException("cannot build the server TLS context", e);
+      server.verify(ca.getPublicKey());
+      return true;
+    } catch (GeneralSecurityException e) {
+      return false;
     }
   }
 
@@ -210,7 +420,7 @@ public final class Pki {
     } catch (GeneralSecurityException e) {
       return false;
     }
-    if (server.getNotAfter().toInstant().isBefore(Instant.now().plus(RENEW_BEFORE))) {
+    if (dueForRenewal(server)) {
       return false;
     }
     Set<String> have = subjectAltNames(server);
@@ -252,7 +462,7 @@ public final class Pki {
   }
 
   private static X509Certificate serving(KeyPair caKeys, X509Certificate ca, java.security.PublicKey key,
-                                         String commonName, List<String> sans)
+                                         String commonName, List<String> sans, Duration validity)
       throws GeneralSecurityException, OperatorCreationException, IOException {
     Instant now = Instant.now();
     JcaX509ExtensionUtils ext = new JcaX509ExtensionUtils();
@@ -262,7 +472,7 @@ public final class Pki {
           : new GeneralName(GeneralName.dNSName, san));
     }
     X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(ca, serial(),
-        Date.from(now.minus(Duration.ofHours(1))), Date.from(now.plus(SERVER_VALIDITY)),
+        Date.from(now.minus(Duration.ofHours(1))), Date.from(now.plus(validity)),
         new X500Name("CN=" + commonName), key)
         .addExtension(Extension.basicConstraints, true, new BasicConstraints(false))
         .addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature | KeyUsage.keyEncipherment))
@@ -294,6 +504,22 @@ public final class Pki {
       }
       return new JcaX509CertificateConverter().getCertificate(holder);
     }
+  }
+
+  static List<X509Certificate> readCertificates(Path path) throws IOException, GeneralSecurityException {
+    List<X509Certificate> chain = new ArrayList<>();
+    try (Reader reader = Files.newBufferedReader(path, StandardCharsets.US_ASCII);
+         PEMParser parser = new PEMParser(reader)) {
+      for (Object object = parser.readObject(); object != null; object = parser.readObject()) {
+        if (object instanceof X509CertificateHolder holder) {
+          chain.add(new JcaX509CertificateConverter().getCertificate(holder));
+        }
+      }
+    }
+    if (chain.isEmpty()) {
+      throw new IOException(path + " holds no PEM certificate");
+    }
+    return chain;
   }
 
   static PrivateKey readPrivateKey(Path path) throws IOException {

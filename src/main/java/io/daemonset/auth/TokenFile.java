@@ -46,26 +46,103 @@ public final class TokenFile {
   /** A node agent's credential; issued is true when it was created by this call, false when it existed. */
   public record NodeCredential(String nodeName, String user, String token, boolean issued) {}
 
+  /** How often {@link #authenticate} looks whether tokens.csv changed on disk. */
+  static final long RECHECK_NANOS = 1_000_000_000L;
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(TokenFile.class);
+
   private final Path path;
   private volatile List<Entry> entries;
+  /** Modification time and size of the file when last read; -1 when not backed by disk. */
+  private volatile long stamp;
+  private volatile long checkedAt = System.nanoTime();
 
-  private TokenFile(Path path, List<Entry> entries) {
+  private TokenFile(Path path, List<Entry> entries, long stamp) {
     this.path = path;
     this.entries = List.copyOf(entries);
+    this.stamp = stamp;
   }
 
-  /** Reads dataDir/tokens.csv, creating it with an admin and a viewer token when it does not exist. */
+  /**
+   * Reads dataDir/tokens.csv, creating it with an admin and a viewer token when it does not exist. Members sharing
+   * the data dir take turns ({@link DataDirLock}), so the first creates the file and the others read it.
+   */
   public static TokenFile loadOrCreate(Path dataDir) {
     Path file = dataDir.resolve(FILE_NAME);
     try {
-      if (Files.exists(file)) {
-        return new TokenFile(file, parse(Files.readString(file, StandardCharsets.UTF_8)));
+      return DataDirLock.locked(dataDir, () -> {
+        if (Files.exists(file)) {
+          return new TokenFile(file, read(file), stampOf(file));
+        }
+        List<Entry> initial = List.of(
+            new Entry(newToken(), new Identity(ADMIN_USER, UUID.randomUUID().toString(), Set.of(Identity.MASTERS))),
+            new Entry(newToken(), new Identity(VIEWER_USER, UUID.randomUUID().toString(), Set.of(Identity.VIEWERS))));
+        DataFiles.write(file, render(initial), true);
+        return new TokenFile(file, initial, stampOf(file));
+      });
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static List<Entry> read(Path file) throws IOException {
+    return parse(Files.readString(file, StandardCharsets.UTF_8));
+  }
+
+  private static long stampOf(Path file) throws IOException {
+    return Files.exists(file) ? Files.getLastModifiedTime(file).toMillis() * 31 + Files.size(file) : -2;
+  }
+
+  /**
+   * Reads tokens.csv again if it changed since it was last read (an operator revoked a token, another member
+   * issued a node credential). A file that no longer parses is reported and the tokens known so far are kept.
+   * Returns whether the tokens changed.
+   */
+  public boolean reloadIfChanged() {
+    if (path == null) {
+      return false;
+    }
+    try {
+      long now = stampOf(path);
+      if (now == stamp) {
+        return false;
       }
-      List<Entry> initial = List.of(
-          new Entry(newToken(), new Identity(ADMIN_USER, UUID.randomUUID().toString(), Set.of(Identity.MASTERS))),
-          new Entry(newToken(), new Identity(VIEWER_USER, UUID.randomUUID().toString(), Set.of(Identity.VIEWERS))));
-      DataFiles.write(file, render(initial), true);
-      return new TokenFile(file, initial);
+      List<Entry> fresh = read(path);
+      boolean changed = !fresh.equals(entries);
+      entries = List.copyOf(fresh);
+      stamp = now;
+      if (changed) {
+        LOG.info("{} changed: {} tokens", path, fresh.size());
+      }
+      return changed;
+    } catch (IOException | IllegalArgumentException e) {
+      LOG.warn("{} changed but cannot be read ({}); keeping the {} tokens read before", path, e.getMessage(),
+          entries.size());
+      return false;
+    }
+  }
+
+  private void reloadAtMostEverySecond() {
+    long now = System.nanoTime();
+    if (path != null && now - checkedAt >= RECHECK_NANOS) {
+      checkedAt = now;
+      reloadIfChanged();
+    }
+  }
+
+  /** Runs a change of the file under the data dir's lock, on the tokens as the file holds them now. */
+  private <T> T changing(DataDirLock.Work<T> change) {
+    if (path == null) {
+      try {
+        return change.run();
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+    try {
+      return DataDirLock.locked(path.toAbsolutePath().getParent(), () -> {
+        reloadIfChanged();
+        return change.run();
+      });
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -73,7 +150,7 @@ public final class TokenFile {
 
   /** A token file not backed by disk (tests). */
   public static TokenFile of(List<Entry> entries) {
-    return new TokenFile(null, entries);
+    return new TokenFile(null, entries, -1);
   }
 
   public List<Entry> entries() {
@@ -85,6 +162,7 @@ public final class TokenFile {
     if (token == null || token.isEmpty()) {
       return Optional.empty();
     }
+    reloadAtMostEverySecond();
     byte[] presented = token.getBytes(StandardCharsets.UTF_8);
     Identity found = null;
     for (Entry entry : entries) {
@@ -111,16 +189,38 @@ public final class TokenFile {
   }
 
   private synchronized void append(Entry entry) {
-    List<Entry> next = new ArrayList<>(entries);
-    next.add(entry);
+    changing(() -> {
+      List<Entry> next = new ArrayList<>(entries);
+      next.add(entry);
+      store(next);
+      return null;
+    });
+  }
+
+  private void store(List<Entry> next) throws IOException {
     if (path != null) {
-      try {
-        DataFiles.write(path, render(next), true);
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
+      DataFiles.write(path, render(next), true);
+      stamp = stampOf(path);
     }
     entries = List.copyOf(next);
+  }
+
+  /**
+   * Revokes node agent nodeName's credentials (the Node was deleted): removes its system:node:NAME lines from
+   * tokens.csv, at once for this member and within a second for the others that share the file. Returns how many.
+   */
+  public synchronized int revokeNode(String nodeName) {
+    String user = Identity.NODE_USER_PREFIX + nodeName;
+    return changing(() -> {
+      List<Entry> kept = entries.stream()
+          .filter(e -> !(e.identity().user().equals(user) && e.identity().inGroup(Identity.NODES))).toList();
+      int removed = entries.size() - kept.size();
+      if (removed > 0) {
+        store(kept);
+        LOG.info("revoked the credential of {} (its Node was deleted)", user);
+      }
+      return removed;
+    });
   }
 
   /** Whether a token has the form of a bootstrap token, {@code [a-z0-9]{6}.[a-z0-9]{16}} (token-id.secret). */
@@ -135,6 +235,10 @@ public final class TokenFile {
    * line from tokens.csv and the file.
    */
   public synchronized String ensureBootstrapToken(Path nodeTokenFile) {
+    return changing(() -> ensureBootstrapTokenLocked(nodeTokenFile));
+  }
+
+  private String ensureBootstrapTokenLocked(Path nodeTokenFile) {
     try {
       String written = Files.exists(nodeTokenFile) ? Files.readString(nodeTokenFile, StandardCharsets.UTF_8).trim()
           : null;
@@ -162,6 +266,10 @@ public final class TokenFile {
    * else a new one, persisted.
    */
   public synchronized NodeCredential nodeCredential(String nodeName) {
+    return changing(() -> nodeCredentialLocked(nodeName));
+  }
+
+  private NodeCredential nodeCredentialLocked(String nodeName) {
     String user = Identity.NODE_USER_PREFIX + nodeName;
     Optional<String> existing = entries.stream()
         .filter(e -> e.identity().user().equals(user) && e.identity().inGroup(Identity.NODES))

@@ -3,6 +3,7 @@ package io.daemonset.cluster;
 import io.daemonset.journal.Journal;
 import io.daemonset.daemonset.DaemonSetEntity;
 import io.daemonset.node.NodeEntity;
+import io.daemonset.objects.ObjectEntity;
 import io.daemonset.view.ClusterView;
 import io.daemonset.view.ObjectStore;
 import java.time.Clock;
@@ -26,8 +27,13 @@ public final class ControlPlane implements AutoCloseable {
   public static ControlPlane start(ControlPlaneSystem.Settings settings, Clock clock) {
     ControlPlaneSystem member = ControlPlaneSystem.start(settings
         .withInitializer(system -> NodeEntity.init(system, DaemonSetEntity.podObserver(system), clock))
-        .withInitializer(system -> DaemonSetEntity.init(system, clock)));
-    return new ControlPlane(member, ClusterView.start(member.system(), Journal.TAG));
+        .withInitializer(system -> DaemonSetEntity.init(system, clock))
+        .withInitializer(system -> ObjectEntity.init(system, clock))
+        .withInitializer(system -> io.daemonset.audit.AuditSealing.init(system,
+            JournalDatabases.of(system.settings().config()), JournalDatabases.auditKey(system.settings().config()))));
+    ControlPlane plane = new ControlPlane(member, ClusterView.start(member.system(), Journal.TAG));
+    NamespaceController.start(member.system(), member.memberUp(), plane.store(), clock);
+    return plane;
   }
 
   public ActorSystem<?> system() {

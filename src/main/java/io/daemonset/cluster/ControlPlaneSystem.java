@@ -34,7 +34,8 @@ import org.apache.pekko.persistence.query.PersistenceQuery;
  * <p>{@link #start} loads the configuration ({@link ControlPlaneConfig}), creates the journal tables if
  * missing ({@link SchemaInitializer}), creates the ActorSystem (guardian: {@link SpawnProtocol}), runs the
  * initializers (sharding {@code init} of each entity, views...) in order, and joins the cluster: through
- * the seed nodes, or, when there are none, by joining itself as a single-member cluster.
+ * the seed nodes, through Cluster Bootstrap (started with {@link Management}, when {@code daemonset.cluster.discovery}
+ * is set), or, when there are neither, by joining itself as a single-member cluster.
  */
 public final class ControlPlaneSystem implements AutoCloseable {
   /** The ActorSystem name; every member of one cluster must use it (it is part of member addresses). */
@@ -144,7 +145,7 @@ public final class ControlPlaneSystem implements AutoCloseable {
           up.completeExceptionally(new IllegalStateException("the ActorSystem terminated before its member was Up")));
       settings.initializers().forEach(init -> init.accept(system));
       Cluster cluster = Cluster.get(system);
-      if (config.getStringList("pekko.cluster.seed-nodes").isEmpty()) {
+      if (config.getStringList("pekko.cluster.seed-nodes").isEmpty() && !Management.bootstraps(config)) {
         cluster.manager().tell(Join.create(cluster.selfMember().address()));
       }
       return new ControlPlaneSystem(system, up);

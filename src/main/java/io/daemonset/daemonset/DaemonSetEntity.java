@@ -355,6 +355,8 @@ public final class DaemonSetEntity
   // ---- reconcile -------------------------------------------------------------------------------
 
   private ReplyEffect<Event, DaemonSetState> reconcile(DaemonSetState state) {
+    long started = System.nanoTime();
+    int factCount = facts.size();
     Instant now = clock.instant();
     Facts.Applied observed = Facts.apply(state, facts, now);
     facts.clear();
@@ -370,11 +372,17 @@ public final class DaemonSetEntity
     backoffs = result.backoffs();
     result.requeueAt().ifPresent(this::scheduleReconcileAt);
     Runnable sendAll = () -> sendPending(result);
+    io.daemonset.journal.Meters.reconciled(Duration.ofNanos(System.nanoTime() - started), factCount);
     if (result.events().isEmpty()) {
       sendAll.run();
       return Effect().noReply();
     }
-    return Effect().persist(result.events()).thenRun(s -> sendAll.run()).thenNoReply();
+    long persisting = System.nanoTime();
+    return Effect().persist(result.events())
+        .thenRun(s -> {
+          ReconcileMeters.persisted(result.events(), persisting);
+          sendAll.run();
+        }).thenNoReply();
   }
 
   /** Re-sends every unacknowledged step: messages may be lost, the journal may not. */

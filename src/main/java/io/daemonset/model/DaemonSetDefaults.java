@@ -50,6 +50,6 @@ public final class DaemonSetDefaults {
     RollingUpdateDaemonSet ru = s.rollingUpdate() != null ? s.rollingUpdate() : new RollingUpdateDaemonSet(null, null);
     IntOrString maxUnavailable = ru.maxUnavailable() != null ? ru.maxUnavailable() : IntOrString.of(1);
     IntOrString maxSurge = ru.maxSurge() != null || v1beta1 ? ru.maxSurge() : IntOrString.of(0);
-    return new DaemonSetUpdateStrategy(type, new RollingUpdateDaemonSet(maxUnavailable, maxSurge));
+    return new DaemonSetUpdateStrategy(type, ru.withBudget(maxUnavailable, maxSurge));
   }
 }

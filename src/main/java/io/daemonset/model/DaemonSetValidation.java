@@ -110,6 +110,7 @@ public final class DaemonSetValidation {
       errs.addAll(MetaValidation.nonNegative(spec.templateGeneration(), path.child("templateGeneration")));
     }
     errs.addAll(validateUpdateStrategy(spec.updateStrategy(), path.child("updateStrategy")));
+    errs.addAll(RolloutControlValidation.progressDeadline(spec, path));
     if (spec.revisionHistoryLimit() != null) {
       errs.addAll(MetaValidation.nonNegative(spec.revisionHistoryLimit(), path.child("revisionHistoryLimit")));
     }
@@ -152,6 +153,7 @@ public final class DaemonSetValidation {
     } else if (!hasUnavailable && !hasSurge) {
       errs.add(FieldError.required(unavailablePath, "cannot be 0 when maxSurge is 0"));
     }
+    errs.addAll(RolloutControlValidation.rollingUpdate(ru, path));
     return errs;
   }
 

@@ -15,7 +15,8 @@ public record Outcome<T>(
     @JsonSubTypes({
       @JsonSubTypes.Type(value = DaemonSet.class, name = "DaemonSet"),
       @JsonSubTypes.Type(value = Node.class, name = "Node"),
-      @JsonSubTypes.Type(value = Pod.class, name = "Pod")
+      @JsonSubTypes.Type(value = Pod.class, name = "Pod"),
+      @JsonSubTypes.Type(value = RawObject.class, name = "Raw")
     })
     T value,
     Refusal refusal,

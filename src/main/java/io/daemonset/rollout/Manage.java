@@ -18,6 +18,7 @@ import java.util.List;
 final class Manage {
 
   private final String hash;
+  private final RolloutInput in;
   private final boolean surge;
   private final int minReadySeconds;
   private final Instant now;
@@ -25,6 +26,7 @@ final class Manage {
 
   Manage(RolloutInput in, boolean surge, Effects out) {
     this.hash = in.currentHash();
+    this.in = in;
     this.surge = surge;
     this.minReadySeconds = in.minReadySeconds();
     this.now = in.now();
@@ -37,7 +39,7 @@ final class Manage {
       if (!node.exists()) {
         deleteAll(node, listed, Reason.of(Reason.Kind.NODE_GONE, node.eligibilityDetail()));
       } else if (node.shouldRun() && listed.isEmpty()) {
-        out.create(node.nodeName(), hash, Reason.of(Reason.Kind.NODE_NEEDS_POD, "no daemon pod on the node"));
+        out.create(node.nodeName(), in.creationHash(node.nodeName()), Reason.of(Reason.Kind.NODE_NEEDS_POD, "no daemon pod on the node"));
       } else if (node.shouldContinueRunning()) {
         keepOne(node, listed);
       } else {
@@ -70,7 +72,7 @@ final class Manage {
       running.stream().skip(1).forEach(p -> out.delete(p, node.nodeName(), duplicate(running.get(0))));
     } else if (running.isEmpty()) {
       if (node.shouldRun()) {
-        out.create(node.nodeName(), hash, Reason.of(Reason.Kind.NODE_NEEDS_POD, "no running daemon pod on the node"));
+        out.create(node.nodeName(), in.creationHash(node.nodeName()), Reason.of(Reason.Kind.NODE_NEEDS_POD, "no running daemon pod on the node"));
       }
     } else if (running.size() > 1) {
       keepNewestPair(node, running);

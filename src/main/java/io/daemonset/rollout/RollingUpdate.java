@@ -18,6 +18,11 @@ import java.util.List;
  * ones; an old pod goes once the new one beside it is available; an old pod on a node that should no
  * longer run it goes only while more pods are available than nodes want one, or at once if it is
  * unavailable.
+ *
+ * <p>Controls. Only nodes in the update scope have pods replaced (the others still count towards the
+ * unavailable and surge budgets: the budget is the DaemonSet's, not the scope's). With a partition, at most
+ * desired - partition nodes run the current revision: every replacement, including that of an unavailable old
+ * pod, spends one of the remaining updates.
  */
 final class RollingUpdate {
 
@@ -25,13 +30,16 @@ final class RollingUpdate {
   private final int minReadySeconds;
   private final Instant now;
   private final UpdateBudget budget;
+  private final RolloutControls controls;
   private final Effects out;
+  private int updatesLeft;
 
   RollingUpdate(RolloutInput in, UpdateBudget budget, Effects out) {
     this.hash = in.currentHash();
     this.minReadySeconds = in.minReadySeconds();
     this.now = in.now();
     this.budget = budget;
+    this.controls = in.controls();
     this.out = out;
   }
 
@@ -39,6 +47,7 @@ final class RollingUpdate {
     List<NodePods> nodes = projected.stream()
         .filter(n -> n.shouldRun() || !n.listedPods().isEmpty())
         .toList();
+    updatesLeft = updatesAllowedByPartition(nodes);
     if (budget.maxSurge() == 0) {
       withoutSurge(nodes);
     } else {
@@ -56,14 +65,18 @@ final class RollingUpdate {
       } else if (r.newPod() != null) {
         unavailable += available(r.newPod()) ? 0 : 1;
       } else if (!available(r.oldPod())) {
-        out.delete(r.oldPod(), node.nodeName(), Reason.of(Reason.Kind.ROLLING_UPDATE_REPLACE_UNAVAILABLE,
-            "revision " + hash + ": old pod is not available, replaced at once"));
         unavailable++;
-      } else if (unavailable < budget.maxUnavailable()) {
+        if (mayUpdate(node)) {
+          updatesLeft--;
+          out.delete(r.oldPod(), node.nodeName(), Reason.of(Reason.Kind.ROLLING_UPDATE_REPLACE_UNAVAILABLE,
+              "revision " + hash + ": old pod is not available, replaced at once"));
+        }
+      } else if (unavailable < budget.maxUnavailable() && controls.inScope(node.nodeName())) {
         candidates.add(new NodeAndPod(node, r.oldPod()));
       }
     }
-    int allowed = Math.min(Math.max(budget.maxUnavailable() - unavailable, 0), candidates.size());
+    int allowed = Math.min(Math.min(Math.max(budget.maxUnavailable() - unavailable, 0), candidates.size()),
+        updatesLeft);
     String step = "revision " + hash + ": " + unavailable + " unavailable, replacing " + allowed
         + " more within maxUnavailable " + budget.maxUnavailable() + " of " + budget.desiredNumberScheduled() + " nodes";
     for (NodeAndPod c : candidates.subList(0, allowed)) {
@@ -95,20 +108,21 @@ final class RollingUpdate {
               "new pod " + r.newPod().name() + " of revision " + hash + " is available"));
         }
       } else if (!available(r.oldPod())) {
-        if (node.shouldRun()) {
+        if (node.shouldRun() && mayUpdate(node)) {
+          updatesLeft--;
           out.create(node.nodeName(), hash, Reason.of(Reason.Kind.SURGE_REPLACE_UNAVAILABLE,
               "revision " + hash + ": old pod " + r.oldPod().name() + " is not available"));
-        } else {
+        } else if (!node.shouldRun()) {
           out.delete(r.oldPod(), node.nodeName(), ineligible(node, "old pod not available"));
         }
       } else if (!node.shouldRun()) {
         offNodeOld.add(new NodeAndPod(node, r.oldPod()));
-      } else if (surging < budget.maxSurge()) {
+      } else if (surging < budget.maxSurge() && controls.inScope(node.nodeName())) {
         candidates.add(node);
       }
     }
     retireOffNodePods(offNodeOld, availableNodes);
-    int allowed = Math.min(Math.max(budget.maxSurge() - surging, 0), candidates.size());
+    int allowed = Math.min(Math.min(Math.max(budget.maxSurge() - surging, 0), candidates.size()), updatesLeft);
     String step = "revision " + hash + ": " + surging + " surging, adding " + allowed
         + " more within maxSurge " + budget.maxSurge() + " of " + budget.desiredNumberScheduled() + " nodes";
     for (NodePods node : candidates.subList(0, allowed)) {
@@ -126,6 +140,25 @@ final class RollingUpdate {
       out.delete(c.pod(), c.node().nodeName(),
           ineligible(c.node(), availableNodes + " pods available for " + budget.desiredNumberScheduled() + " nodes"));
     }
+  }
+
+  /** Whether this node's old pod may be replaced now: in scope, and the partition leaves an update to spend. */
+  private boolean mayUpdate(NodePods node) {
+    return controls.inScope(node.nodeName()) && updatesLeft > 0;
+  }
+
+  /**
+   * OpenKruise's partition: desired - partition nodes may run the current revision; the nodes that already do
+   * (or will, by a creation planned this round) have spent that much.
+   */
+  private int updatesAllowedByPartition(List<NodePods> nodes) {
+    if (controls.partition() == 0) {
+      return Integer.MAX_VALUE;
+    }
+    long updated = nodes.stream()
+        .filter(n -> n.listedPods().stream().anyMatch(p -> !p.deleting() && Availability.updated(p, hash)))
+        .count();
+    return (int) Math.max(0, budget.desiredNumberScheduled() - controls.partition() - updated);
   }
 
   private static Reason ineligible(NodePods node, String why) {

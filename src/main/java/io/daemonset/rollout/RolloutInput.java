@@ -18,6 +18,7 @@ import java.util.Objects;
  * @param nodes every node the DaemonSet knows of, in the order effects should be listed (ties in the
  *     choice of which nodes to update first are broken by this order)
  * @param backoffs failed-pod backoff per node name, as returned by the previous plan (null = none)
+ * @param controls partition, pause, freeze, update scope and the revision of new pods (null = upstream's: none)
  */
 public record RolloutInput(
     String currentHash,
@@ -25,7 +26,14 @@ public record RolloutInput(
     int minReadySeconds,
     Instant now,
     List<NodePods> nodes,
-    Map<String, Backoff> backoffs) {
+    Map<String, Backoff> backoffs,
+    RolloutControls controls) {
+
+  /** Upstream's input: no rollout controls. */
+  public RolloutInput(String currentHash, DaemonSetUpdateStrategy strategy, int minReadySeconds, Instant now,
+                      List<NodePods> nodes, Map<String, Backoff> backoffs) {
+    this(currentHash, strategy, minReadySeconds, now, nodes, backoffs, RolloutControls.NONE);
+  }
 
   public RolloutInput {
     Objects.requireNonNull(currentHash, "currentHash");
@@ -35,5 +43,14 @@ public record RolloutInput(
     }
     nodes = nodes == null ? List.of() : List.copyOf(nodes);
     backoffs = backoffs == null ? Map.of() : Map.copyOf(backoffs);
+    controls = controls == null ? RolloutControls.NONE : controls;
+  }
+
+  /**
+   * The revision a node without a pod gets: the current one, except outside the update scope while the controls
+   * name another (a canary's stable revision for the nodes that join mid-canary).
+   */
+  String creationHash(String nodeName) {
+    return controls.creationHash() == null || controls.inScope(nodeName) ? currentHash : controls.creationHash();
   }
 }

@@ -19,8 +19,13 @@ public final class RolloutPlanner {
 
   public static RolloutPlan plan(RolloutInput in) {
     Effects out = new Effects(in.backoffs());
+    if (in.controls().frozen()) {
+      // Frozen: nothing created or deleted at all; time still makes pods available, which status reports.
+      requeueForMinReady(in, out);
+      return out.toPlan(in.now());
+    }
     new Manage(in, UpdateBudget.allowsSurge(in.strategy()), out).plan(in.nodes());
-    if (UpdateBudget.isRollingUpdate(in.strategy())) {
+    if (UpdateBudget.isRollingUpdate(in.strategy()) && !in.controls().paused()) {
       List<NodePods> projected = out.project(in.nodes(), in.now());
       UpdateBudget budget = UpdateBudget.of(in.strategy(), projected);
       new RollingUpdate(in, budget, out).plan(projected);

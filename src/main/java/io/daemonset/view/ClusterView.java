@@ -30,7 +30,7 @@ public final class ClusterView {
   /** How many recent changes a watch can resume from; older resourceVersions get 410 Gone. */
   static final int WINDOW = 20_000;
 
-  private final ObjectIndex index = new ObjectIndex();
+  private final ObjectIndex index;
   private final ArrayDeque<WatchEvent> recent = new ArrayDeque<>();
   private final List<Consumer<WatchEvent>> watchers = new CopyOnWriteArrayList<>();
   private final Map<String, Long> sequenceNrs = new ConcurrentHashMap<>();
@@ -45,8 +45,13 @@ public final class ClusterView {
   /** The outcome of subscribing: the changes to replay first, or gone when the window no longer has them. */
   public record Subscription(boolean gone, Runnable cancel) {}
 
+  private ClusterView(ObjectIndex index) {
+    this.index = index;
+  }
+
   public static ClusterView start(ActorSystem<?> system, String tag) {
-    ClusterView view = new ClusterView();
+    ClusterView view = new ClusterView(new ObjectIndex(new io.daemonset.objects.ObjectSealing(
+        io.daemonset.journal.EncryptionKeys.get(system))));
     JdbcReadJournal journal = PersistenceQuery.get(system)
         .getReadJournalFor(JdbcReadJournal.class, JdbcReadJournal.Identifier());
     RestartSettings restart = RestartSettings.create(Duration.ofMillis(200), Duration.ofSeconds(5), 0.2);
@@ -113,6 +118,9 @@ public final class ClusterView {
   void apply(EventEnvelope envelope) {
     long ordering = ((Sequence) envelope.offset()).value();
     List<WatchEvent> changes = index.apply(envelope.persistenceId(), ordering, envelope.event());
+    if (caughtUp.isDone()) {
+      io.daemonset.journal.Meters.viewLag(java.time.Duration.ofMillis(System.currentTimeMillis() - envelope.timestamp()));
+    }
     synchronized (this) {
       lastOrdering = Math.max(lastOrdering, ordering);
       for (WatchEvent change : changes) {

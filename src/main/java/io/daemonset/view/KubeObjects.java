@@ -22,6 +22,8 @@ public final class KubeObjects {
       return o.metadata();
     } else if (object instanceof Event o) {
       return o.metadata();
+    } else if (object instanceof io.daemonset.model.PlainObject o) {
+      return o.metadata();
     }
     throw new IllegalArgumentException("not a served object: " + object);
   }
@@ -40,6 +42,8 @@ public final class KubeObjects {
       return new Event(o.apiVersion(), o.kind(), o.metadata().withResourceVersion(rv), o.involvedObject(), o.reason(),
           o.message(), o.source(), o.firstTimestamp(), o.lastTimestamp(), o.count(), o.type(), o.reportingComponent(),
           o.reportingInstance());
+    } else if (object instanceof io.daemonset.model.PlainObject o) {
+      return o.withMetadata(o.metadata().withResourceVersion(rv));
     }
     throw new IllegalArgumentException("not a served object: " + object);
   }

@@ -5,7 +5,15 @@ import io.daemonset.daemonset.DaemonSetState;
 import io.daemonset.model.ControllerRevision;
 import io.daemonset.model.DaemonSet;
 import io.daemonset.model.Node;
+import io.daemonset.model.Json;
+import io.daemonset.model.ObjectMeta;
+import io.daemonset.model.PlainKind;
+import io.daemonset.model.PlainObject;
 import io.daemonset.model.Pod;
+import io.daemonset.objects.ObjectEntity;
+import io.daemonset.objects.ObjectSealing;
+import io.daemonset.objects.ObjectState;
+import com.fasterxml.jackson.databind.JsonNode;
 import io.daemonset.node.NodeEntity;
 import io.daemonset.node.NodeState;
 import java.util.ArrayList;
@@ -29,16 +37,36 @@ public final class ObjectIndex {
   public static final String PODS = "pods";
   public static final String REVISIONS = "controllerrevisions";
   public static final String EVENTS = "events";
+  public static final String NAMESPACES = PlainKind.NAMESPACES.resource;
+  public static final String CONFIGMAPS = PlainKind.CONFIGMAPS.resource;
+  public static final String SECRETS = PlainKind.SECRETS.resource;
+  public static final String SERVICEACCOUNTS = PlainKind.SERVICEACCOUNTS.resource;
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ObjectIndex.class);
 
   private final Map<String, DaemonSetState> daemonSets = new ConcurrentHashMap<>();
   private final Map<String, NodeState> nodes = new ConcurrentHashMap<>();
   private final Map<String, Map<String, StoredObject>> objects = new ConcurrentHashMap<>();
+  private final Map<String, ObjectState> plainObjects = new ConcurrentHashMap<>();
   private final KubeEvents kubeEvents = new KubeEvents();
+  private final ObjectSealing sealing;
 
+  /** An index that cannot open sealed fields: Secrets appear without their data (audit's state at an instant). */
   public ObjectIndex() {
-    for (String resource : List.of(DAEMONSETS, NODES, PODS, REVISIONS, EVENTS)) {
+    this(null);
+  }
+
+  /** An index that serves Secrets with their data, opened with this keyring. */
+  public ObjectIndex(ObjectSealing sealing) {
+    this.sealing = sealing;
+    for (String resource : List.of(DAEMONSETS, NODES, PODS, REVISIONS, EVENTS, NAMESPACES, CONFIGMAPS, SECRETS,
+        SERVICEACCOUNTS)) {
       objects.put(resource, new ConcurrentHashMap<>());
     }
+  }
+
+  /** The entity state behind a plain object (its version is the precondition of an update). */
+  public Optional<ObjectState> plainState(String resource, String namespace, String name) {
+    return Optional.ofNullable(plainObjects.get(ObjectEntity.entityId(resource, namespace, name)));
   }
 
   public Optional<StoredObject> get(String resource, String namespace, String name) {
@@ -75,8 +103,47 @@ public final class ObjectIndex {
       nodes.put(entityId, after);
       diffNode(before, after, ordering, changes);
       diffPods(before.pods(), after.pods(), ordering, changes);
+    } else if (event instanceof ObjectEntity.Event e) {
+      ObjectState before = plainObjects.getOrDefault(entityId, ObjectState.EMPTY);
+      ObjectState after = before.apply(e);
+      if (after.exists()) {
+        plainObjects.put(entityId, after);
+      } else {
+        plainObjects.remove(entityId);
+      }
+      diffPlain(entityId, before, after, ordering, changes);
     }
     return changes;
+  }
+
+  private void diffPlain(String entityId, ObjectState before, ObjectState after, long ordering, List<WatchEvent> out) {
+    PlainKind kind = PlainKind.of(after.resource()).orElseThrow();
+    if (after.exists()) {
+      JsonNode full = after.object();
+      if (sealing != null) {
+        try {
+          full = sealing.join(entityId, after.object(), after.sealed());
+        } catch (IllegalStateException e) {
+          LOG.error("{}: served without its sealed fields: {}", entityId, e.getMessage());
+        }
+      }
+      PlainObject object = Json.convert(full, kind.type);
+      out.add(store(kind.resource, object.withMetadata(object.metadata().withResourceVersion(String.valueOf(ordering))),
+          ordering));
+    } else if (before.exists()) {
+      ObjectMeta meta = Json.convert(before.object().path("metadata"), ObjectMeta.class);
+      out.add(remove(kind.resource, kind.namespaced ? meta.namespace() : null, meta.name(), ordering));
+      if (kind == PlainKind.NAMESPACES) {
+        forgetEvents(meta.name(), ordering, out);
+      }
+    }
+  }
+
+  /** A namespace that is gone takes its Events along (they are the view's, not an entity's). */
+  private void forgetEvents(String namespace, long ordering, List<WatchEvent> out) {
+    List<StoredObject> inNamespace = objects.get(EVENTS).values().stream()
+        .filter(o -> namespace.equals(o.namespace())).toList();
+    inNamespace.forEach(o -> out.add(remove(EVENTS, o.namespace(), o.name(), ordering)));
   }
 
   private void diffDaemonSet(DaemonSetState before, DaemonSetState after, long ordering, List<WatchEvent> out) {

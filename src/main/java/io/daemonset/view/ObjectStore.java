@@ -5,7 +5,9 @@ import io.daemonset.model.DaemonSet;
 import io.daemonset.model.Node;
 import io.daemonset.model.Outcome;
 import io.daemonset.model.Pod;
+import io.daemonset.model.RawObject;
 import io.daemonset.node.NodeEntity;
+import io.daemonset.objects.ObjectEntity;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -58,10 +60,32 @@ public final class ObjectStore {
         .thenCompose(outcome -> applied(NodeEntity.ENTITY_TYPE_KEY.name() + "|" + nodeName, outcome));
   }
 
+  /** A command to the entity of the plain object resource/namespace/name (namespace null when cluster-scoped). */
+  public CompletionStage<Outcome<RawObject>> plainObject(String resource, String namespace, String name,
+      Function<ActorRef<Outcome<RawObject>>, ObjectEntity.Command> command) {
+    String id = ObjectEntity.entityId(resource, namespace, name);
+    return sharding.entityRefFor(ObjectEntity.ENTITY_TYPE_KEY, id).ask(command::apply, ASK_TIMEOUT)
+        .thenCompose(outcome -> applied(ObjectEntity.ENTITY_TYPE_KEY.name() + "|" + id, outcome));
+  }
+
   private <T> CompletionStage<Outcome<T>> applied(String persistenceId, Outcome<T> outcome) {
     if (!outcome.isOk() || outcome.sequenceNr() == 0) {
       return CompletableFuture.completedFuture(outcome);
     }
     return view.awaitApplied(persistenceId, outcome.sequenceNr()).thenApply(rv -> outcome);
+  }
+
+  /**
+   * The DaemonSet entity's own state, newer than or as new as this view's: what a write retried after a storage
+   * conflict reads, so that it does not re-read the version it just lost against.
+   */
+  public CompletionStage<io.daemonset.daemonset.DaemonSetState> latestDaemonSet(String namespace, String name) {
+    return sharding.entityRefFor(DaemonSetEntity.ENTITY_TYPE_KEY, namespace + "/" + name)
+        .ask(DaemonSetEntity.Get::new, ASK_TIMEOUT);
+  }
+
+  /** The Node entity's own state (see {@link #latestDaemonSet}). */
+  public CompletionStage<io.daemonset.node.NodeState> latestNode(String name) {
+    return sharding.entityRefFor(NodeEntity.ENTITY_TYPE_KEY, name).ask(NodeEntity.Get::new, ASK_TIMEOUT);
   }
 }

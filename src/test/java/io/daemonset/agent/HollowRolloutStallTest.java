@@ -36,7 +36,8 @@ import org.junit.jupiter.api.io.TempDir;
  * waits with "20 out of 200 new pods have been updated".
  */
 class HollowRolloutStallTest {
-  static final Duration WAIT = Duration.ofSeconds(45);
+  /** Generous: 200 nodes register and sync slowly on a machine shared by several builds. */
+  static final Duration WAIT = Duration.ofSeconds(120);
   static final String DS = "/apis/apps/v1/namespaces/default/daemonsets";
   static final String PODS = "/api/v1/namespaces/default/pods?labelSelector=app%3Dstall";
   static final int NODES = 200;

@@ -129,6 +129,30 @@ class DaemonSetValidationTest {
             "Invalid value: \"150%\": must not be greater than 100%",
             set("/spec/updateStrategy", "{\"type\": \"RollingUpdate\", \"rollingUpdate\": "
                 + "{\"maxUnavailable\": 0, \"maxSurge\": \"150%\"}}")),
+        row("partition negative", "spec.updateStrategy.rollingUpdate.partition",
+            "Invalid value: -1: must be greater than or equal to 0",
+            set("/spec/updateStrategy", "{\"type\": \"RollingUpdate\", \"rollingUpdate\": "
+                + "{\"maxUnavailable\": 1, \"partition\": -1}}")),
+        row("failurePolicy unknown", "spec.updateStrategy.rollingUpdate.failurePolicy",
+            "Unsupported value: \"Retry\": supported values: \"Continue\", \"Pause\", \"Rollback\"",
+            set("/spec/updateStrategy", "{\"type\": \"RollingUpdate\", \"rollingUpdate\": "
+                + "{\"maxUnavailable\": 1, \"failurePolicy\": \"Retry\"}}")),
+        row("rollingUpdate selector with a bad operator", "spec.updateStrategy.rollingUpdate.selector.matchExpressions[0].operator",
+            "Invalid value: \"Near\": not a valid selector operator",
+            set("/spec/updateStrategy", "{\"type\": \"RollingUpdate\", \"rollingUpdate\": "
+                + "{\"maxUnavailable\": 1, \"selector\": {\"matchExpressions\": [{\"key\": \"zone\", "
+                + "\"operator\": \"Near\", \"values\": [\"a\"]}]}}}")),
+        row("canary of no nodes", "spec.updateStrategy.rollingUpdate.canary.nodes",
+            "Invalid value: 0: must be greater than 0",
+            set("/spec/updateStrategy", "{\"type\": \"RollingUpdate\", \"rollingUpdate\": "
+                + "{\"maxUnavailable\": 1, \"canary\": {\"nodes\": 0}}}")),
+        row("canary soak negative", "spec.updateStrategy.rollingUpdate.canary.soakSeconds",
+            "Invalid value: -3: must be greater than or equal to 0",
+            set("/spec/updateStrategy", "{\"type\": \"RollingUpdate\", \"rollingUpdate\": "
+                + "{\"maxUnavailable\": 1, \"canary\": {\"nodes\": \"10%\", \"soakSeconds\": -3}}}")),
+        row("progressDeadlineSeconds not above minReadySeconds", "spec.progressDeadlineSeconds",
+            "Invalid value: 5: must be greater than minReadySeconds",
+            set("/spec/minReadySeconds", "5"), set("/spec/progressDeadlineSeconds", "5")),
         row("maxSurge beside a non-zero maxUnavailable", "spec.updateStrategy.rollingUpdate.maxSurge",
             "Invalid value: \"10%\": may not be set when maxUnavailable is non-zero",
             set("/spec/updateStrategy", "{\"type\": \"RollingUpdate\", \"rollingUpdate\": "

@@ -32,6 +32,7 @@ final class FakeCluster {
   String hash = "h1";
   DaemonSetUpdateStrategy strategy;
   int minReadySeconds;
+  RolloutControls controls = RolloutControls.NONE;
   RolloutPlan lastPlan;
 
   FakeCluster(DaemonSetUpdateStrategy strategy) {
@@ -92,7 +93,20 @@ final class FakeCluster {
         e.detail(), pods.getOrDefault(name, List.of()))));
     pods.keySet().stream().filter(n -> !nodes.containsKey(n)).sorted()
         .forEach(n -> list.add(NodePods.gone(n, pods.get(n))));
-    return new RolloutInput(hash, strategy, minReadySeconds, now, list, backoffs);
+    return new RolloutInput(hash, strategy, minReadySeconds, now, list, backoffs, controls);
+  }
+
+  /** How many pods (not being deleted) run each revision. */
+  Map<String, Long> podsByRevision() {
+    Map<String, Long> counts = new java.util.TreeMap<>();
+    allPods().stream().filter(p -> !p.deleting())
+        .forEach(p -> counts.merge(p.revisionHash(), 1L, Long::sum));
+    return counts;
+  }
+
+  /** The revision of the pods on a node. */
+  List<String> revisionsOn(String node) {
+    return pods.getOrDefault(node, List.of()).stream().map(PodInfo::revisionHash).toList();
   }
 
   /** One sync: plan, apply, and return the plan. */

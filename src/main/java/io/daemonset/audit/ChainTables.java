@@ -1,0 +1,144 @@
+package io.daemonset.audit;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The chain's two tables beside the journal, created if missing (same SQL on H2 and PostgreSQL):
+ * {@code audit_chain} (one row per sealed event: its payload digest and chained digest) and
+ * {@code audit_checkpoint} (signed heads). Neither is trusted by itself: an attacker who can write the journal
+ * can write these too; only the checkpoints' signatures, made with a key kept outside the database, are.
+ */
+public final class ChainTables {
+  private ChainTables() {}
+
+  /** One sealed event. */
+  public record Link(String persistenceId, long seq, long ordering, String payloadDigest, String digest) {}
+
+  public static void create(Connection c) throws SQLException {
+    try (Statement s = c.createStatement()) {
+      s.execute("CREATE TABLE IF NOT EXISTS \"audit_chain\" (\"persistence_id\" VARCHAR(255) NOT NULL,"
+          + " \"sequence_number\" BIGINT NOT NULL, \"ordering\" BIGINT NOT NULL,"
+          + " \"payload_digest\" VARCHAR(64) NOT NULL, \"digest\" VARCHAR(64) NOT NULL,"
+          + " PRIMARY KEY (\"persistence_id\", \"sequence_number\"))");
+      s.execute("CREATE TABLE IF NOT EXISTS \"audit_checkpoint\" (\"id\" BIGINT NOT NULL PRIMARY KEY,"
+          + " \"created_at\" BIGINT NOT NULL, \"body\" VARCHAR NOT NULL, \"mac\" VARCHAR(64) NOT NULL)");
+    }
+  }
+
+  static boolean exist(Connection c) throws SQLException {
+    try (Statement s = c.createStatement()) {
+      s.executeQuery("SELECT 1 FROM \"audit_checkpoint\" WHERE 1 = 0").close();
+      return true;
+    } catch (SQLException missing) {
+      if (!c.getAutoCommit()) {
+        c.rollback();
+      }
+      return false;
+    }
+  }
+
+  /** The last link of every entity. */
+  static Map<String, Link> heads(Connection c) throws SQLException {
+    Map<String, Link> out = new LinkedHashMap<>();
+    try (PreparedStatement s = c.prepareStatement("SELECT c.\"persistence_id\", c.\"sequence_number\", c.\"ordering\","
+        + " c.\"payload_digest\", c.\"digest\" FROM \"audit_chain\" c JOIN (SELECT \"persistence_id\","
+        + " MAX(\"sequence_number\") AS m FROM \"audit_chain\" GROUP BY \"persistence_id\") h"
+        + " ON h.\"persistence_id\" = c.\"persistence_id\" AND h.m = c.\"sequence_number\"");
+         ResultSet rs = s.executeQuery()) {
+      while (rs.next()) {
+        Link l = link(rs);
+        out.put(l.persistenceId(), l);
+      }
+    }
+    return out;
+  }
+
+  /** The links of one entity, by sequence number. */
+  static Map<Long, Link> links(Connection c, String persistenceId) throws SQLException {
+    Map<Long, Link> out = new LinkedHashMap<>();
+    try (PreparedStatement s = c.prepareStatement("SELECT \"persistence_id\", \"sequence_number\", \"ordering\","
+        + " \"payload_digest\", \"digest\" FROM \"audit_chain\" WHERE \"persistence_id\" = ?"
+        + " ORDER BY \"sequence_number\"")) {
+      s.setString(1, persistenceId);
+      try (ResultSet rs = s.executeQuery()) {
+        while (rs.next()) {
+          Link l = link(rs);
+          out.put(l.seq(), l);
+        }
+      }
+    }
+    return out;
+  }
+
+  /** Every persistence id with a link. */
+  static List<String> chainedEntities(Connection c) throws SQLException {
+    List<String> out = new ArrayList<>();
+    try (PreparedStatement s = c.prepareStatement("SELECT DISTINCT \"persistence_id\" FROM \"audit_chain\"");
+         ResultSet rs = s.executeQuery()) {
+      while (rs.next()) {
+        out.add(rs.getString(1));
+      }
+    }
+    return out;
+  }
+
+  static void insert(Connection c, List<Link> links) throws SQLException {
+    try (PreparedStatement s = c.prepareStatement("INSERT INTO \"audit_chain\" (\"persistence_id\","
+        + " \"sequence_number\", \"ordering\", \"payload_digest\", \"digest\") VALUES (?, ?, ?, ?, ?)")) {
+      for (Link l : links) {
+        s.setString(1, l.persistenceId());
+        s.setLong(2, l.seq());
+        s.setLong(3, l.ordering());
+        s.setString(4, l.payloadDigest());
+        s.setString(5, l.digest());
+        s.addBatch();
+      }
+      s.executeBatch();
+    }
+  }
+
+  static List<Checkpoint.Signed> checkpoints(Connection c) throws SQLException {
+    List<Checkpoint.Signed> out = new ArrayList<>();
+    try (PreparedStatement s = c.prepareStatement(
+        "SELECT \"id\", \"body\", \"mac\" FROM \"audit_checkpoint\" ORDER BY \"id\"");
+         ResultSet rs = s.executeQuery()) {
+      while (rs.next()) {
+        out.add(new Checkpoint.Signed(rs.getLong(1), rs.getString(2), rs.getString(3)));
+      }
+    }
+    return out;
+  }
+
+  static Optional<Checkpoint.Signed> lastCheckpoint(Connection c) throws SQLException {
+    try (PreparedStatement s = c.prepareStatement("SELECT \"id\", \"body\", \"mac\" FROM \"audit_checkpoint\""
+        + " WHERE \"id\" = (SELECT MAX(\"id\") FROM \"audit_checkpoint\")");
+         ResultSet rs = s.executeQuery()) {
+      return rs.next() ? Optional.of(new Checkpoint.Signed(rs.getLong(1), rs.getString(2), rs.getString(3)))
+          : Optional.empty();
+    }
+  }
+
+  static void insertCheckpoint(Connection c, Checkpoint checkpoint, String body, String mac) throws SQLException {
+    try (PreparedStatement s = c.prepareStatement("INSERT INTO \"audit_checkpoint\" (\"id\", \"created_at\","
+        + " \"body\", \"mac\") VALUES (?, ?, ?, ?)")) {
+      s.setLong(1, checkpoint.id());
+      s.setLong(2, checkpoint.createdAt().toEpochMilli());
+      s.setString(3, body);
+      s.setString(4, mac);
+      s.executeUpdate();
+    }
+  }
+
+  private static Link link(ResultSet rs) throws SQLException {
+    return new Link(rs.getString(1), rs.getLong(2), rs.getLong(3), rs.getString(4), rs.getString(5));
+  }
+}

@@ -1,0 +1,210 @@
+package io.daemonset.audit;
+
+import io.daemonset.audit.VerifyReport.Damage;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * {@code audit verify}: recomputes every entity's chain from the journal rows and compares it with the sealed
+ * links and with every signed checkpoint. It names each damaged event with its kind:
+ * <ul>
+ *   <li>missing: a sequence number skipped (a row deleted);</li>
+ *   <li>edited / reordered: the payload differs from the one sealed (it is another event's: reordered);</li>
+ *   <li>inserted: a row older than the last checkpoint that was never sealed;</li>
+ *   <li>undeserializable: the serializers cannot read it;</li>
+ *   <li>rewritten: the chain does not reach the digest a checkpoint signed (the chain table was rewritten to
+ *       match an edit);</li>
+ *   <li>truncated: events a checkpoint or the chain table saw are gone from the end;</li>
+ *   <li>forged / unchained: a checkpoint whose signature or link to the previous one is wrong.</li>
+ * </ul>
+ */
+public final class Verifier {
+  private final JournalDatabase database;
+  private final EventCodec codec;
+  private final AuditKey key;
+
+  /** @param key null: check the chain and the checkpoints' contents, not their signatures */
+  public Verifier(JournalDatabase database, EventCodec codec, AuditKey key) {
+    this.database = database;
+    this.codec = codec;
+    this.key = key;
+  }
+
+  public VerifyReport verify() throws Exception {
+    List<Damage> damages = new ArrayList<>();
+    try (Connection c = database.open()) {
+      boolean chained = ChainTables.exist(c);
+      List<Checkpoint.Signed> signed = chained ? ChainTables.checkpoints(c) : List.of();
+      Signatures signatures = checkSignatures(signed, damages);
+      Set<String> entities = new LinkedHashSet<>(journalEntities(c));
+      if (chained) {
+        entities.addAll(ChainTables.chainedEntities(c));
+      }
+      entities.addAll(signatures.claims().keySet());
+      long events = 0;
+      long[] windows = new long[2];
+      for (String pid : entities) {
+        events += verifyEntity(c, pid, chained, signatures, damages, windows);
+      }
+      return new VerifyReport(damages.isEmpty(), entities.size(), events, signed.size(), signatures.lastAt(),
+          key != null, key == null ? null : key.source(), windows[0], windows[1], damages);
+    }
+  }
+
+  /** What the checkpoints claim, per entity: sequence number → (checkpoint id, digest). */
+  record Signatures(Map<String, TreeMap<Long, Claim>> claims, Map<String, Claim> cuts, long watermark, Instant lastAt,
+                    long lastId) {}
+
+  record Claim(long checkpoint, String digest) {}
+
+  private Signatures checkSignatures(List<Checkpoint.Signed> signed, List<Damage> damages) {
+    Map<String, TreeMap<Long, Claim>> claims = new HashMap<>();
+    Map<String, Claim> cuts = new HashMap<>();
+    Map<String, Long> cutSeqs = new HashMap<>();
+    String previousMac = "";
+    long expectedId = 1;
+    long watermark = 0;
+    Instant lastAt = null;
+    for (Checkpoint.Signed s : signed) {
+      if (key != null && !key.verifies(s.body(), s.mac())) {
+        damages.add(new Damage("checkpoint", s.id(), "forged", "its signature does not match the key from "
+            + key.source()));
+      }
+      Checkpoint cp;
+      try {
+        cp = Checkpoint.parse(s.body());
+      } catch (IllegalArgumentException e) {
+        damages.add(new Damage("checkpoint", s.id(), "forged", e.getMessage()));
+        continue;
+      }
+      if (cp.id() != s.id() || s.id() != expectedId || !cp.previous().equals(previousMac)) {
+        damages.add(new Damage("checkpoint", s.id(), "unchained", "expected checkpoint " + expectedId
+            + " following the signature of the one before it"));
+      }
+      cp.heads().forEach((pid, head) -> claims.computeIfAbsent(pid, p -> new TreeMap<>())
+          .put(head.seq(), new Claim(cp.id(), head.digest())));
+      cp.cuts().forEach((pid, head) -> {
+        if (head.seq() > cutSeqs.getOrDefault(pid, 0L)) {
+          cutSeqs.put(pid, head.seq());
+          cuts.put(pid, new Claim(head.seq(), head.digest()));
+        }
+      });
+      previousMac = s.mac();
+      expectedId = s.id() + 1;
+      watermark = Math.max(watermark, cp.watermark());
+      lastAt = cp.createdAt();
+    }
+    return new Signatures(claims, cuts, watermark, lastAt, expectedId - 1);
+  }
+
+  /** Checks one entity; returns the number of its events read. windows: [unsealed, uncheckpointed]. */
+  private long verifyEntity(Connection c, String pid, boolean chained, Signatures signatures, List<Damage> damages,
+                            long[] windows) throws Exception {
+    Map<Long, ChainTables.Link> links = chained ? ChainTables.links(c, pid) : Map.of();
+    Map<String, Long> sealedPayloads = new HashMap<>();
+    links.values().forEach(l -> sealedPayloads.putIfAbsent(l.payloadDigest(), l.seq()));
+    TreeMap<Long, Claim> claims = signatures.claims().getOrDefault(pid, new TreeMap<>());
+    Optional<Claim> cut = Optional.ofNullable(signatures.cuts().get(pid));
+    long lastSigned = claims.isEmpty() ? 0 : claims.lastKey();
+    long expected = cut.map(k -> k.checkpoint() + 1).orElse(1L);
+    String previous = cut.map(Claim::digest).orElse(ChainDigest.GENESIS);
+    long count = 0;
+    long lastSeq = expected - 1;
+    for (JournalRow row : rowsOf(c, pid)) {
+      count++;
+      if (row.sequenceNr() > expected) {
+        damages.add(new Damage(pid, expected, "missing", row.sequenceNr() - expected == 1
+            ? "row deleted (the next is #" + row.sequenceNr() + ")"
+            : "rows #" + expected + "..#" + (row.sequenceNr() - 1) + " deleted"));
+        ChainTables.Link before = links.get(row.sequenceNr() - 1);
+        previous = before == null ? previous : before.digest();
+      } else if (row.sequenceNr() < expected) {
+        damages.add(new Damage(pid, row.sequenceNr(), "inserted", "a row before the archived cut at #"
+            + (expected - 1)));
+        continue;
+      }
+      try {
+        codec.decode(row);
+      } catch (RuntimeException e) {
+        damages.add(new Damage(pid, row.sequenceNr(), "undeserializable", String.valueOf(e.getMessage())));
+      }
+      String digest = ChainDigest.of(previous, row);
+      String payloadDigest = ChainDigest.ofPayload(row.payload());
+      ChainTables.Link link = links.get(row.sequenceNr());
+      if (link == null) {
+        if (row.ordering() <= signatures.watermark()) {
+          damages.add(new Damage(pid, row.sequenceNr(), "inserted", "ordering " + row.ordering()
+              + " is older than the last checkpoint's watermark " + signatures.watermark() + " but was never sealed"));
+        } else {
+          windows[0]++;
+        }
+      } else if (!link.payloadDigest().equals(payloadDigest)) {
+        Long other = sealedPayloads.get(payloadDigest);
+        damages.add(other != null && other != row.sequenceNr()
+            ? new Damage(pid, row.sequenceNr(), "reordered", "holds the payload sealed as #" + other)
+            : new Damage(pid, row.sequenceNr(), "edited", "the payload differs from the one sealed"));
+      } else if (!link.digest().equals(digest) && damages.stream().noneMatch(d -> d.persistenceId().equals(pid))) {
+        damages.add(new Damage(pid, row.sequenceNr(), "edited", "the chain breaks here (sealed digest differs)"));
+      }
+      Claim claim = claims.get(row.sequenceNr());
+      if (claim != null && !claim.digest().equals(digest)) {
+        damages.add(new Damage(pid, row.sequenceNr(), "rewritten", "the chain does not reach the digest checkpoint "
+            + claim.checkpoint() + " signed: an event up to here was changed, removed or added"));
+      }
+      if (link != null && row.sequenceNr() > lastSigned) {
+        windows[1]++;
+      }
+      previous = digest;
+      lastSeq = row.sequenceNr();
+      expected = row.sequenceNr() + 1;
+    }
+    long sealedEnd = links.keySet().stream().mapToLong(Long::longValue).max().orElse(0);
+    long end = Math.max(lastSigned, sealedEnd);
+    if (end > lastSeq) {
+      String witness = lastSigned > lastSeq ? "checkpoint " + claims.get(lastSigned).checkpoint() + " signed #"
+          + lastSigned : "the chain sealed #" + sealedEnd;
+      damages.add(new Damage(pid, lastSeq + 1, "truncated", "events #" + (lastSeq + 1) + "..#" + end
+          + " are gone (" + witness + ")"));
+    }
+    return count;
+  }
+
+  private static List<String> journalEntities(Connection c) throws Exception {
+    List<String> out = new ArrayList<>();
+    try (PreparedStatement s = c.prepareStatement("SELECT DISTINCT \"persistence_id\" FROM \"event_journal\"");
+         ResultSet rs = s.executeQuery()) {
+      while (rs.next()) {
+        if (!rs.getString(1).startsWith("/")) {
+          out.add(rs.getString(1));
+        }
+      }
+    }
+    out.sort(null);
+    return out;
+  }
+
+  private static List<JournalRow> rowsOf(Connection c, String pid) throws Exception {
+    List<JournalRow> out = new ArrayList<>();
+    try (PreparedStatement s = c.prepareStatement("SELECT \"ordering\", \"persistence_id\", \"sequence_number\","
+        + " \"write_timestamp\", \"event_ser_id\", \"event_ser_manifest\", \"event_payload\" FROM \"event_journal\""
+        + " WHERE \"persistence_id\" = ? ORDER BY \"sequence_number\"")) {
+      s.setString(1, pid);
+      try (ResultSet rs = s.executeQuery()) {
+        while (rs.next()) {
+          out.add(JournalRows.row(rs));
+        }
+      }
+    }
+    return out;
+  }
+}

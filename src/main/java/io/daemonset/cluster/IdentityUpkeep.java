@@ -1,0 +1,51 @@
+package io.daemonset.cluster;
+
+import io.daemonset.auth.Pki;
+import io.daemonset.auth.TokenFile;
+import io.daemonset.model.Node;
+import io.daemonset.view.ClusterView;
+import io.daemonset.view.ObjectIndex;
+import io.daemonset.view.WatchEvent;
+import java.time.Duration;
+import java.util.concurrent.Executor;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.DispatcherSelector;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps a member's identity current while it serves: a deleted Node's credential is revoked (every member sees the
+ * deletion in its view and removes the same lines, so it does not matter which one wins), tokens.csv is read again
+ * when it changes (also checked on authentication), and the serving certificate is renewed before it expires or
+ * re-read when the operator's files change.
+ */
+final class IdentityUpkeep {
+  static final Duration CHECK_EVERY = Duration.ofMinutes(1);
+  private static final Logger LOG = LoggerFactory.getLogger(IdentityUpkeep.class);
+
+  private IdentityUpkeep() {}
+
+  static void start(ActorSystem<?> system, ClusterView view, TokenFile tokens, Pki pki) {
+    scala.concurrent.ExecutionContextExecutor blocking = system.dispatchers().lookup(DispatcherSelector.blocking());
+    // From now on only: replaying an old deletion would revoke the credential of a node that joined again since.
+    view.subscribe(view.resourceVersion(), change -> onChange(change, tokens, blocking));
+    system.scheduler().scheduleWithFixedDelay(CHECK_EVERY, CHECK_EVERY, () -> {
+      tokens.reloadIfChanged();
+      try {
+        if (pki.refresh()) {
+          LOG.info("serving certificate renewed or reloaded; it expires {}", pki.serverCertificate().getNotAfter());
+        }
+      } catch (IllegalStateException e) {
+        LOG.warn("{}", e.getMessage());
+      }
+    }, blocking);
+  }
+
+  private static void onChange(WatchEvent change, TokenFile tokens, Executor blocking) {
+    if (ObjectIndex.NODES.equals(change.resource()) && "DELETED".equals(change.type())
+        && change.object() instanceof Node node) {
+      // Watchers run under the view's lock: the file work goes elsewhere.
+      blocking.execute(() -> tokens.revokeNode(node.metadata().name()));
+    }
+  }
+}

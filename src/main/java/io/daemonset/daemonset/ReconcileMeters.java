@@ -1,0 +1,30 @@
+package io.daemonset.daemonset;
+
+import io.daemonset.journal.Meters;
+import java.time.Duration;
+import java.util.List;
+
+/** What a DaemonSet's persisted reconcile means for the meters (journal.Meters): pods placed, deleted, failed. */
+final class ReconcileMeters {
+  private ReconcileMeters() {}
+
+  static void persisted(List<DaemonSetEntity.Event> events, long startedNanos) {
+    Meters.persisted(DaemonSetEntity.ENTITY_TYPE_KEY.name(), Duration.ofNanos(System.nanoTime() - startedNanos),
+        events.size());
+    int placed = 0;
+    int deleted = 0;
+    int failed = 0;
+    for (DaemonSetEntity.Event event : events) {
+      if (event instanceof DaemonSetEntity.PodsScheduled scheduled) {
+        placed += scheduled.pods().size();
+      } else if (event instanceof DaemonSetEntity.PodsDeletionRequested deletion) {
+        deleted += deletion.pods().size();
+      } else if (event instanceof DaemonSetEntity.PodObserved observed && "Failed".equals(observed.podPhase())) {
+        failed++;
+      }
+    }
+    Meters.pods("placed", placed);
+    Meters.pods("deleted", deleted);
+    Meters.pods("failed", failed);
+  }
+}
