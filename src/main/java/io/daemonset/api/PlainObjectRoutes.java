@@ -1,6 +1,5 @@
 package io.daemonset.api;
 
-import static org.apache.pekko.http.javadsl.server.Directives.completeWithFuture;
 import static org.apache.pekko.http.javadsl.server.Directives.entity;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -27,7 +26,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.server.Route;
-import org.apache.pekko.http.javadsl.unmarshalling.Unmarshaller;
 
 /**
  * Writes of the plain objects (namespaces, configmaps, secrets, serviceaccounts), one route for every kind, through
@@ -50,8 +48,7 @@ final class PlainObjectRoutes {
 
   Route route(Call call) {
     NodeReferences.check(store.index(), call);
-    return reads.read(call).orElseGet(() -> entity(Unmarshaller.entityToString(), body -> completeWithFuture(
-        write(call, body))));
+    return Writes.readOrWrite(reads, call, this::write);
   }
 
   private static PlainKind kind(Call call) {
@@ -100,13 +97,13 @@ final class PlainObjectRoutes {
       if (store.index().get(call.kind().resource, call.namespace(), name).isPresent()) {
         throw ApiException.alreadyExists(call.groupResource(), name);
       }
-      return done(call, 201, object.withMetadata(object.metadata().withUid(UUID.randomUUID().toString())
+      return Writes.done(call, 201, object.withMetadata(object.metadata().withUid(UUID.randomUUID().toString())
           .withCreationTimestamp(clock.instant())), warnings);
     }
     String resource = call.kind().resource;
     return store.plainObject(resource, call.namespace(), name,
             r -> new ObjectEntity.Create(resource, Json.tree(object), call.cause(clock, "create"), r))
-        .thenApply(outcome -> respond(call, 201, readBack(call, name, Writes.accepted(call, name, outcome)),
+        .thenApply(outcome -> Writes.respond(call, 201, readBack(call, name, Writes.accepted(call, name, outcome)),
             warnings));
   }
 
@@ -116,7 +113,7 @@ final class PlainObjectRoutes {
     long version = version(call);
     StoredObject stored = reads.find(call);
     PlainObject requested = admitted(call, decoded.value());
-    String rv = checkResourceVersion(call, stored, requested.metadata());
+    String rv = Writes.checkResourceVersion(call, stored, requested.metadata());
     return save(call, stored, requested, rv.isEmpty() ? -1 : version, decoded.warnings(), true);
   }
 
@@ -131,7 +128,7 @@ final class PlainObjectRoutes {
     JsonNode patched = Patching.apply(call, type, Json.tree(stored.object()), body, PatchSchema.ATOMIC);
     Decoded<PlainObject> decoded = decode(call, Json.write(patched));
     PlainObject requested = admitted(call, decoded.value());
-    checkResourceVersion(call, stored, requested.metadata());
+    Writes.checkResourceVersion(call, stored, requested.metadata());
     if (!call.req().subresource().isEmpty()) {
       return retried(call, body, attempt, saveSubresource(call, stored, requested, version, decoded.warnings()));
     }
@@ -165,7 +162,7 @@ final class PlainObjectRoutes {
       return createAdmitted(call, requested, decoded.warnings());
     }
     if (!applied.changed()) {
-      return done(call, 200, existing.get().object(), decoded.warnings());
+      return Writes.done(call, 200, existing.get().object(), decoded.warnings());
     }
     return save(call, existing.get(), requested, version, decoded.warnings(), false);
   }
@@ -186,12 +183,12 @@ final class PlainObjectRoutes {
   private CompletionStage<HttpResponse> send(Call call, String name, PlainObject object, long expectedVersion,
                                              List<String> warnings) {
     if (call.dryRun()) {
-      return done(call, 200, object, warnings);
+      return Writes.done(call, 200, object, warnings);
     }
     String resource = call.kind().resource;
     return store.plainObject(resource, call.namespace(), name, r -> new ObjectEntity.Update(Json.tree(object),
             expectedVersion, call.cause(clock, call.req().verb()), r))
-        .thenApply(outcome -> respond(call, 200, readBack(call, name, Writes.accepted(call, name, outcome)),
+        .thenApply(outcome -> Writes.respond(call, 200, readBack(call, name, Writes.accepted(call, name, outcome)),
             warnings));
   }
 
@@ -213,7 +210,7 @@ final class PlainObjectRoutes {
     long version = version(call);
     StoredObject stored = reads.find(call);
     PlainObject requested = admitted(call, decoded.value());
-    checkResourceVersion(call, stored, requested.metadata());
+    Writes.checkResourceVersion(call, stored, requested.metadata());
     return saveSubresource(call, stored, requested, version, decoded.warnings());
   }
 
@@ -278,24 +275,8 @@ final class PlainObjectRoutes {
         .orElseThrow(() -> ApiException.notFound(call.groupResource(), call.req().name())).version();
   }
 
-  private static String checkResourceVersion(Call call, StoredObject stored, ObjectMeta meta) {
-    String rv = Writes.requestedResourceVersion(meta);
-    if (!rv.isEmpty() && !rv.equals(String.valueOf(stored.resourceVersion()))) {
-      throw ApiException.modified(call.groupResource(), call.req().name());
-    }
-    return rv;
-  }
-
   private Object readBack(Call call, String name, RawObject answered) {
     PlainObject typed = answered == null || answered.object() == null ? null : answered.as(kind(call).type);
     return Writes.readBack(store, call, call.namespace(), name, typed);
-  }
-
-  private CompletionStage<HttpResponse> done(Call call, int code, Object object, List<String> warnings) {
-    return CompletableFuture.completedFuture(respond(call, code, object, warnings));
-  }
-
-  private HttpResponse respond(Call call, int code, Object object, List<String> warnings) {
-    return Render.withWarnings(Responses.json(code, Render.forClient(object, call)), warnings);
   }
 }

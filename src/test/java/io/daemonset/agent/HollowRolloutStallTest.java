@@ -74,7 +74,8 @@ class HollowRolloutStallTest {
             s -> s.path("observedGeneration").asLong() == generation && s.path("updatedNumberScheduled").asInt() == 20
                 && s.path("numberAvailable").asInt() == 180 && s.path("currentNumberScheduled").asInt() == NODES);
         assertStalled(stalled);
-        assertPods(api, neverReady);
+        // the pods are the node entities' writes, which follow the DaemonSet's status
+        await("the pods as the status counts them", WAIT).untilAsserted(() -> assertPods(api, neverReady));
 
         // and it stays so: another reconcile replaces nothing more; from the stalled list up to a marker written
         // after it, no pod was added, removed or deleted
