@@ -66,6 +66,20 @@ public final class ClusterView {
     return view;
   }
 
+  /** Where the journal ends now; asked again after a failure (a slow or unreachable database at start). */
+  private static void findJournalEnd(ClusterView view, JdbcReadJournal journal, String tag, ActorSystem<?> system) {
+    journal.currentEventsByTag(tag, Offset.noOffset())
+        .runFold(0L, (last, envelope) -> ((Sequence) envelope.offset()).value(), system)
+        .whenComplete((end, failure) -> {
+          if (failure == null) {
+            view.catchUpTo(end);
+          } else if (!system.whenTerminated().isCompleted()) {
+            system.scheduler().scheduleOnce(Duration.ofSeconds(1), () -> findJournalEnd(view, journal, tag, system),
+                system.executionContext());
+          }
+        });
+  }
+
   public ObjectIndex index() {
     return index;
   }
