@@ -1,6 +1,5 @@
 package io.daemonset.api;
 
-import static org.apache.pekko.http.javadsl.server.Directives.completeWithFuture;
 import static org.apache.pekko.http.javadsl.server.Directives.entity;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -24,7 +23,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.server.Route;
-import org.apache.pekko.http.javadsl.unmarshalling.Unmarshaller;
 
 /**
  * DaemonSet writes, through apps/v1 and extensions/v1beta1: create, update, patch (all four types), delete (with
@@ -48,8 +46,7 @@ final class DaemonSetRoutes {
   }
 
   Route route(Call call) {
-    return reads.read(call).orElseGet(() -> entity(Unmarshaller.entityToString(), body -> completeWithFuture(
-        write(call, body))));
+    return Writes.readOrWrite(reads, call, this::write);
   }
 
   private CompletionStage<HttpResponse> write(Call call, String body) {
@@ -88,13 +85,13 @@ final class DaemonSetRoutes {
       if (store.index().get(call.kind().resource, call.namespace(), name).isPresent()) {
         throw ApiException.alreadyExists(call.groupResource(), name);
       }
-      return done(call, 201, DaemonSets.wouldCreate(admitted, clock.instant()), warnings);
+      return Writes.done(call, 201, DaemonSets.wouldCreate(admitted, clock.instant()), warnings);
     }
     return store.daemonSet(call.namespace(), name,
             r -> new DaemonSetEntity.Create(admitted, call.cause(clock, "create"), r))
         .thenApply(outcome -> {
           DaemonSet created = Writes.accepted(call, name, outcome);
-          return respond(call, 201, Writes.readBack(store, call, call.namespace(), name, created), warnings);
+          return Writes.respond(call, 201, Writes.readBack(store, call, call.namespace(), name, created), warnings);
         });
   }
 
@@ -106,10 +103,7 @@ final class DaemonSetRoutes {
     ObjectMeta meta = Writes.checkIdentity(call, requested.apiVersion(), requested.kind(), requested.metadata());
     long specVersion = specVersion(call);
     StoredObject stored = reads.find(call);
-    String rv = Writes.requestedResourceVersion(meta);
-    if (!rv.isEmpty() && !rv.equals(String.valueOf(stored.resourceVersion()))) {
-      throw ApiException.modified(call.groupResource(), call.req().name());
-    }
+    String rv = Writes.checkResourceVersion(call, stored, meta);
     // Without a resourceVersion, PUT is unconditional (upstream AllowUnconditionalUpdate for DaemonSets).
     return save(call, stored, requested.withMetadata(meta), rv.isEmpty() ? -1 : specVersion, decoded.warnings(),
         true);
@@ -168,7 +162,7 @@ final class DaemonSetRoutes {
       throw ApiException.modified(call.groupResource(), call.req().name());
     }
     if (!applied.changed()) {
-      return done(call, 200, Writes.readBack(store, call, call.namespace(), call.req().name(), stored.object()),
+      return Writes.done(call, 200, Writes.readBack(store, call, call.namespace(), call.req().name(), stored.object()),
           decoded.warnings());
     }
     return save(call, stored, requested.withMetadata(meta), latest.guard(), decoded.warnings(), false);
@@ -206,14 +200,14 @@ final class DaemonSetRoutes {
           Patching.managedFieldsAfter(call, before, after, PatchSchema.DAEMONSET, clock.instant())));
     }
     if (call.dryRun()) {
-      return done(call, 200, DaemonSets.wouldUpdate(existing, admitted), warnings);
+      return Writes.done(call, 200, DaemonSets.wouldUpdate(existing, admitted), warnings);
     }
     DaemonSet update = admitted;
     return store.daemonSet(ns, name, r -> new DaemonSetEntity.Update(update, expectedSpecVersion,
             call.cause(clock, call.req().verb()), r))
         .thenApply(outcome -> {
           DaemonSet updated = Writes.accepted(call, name, outcome);
-          return respond(call, 200, Writes.readBack(store, call, ns, name, updated), warnings);
+          return Writes.respond(call, 200, Writes.readBack(store, call, ns, name, updated), warnings);
         });
   }
 
@@ -229,10 +223,7 @@ final class DaemonSetRoutes {
       DaemonSet requested = Bodies.decode(body, DaemonSet.class, call.fieldValidation(), DaemonSet.KIND,
           call.apiVersion()).value();
       ObjectMeta meta = Writes.checkIdentity(call, requested.apiVersion(), requested.kind(), requested.metadata());
-      String rv = Writes.requestedResourceVersion(meta);
-      if (!rv.isEmpty() && !rv.equals(String.valueOf(stored.resourceVersion()))) {
-        throw ApiException.modified(call.groupResource(), call.req().name());
-      }
+      String rv = Writes.checkResourceVersion(call, stored, meta);
     } else {
       PatchType type = Patching.type(call);
       if (type != PatchType.APPLY_PATCH) {
@@ -298,13 +289,5 @@ final class DaemonSetRoutes {
       return options.propagationPolicy();
     }
     return call.req().group().equals("extensions") ? "Orphan" : "Background";
-  }
-
-  private CompletionStage<HttpResponse> done(Call call, int code, Object object, List<String> warnings) {
-    return CompletableFuture.completedFuture(respond(call, code, object, warnings));
-  }
-
-  private HttpResponse respond(Call call, int code, Object object, List<String> warnings) {
-    return Render.withWarnings(Responses.json(code, Render.forClient(object, call)), warnings);
   }
 }

@@ -1,7 +1,5 @@
 package io.daemonset.api;
 
-import static org.apache.pekko.http.javadsl.server.Directives.completeWithFuture;
-import static org.apache.pekko.http.javadsl.server.Directives.entity;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.daemonset.api.patch.PatchSchema;
@@ -24,7 +22,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.server.Route;
-import org.apache.pekko.http.javadsl.unmarshalling.Unmarshaller;
 
 /**
  * Node writes: create (NodeEntity.Register), update and patch of labels, annotations, taints and unschedulable
@@ -47,8 +44,7 @@ final class NodeRoutes {
   }
 
   Route route(Call call) {
-    return reads.read(call).orElseGet(() -> entity(Unmarshaller.entityToString(), body -> completeWithFuture(
-        write(call, body))));
+    return Writes.readOrWrite(reads, call, this::write);
   }
 
   private CompletionStage<HttpResponse> write(Call call, String body) {
@@ -85,11 +81,11 @@ final class NodeRoutes {
       // The entity's own strategy (NodeObjects), so that the dry run and the real write cannot disagree.
       Node would = exists ? NodeObjects.reRegistered((Node) store.index().get(call.kind().resource, null, name)
           .orElseThrow().object(), node) : NodeObjects.forCreate(node, name, clock.instant());
-      return done(call, exists ? 200 : 201, would, decoded.warnings());
+      return Writes.done(call, exists ? 200 : 201, would, decoded.warnings());
     }
     return store.node(name, r -> new NodeEntity.Register(node, call.cause(clock, exists ? "re-register" : "create"),
             r))
-        .thenApply(outcome -> respond(call, exists ? 200 : 201,
+        .thenApply(outcome -> Writes.respond(call, exists ? 200 : 201,
             Writes.readBack(store, call, null, name, Writes.accepted(call, name, outcome)), decoded.warnings()));
   }
 
@@ -100,10 +96,7 @@ final class NodeRoutes {
     ObjectMeta meta = Writes.checkIdentity(call, requested.apiVersion(), requested.kind(), requested.metadata());
     long version = version(call);
     StoredObject stored = reads.find(call);
-    String rv = Writes.requestedResourceVersion(meta);
-    if (!rv.isEmpty() && !rv.equals(String.valueOf(stored.resourceVersion()))) {
-      throw ApiException.modified(call.groupResource(), call.req().name());
-    }
+    String rv = Writes.checkResourceVersion(call, stored, meta);
     return save(call, stored, requested.withMetadata(meta), rv.isEmpty() ? -1 : version, decoded.warnings());
   }
 
@@ -155,10 +148,10 @@ final class NodeRoutes {
     Node node = NodeDefaults.node(new Node("v1", Node.KIND, meta, requested.spec(), existing.status()));
     Writes.requireValid(call, name, NodeValidation.validateUpdate(node, existing));
     if (call.dryRun()) {
-      return done(call, 200, NodeObjects.forUpdate(existing, node), warnings);
+      return Writes.done(call, 200, NodeObjects.forUpdate(existing, node), warnings);
     }
     return store.node(name, r -> new NodeEntity.Update(node, expectedVersion, call.cause(clock, call.req().verb()), r))
-        .thenApply(outcome -> respond(call, 200,
+        .thenApply(outcome -> Writes.respond(call, 200,
             Writes.readBack(store, call, null, name, Writes.accepted(call, name, outcome)), warnings));
   }
 
@@ -168,10 +161,7 @@ final class NodeRoutes {
     Node requested = decoded.value();
     ObjectMeta meta = Writes.checkIdentity(call, requested.apiVersion(), requested.kind(), requested.metadata());
     StoredObject stored = reads.find(call);
-    String rv = Writes.requestedResourceVersion(meta);
-    if (!rv.isEmpty() && !rv.equals(String.valueOf(stored.resourceVersion()))) {
-      throw ApiException.modified(call.groupResource(), call.req().name());
-    }
+    String rv = Writes.checkResourceVersion(call, stored, meta);
     return saveStatus(call, requested.status(), decoded.warnings());
   }
 
@@ -182,7 +172,7 @@ final class NodeRoutes {
     Node node = existing.withStatus(status);
     Writes.requireValid(call, name, NodeValidation.validateUpdate(node, existing));
     if (call.dryRun()) {
-      return done(call, 200, node, warnings);
+      return Writes.done(call, 200, node, warnings);
     }
     return store.node(name, r -> new NodeEntity.UpdateStatus(status, call.cause(clock, "status " + call.req().verb()),
             r))
@@ -190,7 +180,7 @@ final class NodeRoutes {
           Node answered = Writes.accepted(call, name, outcome);
           // A heartbeat-only report persists nothing: the answer carries it, the view does not.
           Object view = Writes.readBack(store, call, null, name, answered);
-          return respond(call, 200, view instanceof Node n ? n.withStatus(answered.status()) : answered, warnings);
+          return Writes.respond(call, 200, view instanceof Node n ? n.withStatus(answered.status()) : answered, warnings);
         });
   }
 
@@ -209,13 +199,5 @@ final class NodeRoutes {
           Writes.accepted(call, name, outcome);
           return Responses.json(200, Writes.deleted(call, name, node.metadata().uid()));
         });
-  }
-
-  private CompletionStage<HttpResponse> done(Call call, int code, Object object, List<String> warnings) {
-    return CompletableFuture.completedFuture(respond(call, code, object, warnings));
-  }
-
-  private HttpResponse respond(Call call, int code, Object object, List<String> warnings) {
-    return Render.withWarnings(Responses.json(code, Render.forClient(object, call)), warnings);
   }
 }

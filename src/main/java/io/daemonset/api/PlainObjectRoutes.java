@@ -117,13 +117,13 @@ final class PlainObjectRoutes {
       if (store.index().get(call.kind().resource, call.namespace(), name).isPresent()) {
         throw ApiException.alreadyExists(call.groupResource(), name);
       }
-      return done(call, 201, object.withMetadata(object.metadata().withUid(UUID.randomUUID().toString())
+      return Writes.done(call, 201, object.withMetadata(object.metadata().withUid(UUID.randomUUID().toString())
           .withCreationTimestamp(clock.instant())), warnings);
     }
     String resource = call.kind().resource;
     return store.plainObject(resource, call.namespace(), name,
             r -> new ObjectEntity.Create(resource, Json.tree(object), call.cause(clock, "create"), r))
-        .thenApply(outcome -> respond(call, 201, readBack(call, name, Writes.accepted(call, name, outcome)),
+        .thenApply(outcome -> Writes.respond(call, 201, readBack(call, name, Writes.accepted(call, name, outcome)),
             warnings));
   }
 
@@ -133,7 +133,7 @@ final class PlainObjectRoutes {
     long version = version(call);
     StoredObject stored = reads.find(call);
     PlainObject requested = admitted(call, decoded.value());
-    String rv = checkResourceVersion(call, stored, requested.metadata());
+    String rv = Writes.checkResourceVersion(call, stored, requested.metadata());
     return save(call, stored, requested, rv.isEmpty() ? -1 : version, decoded.warnings(), true);
   }
 
@@ -148,7 +148,7 @@ final class PlainObjectRoutes {
     JsonNode patched = Patching.apply(call, type, Json.tree(stored.object()), body, PatchSchema.ATOMIC);
     Decoded<PlainObject> decoded = decode(call, Json.write(patched));
     PlainObject requested = admitted(call, decoded.value());
-    checkResourceVersion(call, stored, requested.metadata());
+    Writes.checkResourceVersion(call, stored, requested.metadata());
     if (!call.req().subresource().isEmpty()) {
       return retried(call, body, attempt, saveSubresource(call, stored, requested, version, decoded.warnings()));
     }
@@ -182,7 +182,7 @@ final class PlainObjectRoutes {
       return createAdmitted(call, requested, decoded.warnings());
     }
     if (!applied.changed()) {
-      return done(call, 200, existing.get().object(), decoded.warnings());
+      return Writes.done(call, 200, existing.get().object(), decoded.warnings());
     }
     return save(call, existing.get(), requested, version, decoded.warnings(), false);
   }
@@ -203,12 +203,12 @@ final class PlainObjectRoutes {
   private CompletionStage<HttpResponse> send(Call call, String name, PlainObject object, long expectedVersion,
                                              List<String> warnings) {
     if (call.dryRun()) {
-      return done(call, 200, object, warnings);
+      return Writes.done(call, 200, object, warnings);
     }
     String resource = call.kind().resource;
     return store.plainObject(resource, call.namespace(), name, r -> new ObjectEntity.Update(Json.tree(object),
             expectedVersion, call.cause(clock, call.req().verb()), r))
-        .thenApply(outcome -> respond(call, 200, readBack(call, name, Writes.accepted(call, name, outcome)),
+        .thenApply(outcome -> Writes.respond(call, 200, readBack(call, name, Writes.accepted(call, name, outcome)),
             warnings));
   }
 
@@ -230,7 +230,7 @@ final class PlainObjectRoutes {
     long version = version(call);
     StoredObject stored = reads.find(call);
     PlainObject requested = admitted(call, decoded.value());
-    checkResourceVersion(call, stored, requested.metadata());
+    Writes.checkResourceVersion(call, stored, requested.metadata());
     return saveSubresource(call, stored, requested, version, decoded.warnings());
   }
 
@@ -295,24 +295,8 @@ final class PlainObjectRoutes {
         .orElseThrow(() -> ApiException.notFound(call.groupResource(), call.req().name())).version();
   }
 
-  private static String checkResourceVersion(Call call, StoredObject stored, ObjectMeta meta) {
-    String rv = Writes.requestedResourceVersion(meta);
-    if (!rv.isEmpty() && !rv.equals(String.valueOf(stored.resourceVersion()))) {
-      throw ApiException.modified(call.groupResource(), call.req().name());
-    }
-    return rv;
-  }
-
   private Object readBack(Call call, String name, RawObject answered) {
     PlainObject typed = answered == null || answered.object() == null ? null : answered.as(kind(call).type);
     return Writes.readBack(store, call, call.namespace(), name, typed);
-  }
-
-  private CompletionStage<HttpResponse> done(Call call, int code, Object object, List<String> warnings) {
-    return CompletableFuture.completedFuture(respond(call, code, object, warnings));
-  }
-
-  private HttpResponse respond(Call call, int code, Object object, List<String> warnings) {
-    return Render.withWarnings(Responses.json(code, Render.forClient(object, call)), warnings);
   }
 }

@@ -1,5 +1,8 @@
 package io.daemonset.api;
 
+import static org.apache.pekko.http.javadsl.server.Directives.completeWithFuture;
+import static org.apache.pekko.http.javadsl.server.Directives.entity;
+
 import io.daemonset.model.FieldError;
 import io.daemonset.model.FieldErrors;
 import io.daemonset.model.ObjectMeta;
@@ -10,7 +13,13 @@ import io.daemonset.view.ObjectStore;
 import io.daemonset.view.StoredObject;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.BiFunction;
+import org.apache.pekko.http.javadsl.model.HttpResponse;
+import org.apache.pekko.http.javadsl.server.Route;
+import org.apache.pekko.http.javadsl.unmarshalling.Unmarshaller;
 
 /** What every write route does the same way: identity checks of the body, refusals as Statuses, reading back. */
 final class Writes {
@@ -111,5 +120,30 @@ final class Writes {
   /** The resourceVersion a body or patched object asks to be the current one, or "" for none. */
   static String requestedResourceVersion(ObjectMeta meta) {
     return meta == null || meta.resourceVersion() == null ? "" : meta.resourceVersion();
+  }
+
+  /** The request's resourceVersion precondition: "" when it names none, else it must be the stored one (409). */
+  static String checkResourceVersion(Call call, StoredObject stored, ObjectMeta meta) {
+    String rv = requestedResourceVersion(meta);
+    if (!rv.isEmpty() && !rv.equals(String.valueOf(stored.resourceVersion()))) {
+      throw ApiException.modified(call.groupResource(), call.req().name());
+    }
+    return rv;
+  }
+
+  /** Reads as ReadOnlyRoutes serves them; any other request: its body to the kind's writer. */
+  static Route readOrWrite(ReadOnlyRoutes reads, Call call,
+                           BiFunction<Call, String, CompletionStage<HttpResponse>> writer) {
+    return reads.read(call).orElseGet(() -> entity(Unmarshaller.entityToString(), body -> completeWithFuture(
+        writer.apply(call, body))));
+  }
+
+  /** The answer to a write: the object as the client asked for it (Table, …), with the request's warnings. */
+  static HttpResponse respond(Call call, int code, Object object, List<String> warnings) {
+    return Render.withWarnings(Responses.json(code, Render.forClient(object, call)), warnings);
+  }
+
+  static CompletionStage<HttpResponse> done(Call call, int code, Object object, List<String> warnings) {
+    return CompletableFuture.completedFuture(respond(call, code, object, warnings));
   }
 }

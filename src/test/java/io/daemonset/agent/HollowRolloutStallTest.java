@@ -36,7 +36,8 @@ import org.junit.jupiter.api.io.TempDir;
  * waits with "20 out of 200 new pods have been updated".
  */
 class HollowRolloutStallTest {
-  static final Duration WAIT = Duration.ofSeconds(45);
+  /** Generous: 200 nodes register and sync slowly on a machine shared by several builds. */
+  static final Duration WAIT = Duration.ofSeconds(120);
   static final String DS = "/apis/apps/v1/namespaces/default/daemonsets";
   static final String PODS = "/api/v1/namespaces/default/pods?labelSelector=app%3Dstall";
   static final int NODES = 200;
@@ -73,7 +74,8 @@ class HollowRolloutStallTest {
             s -> s.path("observedGeneration").asLong() == generation && s.path("updatedNumberScheduled").asInt() == 20
                 && s.path("numberAvailable").asInt() == 180 && s.path("currentNumberScheduled").asInt() == NODES);
         assertStalled(stalled);
-        assertPods(api, neverReady);
+        // the pods are the node entities' writes, which follow the DaemonSet's status
+        await("the pods as the status counts them", WAIT).untilAsserted(() -> assertPods(api, neverReady));
 
         // and it stays so: another reconcile replaces nothing more; from the stalled list up to a marker written
         // after it, no pod was added, removed or deleted

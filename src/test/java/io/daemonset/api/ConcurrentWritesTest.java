@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.daemonset.model.Json;
 import io.daemonset.testing.Kubectl;
+import io.daemonset.testing.Response;
 import io.daemonset.testing.TestControlPlane;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -39,7 +39,7 @@ class ConcurrentWritesTest {
   @BeforeAll
   static void start() throws Exception {
     assumeTrue(Kubectl.available(), "kubectl is not on the PATH");
-    cluster = TestControlPlane.start(tmp);
+    cluster = TestControlPlane.start(tmp, HttpAgents.CONFIG);
     agents = new HttpAgents(cluster);
     agents.join("busy", Map.of());
     kubectl = cluster.kubectl();
@@ -71,7 +71,7 @@ class ConcurrentWritesTest {
         String patch = "{\"status\":{\"conditions\":[{\"type\":\"Ready\",\"status\":\"True\",\"reason\":"
             + "\"KubeletReady\",\"message\":\"report " + reports.incrementAndGet() + "\",\"lastHeartbeatTime\":\""
             + now + "\",\"lastTransitionTime\":\"" + now + "\"}]}}";
-        io.daemonset.testing.Response r = cluster.call("PATCH", "/api/v1/nodes/busy/status", nodeToken,
+        Response r = cluster.call("PATCH", "/api/v1/nodes/busy/status", nodeToken,
             "application/strategic-merge-patch+json", patch);
         assertThat(r.code()).as("status report %s", r).isEqualTo(200);
       }

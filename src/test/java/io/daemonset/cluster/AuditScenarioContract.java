@@ -18,8 +18,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.daemonset.audit.AuditKey;
 import io.daemonset.audit.EventCodec;
 import io.daemonset.audit.JournalDatabase;
-import io.daemonset.audit.VerifyReport;
 import io.daemonset.audit.Verifier;
+import io.daemonset.audit.VerifyReport;
 import io.daemonset.cluster.ControlPlaneSystem.Settings;
 import io.daemonset.model.DaemonSet;
 import io.daemonset.model.IntOrString;
@@ -27,6 +27,7 @@ import io.daemonset.model.Json;
 import io.daemonset.model.Pod;
 import io.daemonset.model.RollingUpdateDaemonSet;
 import io.daemonset.node.NodeEntity;
+import io.daemonset.testing.Eventually;
 import io.daemonset.view.ObjectIndex;
 import io.daemonset.view.StoredObject;
 import java.io.PrintWriter;
@@ -233,15 +234,18 @@ abstract class AuditScenarioContract {
       // label change: n3 is no longer an ssd node, its pod goes
       update(plane, node("n3", Map.of("disk", "hdd"), null));
       awaitRolledOut(plane, "logs", 2);
-      io.daemonset.testing.Eventually.await("n3's pod gone").until(() -> podsNamed(plane, podOnN3).isEmpty());
+      Eventually.await("n3's pod gone", ControllerScenarioContract.WAIT).until(() -> podsNamed(plane, podOnN3)
+          .isEmpty());
       captureLiveState(plane);
 
       // a rollout, then a rollback to the first template
       update(plane, Fixtures.withImage(v1, "fluentd:2"));
-      io.daemonset.testing.Eventually.await("rolled out fluentd:2").until(() -> images(plane).equals(List.of("fluentd:2")));
+      Eventually.await("rolled out fluentd:2", ControllerScenarioContract.WAIT).until(() -> images(plane)
+          .equals(List.of("fluentd:2")));
       awaitRolledOut(plane, "logs", 2);
       update(plane, v1);
-      io.daemonset.testing.Eventually.await("rolled back").until(() -> images(plane).equals(List.of("fluentd:1")));
+      Eventually.await("rolled back", ControllerScenarioContract.WAIT).until(() -> images(plane)
+          .equals(List.of("fluentd:1")));
       awaitRolledOut(plane, "logs", 2);
       podOnN2 = podOn(plane, "logs", "n2");
 
@@ -250,14 +254,16 @@ abstract class AuditScenarioContract {
       awaitPods(plane, "kept", 3);
       keptPods = ControllerScenarioContract.podNames(plane, "kept");
       delete(plane, "kept", "Orphan");
-      io.daemonset.testing.Eventually.await("kept's pods orphaned").until(() -> podsNamed(plane, "kept-").stream()
+      Eventually.await("kept's pods orphaned", ControllerScenarioContract.WAIT).until(() -> podsNamed(plane, "kept-")
+          .stream()
           .allMatch(p -> p.metadata().ownerReferences() == null));
 
       // a node lost: n2 is removed, its pods go with it
       var removed = plane.store().node("n2", r -> new NodeEntity.Remove(alice("node lost: hardware failure"), r))
           .toCompletableFuture().get(30, TimeUnit.SECONDS);
       assertThat(removed.isOk()).isTrue();
-      io.daemonset.testing.Eventually.await("n2's pods gone").until(() -> plane.view().index().list(ObjectIndex.PODS).stream()
+      Eventually.await("n2's pods gone", ControllerScenarioContract.WAIT).until(() -> plane.view().index()
+          .list(ObjectIndex.PODS).stream()
           .noneMatch(o -> "n2".equals(((Pod) o.object()).spec().nodeName())));
 
       if (!deleteLogs) {
@@ -265,7 +271,7 @@ abstract class AuditScenarioContract {
       }
       // a delete
       delete(plane, "logs", "Background");
-      io.daemonset.testing.Eventually.await("logs deleted").until(() -> podsNamed(plane, "logs-").isEmpty()
+      Eventually.await("logs deleted", ControllerScenarioContract.WAIT).until(() -> podsNamed(plane, "logs-").isEmpty()
           && plane.view().index().get(ObjectIndex.DAEMONSETS, "default", "logs").isEmpty());
       System.out.println("audit scenario ran in " + (System.nanoTime() - start) / 1_000_000 + " ms");
     }
@@ -332,7 +338,8 @@ abstract class AuditScenarioContract {
     assertThat(events.get(0)).isEqualTo("DaemonSetCreated");
     // after the deletion only the pods of the deleted incarnation are accounted for
     assertThat(events).filteredOn("DaemonSetDeleted"::equals).hasSize(1);
-    assertThat(events.subList(events.indexOf("DaemonSetDeleted") + 1, events.size())).allMatch(e -> e.equals("PodGone") || e.equals("PodObserved"));
+    assertThat(events.subList(events.indexOf("DaemonSetDeleted") + 1, events.size())).allMatch(e -> e.equals("PodGone")
+        || e.equals("PodObserved"));
     assertThat(events.indexOf("DeletionStarted")).isLessThan(events.indexOf("DaemonSetDeleted"));
     assertThat(events).filteredOn("DaemonSetUpdated"::equals).hasSize(2);
     JsonNode created = history.get("items").get(0);
