@@ -2,16 +2,11 @@ package io.daemonset;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
-import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
+import io.daemonset.testing.JarProcess;
+import io.daemonset.testing.Kubectl;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
@@ -25,38 +20,39 @@ import org.junit.jupiter.api.io.TempDir;
  * prints what the pod wrote.
  */
 class AgentJoinIT {
-  static final Path JAR = Path.of(System.getProperty("daemonset.jar", "target/daemonset-controller.jar"));
-
   @TempDir Path dataDir;
   @TempDir Path workDir;
   @TempDir Path scratch;
-  Process server;
-  Process agent;
+  JarProcess server;
+  JarProcess agent;
 
   @AfterEach
-  void stop() throws Exception {
-    if (agent != null && server != null && server.isAlive()) {
+  void stop() {
+    if (agent != null && server != null && server.alive()) {
       kubectl("delete", "daemonset", "hello", "--ignore-not-found", "--wait=true", "--timeout=30s");
     }
-    stop(agent);
-    stop(server);
+    for (JarProcess p : new JarProcess[] {agent, server}) {
+      if (p != null) {
+        p.close();
+      }
+    }
   }
 
   @Test
   void anAgentJoinsWithServesNodeTokenRunsAPodAndKubectlLogsPrintsItsOutput() throws Exception {
-    int port = freePort();
-    server = start(dataDir.resolve("serve.log"), "serve", "--data-dir", dataDir.toString(), "--api-port",
+    int port = JarProcess.freePort();
+    server = JarProcess.start(dataDir.resolve("serve.log"), "serve", "--data-dir", dataDir.toString(), "--api-port",
         String.valueOf(port), "--cluster-port", "0");
-    waitFor(server, dataDir.resolve("serve.log"),
-        () -> Files.exists(dataDir.resolve("node-token")) ? kubectl("get", "--raw", "/readyz") : "",
+    waitFor("the API ready", () -> Files.exists(dataDir.resolve("node-token")) ? kubectl("get", "--raw",
+        "/readyz") : "",
         out -> out.contains("ok"));
     assertThat(Files.readString(dataDir.resolve("serve.log"))).contains("node bootstrap token: ");
 
-    agent = start(scratch.resolve("agent.log"), "agent", "--server", "https://127.0.0.1:" + port,
+    agent = JarProcess.start(scratch.resolve("agent.log"), "agent", "--server", "https://127.0.0.1:" + port,
         "--ca-file", dataDir.resolve("ca.crt").toString(), "--token-file", dataDir.resolve("node-token").toString(),
         "--node-name", "worker-1", "--work-dir", workDir.toString(), "--labels", "role=worker",
         "--heartbeat-period", "2s", "--stop-pods-on-exit");
-    String nodes = waitFor(agent, scratch.resolve("agent.log"), () -> kubectl("get", "nodes", "--no-headers"),
+    String nodes = waitFor("worker-1 Ready", () -> kubectl("get", "nodes", "--no-headers"),
         out -> out.contains("worker-1") && out.contains(" Ready "));
     assertThat(nodes).startsWith("worker-1");
     assertThat(workDir.resolve("node-credential")).exists();
@@ -82,66 +78,20 @@ class AgentJoinIT {
                 command: ["sh", "-c", "echo hello from $(hostname) on the process runtime; exec sleep 3600"]
         """);
     assertThat(kubectl("apply", "-f", manifest.toString())).contains("daemonset.apps/hello created");
-    String pod = waitFor(agent, scratch.resolve("agent.log"), () -> kubectl("get", "pods", "-l", "app=hello", "-o",
+    String pod = waitFor("the pod Running", () -> kubectl("get", "pods", "-l", "app=hello", "-o",
         "jsonpath={range .items[*]}{.metadata.name} {.status.phase}{end}"), out -> out.endsWith(" Running"))
         .split(" ")[0];
-    String logs = waitFor(agent, scratch.resolve("agent.log"), () -> kubectl("logs", pod),
+    String logs = waitFor("the pod's output", () -> kubectl("logs", pod),
         out -> out.contains("on the process runtime"));
     assertThat(logs).startsWith("hello from ");
   }
 
-  private Process start(Path log, String... args) throws IOException {
-    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-jar", JAR.toAbsolutePath().toString()));
-    command.addAll(Arrays.asList(args));
-    return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-  }
-
-  private static void stop(Process process) throws InterruptedException {
-    if (process != null && process.isAlive()) {
-      process.destroy();
-      if (!process.waitFor(30, TimeUnit.SECONDS)) {
-        process.destroyForcibly().waitFor();
-      }
-    }
-  }
-
   private String kubectl(String... args) {
-    List<String> command = new ArrayList<>(List.of("kubectl", "--kubeconfig", dataDir.resolve("kubeconfig").toString(),
-        "--cache-dir", scratch.resolve("cache").toString()));
-    command.addAll(Arrays.asList(args));
-    try {
-      Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-      p.waitFor(60, TimeUnit.SECONDS);
-      return out;
-    } catch (IOException | InterruptedException e) {
-      throw new IllegalStateException(e);
-    }
+    return new Kubectl(dataDir.resolve("kubeconfig"), scratch.resolve("kubectl")).output(args);
   }
 
-  private String waitFor(Process watched, Path log, Supplier<String> probe, Predicate<String> done) throws Exception {
-    long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
-    String last = "";
-    while (System.nanoTime() < deadline) {
-      for (Process p : new Process[] {server, watched}) {
-        if (p != null && !p.isAlive()) {
-          throw new AssertionError("a process exited: " + Files.readString(p == server ? dataDir.resolve("serve.log")
-              : log));
-        }
-      }
-      last = probe.get();
-      if (done.test(last)) {
-        return last;
-      }
-      Thread.sleep(250);
-    }
-    throw new AssertionError("timed out; last answer: " + last + "\nlog: " + Files.readString(log));
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    }
+  private String waitFor(String what, Supplier<String> probe, Predicate<String> done) {
+    JarProcess[] watched = agent == null ? new JarProcess[] {server} : new JarProcess[] {server, agent};
+    return JarProcess.await(what, Duration.ofSeconds(90), probe, done, watched);
   }
 }

@@ -2,17 +2,17 @@ package io.daemonset;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
-import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.daemonset.model.Json;
+import io.daemonset.testing.JarProcess;
+import io.daemonset.testing.Kubectl;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
+import java.util.UUID;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -23,105 +23,81 @@ import org.junit.jupiter.api.io.TempDir;
  * Then the JVM is stopped and started again on the same data directory: same nodes, same pods.
  */
 class NewcomerIT {
-  static final Path JAR = Path.of(System.getProperty("daemonset.jar", "target/daemonset-controller.jar"));
   static final Path FLUENTD = Path.of("examples/fluentd.yaml");
 
   @TempDir Path dataDir;
-  @TempDir Path cacheDir;
-  Process server;
+  @TempDir Path scratch;
+  JarProcess server;
   int apiPort;
+  Kubectl kubectl;
 
   @AfterEach
-  void stop() throws Exception {
+  void stop() {
     stopServer();
   }
 
   @Test
-  void serveWithThreeHollowNodesRunsOneFluentdPodOnEachAndKeepsThemAcrossARestart() throws Exception {
-    apiPort = freePort();
+  void serveWithThreeHollowNodesRunsOneFluentdPodOnEachAndKeepsThemAcrossARestart() {
+    apiPort = JarProcess.freePort();
+    kubectl = new Kubectl(dataDir.resolve("kubeconfig"), scratch);
     startServer();
-    assertThat(waitFor(() -> kubectl("get", "nodes", "-o", "name"), out -> out.lines().count() == 3))
+    assertThat(waitFor("three nodes", () -> kubectl.output("get", "nodes", "-o", "name"),
+        out -> out.lines().count() == 3))
         .contains("node/node-1", "node/node-2", "node/node-3");
 
-    assertThat(kubectl("apply", "-f", FLUENTD.toString())).contains("daemonset.extensions/fluentd created");
-    String placed = waitFor(() -> kubectl("get", "pods", "-l", "app=fluentd", "-o",
+    assertThat(kubectl.output("apply", "-f", FLUENTD.toString())).contains("daemonset.extensions/fluentd created");
+    String placed = waitFor("three Running pods", () -> kubectl.output("get", "pods", "-l", "app=fluentd", "-o",
         "jsonpath={range .items[*]}{.spec.nodeName} {.status.phase}{\"\\n\"}{end}"),
         out -> out.lines().filter(l -> l.endsWith("Running")).count() == 3);
     assertThat(placed.lines().map(l -> l.split(" ")[0]).sorted().toList())
         .containsExactly("node-1", "node-2", "node-3");
-    String podsBefore = kubectl("get", "pods", "-l", "app=fluentd", "-o", "name");
+    String podsBefore = kubectl.output("get", "pods", "-l", "app=fluentd", "-o", "name");
+    String beforeRestart = kubectl.output("get", "pods", "-l", "app=fluentd", "-o",
+        "jsonpath={.metadata.resourceVersion}");
 
     stopServer();
     startServer();
-    String ds = waitFor(() -> kubectl("get", "ds", "fluentd", "-o",
+    String ds = waitFor("3/3 ready after the restart", () -> kubectl.output("get", "ds", "fluentd", "-o",
         "jsonpath={.status.numberReady}/{.status.desiredNumberScheduled}"), out -> out.equals("3/3"));
     assertThat(ds).isEqualTo("3/3");
-    Thread.sleep(2000);
-    assertThat(kubectl("get", "pods", "-l", "app=fluentd", "-o", "name")).isEqualTo(podsBefore);
+    assertThat(podEventsBeforeAMarker(beforeRestart, podsBefore.lines().findFirst().orElseThrow()))
+        .as("from before the restart up to a marker written after it, no pod came, went or was deleted")
+        .noneMatch(e -> !e.path("type").asText().equals("MODIFIED")
+            || !e.path("object").path("metadata").path("deletionTimestamp").isMissingNode());
+    assertThat(kubectl.output("get", "pods", "-l", "app=fluentd", "-o", "name")).isEqualTo(podsBefore);
   }
 
-  private void startServer() throws Exception {
-    List<String> command = new ArrayList<>(List.of(javaBinary(), "-jar", JAR.toAbsolutePath().toString(), "serve",
-        "--hollow-nodes", "3", "--data-dir", dataDir.toString(), "--api-port", String.valueOf(apiPort),
-        "--cluster-port", "0"));
-    server = new ProcessBuilder(command).redirectErrorStream(true)
-        .redirectOutput(dataDir.resolve("serve.log").toFile()).start();
-    waitFor(() -> Files.exists(dataDir.resolve("kubeconfig")) ? kubectl("get", "--raw", "/readyz") : "",
-        out -> out.contains("ok"));
+  /**
+   * The fluentd pods' watch events after resourceVersion up to a marker: a condition patched into the status of
+   * pod (as {@code pod/NAME}) after them, so that the journal orders it after anything that happened before.
+   */
+  private List<JsonNode> podEventsBeforeAMarker(String resourceVersion, String pod) {
+    String marker = UUID.randomUUID().toString();
+    try (Kubectl.Running watch = kubectl.start("get", "--raw", "/api/v1/namespaces/default/pods?labelSelector=app%3D"
+        + "fluentd&watch=true&timeoutSeconds=60&resourceVersion=" + resourceVersion)) {
+      assertThat(kubectl.output("patch", pod, "--subresource=status", "--type=strategic", "-p",
+          "{\"status\":{\"conditions\":[{\"type\":\"daemonset.io/TestMarker\",\"status\":\"True\","
+              + "\"message\":\"" + marker + "\"}]}}")).contains("patched");
+      String events = waitFor("the marker in the watch", watch::out, out -> out.contains(marker));
+      return events.lines().takeWhile(l -> !l.contains(marker)).map(l -> Json.read(l, JsonNode.class)).toList();
+    }
   }
 
-  private void stopServer() throws Exception {
-    if (server != null && server.isAlive()) {
-      server.destroy();
-      if (!server.waitFor(30, TimeUnit.SECONDS)) {
-        server.destroyForcibly().waitFor();
-      }
+  private void startServer() {
+    server = JarProcess.start(dataDir.resolve("serve.log"), "serve", "--hollow-nodes", "3", "--data-dir",
+        dataDir.toString(), "--api-port", String.valueOf(apiPort), "--cluster-port", "0");
+    waitFor("the API ready", () -> Files.exists(dataDir.resolve("kubeconfig"))
+        ? kubectl.output("get", "--raw", "/readyz") : "", out -> out.contains("ok"));
+  }
+
+  private void stopServer() {
+    if (server != null) {
+      server.close();
     }
     server = null;
   }
 
-  private String kubectl(String... args) {
-    List<String> command = new ArrayList<>(List.of("kubectl", "--kubeconfig", dataDir.resolve("kubeconfig").toString(),
-        "--cache-dir", cacheDir.toString()));
-    command.addAll(Arrays.asList(args));
-    try {
-      Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-      p.waitFor(60, TimeUnit.SECONDS);
-      return out;
-    } catch (IOException | InterruptedException e) {
-      throw new IllegalStateException(e);
-    }
-  }
-
-  private String waitFor(java.util.function.Supplier<String> probe, Predicate<String> done) throws Exception {
-    long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
-    String last = "";
-    while (System.nanoTime() < deadline) {
-      if (server != null && !server.isAlive()) {
-        throw new AssertionError("serve exited: " + Files.readString(dataDir.resolve("serve.log")));
-      }
-      last = probe.get();
-      if (done.test(last)) {
-        return last;
-      }
-      Thread.sleep(250);
-    }
-    throw new AssertionError("timed out; last answer: " + last + "\nserve.log tail: " + tail());
-  }
-
-  private String tail() throws IOException {
-    List<String> lines = Files.readAllLines(dataDir.resolve("serve.log"));
-    return String.join("\n", lines.subList(Math.max(0, lines.size() - 30), lines.size()));
-  }
-
-  private static String javaBinary() {
-    return Path.of(System.getProperty("java.home"), "bin", "java").toString();
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    }
+  private String waitFor(String what, Supplier<String> probe, Predicate<String> done) {
+    return JarProcess.await(what, Duration.ofSeconds(90), probe, done, server);
   }
 }

@@ -5,6 +5,7 @@ import java.time.Clock;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
@@ -24,21 +25,7 @@ import picocli.CommandLine.Option;
         "      --token-file data/node-token --node-name worker-1 --work-dir /var/lib/daemonset-agent"})
 public final class AgentCommand implements Callable<Integer> {
 
-  @Option(names = "--server", description = "API server URL, e.g. https://127.0.0.1:6443")
-  String server;
-
-  @Option(names = "--ca-file", description = "CA certificate (PEM) the API server's certificate is signed by")
-  Path caFile;
-
-  @Option(names = "--token-file", description = "file holding the bearer token: the bootstrap token"
-      + " (<data-dir>/node-token of serve, exchanged for this node's credential) or a credential used as it is")
-  Path tokenFile;
-
-  @Option(names = "--kubeconfig", description = "take server, CA and token from this kubeconfig instead")
-  Path kubeconfig;
-
-  @Option(names = "--context", description = "kubeconfig context (default: current-context)")
-  String context;
+  @Mixin ConnectionOptions connection;
 
   @Option(names = "--node-name", required = true, description = "this node's name")
   String nodeName;
@@ -110,7 +97,7 @@ public final class AgentCommand implements Callable<Integer> {
   }
 
   NodeAgent.Settings settings() {
-    ApiTarget target = target(server, caFile, tokenFile, kubeconfig, context);
+    ApiTarget target = connection.target();
     HollowBehavior hollow = new HollowBehavior(Flags.duration(readyDelay), neverReadyFraction, failFraction, null,
         null);
     java.time.Duration backoff = Flags.duration(crashBackoff);
@@ -125,15 +112,5 @@ public final class AgentCommand implements Callable<Integer> {
         .withBackoff(backoff, java.time.Duration.ofMinutes(5).compareTo(backoff) < 0 ? backoff
             : java.time.Duration.ofMinutes(5))
         .withStopPodsOnExit(stopPodsOnExit);
-  }
-
-  static ApiTarget target(String server, Path caFile, Path tokenFile, Path kubeconfig, String context) {
-    if (kubeconfig != null) {
-      return ApiTarget.fromKubeconfig(kubeconfig, context);
-    }
-    if (server == null) {
-      throw new IllegalArgumentException("give --server (with --ca-file and --token-file) or --kubeconfig");
-    }
-    return ApiTarget.fromFiles(server, caFile, tokenFile);
   }
 }

@@ -1,9 +1,9 @@
 package io.daemonset.agent;
 
-import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
@@ -17,20 +17,7 @@ import picocli.CommandLine.Option;
         "may touch only its own node."})
 public final class FleetCommand implements Callable<Integer> {
 
-  @Option(names = "--server", description = "API server URL, e.g. https://127.0.0.1:6443")
-  String server;
-
-  @Option(names = "--ca-file", description = "CA certificate (PEM) the API server's certificate is signed by")
-  Path caFile;
-
-  @Option(names = "--token-file", description = "file holding a system:masters bearer token")
-  Path tokenFile;
-
-  @Option(names = "--kubeconfig", description = "take server, CA and token from this kubeconfig instead")
-  Path kubeconfig;
-
-  @Option(names = "--context", description = "kubeconfig context (default: current-context)")
-  String context;
+  @Mixin ConnectionOptions connection;
 
   @Option(names = "--nodes", required = true, description = "how many hollow nodes")
   int nodes;
@@ -94,7 +81,7 @@ public final class FleetCommand implements Callable<Integer> {
   }
 
   FleetSettings settings() {
-    ApiTarget target = AgentCommand.target(server, caFile, tokenFile, kubeconfig, context);
+    ApiTarget target = connection.target();
     if (io.daemonset.auth.TokenFile.isBootstrapToken(target.token())) {
       throw new IllegalArgumentException("a fleet speaks for many nodes: give it a system:masters token (e.g. "
           + "--kubeconfig <data-dir>/kubeconfig), not the bootstrap token, which joins one node");

@@ -8,16 +8,13 @@ import io.daemonset.model.PodStatus;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
 
 /**
  * The hollow runtime (like kubemark's hollow kubelet): runs nothing. A pod's containers are ContainerCreating, then
@@ -25,14 +22,12 @@ import java.util.function.Consumer;
  * Failed, as {@link HollowBehavior} decides. Stopping is immediate. One instance per hollow node; the scheduler is
  * shared by the whole fleet.
  */
-public final class HollowRuntime implements PodRuntime {
+public final class HollowRuntime extends HeldPods<HollowRuntime.HollowPod> {
   private final HollowBehavior behavior;
   private final Map<String, String> nodeLabels;
   private final String hostIP;
   private final ScheduledExecutorService scheduler;
   private final Clock clock;
-  private final Map<String, HollowPod> pods = new ConcurrentHashMap<>();
-  private volatile Consumer<String> listener = key -> {};
 
   public HollowRuntime(HollowBehavior behavior, Map<String, String> nodeLabels, String hostIP,
                        ScheduledExecutorService scheduler, Clock clock) {
@@ -44,7 +39,7 @@ public final class HollowRuntime implements PodRuntime {
   }
 
   /** A pod this runtime pretends to run. Mutable fields are guarded by the instance. */
-  private static final class HollowPod {
+  static final class HollowPod {
     final Pod pod;
     final Instant startTime;
     final HollowBehavior.Fate fate;
@@ -62,21 +57,8 @@ public final class HollowRuntime implements PodRuntime {
   }
 
   @Override
-  public void onChange(Consumer<String> listener) {
-    this.listener = listener;
-  }
-
-  @Override
-  public Map<String, String> pods() {
-    Map<String, String> out = new LinkedHashMap<>();
-    pods.forEach((key, p) -> out.put(key, p.pod.metadata().uid()));
-    return out;
-  }
-
-  @Override
-  public Pod held(String podKey) {
-    HollowPod p = pods.get(podKey);
-    return p == null ? null : p.pod;
+  protected Pod podOf(HollowPod record) {
+    return record.pod;
   }
 
   @Override
@@ -98,7 +80,7 @@ public final class HollowRuntime implements PodRuntime {
             p.settledAt = clock.instant();
           }
         }
-        listener.accept(key);
+        changed(key);
         scheduleRestarts(key, p);
       };
       if (p.readyDelay.isZero()) {
@@ -141,7 +123,7 @@ public final class HollowRuntime implements PodRuntime {
     Instant now = clock.instant();
     Instant next = HollowFate.nextRestartAt(settled, HollowFate.restartsBy(settled, now) + 1);
     schedule(p, () -> {
-      listener.accept(key);
+      changed(key);
       scheduleRestarts(key, p);
     }, Duration.between(now, next));
   }
@@ -192,8 +174,8 @@ public final class HollowRuntime implements PodRuntime {
 
   @Override
   public PodStatus status(Pod pod) {
-    HollowPod p = pods.get(PodRuntime.key(pod));
-    if (p == null || !p.pod.metadata().uid().equals(pod.metadata().uid())) {
+    HollowPod p = recordOf(pod);
+    if (p == null) {
       return null;
     }
     Instant settled;

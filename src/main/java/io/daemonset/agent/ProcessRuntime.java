@@ -17,7 +17,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -25,7 +24,6 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Consumer;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,7 +37,7 @@ import org.slf4j.LoggerFactory;
  * the processes still running (same pid and start time) and does not restart any container until the agent
  * confirms that the pod is still bound here ({@link #ensureRunning}); the agent stops the others.
  */
-public final class ProcessRuntime implements PodRuntime {
+public final class ProcessRuntime extends HeldPods<ProcessRuntime.PodProcesses> {
   private static final Logger LOG = LoggerFactory.getLogger(ProcessRuntime.class);
 
   /**
@@ -61,8 +59,6 @@ public final class ProcessRuntime implements PodRuntime {
   private final Clock clock;
   private final ScheduledExecutorService scheduler;
   private final ExecutorService probeExecutor;
-  private final Map<String, PodProcesses> pods = new ConcurrentHashMap<>();
-  private volatile Consumer<String> listener = key -> {};
 
   public ProcessRuntime(Settings settings, Clock clock) {
     this.settings = settings;
@@ -91,21 +87,8 @@ public final class ProcessRuntime implements PodRuntime {
   }
 
   @Override
-  public void onChange(Consumer<String> listener) {
-    this.listener = listener;
-  }
-
-  @Override
-  public Map<String, String> pods() {
-    Map<String, String> out = new LinkedHashMap<>();
-    pods.forEach((key, p) -> out.put(key, p.pod().metadata().uid()));
-    return out;
-  }
-
-  @Override
-  public Pod held(String podKey) {
-    PodProcesses p = pods.get(podKey);
-    return p == null ? null : p.pod();
+  protected Pod podOf(PodProcesses record) {
+    return record.pod();
   }
 
   @Override
@@ -138,8 +121,8 @@ public final class ProcessRuntime implements PodRuntime {
 
   @Override
   public PodStatus status(Pod pod) {
-    PodProcesses p = pods.get(PodRuntime.key(pod));
-    if (p == null || !p.pod().metadata().uid().equals(pod.metadata().uid())) {
+    PodProcesses p = recordOf(pod);
+    if (p == null) {
       return null;
     }
     return PodStatuses.build(pod, p.containerStatuses(), null, null, null, p.startTime(), settings.hostIP(),
@@ -347,7 +330,7 @@ public final class ProcessRuntime implements PodRuntime {
     /** Tells the runtime's listener, on another thread (never under this pod's lock). */
     void changed() {
       try {
-        runtime.scheduler.execute(() -> runtime.listener.accept(key));
+        runtime.scheduler.execute(() -> runtime.changed(key));
       } catch (java.util.concurrent.RejectedExecutionException e) {
         // closing
       }

@@ -86,6 +86,13 @@ public final class ErrorHandling {
     if (t instanceof IllegalRequestException bad) {
       return ApiException.badRequest(bad.info().summary());
     }
+    if (t instanceof java.util.concurrent.TimeoutException) {
+      // An entity that did not answer: its database is unreachable, or it is moving to another member. Upstream
+      // answers a write it could not confirm with 504 too: it may or may not have happened, the client retries.
+      LOG.debug("no answer in time: {}", t.toString());
+      return ApiException.timeout("the object's owner did not answer in time (database unavailable or the member "
+          + "stopping); retry");
+    }
     LOG.error("unhandled error in API route", t);
     return ApiException.internal(String.valueOf(t.getMessage() == null ? t.getClass().getSimpleName()
         : t.getMessage()));

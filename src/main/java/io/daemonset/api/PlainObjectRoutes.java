@@ -50,8 +50,22 @@ final class PlainObjectRoutes {
 
   Route route(Call call) {
     NodeReferences.check(store.index(), call);
-    return reads.read(call).orElseGet(() -> entity(Unmarshaller.entityToString(), body -> completeWithFuture(
-        write(call, body))));
+    return reads.read(call).orElseGet(() -> entity(Unmarshaller.entityToByteString(), bytes -> completeWithFuture(
+        write(call, text(call, bytes.toArray())))));
+  }
+
+  /** The body as text: JSON or YAML as sent, a protobuf object (kubectl's typed clients) turned into JSON. */
+  private static String text(Call call, byte[] body) {
+    if (Bodies.mediaType(call).equals(ProtobufBodies.MEDIA_TYPE)) {
+      return Json.write(ProtobufBodies.toJson(body, kind(call).kind));
+    }
+    return new String(body, java.nio.charset.StandardCharsets.UTF_8);
+  }
+
+  private static void requireObjectMediaType(Call call) {
+    if (!Bodies.mediaType(call).equals(ProtobufBodies.MEDIA_TYPE)) {
+      Bodies.requireObjectMediaType(call);
+    }
   }
 
   private static PlainKind kind(Call call) {
@@ -81,11 +95,14 @@ final class PlainObjectRoutes {
 
   private PlainObject admitted(Call call, PlainObject requested) {
     ObjectMeta meta = Writes.checkIdentity(call, requested.apiVersion(), requested.kind(), requested.metadata());
+    if (!call.kind().namespaced) {
+      meta = meta.withNamespace(null);
+    }
     return PlainObjectRules.defaults(requested.withMetadata(meta));
   }
 
   private CompletionStage<HttpResponse> create(Call call, String body) {
-    Bodies.requireObjectMediaType(call);
+    requireObjectMediaType(call);
     Decoded<PlainObject> decoded = decode(call, body);
     PlainObject object = admitted(call, decoded.value());
     object = object.withMetadata(object.metadata().withManagedFields(Patching.managedFieldsAfter(call, null,
@@ -111,7 +128,7 @@ final class PlainObjectRoutes {
   }
 
   private CompletionStage<HttpResponse> update(Call call, String body) {
-    Bodies.requireObjectMediaType(call);
+    requireObjectMediaType(call);
     Decoded<PlainObject> decoded = decode(call, body);
     long version = version(call);
     StoredObject stored = reads.find(call);
@@ -208,7 +225,7 @@ final class PlainObjectRoutes {
 
   /** PUT namespaces/x/status (the status alone) and namespaces/x/finalize (spec.finalizers alone). */
   private CompletionStage<HttpResponse> subresource(Call call, String body) {
-    Bodies.requireObjectMediaType(call);
+    requireObjectMediaType(call);
     Decoded<PlainObject> decoded = decode(call, body);
     long version = version(call);
     StoredObject stored = reads.find(call);

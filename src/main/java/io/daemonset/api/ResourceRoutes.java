@@ -82,7 +82,9 @@ public final class ResourceRoutes {
     if (served.isEmpty() || (!req.subresource().isEmpty() && served.get().subresource(req.subresource()).isEmpty())) {
       return Optional.empty();
     }
-    if (served.get().namespaced() == req.namespace().isEmpty() && !req.name().isEmpty()) {
+    // /api/v1/namespaces/NAME parses with namespace NAME, as upstream's RequestInfo: a namespace is its own scope
+    boolean namespaceItself = req.group().isEmpty() && req.resource().equals("namespaces");
+    if (!namespaceItself && served.get().namespaced() == req.namespace().isEmpty() && !req.name().isEmpty()) {
       return Optional.empty(); // a named namespaced object without a namespace, or a cluster-scoped one with one
     }
     return ResourceKind.of(req.resource()).map(kind -> new Call(who, req, http, kind));

@@ -35,6 +35,7 @@ public final class ControlPlaneConfig {
         .withFallback(settings.extraConfig())
         .withFallback(ConfigFactory.systemProperties())
         .withFallback(operatorConfig(settings.confDir()))
+        .withFallback(appVersion())
         .withFallback(ConfigFactory.parseResources(BUNDLED_RESOURCE, ConfigParseOptions.defaults().setAllowMissing(false)))
         .withFallback(ConfigFactory.defaultReference());
     // Resolve once to learn the choices (they may come from files or the environment), then apply them.
@@ -62,6 +63,18 @@ public final class ControlPlaneConfig {
         .filter(s -> !s.isEmpty())
         .map(s -> s.contains("://") ? s : "pekko://" + ControlPlaneSystem.SYSTEM_NAME + "@" + s)
         .toList();
+  }
+
+  /**
+   * {@code pekko.cluster.app-version} from the build (the jar manifest's Implementation-Version), so that during a
+   * rolling upgrade sharding moves shards to members of the newer version; {@code DS_APP_VERSION} overrides it.
+   * Empty outside a built jar (tests), where Pekko's default 0.0.0 holds.
+   */
+  static Config appVersion() {
+    String built = ControlPlaneConfig.class.getPackage().getImplementationVersion();
+    String version = Optional.ofNullable(System.getenv("DS_APP_VERSION")).filter(v -> !v.isBlank()).orElse(built);
+    return version == null ? ConfigFactory.empty()
+        : ConfigFactory.parseMap(Map.of("pekko.cluster.app-version", version), "the build's version");
   }
 
   private static Config explicit(Settings settings) {

@@ -184,7 +184,7 @@ public final class DaemonSetEntity
 
   private DaemonSetEntity(ActorContext<Command> context, TimerScheduler<Command> timers, String key, NodeLink nodes,
                           Clock clock) {
-    super(PersistenceId.of(ENTITY_TYPE_KEY.name(), key));
+    super(PersistenceId.of(ENTITY_TYPE_KEY.name(), key), io.daemonset.journal.Journal.PERSIST_FAILURE_BACKOFF);
     this.context = context;
     this.timers = timers;
     this.key = key;

@@ -9,6 +9,15 @@ public final class Journal {
   /** Every event of the control plane carries this tag: the view and the audit read them in journal order. */
   public static final String TAG = "k8s";
 
+  /**
+   * How an entity survives a journal that fails (database down): it restarts and recovers again, backing off from
+   * 0.5 s to 10 s, instead of stopping; commands that arrive meanwhile wait (stashed) or time out at the asker
+   * (504). Once the database answers again the entity recovers from the journal without a JVM restart.
+   */
+  public static final org.apache.pekko.actor.typed.BackoffSupervisorStrategy PERSIST_FAILURE_BACKOFF =
+      org.apache.pekko.actor.typed.SupervisorStrategy.restartWithBackoff(
+          java.time.Duration.ofMillis(500), java.time.Duration.ofSeconds(10), 0.2);
+
   private Journal() {}
 
   /**

@@ -1,9 +1,14 @@
 package io.daemonset.model;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.soabase.recordbuilder.core.RecordBuilder;
 import java.util.List;
 
-/** A container of a pod template. command/args are what the process runtime executes. */
+/**
+ * A container of a pod template. command/args are what the process runtime executes.
+ * <p>Its {@code with…} copies come from the generated {@code ContainerBuilder.With} (record-builder).
+ */
+@RecordBuilder
 public record Container(
     String name,
     String image,
@@ -24,7 +29,7 @@ public record Container(
     String terminationMessagePath,
     String terminationMessagePolicy,
     Boolean stdin,
-    Boolean tty) {
+    Boolean tty) implements ContainerBuilder.With {
 
   public Container {
     envFrom = Json.absentIfNull(envFrom);
@@ -37,44 +42,7 @@ public record Container(
         null, null, null, null);
   }
 
-  public Container withImage(String value) {
-    return new Container(name, value, command, args, workingDir, env, envFrom, ports, resources, readinessProbe,
-        livenessProbe, startupProbe, volumeMounts, imagePullPolicy, securityContext, lifecycle, terminationMessagePath,
-        terminationMessagePolicy, stdin, tty);
-  }
-
-  public Container withCommand(List<String> value) {
-    return new Container(name, image, value, args, workingDir, env, envFrom, ports, resources, readinessProbe,
-        livenessProbe, startupProbe, volumeMounts, imagePullPolicy, securityContext, lifecycle, terminationMessagePath,
-        terminationMessagePolicy, stdin, tty);
-  }
-
-  public Container withResources(ResourceRequirements value) {
-    return new Container(name, image, command, args, workingDir, env, envFrom, ports, value, readinessProbe,
-        livenessProbe, startupProbe, volumeMounts, imagePullPolicy, securityContext, lifecycle, terminationMessagePath,
-        terminationMessagePolicy, stdin, tty);
-  }
-
-  public Container withReadinessProbe(Probe value) {
-    return new Container(name, image, command, args, workingDir, env, envFrom, ports, resources, value,
-        livenessProbe, startupProbe, volumeMounts, imagePullPolicy, securityContext, lifecycle, terminationMessagePath,
-        terminationMessagePolicy, stdin, tty);
-  }
-
-  public Container withPorts(List<ContainerPort> value) {
-    return new Container(name, image, command, args, workingDir, env, envFrom, value, resources, readinessProbe,
-        livenessProbe, startupProbe, volumeMounts, imagePullPolicy, securityContext, lifecycle, terminationMessagePath,
-        terminationMessagePolicy, stdin, tty);
-  }
-
-  public Container withImagePullPolicy(String value) {
-    return new Container(name, image, command, args, workingDir, env, envFrom, ports, resources, readinessProbe,
-        livenessProbe, startupProbe, volumeMounts, value, securityContext, lifecycle, terminationMessagePath,
-        terminationMessagePolicy, stdin, tty);
-  }
-
   public Container withTerminationMessage(String path, String policy) {
-    return new Container(name, image, command, args, workingDir, env, envFrom, ports, resources, readinessProbe,
-        livenessProbe, startupProbe, volumeMounts, imagePullPolicy, securityContext, lifecycle, path, policy, stdin, tty);
+    return withTerminationMessagePath(path).withTerminationMessagePolicy(policy);
   }
 }

@@ -27,7 +27,7 @@ public final class PlainObjectRules {
     if (object instanceof Namespace ns) {
       Namespace.Spec spec = ns.spec() == null || ns.spec().finalizers() == null
           ? new Namespace.Spec(List.of(Namespace.FINALIZER)) : ns.spec();
-      Namespace.Status status = ns.status() == null || ns.status().phase() == null
+      Namespace.Status status = ns.status() == null || ns.status().phase() == null || ns.status().phase().isEmpty()
           ? new Namespace.Status(Namespace.ACTIVE, ns.status() == null ? null : ns.status().conditions())
           : ns.status();
       ObjectMeta meta = ns.metadata();
@@ -129,11 +129,11 @@ public final class PlainObjectRules {
     List<FieldError> errs = new ArrayList<>();
     long size = 0;
     for (var e : c.dataOrEmpty().entrySet()) {
-      errs.addAll(key(FieldPath.of("data"), e.getKey()));
+      errs.addAll(key(FieldPath.of("data").key(e.getKey()), e.getKey()));
       size += e.getValue() == null ? 0 : e.getValue().getBytes(StandardCharsets.UTF_8).length;
     }
     for (var e : c.binaryDataOrEmpty().entrySet()) {
-      errs.addAll(key(FieldPath.of("binaryData"), e.getKey()));
+      errs.addAll(key(FieldPath.of("binaryData").key(e.getKey()), e.getKey()));
       if (c.dataOrEmpty().containsKey(e.getKey())) {
         errs.add(FieldError.invalid(FieldPath.of("data"), e.getKey(),
             "duplicate of key " + BadValues.quote(e.getKey()) + " present in binaryData"));
@@ -151,7 +151,7 @@ public final class PlainObjectRules {
     List<FieldError> errs = new ArrayList<>();
     long size = 0;
     for (var e : s.dataOrEmpty().entrySet()) {
-      errs.addAll(key(FieldPath.of("data"), e.getKey()));
+      errs.addAll(key(FieldPath.of("data").key(e.getKey()), e.getKey()));
       size += base64(FieldPath.of("data").key(e.getKey()), e.getValue(), errs).length;
     }
     if (size > MAX_DATA_BYTES) {

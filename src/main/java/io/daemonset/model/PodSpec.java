@@ -1,13 +1,16 @@
 package io.daemonset.model;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.soabase.recordbuilder.core.RecordBuilder;
 import java.util.List;
 import java.util.Map;
 
 /**
  * PodSpec. The fields this control plane acts on are typed; the others that real manifests carry are
  * kept as JSON so that they round-trip and strict field validation does not reject ordinary manifests.
+ * <p>Its {@code with…} copies come from the generated {@code PodSpecBuilder.With} (record-builder).
  */
+@RecordBuilder
 public record PodSpec(
     List<Container> containers,
     List<Container> initContainers,
@@ -41,7 +44,7 @@ public record PodSpec(
     Boolean enableServiceLinks,
     Boolean shareProcessNamespace,
     String preemptionPolicy,
-    JsonNode os) {
+    JsonNode os) implements PodSpecBuilder.With {
 
   public PodSpec {
     securityContext = Json.absentIfNull(securityContext);
@@ -72,85 +75,5 @@ public record PodSpec(
 
   public boolean usesHostNetwork() {
     return Boolean.TRUE.equals(hostNetwork);
-  }
-
-  public PodSpec withContainers(List<Container> value) {
-    return new PodSpec(value, initContainers, volumes, nodeSelector, affinity, tolerations, nodeName, hostNetwork, hostPID,
-        hostIPC, terminationGracePeriodSeconds, activeDeadlineSeconds, restartPolicy, dnsPolicy, serviceAccountName,
-        serviceAccount, automountServiceAccountToken, schedulerName, priorityClassName, priority, hostname, subdomain,
-        securityContext, imagePullSecrets, dnsConfig, hostAliases, topologySpreadConstraints, readinessGates,
-        runtimeClassName, enableServiceLinks, shareProcessNamespace, preemptionPolicy, os);
-  }
-
-  public PodSpec withNodeSelector(Map<String, String> value) {
-    return new PodSpec(containers, initContainers, volumes, value, affinity, tolerations, nodeName, hostNetwork, hostPID,
-        hostIPC, terminationGracePeriodSeconds, activeDeadlineSeconds, restartPolicy, dnsPolicy, serviceAccountName,
-        serviceAccount, automountServiceAccountToken, schedulerName, priorityClassName, priority, hostname, subdomain,
-        securityContext, imagePullSecrets, dnsConfig, hostAliases, topologySpreadConstraints, readinessGates,
-        runtimeClassName, enableServiceLinks, shareProcessNamespace, preemptionPolicy, os);
-  }
-
-  public PodSpec withAffinity(Affinity value) {
-    return new PodSpec(containers, initContainers, volumes, nodeSelector, value, tolerations, nodeName, hostNetwork, hostPID,
-        hostIPC, terminationGracePeriodSeconds, activeDeadlineSeconds, restartPolicy, dnsPolicy, serviceAccountName,
-        serviceAccount, automountServiceAccountToken, schedulerName, priorityClassName, priority, hostname, subdomain,
-        securityContext, imagePullSecrets, dnsConfig, hostAliases, topologySpreadConstraints, readinessGates,
-        runtimeClassName, enableServiceLinks, shareProcessNamespace, preemptionPolicy, os);
-  }
-
-  public PodSpec withTolerations(List<Toleration> value) {
-    return new PodSpec(containers, initContainers, volumes, nodeSelector, affinity, value, nodeName, hostNetwork, hostPID,
-        hostIPC, terminationGracePeriodSeconds, activeDeadlineSeconds, restartPolicy, dnsPolicy, serviceAccountName,
-        serviceAccount, automountServiceAccountToken, schedulerName, priorityClassName, priority, hostname, subdomain,
-        securityContext, imagePullSecrets, dnsConfig, hostAliases, topologySpreadConstraints, readinessGates,
-        runtimeClassName, enableServiceLinks, shareProcessNamespace, preemptionPolicy, os);
-  }
-
-  public PodSpec withNodeName(String value) {
-    return new PodSpec(containers, initContainers, volumes, nodeSelector, affinity, tolerations, value, hostNetwork, hostPID,
-        hostIPC, terminationGracePeriodSeconds, activeDeadlineSeconds, restartPolicy, dnsPolicy, serviceAccountName,
-        serviceAccount, automountServiceAccountToken, schedulerName, priorityClassName, priority, hostname, subdomain,
-        securityContext, imagePullSecrets, dnsConfig, hostAliases, topologySpreadConstraints, readinessGates,
-        runtimeClassName, enableServiceLinks, shareProcessNamespace, preemptionPolicy, os);
-  }
-
-  public PodSpec withHostNetwork(Boolean value) {
-    return new PodSpec(containers, initContainers, volumes, nodeSelector, affinity, tolerations, nodeName, value, hostPID,
-        hostIPC, terminationGracePeriodSeconds, activeDeadlineSeconds, restartPolicy, dnsPolicy, serviceAccountName,
-        serviceAccount, automountServiceAccountToken, schedulerName, priorityClassName, priority, hostname, subdomain,
-        securityContext, imagePullSecrets, dnsConfig, hostAliases, topologySpreadConstraints, readinessGates,
-        runtimeClassName, enableServiceLinks, shareProcessNamespace, preemptionPolicy, os);
-  }
-
-  public PodSpec withRestartPolicy(String value) {
-    return new PodSpec(containers, initContainers, volumes, nodeSelector, affinity, tolerations, nodeName, hostNetwork, hostPID,
-        hostIPC, terminationGracePeriodSeconds, activeDeadlineSeconds, value, dnsPolicy, serviceAccountName,
-        serviceAccount, automountServiceAccountToken, schedulerName, priorityClassName, priority, hostname, subdomain,
-        securityContext, imagePullSecrets, dnsConfig, hostAliases, topologySpreadConstraints, readinessGates,
-        runtimeClassName, enableServiceLinks, shareProcessNamespace, preemptionPolicy, os);
-  }
-
-  public PodSpec withTerminationGracePeriodSeconds(Long value) {
-    return new PodSpec(containers, initContainers, volumes, nodeSelector, affinity, tolerations, nodeName, hostNetwork, hostPID,
-        hostIPC, value, activeDeadlineSeconds, restartPolicy, dnsPolicy, serviceAccountName,
-        serviceAccount, automountServiceAccountToken, schedulerName, priorityClassName, priority, hostname, subdomain,
-        securityContext, imagePullSecrets, dnsConfig, hostAliases, topologySpreadConstraints, readinessGates,
-        runtimeClassName, enableServiceLinks, shareProcessNamespace, preemptionPolicy, os);
-  }
-
-  public PodSpec withDnsPolicy(String value) {
-    return new PodSpec(containers, initContainers, volumes, nodeSelector, affinity, tolerations, nodeName, hostNetwork, hostPID,
-        hostIPC, terminationGracePeriodSeconds, activeDeadlineSeconds, restartPolicy, value, serviceAccountName,
-        serviceAccount, automountServiceAccountToken, schedulerName, priorityClassName, priority, hostname, subdomain,
-        securityContext, imagePullSecrets, dnsConfig, hostAliases, topologySpreadConstraints, readinessGates,
-        runtimeClassName, enableServiceLinks, shareProcessNamespace, preemptionPolicy, os);
-  }
-
-  public PodSpec withSchedulerName(String value) {
-    return new PodSpec(containers, initContainers, volumes, nodeSelector, affinity, tolerations, nodeName, hostNetwork, hostPID,
-        hostIPC, terminationGracePeriodSeconds, activeDeadlineSeconds, restartPolicy, dnsPolicy, serviceAccountName,
-        serviceAccount, automountServiceAccountToken, value, priorityClassName, priority, hostname, subdomain,
-        securityContext, imagePullSecrets, dnsConfig, hostAliases, topologySpreadConstraints, readinessGates,
-        runtimeClassName, enableServiceLinks, shareProcessNamespace, preemptionPolicy, os);
   }
 }

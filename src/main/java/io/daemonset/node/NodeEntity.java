@@ -147,7 +147,7 @@ public final class NodeEntity
 
   private NodeEntity(ActorContext<Command> context, String nodeName, NodeDirectory directory, PodObserver observer,
                      Clock clock, Duration heartbeatGrace) {
-    super(PersistenceId.of(ENTITY_TYPE_KEY.name(), nodeName));
+    super(PersistenceId.of(ENTITY_TYPE_KEY.name(), nodeName), io.daemonset.journal.Journal.PERSIST_FAILURE_BACKOFF);
     this.context = context;
     this.nodeName = nodeName;
     this.directory = directory;

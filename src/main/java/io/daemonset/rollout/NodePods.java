@@ -11,6 +11,8 @@ import java.util.Objects;
  * enforces it. {@code eligibilityDetail} is placement's explanation ("untolerated taint
  * dedicated=user1:NoExecute"), copied into the audit reason of any pod removed because of it.
  * {@code exists} is false for a node that has left the cluster but still has pods bound to it.
+ * {@code nodeReady} is false while the node is NotReady or unreachable: its pods' unavailability is then the
+ * node's doing, not the rollout's.
  */
 public record NodePods(
     String nodeName,
@@ -18,7 +20,13 @@ public record NodePods(
     boolean shouldRun,
     boolean shouldContinueRunning,
     String eligibilityDetail,
-    List<PodInfo> pods) {
+    List<PodInfo> pods,
+    boolean nodeReady) {
+
+  public NodePods(String nodeName, boolean exists, boolean shouldRun, boolean shouldContinueRunning,
+                  String eligibilityDetail, List<PodInfo> pods) {
+    this(nodeName, exists, shouldRun, shouldContinueRunning, eligibilityDetail, pods, true);
+  }
 
   public NodePods {
     Objects.requireNonNull(nodeName, "nodeName");
@@ -38,11 +46,15 @@ public record NodePods(
   }
 
   public NodePods withEligibilityDetail(String detail) {
-    return new NodePods(nodeName, exists, shouldRun, shouldContinueRunning, detail, pods);
+    return new NodePods(nodeName, exists, shouldRun, shouldContinueRunning, detail, pods, nodeReady);
   }
 
   public NodePods withPods(List<PodInfo> value) {
-    return new NodePods(nodeName, exists, shouldRun, shouldContinueRunning, eligibilityDetail, value);
+    return new NodePods(nodeName, exists, shouldRun, shouldContinueRunning, eligibilityDetail, value, nodeReady);
+  }
+
+  public NodePods withNodeReady(boolean value) {
+    return new NodePods(nodeName, exists, shouldRun, shouldContinueRunning, eligibilityDetail, pods, value);
   }
 
   /** The pods upstream's getNodesToDaemonPods would list: all but those both deleted and terminal. */

@@ -19,6 +19,7 @@ import org.apache.pekko.persistence.query.PersistenceQuery;
 import org.apache.pekko.persistence.query.Sequence;
 import org.apache.pekko.stream.RestartSettings;
 import org.apache.pekko.stream.javadsl.RestartSource;
+import org.apache.pekko.stream.javadsl.Sink;
 
 /**
  * One per JVM: the index of every API object, fed by the journal's eventsByTag stream, and the fan-out of
@@ -53,14 +54,30 @@ public final class ClusterView {
         io.daemonset.journal.EncryptionKeys.get(system))));
     JdbcReadJournal journal = PersistenceQuery.get(system)
         .getReadJournalFor(JdbcReadJournal.class, JdbcReadJournal.Identifier());
-    // Where the journal ends now: until the view has applied that much, it is replaying history.
-    journal.currentEventsByTag(tag, Offset.noOffset())
-        .runFold(0L, (last, envelope) -> ((Sequence) envelope.offset()).value(), system)
-        .thenAccept(view::catchUpTo);
     RestartSettings restart = RestartSettings.create(Duration.ofMillis(200), Duration.ofSeconds(5), 0.2);
+    // Where the journal ends now: until the view has applied that much, it is replaying history. Asked again if the
+    // query fails (a journal table not created yet on a slow start), or caughtUp would never complete.
+    RestartSource.onFailuresWithBackoff(restart, () -> journal.currentEventsByTag(tag, Offset.noOffset())
+            .fold(0L, (last, envelope) -> ((Sequence) envelope.offset()).value()))
+        .runWith(Sink.head(), system)
+        .thenAccept(view::catchUpTo);
     RestartSource.withBackoff(restart, () -> journal.eventsByTag(tag, Offset.sequence(view.lastOrdering)))
         .runForeach(view::apply, system);
     return view;
+  }
+
+  /** Where the journal ends now; asked again after a failure (a slow or unreachable database at start). */
+  private static void findJournalEnd(ClusterView view, JdbcReadJournal journal, String tag, ActorSystem<?> system) {
+    journal.currentEventsByTag(tag, Offset.noOffset())
+        .runFold(0L, (last, envelope) -> ((Sequence) envelope.offset()).value(), system)
+        .whenComplete((end, failure) -> {
+          if (failure == null) {
+            view.catchUpTo(end);
+          } else if (!system.whenTerminated().isCompleted()) {
+            system.scheduler().scheduleOnce(Duration.ofSeconds(1), () -> findJournalEnd(view, journal, tag, system),
+                system.executionContext());
+          }
+        });
   }
 
   public ObjectIndex index() {

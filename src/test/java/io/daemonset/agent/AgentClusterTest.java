@@ -1,18 +1,11 @@
 package io.daemonset.agent;
 
+import static io.daemonset.testing.Eventually.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.daemonset.api.ApiServer;
-import io.daemonset.api.ApiSettings;
-import io.daemonset.auth.Identity;
-import io.daemonset.auth.Pki;
-import io.daemonset.api.ResourceRoutes;
-import io.daemonset.auth.TokenFile;
-import io.daemonset.cluster.ControlPlane;
-import io.daemonset.cluster.ControlPlaneSystem;
-import io.daemonset.cluster.Store;
-import io.daemonset.model.Json;
+import io.daemonset.testing.Quiet;
+import io.daemonset.testing.TestControlPlane;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -26,9 +19,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -43,38 +34,22 @@ import org.junit.jupiter.api.io.TempDir;
 class AgentClusterTest {
   static final Duration WAIT = Duration.ofSeconds(60);
   static final String DS = "/apis/apps/v1/namespaces/default/daemonsets";
+  static final String SLEEPER_PODS = "/api/v1/namespaces/default/pods?labelSelector=app%3Dsleeper";
 
   @TempDir static Path tmp;
-  static ControlPlane plane;
-  static ApiServer server;
-  static HttpClient http;
-  static String adminToken;
+  static TestControlPlane api;
   static final List<NodeAgent> agents = new ArrayList<>();
 
   @BeforeAll
   static void start() throws Exception {
-    TestLogging.quiet();
-    plane = ControlPlane.start(ControlPlaneSystem.Settings.defaults().withDataDir(tmp.resolve("plane"))
-        .withStore(Store.H2).withClusterPort(0).withSeedNodes(List.of()), Clock.systemUTC());
-    plane.member().awaitMemberUp(WAIT);
-    plane.view().caughtUp().toCompletableFuture().get(30, TimeUnit.SECONDS);
-    server = ApiServer.start(plane.system(), ApiSettings.defaults(tmp.resolve("api")).withPort(0),
-        ResourceRoutes.create(plane.store(), Clock.systemUTC())).toCompletableFuture().get(30, TimeUnit.SECONDS);
-    adminToken = server.tokens().tokenFor(TokenFile.ADMIN_USER).orElseThrow();
-    http = ApiClient.newHttpClient(ApiTarget.of(server.url(), server.pki().caCertificate(), adminToken), null);
+    api = TestControlPlane.start(tmp);
   }
 
   @AfterAll
   static void stop() throws Exception {
     agents.forEach(a -> a.close(true));
-    try {
-      if (server != null) {
-        server.stop().toCompletableFuture().get(10, TimeUnit.SECONDS);
-      }
-    } finally {
-      if (plane != null) {
-        plane.close();
-      }
+    if (api != null) {
+      api.close();
     }
   }
 
@@ -86,9 +61,9 @@ class AgentClusterTest {
   static NodeAgent agent(String name, Path workDir, String runtimeLabel) throws Exception {
     Path tokenFile = tmp.resolve(name + ".token");
     if (!Files.exists(tokenFile)) {
-      Files.writeString(tokenFile, server.tokens().issue(Identity.node(name, UUID.randomUUID().toString())));
+      Files.writeString(tokenFile, api.nodeToken(name));
     }
-    ApiTarget target = ApiTarget.fromFiles(server.url(), tmp.resolve("api").resolve(Pki.CA_CRT), tokenFile);
+    ApiTarget target = ApiTarget.fromFiles(api.url(), api.caFile(), tokenFile);
     NodeAgent agent = NodeAgent.start(NodeAgent.Settings.defaults(target, name, workDir)
         .withLabels(Map.of("runtime", runtimeLabel))
         .withCapacity(Flags.capacity("cpu=2,memory=4Gi,pods=20"))
@@ -106,13 +81,13 @@ class AgentClusterTest {
     Path work2 = tmp.resolve("agent-2");
     NodeAgent a1 = agent("proc-1", work1);
     agent("proc-2", work2);
-    JsonNode node = get("/api/v1/nodes/proc-1");
+    JsonNode node = api.read("/api/v1/nodes/proc-1");
     assertThat(node.path("status").path("nodeInfo").path("kubeletVersion").asText()).isEqualTo("v1.32.0");
     assertThat(node.path("metadata").path("annotations").path(NodeReporter.ENDPOINT_ANNOTATION).asText())
         .startsWith("http://127.0.0.1:");
 
-    send("POST", DS, daemonSet("sleeper", "1"), "application/json");
-    await("two Running and Ready pods", () -> readyPods("sleeper").size() == 2);
+    api.ok("POST", DS, "application/json", daemonSet("sleeper", "1"));
+    await("two Running and Ready pods", WAIT).until(() -> readyPods("sleeper").size() == 2);
     List<JsonNode> pods = pods("sleeper");
     assertThat(pods).extracting(p -> p.path("spec").path("nodeName").asText())
         .containsExactlyInAnyOrder("proc-1", "proc-2");
@@ -128,13 +103,22 @@ class AgentClusterTest {
     String log = fetch(a1.logEndpoint() + "/containerLogs/default/" + onNode1 + "/c");
     assertThat(log).contains("starting 1");
 
-    // the agent restarts: it adopts the running process, starts nothing twice
+    // the agent restarts: it adopts the running process, starts nothing twice. From before the restart up to a
+    // marker written after the restarted agent synced, no pod was added or removed and no container changed.
+    String beforeRestart = Quiet.resourceVersion(api.read(SLEEPER_PODS));
     a1.close();
     agents.remove(a1);
     assertThat(alive(pids.get("proc-1"))).isTrue();
     NodeAgent again = agent("proc-1", work1);
     again.synced().get(30, TimeUnit.SECONDS);
-    Thread.sleep(1500);
+    List<JsonNode> events = Quiet.eventsBefore(api, SLEEPER_PODS, beforeRestart,
+        Quiet.podMarker(api, "default", onNode1));
+    assertThat(events).noneMatch(Quiet::removesOrAdds);
+    assertThat(events).allSatisfy(e -> {
+      String id = e.at("/object/status/containerStatuses/0/containerID").asText("");
+      String onNode = e.at("/object/spec/nodeName").asText();
+      assertThat(id).as("the container on " + onNode).isIn("", "process://" + pids.get(onNode));
+    });
     assertThat(again.runtime().pods()).containsKey("default/" + onNode1);
     assertThat(pidsByNode(pods("sleeper"))).isEqualTo(pids);
     assertThat(readyPods("sleeper")).hasSize(2);
@@ -142,59 +126,54 @@ class AgentClusterTest {
         .filter(l -> l.equals("starting 1"))).hasSize(1);
 
     // a rolling update replaces the processes one node at a time (maxUnavailable 1)
-    send("PATCH", DS + "/sleeper", "{\"spec\":{\"template\":{\"spec\":{\"containers\":[{\"name\":\"c\","
-        + "\"args\":[\"2\"]}]}}}}", "application/strategic-merge-patch+json");
+    api.ok("PATCH", DS + "/sleeper", "application/strategic-merge-patch+json",
+        "{\"spec\":{\"template\":{\"spec\":{\"containers\":[{\"name\":\"c\","
+        + "\"args\":[\"2\"]}]}}}}");
     Set<String> oldNames = new HashSet<>(pods.stream().map(p -> p.path("metadata").path("name").asText()).toList());
-    int leastReady = Integer.MAX_VALUE;
-    long deadline = System.nanoTime() + WAIT.toNanos();
-    while (true) {
+    int[] leastReady = {Integer.MAX_VALUE};
+    await("both pods replaced", WAIT).pollInterval(Duration.ofMillis(50)).until(() -> {
       List<JsonNode> now = readyPods("sleeper");
-      leastReady = Math.min(leastReady, now.size());
+      leastReady[0] = Math.min(leastReady[0], now.size());
       List<JsonNode> all = pods("sleeper");
-      boolean replaced = all.size() == 2 && now.size() == 2
+      return all.size() == 2 && now.size() == 2
           && all.stream().noneMatch(p -> oldNames.contains(p.path("metadata").path("name").asText()));
-      if (replaced) {
-        break;
-      }
-      assertThat(System.nanoTime()).as("rollout done in time").isLessThan(deadline);
-      Thread.sleep(50);
-    }
-    assertThat(leastReady).as("never both nodes unavailable at once").isGreaterThanOrEqualTo(1);
+    });
+    assertThat(leastReady[0]).as("never both nodes unavailable at once").isGreaterThanOrEqualTo(1);
     Map<String, Long> newPids = pidsByNode(pods("sleeper"));
     assertThat(pids.values()).allSatisfy(pid -> assertThat(alive(pid)).as("old process " + pid).isFalse());
     assertThat(newPids.values()).allSatisfy(pid -> assertThat(alive(pid)).isTrue());
 
     // deleting the DaemonSet stops every process, and the agents confirm
-    send("DELETE", DS + "/sleeper", null, null);
-    await("no pods left", () -> pods("sleeper").isEmpty());
-    await("every process gone", () -> newPids.values().stream().noneMatch(AgentClusterTest::alive));
+    api.ok("DELETE", DS + "/sleeper", null, null);
+    await("no pods left", WAIT).until(() -> pods("sleeper").isEmpty());
+    await("every process gone", WAIT).until(() -> newPids.values().stream().noneMatch(AgentClusterTest::alive));
     NodeAgent a2 = agents.stream().filter(a -> a.nodeName().equals("proc-2")).findFirst().orElseThrow();
-    await("runtimes empty", () -> again.runtime().pods().isEmpty() && a2.runtime().pods().isEmpty());
+    await("runtimes empty", WAIT).until(() -> again.runtime().pods().isEmpty() && a2.runtime().pods().isEmpty());
     assertThat(work1.resolve("pods")).isEmptyDirectory();
   }
 
   @Test
   void aFleetOfFiftyHollowNodesRunsADaemonSet() throws Exception {
-    ApiTarget target = ApiTarget.of(server.url(), server.pki().caCertificate(), adminToken);
-    FleetSettings settings = FleetSettings.of(target, 50).withNamePrefix("hollow-")
+    FleetSettings settings = FleetSettings.of(api.target(), 50).withNamePrefix("hollow-")
         .withLabels(Map.of("runtime", "hollow"))
         .withBehavior(HollowBehavior.allReady(Duration.ofMillis(200)))
         .withHeartbeatPeriod(Duration.ofSeconds(5));
     try (HollowFleet fleet = HollowFleet.start(settings)) {
       fleet.registered().get(60, TimeUnit.SECONDS);
       assertThat(fleet.nodeNames()).hasSize(50).startsWith("hollow-1", "hollow-2").endsWith("hollow-50");
-      JsonNode nodes = get("/api/v1/nodes?labelSelector=runtime%3Dhollow");
+      JsonNode nodes = api.read("/api/v1/nodes?labelSelector=runtime%3Dhollow");
       assertThat(nodes.path("items")).hasSize(50);
 
-      send("POST", DS, hollowDaemonSet("everywhere"), "application/json");
-      await("50 ready pods", () -> readyPods("everywhere").size() == 50);
-      await("the DaemonSet counts them", () ->
-          get(DS + "/everywhere").path("status").path("numberReady").asInt() == 50);
+      api.ok("POST", DS, "application/json", hollowDaemonSet("everywhere"));
+      await("50 ready pods", WAIT).until(() -> readyPods("everywhere").size() == 50);
+      await("the DaemonSet counts them", WAIT).until(() ->
+          api.read(DS + "/everywhere").path("status").path("numberReady").asInt() == 50);
       assertThat(fleet.pods("hollow-7")).hasSize(1);
 
-      send("DELETE", DS + "/everywhere", null, null);
-      await("the pods gone", () -> pods("everywhere").isEmpty());
-      await("the fleet holds none", () -> fleet.nodeNames().stream().allMatch(n -> fleet.pods(n).isEmpty()));
+      api.ok("DELETE", DS + "/everywhere", null, null);
+      await("the pods gone", WAIT).until(() -> pods("everywhere").isEmpty());
+      await("the fleet holds none", WAIT).until(() -> fleet.nodeNames().stream().allMatch(n -> fleet.pods(n)
+          .isEmpty()));
     }
   }
 
@@ -203,26 +182,21 @@ class AgentClusterTest {
     Path work = tmp.resolve("agent-3");
     NodeAgent agent = agent("proc-3", work, "restart");
     agent.synced().get(30, TimeUnit.SECONDS);
-    int port = server.port();
-    ApiServer old = server;
-    old.stop().toCompletableFuture().get(10, TimeUnit.SECONDS);
-    Thread.sleep(2500);
-    server = ApiServer.start(plane.system(), ApiSettings.defaults(tmp.resolve("api")).withPort(port),
-        ResourceRoutes.create(plane.store(), Clock.systemUTC())).toCompletableFuture().get(30, TimeUnit.SECONDS);
+    api.restartApi();
 
     // the watch reconnects: a DaemonSet created after the restart reaches the agent
-    send("POST", DS, daemonSet("after-restart", "1").replace("\"runtime\":\"process\"", "\"runtime\":\"restart\""),
-        "application/json");
-    await("the pod Running and Ready", () -> readyPods("after-restart").size() == 1);
+    api.ok("POST", DS, "application/json", daemonSet("after-restart", "1").replace("\"runtime\":\"process\"",
+        "\"runtime\":\"restart\""));
+    await("the pod Running and Ready", WAIT).until(() -> readyPods("after-restart").size() == 1);
     // and the heartbeats resumed (a heartbeat that changes nothing but times is answered, not stored)
     java.time.Instant since = java.time.Instant.now();
-    await("a fresh heartbeat", () -> agent.reporter().node().status().conditionsOrEmpty().stream()
+    await("a fresh heartbeat", WAIT).until(() -> agent.reporter().node().status().conditionsOrEmpty().stream()
         .anyMatch(c -> c.type().equals("Ready") && c.status().equals("True")
             && !c.lastHeartbeatTime().isBefore(since)));
     long pid = pidsByNode(pods("after-restart")).get("proc-3");
-    send("DELETE", DS + "/after-restart", null, null);
-    await("the pod gone", () -> pods("after-restart").isEmpty());
-    await("its process gone", () -> !alive(pid));
+    api.ok("DELETE", DS + "/after-restart", null, null);
+    await("the pod gone", WAIT).until(() -> pods("after-restart").isEmpty());
+    await("its process gone", WAIT).until(() -> !alive(pid));
   }
 
   // ---- helpers
@@ -250,17 +224,11 @@ class AgentClusterTest {
   }
 
   static List<JsonNode> pods(String app) {
-    List<JsonNode> out = new ArrayList<>();
-    get("/api/v1/namespaces/default/pods?labelSelector=app%3D" + app).path("items").forEach(out::add);
-    return out;
+    return api.pods(app);
   }
 
   static List<JsonNode> readyPods(String app) {
-    return pods(app).stream().filter(p -> p.path("metadata").path("deletionTimestamp").isMissingNode()
-        && p.path("status").path("phase").asText().equals("Running")
-        && java.util.stream.StreamSupport.stream(p.path("status").path("conditions").spliterator(), false)
-            .anyMatch(c -> c.path("type").asText().equals("Ready") && c.path("status").asText().equals("True")))
-        .toList();
+    return pods(app).stream().filter(TestControlPlane::ready).toList();
   }
 
   static Map<String, Long> pidsByNode(List<JsonNode> pods) {
@@ -277,41 +245,8 @@ class AgentClusterTest {
     return ProcessHandle.of(pid).map(ProcessTree::alive).orElse(false);
   }
 
-  static JsonNode get(String path) {
-    return Json.read(send("GET", path, null, null), JsonNode.class);
-  }
-
-  static String send(String method, String path, String body, String contentType) {
-    try {
-      HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(server.url() + path))
-          .timeout(Duration.ofSeconds(30)).header("Authorization", "Bearer " + adminToken)
-          .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
-      if (contentType != null) {
-        request.header("Content-Type", contentType);
-      }
-      HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-      assertThat(response.statusCode()).as(method + " " + path + ": " + response.body()).isBetween(200, 299);
-      return response.body();
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new AssertionError(e);
-    }
-  }
-
   static String fetch(String url) throws Exception {
     return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url)).build(),
         HttpResponse.BodyHandlers.ofString()).body();
-  }
-
-  static void await(String what, BooleanSupplier condition) {
-    TestPods.await(WAIT, what, () -> {
-      try {
-        return condition.getAsBoolean();
-      } catch (RuntimeException | AssertionError notYet) {
-        return false;
-      }
-    });
   }
 }

@@ -1,8 +1,12 @@
 package io.daemonset.agent;
 
+import static io.daemonset.testing.Eventually.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.daemonset.testing.Kubectl;
+import io.daemonset.testing.Quiet;
+import io.daemonset.testing.TestControlPlane;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -10,6 +14,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Assumptions;
@@ -33,6 +38,7 @@ import org.junit.jupiter.api.io.TempDir;
 class HollowRolloutStallTest {
   static final Duration WAIT = Duration.ofSeconds(45);
   static final String DS = "/apis/apps/v1/namespaces/default/daemonsets";
+  static final String PODS = "/api/v1/namespaces/default/pods?labelSelector=app%3Dstall";
   static final int NODES = 200;
 
   @TempDir Path tmp;
@@ -42,8 +48,8 @@ class HollowRolloutStallTest {
     Set<String> neverReady = IntStream.rangeClosed(1, NODES).filter(i -> i % 10 == 3).mapToObj(i -> "stall-" + i)
         .collect(Collectors.toCollection(TreeSet::new));
     assertThat(neverReady).hasSize(20);
-    try (TestPlane api = TestPlane.start(tmp, "daemonset.node.heartbeat-grace = 60s")) {
-      ApiTarget target = ApiTarget.of(api.server.url(), api.server.pki().caCertificate(), api.adminToken);
+    try (TestControlPlane api = TestControlPlane.start(tmp, "daemonset.node.heartbeat-grace = 60s")) {
+      ApiTarget target = api.target();
       HollowBehavior behavior = new HollowBehavior(Duration.ofMillis(100), 0, 0,
           HollowBehavior.nodeSelector("kubernetes.io/hostname in (" + String.join(",", neverReady) + ")"), null);
       FleetSettings settings = FleetSettings.of(target, NODES).withNamePrefix("stall-")
@@ -52,33 +58,38 @@ class HollowRolloutStallTest {
         fleet.registered().get(WAIT.toSeconds(), TimeUnit.SECONDS);
         fleet.synced().get(WAIT.toSeconds(), TimeUnit.SECONDS);
 
-        api.send("POST", DS, daemonSet(), "application/json");
+        api.ok("POST", DS, "application/json", daemonSet());
         JsonNode first = awaitStatus(api, "the first revision everywhere, 180 available",
             s -> s.path("updatedNumberScheduled").asInt() == NODES && s.path("numberAvailable").asInt() == 180
                 && s.path("numberUnavailable").asInt() == 20);
         assertThat(first.path("desiredNumberScheduled").asInt()).isEqualTo(NODES);
         assertThat(first.path("numberReady").asInt()).isEqualTo(180);
 
-        api.send("PATCH", DS + "/stall", "{\"spec\":{\"template\":{\"spec\":{\"containers\":[{\"name\":\"c\","
-            + "\"image\":\"pause:2\"}]}}}}", "application/strategic-merge-patch+json");
-        long generation = api.get(DS + "/stall").path("metadata").path("generation").asLong();
+        api.ok("PATCH", DS + "/stall", "application/strategic-merge-patch+json",
+            "{\"spec\":{\"template\":{\"spec\":{\"containers\":[{\"name\":\"c\","
+            + "\"image\":\"pause:2\"}]}}}}");
+        long generation = api.read(DS + "/stall").path("metadata").path("generation").asLong();
         JsonNode stalled = awaitStatus(api, "the rollout stalled on the never-ready nodes",
             s -> s.path("observedGeneration").asLong() == generation && s.path("updatedNumberScheduled").asInt() == 20
                 && s.path("numberAvailable").asInt() == 180 && s.path("currentNumberScheduled").asInt() == NODES);
         assertStalled(stalled);
         assertPods(api, neverReady);
 
-        // and it stays so: more reconciles (pod reports, node heartbeats) replace nothing more
-        Thread.sleep(3000);
-        assertStalled(api.get(DS + "/stall").path("status"));
+        // and it stays so: another reconcile replaces nothing more; from the stalled list up to a marker written
+        // after it, no pod was added, removed or deleted
+        String stalledAt = Quiet.resourceVersion(api.read(PODS));
+        assertStalled(Quiet.reconciled(api, DS + "/stall").path("status"));
+        String marked = api.pods("stall").get(0).path("metadata").path("name").asText();
+        assertThat(Quiet.eventsBefore(api, PODS, stalledAt, Quiet.podMarker(api, "default", marked)))
+            .noneMatch(Quiet::removesOrAdds);
         assertPods(api, neverReady);
 
-        if (TestPlane.kubectlAvailable()) {
-          TestPlane.Kubectl rollout = api.kubectl("rollout", "status", "daemonset/stall", "--timeout=2s");
+        if (Kubectl.available()) {
+          Kubectl.Result rollout = api.kubectl().run("rollout", "status", "daemonset/stall", "--timeout=2s");
           assertThat(rollout.exit()).as(rollout.err()).isNotZero();
           assertThat(rollout.out()).contains("Waiting for daemon set \"stall\" rollout to finish: "
               + "20 out of 200 new pods have been updated...");
-          TestPlane.Kubectl get = api.kubectl("get", "ds", "stall", "--no-headers");
+          Kubectl.Result get = api.kubectl().run("get", "ds", "stall", "--no-headers");
           assertThat(get.out().trim().split("\\s+")).startsWith("stall", "200", "200", "180", "20", "180");
         } else {
           Assumptions.abort("kubectl is not installed: the status was checked through the API only");
@@ -98,7 +109,7 @@ class HollowRolloutStallTest {
   }
 
   /** New pods exactly on the never-ready nodes (none ready), old ready pods on all the others, none terminating. */
-  private static void assertPods(TestPlane api, Set<String> neverReady) {
+  private static void assertPods(TestControlPlane api, Set<String> neverReady) {
     List<JsonNode> pods = api.pods("stall");
     assertThat(pods).hasSize(NODES);
     assertThat(pods).allSatisfy(p -> assertThat(p.path("metadata").path("deletionTimestamp").isMissingNode())
@@ -107,23 +118,14 @@ class HollowRolloutStallTest {
         .filter(p -> p.path("spec").path("containers").get(0).path("image").asText().equals("pause:2"))
         .map(p -> p.path("spec").path("nodeName").asText()).collect(Collectors.toCollection(TreeSet::new));
     assertThat(updated).isEqualTo(neverReady);
-    assertThat(pods.stream().filter(TestPlane::ready)
+    assertThat(pods.stream().filter(TestControlPlane::ready)
         .map(p -> p.path("spec").path("containers").get(0).path("image").asText()).collect(Collectors.toSet()))
         .containsExactly("pause:1");
-    assertThat(pods.stream().filter(TestPlane::ready).count()).isEqualTo(180);
+    assertThat(pods.stream().filter(TestControlPlane::ready).count()).isEqualTo(180);
   }
 
-  private static JsonNode awaitStatus(TestPlane api, String what, java.util.function.Predicate<JsonNode> done) {
-    long deadline = System.nanoTime() + WAIT.toNanos();
-    JsonNode last = null;
-    while (System.nanoTime() < deadline) {
-      last = api.get(DS + "/stall").path("status");
-      if (done.test(last)) {
-        return last;
-      }
-      TestPods.sleep(200);
-    }
-    throw new AssertionError("timed out waiting for " + what + "; last status: " + last);
+  private static JsonNode awaitStatus(TestControlPlane api, String what, Predicate<JsonNode> done) {
+    return await(what, WAIT).until(() -> api.read(DS + "/stall").path("status"), done);
   }
 
   static String daemonSet() {

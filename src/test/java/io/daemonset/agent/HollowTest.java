@@ -1,6 +1,6 @@
 package io.daemonset.agent;
 
-import static io.daemonset.agent.TestPods.await;
+import static io.daemonset.testing.Eventually.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.daemonset.agent.HollowBehavior.Fate;
@@ -94,7 +94,7 @@ class HollowTest {
     assertThat(creating.phase()).isEqualTo("Pending");
     assertThat(creating.containerStatuses()).allSatisfy(c ->
         assertThat(c.state().waiting().reason()).isEqualTo("ContainerCreating"));
-    await(Duration.ofSeconds(5), "a change", () -> changes.contains("default/web"));
+    await("a change", Duration.ofSeconds(5)).until(() -> changes.contains("default/web"));
     PodStatus ready = runtime.status(pod);
     assertThat(ready.phase()).isEqualTo("Running");
     assertThat(PodStatuses.isReady(ready)).isTrue();

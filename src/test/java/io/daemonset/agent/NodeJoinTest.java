@@ -1,5 +1,6 @@
 package io.daemonset.agent;
 
+import static io.daemonset.testing.Eventually.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -7,6 +8,10 @@ import io.daemonset.auth.Identity;
 import io.daemonset.auth.TokenFile;
 import io.daemonset.model.Json;
 import io.daemonset.node.NodeLifecycle;
+import io.daemonset.testing.Kubectl;
+import io.daemonset.testing.Quiet;
+import io.daemonset.testing.Response;
+import io.daemonset.testing.TestControlPlane;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -17,7 +22,6 @@ import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -42,14 +46,14 @@ class NodeJoinTest {
   static final String DS = "/apis/apps/v1/namespaces/default/daemonsets";
 
   @TempDir static Path tmp;
-  static TestPlane api;
+  static TestControlPlane api;
   static String bootstrapToken;
   static final List<NodeAgent> agents = new ArrayList<>();
 
   @BeforeAll
   static void start() throws Exception {
-    api = TestPlane.start(tmp, "daemonset.node.heartbeat-grace = 3s");
-    bootstrapToken = Files.readString(api.nodeTokenFile).trim();
+    api = TestControlPlane.start(tmp, "daemonset.node.heartbeat-grace = 3s");
+    bootstrapToken = Files.readString(api.nodeTokenFile()).trim();
   }
 
   @AfterAll
@@ -62,7 +66,7 @@ class NodeJoinTest {
 
   /** An agent as {@code agent --server … --ca-file … --token-file <data-dir>/node-token --node-name NAME …} starts. */
   static NodeAgent agent(String name, Path workDir, String runtime, String role) throws Exception {
-    List<String> args = api.agentFlags(api.nodeTokenFile);
+    List<String> args = api.agentFlags(api.nodeTokenFile());
     args.addAll(List.of("--node-name", name, "--work-dir", workDir.toString(), "--runtime", runtime,
         "--labels", "role=" + role, "--capacity", "cpu=2,memory=4Gi,pods=20", "--heartbeat-period", "500ms",
         "--node-ip", "127.0.0.1", "--ready-delay", "100ms", "--crash-backoff", "200ms"));
@@ -87,67 +91,67 @@ class NodeJoinTest {
       assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(stored))).isEqualTo("rw-------");
     }
     String token = Json.read(Files.readString(stored), JsonNode.class).path("token").asText();
-    assertThat(api.server.tokens().authenticate(token)).hasValueSatisfying(id -> {
+    assertThat(api.server().tokens().authenticate(token)).hasValueSatisfying(id -> {
       assertThat(id.user()).isEqualTo("system:node:cred-1");
       assertThat(id.groups()).containsExactly(Identity.NODES);
     });
 
-    api.send("POST", DS, daemonSet("creds", "cred", "[\"sleep\",\"3600\"]"), "application/json");
-    await("a ready pod on each node", () -> api.pods("creds").stream().filter(TestPlane::ready).count() == 2);
+    api.ok("POST", DS, "application/json", daemonSet("creds", "cred", "[\"sleep\",\"3600\"]"));
+    await("a ready pod on each node").until(() -> api.pods("creds").stream().filter(TestControlPlane::ready)
+        .count() == 2);
     String otherPod = podOn("creds", "cred-2");
     String ownPod = podOn("creds", "cred-1");
 
     // what a node agent needs: read, and write its own Node
-    assertThat(api.call(token, "GET", "/api/v1/nodes", null, null).code()).isEqualTo(200);
-    assertThat(api.call(token, "GET", "/api/v1/pods?fieldSelector=spec.nodeName%3Dcred-1", null, null).code())
+    assertThat(api.call("GET", "/api/v1/nodes", token, null, null).code()).isEqualTo(200);
+    assertThat(api.call("GET", "/api/v1/pods?fieldSelector=spec.nodeName%3Dcred-1", token, null, null).code())
         .isEqualTo(200);
-    assertThat(api.call(token, "PATCH", "/api/v1/nodes/cred-1", "{\"metadata\":{\"labels\":{\"seen\":\"yes\"}}}",
-        "application/merge-patch+json").code()).isEqualTo(200);
-    assertThat(api.call(token, "GET", "/api/v1/namespaces/default/pods/" + ownPod, null, null).code())
+    assertThat(api.call("PATCH", "/api/v1/nodes/cred-1", token, "application/merge-patch+json",
+        "{\"metadata\":{\"labels\":{\"seen\":\"yes\"}}}").code()).isEqualTo(200);
+    assertThat(api.call("GET", "/api/v1/namespaces/default/pods/" + ownPod, token, null, null).code())
         .isEqualTo(200);
 
     // and nothing else: another node, a pod on another node, a DaemonSet
-    assertForbidden(api.call(token, "PATCH", "/api/v1/nodes/cred-2", "{\"metadata\":{\"labels\":{\"x\":\"y\"}}}",
-        "application/merge-patch+json"));
-    JsonNode otherNode = api.get("/api/v1/nodes/cred-2");
-    assertForbidden(api.call(token, "PUT", "/api/v1/nodes/cred-2/status", Json.write(otherNode),
-        "application/json"));
-    assertForbidden(api.call(token, "DELETE", "/api/v1/nodes/cred-2", null, null));
-    assertForbidden(api.call(token, "POST", "/api/v1/nodes",
-        "{\"apiVersion\":\"v1\",\"kind\":\"Node\",\"metadata\":{\"name\":\"cred-3\"}}", "application/json"));
-    assertForbidden(api.call(token, "PATCH", "/api/v1/namespaces/default/pods/" + otherPod + "/status",
-        "{\"status\":{\"phase\":\"Failed\"}}", "application/merge-patch+json"));
-    JsonNode other = api.get("/api/v1/namespaces/default/pods/" + otherPod);
-    assertForbidden(api.call(token, "PUT", "/api/v1/namespaces/default/pods/" + otherPod + "/status",
-        Json.write(other), "application/json"));
-    assertForbidden(api.call(token, "DELETE", "/api/v1/namespaces/default/pods/" + otherPod, null, null));
-    assertForbidden(api.call(token, "POST", DS, daemonSet("intruder", "cred", "[\"true\"]"), "application/json"));
-    assertForbidden(api.call(token, "POST", "/bootstrap/node-credentials", "{\"nodeName\":\"cred-2\"}",
-        "application/json"));
-    assertThat(api.get("/api/v1/nodes/cred-2").path("metadata").path("labels").has("x")).isFalse();
-    assertThat(api.pods("creds")).allSatisfy(p -> assertThat(TestPlane.ready(p)).isTrue());
-    assertThat(api.call(api.adminToken, "GET", DS + "/intruder", null, null).code()).isEqualTo(404);
+    assertForbidden(api.call("PATCH", "/api/v1/nodes/cred-2", token, "application/merge-patch+json",
+        "{\"metadata\":{\"labels\":{\"x\":\"y\"}}}"));
+    JsonNode otherNode = api.read("/api/v1/nodes/cred-2");
+    assertForbidden(api.call("PUT", "/api/v1/nodes/cred-2/status", token, "application/json", Json.write(otherNode)));
+    assertForbidden(api.call("DELETE", "/api/v1/nodes/cred-2", token, null, null));
+    assertForbidden(api.call("POST", "/api/v1/nodes", token, "application/json",
+        "{\"apiVersion\":\"v1\",\"kind\":\"Node\",\"metadata\":{\"name\":\"cred-3\"}}"));
+    assertForbidden(api.call("PATCH", "/api/v1/namespaces/default/pods/" + otherPod + "/status", token,
+        "application/merge-patch+json", "{\"status\":{\"phase\":\"Failed\"}}"));
+    JsonNode other = api.read("/api/v1/namespaces/default/pods/" + otherPod);
+    assertForbidden(api.call("PUT", "/api/v1/namespaces/default/pods/" + otherPod + "/status", token,
+        "application/json", Json.write(other)));
+    assertForbidden(api.call("DELETE", "/api/v1/namespaces/default/pods/" + otherPod, token, null, null));
+    assertForbidden(api.call("POST", DS, token, "application/json", daemonSet("intruder", "cred", "[\"true\"]")));
+    assertForbidden(api.call("POST", "/bootstrap/node-credentials", token, "application/json",
+        "{\"nodeName\":\"cred-2\"}"));
+    assertThat(api.read("/api/v1/nodes/cred-2").path("metadata").path("labels").has("x")).isFalse();
+    assertThat(api.pods("creds")).allSatisfy(p -> assertThat(TestControlPlane.ready(p)).isTrue());
+    assertThat(api.call("GET", DS + "/intruder", api.adminToken(), null, null).code()).isEqualTo(404);
 
     // the bootstrap token: the exchange (the same credential again for a known node), nothing else
-    assertForbidden(api.call(bootstrapToken, "GET", "/api/v1/nodes", null, null));
-    assertForbidden(api.call(bootstrapToken, "GET", "/api/v1/namespaces/default/pods", null, null));
-    assertForbidden(api.call(bootstrapToken, "GET", "/api", null, null));
-    assertForbidden(api.call(bootstrapToken, "POST", DS, daemonSet("intruder", "cred", "[\"true\"]"),
-        "application/json"));
-    assertForbidden(api.call(bootstrapToken, "POST", "/api/v1/nodes",
-        "{\"apiVersion\":\"v1\",\"kind\":\"Node\",\"metadata\":{\"name\":\"cred-3\"}}", "application/json"));
-    TestPlane.Answer again = api.call(bootstrapToken, "POST", "/bootstrap/node-credentials",
-        "{\"nodeName\":\"cred-1\"}", "application/json");
+    assertForbidden(api.call("GET", "/api/v1/nodes", bootstrapToken, null, null));
+    assertForbidden(api.call("GET", "/api/v1/namespaces/default/pods", bootstrapToken, null, null));
+    assertForbidden(api.call("GET", "/api", bootstrapToken, null, null));
+    assertForbidden(api.call("POST", DS, bootstrapToken, "application/json", daemonSet("intruder", "cred",
+        "[\"true\"]")));
+    assertForbidden(api.call("POST", "/api/v1/nodes", bootstrapToken, "application/json",
+        "{\"apiVersion\":\"v1\",\"kind\":\"Node\",\"metadata\":{\"name\":\"cred-3\"}}"));
+    Response again = api.call("POST", "/bootstrap/node-credentials", bootstrapToken, "application/json",
+        "{\"nodeName\":\"cred-1\"}");
     assertThat(again.code()).isEqualTo(200);
     assertThat(again.json().path("token").asText()).isEqualTo(token);
     assertThat(again.json().path("user").asText()).isEqualTo("system:node:cred-1");
-    TestPlane.Answer bad = api.call(bootstrapToken, "POST", "/bootstrap/node-credentials",
-        "{\"nodeName\":\"Not_A_Name\"}", "application/json");
+    Response bad = api.call("POST", "/bootstrap/node-credentials", bootstrapToken, "application/json",
+        "{\"nodeName\":\"Not_A_Name\"}");
     assertThat(bad.code()).isEqualTo(400);
     assertThat(bad.json().path("kind").asText()).isEqualTo("Status");
 
-    api.send("DELETE", DS + "/creds", null, null);
-    await("the pods gone", () -> api.pods("creds").isEmpty());
+    api.ok("DELETE", DS + "/creds", null, null);
+    await("the pods gone").until(() -> api.pods("creds").isEmpty());
   }
 
   @Test
@@ -158,8 +162,8 @@ class NodeJoinTest {
     String token = Json.read(Files.readString(work.resolve(NodeCredentials.FILE)), JsonNode.class).path("token")
         .asText();
     assertThat(token).isNotEqualTo("revoked-or-never-issued");
-    assertThat(api.server.tokens().authenticate(token).flatMap(Identity::nodeName)).hasValue("stale-1");
-    assertThat(api.get("/api/v1/nodes/stale-1").path("metadata").path("labels").path("role").asText())
+    assertThat(api.server().tokens().authenticate(token).flatMap(Identity::nodeName)).hasValue("stale-1");
+    assertThat(api.read("/api/v1/nodes/stale-1").path("metadata").path("labels").path("role").asText())
         .isEqualTo("stale");
   }
 
@@ -167,25 +171,30 @@ class NodeJoinTest {
   void aSilentAgentsNodeTurnsUnknownAndUnreachableKeepsItsPodAndRecovers() throws Exception {
     Path work = tmp.resolve("quiet-1");
     NodeAgent agent = agent("quiet-1", work, "hollow", "quiet");
-    api.send("POST", DS, daemonSet("quiet", "quiet", "[\"sleep\",\"3600\"]"), "application/json");
-    await("its pod ready", () -> api.pods("quiet").stream().filter(TestPlane::ready).count() == 1);
+    api.ok("POST", DS, "application/json", daemonSet("quiet", "quiet", "[\"sleep\",\"3600\"]"));
+    await("its pod ready").until(() -> api.pods("quiet").stream().filter(TestControlPlane::ready).count() == 1);
     String pod = podOn("quiet", "quiet-1");
-    int tokens = api.server.tokens().entries().size();
+    int tokens = api.server().tokens().entries().size();
     String credential = Files.readString(work.resolve(NodeCredentials.FILE));
 
+    String quietPods = "/api/v1/namespaces/default/pods?labelSelector=app%3Dquiet";
+    String beforeSilence = Quiet.resourceVersion(api.read(quietPods));
     long silentSince = System.nanoTime();
     agent.close();
     agents.remove(agent);
-    await("Ready=Unknown and the unreachable taints", () -> {
-      JsonNode node = api.get("/api/v1/nodes/quiet-1");
+    await("Ready=Unknown and the unreachable taints").until(() -> {
+      JsonNode node = api.read("/api/v1/nodes/quiet-1");
       return readyStatus(node).equals("Unknown")
           && unreachableEffects(node).equals(Set.of("NoSchedule", "NoExecute"));
     });
     assertThat(Duration.ofNanos(System.nanoTime() - silentSince)).isGreaterThanOrEqualTo(Duration.ofSeconds(3));
-    JsonNode unknown = api.get("/api/v1/nodes/quiet-1");
+    JsonNode unknown = api.read("/api/v1/nodes/quiet-1");
     assertThat(condition(unknown, "Ready").path("reason").asText()).isEqualTo("NodeStatusUnknown");
-    // the daemon pod tolerates the unreachable taints: it stays, not even terminating
-    Thread.sleep(2000);
+    // the daemon pod tolerates the unreachable taints: it stays, not even terminating. From before the silence up to
+    // a marker written after the DaemonSet reconciled with the node tainted, no pod was added, removed or deleted.
+    Quiet.reconciled(api, DS + "/quiet");
+    List<JsonNode> events = Quiet.eventsBefore(api, quietPods, beforeSilence, Quiet.podMarker(api, "default", pod));
+    assertThat(events).noneMatch(Quiet::removesOrAdds);
     List<JsonNode> pods = api.pods("quiet");
     assertThat(pods).hasSize(1);
     assertThat(pods.get(0).path("metadata").path("name").asText()).isEqualTo(pod);
@@ -193,19 +202,19 @@ class NodeJoinTest {
 
     // back: the stored credential is used again (no new token), the node is Ready and untainted
     agent("quiet-1", work, "hollow", "quiet");
-    await("Ready=True without the unreachable taints", () -> {
-      JsonNode node = api.get("/api/v1/nodes/quiet-1");
+    await("Ready=True without the unreachable taints").until(() -> {
+      JsonNode node = api.read("/api/v1/nodes/quiet-1");
       return readyStatus(node).equals("True") && unreachableEffects(node).isEmpty();
     });
-    assertThat(api.server.tokens().entries()).hasSize(tokens);
+    assertThat(api.server().tokens().entries()).hasSize(tokens);
     assertThat(Files.readString(work.resolve(NodeCredentials.FILE))).isEqualTo(credential);
-    await("the same pod ready again", () -> api.pods("quiet").stream().filter(TestPlane::ready)
+    await("the same pod ready again").until(() -> api.pods("quiet").stream().filter(TestControlPlane::ready)
         .map(p -> p.path("metadata").path("name").asText()).toList().equals(List.of(pod)));
-    await("the DaemonSet counts it", () ->
-        api.get(DS + "/quiet").path("status").path("numberAvailable").asInt() == 1);
+    await("the DaemonSet counts it").until(() ->
+        api.read(DS + "/quiet").path("status").path("numberAvailable").asInt() == 1);
 
-    api.send("DELETE", DS + "/quiet", null, null);
-    await("the pod gone", () -> api.pods("quiet").isEmpty());
+    api.ok("DELETE", DS + "/quiet", null, null);
+    await("the pod gone").until(() -> api.pods("quiet").isEmpty());
   }
 
   @Test
@@ -213,50 +222,50 @@ class NodeJoinTest {
     NodeAgent process = agent("logs-1", tmp.resolve("logs-1"), "process", "logs");
     agent("logs-2", tmp.resolve("logs-2"), "hollow", "logs");
     assertThat(process.logEndpoint()).isNotNull();
-    api.send("POST", DS, daemonSet("talker", "logs",
-        "[\"sh\",\"-c\",\"echo hello from $0; echo second line; exec sleep 3600\",\"talker\"]"), "application/json");
-    await("both pods ready", () -> api.pods("talker").stream().filter(TestPlane::ready).count() == 2);
+    api.ok("POST", DS, "application/json", daemonSet("talker", "logs",
+        "[\"sh\",\"-c\",\"echo hello from $0; echo second line; exec sleep 3600\",\"talker\"]"));
+    await("both pods ready").until(() -> api.pods("talker").stream().filter(TestControlPlane::ready).count() == 2);
     String processPod = podOn("talker", "logs-1");
     String hollowPod = podOn("talker", "logs-2");
     String logPath = "/api/v1/namespaces/default/pods/" + processPod + "/log";
 
-    await("the output in the API", () -> api.call(api.adminToken, "GET", logPath, null, null).body()
+    await("the output in the API").until(() -> api.call("GET", logPath, api.adminToken(), null, null).body()
         .contains("second line"));
-    assertThat(api.send("GET", logPath, null, null)).isEqualTo("hello from talker\nsecond line\n");
-    assertThat(api.send("GET", logPath + "?tailLines=1", null, null)).isEqualTo("second line\n");
-    assertThat(api.send("GET", logPath + "?limitBytes=5&container=c", null, null)).isEqualTo("hello");
-    TestPlane.Answer wrong = api.call(api.adminToken, "GET", logPath + "?container=nope", null, null);
+    assertThat(api.ok("GET", logPath, null, null).body()).isEqualTo("hello from talker\nsecond line\n");
+    assertThat(api.ok("GET", logPath + "?tailLines=1", null, null).body()).isEqualTo("second line\n");
+    assertThat(api.ok("GET", logPath + "?limitBytes=5&container=c", null, null).body()).isEqualTo("hello");
+    Response wrong = api.call("GET", logPath + "?container=nope", api.adminToken(), null, null);
     assertThat(wrong.code()).isEqualTo(400);
     assertThat(wrong.json().path("message").asText()).isEqualTo("container nope is not valid for pod " + processPod);
-    TestPlane.Answer hollow = api.call(api.adminToken, "GET", "/api/v1/namespaces/default/pods/" + hollowPod + "/log",
-        null, null);
+    Response hollow = api.call("GET", "/api/v1/namespaces/default/pods/" + hollowPod + "/log", api.adminToken(), null,
+        null);
     assertThat(hollow.code()).isEqualTo(400);
     assertThat(hollow.json().path("kind").asText()).isEqualTo("Status");
     assertThat(hollow.json().path("message").asText()).contains("hollow node \"logs-2\"");
     // the viewer may read logs; a node credential may not (as upstream's node authorizer)
-    String viewer = api.server.tokens().tokenFor(TokenFile.VIEWER_USER).orElseThrow();
-    assertThat(api.call(viewer, "GET", logPath, null, null).code()).isEqualTo(200);
-    String nodeToken = api.server.tokens().nodeCredential("logs-1").token();
-    assertForbidden(api.call(nodeToken, "GET", logPath, null, null));
+    String viewer = api.server().tokens().tokenFor(TokenFile.VIEWER_USER).orElseThrow();
+    assertThat(api.call("GET", logPath, viewer, null, null).code()).isEqualTo(200);
+    String nodeToken = api.server().tokens().nodeCredential("logs-1").token();
+    assertForbidden(api.call("GET", logPath, nodeToken, null, null));
 
-    if (!TestPlane.kubectlAvailable()) {
+    if (!Kubectl.available()) {
       Assumptions.abort("kubectl is not installed: the logs were checked through the API only");
     }
-    TestPlane.Kubectl logs = api.kubectl("logs", processPod);
+    Kubectl.Result logs = api.kubectl().run("logs", processPod);
     assertThat(logs.exit()).as(logs.err()).isZero();
     assertThat(logs.out()).isEqualTo("hello from talker\nsecond line\n");
-    TestPlane.Kubectl tail = api.kubectl("logs", "--tail=1", processPod);
+    Kubectl.Result tail = api.kubectl().run("logs", "--tail=1", processPod);
     assertThat(tail.out()).isEqualTo("second line\n");
-    TestPlane.Kubectl none = api.kubectl("logs", hollowPod);
+    Kubectl.Result none = api.kubectl().run("logs", hollowPod);
     assertThat(none.exit()).isNotZero();
     assertThat(none.err()).contains("Error from server (BadRequest)").contains("hollow node \"logs-2\"");
 
     long pid = Long.parseLong(api.pods("talker").stream().filter(p -> p.path("metadata").path("name").asText()
         .equals(processPod)).findFirst().orElseThrow().path("status").path("containerStatuses").get(0)
         .path("containerID").asText().substring("process://".length()));
-    api.send("DELETE", DS + "/talker", null, null);
-    await("the pods gone", () -> api.pods("talker").isEmpty());
-    await("the process gone", () -> !ProcessHandle.of(pid).map(ProcessTree::alive).orElse(false));
+    api.ok("DELETE", DS + "/talker", null, null);
+    await("the pods gone").until(() -> api.pods("talker").isEmpty());
+    await("the process gone").until(() -> !ProcessHandle.of(pid).map(ProcessTree::alive).orElse(false));
   }
 
   // ---- helpers
@@ -276,7 +285,7 @@ class NodeJoinTest {
         .findFirst().orElseThrow().path("metadata").path("name").asText();
   }
 
-  static void assertForbidden(TestPlane.Answer answer) {
+  static void assertForbidden(Response answer) {
     assertThat(answer.code()).as(answer.body()).isEqualTo(403);
     JsonNode status = answer.json();
     assertThat(status.path("kind").asText()).isEqualTo("Status");
@@ -305,22 +314,5 @@ class NodeJoinTest {
       }
     }
     return effects;
-  }
-
-  static void await(String what, BooleanSupplier condition) {
-    long deadline = System.nanoTime() + WAIT.toNanos();
-    while (true) {
-      try {
-        if (condition.getAsBoolean()) {
-          return;
-        }
-      } catch (RuntimeException | AssertionError notYet) {
-        // not yet
-      }
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("timed out after " + WAIT.toSeconds() + " s waiting for " + what);
-      }
-      TestPods.sleep(100);
-    }
   }
 }

@@ -1,6 +1,7 @@
 package io.daemonset.agent;
 
-import static io.daemonset.agent.TestPods.await;
+import static io.daemonset.testing.Eventually.await;
+import static io.daemonset.testing.Eventually.holdsFor;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpServer;
@@ -12,6 +13,7 @@ import io.daemonset.model.HttpHeader;
 import io.daemonset.model.IntOrString;
 import io.daemonset.model.Probe;
 import io.daemonset.model.TcpSocketAction;
+import io.daemonset.testing.TestLogging;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -146,9 +148,8 @@ class ProbesTest {
     ReadinessWorker worker = new ReadinessWorker("test", probe, target(null), started, Clock.systemUTC(), scheduler,
         probeThreads, changes::add);
     try {
-      TestPods.sleep(700);
-      assertThat(headers).as("no probe within initialDelaySeconds").isEmpty();
-      await(Duration.ofSeconds(10), "ready", worker::ready);
+      holdsFor("no probe within initialDelaySeconds", Duration.ofMillis(700)).until(headers::isEmpty);
+      await("ready", Duration.ofSeconds(10)).until(worker::ready);
       Duration tookReady = Duration.between(started, Instant.now());
       // first probe at 1 s, the second success at 2 s
       assertThat(tookReady).isBetween(Duration.ofMillis(1800), Duration.ofMillis(3500));
@@ -156,7 +157,7 @@ class ProbesTest {
 
       answer.set(500);
       int before = headers.size();
-      await(Duration.ofSeconds(10), "unready", () -> !worker.ready());
+      await("unready", Duration.ofSeconds(10)).until(() -> !worker.ready());
       assertThat(headers.size() - before).as("two failures in a row").isEqualTo(2);
       assertThat(changes).containsExactly(true, false);
     } finally {
@@ -170,7 +171,7 @@ class ProbesTest {
     ReadinessWorker worker = new ReadinessWorker("test", probe, target(null), Instant.now().minusSeconds(60),
         Clock.systemUTC(), scheduler, probeThreads, ready -> {});
     try {
-      await(Duration.ofSeconds(3), "ready", worker::ready);
+      await("ready", Duration.ofSeconds(3)).until(worker::ready);
     } finally {
       worker.stop();
     }

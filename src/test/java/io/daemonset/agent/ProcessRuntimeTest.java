@@ -1,9 +1,10 @@
 package io.daemonset.agent;
 
-import static io.daemonset.agent.TestPods.await;
 import static io.daemonset.agent.TestPods.container;
 import static io.daemonset.agent.TestPods.pod;
 import static io.daemonset.agent.TestPods.shell;
+import static io.daemonset.testing.Eventually.await;
+import static io.daemonset.testing.Eventually.holdsFor;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.daemonset.model.Container;
@@ -12,6 +13,7 @@ import io.daemonset.model.EnvVar;
 import io.daemonset.model.Pod;
 import io.daemonset.model.PodStatus;
 import io.daemonset.model.Probe;
+import io.daemonset.testing.TestLogging;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -77,7 +79,7 @@ class ProcessRuntimeTest {
     Pod pod = pod("hello", script("main", "echo hi; echo oops >&2; sleep 30"));
     runtime.ensureRunning(pod);
 
-    PodStatus status = await(WAIT, "Running", () -> runtime.status(pod), s -> "Running".equals(s.phase()));
+    PodStatus status = await("Running", WAIT).until(() -> runtime.status(pod), s -> "Running".equals(s.phase()));
     assertThat(only(status).state().running()).isNotNull();
     assertThat(only(status).ready()).isTrue();
     assertThat(PodStatuses.isReady(status)).isTrue();
@@ -85,7 +87,7 @@ class ProcessRuntimeTest {
     assertThat(only(status).containerID()).startsWith("process://");
     Path log = runtime.logFile("default", "hello", "main").orElseThrow();
     assertThat(log).isEqualTo(work.resolve("pods/default_hello/main.log"));
-    await(WAIT, "both lines in the log", () -> read(log).contains("hi\n") && read(log).contains("oops\n"));
+    await("both lines in the log", WAIT).until(() -> read(log).contains("hi\n") && read(log).contains("oops\n"));
     assertThat(work.resolve("pods/default_hello/main")).isDirectory();
     List<ProcessHandle> tree = ProcessTree.snapshot(ProcessHandle.of(pid(status)).orElseThrow()).stream().toList();
     assertThat(tree).hasSizeGreaterThanOrEqualTo(2);
@@ -95,8 +97,8 @@ class ProcessRuntimeTest {
     assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(5));
     assertThat(tree).noneMatch(ProcessTree::alive);
     assertThat(ours()).isEmpty();
-    PodStatus stopped = await(WAIT, "terminated", () -> runtime.status(pod),
-        s -> only(s).state().terminated() != null);
+    PodStatus stopped = await("terminated", WAIT).until(() -> runtime.status(pod), s -> only(s).state()
+        .terminated() != null);
     assertThat(only(stopped).state().terminated().exitCode()).isEqualTo(143);
     assertThat(only(stopped).restartCount()).isZero();
     assertThat(PodStatuses.isReady(stopped)).isFalse();
@@ -108,19 +110,20 @@ class ProcessRuntimeTest {
     Pod pod = pod("stubborn", script("main", "trap '' TERM; echo trapped; while true; do sleep 0.1; done"));
     runtime.ensureRunning(pod);
     Path log = work.resolve("pods/default_stubborn/main.log");
-    await(WAIT, "the trap is set", () -> read(log).contains("trapped"));
+    await("the trap is set", WAIT).until(() -> read(log).contains("trapped"));
     long pid = pid(runtime.status(pod));
 
     long t0 = System.nanoTime();
     var stopped = runtime.stop("default/stubborn", Duration.ofMillis(1500));
-    TestPods.sleep(1000);
-    assertThat(ProcessHandle.of(pid).map(ProcessTree::alive)).as("still alive within the grace period").hasValue(true);
+    holdsFor("still alive within the grace period", Duration.ofMillis(1000))
+        .until(() -> ProcessHandle.of(pid).map(ProcessTree::alive).orElse(false));
     stopped.get(10, TimeUnit.SECONDS);
     Duration took = Duration.ofNanos(System.nanoTime() - t0);
     assertThat(took).isBetween(Duration.ofMillis(1400), Duration.ofSeconds(5));
     assertThat(ProcessHandle.of(pid).map(ProcessTree::alive).orElse(false)).isFalse();
     assertThat(ours()).isEmpty();
-    PodStatus status = await(WAIT, "terminated", () -> runtime.status(pod), s -> only(s).state().terminated() != null);
+    PodStatus status = await("terminated", WAIT).until(() -> runtime.status(pod), s -> only(s).state()
+        .terminated() != null);
     assertThat(only(status).state().terminated().exitCode()).isEqualTo(137);
   }
 
@@ -130,8 +133,8 @@ class ProcessRuntimeTest {
     Pod pod = pod("crashy", script("main", "echo run; exit 3"));
     runtime.ensureRunning(pod);
 
-    PodStatus looping = await(WAIT, "CrashLoopBackOff", () -> runtime.status(pod),
-        s -> only(s).state().waiting() != null && "CrashLoopBackOff".equals(only(s).state().waiting().reason()));
+    PodStatus looping = await("CrashLoopBackOff", WAIT).until(() -> runtime.status(pod), s -> only(s).state()
+        .waiting() != null && "CrashLoopBackOff".equals(only(s).state().waiting().reason()));
     assertThat(only(looping).restartCount()).isGreaterThanOrEqualTo(1);
     assertThat(only(looping).state().waiting().message()).startsWith("back-off ").contains("container=main");
     assertThat(only(looping).lastState().terminated().exitCode()).isEqualTo(3);
@@ -140,7 +143,7 @@ class ProcessRuntimeTest {
     assertThat(PodStatuses.isReady(looping)).isFalse();
 
     long t0 = System.nanoTime();
-    await(WAIT, "4 restarts", () -> only(runtime.status(pod)).restartCount() >= 4);
+    await("4 restarts", WAIT).until(() -> only(runtime.status(pod)).restartCount() >= 4);
     // restarts 2, 3 and 4 wait 400, 800 and 1600 ms (less what has passed already)
     assertThat(Duration.ofNanos(System.nanoTime() - t0)).isGreaterThan(Duration.ofMillis(1500));
     Path log = work.resolve("pods/default_crashy/main.log");
@@ -153,9 +156,9 @@ class ProcessRuntimeTest {
     Pod base = pod("once", script("main", "exit 0"));
     Pod pod = base.withSpec(base.spec().withRestartPolicy("Never"));
     runtime.ensureRunning(pod);
-    PodStatus done = await(WAIT, "Succeeded", () -> runtime.status(pod), s -> "Succeeded".equals(s.phase()));
-    TestPods.sleep(400);
-    assertThat(only(runtime.status(pod)).restartCount()).isZero();
+    PodStatus done = await("Succeeded", WAIT).until(() -> runtime.status(pod), s -> "Succeeded".equals(s.phase()));
+    holdsFor("no restart over 4 back-off periods", Duration.ofMillis(400))
+        .until(() -> only(runtime.status(pod)).restartCount() == 0);
     assertThat(only(done).state().terminated().reason()).isEqualTo("Completed");
   }
 
@@ -164,8 +167,8 @@ class ProcessRuntimeTest {
     ProcessRuntime runtime = runtime(Duration.ofMillis(100));
     Pod pod = pod("nginx", Container.of("web", "nginx:1.27"));
     runtime.ensureRunning(pod);
-    PodStatus status = await(WAIT, "a status", () -> runtime.status(pod),
-        s -> only(s).state().waiting() != null && !"ContainerCreating".equals(only(s).state().waiting().reason()));
+    PodStatus status = await("a status", WAIT).until(() -> runtime.status(pod), s -> only(s).state().waiting() != null
+        && !"ContainerCreating".equals(only(s).state().waiting().reason()));
     assertThat(only(status).state().waiting().reason()).isEqualTo("ImageNotRunnable");
     assertThat(only(status).state().waiting().message())
         .contains("runs a container's command as a host process").contains("nginx:1.27");
@@ -173,8 +176,8 @@ class ProcessRuntimeTest {
     assertThat(only(status).ready()).isFalse();
     assertThat(only(status).started()).isFalse();
     assertThat(PodStatuses.isReady(status)).isFalse();
-    TestPods.sleep(300);
-    assertThat(only(runtime.status(pod)).restartCount()).isZero();
+    holdsFor("no restart over 3 back-off periods", Duration.ofMillis(300))
+        .until(() -> only(runtime.status(pod)).restartCount() == 0);
   }
 
   @Test
@@ -182,8 +185,8 @@ class ProcessRuntimeTest {
     ProcessRuntime runtime = runtime(Duration.ofMillis(300));
     Pod pod = pod("missing", container("main", "/nonexistent/" + marker));
     runtime.ensureRunning(pod);
-    PodStatus status = await(WAIT, "back-off", () -> runtime.status(pod),
-        s -> only(s).state().waiting() != null && "CrashLoopBackOff".equals(only(s).state().waiting().reason()));
+    PodStatus status = await("back-off", WAIT).until(() -> runtime.status(pod), s -> only(s).state().waiting() != null
+        && "CrashLoopBackOff".equals(only(s).state().waiting().reason()));
     assertThat(only(status).lastState().terminated().reason()).isEqualTo("StartError");
     assertThat(only(status).lastState().terminated().exitCode()).isEqualTo(128);
   }
@@ -202,7 +205,7 @@ class ProcessRuntimeTest {
     Pod pod = pod("env", c);
     runtime.ensureRunning(pod);
     Path out = work.resolve("pods/default_env/main/out");
-    await(WAIT, "out", () -> read(out).endsWith("\n"));
+    await("out", WAIT).until(() -> read(out).endsWith("\n"));
     assertThat(read(out)).isEqualTo("hello world $(WHO)|hello world $(WHO)-arg|node-1|env\n");
   }
 
@@ -213,10 +216,10 @@ class ProcessRuntimeTest {
         TestPods.probe(Probe.exec(List.of("test", "-f", "ready")), 0, 1, 1, 1, 3));
     Pod pod = pod("probed", c);
     runtime.ensureRunning(pod);
-    PodStatus running = await(WAIT, "Running", () -> runtime.status(pod), s -> "Running".equals(s.phase()));
+    PodStatus running = await("Running", WAIT).until(() -> runtime.status(pod), s -> "Running".equals(s.phase()));
     assertThat(PodStatuses.isReady(running)).isFalse();
     assertThat(only(running).ready()).isFalse();
-    await(WAIT, "Ready", () -> PodStatuses.isReady(runtime.status(pod)));
+    await("Ready", WAIT).until(() -> PodStatuses.isReady(runtime.status(pod)));
   }
 
   @Test
@@ -224,7 +227,7 @@ class ProcessRuntimeTest {
     ProcessRuntime first = runtime(Duration.ofSeconds(10));
     Pod pod = pod("long", script("main", "echo started; sleep 30"));
     first.ensureRunning(pod);
-    PodStatus before = await(WAIT, "Running", () -> first.status(pod), s -> "Running".equals(s.phase()));
+    PodStatus before = await("Running", WAIT).until(() -> first.status(pod), s -> "Running".equals(s.phase()));
     first.close(false);
     runtimes.remove(first);
     assertThat(ours()).hasSize(1);
@@ -232,7 +235,8 @@ class ProcessRuntimeTest {
     ProcessRuntime second = runtime(Duration.ofSeconds(10));
     assertThat(second.pods()).containsEntry("default/long", pod.metadata().uid());
     second.ensureRunning(pod);
-    TestPods.sleep(300);
+    holdsFor("the adopted process kept, none started", Duration.ofMillis(300))
+        .until(() -> ours().size() == 1 && only(second.status(pod)).containerID().equals(only(before).containerID()));
     PodStatus after = second.status(pod);
     assertThat(only(after).containerID()).isEqualTo(only(before).containerID());
     assertThat(only(after).state().running()).isNotNull();
@@ -251,15 +255,15 @@ class ProcessRuntimeTest {
     ProcessRuntime first = runtime(Duration.ofMillis(100));
     Pod pod = pod("leftover", script("main", "sleep 30"));
     first.ensureRunning(pod);
-    await(WAIT, "Running", () -> first.status(pod), s -> "Running".equals(s.phase()));
+    await("Running", WAIT).until(() -> first.status(pod), s -> "Running".equals(s.phase()));
     first.close(false);
     runtimes.remove(first);
 
     ProcessRuntime second = runtime(Duration.ofMillis(100));
     assertThat(second.pods()).containsKey("default/leftover");
     second.stop("default/leftover", Duration.ofSeconds(5)).get(10, TimeUnit.SECONDS);
-    TestPods.sleep(300);
-    assertThat(ours()).isEmpty();
+    holdsFor("the leftover not restarted over 3 back-off periods", Duration.ofMillis(300))
+        .until(() -> ours().isEmpty());
     second.forget("default/leftover");
     assertThat(second.pods()).isEmpty();
   }
@@ -269,19 +273,19 @@ class ProcessRuntimeTest {
     ProcessRuntime first = runtime(Duration.ofMillis(100));
     Pod pod = pod("died", script("main", "echo started; sleep 30"));
     first.ensureRunning(pod);
-    PodStatus before = await(WAIT, "Running", () -> first.status(pod), s -> "Running".equals(s.phase()));
+    PodStatus before = await("Running", WAIT).until(() -> first.status(pod), s -> "Running".equals(s.phase()));
     first.close(false);
     runtimes.remove(first);
     ProcessHandle.of(pid(before)).orElseThrow().destroyForcibly();
-    await(WAIT, "the process gone", () -> ours().isEmpty());
+    await("the process gone", WAIT).until(() -> ours().isEmpty());
 
     ProcessRuntime second = runtime(Duration.ofMillis(100));
     PodStatus unknown = second.status(pod);
     assertThat(only(unknown).state().terminated().reason()).isEqualTo("ContainerStatusUnknown");
-    TestPods.sleep(300);
-    assertThat(ours()).as("nothing restarts before the pod is confirmed").isEmpty();
+    holdsFor("nothing restarts before the pod is confirmed", Duration.ofMillis(300)).until(() -> ours().isEmpty());
     second.ensureRunning(pod);
-    PodStatus after = await(WAIT, "Running again", () -> second.status(pod), s -> only(s).state().running() != null);
+    PodStatus after = await("Running again", WAIT).until(() -> second.status(pod), s -> only(s).state()
+        .running() != null);
     assertThat(only(after).restartCount()).isEqualTo(1);
     assertThat(only(after).lastState().terminated().reason()).isEqualTo("ContainerStatusUnknown");
     assertThat(ours()).hasSize(1);

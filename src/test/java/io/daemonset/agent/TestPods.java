@@ -5,14 +5,11 @@ import io.daemonset.model.ObjectMeta;
 import io.daemonset.model.Pod;
 import io.daemonset.model.PodSpec;
 import io.daemonset.model.Probe;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
-import java.util.function.BooleanSupplier;
-import java.util.function.Supplier;
 
-/** Pods and waiting for the tests of the agent. */
+/** Pods for the tests of the agent. */
 final class TestPods {
   private TestPods() {}
 
@@ -46,40 +43,5 @@ final class TestPods {
         PodSpec.of(List.of(containers)).withNodeName(node).withRestartPolicy("Always")
             .withTerminationGracePeriodSeconds(30L),
         null);
-  }
-
-  /** Waits until the condition holds, failing after timeout. */
-  static void await(Duration timeout, String what, BooleanSupplier condition) {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("timed out after " + timeout.toSeconds() + " s waiting for " + what);
-      }
-      sleep(25);
-    }
-  }
-
-  /** Waits until the value satisfies the condition; returns it. */
-  static <T> T await(Duration timeout, String what, Supplier<T> value, java.util.function.Predicate<T> condition) {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (true) {
-      T v = value.get();
-      if (v != null && condition.test(v)) {
-        return v;
-      }
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("timed out after " + timeout.toSeconds() + " s waiting for " + what + "; last: " + v);
-      }
-      sleep(25);
-    }
-  }
-
-  static void sleep(long millis) {
-    try {
-      Thread.sleep(millis);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new AssertionError(e);
-    }
   }
 }

@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.daemonset.testing.Kubectl;
+import io.daemonset.testing.Response;
+import io.daemonset.testing.TestControlPlane;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -14,13 +17,13 @@ import org.junit.jupiter.api.io.TempDir;
 class AuthReviewsTest {
   @TempDir
   static Path tmp;
-  static ApiCluster cluster;
+  static TestControlPlane cluster;
   static Kubectl kubectl;
 
   @BeforeAll
   static void start() throws Exception {
     assumeTrue(Kubectl.available(), "kubectl is not on the PATH");
-    cluster = ApiCluster.start(tmp);
+    cluster = TestControlPlane.start(tmp);
     kubectl = cluster.kubectl();
   }
 
@@ -58,13 +61,13 @@ class AuthReviewsTest {
 
   @Test
   void nodeAgentsSeeTheirOwnNodeByName() {
-    ApiCluster.Response rules = cluster.call("POST", Reviews.RULES, cluster.nodeToken("n7"), "application/json",
+    Response rules = cluster.call("POST", Reviews.RULES, cluster.nodeToken("n7"), "application/json",
         "{\"apiVersion\":\"authorization.k8s.io/v1\",\"kind\":\"SelfSubjectRulesReview\",\"spec\":"
             + "{\"namespace\":\"default\"}}");
     assertThat(rules.code()).as(rules.toString()).isEqualTo(201);
     assertThat(rules.body()).contains("{\"verbs\":[\"update\",\"patch\"],\"apiGroups\":[\"\"],\"resources\":"
         + "[\"nodes\"],\"resourceNames\":[\"n7\"]}");
-    ApiCluster.Response access = cluster.call("POST", Reviews.ACCESS, cluster.nodeToken("n7"), "application/json",
+    Response access = cluster.call("POST", Reviews.ACCESS, cluster.nodeToken("n7"), "application/json",
         "{\"spec\":{\"resourceAttributes\":{\"verb\":\"patch\",\"resource\":\"nodes\",\"name\":\"n8\"}}}");
     assertThat(access.json().path("status").path("allowed").asBoolean(true)).as(access.toString()).isFalse();
   }
@@ -83,22 +86,22 @@ class AuthReviewsTest {
 
   @Test
   void badReviewsGetAStatusWithTheRightCode() {
-    ApiCluster.Response malformed = cluster.post(Reviews.ACCESS, "{not json");
+    Response malformed = cluster.post(Reviews.ACCESS, "{not json");
     assertThat(malformed.code()).isEqualTo(400);
     assertThat(malformed.json().path("kind").asText()).isEqualTo("Status");
-    ApiCluster.Response neither = cluster.post(Reviews.ACCESS, "{\"kind\":\"SelfSubjectAccessReview\",\"spec\":{}}");
+    Response neither = cluster.post(Reviews.ACCESS, "{\"kind\":\"SelfSubjectAccessReview\",\"spec\":{}}");
     assertThat(neither.code()).isEqualTo(422);
     assertThat(neither.json().path("details").path("causes").path(0).path("field").asText())
         .isEqualTo("spec.resourceAttributes");
-    ApiCluster.Response wrongKind = cluster.post(Reviews.WHOAMI, "{\"kind\":\"Pod\"}");
+    Response wrongKind = cluster.post(Reviews.WHOAMI, "{\"kind\":\"Pod\"}");
     assertThat(wrongKind.code()).isEqualTo(400);
     assertThat(wrongKind.json().path("message").asText()).contains("does not match the expected kind");
-    ApiCluster.Response notAnObject = cluster.post(Reviews.RULES, "[]");
+    Response notAnObject = cluster.post(Reviews.RULES, "[]");
     assertThat(notAnObject.code()).isEqualTo(400);
-    ApiCluster.Response get = cluster.get(Reviews.WHOAMI);
+    Response get = cluster.get(Reviews.WHOAMI);
     assertThat(get.code()).isEqualTo(405);
     assertThat(get.json().path("reason").asText()).isEqualTo("MethodNotAllowed");
-    ApiCluster.Response anonymous = cluster.call("POST", Reviews.WHOAMI, null, "application/json", "{}");
+    Response anonymous = cluster.call("POST", Reviews.WHOAMI, null, "application/json", "{}");
     assertThat(anonymous.code()).isEqualTo(401);
   }
 }

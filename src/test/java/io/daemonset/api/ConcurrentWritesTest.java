@@ -5,6 +5,11 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.daemonset.model.Json;
+import io.daemonset.testing.Kubectl;
+import io.daemonset.testing.TestControlPlane;
+import io.daemonset.testing.Kubectl;
+import io.daemonset.testing.Response;
+import io.daemonset.testing.TestControlPlane;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -29,7 +34,7 @@ import org.junit.jupiter.api.io.TempDir;
 class ConcurrentWritesTest {
   @TempDir
   static Path tmp;
-  static ApiCluster cluster;
+  static TestControlPlane cluster;
   static HttpAgents agents;
   static Kubectl kubectl;
   static ExecutorService pool;
@@ -37,7 +42,7 @@ class ConcurrentWritesTest {
   @BeforeAll
   static void start() throws Exception {
     assumeTrue(Kubectl.available(), "kubectl is not on the PATH");
-    cluster = ApiCluster.start(tmp);
+    cluster = TestControlPlane.start(tmp);
     agents = new HttpAgents(cluster);
     agents.join("busy", Map.of());
     kubectl = cluster.kubectl();
@@ -69,7 +74,7 @@ class ConcurrentWritesTest {
         String patch = "{\"status\":{\"conditions\":[{\"type\":\"Ready\",\"status\":\"True\",\"reason\":"
             + "\"KubeletReady\",\"message\":\"report " + reports.incrementAndGet() + "\",\"lastHeartbeatTime\":\""
             + now + "\",\"lastTransitionTime\":\"" + now + "\"}]}}";
-        ApiCluster.Response r = cluster.call("PATCH", "/api/v1/nodes/busy/status", nodeToken,
+        io.daemonset.testing.Response r = cluster.call("PATCH", "/api/v1/nodes/busy/status", nodeToken,
             "application/strategic-merge-patch+json", patch);
         assertThat(r.code()).as("status report %s", r).isEqualTo(200);
       }

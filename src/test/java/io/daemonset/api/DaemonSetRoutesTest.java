@@ -1,8 +1,11 @@
 package io.daemonset.api;
 
+import static io.daemonset.testing.Eventually.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.daemonset.testing.Response;
+import io.daemonset.testing.TestControlPlane;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,12 +22,12 @@ class DaemonSetRoutesTest {
 
   @TempDir
   static Path tmp;
-  static ApiCluster cluster;
+  static TestControlPlane cluster;
   static HttpAgents agents;
 
   @BeforeAll
   static void start() throws Exception {
-    cluster = ApiCluster.start(tmp);
+    cluster = TestControlPlane.start(tmp, HttpAgents.CONFIG);
     agents = new HttpAgents(cluster);
     agents.join("n1", Map.of("disk", "ssd"));
     agents.join("n2", Map.of());
@@ -57,7 +60,7 @@ class DaemonSetRoutesTest {
 
   @Test
   void createGetListAndDefaulting() {
-    ApiCluster.Response created = cluster.post(DS, daemonSet("web", "nginx:1"));
+    Response created = cluster.post(DS, daemonSet("web", "nginx:1"));
     assertThat(created.code()).as(created.body()).isEqualTo(201);
     JsonNode ds = created.json();
     assertThat(ds.path("apiVersion").asText()).isEqualTo("apps/v1");
@@ -67,9 +70,8 @@ class DaemonSetRoutesTest {
     assertThat(ds.path("spec").path("updateStrategy").path("type").asText()).isEqualTo("RollingUpdate");
     assertThat(ds.path("spec").path("revisionHistoryLimit").asInt()).isEqualTo(10);
 
-    ApiCluster.await(() -> podsOf("web").size() == 2
-        && podsOf("web").stream().allMatch(p -> p.path("status").path("phase").asText().equals("Running")),
-        "a running pod per node");
+    await("a running pod per node").until(() -> podsOf("web").size() == 2
+        && podsOf("web").stream().allMatch(p -> p.path("status").path("phase").asText().equals("Running")));
     assertThat(podsOf("web")).extracting(p -> p.path("spec").path("nodeName").asText())
         .containsExactlyInAnyOrder("n1", "n2");
 
@@ -80,7 +82,7 @@ class DaemonSetRoutesTest {
     assertThat(list.path("apiVersion").asText()).isEqualTo("apps/v1");
     assertThat(list.path("metadata").path("resourceVersion").asText()).isNotEmpty();
 
-    ApiCluster.Response again = cluster.post(DS, daemonSet("web", "nginx:1"));
+    Response again = cluster.post(DS, daemonSet("web", "nginx:1"));
     assertThat(again.code()).isEqualTo(409);
     assertThat(again.json().path("reason").asText()).isEqualTo("AlreadyExists");
     assertThat(again.json().path("message").asText()).isEqualTo("daemonsets.apps \"web\" already exists");
@@ -96,7 +98,7 @@ class DaemonSetRoutesTest {
 
   @Test
   void extensionsV1beta1IsDefaultedAsV1beta1AndStoredAsAppsV1() {
-    ApiCluster.Response created = cluster.post(EXT, extensionsDaemonSet("legacy", "busybox:1"));
+    Response created = cluster.post(EXT, extensionsDaemonSet("legacy", "busybox:1"));
     assertThat(created.code()).as(created.body()).isEqualTo(201);
     JsonNode ds = created.json();
     assertThat(ds.path("apiVersion").asText()).isEqualTo("extensions/v1beta1");
@@ -107,34 +109,35 @@ class DaemonSetRoutesTest {
     assertThat(cluster.get(EXT + "/legacy").json().path("apiVersion").asText()).isEqualTo("extensions/v1beta1");
     assertThat(cluster.get(EXT).json().path("apiVersion").asText()).isEqualTo("extensions/v1beta1");
 
-    ApiCluster.await(() -> podsOf("legacy").size() == 2, "legacy pods");
+    await("legacy pods").until(() -> podsOf("legacy").size() == 2);
     // Through extensions/v1beta1, deletion without options orphans the pods, as upstream.
-    ApiCluster.Response deleted = cluster.delete(EXT + "/legacy", null);
+    Response deleted = cluster.delete(EXT + "/legacy", null);
     assertThat(deleted.code()).as(deleted.body()).isEqualTo(200);
     assertThat(deleted.json().path("kind").asText()).isEqualTo("Status");
     assertThat(deleted.json().path("status").asText()).isEqualTo("Success");
     assertThat(cluster.get(DS + "/legacy").code()).isEqualTo(404);
-    ApiCluster.await(() -> podsOf("legacy").size() == 2 && podsOf("legacy").stream()
-        .allMatch(p -> p.path("metadata").path("ownerReferences").isMissingNode()), "orphaned pods");
+    await("orphaned pods").until(() -> podsOf("legacy").size() == 2 && podsOf("legacy").stream()
+        .allMatch(p -> p.path("metadata").path("ownerReferences").isMissingNode()));
   }
 
   @Test
   void updateWithAStaleResourceVersionIsAConflict() {
     JsonNode created = cluster.post(DS, daemonSet("upd", "nginx:1")).json();
     String rv = created.path("metadata").path("resourceVersion").asText();
-    String v2 = daemonSet("upd", "nginx:2").replace("\"name\":\"upd\",", "\"name\":\"upd\",\"resourceVersion\":\"" + rv + "\",");
-    ApiCluster.Response updated = cluster.put(DS + "/upd", v2);
+    String v2 = daemonSet("upd", "nginx:2").replace("\"name\":\"upd\",",
+        "\"name\":\"upd\",\"resourceVersion\":\"" + rv + "\",");
+    Response updated = cluster.put(DS + "/upd", v2);
     assertThat(updated.code()).as(updated.body()).isEqualTo(200);
     assertThat(updated.json().path("metadata").path("generation").asLong()).isEqualTo(2);
     assertThat(updated.json().at("/spec/template/spec/containers/0/image").asText()).isEqualTo("nginx:2");
 
-    ApiCluster.Response stale = cluster.put(DS + "/upd", v2.replace("nginx:2", "nginx:3"));
+    Response stale = cluster.put(DS + "/upd", v2.replace("nginx:2", "nginx:3"));
     assertThat(stale.code()).isEqualTo(409);
     assertThat(stale.json().path("reason").asText()).isEqualTo("Conflict");
     assertThat(stale.json().path("message").asText()).isEqualTo("Operation cannot be fulfilled on daemonsets.apps "
         + "\"upd\": the object has been modified; please apply your changes to the latest version and try again");
 
-    ApiCluster.Response otherName = cluster.put(DS + "/upd", daemonSet("other", "nginx:3"));
+    Response otherName = cluster.put(DS + "/upd", daemonSet("other", "nginx:3"));
     assertThat(otherName.code()).isEqualTo(400);
     assertThat(otherName.json().path("message").asText())
         .isEqualTo("the name of the object (other) does not match the name on the URL (upd)");
@@ -142,7 +145,7 @@ class DaemonSetRoutesTest {
 
   @Test
   void invalidStrictWarnAndDryRun() {
-    ApiCluster.Response invalid = cluster.post(DS, daemonSet("bad", "nginx:1")
+    Response invalid = cluster.post(DS, daemonSet("bad", "nginx:1")
         .replace("\"template\":{\"metadata\":{\"labels\":{\"app\":\"bad\"}}",
             "\"template\":{\"metadata\":{\"labels\":{\"app\":\"other\"}}"));
     assertThat(invalid.code()).as(invalid.body()).isEqualTo(422);
@@ -156,25 +159,25 @@ class DaemonSetRoutesTest {
         .isEqualTo("spec.template.metadata.labels");
 
     String unknown = daemonSet("strict", "nginx:1").replace("\"selector\"", "\"color\":\"red\",\"selector\"");
-    ApiCluster.Response strict = cluster.post(DS + "?fieldValidation=Strict", unknown);
+    Response strict = cluster.post(DS + "?fieldValidation=Strict", unknown);
     assertThat(strict.code()).isEqualTo(400);
     assertThat(strict.json().path("message").asText()).isEqualTo("DaemonSet in version \"v1\" cannot be handled as "
         + "a DaemonSet: strict decoding error: unknown field \"spec.color\"");
 
-    ApiCluster.Response dry = cluster.post(DS + "?fieldValidation=Warn&dryRun=All", unknown);
+    Response dry = cluster.post(DS + "?fieldValidation=Warn&dryRun=All", unknown);
     assertThat(dry.code()).as(dry.body()).isEqualTo(201);
     assertThat(dry.warnings()).containsExactly("299 - \"unknown field \\\"spec.color\\\"\"");
     assertThat(dry.json().path("metadata").path("uid").asText()).isNotEmpty();
     assertThat(cluster.get(DS + "/strict").code()).as("dryRun stores nothing").isEqualTo(404);
 
-    ApiCluster.Response badDryRun = cluster.post(DS + "?dryRun=Some", daemonSet("x", "nginx:1"));
+    Response badDryRun = cluster.post(DS + "?dryRun=Some", daemonSet("x", "nginx:1"));
     assertThat(badDryRun.code()).isEqualTo(400);
   }
 
   @Test
   void statusWritesAreNoOpsTheControllerOwnsStatus() {
     JsonNode created = cluster.post(DS, daemonSet("st", "nginx:1")).json();
-    ApiCluster.Response patched = cluster.patch(DS + "/st/status", "application/merge-patch+json",
+    Response patched = cluster.patch(DS + "/st/status", "application/merge-patch+json",
         "{\"status\":{\"numberReady\":42}}");
     assertThat(patched.code()).as(patched.body()).isEqualTo(200);
     assertThat(patched.warnings()).singleElement().asString().contains("status is owned by the DaemonSet controller");
@@ -186,17 +189,17 @@ class DaemonSetRoutesTest {
   @Test
   void everyPatchType() {
     cluster.post(DS, daemonSet("pt", "nginx:1"));
-    ApiCluster.Response merge = cluster.patch(DS + "/pt", "application/merge-patch+json",
+    Response merge = cluster.patch(DS + "/pt", "application/merge-patch+json",
         "{\"metadata\":{\"labels\":{\"tier\":\"web\"}}}");
     assertThat(merge.code()).as(merge.body()).isEqualTo(200);
     assertThat(merge.json().at("/metadata/labels/tier").asText()).isEqualTo("web");
 
-    ApiCluster.Response json = cluster.patch(DS + "/pt", "application/json-patch+json",
+    Response json = cluster.patch(DS + "/pt", "application/json-patch+json",
         "[{\"op\":\"add\",\"path\":\"/spec/minReadySeconds\",\"value\":5}]");
     assertThat(json.code()).as(json.body()).isEqualTo(200);
     assertThat(json.json().at("/spec/minReadySeconds").asInt()).isEqualTo(5);
 
-    ApiCluster.Response strategic = cluster.patch(DS + "/pt", "application/strategic-merge-patch+json",
+    Response strategic = cluster.patch(DS + "/pt", "application/strategic-merge-patch+json",
         "{\"spec\":{\"template\":{\"spec\":{\"containers\":[{\"name\":\"c\",\"image\":\"nginx:2\"}]}}}}");
     assertThat(strategic.code()).as(strategic.body()).isEqualTo(200);
     assertThat(strategic.json().at("/spec/template/spec/containers/0/image").asText()).isEqualTo("nginx:2");
@@ -207,22 +210,22 @@ class DaemonSetRoutesTest {
     String apply = "apiVersion: apps/v1\nkind: DaemonSet\nmetadata:\n  name: ssa\nspec:\n  selector:\n"
         + "    matchLabels: {app: ssa}\n  template:\n    metadata:\n      labels: {app: ssa}\n    spec:\n"
         + "      containers:\n      - name: c\n        image: nginx:1\n";
-    ApiCluster.Response created = cluster.patch(DS + "/ssa?fieldManager=kubectl", "application/apply-patch+yaml",
+    Response created = cluster.patch(DS + "/ssa?fieldManager=kubectl", "application/apply-patch+yaml",
         apply);
     assertThat(created.code()).as(created.body()).isEqualTo(201);
     assertThat(created.json().at("/metadata/managedFields/0/manager").asText()).isEqualTo("kubectl");
-    ApiCluster.Response updated = cluster.patch(DS + "/ssa?fieldManager=kubectl", "application/apply-patch+yaml",
+    Response updated = cluster.patch(DS + "/ssa?fieldManager=kubectl", "application/apply-patch+yaml",
         apply.replace("nginx:1", "nginx:2"));
     assertThat(updated.code()).as(updated.body()).isEqualTo(200);
     assertThat(updated.json().at("/spec/template/spec/containers/0/image").asText()).isEqualTo("nginx:2");
-    ApiCluster.Response conflict = cluster.patch(DS + "/ssa?fieldManager=other", "application/apply-patch+yaml",
+    Response conflict = cluster.patch(DS + "/ssa?fieldManager=other", "application/apply-patch+yaml",
         apply.replace("nginx:1", "nginx:3"));
     assertThat(conflict.code()).as(conflict.body()).isEqualTo(409);
     assertThat(conflict.json().path("message").asText()).startsWith("Apply failed with 1 conflict");
 
-    ApiCluster.Response unsupported = cluster.patch(DS + "/pt", "application/xml", "<x/>");
+    Response unsupported = cluster.patch(DS + "/pt", "application/xml", "<x/>");
     assertThat(unsupported.code()).isEqualTo(415);
-    ApiCluster.Response missing = cluster.patch(DS + "/nope", "application/merge-patch+json", "{}");
+    Response missing = cluster.patch(DS + "/nope", "application/merge-patch+json", "{}");
     assertThat(missing.code()).isEqualTo(404);
   }
 
@@ -241,47 +244,48 @@ class DaemonSetRoutesTest {
     JsonNode second = cluster.get(DS + "?labelSelector=paged%3Dyes&limit=2&continue=" + token).json();
     assertThat(second.path("items")).extracting(i -> i.at("/metadata/name").asText()).containsExactly("page-c");
     assertThat(second.at("/metadata/continue").isMissingNode()).isTrue();
-    assertThat(second.at("/metadata/resourceVersion").asText()).isEqualTo(first.at("/metadata/resourceVersion").asText());
+    assertThat(second.at("/metadata/resourceVersion").asText()).isEqualTo(first.at("/metadata/resourceVersion")
+        .asText());
 
     JsonNode byName = cluster.get(DS + "?fieldSelector=metadata.name%3Dpage-b").json();
     assertThat(byName.path("items")).extracting(i -> i.at("/metadata/name").asText()).containsExactly("page-b");
     JsonNode allNamespaces = cluster.get("/apis/apps/v1/daemonsets?labelSelector=paged%3Dyes").json();
     assertThat(allNamespaces.path("items")).hasSize(3);
 
-    ApiCluster.Response badField = cluster.get(DS + "?fieldSelector=spec.color%3Dred");
+    Response badField = cluster.get(DS + "?fieldSelector=spec.color%3Dred");
     assertThat(badField.code()).isEqualTo(400);
     assertThat(badField.json().path("message").asText()).isEqualTo("field label not supported: spec.color");
     assertThat(cluster.get(DS + "?continue=garbage").code()).isEqualTo(400);
 
-    ApiCluster.Response table = cluster.call("GET", DS + "?labelSelector=paged%3Dyes", cluster.adminToken, null, null);
+    Response table = cluster.call("GET", DS + "?labelSelector=paged%3Dyes", cluster.adminToken(), null, null);
     assertThat(table.json().path("kind").asText()).isEqualTo("DaemonSetList");
   }
 
   @Test
   void deletionsAsUpstream() {
     cluster.post(DS, daemonSet("fg", "nginx:1"));
-    ApiCluster.await(() -> podsOf("fg").size() == 2, "fg pods");
-    ApiCluster.Response foreground = cluster.delete(DS + "/fg", "{\"propagationPolicy\":\"Foreground\"}");
+    await("fg pods").until(() -> podsOf("fg").size() == 2);
+    Response foreground = cluster.delete(DS + "/fg", "{\"propagationPolicy\":\"Foreground\"}");
     assertThat(foreground.code()).as(foreground.body()).isEqualTo(200);
     assertThat(foreground.json().path("kind").asText()).isEqualTo("DaemonSet");
     assertThat(foreground.json().at("/metadata/deletionTimestamp").asText()).isNotEmpty();
     assertThat(foreground.json().at("/metadata/finalizers/0").asText()).isEqualTo("foregroundDeletion");
-    ApiCluster.await(() -> cluster.get(DS + "/fg").code() == 404 && podsOf("fg").isEmpty(),
-        "foreground deletion completes once the pods are gone");
+    await("foreground deletion completes once the pods are gone").until(() -> cluster.get(DS + "/fg").code() == 404
+        && podsOf("fg").isEmpty());
 
     cluster.post(DS, daemonSet("bg", "nginx:1"));
-    ApiCluster.Response precondition = cluster.delete(DS + "/bg", "{\"preconditions\":{\"uid\":\"nope\"}}");
+    Response precondition = cluster.delete(DS + "/bg", "{\"preconditions\":{\"uid\":\"nope\"}}");
     assertThat(precondition.code()).isEqualTo(409);
-    ApiCluster.Response dry = cluster.delete(DS + "/bg?dryRun=All", null);
+    Response dry = cluster.delete(DS + "/bg?dryRun=All", null);
     assertThat(dry.code()).isEqualTo(200);
     assertThat(cluster.get(DS + "/bg").code()).isEqualTo(200);
-    ApiCluster.Response background = cluster.delete(DS + "/bg", null);
+    Response background = cluster.delete(DS + "/bg", null);
     assertThat(background.code()).isEqualTo(200);
     assertThat(background.json().path("details").path("name").asText()).isEqualTo("bg");
     assertThat(background.json().path("details").path("kind").asText()).isEqualTo("daemonsets");
-    ApiCluster.await(() -> podsOf("bg").isEmpty(), "background deletion removes the pods");
+    await("background deletion removes the pods").until(() -> podsOf("bg").isEmpty());
 
-    ApiCluster.Response missing = cluster.delete(DS + "/bg", null);
+    Response missing = cluster.delete(DS + "/bg", null);
     assertThat(missing.code()).isEqualTo(404);
     assertThat(missing.json().path("message").asText()).isEqualTo("daemonsets.apps \"bg\" not found");
   }

@@ -1,9 +1,10 @@
 package io.daemonset.api;
 
-import io.daemonset.auth.Pki;
-
+import static io.daemonset.testing.Eventually.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.daemonset.auth.Pki;
+import io.daemonset.testing.TestControlPlane;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import io.fabric8.kubernetes.api.model.apps.DaemonSetBuilder;
@@ -33,20 +34,20 @@ import org.junit.jupiter.api.io.TempDir;
 class Fabric8ClientTest {
   @TempDir
   static Path tmp;
-  static ApiCluster cluster;
+  static TestControlPlane cluster;
   static HttpAgents agents;
   static KubernetesClient client;
 
   @BeforeAll
   static void start() throws Exception {
-    cluster = ApiCluster.start(tmp);
+    cluster = TestControlPlane.start(tmp, HttpAgents.CONFIG);
     agents = new HttpAgents(cluster);
     agents.join("f1", Map.of("disk", "ssd"));
     agents.join("f2", Map.of());
-    Config config = new ConfigBuilder(Config.empty()).withMasterUrl(cluster.server.url())
+    Config config = new ConfigBuilder(Config.empty()).withMasterUrl(cluster.server().url())
         .withCaCertData(java.util.Base64.getEncoder().encodeToString(
             Files.readAllBytes(tmp.resolve("api").resolve(Pki.CA_CRT))))
-        .withOauthToken(cluster.adminToken).withNamespace("default").build();
+        .withOauthToken(cluster.adminToken()).withNamespace("default").build();
     client = new KubernetesClientBuilder().withConfig(config).build();
   }
 
@@ -115,11 +116,11 @@ class Fabric8ClientTest {
           .edit(ds -> new DaemonSetBuilder(ds).editSpec().withMinReadySeconds(3).endSpec().build());
       assertThat(edited.getSpec().getMinReadySeconds()).isEqualTo(3);
 
-      ApiCluster.await(() -> {
+      await("f8 rolled out on both nodes").until(() -> {
         DaemonSet ds = client.apps().daemonSets().inNamespace("default").withName("f8").get();
         return ds.getStatus() != null && ds.getStatus().getNumberAvailable() != null
             && ds.getStatus().getNumberAvailable() == 2 && ds.getStatus().getUpdatedNumberScheduled() == 2;
-      }, "f8 rolled out on both nodes");
+      });
 
       assertThat(client.apps().daemonSets().inNamespace("default").withName("f8").delete()).hasSize(1);
       String deleted = events.poll(20, TimeUnit.SECONDS);

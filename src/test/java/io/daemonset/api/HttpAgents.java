@@ -3,6 +3,8 @@ package io.daemonset.api;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.daemonset.model.Json;
+import io.daemonset.testing.Response;
+import io.daemonset.testing.TestControlPlane;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -20,10 +22,13 @@ import java.util.stream.Stream;
  * Running and Ready (PATCH pods/status) and confirms the termination of pods being deleted (DELETE with grace 0).
  */
 final class HttpAgents implements AutoCloseable {
-  private final ApiCluster cluster;
+  /** The control plane's config for these agents: they send no heartbeats, so their nodes must not expire. */
+  static final String CONFIG = "daemonset.node.heartbeat-grace = 1h";
+
+  private final TestControlPlane cluster;
   private final List<Agent> agents = new CopyOnWriteArrayList<>();
 
-  HttpAgents(ApiCluster cluster) {
+  HttpAgents(TestControlPlane cluster) {
     this.cluster = cluster;
   }
 
@@ -38,7 +43,7 @@ final class HttpAgents implements AutoCloseable {
     status.putArray("conditions").addObject().put("type", "Ready").put("status", "True")
         .put("lastHeartbeatTime", now).put("lastTransitionTime", now).put("reason", "KubeletReady");
     status.putObject("nodeInfo").put("kubeletVersion", "v1.32.0").put("osImage", "hollow");
-    ApiCluster.Response response = cluster.call("POST", "/api/v1/nodes", token, "application/json", Json.write(node));
+    Response response = cluster.call("POST", "/api/v1/nodes", token, "application/json", Json.write(node));
     if (response.code() != 201 && response.code() != 200) {
       throw new AssertionError("registering " + name + ": " + response);
     }
@@ -60,10 +65,10 @@ final class HttpAgents implements AutoCloseable {
     }
 
     void start() {
-      HttpRequest request = HttpRequest.newBuilder(URI.create(cluster.server.url()
+      HttpRequest request = HttpRequest.newBuilder(URI.create(cluster.server().url()
               + "/api/v1/pods?watch=true&fieldSelector=spec.nodeName%3D" + node))
           .header("Authorization", "Bearer " + token).timeout(Duration.ofMinutes(10)).build();
-      watch = cluster.http.sendAsync(request, HttpResponse.BodyHandlers.ofLines());
+      watch = cluster.http().sendAsync(request, HttpResponse.BodyHandlers.ofLines());
       watch.thenAcceptAsync(response -> {
         lines = response.body();
         try (Stream<String> events = lines) {

@@ -1,10 +1,8 @@
 package io.daemonset.api;
 
-import io.daemonset.auth.Pki;
-import io.daemonset.auth.TokenFile;
-
 import static io.daemonset.api.ApiDirectives.apiRequest;
 import static io.daemonset.api.ApiDirectives.completeJson;
+import static io.daemonset.testing.Eventually.await;
 import static org.apache.pekko.http.javadsl.server.Directives.complete;
 import static org.apache.pekko.http.javadsl.server.Directives.concat;
 import static org.apache.pekko.http.javadsl.server.Directives.entity;
@@ -15,10 +13,14 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.daemonset.auth.Pki;
+import io.daemonset.auth.TokenFile;
 import io.daemonset.model.Json;
 import io.daemonset.model.KubeList;
 import io.daemonset.model.ListMeta;
 import io.daemonset.model.Node;
+import io.daemonset.testing.Kubectl;
+import io.daemonset.testing.TestLogging;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -214,16 +216,10 @@ class KubectlIntegrationTest {
         .header("Authorization", "Bearer " + admin).header("Content-Type", "application/json")
         .POST(HttpRequest.BodyPublishers.ofByteArray(big)).build();
     // The server answers 413 from the Content-Length and closes; a client still writing the body on a busy
-    // machine may see the reset instead of the answer. Ask again; the answer must come and be the 413.
-    HttpResponse<String> tooLarge = null;
-    for (int attempt = 0; tooLarge == null && attempt < 5; attempt++) {
-      try {
-        tooLarge = client.send(oversized, HttpResponse.BodyHandlers.ofString());
-      } catch (java.io.IOException resetWhileWriting) {
-        Thread.sleep(200);
-      }
-    }
-    assertThat(tooLarge).as("a 413 answer").isNotNull();
+    // machine may see the reset instead of the answer (an IOException: not yet). Ask again; the answer must come
+    // and be the 413.
+    HttpResponse<String> tooLarge = await("an answer to the oversized request")
+        .until(() -> client.send(oversized, HttpResponse.BodyHandlers.ofString()), answer -> true);
     assertThat(tooLarge.statusCode()).isEqualTo(413);
     JsonNode status = Json.read(tooLarge.body(), JsonNode.class);
     assertThat(status.path("reason").asText()).isEqualTo("RequestEntityTooLarge");

@@ -1,17 +1,18 @@
 package io.daemonset.api;
 
+import static io.daemonset.testing.Eventually.await;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.daemonset.model.Json;
+import io.daemonset.testing.Kubectl;
+import io.daemonset.testing.TestControlPlane;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -28,14 +29,16 @@ import org.junit.jupiter.api.io.TempDir;
 class KubectlScenarioTest {
   @TempDir
   static Path tmp;
-  static ApiCluster cluster;
+  static TestControlPlane cluster;
   static HttpAgents agents;
   static Kubectl kubectl;
+  /** A get -w line of DaemonSet agent with all three pods desired, current, ready, up to date and available. */
+  static final String ROLLED_OUT = "agent\\s+3\\s+3\\s+3\\s+3\\s+3\\s+.*";
 
   @BeforeAll
   static void start() throws Exception {
     assumeTrue(Kubectl.available(), "kubectl is not on the PATH");
-    cluster = ApiCluster.start(tmp);
+    cluster = TestControlPlane.start(tmp, HttpAgents.CONFIG);
     agents = new HttpAgents(cluster);
     for (String node : List.of("n1", "n2", "n3")) {
       agents.join(node, Map.of());
@@ -72,8 +75,8 @@ class KubectlScenarioTest {
   }
 
   static void awaitPodNodes(String labelSelector, String... nodes) {
-    ApiCluster.await(() -> podNodes(labelSelector).equals(List.of(nodes)),
-        "pods " + labelSelector + " on " + List.of(nodes));
+    await("pods " + labelSelector + " on " + List.of(nodes)).until(() -> podNodes(labelSelector)
+        .equals(List.of(nodes)));
   }
 
   static Path manifest(String name, String yaml) throws Exception {
@@ -108,8 +111,8 @@ class KubectlScenarioTest {
     Kubectl.Result apply = ok("apply", "-f", "examples/fluentd.yaml");
     assertThat(apply.out()).contains("daemonset.extensions/fluentd created");
     awaitPodNodes("app=fluentd", "n1", "n2", "n3");
-    ApiCluster.await(() -> ok("get", "ds").out().matches("(?s).*fluentd\\s+3\\s+3\\s+3\\s+3\\s+3\\s+<none>.*"),
-        "kubectl get ds: 3 desired, current, ready, up-to-date and available");
+    await("kubectl get ds: 3 desired, current, ready, up-to-date and available").until(() -> ok("get", "ds").out()
+        .matches("(?s).*fluentd\\s+3\\s+3\\s+3\\s+3\\s+3\\s+<none>.*"));
   }
 
   @Test
@@ -164,29 +167,37 @@ class KubectlScenarioTest {
 
     assertThat(ok("rollout", "undo", "daemonsets/agent").out()).contains("daemonset.apps/agent rolled back");
     ok("rollout", "status", "daemonsets/agent", "--timeout=60s");
-    ApiCluster.await(() -> images("app=agent").equals(List.of("agent:1")), "agent:1 restored");
+    await("agent:1 restored").until(() -> images("app=agent").equals(List.of("agent:1")));
     assertThat(ok("rollout", "history", "daemonsets/agent").out()).containsPattern("(?m)^2\\s")
         .containsPattern("(?m)^3\\s");
 
     List<String> before = podNames("app=agent");
     assertThat(ok("rollout", "restart", "daemonsets/agent").out()).contains("daemonset.apps/agent restarted");
     ok("rollout", "status", "daemonsets/agent", "--timeout=60s");
-    ApiCluster.await(() -> podNames("app=agent").size() == 3
-        && podNames("app=agent").stream().noneMatch(before::contains), "every pod replaced by the restart");
+    await("every pod replaced by the restart").until(() -> podNames("app=agent").size() == 3
+        && podNames("app=agent").stream().noneMatch(before::contains));
   }
 
   @Test
   @Order(5)
   void getWatchShowsProgress() throws Exception {
-    CompletableFuture<Kubectl.Result> watching = CompletableFuture.supplyAsync(
-        () -> kubectl.runFor(Duration.ofSeconds(8), "get", "ds", "agent", "-w"));
-    Thread.sleep(2500);
-    ok("apply", "-f", manifest("agent-v4.yaml", agentDaemonSet("agent:4")).toString());
-    Kubectl.Result watched = watching.get();
+    Kubectl.Result watched;
+    try (Kubectl.Running watching = kubectl.start("get", "ds", "agent", "-w")) {
+      // the watch has started once it printed the DaemonSet as it is; only then is the change sent
+      await("kubectl get -w printing the DaemonSet").until(watching::out, out -> out.lines()
+          .anyMatch(l -> l.startsWith("agent ")));
+      ok("apply", "-f", manifest("agent-v4.yaml", agentDaemonSet("agent:4")).toString());
+      await("kubectl get -w showing the rollout in progress, then done").until(watching::out, out -> {
+        List<String> lines = out.lines().toList();
+        return lines.stream().anyMatch(l -> l.startsWith("agent ") && !l.matches(ROLLED_OUT))
+            && lines.get(lines.size() - 1).matches(ROLLED_OUT);
+      });
+      watched = watching.stop();
+    }
     List<String> lines = watched.out().lines().toList();
     assertThat(lines.get(0)).startsWith("NAME").contains("DESIRED").contains("UP-TO-DATE");
     assertThat(lines.stream().filter(l -> l.startsWith("agent ")).count()).as(watched.all()).isGreaterThan(2);
-    assertThat(lines.get(lines.size() - 1)).as(watched.all()).matches("agent\\s+3\\s+3\\s+3\\s+3\\s+3\\s+.*");
+    assertThat(lines.get(lines.size() - 1)).as(watched.all()).matches(ROLLED_OUT);
   }
 
   @Test
@@ -194,12 +205,14 @@ class KubectlScenarioTest {
   void serverSideApplyDescribeAndEvents() throws Exception {
     Path ssa = manifest("ssa.yaml", agentDaemonSet("ssa:1").replace("name: agent", "name: ssa")
         .replace("app: agent", "app: ssa"));
-    assertThat(ok("apply", "--server-side", "-f", ssa.toString()).out()).contains("daemonset.apps/ssa serverside-applied");
+    assertThat(ok("apply", "--server-side", "-f", ssa.toString()).out())
+        .contains("daemonset.apps/ssa serverside-applied");
     ok("rollout", "status", "daemonsets/ssa", "--timeout=60s");
     Files.writeString(ssa, Files.readString(ssa).replace("ssa:1", "ssa:2"));
-    assertThat(ok("apply", "--server-side", "-f", ssa.toString()).out()).contains("daemonset.apps/ssa serverside-applied");
-    ApiCluster.await(() -> images("app=ssa").equals(List.of("ssa:2")) && podNodes("app=ssa").size() == 3,
-        "ssa:2 on every node");
+    assertThat(ok("apply", "--server-side", "-f", ssa.toString()).out())
+        .contains("daemonset.apps/ssa serverside-applied");
+    await("ssa:2 on every node").until(() -> images("app=ssa").equals(List.of("ssa:2")) && podNodes("app=ssa")
+        .size() == 3);
     Kubectl.Result describe = ok("describe", "ds", "ssa");
     assertThat(describe.out()).contains("Name:           ssa").containsPattern("Image:\\s+ssa:2")
         .contains("SuccessfulCreate");
@@ -251,7 +264,7 @@ class KubectlScenarioTest {
 
     assertThat(ok("delete", "-f", "examples/fluentd.yaml").out())
         .contains("daemonset.extensions \"fluentd\" deleted");
-    ApiCluster.await(() -> podNodes("app=fluentd").isEmpty(), "fluentd's pods deleted in the background");
+    await("fluentd's pods deleted in the background").until(() -> podNodes("app=fluentd").isEmpty());
   }
 
   static List<String> images(String selector) {

@@ -3,6 +3,9 @@ package io.daemonset.api;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.daemonset.testing.Kubectl;
+import io.daemonset.testing.Response;
+import io.daemonset.testing.TestControlPlane;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,13 +30,13 @@ class KubectlVersionMatrixTest {
 
   @TempDir
   static Path tmp;
-  static ApiCluster cluster;
+  static TestControlPlane cluster;
   static HttpAgents agents;
 
   @BeforeAll
   static void start() throws Exception {
     assumeTrue(!found().isEmpty() || "true".equals(System.getenv("CI")), "no versioned kubectl on this machine");
-    cluster = ApiCluster.start(tmp);
+    cluster = TestControlPlane.start(tmp, HttpAgents.CONFIG);
     agents = new HttpAgents(cluster);
     agents.join("m1", Map.of());
     agents.join("m2", Map.of());
@@ -85,7 +88,7 @@ class KubectlVersionMatrixTest {
   @ParameterizedTest(name = "kubectl {0}")
   @MethodSource("versions")
   void theDailyCommandsWork(String version) throws Exception {
-    Kubectl kubectl = new Kubectl(cluster.server.kubeconfigPath(),
+    Kubectl kubectl = new Kubectl(cluster.server().kubeconfigPath(),
         Files.createDirectories(tmp.resolve("kubectl-" + version)), binDir().resolve("kubectl." + version).toString());
     String name = "m" + version.replace(".", "");
     Path manifest = Files.writeString(tmp.resolve(name + ".yaml"), """

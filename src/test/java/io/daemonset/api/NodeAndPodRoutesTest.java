@@ -1,8 +1,11 @@
 package io.daemonset.api;
 
+import static io.daemonset.testing.Eventually.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.daemonset.testing.Response;
+import io.daemonset.testing.TestControlPlane;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -16,18 +19,18 @@ class NodeAndPodRoutesTest {
 
   @TempDir
   static Path tmp;
-  static ApiCluster cluster;
+  static TestControlPlane cluster;
   static HttpAgents agents;
 
   @BeforeAll
   static void start() throws Exception {
-    cluster = ApiCluster.start(tmp);
+    cluster = TestControlPlane.start(tmp, HttpAgents.CONFIG);
     agents = new HttpAgents(cluster);
     agents.join("p1", Map.of());
     agents.join("p2", Map.of());
     cluster.post(DaemonSetRoutesTest.DS, DaemonSetRoutesTest.daemonSet("pp", "nginx:1"));
-    ApiCluster.await(() -> pods().size() == 2 && pods().stream()
-        .allMatch(p -> p.at("/status/phase").asText().equals("Running")), "two running pods");
+    await("two running pods").until(() -> pods().size() == 2 && pods().stream()
+        .allMatch(p -> p.at("/status/phase").asText().equals("Running")));
   }
 
   @AfterAll
@@ -57,14 +60,14 @@ class NodeAndPodRoutesTest {
 
   @Test
   void nodesAreCreatedLabelledTaintedAndDeleted() {
-    ApiCluster.Response created = cluster.post("/api/v1/nodes", node("u1", "{\"a\":\"b\"}"));
+    Response created = cluster.post("/api/v1/nodes", node("u1", "{\"a\":\"b\"}"));
     assertThat(created.code()).as(created.body()).isEqualTo(201);
     assertThat(created.json().at("/metadata/uid").asText()).isNotEmpty();
-    ApiCluster.Response again = cluster.post("/api/v1/nodes", node("u1", "{}"));
+    Response again = cluster.post("/api/v1/nodes", node("u1", "{}"));
     assertThat(again.code()).isEqualTo(409);
     assertThat(again.json().path("message").asText()).isEqualTo("nodes \"u1\" already exists");
 
-    ApiCluster.Response tainted = cluster.patch("/api/v1/nodes/u1", "application/strategic-merge-patch+json",
+    Response tainted = cluster.patch("/api/v1/nodes/u1", "application/strategic-merge-patch+json",
         "{\"spec\":{\"unschedulable\":true,\"taints\":[{\"key\":\"k\",\"value\":\"v\",\"effect\":\"NoSchedule\"}]}}");
     assertThat(tainted.code()).as(tainted.body()).isEqualTo(200);
     assertThat(tainted.json().at("/spec/taints/0/key").asText()).isEqualTo("k");
@@ -72,15 +75,15 @@ class NodeAndPodRoutesTest {
     assertThat(selected.path("items")).extracting(n -> n.at("/metadata/name").asText()).containsExactly("u1");
 
     String rv = tainted.json().at("/metadata/resourceVersion").asText();
-    ApiCluster.Response put = cluster.put("/api/v1/nodes/u1", "{\"apiVersion\":\"v1\",\"kind\":\"Node\","
+    Response put = cluster.put("/api/v1/nodes/u1", "{\"apiVersion\":\"v1\",\"kind\":\"Node\","
         + "\"metadata\":{\"name\":\"u1\",\"resourceVersion\":\"" + rv + "\",\"labels\":{\"c\":\"d\"}}}");
     assertThat(put.code()).as(put.body()).isEqualTo(200);
     assertThat(put.json().at("/metadata/labels")).hasSize(1);
-    ApiCluster.Response stale = cluster.put("/api/v1/nodes/u1", "{\"apiVersion\":\"v1\",\"kind\":\"Node\","
+    Response stale = cluster.put("/api/v1/nodes/u1", "{\"apiVersion\":\"v1\",\"kind\":\"Node\","
         + "\"metadata\":{\"name\":\"u1\",\"resourceVersion\":\"" + rv + "\"}}");
     assertThat(stale.code()).isEqualTo(409);
 
-    ApiCluster.Response invalid = cluster.patch("/api/v1/nodes/u1", "application/merge-patch+json",
+    Response invalid = cluster.patch("/api/v1/nodes/u1", "application/merge-patch+json",
         "{\"metadata\":{\"labels\":{\"bad key!\":\"x\"}}}");
     assertThat(invalid.code()).isEqualTo(422);
 
@@ -91,16 +94,16 @@ class NodeAndPodRoutesTest {
 
   @Test
   void podsAreNotCreatedOrEditedDirectly() {
-    ApiCluster.Response create = cluster.post(PODS, "{\"apiVersion\":\"v1\",\"kind\":\"Pod\",\"metadata\":"
+    Response create = cluster.post(PODS, "{\"apiVersion\":\"v1\",\"kind\":\"Pod\",\"metadata\":"
         + "{\"name\":\"x\"},\"spec\":{\"containers\":[{\"name\":\"c\",\"image\":\"i\"}]}}");
     assertThat(create.code()).isEqualTo(405);
     assertThat(create.json().path("reason").asText()).isEqualTo("MethodNotAllowed");
     assertThat(create.json().path("message").asText()).contains("this control plane runs DaemonSet pods only");
     String name = podOn("p1").at("/metadata/name").asText();
-    ApiCluster.Response label = cluster.patch(PODS + "/" + name, "application/merge-patch+json",
+    Response label = cluster.patch(PODS + "/" + name, "application/merge-patch+json",
         "{\"metadata\":{\"labels\":{\"x\":\"y\"}}}");
     assertThat(label.code()).isEqualTo(405);
-    ApiCluster.Response log = cluster.get(PODS + "/" + name + "/log");
+    Response log = cluster.get(PODS + "/" + name + "/log");
     // p1 has no agent log endpoint (a hollow or simulated node): a clear 400, as PodLogs answers.
     assertThat(log.code()).isEqualTo(400);
     assertThat(log.json().path("kind").asText()).isEqualTo("Status");
@@ -112,29 +115,29 @@ class NodeAndPodRoutesTest {
     JsonNode onP2 = podOn("p2");
     String p2Pod = PODS + "/" + onP2.at("/metadata/name").asText();
 
-    ApiCluster.Response otherStatus = cluster.call("PATCH", p2Pod + "/status", p1, "application/merge-patch+json",
+    Response otherStatus = cluster.call("PATCH", p2Pod + "/status", p1, "application/merge-patch+json",
         "{\"status\":{\"phase\":\"Failed\"}}");
     assertThat(otherStatus.code()).isEqualTo(403);
     assertThat(otherStatus.json().path("message").asText()).isEqualTo("pods \"" + onP2.at("/metadata/name").asText()
         + "\" is forbidden: node \"p1\" can only update pod status for pods with spec.nodeName set to itself");
     assertThat(cluster.call("DELETE", p2Pod, p1, null, null).code()).isEqualTo(403);
 
-    ApiCluster.Response otherNode = cluster.call("PATCH", "/api/v1/nodes/p2", p1, "application/merge-patch+json",
+    Response otherNode = cluster.call("PATCH", "/api/v1/nodes/p2", p1, "application/merge-patch+json",
         "{\"metadata\":{\"labels\":{\"x\":\"y\"}}}");
     assertThat(otherNode.code()).isEqualTo(403);
     assertThat(otherNode.json().path("message").asText()).isEqualTo("nodes \"p2\" is forbidden: User "
         + "\"system:node:p1\" cannot patch resource \"nodes\" in API group \"\" at the cluster scope");
-    ApiCluster.Response registerOther = cluster.call("POST", "/api/v1/nodes", p1, "application/json",
+    Response registerOther = cluster.call("POST", "/api/v1/nodes", p1, "application/json",
         node("p9", "{}"));
     assertThat(registerOther.code()).isEqualTo(403);
     assertThat(cluster.call("GET", "/apis/apps/v1/daemonsets", p1, null, null).code()).isEqualTo(403);
     assertThat(cluster.call("DELETE", "/api/v1/nodes/p1", p1, null, null).code()).isEqualTo(403);
 
-    ApiCluster.Response reRegister = cluster.call("POST", "/api/v1/nodes", p1, "application/json",
+    Response reRegister = cluster.call("POST", "/api/v1/nodes", p1, "application/json",
         node("p1", "{\"agent\":\"v2\"}"));
     assertThat(reRegister.code()).as(reRegister.body()).isEqualTo(200);
     assertThat(reRegister.json().at("/metadata/labels/agent").asText()).isEqualTo("v2");
-    ApiCluster.Response ownStatus = cluster.call("PATCH", "/api/v1/nodes/p1/status", p1,
+    Response ownStatus = cluster.call("PATCH", "/api/v1/nodes/p1/status", p1,
         "application/merge-patch+json", "{\"status\":{\"nodeInfo\":{\"kubeletVersion\":\"v1.32.1\"}}}");
     assertThat(ownStatus.code()).as(ownStatus.body()).isEqualTo(200);
     assertThat(ownStatus.json().at("/status/nodeInfo/kubeletVersion").asText()).isEqualTo("v1.32.1");
@@ -145,12 +148,12 @@ class NodeAndPodRoutesTest {
   void deletingAPodIsGracefulUntilItsAgentConfirms() {
     JsonNode pod = podOn("p1");
     String name = pod.at("/metadata/name").asText();
-    ApiCluster.Response deleted = cluster.delete(PODS + "/" + name, "{\"gracePeriodSeconds\":30}");
+    Response deleted = cluster.delete(PODS + "/" + name, "{\"gracePeriodSeconds\":30}");
     assertThat(deleted.code()).as(deleted.body()).isEqualTo(200);
     assertThat(deleted.json().path("kind").asText()).isEqualTo("Pod");
-    ApiCluster.await(() -> cluster.get(PODS + "/" + name).code() == 404, "the agent confirmed the termination");
-    ApiCluster.await(() -> pods().size() == 2 && pods().stream()
-        .noneMatch(p -> p.at("/metadata/name").asText().equals(name)), "the DaemonSet replaced the pod");
+    await("the agent confirmed the termination").until(() -> cluster.get(PODS + "/" + name).code() == 404);
+    await("the DaemonSet replaced the pod").until(() -> pods().size() == 2 && pods().stream()
+        .noneMatch(p -> p.at("/metadata/name").asText().equals(name)));
     assertThat(cluster.delete(PODS + "/" + name, null).code()).isEqualTo(404);
   }
 }

@@ -2,6 +2,9 @@ package io.daemonset.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.daemonset.testing.Kubectl;
+import io.daemonset.testing.Response;
+import io.daemonset.testing.TestControlPlane;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -15,12 +18,12 @@ import org.junit.jupiter.params.provider.CsvSource;
 class NodeRestrictionTest {
   @TempDir
   static Path tmp;
-  static ApiCluster cluster;
+  static TestControlPlane cluster;
   static HttpAgents agents;
 
   @BeforeAll
   static void start() throws Exception {
-    cluster = ApiCluster.start(tmp);
+    cluster = TestControlPlane.start(tmp, HttpAgents.CONFIG);
     agents = new HttpAgents(cluster);
     agents.join("self", Map.of());
   }
@@ -50,17 +53,17 @@ class NodeRestrictionTest {
     String token = cluster.nodeToken("self");
     String path = "/api/v1/nodes/self";
     String merge = "application/merge-patch+json";
-    ApiCluster.Response own = cluster.call("PATCH", path, token, merge, "{\"metadata\":{\"labels\":{\"ssd\":\"true\"}}}");
+    Response own = cluster.call("PATCH", path, token, merge, "{\"metadata\":{\"labels\":{\"ssd\":\"true\"}}}");
     assertThat(own.code()).as(own.toString()).isEqualTo(200);
-    ApiCluster.Response restricted = cluster.call("PATCH", path, token, merge,
+    Response restricted = cluster.call("PATCH", path, token, merge,
         "{\"metadata\":{\"labels\":{\"node-restriction.kubernetes.io/secure\":\"true\"}}}");
     assertThat(restricted.code()).as(restricted.toString()).isEqualTo(403);
     assertThat(restricted.json().path("message").asText()).isEqualTo("nodes \"self\" is forbidden: node \"self\" is "
         + "not allowed to modify labels: node-restriction.kubernetes.io/secure");
-    ApiCluster.Response role = cluster.call("PATCH", path, token, merge,
+    Response role = cluster.call("PATCH", path, token, merge,
         "{\"metadata\":{\"labels\":{\"node-role.kubernetes.io/control-plane\":\"\"}}}");
     assertThat(role.code()).as(role.toString()).isEqualTo(403);
-    ApiCluster.Response taint = cluster.call("PATCH", path, token, merge,
+    Response taint = cluster.call("PATCH", path, token, merge,
         "{\"spec\":{\"taints\":[{\"key\":\"k\",\"value\":\"v\",\"effect\":\"NoSchedule\"}]}}");
     assertThat(taint.code()).as(taint.toString()).isEqualTo(403);
     assertThat(taint.json().path("message").asText()).endsWith("is not allowed to modify taints");
@@ -68,9 +71,9 @@ class NodeRestrictionTest {
     assertThat(cluster.patch(path, merge, "{\"metadata\":{\"labels\":{\"node-restriction.kubernetes.io/secure\":"
         + "\"true\"}},\"spec\":{\"taints\":[{\"key\":\"k\",\"value\":\"v\",\"effect\":\"NoSchedule\"}]}}").code())
         .isEqualTo(200);
-    ApiCluster.Response untaint = cluster.call("PATCH", path, token, merge, "{\"spec\":{\"taints\":null}}");
+    Response untaint = cluster.call("PATCH", path, token, merge, "{\"spec\":{\"taints\":null}}");
     assertThat(untaint.code()).as(untaint.toString()).isEqualTo(403);
-    ApiCluster.Response unlabel = cluster.call("PATCH", path, token, merge,
+    Response unlabel = cluster.call("PATCH", path, token, merge,
         "{\"metadata\":{\"labels\":{\"node-restriction.kubernetes.io/secure\":null}}}");
     assertThat(unlabel.code()).as(unlabel.toString()).isEqualTo(403);
     assertThat(cluster.get(path).json().path("metadata").path("labels").path("ssd").asText()).isEqualTo("true");
@@ -78,7 +81,7 @@ class NodeRestrictionTest {
 
   @Test
   void aNodeMayNotRegisterWithRestrictedLabels() {
-    ApiCluster.Response create = cluster.call("POST", "/api/v1/nodes", cluster.nodeToken("other"),
+    Response create = cluster.call("POST", "/api/v1/nodes", cluster.nodeToken("other"),
         "application/json", "{\"apiVersion\":\"v1\",\"kind\":\"Node\",\"metadata\":{\"name\":\"other\",\"labels\":"
             + "{\"node-restriction.kubernetes.io/a\":\"b\",\"ok\":\"yes\"}}}");
     assertThat(create.code()).as(create.toString()).isEqualTo(403);

@@ -1,9 +1,12 @@
 package io.daemonset.api;
 
+import static io.daemonset.testing.Eventually.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.daemonset.model.Json;
+import io.daemonset.testing.Response;
+import io.daemonset.testing.TestControlPlane;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -26,12 +29,14 @@ class WatchRouteTest {
 
   @TempDir
   static Path tmp;
-  static ApiCluster cluster;
+  static TestControlPlane cluster;
   static HttpAgents agents;
 
   @BeforeAll
   static void start() throws Exception {
-    cluster = ApiCluster.start(tmp, ResourceRoutes.Settings.DEFAULT.withBookmarkInterval(Duration.ofMillis(300)));
+    cluster = TestControlPlane.start(tmp,
+        TestControlPlane.Options.DEFAULTS.withConfig(HttpAgents.CONFIG).withRoutes(
+            ResourceRoutes.Settings.DEFAULT.withBookmarkInterval(Duration.ofMillis(300))));
     agents = new HttpAgents(cluster);
     agents.join("w1", Map.of());
   }
@@ -52,12 +57,12 @@ class WatchRouteTest {
     final HttpResponse<Stream<String>> response;
 
     Watch(String path, String accept) throws Exception {
-      HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(cluster.server.url() + path))
-          .header("Authorization", "Bearer " + cluster.adminToken);
+      HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(cluster.server().url() + path))
+          .header("Authorization", "Bearer " + cluster.adminToken());
       if (accept != null) {
         request.header("Accept", accept);
       }
-      response = cluster.http.send(request.build(), HttpResponse.BodyHandlers.ofLines());
+      response = cluster.http().send(request.build(), HttpResponse.BodyHandlers.ofLines());
       Thread reader = new Thread(() -> {
         try {
           response.body().forEach(line -> events.add(Json.read(line, JsonNode.class)));
@@ -186,13 +191,13 @@ class WatchRouteTest {
   @Test
   void podsOfOneNodeAsAgentsWatchThem() throws Exception {
     String token = cluster.nodeToken("w1");
-    HttpRequest request = HttpRequest.newBuilder(URI.create(cluster.server.url()
+    HttpRequest request = HttpRequest.newBuilder(URI.create(cluster.server().url()
         + "/api/v1/pods?watch=true&timeoutSeconds=2&fieldSelector=spec.nodeName%3Dw1"))
         .header("Authorization", "Bearer " + token).build();
     cluster.post(DS, DaemonSetRoutesTest.daemonSet("wp", "nginx:1"));
-    ApiCluster.await(() -> cluster.get("/api/v1/namespaces/default/pods?labelSelector=app%3Dwp").json()
-        .path("items").size() == 1, "a pod on w1");
-    List<String> lines = cluster.http.send(request, HttpResponse.BodyHandlers.ofLines()).body().toList();
+    await("a pod on w1").until(() -> cluster.get("/api/v1/namespaces/default/pods?labelSelector=app%3Dwp").json()
+        .path("items").size() == 1);
+    List<String> lines = cluster.http().send(request, HttpResponse.BodyHandlers.ofLines()).body().toList();
     assertThat(lines).anySatisfy(line -> assertThat(Json.read(line, JsonNode.class).at("/object/metadata/name")
         .asText()).startsWith("wp-"));
     assertThat(lines).allSatisfy(line -> assertThat(Json.read(line, JsonNode.class).at("/object/spec/nodeName")
@@ -201,7 +206,7 @@ class WatchRouteTest {
 
   @Test
   void malformedResourceVersionIsABadRequest() {
-    ApiCluster.Response response = cluster.get(DS + "?watch=true&resourceVersion=abc");
+    Response response = cluster.get(DS + "?watch=true&resourceVersion=abc");
     assertThat(response.code()).isEqualTo(400);
   }
 
@@ -210,12 +215,12 @@ class WatchRouteTest {
     cluster.post(DS, DaemonSetRoutesTest.daemonSet("ws", "nginx:1"));
     for (String protocol : List.of("", "binary.k8s.io")) {
       BlockingQueue<String> messages = new LinkedBlockingQueue<>();
-      java.net.http.WebSocket.Builder builder = cluster.http.newWebSocketBuilder()
-          .header("Authorization", "Bearer " + cluster.adminToken);
+      java.net.http.WebSocket.Builder builder = cluster.http().newWebSocketBuilder()
+          .header("Authorization", "Bearer " + cluster.adminToken());
       if (!protocol.isEmpty()) {
         builder.subprotocols(protocol);
       }
-      java.net.http.WebSocket socket = builder.buildAsync(URI.create(cluster.server.url().replace("https:", "wss:")
+      java.net.http.WebSocket socket = builder.buildAsync(URI.create(cluster.server().url().replace("https:", "wss:")
           + DS + "?watch=true&fieldSelector=metadata.name%3Dws"), new java.net.http.WebSocket.Listener() {
             @Override
             public java.util.concurrent.CompletionStage<?> onText(java.net.http.WebSocket ws, CharSequence data,

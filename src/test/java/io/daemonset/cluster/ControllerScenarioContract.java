@@ -2,6 +2,7 @@ package io.daemonset.cluster;
 
 import static io.daemonset.cluster.Fixtures.daemonSet;
 import static io.daemonset.cluster.Fixtures.node;
+import static io.daemonset.testing.Eventually.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.daemonset.audit.AuditReader;
@@ -18,7 +19,9 @@ import io.daemonset.model.Pod;
 import io.daemonset.model.RollingUpdateDaemonSet;
 import io.daemonset.model.Taint;
 import io.daemonset.node.NodeEntity;
+import io.daemonset.testing.Quiet;
 import io.daemonset.view.ObjectIndex;
+import io.daemonset.view.WatchEvent;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -26,9 +29,11 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import org.apache.pekko.stream.javadsl.Sink;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -79,10 +84,10 @@ abstract class ControllerScenarioContract {
       assertThat(podNodes(plane, "logs")).contains("n3").doesNotContain("n4");
 
       // As upstream counts it: n3's pod may stay through NoSchedule, but n3 no longer "should run" one.
-      await(() -> {
+      await("3 desired and ready, 1 misscheduled", WAIT).until(() -> {
         var status = daemonSetIn(plane, "logs").status();
         return status.desiredNumberScheduled() == 3 && status.numberMisscheduled() == 1 && status.numberReady() == 3;
-      }, "3 desired and ready, 1 misscheduled");
+      });
     }
   }
 
@@ -94,23 +99,52 @@ abstract class ControllerScenarioContract {
       create(plane, daemonSet("mon", "mon:1", null, null));
       awaitPods(plane, "mon", 1);
       String pod = podNames(plane, "mon").get(0);
+      long beforeSilence = plane.view().resourceVersion();
 
-      await(() -> nodeIn(plane, "n1").spec().taintsOrEmpty().size() == 2, "n1 tainted unreachable");
+      await("n1 tainted unreachable", WAIT).until(() -> nodeIn(plane, "n1").spec().taintsOrEmpty().size() == 2);
       Node silent = nodeIn(plane, "n1");
       assertThat(silent.spec().taints()).extracting(Taint::key, Taint::effect).containsExactlyInAnyOrder(
           org.assertj.core.groups.Tuple.tuple("node.kubernetes.io/unreachable", "NoSchedule"),
           org.assertj.core.groups.Tuple.tuple("node.kubernetes.io/unreachable", "NoExecute"));
       assertThat(silent.status().conditions()).filteredOn(c -> c.type().equals("Ready"))
           .singleElement().satisfies(c -> assertThat(c.status()).isEqualTo("Unknown"));
-      Thread.sleep(500);
       assertThat(podNames(plane, "mon")).as("daemon pods tolerate unreachable").containsExactly(pod);
 
+      // the next heartbeat is the marker: from before the silence up to it, no pod came, went or was deleted
       Node fresh = node("n1", Map.of(), null);
-      plane.store().node("n1", r -> new NodeEntity.UpdateStatus(fresh.status(), alice("heartbeat"), r))
-          .toCompletableFuture().get(30, TimeUnit.SECONDS);
+      List<WatchEvent> events = Quiet.eventsBefore(plane.view(), beforeSilence, () -> {
+        try {
+          plane.store().node("n1", r -> new NodeEntity.UpdateStatus(fresh.status(), alice("heartbeat"), r))
+              .toCompletableFuture().get(30, TimeUnit.SECONDS);
+        } catch (Exception e) {
+          throw new IllegalStateException(e);
+        }
+      }, e -> e.resource().equals("nodes") && ((Node) e.object()).spec().taints() == null
+          && ((Node) e.object()).status().conditionsOrEmpty().stream()
+              .anyMatch(c -> c.type().equals("Ready") && c.status().equals("True")));
+      assertThat(events).as("daemon pods tolerate unreachable").noneMatch(ControllerScenarioContract::addsOrRemovesPod);
       assertThat(nodeIn(plane, "n1").spec().taints()).isNull();
       assertThat(podNames(plane, "mon")).containsExactly(pod);
     }
+  }
+
+  /** The view's events after resourceVersion up to a marker: a label on node n1 that no DaemonSet selects on. */
+  static List<WatchEvent> quietUntilMarker(ControlPlane plane, long resourceVersion) {
+    String marker = UUID.randomUUID().toString();
+    return Quiet.eventsBefore(plane.view(), resourceVersion, () -> {
+      try {
+        update(plane, node("n1", Map.of("daemonset.io/test-marker", marker), null));
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      }
+    }, e -> e.resource().equals("nodes") && marker.equals(((Node) e.object()).metadata().labelsOrEmpty()
+        .get("daemonset.io/test-marker")));
+  }
+
+  /** A pod added or removed, or marked for deletion. */
+  static boolean addsOrRemovesPod(WatchEvent event) {
+    return event.resource().equals("pods") && (!event.type().equals("MODIFIED")
+        || ((Pod) event.object()).metadata().deletionTimestamp() != null);
   }
 
   static Node nodeIn(ControlPlane plane, String name) {
@@ -195,8 +229,13 @@ abstract class ControllerScenarioContract {
 
       // Re-applying the current template restarts nothing.
       List<String> before = podNames(plane, "agent");
+      long beforeReapply = plane.view().resourceVersion();
       update(plane, Fixtures.withRolling(v1, new RollingUpdateDaemonSet(IntOrString.of(1), IntOrString.of(0))));
-      Thread.sleep(500);
+      await("the re-applied DaemonSet reconciled", WAIT).until(() -> {
+        DaemonSet ds = daemonSetIn(plane, "agent");
+        return ds.status() != null && ds.metadata().generation().equals(ds.status().observedGeneration());
+      });
+      assertThat(quietUntilMarker(plane, beforeReapply)).noneMatch(ControllerScenarioContract::addsOrRemovesPod);
       assertThat(podNames(plane, "agent")).containsExactlyInAnyOrderElementsOf(before);
     }
   }
@@ -216,12 +255,13 @@ abstract class ControllerScenarioContract {
       delete(plane, "kept", "Orphan");
       delete(plane, "gone", "Background");
 
-      await(() -> plane.view().index().get(ObjectIndex.DAEMONSETS, "default", "kept").isEmpty(), "kept deleted");
-      await(() -> podsNamed(plane, "gone-").isEmpty(), "background deletion removes the pods");
+      await("kept deleted", WAIT).until(() -> plane.view().index().get(ObjectIndex.DAEMONSETS, "default", "kept")
+          .isEmpty());
+      await("background deletion removes the pods", WAIT).until(() -> podsNamed(plane, "gone-").isEmpty());
       List<Pod> orphans = podsNamed(plane, "kept-");
       assertThat(orphans).extracting(p -> p.metadata().name()).containsExactlyInAnyOrderElementsOf(keptPods);
-      await(() -> podsNamed(plane, "kept-").stream().allMatch(p -> p.metadata().ownerReferences() == null),
-          "orphans lose their controller reference");
+      await("orphans lose their controller reference", WAIT).until(() -> podsNamed(plane, "kept-").stream()
+          .allMatch(p -> p.metadata().ownerReferences() == null));
     }
   }
 
@@ -240,11 +280,12 @@ abstract class ControllerScenarioContract {
       awaitRolledOut(plane, "steady", 5);
       steadyPods = podNames(plane, "steady");
       update(plane, Fixtures.withImage(v1, "r:2"));
-      await(() -> images(plane, "restart").contains("r:2"), "the rollout started");
+      await("the rollout started", WAIT).until(() -> images(plane, "restart").contains("r:2"));
       agents.close();
     }
     try (ControlPlane plane = start()) {
       plane.view().caughtUp().toCompletableFuture().get(30, TimeUnit.SECONDS);
+      long beforeRecovery = plane.view().resourceVersion();
       InvariantWatch watch = InvariantWatch.start(plane, "restart", 1, false);
       InProcessAgents agents = new InProcessAgents(plane);
       awaitRolledOut(plane, "restart", 5);
@@ -252,9 +293,9 @@ abstract class ControllerScenarioContract {
       assertThat(watch.violations()).isEmpty();
       assertThat(images(plane, "restart")).containsOnly("r:2");
       assertOnePodPerNode(plane, "restart", "n1", "n2", "n3", "n4", "n5");
-      Thread.sleep(1000);
-      assertThat(podNames(plane, "steady")).as("a restart restarts no pod of a finished rollout")
-          .containsExactlyElementsOf(steadyPods);
+      assertThat(quietUntilMarker(plane, beforeRecovery)).as("a restart restarts no pod of a finished rollout")
+          .noneMatch(e -> addsOrRemovesPod(e) && e.name().startsWith("steady-"));
+      assertThat(podNames(plane, "steady")).containsExactlyElementsOf(steadyPods);
       assertThat(revisions(plane, "steady")).hasSize(1);
       agents.close();
     }
@@ -280,19 +321,22 @@ abstract class ControllerScenarioContract {
 
   static void create(ControlPlane plane, DaemonSet ds) throws Exception {
     var outcome = plane.store().daemonSet("default", ds.metadata().name(),
-        r -> new DaemonSetEntity.Create(ds, alice("kubectl create"), r)).toCompletableFuture().get(30, TimeUnit.SECONDS);
+        r -> new DaemonSetEntity.Create(ds, alice("kubectl create"), r)).toCompletableFuture().get(30,
+            TimeUnit.SECONDS);
     assertThat(outcome.isOk()).as(outcome.message()).isTrue();
   }
 
   static void update(ControlPlane plane, DaemonSet ds) throws Exception {
     var outcome = plane.store().daemonSet("default", ds.metadata().name(),
-        r -> new DaemonSetEntity.Update(ds, -1, alice("kubectl apply"), r)).toCompletableFuture().get(30, TimeUnit.SECONDS);
+        r -> new DaemonSetEntity.Update(ds, -1, alice("kubectl apply"), r)).toCompletableFuture().get(30,
+            TimeUnit.SECONDS);
     assertThat(outcome.isOk()).as(outcome.message()).isTrue();
   }
 
   static void delete(ControlPlane plane, String name, String policy) throws Exception {
     var outcome = plane.store().daemonSet("default", name,
-        r -> new DaemonSetEntity.Delete(policy, alice("kubectl delete"), r)).toCompletableFuture().get(30, TimeUnit.SECONDS);
+        r -> new DaemonSetEntity.Delete(policy, alice("kubectl delete"), r)).toCompletableFuture().get(30,
+            TimeUnit.SECONDS);
     assertThat(outcome.isOk()).as(outcome.message()).isTrue();
   }
 
@@ -337,39 +381,19 @@ abstract class ControllerScenarioContract {
   }
 
   static void awaitPods(ControlPlane plane, String dsName, int count) {
-    await(() -> pods(plane, dsName).size() == count && livePods(plane, dsName).size() == count,
-        count + " pods of " + dsName);
+    await(count + " pods of " + dsName, WAIT).until(() -> pods(plane, dsName).size() == count && livePods(plane, dsName)
+        .size() == count);
   }
 
   /** Rolled out as kubectl rollout status judges it: observed, all updated, all available. */
   static void awaitRolledOut(ControlPlane plane, String dsName, int desired) {
-    await(() -> {
+    await(dsName + " rolled out on " + desired + " nodes", WAIT).until(() -> {
       DaemonSet ds = daemonSetIn(plane, dsName);
       var s = ds.status();
       return s != null && ds.metadata().generation().equals(s.observedGeneration())
           && s.desiredNumberScheduled() == desired && s.updatedNumberScheduled() == desired
           && s.numberAvailable() == desired && pods(plane, dsName).size() == desired;
-    }, dsName + " rolled out on " + desired + " nodes");
-  }
-
-  static void await(BooleanSupplier condition, String what) {
-    long deadline = System.nanoTime() + WAIT.toNanos();
-    while (System.nanoTime() < deadline) {
-      try {
-        if (condition.getAsBoolean()) {
-          return;
-        }
-      } catch (RuntimeException notYet) {
-        // the object may not be in the view yet
-      }
-      try {
-        Thread.sleep(50);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IllegalStateException(e);
-      }
-    }
-    throw new AssertionError("timed out waiting for: " + what);
+    });
   }
 
   /**

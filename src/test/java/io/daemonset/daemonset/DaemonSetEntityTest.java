@@ -1,5 +1,6 @@
 package io.daemonset.daemonset;
 
+import static io.daemonset.testing.Eventually.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.daemonset.model.Cause;
@@ -102,8 +103,11 @@ class DaemonSetEntityTest {
     admit2.replyTo().tell(new NodeEntity.AdmitResult("default/" + admit2.pod().metadata().name(), false,
         "Insufficient cpu"));
 
-    awaitState(s -> s.bindings().size() == 1
-        && s.bindings().values().iterator().next().phase() == PodBinding.Phase.BOUND);
+    // the admitted pod bound, the refused one dropped (a retry after the back-off is a new pod, a new name)
+    String admitted = pod.metadata().name();
+    String refused = admit2.pod().metadata().name();
+    awaitState(s -> s.bindings().containsKey(admitted) && !s.bindings().containsKey(refused)
+        && s.bindings().get(admitted).phase() == PodBinding.Phase.BOUND);
     assertThat(entity.getState().revisions()).hasSize(1);
   }
 
@@ -137,16 +141,7 @@ class DaemonSetEntityTest {
   }
 
   private void awaitState(Predicate<DaemonSetState> condition) {
-    long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-    while (!condition.test(entity.getState())) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("state never matched: " + entity.getState());
-      }
-      try {
-        Thread.sleep(20);
-      } catch (InterruptedException e) {
-        throw new IllegalStateException(e);
-      }
-    }
+    // the test kit is driven from the test's thread only
+    await("the entity's state").pollInSameThread().until(entity::getState, condition);
   }
 }

@@ -1,23 +1,26 @@
-package io.daemonset.api;
+package io.daemonset.testing;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import org.slf4j.LoggerFactory;
 
 /** Keeps Pekko's and logback's default DEBUG output out of test logs, without a shared logback-test.xml. */
-final class TestLogging {
+public final class TestLogging {
   private TestLogging() {}
 
-  static void quiet() {
-    if (LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME) instanceof Logger root) {
-      root.setLevel(Level.INFO);
-    }
+  /** INFO and above. */
+  public static void quiet() {
+    rootLevel(Level.INFO);
   }
 
   /** Warnings and errors only: for tests that start a whole control plane. */
-  static void warningsOnly() {
+  public static void warningsOnly() {
+    rootLevel(Level.WARN);
+  }
+
+  private static void rootLevel(Level level) {
     if (LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME) instanceof Logger root) {
-      root.setLevel(Level.WARN);
+      root.setLevel(level);
     }
   }
 }
