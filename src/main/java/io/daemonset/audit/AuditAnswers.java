@@ -24,6 +24,10 @@ public final class AuditAnswers {
     this.clock = clock;
   }
 
+  public EventCodec codec() {
+    return codec;
+  }
+
   public AuditReader reader() {
     return new AuditReader(database, codec);
   }

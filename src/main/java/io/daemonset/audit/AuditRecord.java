@@ -7,7 +7,7 @@ import java.util.List;
  * One journal event as an auditor reads it: when, who, why, and what it changed.
  *
  * @param ordering the journal's global ordering (the resourceVersion the change got)
- * @param kind the entity type: DaemonSet or Node
+ * @param entityType the entity type: DaemonSet or Node
  * @param namespace the DaemonSet's namespace, null for a node
  * @param event the event type, e.g. PodsScheduled
  * @param at when it was decided (the event's cause)
@@ -18,7 +18,7 @@ import java.util.List;
  * @param revisions the template hashes of the pods it touched
  * @param nodes the nodes it touched
  */
-public record AuditRecord(long ordering, String persistenceId, long sequenceNr, String kind, String namespace,
+public record AuditRecord(long ordering, String persistenceId, long sequenceNr, String entityType, String namespace,
                           String name, String event, Instant at, Instant writtenAt, String actor, String reason,
                           List<Change> changes, List<String> revisions, List<String> nodes) {
 
@@ -30,7 +30,7 @@ public record AuditRecord(long ordering, String persistenceId, long sequenceNr, 
 
   /** "DaemonSet default/logs", "Node n1". */
   public String entity() {
-    return kind + " " + (namespace == null ? name : namespace + "/" + name);
+    return entityType + " " + (namespace == null ? name : namespace + "/" + name);
   }
 
   /** Whether it touched this object ({@code namespace} null: any namespace). */

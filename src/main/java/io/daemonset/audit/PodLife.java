@@ -56,7 +56,7 @@ public record PodLife(String namespace, String name, List<Milestone> milestones)
       PodBinding b = (PodBinding) c.object();
       if (c.type().equals("ADDED")) {
         add(r, c, "decided", b.nodeName(), b.revisionHash());
-      } else if (c.type().equals("DELETED")) {
+      } else if (c.type().equals("DELETED") && !has(c, "deleted")) {
         add(r, c, "dropped", b.nodeName(), b.revisionHash());
       } else if (c.fields().stream().anyMatch(f -> f.path().equals("phase") && f.to() != null
           && f.to().asText().equals(PodBinding.Phase.DELETE_REQUESTED.name()))) {
@@ -99,6 +99,12 @@ public record PodLife(String namespace, String name, List<Milestone> milestones)
     private void add(AuditRecord r, Change c, String what, String node, String revision) {
       milestones.add(new Milestone(r.at(), what, c.namespace(), c.name(), r.actor(), r.reason(), r.entity(), node,
           revision, r.ordering()));
+    }
+
+    /** Whether this pod already has the milestone (a binding given up after its pod was deleted is no news). */
+    private boolean has(Change c, String what) {
+      return milestones.stream().anyMatch(m -> m.what().equals(what) && m.pod().equals(c.name())
+          && Objects.equals(m.namespace(), c.namespace()));
     }
 
     private static String phase(Pod p) {

@@ -77,7 +77,7 @@ final class AdminRoutes {
     AuditKey key = JournalDatabases.auditKey(plane.member().config());
     return pathPrefix("audit", () -> get(() -> parameterMap(q -> concat(
         pathPrefix("history", () -> pathPrefix(segment(), kind -> path(segment(), name -> {
-          ObjectRef ref = ObjectRef.parse(kind + "/" + name, q.get("namespace"));
+          ObjectRef ref = parse(() -> ObjectRef.parse(kind + "/" + name, q.get("namespace")));
           Instant since = time(q, "since");
           Instant until = time(q, "until");
           Format f = format(q);

@@ -40,7 +40,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "audit", mixinStandardHelpOptions = true,
     description = "Answer audit questions from the event journal (history, pod, node, at, export, verify).",
     subcommands = {AuditCommand.History.class, AuditCommand.PodCmd.class, AuditCommand.NodeCmd.class,
-        AuditCommand.At.class, AuditCommand.Export.class, AuditCommand.Verify.class})
+        AuditCommand.At.class, AuditCommand.Export.class, AuditCommand.Verify.class,
+        AuditArchiveCommand.class})
 public final class AuditCommand implements Callable<Integer> {
   static final int DAMAGED = 1;
   static final int BAD_INPUT = 2;
@@ -216,7 +217,9 @@ public final class AuditCommand implements Callable<Integer> {
     try (Connection c = database.open()) {
       c.createStatement().executeQuery("SELECT 1 FROM \"event_journal\" WHERE 1 = 0").close();
     } catch (SQLException e) {
-      throw new AuditException("cannot read the journal of " + target + ": " + firstLine(e.getMessage()));
+      String busy = target.store() == Store.H2 && e.getErrorCode() == 90020
+          ? " (serve holds it: stop it, or ask it over HTTP: GET /audit/...)" : "";
+      throw new AuditException("cannot read the journal of " + target + ": " + firstLine(e.getMessage()) + busy);
     }
     return database;
   }

@@ -1,12 +1,11 @@
 package io.daemonset.api;
 
+import io.daemonset.testing.TestControlPlane;
+import io.daemonset.testing.Kubectl;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.daemonset.testing.Kubectl;
-import io.daemonset.testing.Response;
-import io.daemonset.testing.TestControlPlane;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -61,13 +60,13 @@ class AuthReviewsTest {
 
   @Test
   void nodeAgentsSeeTheirOwnNodeByName() {
-    Response rules = cluster.call("POST", Reviews.RULES, cluster.nodeToken("n7"), "application/json",
+    io.daemonset.testing.Response rules = cluster.call("POST", Reviews.RULES, cluster.nodeToken("n7"), "application/json",
         "{\"apiVersion\":\"authorization.k8s.io/v1\",\"kind\":\"SelfSubjectRulesReview\",\"spec\":"
             + "{\"namespace\":\"default\"}}");
     assertThat(rules.code()).as(rules.toString()).isEqualTo(201);
     assertThat(rules.body()).contains("{\"verbs\":[\"update\",\"patch\"],\"apiGroups\":[\"\"],\"resources\":"
         + "[\"nodes\"],\"resourceNames\":[\"n7\"]}");
-    Response access = cluster.call("POST", Reviews.ACCESS, cluster.nodeToken("n7"), "application/json",
+    io.daemonset.testing.Response access = cluster.call("POST", Reviews.ACCESS, cluster.nodeToken("n7"), "application/json",
         "{\"spec\":{\"resourceAttributes\":{\"verb\":\"patch\",\"resource\":\"nodes\",\"name\":\"n8\"}}}");
     assertThat(access.json().path("status").path("allowed").asBoolean(true)).as(access.toString()).isFalse();
   }
@@ -86,22 +85,22 @@ class AuthReviewsTest {
 
   @Test
   void badReviewsGetAStatusWithTheRightCode() {
-    Response malformed = cluster.post(Reviews.ACCESS, "{not json");
+    io.daemonset.testing.Response malformed = cluster.post(Reviews.ACCESS, "{not json");
     assertThat(malformed.code()).isEqualTo(400);
     assertThat(malformed.json().path("kind").asText()).isEqualTo("Status");
-    Response neither = cluster.post(Reviews.ACCESS, "{\"kind\":\"SelfSubjectAccessReview\",\"spec\":{}}");
+    io.daemonset.testing.Response neither = cluster.post(Reviews.ACCESS, "{\"kind\":\"SelfSubjectAccessReview\",\"spec\":{}}");
     assertThat(neither.code()).isEqualTo(422);
     assertThat(neither.json().path("details").path("causes").path(0).path("field").asText())
         .isEqualTo("spec.resourceAttributes");
-    Response wrongKind = cluster.post(Reviews.WHOAMI, "{\"kind\":\"Pod\"}");
+    io.daemonset.testing.Response wrongKind = cluster.post(Reviews.WHOAMI, "{\"kind\":\"Pod\"}");
     assertThat(wrongKind.code()).isEqualTo(400);
     assertThat(wrongKind.json().path("message").asText()).contains("does not match the expected kind");
-    Response notAnObject = cluster.post(Reviews.RULES, "[]");
+    io.daemonset.testing.Response notAnObject = cluster.post(Reviews.RULES, "[]");
     assertThat(notAnObject.code()).isEqualTo(400);
-    Response get = cluster.get(Reviews.WHOAMI);
+    io.daemonset.testing.Response get = cluster.get(Reviews.WHOAMI);
     assertThat(get.code()).isEqualTo(405);
     assertThat(get.json().path("reason").asText()).isEqualTo("MethodNotAllowed");
-    Response anonymous = cluster.call("POST", Reviews.WHOAMI, null, "application/json", "{}");
+    io.daemonset.testing.Response anonymous = cluster.call("POST", Reviews.WHOAMI, null, "application/json", "{}");
     assertThat(anonymous.code()).isEqualTo(401);
   }
 }

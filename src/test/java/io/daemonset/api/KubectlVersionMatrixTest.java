@@ -1,11 +1,10 @@
 package io.daemonset.api;
 
+import io.daemonset.testing.TestControlPlane;
+import io.daemonset.testing.Kubectl;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import io.daemonset.testing.Kubectl;
-import io.daemonset.testing.Response;
-import io.daemonset.testing.TestControlPlane;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -36,7 +35,7 @@ class KubectlVersionMatrixTest {
   @BeforeAll
   static void start() throws Exception {
     assumeTrue(!found().isEmpty() || "true".equals(System.getenv("CI")), "no versioned kubectl on this machine");
-    cluster = TestControlPlane.start(tmp, HttpAgents.CONFIG);
+    cluster = TestControlPlane.start(tmp);
     agents = new HttpAgents(cluster);
     agents.join("m1", Map.of());
     agents.join("m2", Map.of());

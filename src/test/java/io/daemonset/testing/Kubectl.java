@@ -33,7 +33,7 @@ public final class Kubectl {
     this(kubeconfig, scratch, "kubectl");
   }
 
-  /** A particular kubectl binary (the version matrix: kubectl.1.27 …). */
+  /** A particular kubectl binary (the version matrix). */
   public Kubectl(Path kubeconfig, Path scratch, String binary) {
     this.kubeconfig = kubeconfig;
     this.scratch = scratch;
