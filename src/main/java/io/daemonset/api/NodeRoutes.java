@@ -72,6 +72,9 @@ final class NodeRoutes {
           + " is not allowed to modify node " + Authorizer.quote(name));
     });
     Writes.requireValid(call, name, NodeValidation.validate(node));
+    call.who().nodeName().flatMap(own -> NodeRestriction.onCreate(own, node)).ifPresent(why -> {
+      throw ApiException.forbidden(call.groupResource(), name, why);
+    });
     boolean exists = store.index().get(call.kind().resource, null, name).isPresent();
     boolean ownAgent = call.who().nodeName().map(name::equals).orElse(false);
     if (exists && !ownAgent) {
@@ -147,6 +150,9 @@ final class NodeRoutes {
     }
     Node node = NodeDefaults.node(new Node("v1", Node.KIND, meta, requested.spec(), existing.status()));
     Writes.requireValid(call, name, NodeValidation.validateUpdate(node, existing));
+    call.who().nodeName().flatMap(own -> NodeRestriction.onUpdate(own, existing, node)).ifPresent(why -> {
+      throw ApiException.forbidden(call.groupResource(), name, why);
+    });
     if (call.dryRun()) {
       return Writes.done(call, 200, NodeObjects.forUpdate(existing, node), warnings);
     }
