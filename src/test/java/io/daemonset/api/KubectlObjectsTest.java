@@ -6,6 +6,9 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.daemonset.model.Json;
+import io.daemonset.testing.Kubectl;
+import io.daemonset.testing.Response;
+import io.daemonset.testing.TestControlPlane;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -34,14 +37,14 @@ class KubectlObjectsTest {
 
   @TempDir
   static Path tmp;
-  static ApiCluster cluster;
+  static TestControlPlane cluster;
   static HttpAgents agents;
   static Kubectl kubectl;
 
   @BeforeAll
   static void start() throws Exception {
     assumeTrue(Kubectl.available(), "kubectl is not on the PATH");
-    cluster = ApiCluster.start(tmp);
+    cluster = TestControlPlane.start(tmp);
     agents = new HttpAgents(cluster);
     agents.join("n1", Map.of());
     agents.join("n2", Map.of());
@@ -206,7 +209,7 @@ class KubectlObjectsTest {
   void watchSeesConfigMapChanges() {
     String rv = ok("-n", "logging", "get", "cm", "app", "-o", "jsonpath={.metadata.resourceVersion}").out();
     ok("-n", "logging", "patch", "cm", "app", "--type=merge", "-p", "{\"data\":{\"e\":\"6\"}}");
-    ApiCluster.Response watched = cluster.get("/api/v1/namespaces/logging/configmaps?watch=true&resourceVersion="
+    Response watched = cluster.get("/api/v1/namespaces/logging/configmaps?watch=true&resourceVersion="
         + rv + "&timeoutSeconds=2&fieldSelector=metadata.name%3Dapp");
     assertThat(watched.body().lines().map(l -> Json.read(l, JsonNode.class))
         .map(e -> e.path("type").asText() + " " + e.path("object").path("data").path("e").asText()))
@@ -223,10 +226,10 @@ class KubectlObjectsTest {
   @Test
   @Order(6)
   void viewersMayNotReadSecrets() {
-    Kubectl.Result secret = fails("--token", cluster.viewerToken, "-n", "logging", "get", "secret", "api");
+    Kubectl.Result secret = fails("--token", cluster.viewerToken(), "-n", "logging", "get", "secret", "api");
     assertThat(secret.err()).contains("Forbidden").contains("cannot get resource \"secrets\"");
-    assertThat(fails("--token", cluster.viewerToken, "-n", "logging", "get", "secrets").err()).contains("Forbidden");
-    assertThat(ok("--token", cluster.viewerToken, "-n", "logging", "get", "cm").out()).contains("fluent");
+    assertThat(fails("--token", cluster.viewerToken(), "-n", "logging", "get", "secrets").err()).contains("Forbidden");
+    assertThat(ok("--token", cluster.viewerToken(), "-n", "logging", "get", "cm").out()).contains("fluent");
   }
 
   @Test
@@ -234,7 +237,7 @@ class KubectlObjectsTest {
   void secretValueIsNowhereInTheDatabaseFilesNorTheAudit() throws Exception {
     List<String> forms = List.of(SECRET_VALUE, Base64.getEncoder().encodeToString(
         SECRET_VALUE.getBytes(StandardCharsets.UTF_8)));
-    cluster.plane.system().log().info("journal files checked for the secret");
+    cluster.plane().system().log().info("journal files checked for the secret");
     try (Stream<Path> files = Files.walk(tmp.resolve("plane"))) {
       for (Path file : files.filter(Files::isRegularFile).toList()) {
         String content = new String(Files.readAllBytes(file), StandardCharsets.ISO_8859_1);
@@ -243,9 +246,11 @@ class KubectlObjectsTest {
         }
       }
     }
-    String audit = io.daemonset.audit.AuditTrail.replay(cluster.plane.member().readJournal(), 0L)
-        .runWith(org.apache.pekko.stream.javadsl.Sink.seq(), cluster.plane.system()).toCompletableFuture()
-        .get(30, java.util.concurrent.TimeUnit.SECONDS).toString();
+    java.util.List<io.daemonset.audit.AuditRecord> records = new java.util.ArrayList<>();
+    new io.daemonset.audit.AuditReader(io.daemonset.cluster.JournalDatabases.of(cluster.plane().member().config()),
+        io.daemonset.audit.EventCodec.of(cluster.plane().system())).replay(null, records::add);
+    String audit = records.stream().map(r -> r.entity() + " " + r.event() + " " + r.changes())
+        .collect(java.util.stream.Collectors.joining("\n"));
     assertThat(audit).contains("Object secrets/logging/api").contains("ObjectWritten");
     forms.forEach(form -> assertThat(audit).doesNotContain(form));
   }

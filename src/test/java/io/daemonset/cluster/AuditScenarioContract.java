@@ -233,15 +233,15 @@ abstract class AuditScenarioContract {
       // label change: n3 is no longer an ssd node, its pod goes
       update(plane, node("n3", Map.of("disk", "hdd"), null));
       awaitRolledOut(plane, "logs", 2);
-      ControllerScenarioContract.await(() -> podsNamed(plane, podOnN3).isEmpty(), "n3's pod gone");
+      io.daemonset.testing.Eventually.await("n3's pod gone").until(() -> podsNamed(plane, podOnN3).isEmpty());
       captureLiveState(plane);
 
       // a rollout, then a rollback to the first template
       update(plane, Fixtures.withImage(v1, "fluentd:2"));
-      ControllerScenarioContract.await(() -> images(plane).equals(List.of("fluentd:2")), "rolled out fluentd:2");
+      io.daemonset.testing.Eventually.await("rolled out fluentd:2").until(() -> images(plane).equals(List.of("fluentd:2")));
       awaitRolledOut(plane, "logs", 2);
       update(plane, v1);
-      ControllerScenarioContract.await(() -> images(plane).equals(List.of("fluentd:1")), "rolled back");
+      io.daemonset.testing.Eventually.await("rolled back").until(() -> images(plane).equals(List.of("fluentd:1")));
       awaitRolledOut(plane, "logs", 2);
       podOnN2 = podOn(plane, "logs", "n2");
 
@@ -250,23 +250,23 @@ abstract class AuditScenarioContract {
       awaitPods(plane, "kept", 3);
       keptPods = ControllerScenarioContract.podNames(plane, "kept");
       delete(plane, "kept", "Orphan");
-      ControllerScenarioContract.await(() -> podsNamed(plane, "kept-").stream()
-          .allMatch(p -> p.metadata().ownerReferences() == null), "kept's pods orphaned");
+      io.daemonset.testing.Eventually.await("kept's pods orphaned").until(() -> podsNamed(plane, "kept-").stream()
+          .allMatch(p -> p.metadata().ownerReferences() == null));
 
       // a node lost: n2 is removed, its pods go with it
       var removed = plane.store().node("n2", r -> new NodeEntity.Remove(alice("node lost: hardware failure"), r))
           .toCompletableFuture().get(30, TimeUnit.SECONDS);
       assertThat(removed.isOk()).isTrue();
-      ControllerScenarioContract.await(() -> plane.view().index().list(ObjectIndex.PODS).stream()
-          .noneMatch(o -> "n2".equals(((Pod) o.object()).spec().nodeName())), "n2's pods gone");
+      io.daemonset.testing.Eventually.await("n2's pods gone").until(() -> plane.view().index().list(ObjectIndex.PODS).stream()
+          .noneMatch(o -> "n2".equals(((Pod) o.object()).spec().nodeName())));
 
       if (!deleteLogs) {
         return;
       }
       // a delete
       delete(plane, "logs", "Background");
-      ControllerScenarioContract.await(() -> podsNamed(plane, "logs-").isEmpty()
-          && plane.view().index().get(ObjectIndex.DAEMONSETS, "default", "logs").isEmpty(), "logs deleted");
+      io.daemonset.testing.Eventually.await("logs deleted").until(() -> podsNamed(plane, "logs-").isEmpty()
+          && plane.view().index().get(ObjectIndex.DAEMONSETS, "default", "logs").isEmpty());
       System.out.println("audit scenario ran in " + (System.nanoTime() - start) / 1_000_000 + " ms");
     }
 
