@@ -42,7 +42,7 @@ class AgentJoinIT {
   void anAgentJoinsWithServesNodeTokenRunsAPodAndKubectlLogsPrintsItsOutput() throws Exception {
     int port = JarProcess.freePort();
     server = JarProcess.start(dataDir.resolve("serve.log"), "serve", "--data-dir", dataDir.toString(), "--api-port",
-        String.valueOf(port), "--cluster-port", "0");
+        String.valueOf(port), "--cluster-port", "0", "--management-port", "0");
     waitFor("the API ready", () -> Files.exists(dataDir.resolve("node-token")) ? kubectl("get", "--raw",
         "/readyz") : "",
         out -> out.contains("ok"));

@@ -85,7 +85,7 @@ class NewcomerIT {
 
   private void startServer() {
     server = JarProcess.start(dataDir.resolve("serve.log"), "serve", "--hollow-nodes", "3", "--data-dir",
-        dataDir.toString(), "--api-port", String.valueOf(apiPort), "--cluster-port", "0");
+        dataDir.toString(), "--api-port", String.valueOf(apiPort), "--cluster-port", "0", "--management-port", "0");
     waitFor("the API ready", () -> Files.exists(dataDir.resolve("kubeconfig"))
         ? kubectl.output("get", "--raw", "/readyz") : "", out -> out.contains("ok"));
   }

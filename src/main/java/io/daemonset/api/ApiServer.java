@@ -8,6 +8,7 @@ import io.daemonset.auth.TokenFile;
 
 import static org.apache.pekko.http.javadsl.server.Directives.complete;
 import static org.apache.pekko.http.javadsl.server.Directives.concat;
+import static org.apache.pekko.http.javadsl.server.Directives.entity;
 import static org.apache.pekko.http.javadsl.server.Directives.extractRequest;
 import static org.apache.pekko.http.javadsl.server.Directives.mapRequest;
 import static org.apache.pekko.http.javadsl.server.Directives.reject;
@@ -41,6 +42,7 @@ import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.model.headers.RawHeader;
 import org.apache.pekko.http.javadsl.server.Route;
+import org.apache.pekko.http.javadsl.unmarshalling.Unmarshaller;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -129,7 +131,7 @@ public final class ApiServer {
         .adaptSettings(server -> server.withTimeouts(server.getTimeouts().withIdleTimeout(
                 scala.concurrent.duration.Duration.create(WATCH_IDLE_TIMEOUT.toSeconds(), TimeUnit.SECONDS)))
             // kubectl asks for OpenAPI v2 as application/com.github.proto-openapi.spec.v2@v1.0+protobuf, which is
-            // no valid media range: the Accept header is dropped (and the answer is 404 anyway); no warning each time
+            // no valid media range: no warning each time (the raw header is still read, see builtIn)
             .withParserSettings(server.getParserSettings().withIllegalHeaderWarnings(false)));
     if (!settings.plainHttp()) {
       builder = builder.enableHttps(ConnectionContext.httpsServer(pki.serverSslContext()));
@@ -264,6 +266,11 @@ public final class ApiServer {
       LOG.debug("forbidden: {} {} {}: {}", identity.user(), attributes.verb(), attributes.path(), decision.reason());
       return complete(Responses.status(ApiException.forbidden(identity, attributes)));
     }
+    if (Reviews.isReview(request.getUri().path())) {
+      return withSizeLimit(settings.maxRequestBytes(), () -> entity(Unmarshaller.entityToByteArray(),
+          body -> complete(Responses.json(201, Reviews.answer(request.method().value(), request.getUri().path(),
+              request.entity().getContentType().mediaType().toString(), body, identity, authorizer)))));
+    }
     Optional<HttpResponse> builtIn = builtIn(request.method().value(), request.getUri().path(),
         Responses.accept(request), request.getUri().query().get("hash").orElse(null));
     if (builtIn.isPresent()) {
@@ -312,7 +319,17 @@ public final class ApiServer {
       default:
         break;
     }
-    if (path.equals("/openapi/v2") || path.startsWith("/openapi/v2/")) {
+    if (path.equals("/openapi/v2")) {
+      // kubectl asks for the gnostic protobuf (Accept: ...spec.v2@v1.0+protobuf); the answer's type is kube-openapi's
+      // "@"-less form, which Go's mime parser accepts. JSON only to a client that asks for JSON and not protobuf.
+      boolean json = accept != null && accept.contains("json") && !accept.contains("protobuf");
+      return Optional.of(json
+          ? HttpResponse.create().withEntity(Responses.JSON, OpenApi.v2Json().getBytes(StandardCharsets.UTF_8))
+          : HttpResponse.create().withEntity(org.apache.pekko.http.javadsl.model.ContentTypes.create(
+              org.apache.pekko.http.javadsl.model.MediaTypes.applicationBinary(
+                  "com.github.proto-openapi.spec.v2.v1.0+protobuf", false)), OpenApi.v2Protobuf()));
+    }
+    if (path.startsWith("/openapi/v2/")) {
       return Optional.of(Responses.status(ApiException.pathNotFound()));
     }
     if (path.startsWith("/openapi/v3/")) {

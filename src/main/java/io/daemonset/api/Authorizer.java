@@ -17,6 +17,7 @@ import java.util.Set;
  *       {@link #BOOTSTRAPPERS};</li>
  *   <li>any authenticated identity may GET the non-resource discovery paths (/api, /apis, /openapi, /version,
  *       health), as upstream's system:discovery and system:public-info-viewer roles allow;</li>
+ *   <li>any authenticated identity may create self-subject reviews ({@code kubectl auth can-i}, {@code whoami});</li>
  *   <li>{@code viewers} may get, list and watch any resource;</li>
  *   <li>{@code system:nodes} (users {@code system:node:NAME}) are node agents: {@link #NODE_AGENTS}.</li>
  * </ol>
@@ -73,6 +74,20 @@ public final class Authorizer {
     boolean known = DISCOVERY_PATHS.stream()
         .anyMatch(p -> request.path().equals(p) || request.path().startsWith(p + "/"));
     return known ? Optional.of(Decision.allow("discovery is readable by every authenticated user")) : Optional.empty();
+  };
+
+  /**
+   * Every authenticated user may ask what they may do and who they are (create selfsubjectaccessreviews,
+   * selfsubjectrulesreviews, selfsubjectreviews), as upstream's system:basic-user role allows.
+   */
+  public static final Rule SELF_REVIEWS = (identity, request) -> {
+    boolean review = request.resourceRequest() && request.verb().equals("create") && request.subresource().isEmpty()
+        && ((request.group().equals("authorization.k8s.io") && (request.resource().equals("selfsubjectaccessreviews")
+            || request.resource().equals("selfsubjectrulesreviews")))
+        || (request.group().equals("authentication.k8s.io") && request.resource().equals("selfsubjectreviews")));
+    return review && identity.inGroup(Identity.AUTHENTICATED)
+        ? Optional.of(Decision.allow("every authenticated user may review their own access"))
+        : Optional.empty();
   };
 
   public static final Rule VIEWERS = (identity, request) -> {
@@ -133,9 +148,10 @@ public final class Authorizer {
     this.rules = List.copyOf(rules);
   }
 
-  /** masters, bootstrappers, discovery, viewers (and their audit reads), node agents; then deny. */
+  /** masters, bootstrappers, discovery, self reviews, viewers (and their audit reads), node agents; then deny. */
   public static Authorizer standard() {
-    return new Authorizer(List.of(MASTERS, BOOTSTRAPPERS, DISCOVERY, VIEWERS, AUDIT_READERS, NODE_AGENTS));
+    return new Authorizer(List.of(MASTERS, BOOTSTRAPPERS, DISCOVERY, SELF_REVIEWS, VIEWERS, AUDIT_READERS,
+        NODE_AGENTS));
   }
 
   /** A new authorizer with rule appended (still before the default deny). */

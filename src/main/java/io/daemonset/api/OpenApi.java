@@ -16,12 +16,12 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * A minimal OpenAPI v3: the /openapi/v3 index and one document per served group version. kubectl downloads it
- * before apply/create to learn whether the server validates fields itself: it looks for the PATCH operation of
- * the object's group-version-kind (x-kubernetes-group-version-kind) and its fieldValidation query parameter; when
- * found it sends fieldValidation=Strict and skips client-side schema validation. Without a document (404), or
- * with a group version missing from the index, kubectl refuses to apply unless --validate=false. Schemas are left
- * empty (no kubectl explain).
+ * OpenAPI: the /openapi/v3 index, one v3 document per served group version, and the v2 document (JSON, and the
+ * gnostic protobuf kubectl 1.27/1.28 ask for, see {@link OpenApiV2Protobuf}). kubectl downloads them before
+ * apply/create to learn whether the server validates fields itself: it looks for the PATCH operation of the
+ * object's group-version-kind (x-kubernetes-group-version-kind) and its fieldValidation query parameter; when found
+ * it sends fieldValidation=Strict and skips client-side schema validation. The schemas ({@link ModelSchemas}) are
+ * generated from the model records, so {@code kubectl explain} walks the fields the server decodes.
  */
 public final class OpenApi {
   private static final JsonNodeFactory F = JsonNodeFactory.instance;
@@ -30,6 +30,9 @@ public final class OpenApi {
   public record Document(String json, String hash) {}
 
   private static final Map<String, Document> DOCUMENTS = buildDocuments();
+  private static final ObjectNode V2 = v2Document();
+  private static final String V2_JSON = Json.write(V2);
+  private static final byte[] V2_PROTOBUF = OpenApiV2Protobuf.encode(V2);
 
   private OpenApi() {}
 
@@ -83,8 +86,66 @@ public final class OpenApi {
         }
       }
     }
-    doc.putObject("components").putObject("schemas");
+    ObjectNode schemas = doc.putObject("components").putObject("schemas");
+    ModelSchemas.definitions().forEach((name, schema) -> schemas.set(name, v3(schema.deepCopy())));
     return doc;
+  }
+
+  /** The v2 form of a schema as v3 wants it: refs under components, a described ref wrapped in allOf. */
+  private static com.fasterxml.jackson.databind.JsonNode v3(com.fasterxml.jackson.databind.JsonNode node) {
+    if (node instanceof ObjectNode object) {
+      if (object.has("$ref")) {
+        String target = object.get("$ref").asText().replace(ModelSchemas.REF_PREFIX, "#/components/schemas/");
+        if (object.size() == 1) {
+          return F.objectNode().put("$ref", target);
+        }
+        object.remove("$ref");
+        object.putArray("allOf").addObject().put("$ref", target);
+        return object;
+      }
+      object.fields().forEachRemaining(e -> e.setValue(v3(e.getValue())));
+    } else if (node instanceof ArrayNode array) {
+      for (int i = 0; i < array.size(); i++) {
+        array.set(i, v3(array.get(i)));
+      }
+    }
+    return node;
+  }
+
+  /** GET /openapi/v2 as JSON. */
+  public static String v2Json() {
+    return V2_JSON;
+  }
+
+  /** GET /openapi/v2 as application/com.github.proto-openapi.spec.v2@v1.0+protobuf. */
+  public static byte[] v2Protobuf() {
+    return V2_PROTOBUF.clone();
+  }
+
+  static ObjectNode v2Document() {
+    ObjectNode doc = F.objectNode();
+    doc.put("swagger", "2.0");
+    doc.putObject("info").put("title", "Kubernetes").put("version", Discovery.GIT_VERSION);
+    ObjectNode paths = doc.putObject("paths");
+    for (GroupVersion gv : ApiResources.GROUP_VERSIONS) {
+      groupVersionDocument(gv).get("paths").fields().forEachRemaining(path -> {
+        ObjectNode item = paths.putObject(path.getKey());
+        path.getValue().fields().forEachRemaining(op -> item.set(op.getKey(), v2Operation((ObjectNode) op.getValue())));
+      });
+    }
+    ObjectNode definitions = doc.putObject("definitions");
+    ModelSchemas.definitions().forEach(definitions::set);
+    return doc;
+  }
+
+  private static ObjectNode v2Operation(ObjectNode v3) {
+    ObjectNode op = v3.deepCopy();
+    ArrayNode params = F.arrayNode();
+    op.withArray("parameters").forEach(p -> params.addObject().put("name", p.path("name").asText())
+        .put("in", p.path("in").asText()).put("type", "string").put("uniqueItems", true));
+    op.set("parameters", params);
+    op.putObject("responses").putObject("200").put("description", "OK");
+    return op;
   }
 
   private static ObjectNode operation(Resource r, String kind, String action, boolean writes) {

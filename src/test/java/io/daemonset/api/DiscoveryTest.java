@@ -73,7 +73,13 @@ class DiscoveryTest {
     assertThat(doc.getHeader("Cache-Control").map(h -> h.value())).isEqualTo(Optional.of("public, immutable"));
     assertThat(body(ApiServer.builtIn("GET", "/openapi/v3/api/v1", "", null).orElseThrow()).path("paths")
         .has("/api/v1/nodes/{name}/status")).isTrue();
-    assertThat(ApiServer.builtIn("GET", "/openapi/v2", "", null).orElseThrow().status().intValue()).isEqualTo(404);
+    HttpResponse v2 = ApiServer.builtIn("GET", "/openapi/v2",
+        "application/com.github.proto-openapi.spec.v2@v1.0+protobuf", null).orElseThrow();
+    assertThat(v2.status().intValue()).isEqualTo(200);
+    assertThat(v2.entity().getContentType().toString())
+        .isEqualTo("application/com.github.proto-openapi.spec.v2.v1.0+protobuf");
+    assertThat(body(ApiServer.builtIn("GET", "/openapi/v2", "application/json", null).orElseThrow())
+        .path("swagger").asText()).isEqualTo("2.0");
     assertThat(ApiServer.builtIn("GET", "/openapi/v3/apis/nope/v1", "", null).orElseThrow().status().intValue())
         .isEqualTo(404);
   }

@@ -1,14 +1,13 @@
 package io.daemonset.api;
 
+import io.daemonset.testing.TestControlPlane;
+import io.daemonset.testing.Kubectl;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.daemonset.model.Json;
-import io.daemonset.testing.Kubectl;
-import io.daemonset.testing.Response;
-import io.daemonset.testing.TestControlPlane;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -209,7 +208,7 @@ class KubectlObjectsTest {
   void watchSeesConfigMapChanges() {
     String rv = ok("-n", "logging", "get", "cm", "app", "-o", "jsonpath={.metadata.resourceVersion}").out();
     ok("-n", "logging", "patch", "cm", "app", "--type=merge", "-p", "{\"data\":{\"e\":\"6\"}}");
-    Response watched = cluster.get("/api/v1/namespaces/logging/configmaps?watch=true&resourceVersion="
+    io.daemonset.testing.Response watched = cluster.get("/api/v1/namespaces/logging/configmaps?watch=true&resourceVersion="
         + rv + "&timeoutSeconds=2&fieldSelector=metadata.name%3Dapp");
     assertThat(watched.body().lines().map(l -> Json.read(l, JsonNode.class))
         .map(e -> e.path("type").asText() + " " + e.path("object").path("data").path("e").asText()))

@@ -26,11 +26,18 @@ public final class Kubectl {
 
   private final Path kubeconfig;
   private final Path scratch;
+  private final String binary;
 
   /** scratch: a directory for the calls' HOMEs, caches and output files. */
   public Kubectl(Path kubeconfig, Path scratch) {
+    this(kubeconfig, scratch, "kubectl");
+  }
+
+  /** A particular kubectl binary (the version matrix). */
+  public Kubectl(Path kubeconfig, Path scratch, String binary) {
     this.kubeconfig = kubeconfig;
     this.scratch = scratch;
+    this.binary = binary;
   }
 
   /** Whether a kubectl is on the PATH. */
@@ -64,7 +71,7 @@ public final class Kubectl {
     try {
       Files.createDirectories(scratch);
       Path home = Files.createTempDirectory(scratch, "home");
-      List<String> command = new ArrayList<>(List.of("kubectl", "--kubeconfig", kubeconfig.toString(),
+      List<String> command = new ArrayList<>(List.of(binary, "--kubeconfig", kubeconfig.toString(),
           "--cache-dir", home.resolve("cache").toString()));
       command.addAll(List.of(args));
       ProcessBuilder builder = new ProcessBuilder(command);

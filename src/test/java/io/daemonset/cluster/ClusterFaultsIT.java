@@ -1,0 +1,433 @@
+package io.daemonset.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.daemonset.auth.Pki;
+import io.daemonset.auth.TokenFile;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The cluster's fault tests, on three real JVMs from the built jar, started with flags only and one shared data
+ * directory, on PostgreSQL behind a proxy the test can cut, 100 hollow nodes, and the persistence replay filter in
+ * fail mode (two writers on one entity would fail its recovery). In one run, each phase on the state the previous
+ * left:
+ * <ol>
+ *   <li>one kubeconfig drives every member; /ready, /cluster/members and /metrics answer on the management ports;</li>
+ *   <li>SIGKILL of the member hosting the DaemonSet in the middle of a rollout: the rollout finishes on the
+ *       survivors; the time from the kill to the first rollout step seen afterwards is printed;</li>
+ *   <li>PostgreSQL unreachable for 15 s in the middle of a rollout: writes answer 504/503 within the request
+ *       timeout, reads keep answering, the rollout finishes after, no accepted write is lost;</li>
+ *   <li>all members restarted: every object back, no pod replaced.</li>
+ * </ol>
+ * Throughout, a watch on pods checks on every event that no node ever has two live pods of the DaemonSet
+ * (maxSurge 0).
+ * <p>Gated by {@code DS_FAULT_TESTS=on} until it has run green: on the shared development machine (load 30-50)
+ * three JVMs took over four minutes to become ready, so it has not been seen to pass yet.
+ */
+@org.junit.jupiter.api.condition.EnabledIfEnvironmentVariable(named = "DS_FAULT_TESTS", matches = "on|true",
+    disabledReason = "not yet seen green: set DS_FAULT_TESTS=on (about 6 minutes on an idle 2-core machine)")
+class ClusterFaultsIT {
+  static final Path JAR = Path.of(System.getProperty("daemonset.jar", "target/daemonset-controller.jar"));
+  static final int NODES = 100;
+  static final ObjectMapper JSON = new ObjectMapper();
+
+  @TempDir Path work;
+  Path data;
+  String schema;
+  TcpProxy database;
+  final Process[] members = new Process[3];
+  final int[] clusterPorts = new int[3];
+  final int[] apiPorts = new int[3];
+  final int[] managementPorts = new int[3];
+  final ExecutorService http = Executors.newFixedThreadPool(4);
+  final List<String> violations = new CopyOnWriteArrayList<>();
+  /** pod name → [node, deleting?, image] as the watch last showed it. */
+  final Map<String, String[]> pods = new ConcurrentHashMap<>();
+  final AtomicLong lastStepAt = new AtomicLong();
+  final java.util.concurrent.atomic.AtomicReference<String> lastResourceVersion = new java.util.concurrent.atomic.AtomicReference<>("");
+  volatile boolean watching = true;
+
+  @BeforeEach
+  void cluster() throws IOException {
+    PostgresTestDatabase.assumeReachable();
+    schema = PostgresTestDatabase.uniqueSchema();
+    Matcher db = Pattern.compile("jdbc:postgresql://([^:/]+):(\\d+)/(.*)").matcher(PostgresTestDatabase.URL);
+    assertThat(db.matches()).as("DS_TEST_DB_URL " + PostgresTestDatabase.URL).isTrue();
+    database = new TcpProxy(db.group(1), Integer.parseInt(db.group(2)));
+    data = work.resolve("shared-data");
+    for (int i = 0; i < 3; i++) {
+      clusterPorts[i] = freePort();
+      apiPorts[i] = freePort();
+      managementPorts[i] = freePort();
+    }
+  }
+
+  volatile boolean passed;
+
+  @AfterEach
+  void stop() throws Exception {
+    if (!passed) {
+      for (int i = 0; i < 3; i++) {
+        Path log = work.resolve("member-" + i + ".log");
+        if (Files.exists(log)) {
+          List<String> lines = Files.readAllLines(log).stream()
+              .filter(l -> !l.startsWith("\t") && !l.contains("HealthChecksImpl") && !l.contains("dead letters")).toList();
+          System.out.println("---- member " + i + " log tail ----\n"
+              + String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size())));
+        }
+      }
+    }
+    for (Process p : members) {
+      if (p != null) {
+        p.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+      }
+    }
+    http.shutdownNow();
+    database.close();
+    PostgresTestDatabase.dropSchema(schema);
+  }
+
+  @Test
+  void theClusterSurvivesAKilledMemberADatabaseOutageAndAFullRestart() throws Exception {
+    long started = System.nanoTime();
+    for (int i = 0; i < 3; i++) {
+      members[i] = startMember(i);
+    }
+    awaitReady(0, 1, 2);
+    phase("3 members ready", started);
+    for (int i = 0; i < 3; i++) {
+      int member = i;
+      await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofSeconds(1))
+          .until(() -> kubectl(member, "get", "nodes", "-o", "name").out().lines().count() == NODES);
+    }
+    assertThat(get(0, "/cluster/members")).contains("\"status\":\"Up\"").contains(":" + clusterPorts[2]);
+    phase("one kubeconfig lists the " + NODES + " nodes on every member", started);
+
+    Path ds = work.resolve("ds.yaml");
+    apply(ds, "agent:1");
+    awaitRolledOut(Duration.ofMinutes(3));
+    watchPods();
+    phase("agent:1 on every node", started);
+
+    String metrics = get(0, "/metrics") + get(1, "/metrics") + get(2, "/metrics");
+    for (String family : List.of("apiserver_request_total", "apiserver_request_duration_seconds_bucket",
+        "daemonset_reconcile_duration_seconds_bucket", "daemonset_reconcile_batch_size", "daemonset_pods_placed_total",
+        "daemonset_persist_duration_seconds_bucket", "daemonset_journal_events_total", "daemonset_view_lag_seconds",
+        "daemonset_shards", "daemonset_entities", "jvm_memory_used_bytes", "process_cpu_usage")) {
+      assertThat(metrics).as(family).contains(family);
+    }
+    double placedBefore = sum(metrics, "daemonset_pods_placed_total");
+    assertThat(placedBefore).isGreaterThanOrEqualTo(NODES);
+
+    // ---- SIGKILL of the member hosting the DaemonSet, mid-rollout ----
+    int host = hostOf("default/agent");
+    int observer = host == 0 ? 1 : 0;
+    apply(ds, "agent:2");
+    await().atMost(Duration.ofMinutes(1)).until(() -> imageCount("agent:2") >= 1);
+    long killedAt = System.nanoTime();
+    lastStepAt.set(0);
+    members[host].destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+    // Events already under way when the member died arrive within a few hundred ms: count steps from 2 s on.
+    long countFrom = killedAt + TimeUnit.SECONDS.toNanos(2);
+    await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(100)).until(() -> lastStepAt.get() > countFrom);
+    System.out.printf("FAILOVER: member %d (hosting default/agent) killed; first rollout step on a survivor after %.1f s"
+        + " (target <= 20 s)%n", host, (lastStepAt.get() - killedAt) / 1e9);
+    awaitRolledOut(observer, Duration.ofMinutes(4));
+    assertThat(imageCount("agent:2")).isEqualTo(NODES);
+    phase("rollout finished after the kill", started);
+    members[host] = startMember(host);
+    awaitReady(host);
+    phase("killed member back", started);
+
+    // ---- PostgreSQL unreachable for 15 s, mid-rollout ----
+    kubectl(0, "label", "ds/agent", "accepted=before-outage");
+    apply(ds, "agent:3");
+    await().atMost(Duration.ofMinutes(1)).until(() -> imageCount("agent:3") >= 1);
+    database.cut();
+    long cutAt = System.nanoTime();
+    Result write = kubectl(0, "annotate", "ds/agent", "during-outage=refused", "--overwrite");
+    Result read = kubectl(0, "get", "ds", "agent", "-o", "name");
+    System.out.printf("OUTAGE: write answered in %.1f s: %s; read answered in %.1f s%n", write.seconds(),
+        write.out().replace('\n', ' '), read.seconds());
+    assertThat(write.exitCode()).isNotZero();
+    assertThat(write.out()).containsAnyOf("Timeout", "ServiceUnavailable", "timed out", "unavailable");
+    assertThat(write.seconds()).isLessThan(30);
+    assertThat(read.exitCode()).isZero();
+    assertThat(read.out()).contains("daemonset.apps/agent");
+    await().atMost(Duration.ofSeconds(20)).until(() -> System.nanoTime() - cutAt >= TimeUnit.SECONDS.toNanos(15));
+    database.restore();
+    awaitRolledOut(Duration.ofMinutes(4));
+    assertThat(imageCount("agent:3")).isEqualTo(NODES);
+    assertThat(kubectl(0, "get", "ds", "agent", "-o", "jsonpath={.metadata.labels.accepted}").out())
+        .isEqualTo("before-outage");
+    Result after = kubectl(1, "annotate", "ds/agent", "after-outage=accepted", "--overwrite");
+    assertThat(after.exitCode()).as(after.out()).isZero();
+    for (int i = 0; i < 3; i++) {
+      assertThat(get(i, "/alive")).as("member %d alive without a restart", i).isNotNull();
+    }
+    phase("rollout finished after a 15 s database outage", started);
+    String metricsAfter = get(0, "/metrics") + get(1, "/metrics") + get(2, "/metrics");
+    assertThat(sum(metricsAfter, "daemonset_pods_placed_total")).isGreaterThan(0);
+    assertThat(sum(metricsAfter, "apiserver_request_total")).isGreaterThan(0);
+
+    // ---- every member restarted (SIGTERM: the graceful shutdown logs no error) ----
+    Map<String, String> before = podNodes();
+    watching = false;
+    long[] logSizes = new long[3];
+    for (int i = 0; i < 3; i++) {
+      logSizes[i] = Files.size(work.resolve("member-" + i + ".log"));
+      members[i].destroy();
+    }
+    for (Process p : members) {
+      assertThat(p.waitFor(90, TimeUnit.SECONDS)).isTrue();
+    }
+    for (int i = 0; i < 3; i++) {
+      String stopping = Files.readString(work.resolve("member-" + i + ".log")).substring((int) logSizes[i]);
+      assertThat(stopping).as("member %d stopping", i).doesNotContain(" ERROR ").contains("stopping: not ready");
+    }
+    for (int i = 0; i < 3; i++) {
+      members[i] = startMember(i);
+    }
+    awaitReady(0, 1, 2);
+    await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofSeconds(1))
+        .until(() -> kubectl(0, "get", "nodes", "-o", "name").out().lines().count() == NODES);
+    awaitRolledOut(Duration.ofMinutes(3));
+    assertThat(podNodes()).isEqualTo(before);
+    assertThat(kubectl(2, "get", "ds", "agent", "-o", "jsonpath={.metadata.annotations.after-outage}").out())
+        .isEqualTo("accepted");
+    phase("all members restarted, every pod kept", started);
+    assertThat(violations).isEmpty();
+    passed = true;
+  }
+
+  // ---- the cluster ----
+
+  private Process startMember(int i) throws IOException {
+    Path log = work.resolve("member-" + i + ".log");
+    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-Xmx384m", "-jar", JAR.toAbsolutePath().toString(), "serve", "--data-dir", data.toString(),
+        "--db-url", PostgresTestDatabase.URL.replaceFirst("//[^/]+/", "//127.0.0.1:" + database.port() + "/"),
+        "--db-user", PostgresTestDatabase.USER, "--db-password", PostgresTestDatabase.PASSWORD,
+        "--api-port", String.valueOf(apiPorts[i]), "--cluster-port", String.valueOf(clusterPorts[i]),
+        "--management-port", String.valueOf(managementPorts[i]),
+        "--seed-nodes", "127.0.0.1:" + clusterPorts[0] + ",127.0.0.1:" + clusterPorts[1]));
+    if (i == 0) {
+      command.addAll(List.of("--hollow-nodes", String.valueOf(NODES), "--hollow-ready-delay", "500ms"));
+    }
+    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+    // Three JVMs starting on two shared cores miss heartbeats by seconds (JIT, class loading): a failure detector
+    // more patient than production's 3 s keeps them from being marked unreachable, at the price of a slower
+    // detection, which the printed failover time includes.
+    builder.environment().putAll(Map.of("DS_DB_SCHEMA", schema, "DS_REPLAY_FILTER_MODE", "fail",
+        "DS_FAILURE_DETECTOR_PAUSE", "8s"));
+    return builder.start();
+  }
+
+  private void awaitReady(int... which) {
+    for (int i : which) {
+      await().atMost(Duration.ofMinutes(4)).pollInterval(Duration.ofMillis(500)).ignoreExceptions()
+          .until(() -> status(i, "/ready") == 200);
+    }
+  }
+
+  /** Which member hosts an entity: the one whose DaemonSet region lists the entity's shard. */
+  private int hostOf(String entityId) throws Exception {
+    String shard = String.valueOf(Math.abs(entityId.hashCode() % 100));
+    for (int attempt = 0; attempt < 60; attempt++) {
+      for (int i = 0; i < 3; i++) {
+        JsonNode regions = JSON.readTree(get(i, "/cluster/shards/DaemonSet")).path("regions");
+        for (JsonNode region : regions) {
+          if (region.path("shardId").asText().equals(shard)) {
+            return i;
+          }
+        }
+      }
+      await().pollDelay(Duration.ofMillis(500)).until(() -> true);
+    }
+    throw new AssertionError("no member hosts shard " + shard);
+  }
+
+  private String get(int member, String path) throws Exception {
+    HttpResponse<String> r = HttpClient.newBuilder().executor(http).build().send(
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + managementPorts[member] + path))
+            .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+    return r.body();
+  }
+
+  private int status(int member, String path) throws Exception {
+    return HttpClient.newBuilder().executor(http).build().send(
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + managementPorts[member] + path))
+            .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+  }
+
+  // ---- the DaemonSet and its pods ----
+
+  private void apply(Path file, String image) throws IOException {
+    Files.writeString(file, """
+        apiVersion: apps/v1
+        kind: DaemonSet
+        metadata: {name: agent}
+        spec:
+          selector: {matchLabels: {app: agent}}
+          updateStrategy: {type: RollingUpdate, rollingUpdate: {maxUnavailable: 10, maxSurge: 0}}
+          template:
+            metadata: {labels: {app: agent}}
+            spec:
+              containers: [{name: agent, image: "%s"}]
+        """.formatted(image));
+    Result r = kubectl(0, "apply", "-f", file.toString());
+    assertThat(r.exitCode()).as(r.out()).isZero();
+  }
+
+  private void awaitRolledOut(Duration timeout) {
+    awaitRolledOut(0, timeout);
+  }
+
+  private void awaitRolledOut(int member, Duration timeout) {
+    await().atMost(timeout).pollInterval(Duration.ofSeconds(1))
+        .until(() -> kubectl(member, "rollout", "status", "ds/agent", "--timeout=5s").out()
+            .contains("successfully rolled out"));
+  }
+
+  private long imageCount(String image) {
+    return pods.values().stream().filter(p -> p[1].isEmpty() && p[2].equals(image)).count();
+  }
+
+  private Map<String, String> podNodes() {
+    Map<String, String> byName = new HashMap<>();
+    kubectl(0, "get", "pods", "-l", "app=agent", "-o",
+        "jsonpath={range .items[*]}{.metadata.name} {.spec.nodeName}{\"\\n\"}{end}").out().lines()
+        .map(l -> l.trim().split(" ")).filter(p -> p.length == 2).forEach(p -> byName.put(p[0], p[1]));
+    return byName;
+  }
+
+  /**
+   * Watches the DaemonSet's pods on member 0 (never killed before the full restart) and checks, on every event,
+   * that no node has two live pods; notes the time of each rollout step (a pod created or marked for deletion).
+   */
+  private void watchPods() throws Exception {
+    String token = TokenFile.loadOrCreate(data).tokenFor(TokenFile.ADMIN_USER).orElseThrow();
+    HttpClient client = HttpClient.newBuilder().executor(http)
+        .sslContext(Pki.clientSslContext(data.resolve(Pki.CA_CRT))).build();
+    Thread watcher = new Thread(() -> {
+      while (watching) {
+        String from = lastResourceVersion.get();
+        HttpRequest request = HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + apiPorts[0]
+                + "/api/v1/namespaces/default/pods?watch=true&labelSelector=app%3Dagent"
+                + (from.isEmpty() ? "" : "&resourceVersion=" + from)))
+            .header("Authorization", "Bearer " + token).build();
+        try {
+          client.send(request, HttpResponse.BodyHandlers.ofLines()).body().forEach(this::onPodEvent);
+        } catch (IOException | InterruptedException e) {
+          if (watching) {
+            violations.add("the watch on member 0 broke: " + e);
+          }
+          return;
+        }
+      }
+    }, "pod-watch");
+    watcher.setDaemon(true);
+    watcher.start();
+    await().atMost(Duration.ofMinutes(1)).until(() -> pods.size() >= NODES);
+  }
+
+  private void onPodEvent(String line) {
+    try {
+      JsonNode event = JSON.readTree(line);
+      if (!List.of("ADDED", "MODIFIED", "DELETED").contains(event.path("type").asText())) {
+        return;
+      }
+      JsonNode pod = event.path("object");
+      String name = pod.at("/metadata/name").asText();
+      lastResourceVersion.set(pod.at("/metadata/resourceVersion").asText());
+      String[] before = pods.get(name);
+      boolean deleting = !pod.at("/metadata/deletionTimestamp").isMissingNode()
+          && !pod.at("/metadata/deletionTimestamp").isNull();
+      if (event.path("type").asText().equals("DELETED")) {
+        pods.remove(name);
+      } else {
+        pods.put(name, new String[] {pod.at("/spec/nodeName").asText(), deleting ? "deleting" : "",
+            pod.at("/spec/containers/0/image").asText()});
+      }
+      if (before == null && !event.path("type").asText().equals("DELETED")
+          || before != null && before[1].isEmpty() && deleting) {
+        lastStepAt.set(System.nanoTime());
+      }
+      Map<String, Integer> live = new HashMap<>();
+      pods.values().stream().filter(p -> p[1].isEmpty()).forEach(p -> live.merge(p[0], 1, Integer::sum));
+      live.forEach((node, count) -> {
+        if (count > 1) {
+          violations.add(node + " has " + count + " live pods after " + event.path("type").asText() + " " + name);
+        }
+      });
+    } catch (IOException e) {
+      violations.add("unreadable watch event: " + line);
+    }
+  }
+
+  // ---- tools ----
+
+  record Result(int exitCode, String out, double seconds) {}
+
+  /** kubectl with the one kubeconfig of the shared data dir, against the given member. */
+  private Result kubectl(int member, String... args) {
+    List<String> command = new ArrayList<>(List.of("kubectl", "--kubeconfig", data.resolve("kubeconfig").toString(),
+        "--server", "https://127.0.0.1:" + apiPorts[member], "--request-timeout=40s",
+        "--cache-dir", work.resolve("cache").toString()));
+    command.addAll(Arrays.asList(args));
+    long start = System.nanoTime();
+    try {
+      Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+      p.waitFor(60, TimeUnit.SECONDS);
+      return new Result(p.exitValue(), out, (System.nanoTime() - start) / 1e9);
+    } catch (IOException | InterruptedException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static double sum(String metrics, String family) {
+    return metrics.lines().filter(l -> l.startsWith(family + "{") || l.startsWith(family + " "))
+        .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
+  }
+
+  private static void phase(String what, long since) {
+    System.out.printf("PHASE %6.1f s  %s%n", (System.nanoTime() - since) / 1e9, what);
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    }
+  }
+}
