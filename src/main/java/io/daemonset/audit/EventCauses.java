@@ -3,6 +3,7 @@ package io.daemonset.audit;
 import io.daemonset.daemonset.DaemonSetEntity;
 import io.daemonset.model.Cause;
 import io.daemonset.node.NodeEntity;
+import io.daemonset.objects.ObjectEntity;
 import java.util.Optional;
 
 /**
@@ -17,6 +18,8 @@ final class EventCauses {
     if (event instanceof DaemonSetEntity.Event e) {
       return Optional.ofNullable(e.cause());
     } else if (event instanceof NodeEntity.Event e) {
+      return Optional.ofNullable(e.cause());
+    } else if (event instanceof ObjectEntity.Event e) {
       return Optional.ofNullable(e.cause());
     }
     return Optional.empty();

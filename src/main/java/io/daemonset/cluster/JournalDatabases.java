@@ -8,10 +8,10 @@ import java.io.UncheckedIOException;
 import java.sql.Connection;
 
 /** The journal database and the audit key of a running member, for the audit's own JDBC work. */
-final class JournalDatabases {
+public final class JournalDatabases {
   private JournalDatabases() {}
 
-  static JournalDatabase of(Config config) {
+  public static JournalDatabase of(Config config) {
     StoreConfig.JdbcTarget target = StoreConfig.JdbcTarget.of(config);
     return () -> {
       Connection c = target.connect();
