@@ -12,6 +12,13 @@ import java.util.List;
  * informer cache.
  */
 final class NamespaceAdmission {
+  /**
+   * Upstream's immortal namespaces: they exist from the first start and can never be deleted, so a write into one is
+   * admitted even in the moment after start-up before the namespace controller has created (or this JVM's view has
+   * seen) it.
+   */
+  static final List<String> IMMORTAL = List.of("default", "kube-system");
+
   private NamespaceAdmission() {}
 
   static void check(ObjectIndex index, Call call) {
@@ -19,6 +26,9 @@ final class NamespaceAdmission {
       return;
     }
     String namespace = call.req().namespace();
+    if (IMMORTAL.contains(namespace) && index.get(ObjectIndex.NAMESPACES, null, namespace).isEmpty()) {
+      return;
+    }
     Namespace ns = index.get(ObjectIndex.NAMESPACES, null, namespace).map(o -> (Namespace) o.object())
         .orElseThrow(() -> ApiException.notFound(new GroupResource("", "namespaces"), namespace));
     if (ns.terminating()) {

@@ -89,7 +89,8 @@ public final class ObjectIndex {
   /** Whether the view applies this entity's events (the journal also holds other actors' events). */
   static boolean isIndexed(String persistenceId) {
     return persistenceId.startsWith(DaemonSetEntity.ENTITY_TYPE_KEY.name() + "|")
-        || persistenceId.startsWith(NodeEntity.ENTITY_TYPE_KEY.name() + "|");
+        || persistenceId.startsWith(NodeEntity.ENTITY_TYPE_KEY.name() + "|")
+        || persistenceId.startsWith(ObjectEntity.ENTITY_TYPE_KEY.name() + "|");
   }
 
   /** Applies one journal event; returns the API-visible changes it made. */
