@@ -258,8 +258,9 @@ abstract class ControllerScenarioContract {
       await("kept deleted", WAIT).until(() -> plane.view().index().get(ObjectIndex.DAEMONSETS, "default", "kept")
           .isEmpty());
       await("background deletion removes the pods", WAIT).until(() -> podsNamed(plane, "gone-").isEmpty());
-      List<Pod> orphans = podsNamed(plane, "kept-");
-      assertThat(orphans).extracting(p -> p.metadata().name()).containsExactlyInAnyOrderElementsOf(keptPods);
+      // The view applies the nodes' orphaning events after the DaemonSet's own: wait for them rather than race them.
+      await("the orphans are listed", WAIT).untilAsserted(() -> assertThat(podsNamed(plane, "kept-"))
+          .extracting(p -> p.metadata().name()).containsExactlyInAnyOrderElementsOf(keptPods));
       await("orphans lose their controller reference", WAIT).until(() -> podsNamed(plane, "kept-").stream()
           .allMatch(p -> p.metadata().ownerReferences() == null));
     }
