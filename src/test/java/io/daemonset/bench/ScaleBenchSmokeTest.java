@@ -36,7 +36,9 @@ class ScaleBenchSmokeTest {
     assertThat(row).startsWith("| converge | 4 nodes × 2 DS | h2 | register ");
     String[] cells = row.split("\\|");
     int threads = Integer.parseInt(cells[8].trim());
-    assertThat(threads).as("threads started during a converge of 8 pods").isLessThanOrEqualTo(10);
+    // Bounded pools start their threads lazily as the first work arrives (15 seen on the 2-core CI machine); a thread
+    // per completion, the leak this guards against, starts several per pod and per status report.
+    assertThat(threads).as("threads started during a converge of 8 pods").isLessThanOrEqualTo(24);
   }
 
   @Test
