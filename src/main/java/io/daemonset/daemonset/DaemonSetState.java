@@ -61,9 +61,10 @@ public record DaemonSetState(
       ObjectMeta meta = daemonSet.metadata().withDeletionTimestamp(e.deletionTimestamp())
           .withFinalizers(e.keepsObject() ? List.of(e.finalizer()) : daemonSet.metadata().finalizers());
       PodBinding.Phase next = e.orphans() ? PodBinding.Phase.ORPHAN_REQUESTED : PodBinding.Phase.DELETE_REQUESTED;
-      // A pod not yet confirmed by its node is deleted even when orphaning: its admission may still be in flight.
+      // A pod its node has not confirmed yet is orphaned too: the node may already hold it and list it, and a
+      // request sent after the admission reaches the node after it (it answers "not here" if the admission failed).
       DaemonSetState marked = mapBindings(b -> !b.ownerUid().equals(uid()) || b.isBeingDeleted() ? b
-          : b.withPhase(b.phase() == PodBinding.Phase.SCHEDULED ? PodBinding.Phase.DELETE_REQUESTED : next));
+          : b.withPhase(next));
       return new DaemonSetState(daemonSet.withMetadata(meta), specVersion + 1, marked.bindings, revisions, podOrdinals);
     } else if (event instanceof DaemonSetEntity.DaemonSetDeleted e) {
       Map<String, PodBinding> left = new LinkedHashMap<>(bindings);

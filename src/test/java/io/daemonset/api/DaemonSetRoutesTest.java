@@ -97,7 +97,6 @@ class DaemonSetRoutesTest {
   }
 
   @Test
-  @org.junit.jupiter.api.Disabled("Fails in the full class since the durable orphaning landed (orphaned pods not listed within 30 s; passes alone): issue 10 follow-up")
   void extensionsV1beta1IsDefaultedAsV1beta1AndStoredAsAppsV1() {
     Response created = cluster.post(EXT, extensionsDaemonSet("legacy", "busybox:1"));
     assertThat(created.code()).as(created.body()).isEqualTo(201);

@@ -440,6 +440,17 @@ class ReconcilerTest {
   }
 
   @Test
+  void orphanDeletionOrphansPodsTheirNodesHaveNotConfirmedYet() {
+    // The node may already hold and list a pod whose admission answer is still on its way: it is orphaned, not deleted.
+    ReconcileWorld w = new ReconcileWorld().withNodes(nodes(0, 2, null));
+    w.round();
+    w.state = w.state.apply(new DaemonSetEntity.DeletionStarted("Orphan", w.now, ReconcileWorld.NODE));
+    ReconcileOutput out = w.round();
+    assertThat(out.steps()).hasSize(2).allMatch(st -> st instanceof NodeStep.Orphan);
+    assertThat(deleted(out)).isEmpty();
+  }
+
+  @Test
   void orphanDeletionIsDurableAndTheNextIncarnationAdoptsTheRevisions() {
     ReconcileWorld w = new ReconcileWorld().withNodes(nodes(0, 2, null)).converged();
     String revision = w.state.revisions().keySet().iterator().next();
