@@ -333,13 +333,18 @@ public final class DaemonSetEntity
     if (state.isTerminating()) {
       return Effect().reply(cmd.replyTo(), Outcome.ok(state.daemonSet(), lastSequenceNumber(context)));
     }
+    // What nodes said since the last reconcile comes first: a pod already gone from its node (a node removed a
+    // moment ago) is not decided for deletion again.
+    Facts.Applied observed = Facts.apply(state, facts, backoffs, clock.instant());
+    facts.clear();
+    backoffs = observed.backoffs();
+    List<Event> events = new java.util.ArrayList<>(observed.events());
     // Orphan, like Foreground, keeps the object until every pod is released, durably: the orphan steps are
     // re-sent until each node acknowledges, so a crash cannot leave a pod pointing at a deleted owner.
-    List<Event> events = switch (policy) {
-      case "Orphan", "Foreground" -> List.of(new DeletionStarted(policy, clock.instant(), cmd.cause()));
-      default -> List.of(new DeletionStarted(policy, clock.instant(), cmd.cause()),
-          new DaemonSetDeleted(policy, cmd.cause()));
-    };
+    events.add(new DeletionStarted(policy, clock.instant(), cmd.cause()));
+    if (!"Orphan".equals(policy) && !"Foreground".equals(policy)) {
+      events.add(new DaemonSetDeleted(policy, cmd.cause()));
+    }
     DaemonSet before = state.daemonSet();
     return Effect().persist(events)
         .thenRun(s -> scheduleReconcile())
