@@ -55,6 +55,10 @@ final class ContainerProcess {
   private ReadinessWorker readiness;
   private boolean everStarted;
   private boolean stopping;
+  private ExecContext execContext;
+
+  /** Where the running container's process runs: what {@code kubectl exec} runs a command in. */
+  record ExecContext(Map<String, String> env, Path workingDir) {}
 
   ContainerProcess(ProcessRuntime.PodProcesses owner, Container spec) {
     this.owner = owner;
@@ -69,6 +73,14 @@ final class ContainerProcess {
 
   Path logFile() {
     return log;
+  }
+
+  /** The environment and working directory of the container's process, while it runs. */
+  java.util.Optional<ExecContext> execContext() {
+    synchronized (owner.lock()) {
+      return handle != null && handle.isAlive() ? java.util.Optional.ofNullable(execContext)
+          : java.util.Optional.empty();
+    }
   }
 
   boolean runnable() {
@@ -197,6 +209,7 @@ final class ContainerProcess {
           .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
       builder.environment().putAll(env);
       Process process = builder.start();
+      execContext = new ExecContext(java.util.Collections.unmodifiableMap(new java.util.HashMap<>(env)), cwd);
       handle = process.toHandle();
       processStartMillis = ProcessTree.startMillis(handle);
       lastPid = handle.pid();

@@ -105,6 +105,7 @@ public final class NodeAgent implements AutoCloseable {
   private final ScheduledExecutorService scheduler;
   private final PodRuntime runtime;
   private final LogServer logServer;
+  private ExecServer execServer;
   private final NodeReporter reporter;
   private final PodManager manager;
   private final PodWatch watch;
@@ -140,6 +141,11 @@ public final class NodeAgent implements AutoCloseable {
                 "0.0.0.0".equals(settings.logBindHost()) ? nodeIP : settings.logBindHost(), process::logFile);
         if (logServer != null) {
           annotations.put(NodeReporter.ENDPOINT_ANNOTATION, logServer.endpoint());
+          // exec: an ephemeral port on the same address; the tickets it accepts are signed with this node's credential
+          this.execServer = ExecServer.start(settings.logBindHost(), 0,
+              "0.0.0.0".equals(settings.logBindHost()) ? nodeIP : settings.logBindHost(), this::currentToken,
+              process::execContext, clock);
+          annotations.put(NodeReporter.EXEC_ENDPOINT_ANNOTATION, execServer.endpoint());
         }
       }
       case "hollow" -> {
@@ -169,6 +175,11 @@ public final class NodeAgent implements AutoCloseable {
     this.manager = new PodManager(settings.nodeName(), client, runtime, scheduler);
     this.watch = new PodWatch(client, "spec.nodeName=" + settings.nodeName(), manager, scheduler,
         Duration.ofMillis(500), Duration.ofSeconds(30), "pod-watch-" + settings.nodeName());
+  }
+
+  /** The token the agent's calls carry now: its node credential once exchanged (the key of exec tickets). */
+  private String currentToken() {
+    return client == null ? null : client.token();
   }
 
   /** Starts the agent: registration (retried in the background), heartbeats and the pod watch. */
@@ -300,6 +311,9 @@ public final class NodeAgent implements AutoCloseable {
     watch.close();
     manager.close();
     runtime.close(stopPods);
+    if (execServer != null) {
+      execServer.close();
+    }
     if (logServer != null) {
       logServer.close();
     }
