@@ -75,6 +75,13 @@ final class ContainerProcess {
     return log;
   }
 
+  /** The container's process while it runs (the root of the tree its usage is measured over). */
+  java.util.Optional<ProcessHandle> runningProcess() {
+    synchronized (owner.lock()) {
+      return handle != null && handle.isAlive() ? java.util.Optional.of(handle) : java.util.Optional.empty();
+    }
+  }
+
   /** The environment and working directory of the container's process, while it runs. */
   java.util.Optional<ExecContext> execContext() {
     synchronized (owner.lock()) {

@@ -52,6 +52,12 @@ public final class LogServer implements AutoCloseable {
 
   /** Binds bindHost:port (0: any free port); the endpoint advertises advertisedHost with the bound port. */
   public static LogServer start(String bindHost, int port, String advertisedHost, Logs logs) throws IOException {
+    return start(bindHost, port, advertisedHost, logs, () -> "{\"pods\":[]}");
+  }
+
+  /** As {@link #start(String, int, String, Logs)}, also answering {@code GET /stats} with stats' JSON. */
+  public static LogServer start(String bindHost, int port, String advertisedHost, Logs logs,
+                                java.util.function.Supplier<String> stats) throws IOException {
     HttpServer server = HttpServer.create(new InetSocketAddress(bindHost, port), 0);
     ExecutorService executor = Executors.newFixedThreadPool(2, r -> {
       Thread t = new Thread(r, "agent-logs");
@@ -60,6 +66,14 @@ public final class LogServer implements AutoCloseable {
     });
     server.setExecutor(executor);
     server.createContext("/healthz", exchange -> answer(exchange, 200, "ok"));
+    server.createContext("/stats", exchange -> {
+      try (exchange) {
+        byte[] body = stats.get().getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().add("Content-Type", "application/json");
+        exchange.sendResponseHeaders(200, body.length);
+        exchange.getResponseBody().write(body);
+      }
+    });
     server.createContext("/containerLogs/", exchange -> serveLog(exchange, logs));
     server.start();
     return new LogServer(server, executor, advertisedHost);

@@ -105,6 +105,8 @@ public final class NodeAgent implements AutoCloseable {
   private final ScheduledExecutorService scheduler;
   private final PodRuntime runtime;
   private final LogServer logServer;
+  /** How often the agent measures its containers' usage (kubectl top's window). */
+  static final Duration USAGE_PERIOD = Duration.ofSeconds(5);
   private ExecServer execServer;
   private final NodeReporter reporter;
   private final PodManager manager;
@@ -135,10 +137,14 @@ public final class NodeAgent implements AutoCloseable {
       case "process" -> {
         ProcessRuntime process = new ProcessRuntime(new ProcessRuntime.Settings(settings.workDir(), nodeIP,
             settings.backoffBase(), settings.backoffMax()), clock);
+        UsageSampler usage = new UsageSampler(process::runningContainers, clock);
         this.runtime = process;
         this.logServer = settings.logPort() < 0 ? null
             : LogServer.start(settings.logBindHost(), settings.logPort(),
-                "0.0.0.0".equals(settings.logBindHost()) ? nodeIP : settings.logBindHost(), process::logFile);
+                "0.0.0.0".equals(settings.logBindHost()) ? nodeIP : settings.logBindHost(), process::logFile,
+                usage::json);
+        // kubectl top: the containers' and the machine's measured usage, sampled on a fixed period
+        timers.scheduleWithFixedDelay(usage::sample, 0, USAGE_PERIOD.toMillis(), TimeUnit.MILLISECONDS);
         if (logServer != null) {
           annotations.put(NodeReporter.ENDPOINT_ANNOTATION, logServer.endpoint());
           // exec: an ephemeral port on the same address; the tickets it accepts are signed with this node's credential

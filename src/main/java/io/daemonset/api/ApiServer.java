@@ -359,6 +359,12 @@ public final class ApiServer {
         return Optional.of(Responses.json(200, Discovery.apiResourceList(gv)));
       }
     }
+    if (path.equals("/apis/" + MetricsApi.GROUP_VERSION)) {
+      return Optional.of(Responses.json(200, MetricsApi.apiResourceList()));
+    }
+    if (path.equals("/apis/" + MetricsApi.GROUP)) {
+      return Optional.of(Responses.json(200, MetricsApi.apiGroup()));
+    }
     if (path.startsWith("/apis/")) {
       String group = path.substring("/apis/".length()).toLowerCase(Locale.ROOT);
       List<GroupVersion> versions = ApiResources.groups().getOrDefault(group, new ArrayList<>());

@@ -69,8 +69,10 @@ public final class ResourceRoutes {
 
   public static Route create(ObjectStore store, Clock clock, Settings settings) {
     ResourceRoutes routes = new ResourceRoutes(store, clock, settings);
-    return apiRequest((who, req) -> extractRequest(http ->
-        routes.call(who, req, http).map(routes::dispatch).orElseGet(() -> reject())));
+    MetricsApi metrics = new MetricsApi(store, clock);
+    return apiRequest((who, req) -> extractRequest(http -> req.resourceRequest() && req.group().equals(MetricsApi.GROUP)
+        ? metrics.route(req, http).orElseGet(() -> reject())
+        : routes.call(who, req, http).map(routes::dispatch).orElseGet(() -> reject())));
   }
 
   /** The request as a Call, when it names a served resource and subresource in a served group-version. */
