@@ -52,6 +52,7 @@ public final class ResourceRoutes {
   private final NodeRoutes nodes;
   private final PodRoutes pods;
   private final PlainObjectRoutes plainObjects;
+  private final LeaseRoutes leases;
   private final ObjectStore store;
 
   private ResourceRoutes(ObjectStore store, Clock clock, Settings settings) {
@@ -60,6 +61,7 @@ public final class ResourceRoutes {
     this.nodes = new NodeRoutes(store, clock, reads);
     this.pods = new PodRoutes(store, clock, reads);
     this.plainObjects = new PlainObjectRoutes(store, clock, reads);
+    this.leases = new LeaseRoutes(store, clock);
     this.store = store;
   }
 
@@ -70,9 +72,11 @@ public final class ResourceRoutes {
   public static Route create(ObjectStore store, Clock clock, Settings settings) {
     ResourceRoutes routes = new ResourceRoutes(store, clock, settings);
     MetricsApi metrics = new MetricsApi(store, clock);
-    return apiRequest((who, req) -> extractRequest(http -> req.resourceRequest() && req.group().equals(MetricsApi.GROUP)
-        ? metrics.route(req, http).orElseGet(() -> reject())
-        : routes.call(who, req, http).map(routes::dispatch).orElseGet(() -> reject())));
+    return apiRequest((who, req) -> extractRequest(http ->
+        LeaseRoutes.serves(req) ? routes.leases.route(who, req)
+            : req.resourceRequest() && req.group().equals(MetricsApi.GROUP)
+                ? metrics.route(req, http).orElseGet(() -> reject())
+                : routes.call(who, req, http).map(routes::dispatch).orElseGet(() -> reject())));
   }
 
   /** The request as a Call, when it names a served resource and subresource in a served group-version. */
