@@ -92,7 +92,7 @@ public record DaemonSetState(
       return withoutBinding(e.podName());
     } else if (event instanceof DaemonSetEntity.PodObserved e) {
       return mapBinding(e.podName(), b -> {
-        PodBinding seen = b.observed(e.podPhase(), e.readySince());
+        PodBinding seen = b.observed(e.podPhase(), e.readySince(), e.waitingReason());
         if (seen.phase() == PodBinding.Phase.SCHEDULED) {
           seen = seen.withPhase(PodBinding.Phase.BOUND);
         }
@@ -105,6 +105,9 @@ public record DaemonSetState(
       return withBindings(next);
     } else if (event instanceof DaemonSetEntity.PodGone e) {
       return withoutBinding(e.podName());
+    } else if (RolloutMemory.remembers(event)) {
+      return new DaemonSetState(daemonSet.withStatus(RolloutMemory.apply(status(), event)), specVersion, bindings,
+          revisions, podOrdinals);
     } else if (event instanceof DaemonSetEntity.PodAdopted e) {
       Map<String, PodBinding> next = new LinkedHashMap<>(bindings);
       next.remove(e.scheduledPodName());

@@ -91,4 +91,30 @@ public final class RolloutProgress {
     return new Verdict(State.PROGRESSING, null, updatedAvailable + " of " + in.target() + " updated pods available",
         updatedAvailable, lastProgressAt, List.of(), Optional.empty());
   }
+
+  /**
+   * The revision that runs available, alone, on every node that wants the pod; null if none does (or no node wants
+   * the pod).
+   */
+  public static String fullyAvailable(List<NodePods> nodes, int minReadySeconds, Instant now) {
+    String hash = null;
+    int desired = 0;
+    for (NodePods node : nodes) {
+      if (!node.shouldRun()) {
+        continue;
+      }
+      desired++;
+      List<PodInfo> pods = node.listedPods().stream().filter(p -> !p.deleting()).toList();
+      if (pods.size() != 1 || pods.get(0).revisionHash() == null
+          || !Availability.available(pods.get(0), minReadySeconds, now)) {
+        return null;
+      }
+      if (hash == null) {
+        hash = pods.get(0).revisionHash();
+      } else if (!hash.equals(pods.get(0).revisionHash())) {
+        return null;
+      }
+    }
+    return desired == 0 ? null : hash;
+  }
 }
