@@ -9,9 +9,13 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
-import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import java.util.function.BiFunction;
 import java.util.function.Function;
+import io.daemonset.model.Futures;
+import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.RecipientRef;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.AskPattern;
 
 /**
  * The DaemonSet's side of the binding protocol: asks nodes to admit, delete or orphan pods and turns
@@ -36,7 +40,7 @@ final class NodeLink {
       return;
     }
     RecipientRef<NodeEntity.Command> node = nodes.apply(binding.nodeName());
-    ctx.ask(NodeEntity.AdmitResult.class, node, timeout, replyTo -> new NodeEntity.AdmitPod(pod, cause, replyTo, claimSelector),
+    ask(ctx, node, (ActorRef<NodeEntity.AdmitResult> replyTo) -> new NodeEntity.AdmitPod(pod, cause, replyTo, claimSelector),
         (result, failure) -> {
           inFlight.remove(binding.podName());
           if (failure != null) {
@@ -49,15 +53,13 @@ final class NodeLink {
         });
   }
 
-  @SuppressWarnings("unchecked")
   void delete(ActorContext<DaemonSetEntity.Command> ctx, PodBinding binding, Cause cause) {
     if (!startSending(binding.podName())) {
       return;
     }
     RecipientRef<NodeEntity.Command> node = nodes.apply(binding.nodeName());
     String podKey = podKey(binding);
-    Class<Outcome<Pod>> answer = (Class<Outcome<Pod>>) (Class<?>) Outcome.class;
-    ctx.ask(answer, node, timeout, replyTo -> new NodeEntity.DeletePod(podKey, null, cause, replyTo),
+    ask(ctx, node, (ActorRef<Outcome<Pod>> replyTo) -> new NodeEntity.DeletePod(podKey, null, cause, replyTo),
         (outcome, failure) -> {
           inFlight.remove(binding.podName());
           if (failure != null || !outcome.isOk()) {
@@ -71,26 +73,36 @@ final class NodeLink {
   /** Asks each node what it holds now; the answers come back as NodeHolds (a node that does not answer: the next resync). */
   void resync(ActorContext<DaemonSetEntity.Command> ctx, java.util.List<String> nodeNames) {
     for (String nodeName : nodeNames) {
-      ctx.ask(NodeState.class, nodes.apply(nodeName), timeout, NodeEntity.Get::new,
+      ask(ctx, nodes.apply(nodeName), (ActorRef<NodeState> replyTo) -> new NodeEntity.Get(replyTo),
           (state, failure) -> failure != null ? DaemonSetEntity.Reconcile.INSTANCE
               : new DaemonSetEntity.NodeHolds(nodeName, state));
     }
   }
 
   /** Asked until answered: the answer (the pod without its controller, or gone) ends the binding. */
-  @SuppressWarnings("unchecked")
   void orphan(ActorContext<DaemonSetEntity.Command> ctx, PodBinding binding, Cause cause) {
     if (!startSending(binding.podName())) {
       return;
     }
-    Class<Outcome<Pod>> answer = (Class<Outcome<Pod>>) (Class<?>) Outcome.class;
-    ctx.ask(answer, nodes.apply(binding.nodeName()), timeout,
-        replyTo -> new NodeEntity.OrphanPod(podKey(binding), cause, replyTo),
+    ask(ctx, nodes.apply(binding.nodeName()),
+        (ActorRef<Outcome<Pod>> replyTo) -> new NodeEntity.OrphanPod(podKey(binding), cause, replyTo),
         (outcome, failure) -> {
           inFlight.remove(binding.podName());
           return failure != null || !outcome.isOk() ? DaemonSetEntity.Reconcile.INSTANCE
               : new DaemonSetEntity.OrphanAnswered(binding.podName(), binding.nodeName());
         });
+  }
+
+  /**
+   * {@code ctx.ask} without its thread per answer: Pekko's javadsl pipeToSelf calls {@code handle} on the ask's
+   * Scala-converted stage, which runs it as {@code handleAsync} on CompletableFuture's default executor, a new
+   * thread per task on 2 cores. A plain future's {@code handle} runs on the completing thread.
+   */
+  private <Res> void ask(ActorContext<DaemonSetEntity.Command> ctx, RecipientRef<NodeEntity.Command> target,
+                         Function<ActorRef<Res>, NodeEntity.Command> request,
+                         BiFunction<Res, Throwable, DaemonSetEntity.Command> then) {
+    ctx.pipeToSelf(Futures.plain(AskPattern.ask(target, request::apply, timeout, ctx.getSystem().scheduler())),
+        then::apply);
   }
 
   private String podKey(PodBinding binding) {
