@@ -217,6 +217,84 @@ class KubectlRolloutControlsTest {
     assertThat(warning.path("message").asText()).contains("rolling back to revision " + good);
   }
 
+  // ---- plan before apply -----------------------------------------------------------------------------------
+
+  @Test
+  @Order(7)
+  void thePlanOfAChangeIsWhatTheRolloutThenDoes() throws Exception {
+    String controls = "\"maxUnavailable\":1,\"partition\":6";
+    apply(manifest("planned", "ctl", "pause:1", controls, null));
+    awaitAll("planned", SMALL, "pause:1");
+    String change = manifest("planned", "ctl", "pause:2", controls, null);
+
+    // the CLI, as a user runs it: a table by default, the subresource's JSON with -o json
+    Path file = Files.createTempFile(tmp, "plan-", ".json");
+    Files.writeString(file, change);
+    String table = cli("-f", file.toString(), "--kubeconfig", api.server().kubeconfigPath().toString());
+    assertThat(table).contains("DaemonSet default/planned, planned against resourceVersion")
+        .contains("4 to replace, 0 to create, 0 to delete, in 8 steps").contains("Held: partition 6");
+    JsonNode plan = Json.read(cli("-f", file.toString(), "-o", "json", "--kubeconfig",
+        api.server().kubeconfigPath().toString()), JsonNode.class);
+    assertThat(plan.path("kind").asText()).isEqualTo("DaemonSetPlan");
+    // the API answers the same, and planning changed nothing
+    JsonNode viaApi = api.ok("POST", DS + "planned/plan", "application/json", change).json();
+    assertThat(viaApi.path("changes")).isEqualTo(plan.path("changes"));
+    String resourceVersion = plan.path("resourceVersion").asText();
+    assertThat(api.read(DS + "planned").path("metadata").path("resourceVersion").asText())
+        .isEqualTo(resourceVersion);
+    Set<String> planned = new TreeSet<>();
+    plan.path("changes").forEach(c -> {
+      assertThat(c.path("action").asText()).isEqualTo("Replace");
+      planned.add(c.path("node").asText());
+    });
+    int plannedWrites = 0;
+    for (JsonNode step : plan.path("steps")) {
+      plannedWrites += (step.path("create").isEmpty() ? 0 : 1) + (step.path("delete").isEmpty() ? 0 : 1);
+    }
+
+    // apply with the resourceVersion planned against: accepted, nothing changed meanwhile
+    Set<String> before = eventWrites("planned");
+    Path pinned = apply(change.replace("\"metadata\":{\"name\":\"planned\"}",
+        "\"metadata\":{\"name\":\"planned\",\"resourceVersion\":\"" + resourceVersion + "\"}"));
+    awaitStatus("planned", "the partitioned rollout complete", s -> s.path("updatedNumberScheduled").asInt() == 4
+        && s.path("numberAvailable").asInt() == SMALL && "Complete".equals(s.path("rollout").path("phase").asText()));
+    assertThat(new TreeSet<>(nodesWith("planned", "pause:2"))).isEqualTo(planned);
+    Set<String> writes = eventWrites("planned");
+    writes.removeAll(before);
+    assertThat(writes).as("create and delete writes of the rollout").hasSize(plannedWrites);
+
+    // the same manifest, pinned to that resourceVersion, is refused once something changed
+    ok("annotate", "ds", "planned", "touched=yes");
+    Kubectl.Result stale = kubectl.run("replace", "-f", pinned.toString());
+    assertThat(stale.exit()).isNotZero();
+    assertThat(stale.all()).containsIgnoringCase("modified");
+  }
+
+  static String cli(String... args) {
+    java.io.StringWriter out = new java.io.StringWriter();
+    java.io.StringWriter err = new java.io.StringWriter();
+    picocli.CommandLine command = new picocli.CommandLine(new PlanCommand());
+    command.setOut(new java.io.PrintWriter(out));
+    command.setErr(new java.io.PrintWriter(err));
+    int exit = command.execute(args);
+    assertThat(exit).as("plan " + String.join(" ", args) + ": " + err).isZero();
+    return out.toString();
+  }
+
+  /** The journal writes (orderings) that created or deleted pods of this DaemonSet, from its Kubernetes Events. */
+  static Set<String> eventWrites(String name) {
+    Set<String> out = new TreeSet<>();
+    for (JsonNode e : events(name)) {
+      String reason = e.path("reason").asText();
+      if (reason.equals("SuccessfulCreate") || reason.equals("SuccessfulDelete")) {
+        String eventName = e.path("metadata").path("name").asText();
+        int dash = eventName.indexOf('-', name.length() + 1);
+        out.add(dash < 0 ? eventName : eventName.substring(0, dash));
+      }
+    }
+    return out;
+  }
+
   // ---- helpers -----------------------------------------------------------------------------------------------
 
   static String manifest(String name, String fleet, String image, String rollingUpdate, String fate) {
