@@ -136,6 +136,15 @@ public final class ApiClient {
         "update status of node " + node.name());
   }
 
+  /** PUT (or, the first time, POST) of the node's Lease in kube-node-lease: the heartbeat. */
+  public CompletableFuture<io.daemonset.model.Lease> renewLease(io.daemonset.model.Lease lease, boolean create) {
+    String base = "/apis/coordination.k8s.io/v1/namespaces/" + io.daemonset.model.Lease.NODE_LEASE_NAMESPACE
+        + "/leases";
+    String name = lease.metadata().name();
+    return create ? send("POST", base, null, lease, io.daemonset.model.Lease.class, "create lease " + name)
+        : send("PUT", base + "/" + seg(name), null, lease, io.daemonset.model.Lease.class, "renew lease " + name);
+  }
+
   /** GET of any object by its path, as JSON (ConfigMaps and Secrets for the pods' configuration). */
   public CompletableFuture<JsonNode> getObject(String path) {
     return send("GET", path, null, null, JsonNode.class, "get " + path);

@@ -52,7 +52,12 @@ public final class ApiResources {
   public static final GroupVersion CORE_V1 = new GroupVersion("", "v1");
   public static final GroupVersion APPS_V1 = new GroupVersion("apps", "v1");
   public static final GroupVersion EXTENSIONS_V1BETA1 = new GroupVersion("extensions", "v1beta1");
-  public static final List<GroupVersion> GROUP_VERSIONS = List.of(CORE_V1, APPS_V1, EXTENSIONS_V1BETA1);
+  public static final GroupVersion COORDINATION_V1 = new GroupVersion("coordination.k8s.io", "v1");
+  public static final List<GroupVersion> GROUP_VERSIONS =
+      List.of(CORE_V1, APPS_V1, EXTENSIONS_V1BETA1, COORDINATION_V1);
+
+  /** Node leases (the agents' heartbeats) are kept in memory by their Node entity: get, create and update only. */
+  public static final List<String> LEASE_VERBS = List.of("create", "get", "update");
 
   /** Namespaces: no deletecollection, as upstream. */
   public static final List<String> NAMESPACE_VERBS =
@@ -79,7 +84,9 @@ public final class ApiResources {
       new Resource("apps", "v1", "controllerrevisions", "controllerrevision", "ControllerRevision", true, ALL_VERBS,
           List.of(), List.of(), List.of()),
       new Resource("extensions", "v1beta1", "daemonsets", "daemonset", "DaemonSet", true, ALL_VERBS, List.of(),
-          List.of(), List.of(new Subresource("status", "DaemonSet", STATUS_VERBS))));
+          List.of(), List.of(new Subresource("status", "DaemonSet", STATUS_VERBS))),
+      new Resource("coordination.k8s.io", "v1", "leases", "lease", "Lease", true, LEASE_VERBS, List.of(), List.of(),
+          List.of()));
 
   private ApiResources() {}
 

@@ -134,12 +134,18 @@ public final class Authorizer {
       allowed = (READ_VERBS.contains(verb) && (sub.isEmpty() || sub.equals("status")))
           || ((verb.equals("update") || verb.equals("patch")) && sub.equals("status"))
           || (verb.equals("delete") && sub.isEmpty());
+    } else if (request.group().equals("coordination.k8s.io") && request.resource().equals("leases")) {
+      // its own lease in kube-node-lease, its heartbeat (upstream's node authorizer allows the same)
+      allowed = List.of("get", "create", "update").contains(verb) && sub.isEmpty()
+          && request.namespace().equals(io.daemonset.model.Lease.NODE_LEASE_NAMESPACE)
+          && (request.name().equals(node.get()) || (verb.equals("create") && request.name().isEmpty()));
     } else if (core && (request.resource().equals("configmaps") || request.resource().equals("secrets"))) {
       // only named gets; the route checks that a pod bound to this node references the object
       allowed = verb.equals("get") && sub.isEmpty() && !request.name().isEmpty();
     }
     return Optional.of(allowed ? Decision.allow("node agent " + node.get() + " may " + verb + " " + request.resource())
-        : Decision.deny("node agents may only read nodes and pods, write their own Node and the status of their pods"));
+        : Decision.deny("node agents may only read nodes and pods, write their own Node, its Lease and the status of "
+            + "their pods"));
   };
 
   private final List<Rule> rules;

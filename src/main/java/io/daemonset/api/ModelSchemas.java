@@ -46,7 +46,9 @@ final class ModelSchemas {
       new Kind(Pod.class, "Pod", List.<String[]>of(new String[] {"", "v1"}), PatchSchema.POD),
       new Kind(ControllerRevision.class, "ControllerRevision", List.<String[]>of(new String[] {"apps", "v1"}),
           PatchSchema.ATOMIC),
-      new Kind(Event.class, "Event", List.<String[]>of(new String[] {"", "v1"}), PatchSchema.ATOMIC));
+      new Kind(Event.class, "Event", List.<String[]>of(new String[] {"", "v1"}), PatchSchema.ATOMIC),
+      new Kind(io.daemonset.model.Lease.class, "Lease", List.<String[]>of(new String[] {"coordination.k8s.io", "v1"}),
+          PatchSchema.ATOMIC));
 
   private static final Map<String, ObjectNode> DEFINITIONS = build();
 

@@ -52,6 +52,7 @@ public final class ResourceRoutes {
   private final NodeRoutes nodes;
   private final PodRoutes pods;
   private final PlainObjectRoutes plainObjects;
+  private final LeaseRoutes leases;
   private final ObjectStore store;
 
   private ResourceRoutes(ObjectStore store, Clock clock, Settings settings) {
@@ -60,6 +61,7 @@ public final class ResourceRoutes {
     this.nodes = new NodeRoutes(store, clock, reads);
     this.pods = new PodRoutes(store, clock, reads);
     this.plainObjects = new PlainObjectRoutes(store, clock, reads);
+    this.leases = new LeaseRoutes(store, clock);
     this.store = store;
   }
 
@@ -70,7 +72,8 @@ public final class ResourceRoutes {
   public static Route create(ObjectStore store, Clock clock, Settings settings) {
     ResourceRoutes routes = new ResourceRoutes(store, clock, settings);
     return apiRequest((who, req) -> extractRequest(http ->
-        routes.call(who, req, http).map(routes::dispatch).orElseGet(() -> reject())));
+        LeaseRoutes.serves(req) ? routes.leases.route(who, req)
+            : routes.call(who, req, http).map(routes::dispatch).orElseGet(() -> reject())));
   }
 
   /** The request as a Call, when it names a served resource and subresource in a served group-version. */

@@ -65,6 +65,16 @@ public final class NodeEntity
 
   public record Get(ActorRef<NodeState> replyTo) implements Command {}
 
+  /**
+   * The agent's heartbeat: its Lease renewed (kubelet's design). Kept in memory, never persisted, unless it brings
+   * an unreachable node back, which is a change of the Node.
+   */
+  public record RenewLease(io.daemonset.model.Lease lease, Cause cause, ActorRef<Outcome<io.daemonset.model.Lease>> replyTo)
+      implements Command {}
+
+  /** The node's Lease as last renewed (NOT_FOUND before the first renewal since this entity started). */
+  public record GetLease(ActorRef<Outcome<io.daemonset.model.Lease>> replyTo) implements Command {}
+
   /** Timer: has the agent gone silent for longer than the grace period? */
   enum CheckHeartbeat implements Command { INSTANCE }
 
@@ -175,6 +185,8 @@ public final class NodeEntity
   private final Duration heartbeatGrace;
   /** Runtime only: a restart gives every agent a whole grace period to be heard again. */
   private Instant lastHeartbeat;
+  /** Runtime only, as the heartbeat: the Lease as last renewed, null until then. */
+  private io.daemonset.model.Lease lease;
 
   private NodeEntity(ActorContext<Command> context, String nodeName, NodeDirectory directory, PodObserver observer,
                      Clock clock, Duration heartbeatGrace) {
@@ -233,7 +245,11 @@ public final class NodeEntity
         .onCommand(DeletePod.class, this::onDeletePod)
         .onCommand(UpdatePodStatus.class, this::onUpdatePodStatus)
         .onCommand(OrphanPod.class, this::onOrphanPod)
-        .onCommand(CheckHeartbeat.class, this::onCheckHeartbeat);
+        .onCommand(CheckHeartbeat.class, this::onCheckHeartbeat)
+        .onCommand(RenewLease.class, this::onRenewLease)
+        .onCommand(GetLease.class, (state, cmd) -> Effect().reply(cmd.replyTo(), lease == null || !state.exists()
+            ? Outcome.refused(Outcome.Refusal.NOT_FOUND, "leases.coordination.k8s.io \"" + nodeName + "\" not found")
+            : Outcome.ok(lease, 0)));
     return builder.build();
   }
 
@@ -298,6 +314,24 @@ public final class NodeEntity
           released.forEach((key, pod) -> notifyOwner(pod, null, why));
         })
         .thenReply(cmd.replyTo(), s -> Outcome.ok(s.node(), lastSequenceNumber(context)));
+  }
+
+  private ReplyEffect<Event, NodeState> onRenewLease(NodeState state, RenewLease cmd) {
+    if (!state.exists()) {
+      return Effect().reply(cmd.replyTo(), Outcome.refused(Outcome.Refusal.NOT_FOUND,
+          "nodes \"" + nodeName + "\" not found: register the Node before renewing its Lease"));
+    }
+    Instant now = clock.instant();
+    lastHeartbeat = now;
+    lease = NodeLeases.renewed(lease, cmd.lease(), now);
+    io.daemonset.model.Lease answer = lease;
+    if (!NodeLifecycle.isUnreachable(state.node())) {
+      return Effect().reply(cmd.replyTo(), Outcome.ok(answer, 0));
+    }
+    return Effect().persist(new NodeUpdated(NodeLifecycle.reachable(state.node()),
+            cmd.cause().because("node " + nodeName + " renewed its lease: reachable again")))
+        .thenRun(this::announce)
+        .thenReply(cmd.replyTo(), s -> Outcome.ok(answer, lastSequenceNumber(context)));
   }
 
   /** Only the transition is persisted, never a heartbeat. */

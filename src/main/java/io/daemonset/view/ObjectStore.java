@@ -61,6 +61,13 @@ public final class ObjectStore {
         .thenCompose(outcome -> applied(NodeEntity.ENTITY_TYPE_KEY.name() + "|" + nodeName, outcome));
   }
 
+  /** A node's Lease (the agent's heartbeat): answered from the Node entity's memory, nothing to wait for. */
+  public CompletionStage<Outcome<io.daemonset.model.Lease>> lease(String nodeName,
+      Function<ActorRef<Outcome<io.daemonset.model.Lease>>, NodeEntity.Command> command) {
+    return Futures.plain(sharding.entityRefFor(NodeEntity.ENTITY_TYPE_KEY, nodeName).ask(command::apply, ASK_TIMEOUT))
+        .thenCompose(outcome -> applied(NodeEntity.ENTITY_TYPE_KEY.name() + "|" + nodeName, outcome));
+  }
+
   /** A command to the entity of the plain object resource/namespace/name (namespace null when cluster-scoped). */
   public CompletionStage<Outcome<RawObject>> plainObject(String resource, String namespace, String name,
       Function<ActorRef<Outcome<RawObject>>, ObjectEntity.Command> command) {

@@ -61,7 +61,7 @@ class DiscoveryTest {
   void openApiIndexPointsAtEachGroupVersionDocument() {
     JsonNode index = Json.tree(OpenApi.index());
     assertThat(index.path("paths").fieldNames()).toIterable()
-        .containsExactly("api/v1", "apis/apps/v1", "apis/extensions/v1beta1");
+        .containsExactly("api/v1", "apis/apps/v1", "apis/extensions/v1beta1", "apis/coordination.k8s.io/v1");
     String url = index.path("paths").path("apis/apps/v1").path("serverRelativeURL").asText();
     assertThat(url).matches("/openapi/v3/apis/apps/v1\\?hash=[0-9A-F]{128}");
     String hash = url.substring(url.indexOf("hash=") + 5);
