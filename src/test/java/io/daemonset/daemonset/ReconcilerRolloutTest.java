@@ -369,4 +369,33 @@ class ReconcilerRolloutTest {
         .isEqualTo("ProgressDeadlineExceeded");
     assertThat(deleted(w.round())).isEmpty();
   }
+
+  @Test
+  void thePlanOfAChangeIsWhatTheReconcileThenDoes() {
+    ReconcileWorld w = converged(7, budget(2));
+    DaemonSet current = w.state.daemonSet();
+    RollingUpdateDaemonSet rolling = new RollingUpdateDaemonSet(IntOrString.of(2), IntOrString.of(0), 1, null, null,
+        null, null, null);
+    DaemonSet proposed = current.withSpec(strategy(rolling).apply(withPodSpec(current.spec(),
+        p -> p.withTerminationGracePeriodSeconds(7L))));
+    RolloutPreview.Preview plan = RolloutPreview.of(w.state, proposed, w.fleet, w.now);
+    assertThat(plan.finished()).isTrue();
+    assertThat(plan.held()).startsWith("partition 1");
+    assertThat(plan.changes()).hasSize(6).allMatch(c -> c.action().equals("Replace"));
+    // planning changed nothing
+    assertThat(w.state.daemonSet()).isEqualTo(current);
+
+    applyRevisionB(w, rolling);
+    List<ReconcileOutput> outs = settle(w);
+    Set<String> replaced = new java.util.TreeSet<>();
+    outs.forEach(o -> deleted(o).forEach(d -> replaced.add(d.nodeName())));
+    assertThat(replaced).containsExactlyElementsOf(plan.changes().stream().map(RolloutPreview.NodeChange::node)
+        .toList());
+    long writes = outs.stream().mapToLong(o -> (scheduled(o).isEmpty() ? 0 : 1) + (deleted(o).isEmpty() ? 0 : 1))
+        .sum();
+    long planned = plan.steps().stream().mapToLong(st -> (st.create().isEmpty() ? 0 : 1)
+        + (st.delete().isEmpty() ? 0 : 1)).sum();
+    assertThat(writes).isEqualTo(planned);
+    assertThat(planned).isEqualTo(6); // three waves of two: delete, then create
+  }
 }
