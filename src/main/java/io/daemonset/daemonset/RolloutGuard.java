@@ -45,6 +45,9 @@ final class RolloutGuard {
   record Decision(String runningHash, RolloutControls controls, List<DaemonSetEntity.Event> events,
                   RolloutStatus status, boolean held, Optional<Instant> requeueAt) {}
 
+  /** At most this many names in a list of status or of an event (the first, in name order). */
+  static final int LISTED = 50;
+
   private RolloutGuard() {}
 
   /** Whether the spec asks for any control upstream lacks. */
@@ -121,7 +124,7 @@ final class RolloutGuard {
       updatedAvailable = v.updatedAvailable();
       targetReached = v.state() == RolloutProgress.State.COMPLETE;
       if (v.state() == RolloutProgress.State.FAILED && decide) {
-        events.add(new DaemonSetEntity.RolloutFailed(templateHash, v.reason(), v.message(), v.failing(),
+        events.add(new DaemonSetEntity.RolloutFailed(templateHash, v.reason(), v.message(), capped(v.failing()),
             ru.failurePolicyOrDefault(), Cause.byController(now, "rollout of revision " + templateHash + " failed: "
             + v.message() + "; failurePolicy " + ru.failurePolicyOrDefault())));
         failedRevision = templateHash;
@@ -150,7 +153,7 @@ final class RolloutGuard {
         : "revision " + templateHash + " failed";
     String message = message(phase, templateHash, running, failure, rollingBack, policy);
     RolloutStatus.Canary canaryStatus = canary == null ? null : new RolloutStatus.Canary(templateHash,
-        List.copyOf(new TreeSet<>(canary.canaryNodes())), canary.soakEndsAt().orElse(null),
+        capped(List.copyOf(new TreeSet<>(canary.canaryNodes()))), canary.soakEndsAt().orElse(null),
         templateHash.equals(canaryPassed));
     RolloutStatus status = new RolloutStatus(phase, templateHash, running, lastGood, failedRevision, message,
         UnavailableBreakdown.of(nodes, minReady, now), canaryStatus, progressTime, updatedAvailable);
@@ -202,6 +205,14 @@ final class RolloutGuard {
     Set<String> out = new HashSet<>(a);
     out.retainAll(b);
     return out;
+  }
+
+  /**
+   * Lists that go into events and status are capped: every status change is an event carrying the whole status, and a
+   * 10% canary of 5,000 nodes would otherwise put 500 names in each.
+   */
+  static List<String> capped(List<String> names) {
+    return names.size() <= LISTED ? names : List.copyOf(names.subList(0, LISTED));
   }
 
   private static Optional<Instant> earliest(Optional<Instant> a, Optional<Instant> b) {

@@ -39,6 +39,6 @@ public record RolloutStatus(
   public static final String CANARY = "Canary";
   public static final String FAILED = "Failed";
 
-  /** The canary step: its nodes, when its soak ends, and whether it passed (or was promoted). */
+  /** The canary step: its nodes (the first 50 by name), when its soak ends, and whether it passed (or was promoted). */
   public record Canary(String revision, List<String> nodes, Instant soakEndsAt, boolean promoted) {}
 }

@@ -398,4 +398,62 @@ class ReconcilerRolloutTest {
     assertThat(writes).isEqualTo(planned);
     assertThat(planned).isEqualTo(6); // three waves of two: delete, then create
   }
+
+  @Test
+  void continuePolicyMarksTheRevisionFailedAndGoesOnAsUpstream() {
+    ReconcileWorld w = converged(4, budget(1));
+    applyRevisionB(w, new RollingUpdateDaemonSet(IntOrString.of(1), IntOrString.of(0), null, null, null, null,
+        RollingUpdateDaemonSet.CONTINUE, 1));
+    String b = hash(w);
+    List<ReconcileOutput> outs = settle(w, p -> p.revisionHash().equals(b));
+    assertThat(all(outs, DaemonSetEntity.RolloutFailed.class)).singleElement()
+        .extracting(DaemonSetEntity.RolloutFailed::policy).isEqualTo(RollingUpdateDaemonSet.CONTINUE);
+    RolloutStatus r = w.state.status().rollout();
+    assertThat(r.runningRevision()).isEqualTo(b);
+    assertThat(r.message()).startsWith("continuing; ");
+    // upstream's own stall: the crash-looping pod spends the budget (maxUnavailable 1)
+    assertThat(revisions(w).values()).filteredOn(b::equals).hasSize(1);
+
+    // the node recovers: the pod becomes ready, the rollout goes on, and success clears the failure
+    PodBinding crashing = w.state.ownBindings().stream().filter(p -> p.revisionHash().equals(b)).findFirst()
+        .orElseThrow();
+    w.round(w.reported(crashing.podName(), "Running", true));
+    settle(w);
+    assertThat(revisions(w).values()).containsOnly(b);
+    r = w.state.status().rollout();
+    assertThat(r.lastGoodRevision()).isEqualTo(b);
+    assertThat(r.failedRevision()).isNull();
+    assertThat(r.phase()).isEqualTo(RolloutStatus.COMPLETE);
+    assertThat(RolloutMemory.condition(w.state.status(), "Progressing").reason())
+        .isEqualTo(RolloutConditions.NEW_REVISION_AVAILABLE);
+  }
+
+  @Test
+  void nothingFleetWideIsDecidedOnAnIncompleteFleet() {
+    ReconcileWorld w = converged(4, budget(1));
+    applyRevisionB(w, new RollingUpdateDaemonSet(IntOrString.of(1), IntOrString.of(0), null, null, null, null,
+        RollingUpdateDaemonSet.PAUSE, 1));
+    String b = hash(w);
+    settle(w, p -> p.revisionHash().equals(b)); // fails and pauses
+    assertThat(w.state.status().rollout().failedRevision()).isEqualTo(b);
+    w.partial();
+    w.later(Duration.ofMinutes(1));
+    ReconcileOutput out = w.round();
+    assertThat(eventsOf(out, DaemonSetEntity.RevisionAvailable.class)).isEmpty();
+    assertThat(deleted(out)).isEmpty();
+  }
+
+  @Test
+  void aCanaryBySelectorRunsOnlyOnMatchingNodes() {
+    ReconcileWorld w = new ReconcileWorld(strategy(budget(2)))
+        .withNodes(nodes(0, 2, Map.of("zone", "a"))).withNodes(nodes(2, 4, Map.of("zone", "b")));
+    settle(w);
+    applyRevisionB(w, new RollingUpdateDaemonSet(IntOrString.of(2), IntOrString.of(0), null, null, null,
+        new CanaryStrategy(null, LabelSelector.ofLabels(Map.of("zone", "a")), 30, null, null), null, null));
+    String b = hash(w);
+    settle(w);
+    assertThat(revisions(w)).containsEntry("node-0", b).containsEntry("node-1", b);
+    assertThat(revisions(w).values()).filteredOn(b::equals).hasSize(2);
+    assertThat(w.state.status().rollout().canary().nodes()).containsExactly("node-0", "node-1");
+  }
 }
