@@ -124,9 +124,12 @@ final class RolloutGuard {
       updatedAvailable = v.updatedAvailable();
       targetReached = v.state() == RolloutProgress.State.COMPLETE;
       if (v.state() == RolloutProgress.State.FAILED && decide) {
-        events.add(new DaemonSetEntity.RolloutFailed(templateHash, v.reason(), v.message(), capped(v.failing()),
+        var u = UnavailableBreakdown.of(nodes, minReady, now);
+        String message = v.message() + "; unavailable: " + u.rollout() + " rollout, " + u.crashLooping()
+            + " crash-looping, " + u.nodeNotReady() + " node NotReady or unreachable, " + u.noRoom() + " no room";
+        events.add(new DaemonSetEntity.RolloutFailed(templateHash, v.reason(), message, capped(v.failing()),
             ru.failurePolicyOrDefault(), Cause.byController(now, "rollout of revision " + templateHash + " failed: "
-            + v.message() + "; failurePolicy " + ru.failurePolicyOrDefault())));
+            + message + "; failurePolicy " + ru.failurePolicyOrDefault())));
         failedRevision = templateHash;
         failed = true;
       } else if (v.state() == RolloutProgress.State.PROGRESSING) {

@@ -288,6 +288,8 @@ class ReconcilerRolloutTest {
       assertThat(f.revision()).isEqualTo(b);
       assertThat(f.reason()).isEqualTo(RolloutProgress.CRASH_LOOPING);
       assertThat(f.failing()).hasSize(2).allMatch(s -> s.startsWith("node-"));
+      assertThat(f.message()).endsWith("unavailable: 0 rollout, 2 crash-looping, 0 node NotReady or unreachable, "
+          + "0 no room");
     });
     RolloutStatus r = w.state.status().rollout();
     assertThat(r.phase()).isEqualTo(RolloutStatus.FAILED);
