@@ -104,7 +104,8 @@ public final class DaemonSetEntity
   enum ResyncPods implements Command { INSTANCE }
 
   /** What a node holds now, asked for after recovery: notifications sent while we were down are lost. */
-  record NodeHolds(String nodeName, NodeState node) implements Command {}
+  /** A resync's answer: what the node holds now (null: it did not answer). A fact, expanded in arrival order. */
+  record NodeHolds(String nodeName, NodeState node, Cause cause) implements Fact {}
 
   // ---- events ----------------------------------------------------------------------------------
 
@@ -408,18 +409,10 @@ public final class DaemonSetEntity
     return Effect().noReply();
   }
 
-  /** Turns a node's current pods into facts, as if each had just been reported. */
+  /** A resync answer: the next ask of the round goes out; the answer waits for the reconcile like any fact. */
   private ReplyEffect<Event, DaemonSetState> onNodeHolds(DaemonSetState state, NodeHolds cmd) {
-    Cause cause = Cause.byController(clock.instant(), "resync with node " + cmd.nodeName());
-    String namespace = key.substring(0, key.indexOf('/'));
-    for (PodBinding b : state.bindings().values()) {
-      if (b.nodeName().equals(cmd.nodeName()) && b.phase() != PodBinding.Phase.SCHEDULED) {
-        Pod pod = cmd.node().pods().get(NodeState.podKey(namespace, b.podName()));
-        facts.add(new PodChanged(cmd.nodeName(), b.podName(), pod, cause));
-      }
-    }
-    scheduleReconcile();
-    return Effect().noReply();
+    nodes.resyncAnswered(context);
+    return cmd.node() == null ? Effect().noReply() : onFact(state, cmd);
   }
 
   private ReplyEffect<Event, DaemonSetState> onAdmitAnswered(DaemonSetState state, AdmitAnswered cmd) {
