@@ -458,4 +458,30 @@ class ReconcilerRolloutTest {
     assertThat(revisions(w).values()).filteredOn(b::equals).hasSize(2);
     assertThat(w.state.status().rollout().canary().nodes()).containsExactly("node-0", "node-1");
   }
+
+  @Test
+  void theRolloutMemoryIsItsEventsReplayedAfterAJsonRoundTrip() {
+    ReconcileWorld w = converged(4, budget(1));
+    DaemonSetState before = w.state;
+    applyRevisionB(w, new RollingUpdateDaemonSet(IntOrString.of(1), IntOrString.of(0), null, null, null, null,
+        RollingUpdateDaemonSet.ROLLBACK, 1));
+    DaemonSetEntity.Event update = new DaemonSetEntity.DaemonSetUpdated(w.state.daemonSet(), ReconcileWorld.NODE);
+    String b = hash(w);
+    List<DaemonSetEntity.Event> journal = new ArrayList<>(List.of(update));
+    settle(w, p -> p.revisionHash().equals(b)).forEach(o -> journal.addAll(o.events()));
+    assertThat(journal).anyMatch(e -> e instanceof DaemonSetEntity.RolloutFailed);
+
+    // what recovery does: the journal (as JSON, as the serializer stores it) applied to the state before it
+    DaemonSetState replayed = before;
+    for (DaemonSetEntity.Event e : journal) {
+      DaemonSetEntity.Event stored = io.daemonset.model.Json.read(io.daemonset.model.Json.write(e), e.getClass());
+      if (RolloutMemory.remembers(e) || e instanceof DaemonSetEntity.PodObserved) {
+        assertThat(stored).isEqualTo(e); // (a ControllerRevision's JsonNode data compares by node type: not here)
+      }
+      replayed = replayed.apply(stored);
+    }
+    assertThat(replayed.status().rollout()).isEqualTo(w.state.status().rollout());
+    assertThat(replayed.status().rollout().failedRevision()).isEqualTo(b);
+    assertThat(replayed.status().conditions()).isEqualTo(w.state.status().conditions());
+  }
 }
