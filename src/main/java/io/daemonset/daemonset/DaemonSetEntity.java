@@ -158,8 +158,27 @@ public final class DaemonSetEntity
 
   public record PodRejected(String podName, String nodeName, String reason, Cause cause) implements Event {}
 
-  public record PodObserved(String podName, String podPhase, Instant readySince, boolean terminating, Cause cause)
-      implements Event {}
+  /** waitingReason: why a pod that is not ready waits (CrashLoopBackOff, Unschedulable), null otherwise or unknown. */
+  public record PodObserved(String podName, String podPhase, Instant readySince, boolean terminating, Cause cause,
+                            String waitingReason) implements Event {
+    public PodObserved(String podName, String podPhase, Instant readySince, boolean terminating, Cause cause) {
+      this(podName, podPhase, readySince, terminating, cause, null);
+    }
+  }
+
+  /**
+   * The rollout of a revision failed: no progress within progressDeadlineSeconds, or updated pods crash-looping.
+   * The revision stays failed (applying the same template again changes nothing); the policy (Continue, Pause,
+   * Rollback) then follows from it in every later reconcile. failing: "node/pod" of the pods that made it fail.
+   */
+  public record RolloutFailed(String revision, String reason, String message, List<String> failing, String policy,
+                              Cause cause) implements Event {}
+
+  /** A revision ran available on every node that wanted it: the last good revision, which Rollback returns to. */
+  public record RevisionAvailable(String revision, Cause cause) implements Event {}
+
+  /** The canary of a revision soaked (or the user promoted it): the rollout goes on everywhere, and stays so. */
+  public record CanaryPassed(String revision, Cause cause) implements Event {}
 
   public record PodsDeletionRequested(List<PodDeletion> pods, Cause cause) implements Event {}
 
