@@ -102,6 +102,8 @@ class NodeLeaseTest {
     assertThat(renew("neighbour", "neighbour").code()).isEqualTo(200);
     await("neighbour reachable again", Duration.ofSeconds(30)).until(() -> !taints("neighbour")
         .contains("node.kubernetes.io/unreachable"));
+    assertThat(cluster.kubectl().output("get", "node", "neighbour", "-o",
+        "jsonpath={.status.conditions[?(@.type==\"Ready\")].status}")).isEqualTo("True");
   }
 
   static String taints(String node) {
