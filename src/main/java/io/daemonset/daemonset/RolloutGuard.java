@@ -43,7 +43,7 @@ final class RolloutGuard {
    * @param requeueAt when the soak ends or the deadline passes, if nothing else happens before
    */
   record Decision(String runningHash, RolloutControls controls, List<DaemonSetEntity.Event> events,
-                  RolloutStatus status, boolean held, Optional<Instant> requeueAt) {}
+                  RolloutStatus status, Optional<Instant> requeueAt) {}
 
   /** At most this many names in a list of status or of an event (the first, in name order). */
   static final int LISTED = 50;
@@ -67,7 +67,7 @@ final class RolloutGuard {
     DaemonSetSpec spec = ds.spec();
     RolloutStatus memory = state.status().rollout();
     if (memory == null && !configured(spec)) {
-      return new Decision(templateHash, RolloutControls.NONE, List.of(), null, false, Optional.empty());
+      return new Decision(templateHash, RolloutControls.NONE, List.of(), null, Optional.empty());
     }
     RolloutStatus m = memory == null ? RolloutMemory.empty() : memory;
     RollingUpdateDaemonSet ru = rollingUpdate(spec);
@@ -160,7 +160,7 @@ final class RolloutGuard {
         templateHash.equals(canaryPassed));
     RolloutStatus status = new RolloutStatus(phase, templateHash, running, lastGood, failedRevision, message,
         UnavailableBreakdown.of(nodes, minReady, now), canaryStatus, progressTime, updatedAvailable);
-    return new Decision(running, controls, events, status, held || pausedByFailure || canaryHolding, requeue);
+    return new Decision(running, controls, events, status, requeue);
   }
 
   private static String message(String phase, String template, String running, String failure, boolean rollingBack,
