@@ -155,6 +155,9 @@ final class RolloutGuard {
     String failure = failed && progressing != null && "False".equals(progressing.status()) ? progressing.message()
         : "revision " + templateHash + " failed";
     String message = message(phase, templateHash, running, failure, rollingBack, policy);
+    if (RolloutStatus.COMPLETE.equals(phase) && !templateHash.equals(full)) {
+      message = "revision " + templateHash + " runs on every node the partition and selector allow";
+    }
     RolloutStatus.Canary canaryStatus = canary == null ? null : new RolloutStatus.Canary(templateHash,
         capped(List.copyOf(new TreeSet<>(canary.canaryNodes()))), canary.soakEndsAt().orElse(null),
         templateHash.equals(canaryPassed));
