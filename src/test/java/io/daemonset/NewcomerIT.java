@@ -37,7 +37,7 @@ class NewcomerIT {
   }
 
   @Test
-  void serveWithThreeHollowNodesRunsOneFluentdPodOnEachAndKeepsThemAcrossARestart() {
+  void serveWithThreeHollowNodesRunsOneFluentdPodOnEachAndKeepsThemAcrossARestart() throws Exception {
     apiPort = JarProcess.freePort();
     kubectl = new Kubectl(dataDir.resolve("kubeconfig"), scratch);
     startServer();
@@ -52,8 +52,11 @@ class NewcomerIT {
     assertThat(placed.lines().map(l -> l.split(" ")[0]).sorted().toList())
         .containsExactly("node-1", "node-2", "node-3");
     String podsBefore = kubectl.output("get", "pods", "-l", "app=fluentd", "-o", "name");
-    String beforeRestart = kubectl.output("get", "pods", "-l", "app=fluentd", "-o",
-        "jsonpath={.metadata.resourceVersion}");
+    // the list's own resourceVersion: kubectl's -o jsonpath prints an empty one for a list, so read the raw list
+    String beforeRestart = Json.mapper().readTree(kubectl.output("get", "--raw",
+        "/api/v1/namespaces/default/pods?labelSelector=app%3Dfluentd")).path("metadata").path("resourceVersion")
+        .asText();
+    assertThat(beforeRestart).isNotEmpty();
 
     stopServer();
     startServer();

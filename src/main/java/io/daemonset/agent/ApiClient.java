@@ -92,6 +92,11 @@ public final class ApiClient {
     return target;
   }
 
+  /** The bearer token calls carry now (the node's credential once exchanged). */
+  public String token() {
+    return token;
+  }
+
   /** From now on, every call (and every watch opened from now on) carries this bearer token. */
   public void useToken(String value) {
     this.token = value;

@@ -53,8 +53,13 @@ final class ContainerProcess {
   private CrashBackoff backoff = CrashBackoff.none();
   private ScheduledFuture<?> restartTimer;
   private ReadinessWorker readiness;
+  private ReadinessWorker liveness;
   private boolean everStarted;
   private boolean stopping;
+  private ExecContext execContext;
+
+  /** Where the running container's process runs: what {@code kubectl exec} runs a command in. */
+  record ExecContext(Map<String, String> env, Path workingDir) {}
 
   ContainerProcess(ProcessRuntime.PodProcesses owner, Container spec) {
     this.owner = owner;
@@ -69,6 +74,21 @@ final class ContainerProcess {
 
   Path logFile() {
     return log;
+  }
+
+  /** The container's process while it runs (the root of the tree its usage is measured over). */
+  java.util.Optional<ProcessHandle> runningProcess() {
+    synchronized (owner.lock()) {
+      return handle != null && handle.isAlive() ? java.util.Optional.of(handle) : java.util.Optional.empty();
+    }
+  }
+
+  /** The environment and working directory of the container's process, while it runs. */
+  java.util.Optional<ExecContext> execContext() {
+    synchronized (owner.lock()) {
+      return handle != null && handle.isAlive() ? java.util.Optional.ofNullable(execContext)
+          : java.util.Optional.empty();
+    }
   }
 
   boolean runnable() {
@@ -197,6 +217,7 @@ final class ContainerProcess {
           .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
       builder.environment().putAll(env);
       Process process = builder.start();
+      execContext = new ExecContext(java.util.Collections.unmodifiableMap(new java.util.HashMap<>(env)), cwd);
       handle = process.toHandle();
       processStartMillis = ProcessTree.startMillis(handle);
       lastPid = handle.pid();
@@ -300,22 +321,60 @@ final class ContainerProcess {
     start();
   }
 
+  /** Readiness and liveness probing of the process just started (called with the lock held). */
   private void startReadiness() {
-    if (spec.readinessProbe() == null) {
+    if (spec.readinessProbe() == null && spec.livenessProbe() == null) {
       return;
     }
     Pod pod = owner.pod();
     Probes.Target target = new Probes.Target("127.0.0.1", spec, dir,
         ContainerEnv.variables(pod, spec, owner.runtime().settings().hostIP()));
-    readiness = new ReadinessWorker(owner.key() + "/" + spec.name(), spec.readinessProbe(), target,
-        startedAt == null ? owner.runtime().clock().instant() : startedAt, owner.runtime().clock(),
-        owner.runtime().scheduler(), owner.runtime().probeExecutor(), ready -> owner.changed());
+    Instant started = startedAt == null ? owner.runtime().clock().instant() : startedAt;
+    if (spec.readinessProbe() != null) {
+      readiness = new ReadinessWorker(owner.key() + "/" + spec.name() + " readiness", spec.readinessProbe(), target,
+          started, owner.runtime().clock(), owner.runtime().scheduler(), owner.runtime().probeExecutor(),
+          ready -> owner.changed());
+    }
+    if (spec.livenessProbe() != null) {
+      ProcessHandle probed = handle;
+      liveness = new ReadinessWorker(owner.key() + "/" + spec.name() + " liveness", spec.livenessProbe(), target,
+          started, owner.runtime().clock(), owner.runtime().scheduler(), owner.runtime().probeExecutor(),
+          alive -> {
+            if (!alive) {
+              livenessFailed(probed);
+            }
+          }, new ProbeState(true, null, 0));
+    }
+  }
+
+  /**
+   * failureThreshold liveness probes in a row failed: the kubelet kills the container (with the pod's grace
+   * period) and restartPolicy restarts it, counting in restartCount and backing off as after any exit.
+   */
+  private void livenessFailed(ProcessHandle probed) {
+    ProcessHandle h;
+    synchronized (owner.lock()) {
+      if (stopping || handle == null || probed == null || handle.pid() != probed.pid()) {
+        return;
+      }
+      h = handle;
+      stopReadiness();
+    }
+    Long graceSeconds = owner.pod().spec().terminationGracePeriodSeconds();
+    Duration grace = Duration.ofSeconds(graceSeconds == null ? 30 : graceSeconds);
+    LOG.info("container {} of pod {} failed its liveness probe: killing it (pid {}, grace {} s)", spec.name(),
+        owner.key(), h.pid(), grace.toSeconds());
+    ProcessTree.terminate(h, grace, owner.runtime().scheduler());
   }
 
   private void stopReadiness() {
     if (readiness != null) {
       readiness.stop();
       readiness = null;
+    }
+    if (liveness != null) {
+      liveness.stop();
+      liveness = null;
     }
   }
 

@@ -20,10 +20,19 @@ import java.util.concurrent.Executors;
 /**
  * The agent's own small HTTP endpoint, the part of the kubelet's API the control plane needs to serve
  * {@code kubectl logs}: {@code GET /containerLogs/<namespace>/<pod>/<container>} answers the container's log file
- * (optionally {@code ?tailLines=N} and/or {@code ?limitBytes=N}), and {@code /healthz} answers ok. Plain HTTP, no
- * authentication: bind it to loopback (the default) or a private network only.
+ * (optionally {@code ?tailLines=N} and/or {@code ?limitBytes=N}; {@code ?offset=N} answers what was written from
+ * byte N on, at most {@value #MAX_CHUNK} bytes), and {@code /healthz} answers ok. Every log answer says in
+ * {@value #END_HEADER} the file offset its bytes end at, so the API server follows a log ({@code kubectl logs -f})
+ * by asking again from there: no request here ever waits for new lines, so a follower that went away holds no
+ * thread. Plain HTTP, no authentication: bind it to loopback (the default) or a private network only.
  */
 public final class LogServer implements AutoCloseable {
+  /** The response header carrying the offset in the log file where the answered bytes end. */
+  public static final String END_HEADER = "X-Log-End";
+  static final int MAX_CHUNK = 1 << 20;
+
+  /** Bytes of a log and the file offset they end at. */
+  record Chunk(byte[] bytes, long end) {}
 
   /** Finds a container's log file. */
   @FunctionalInterface
@@ -43,6 +52,12 @@ public final class LogServer implements AutoCloseable {
 
   /** Binds bindHost:port (0: any free port); the endpoint advertises advertisedHost with the bound port. */
   public static LogServer start(String bindHost, int port, String advertisedHost, Logs logs) throws IOException {
+    return start(bindHost, port, advertisedHost, logs, () -> "{\"pods\":[]}");
+  }
+
+  /** As {@link #start(String, int, String, Logs)}, also answering {@code GET /stats} with stats' JSON. */
+  public static LogServer start(String bindHost, int port, String advertisedHost, Logs logs,
+                                java.util.function.Supplier<String> stats) throws IOException {
     HttpServer server = HttpServer.create(new InetSocketAddress(bindHost, port), 0);
     ExecutorService executor = Executors.newFixedThreadPool(2, r -> {
       Thread t = new Thread(r, "agent-logs");
@@ -51,6 +66,14 @@ public final class LogServer implements AutoCloseable {
     });
     server.setExecutor(executor);
     server.createContext("/healthz", exchange -> answer(exchange, 200, "ok"));
+    server.createContext("/stats", exchange -> {
+      try (exchange) {
+        byte[] body = stats.get().getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().add("Content-Type", "application/json");
+        exchange.sendResponseHeaders(200, body.length);
+        exchange.getResponseBody().write(body);
+      }
+    });
     server.createContext("/containerLogs/", exchange -> serveLog(exchange, logs));
     server.start();
     return new LogServer(server, executor, advertisedHost);
@@ -93,7 +116,11 @@ public final class LogServer implements AutoCloseable {
         return;
       }
       Map<String, String> query = query(exchange.getRequestURI().getRawQuery());
-      byte[] body = read(file.get(), number(query.get("tailLines")), number(query.get("limitBytes")));
+      Long offset = number(query.get("offset"));
+      Chunk chunk = offset != null ? from(file.get(), offset)
+          : read(file.get(), number(query.get("tailLines")), number(query.get("limitBytes")));
+      byte[] body = chunk.bytes();
+      exchange.getResponseHeaders().add(END_HEADER, String.valueOf(chunk.end()));
       exchange.getResponseHeaders().add("Content-Type", "text/plain; charset=utf-8");
       exchange.sendResponseHeaders(200, body.length == 0 ? -1 : body.length);
       if (body.length > 0) {
@@ -106,30 +133,45 @@ public final class LogServer implements AutoCloseable {
     }
   }
 
-  /** The file, or its last tailLines lines, cut to limitBytes. */
-  static byte[] read(Path file, Long tailLines, Long limitBytes) throws IOException {
-    byte[] bytes;
-    if (tailLines == null) {
-      try (InputStream in = Files.newInputStream(file)) {
-        bytes = limitBytes == null ? in.readAllBytes() : in.readNBytes((int) Math.min(limitBytes, Integer.MAX_VALUE));
-      }
-      return bytes;
+  /**
+   * What was written from offset on (at most {@link #MAX_CHUNK} bytes); from the start when the file is shorter
+   * than offset (a log that was cut short starts again).
+   */
+  static Chunk from(Path file, long offset) throws IOException {
+    try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "r")) {
+      long length = raf.length();
+      long start = offset > length || offset < 0 ? 0 : offset;
+      byte[] out = new byte[(int) Math.min(MAX_CHUNK, length - start)];
+      raf.seek(start);
+      raf.readFully(out);
+      return new Chunk(out, start + out.length);
     }
-    bytes = tail(file, tailLines);
-    if (limitBytes != null && bytes.length > limitBytes) {
-      byte[] cut = new byte[(int) (long) limitBytes];
-      System.arraycopy(bytes, 0, cut, 0, cut.length);
-      return cut;
-    }
-    return bytes;
   }
 
-  private static byte[] tail(Path file, long lines) throws IOException {
-    if (lines <= 0) {
-      return new byte[0];
+  /** The file, or its last tailLines lines, cut to limitBytes; with the offset following the last line read. */
+  static Chunk read(Path file, Long tailLines, Long limitBytes) throws IOException {
+    if (tailLines == null) {
+      try (InputStream in = Files.newInputStream(file)) {
+        byte[] bytes = limitBytes == null ? in.readAllBytes()
+            : in.readNBytes((int) Math.min(limitBytes, Integer.MAX_VALUE));
+        return new Chunk(bytes, bytes.length);
+      }
     }
+    Chunk tail = tail(file, tailLines);
+    if (limitBytes != null && tail.bytes().length > limitBytes) {
+      byte[] cut = new byte[(int) (long) limitBytes];
+      System.arraycopy(tail.bytes(), 0, cut, 0, cut.length);
+      return new Chunk(cut, tail.end());
+    }
+    return tail;
+  }
+
+  private static Chunk tail(Path file, long lines) throws IOException {
     try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "r")) {
       long end = raf.length();
+      if (lines <= 0) {
+        return new Chunk(new byte[0], end);
+      }
       long pos = end;
       long newlines = 0;
       // a final newline ends the last line, it does not start another
@@ -157,7 +199,7 @@ public final class LogServer implements AutoCloseable {
       byte[] out = new byte[(int) (end - start)];
       raf.seek(start);
       raf.readFully(out);
-      return out;
+      return new Chunk(out, end);
     }
   }
 

@@ -105,6 +105,9 @@ public final class NodeAgent implements AutoCloseable {
   private final ScheduledExecutorService scheduler;
   private final PodRuntime runtime;
   private final LogServer logServer;
+  /** How often the agent measures its containers' usage (kubectl top's window). */
+  static final Duration USAGE_PERIOD = Duration.ofSeconds(5);
+  private ExecServer execServer;
   private final NodeReporter reporter;
   private final PodManager manager;
   private final PodWatch watch;
@@ -134,12 +137,21 @@ public final class NodeAgent implements AutoCloseable {
       case "process" -> {
         ProcessRuntime process = new ProcessRuntime(new ProcessRuntime.Settings(settings.workDir(), nodeIP,
             settings.backoffBase(), settings.backoffMax()), clock);
+        UsageSampler usage = new UsageSampler(process::runningContainers, clock);
         this.runtime = process;
         this.logServer = settings.logPort() < 0 ? null
             : LogServer.start(settings.logBindHost(), settings.logPort(),
-                "0.0.0.0".equals(settings.logBindHost()) ? nodeIP : settings.logBindHost(), process::logFile);
+                "0.0.0.0".equals(settings.logBindHost()) ? nodeIP : settings.logBindHost(), process::logFile,
+                usage::json);
+        // kubectl top: the containers' and the machine's measured usage, sampled on a fixed period
+        timers.scheduleWithFixedDelay(usage::sample, 0, USAGE_PERIOD.toMillis(), TimeUnit.MILLISECONDS);
         if (logServer != null) {
           annotations.put(NodeReporter.ENDPOINT_ANNOTATION, logServer.endpoint());
+          // exec: an ephemeral port on the same address; the tickets it accepts are signed with this node's credential
+          this.execServer = ExecServer.start(settings.logBindHost(), 0,
+              "0.0.0.0".equals(settings.logBindHost()) ? nodeIP : settings.logBindHost(), this::currentToken,
+              process::execContext, clock);
+          annotations.put(NodeReporter.EXEC_ENDPOINT_ANNOTATION, execServer.endpoint());
         }
       }
       case "hollow" -> {
@@ -169,6 +181,11 @@ public final class NodeAgent implements AutoCloseable {
     this.manager = new PodManager(settings.nodeName(), client, runtime, scheduler);
     this.watch = new PodWatch(client, "spec.nodeName=" + settings.nodeName(), manager, scheduler,
         Duration.ofMillis(500), Duration.ofSeconds(30), "pod-watch-" + settings.nodeName());
+  }
+
+  /** The token the agent's calls carry now: its node credential once exchanged (the key of exec tickets). */
+  private String currentToken() {
+    return client == null ? null : client.token();
   }
 
   /** Starts the agent: registration (retried in the background), heartbeats and the pod watch. */
@@ -300,6 +317,9 @@ public final class NodeAgent implements AutoCloseable {
     watch.close();
     manager.close();
     runtime.close(stopPods);
+    if (execServer != null) {
+      execServer.close();
+    }
     if (logServer != null) {
       logServer.close();
     }

@@ -37,6 +37,8 @@ public final class NodeReporter {
   private static final Logger LOG = LoggerFactory.getLogger(NodeReporter.class);
   public static final String KUBELET_VERSION = "v1.32.0";
   public static final String ENDPOINT_ANNOTATION = "daemonset.io/agent-endpoint";
+  /** host:port of the agent's exec port ({@link ExecServer}). */
+  public static final String EXEC_ENDPOINT_ANNOTATION = "daemonset.io/agent-exec-endpoint";
 
   /** What the agent says its node is. */
   public record NodeDescription(String name, Map<String, String> labels, Map<String, String> annotations,

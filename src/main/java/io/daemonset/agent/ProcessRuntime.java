@@ -182,6 +182,24 @@ public final class ProcessRuntime extends HeldPods<ProcessRuntime.PodProcesses> 
         .filter(Files::exists).findFirst();
   }
 
+  /** The running containers' processes: pod key (namespace/name) → container → root process. */
+  public Map<String, Map<String, ProcessHandle>> runningContainers() {
+    Map<String, Map<String, ProcessHandle>> running = new java.util.HashMap<>();
+    pods.forEach((key, p) -> p.containers.forEach(c -> c.runningProcess().ifPresent(handle ->
+        running.computeIfAbsent(key, k -> new java.util.HashMap<>()).put(c.name(), handle))));
+    return running;
+  }
+
+  /** Where a running container of a pod this runtime holds runs its process (for exec); empty if it does not run. */
+  public Optional<ContainerProcess.ExecContext> execContext(String namespace, String pod, String container) {
+    PodProcesses p = pods.get(namespace + "/" + pod);
+    if (p == null) {
+      return Optional.empty();
+    }
+    return p.containers.stream().filter(c -> c.name().equals(container)).findFirst()
+        .flatMap(ContainerProcess::execContext);
+  }
+
   @Override
   public void close(boolean stopPods) {
     if (stopPods) {

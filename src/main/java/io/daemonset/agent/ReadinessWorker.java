@@ -13,9 +13,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Probes one container's readiness: the first probe once initialDelaySeconds have passed since the container
- * started, then every periodSeconds; each result goes through {@link ProbeState}; a change of readiness is
- * reported to the listener. A probe still running when the next is due is not overlapped.
+ * Probes one container's readiness (or liveness): the first probe once initialDelaySeconds have passed since the
+ * container started, then every periodSeconds; each result goes through {@link ProbeState}; a change of the outcome
+ * is reported to the listener. A probe still running when the next is due is not overlapped. Readiness starts as
+ * Failure, liveness as Success (upstream's initial values), so a liveness listener hears false once failureThreshold
+ * probes in a row have failed.
  */
 final class ReadinessWorker {
   private static final Logger LOG = LoggerFactory.getLogger(ReadinessWorker.class);
@@ -26,12 +28,19 @@ final class ReadinessWorker {
   private final Consumer<Boolean> onChange;
   private final String name;
   private final ScheduledFuture<?> ticks;
-  private ProbeState state = ProbeState.initial();
+  private ProbeState state;
   private boolean probing;
   private volatile boolean stopped;
 
   ReadinessWorker(String name, Probe probe, Probes.Target target, Instant containerStartedAt, Clock clock,
                   ScheduledExecutorService scheduler, Executor probeExecutor, Consumer<Boolean> onChange) {
+    this(name, probe, target, containerStartedAt, clock, scheduler, probeExecutor, onChange, ProbeState.initial());
+  }
+
+  ReadinessWorker(String name, Probe probe, Probes.Target target, Instant containerStartedAt, Clock clock,
+                  ScheduledExecutorService scheduler, Executor probeExecutor, Consumer<Boolean> onChange,
+                  ProbeState initial) {
+    this.state = initial;
     this.name = name;
     this.probe = probe;
     this.target = target;
@@ -83,10 +92,10 @@ final class ReadinessWorker {
       changed = before != ready;
     }
     if (!result.success()) {
-      LOG.debug("readiness probe of {} failed: {}", name, result.message());
+      LOG.debug("probe of {} failed: {}", name, result.message());
     }
     if (changed) {
-      LOG.info("container {} is {}", name, ready ? "ready" : "not ready");
+      LOG.info("{}: probe outcome now {}", name, ready ? "success" : "failure");
       onChange.accept(ready);
     }
   }

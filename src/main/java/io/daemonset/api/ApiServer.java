@@ -159,8 +159,16 @@ public final class ApiServer {
         request -> Responses.status(ApiException.timeout("request did not complete within the allotted timeout")),
         () -> concat(health(), front == null ? reject() : front, extractRequest(request -> authenticate(request,
             settings, tokens, identity -> authorizeAndDispatch(request, identity, settings, authorizer,
-                resourceRoutes, limit)))));
+                withNodeKeys(tokens, resourceRoutes), limit)))));
     return inner.seal(ErrorHandling.rejectionHandler(), ErrorHandling.exceptionHandler(settings.maxRequestBytes()));
+  }
+
+  /** The resource routes, told the node credentials that sign exec tickets ({@link PodExec}). */
+  private static Route withNodeKeys(TokenFile tokens, Route resourceRoutes) {
+    PodExec.NodeKeys keys = node -> tokens.entries().stream()
+        .filter(e -> e.identity().user().equals(Identity.NODE_USER_PREFIX + node) && e.identity().inGroup(Identity.NODES))
+        .map(TokenFile.Entry::token).findFirst();
+    return mapRequest(request -> request.addAttribute(PodExec.NODE_KEYS, keys), () -> resourceRoutes);
   }
 
   /** Set only in-process by {@link #asIdentity}: a request from the wire never carries it. */
@@ -350,6 +358,12 @@ public final class ApiServer {
       if (path.equals("/" + gv.path())) {
         return Optional.of(Responses.json(200, Discovery.apiResourceList(gv)));
       }
+    }
+    if (path.equals("/apis/" + MetricsApi.GROUP_VERSION)) {
+      return Optional.of(Responses.json(200, MetricsApi.apiResourceList()));
+    }
+    if (path.equals("/apis/" + MetricsApi.GROUP)) {
+      return Optional.of(Responses.json(200, MetricsApi.apiGroup()));
     }
     if (path.startsWith("/apis/")) {
       String group = path.substring("/apis/".length()).toLowerCase(Locale.ROOT);

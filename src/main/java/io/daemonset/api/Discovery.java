@@ -63,6 +63,7 @@ public final class Discovery {
       }
       g.set("preferredVersion", groupVersionForDiscovery(group.getValue().get(0)));
     }
+    groups.add(MetricsApi.legacyGroup());
     return list;
   }
 
@@ -133,6 +134,7 @@ public final class Discovery {
         ArrayNode versions = item.putArray("versions");
         group.getValue().forEach(gv -> versions.add(aggregatedVersion(gv)));
       }
+      items.add(MetricsApi.aggregatedGroup());
     }
     return list;
   }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.daemonset.model.Json;
 import io.daemonset.model.ObjectMeta;
+import io.daemonset.model.Status;
 import io.daemonset.placement.FieldSelector;
 import io.daemonset.placement.Selector;
 import io.daemonset.placement.SelectorParseException;
@@ -21,10 +22,10 @@ import java.util.OptionalLong;
 
 /**
  * The query of a list or watch: label and field selectors, namespace, paging (limit and an opaque continue token),
- * and the watch parameters. Paging invariant: items are ordered by their key (namespace/name); a continue token
- * carries the list's resourceVersion and the last key returned, and the next page holds the keys after it in the
- * view as it then is (upstream serves it from a snapshot at that resourceVersion; this view keeps no snapshots, so
- * an object created or deleted between pages may be seen or missed, never twice).
+ * resourceVersion and resourceVersionMatch, and the watch parameters. Paging invariant: items are ordered by their
+ * key (namespace/name); a continue token carries the list's resourceVersion and the last key returned, and the next
+ * page holds the keys after it in the snapshot at that resourceVersion ({@link #read} says which snapshot a list
+ * reads; {@link ListReads} serves it), so the pages of one list are one consistent list, as upstream's are.
  *
  * @param namespace null or "" for all namespaces
  */
@@ -35,11 +36,25 @@ record ListQuery(
     OptionalLong limit,
     Continue from,
     String resourceVersion,
+    String resourceVersionMatch,
     OptionalLong timeoutSeconds,
     boolean allowWatchBookmarks) {
 
   /** Where a continued list resumes. */
   record Continue(long resourceVersion, String afterKey) {}
+
+  /** Which snapshot a list reads: the latest, exactly one version, or one not older than a version. */
+  enum ReadMode { LATEST, EXACT, NOT_OLDER_THAN }
+
+  /**
+   * The snapshot a list reads.
+   *
+   * @param continued whether a continue token chose it (an expired one answers with an inconsistent-continue token)
+   */
+  record Read(ReadMode mode, long resourceVersion, boolean continued) {}
+
+  /** A continue token's resourceVersion that means "the rest of the keys, from the latest snapshot" (upstream's). */
+  static final long INCONSISTENT = -1;
 
   /** One page of a list, and its metadata. */
   record Page(List<Object> items, long resourceVersion, String continueToken, Long remainingItemCount) {}
@@ -73,7 +88,8 @@ record ListQuery(
     String cont = call.query("continue").orElse("");
     String ns = kind.namespaced ? call.req().namespace() : null;
     return new ListQuery(ns, labels, fields, limit.isPresent() && limit.getAsLong() > 0 ? limit : OptionalLong.empty(),
-        cont.isEmpty() ? null : decodeContinue(cont), call.query("resourceVersion").orElse(""), timeout,
+        cont.isEmpty() ? null : decodeContinue(cont), call.query("resourceVersion").orElse(""),
+        call.query("resourceVersionMatch").orElse(""), timeout,
         call.query("allowWatchBookmarks").map(v -> v.equals("true") || v.equals("1")).orElse(false));
   }
 
@@ -98,8 +114,71 @@ record ListQuery(
     return labels.matches(meta.labelsOrEmpty()) && fields.matches(kind.fields(object));
   }
 
-  /** The objects the query selects, in key order, one page of them. */
-  Page page(ResourceKind kind, Collection<StoredObject> all, long viewResourceVersion) {
+  /**
+   * The snapshot this list reads, by upstream's rules (apimachinery's ValidateListOptions and the storage layer):
+   * a continue token names its own version (and forbids resourceVersion and resourceVersionMatch); "" and "0" read
+   * the latest; N reads exactly N with resourceVersionMatch=Exact or, without a match, when paging (limit set), and
+   * at least N otherwise.
+   */
+  Read read() {
+    List<Status.StatusCause> invalid = new ArrayList<>();
+    if (!resourceVersionMatch.isEmpty()) {
+      if (resourceVersion.isEmpty()) {
+        invalid.add(forbidden("resourceVersionMatch is forbidden unless resourceVersion is provided"));
+      }
+      if (from != null) {
+        invalid.add(forbidden("resourceVersionMatch is forbidden when continue is provided"));
+      }
+      if (!resourceVersionMatch.equals("Exact") && !resourceVersionMatch.equals("NotOlderThan")) {
+        invalid.add(new Status.StatusCause("FieldValueNotSupported", "Unsupported value: "
+            + Authorizer.quote(resourceVersionMatch) + ": supported values: \"Exact\", \"NotOlderThan\", \"\"",
+            "resourceVersionMatch"));
+      }
+      if (resourceVersionMatch.equals("Exact") && resourceVersion.equals("0")) {
+        invalid.add(forbidden("resourceVersionMatch \"exact\" is forbidden for resourceVersion \"0\""));
+      }
+    }
+    if (!invalid.isEmpty()) {
+      throw ApiException.invalid("meta.k8s.io", "ListOptions", "", invalid);
+    }
+    if (from != null) {
+      if (!resourceVersion.isEmpty()) {
+        throw ApiException.badRequest("specifying resource version is not allowed when using continue");
+      }
+      return from.resourceVersion() == INCONSISTENT ? new Read(ReadMode.LATEST, 0, true)
+          : new Read(ReadMode.EXACT, from.resourceVersion(), true);
+    }
+    if (resourceVersion.isEmpty() || resourceVersion.equals("0")) {
+      return new Read(ReadMode.LATEST, 0, false);
+    }
+    long version = parseResourceVersion(resourceVersion);
+    boolean exact = resourceVersionMatch.equals("Exact") || (resourceVersionMatch.isEmpty() && limit.isPresent());
+    return new Read(exact ? ReadMode.EXACT : ReadMode.NOT_OLDER_THAN, version, false);
+  }
+
+  private static Status.StatusCause forbidden(String message) {
+    return new Status.StatusCause("FieldValueForbidden", "Forbidden: " + message, "resourceVersionMatch");
+  }
+
+  private static long parseResourceVersion(String value) {
+    try {
+      long version = Long.parseLong(value);
+      if (version < 0) {
+        throw new NumberFormatException();
+      }
+      return version;
+    } catch (NumberFormatException e) {
+      throw ApiException.badRequest("invalid resource version: " + value);
+    }
+  }
+
+  /** The continue token that resumes after this one's key from the latest snapshot (what a 410 offers). */
+  String inconsistentContinue() {
+    return encodeContinue(new Continue(INCONSISTENT, from.afterKey()));
+  }
+
+  /** The objects the query selects, in key order, one page of them; {@code snapshotVersion} is the list's version. */
+  Page page(ResourceKind kind, Collection<StoredObject> all, long snapshotVersion) {
     List<StoredObject> selected = new ArrayList<>();
     for (StoredObject o : all) {
       if ((from == null || o.key().compareTo(from.afterKey()) > 0) && matches(kind, o.object())) {
@@ -107,7 +186,7 @@ record ListQuery(
       }
     }
     selected.sort(Comparator.comparing(StoredObject::key));
-    long rv = from == null ? viewResourceVersion : from.resourceVersion();
+    long rv = snapshotVersion;
     if (limit.isEmpty() || selected.size() <= limit.getAsLong()) {
       return new Page(selected.stream().map(StoredObject::object).toList(), rv, null, null);
     }

@@ -1,6 +1,7 @@
 package io.daemonset.api;
 
 import static org.apache.pekko.http.javadsl.server.Directives.completeWithFuture;
+import static org.apache.pekko.http.javadsl.server.Directives.extractActorSystem;
 
 import io.daemonset.model.Container;
 import io.daemonset.model.ContainerStatus;
@@ -26,7 +27,10 @@ import org.apache.pekko.http.javadsl.model.ContentTypes;
 import org.apache.pekko.http.javadsl.model.HttpEntities;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.server.Route;
+import org.apache.pekko.actor.ActorSystem;
+import org.apache.pekko.stream.javadsl.Source;
 import org.apache.pekko.stream.javadsl.StreamConverters;
+import org.apache.pekko.util.ByteString;
 
 /**
  * {@code GET pods/NAME/log} ({@code kubectl logs}), as kube-apiserver serves it by asking the kubelet: the node agent
@@ -34,7 +38,8 @@ import org.apache.pekko.stream.javadsl.StreamConverters;
  * endpoint being the Node's {@value #ENDPOINT_ANNOTATION} annotation. The answer streams through as text/plain.
  * <ul>
  *   <li>query: {@code container} (needed when the pod has several), {@code tailLines}, {@code limitBytes};
- *       {@code follow} answers the logs so far with a warning; {@code previous} is refused (the process runtime
+ *       {@code follow} streams new lines as the container writes them ({@link LogFollower}) until the client goes
+ *       away, the pod is deleted or limitBytes is reached; {@code previous} is refused (the process runtime
  *       keeps one log per container, across restarts); {@code timestamps}, {@code sinceSeconds} are ignored;</li>
  *   <li>a pod on a hollow node has no logs (400, saying so), as has a container still waiting to start (400, as
  *       upstream); an agent without a log endpoint or out of reach answers 503.</li>
@@ -59,10 +64,10 @@ final class PodLogs {
   }
 
   Route route(Call call, Pod pod) {
-    return completeWithFuture(logs(call, pod));
+    return extractActorSystem(system -> completeWithFuture(logs(call, pod, system)));
   }
 
-  private CompletionStage<HttpResponse> logs(Call call, Pod pod) {
+  private CompletionStage<HttpResponse> logs(Call call, Pod pod, ActorSystem system) {
     String name = pod.metadata().name();
     String container = container(call, pod);
     if (Boolean.parseBoolean(call.queryOr("previous", "false"))) {
@@ -92,20 +97,20 @@ final class PodLogs {
     }
     StringBuilder query = new StringBuilder();
     number(call, "tailLines", 0).ifPresent(n -> query.append("tailLines=").append(n));
-    number(call, "limitBytes", 1).ifPresent(n -> query.append(query.length() == 0 ? "" : "&")
-        .append("limitBytes=").append(n));
+    Optional<Long> limitBytes = number(call, "limitBytes", 1);
+    limitBytes.ifPresent(n -> query.append(query.length() == 0 ? "" : "&").append("limitBytes=").append(n));
+    boolean follow = flag(call, "follow");
+    URI base;
     URI uri;
     try {
-      uri = URI.create(endpoint.replaceAll("/+$", "") + "/containerLogs/" + seg(pod.metadata().namespace()) + "/"
-          + seg(name) + "/" + seg(container) + (query.length() == 0 ? "" : "?" + query));
+      base = URI.create(endpoint.replaceAll("/+$", "") + "/containerLogs/" + seg(pod.metadata().namespace()) + "/"
+          + seg(name) + "/" + seg(container));
+      uri = URI.create(base + (query.length() == 0 ? "" : "?" + query));
     } catch (IllegalArgumentException e) {
       throw ApiException.serviceUnavailable("the agent of node " + q(nodeName) + " announces an invalid endpoint "
           + q(endpoint), 0);
     }
     List<String> warnings = new ArrayList<>();
-    if (Boolean.parseBoolean(call.queryOr("follow", "false"))) {
-      warnings.add("following is not supported yet: these are the logs so far");
-    }
     HttpRequest request = HttpRequest.newBuilder(uri).timeout(TIMEOUT).GET().build();
     return HTTP.sendAsync(request, java.net.http.HttpResponse.BodyHandlers.ofInputStream())
         .handle((response, error) -> {
@@ -116,8 +121,16 @@ final class PodLogs {
           }
           if (response.statusCode() == 200) {
             InputStream body = response.body();
-            return Render.withWarnings(HttpResponse.create().withEntity(HttpEntities.create(
-                ContentTypes.TEXT_PLAIN_UTF8, StreamConverters.fromInputStream(() -> body))), warnings);
+            Source<ByteString, ?> bytes = StreamConverters.fromInputStream(() -> body);
+            Optional<Long> end = response.headers().firstValue(LogFollower.END_HEADER).map(Long::parseLong);
+            if (follow && end.isPresent()) {
+              bytes = LogFollower.limited(bytes.concat(new LogFollower(store, system, HTTP).after(base, end.get(),
+                  pod)), limitBytes);
+            } else if (follow) {
+              warnings.add("the agent of node " + nodeName + " cannot follow logs: these are the logs so far");
+            }
+            return Render.withWarnings(HttpResponse.create().withEntity(HttpEntities.createChunked(
+                ContentTypes.TEXT_PLAIN_UTF8, bytes)), warnings);
           }
           String message = text(response.body());
           if (response.statusCode() / 100 == 4) {
@@ -163,6 +176,11 @@ final class PodLogs {
             && (s.lastState() == null || s.lastState().terminated() == null))
         .map(ContainerStatus::state)
         .map(state -> state.waiting().reason() == null ? "ContainerCreating" : state.waiting().reason());
+  }
+
+  private static boolean flag(Call call, String name) {
+    String value = call.queryOr(name, "false");
+    return value.equals("true") || value.equals("1");
   }
 
   private static Optional<Long> number(Call call, String name, long least) {

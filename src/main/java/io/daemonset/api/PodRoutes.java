@@ -35,17 +35,22 @@ final class PodRoutes {
   private final Clock clock;
   private final ReadOnlyRoutes reads;
   private final PodLogs logs;
+  private final PodExec exec;
 
   PodRoutes(ObjectStore store, Clock clock, ReadOnlyRoutes reads) {
     this.store = store;
     this.clock = clock;
     this.reads = reads;
     this.logs = new PodLogs(store);
+    this.exec = new PodExec(store, clock);
   }
 
   Route route(Call call) {
     if (call.req().subresource().equals("log")) {
       return logs.route(call, (Pod) reads.find(call).object());
+    }
+    if (call.req().subresource().equals("exec")) {
+      return exec.route(call, (Pod) reads.find(call).object());
     }
     return reads.read(call).orElseGet(() -> entity(Unmarshaller.entityToString(), body -> completeWithFuture(
         write(call, body))));

@@ -1,6 +1,8 @@
 package io.daemonset.api;
 
 import static org.apache.pekko.http.javadsl.server.Directives.complete;
+import static org.apache.pekko.http.javadsl.server.Directives.completeWithFuture;
+import static org.apache.pekko.http.javadsl.server.Directives.extractActorSystem;
 
 import io.daemonset.model.Status;
 import io.daemonset.view.ObjectStore;
@@ -49,14 +51,12 @@ final class ReadOnlyRoutes {
     return complete(Render.object(call, 200, stored.object(), clock.instant(), List.of()));
   }
 
+  /** A list, read from a consistent snapshot ({@link ListReads}). */
   Route list(Call call) {
     ListQuery query = ListQuery.parse(call);
-    long viewRv = store.view().resourceVersion();
-    Collection<StoredObject> all = store.index().list(call.kind().resource);
-    // Every event up to an object's resourceVersion is in the index (one writer, in journal order), so the list
-    // is at least as new as the newest object it saw.
-    long rv = all.stream().mapToLong(StoredObject::resourceVersion).reduce(viewRv, Math::max);
-    return complete(Render.list(call, query.page(call.kind(), all, rv), clock.instant()));
+    query.read(); // a bad resourceVersion or match fails before anything starts
+    return extractActorSystem(system -> completeWithFuture(new ListReads(store.view(), system).page(call, query)
+        .thenApply(page -> Render.list(call, page, clock.instant()))));
   }
 
   /** The object the request names, or 404 as upstream words it. */

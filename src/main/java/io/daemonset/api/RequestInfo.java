@@ -92,6 +92,10 @@ public final class RequestInfo {
       resource = parts.get(0);
     }
 
+    if (verb.equals("get") && CONNECT_SUBRESOURCES.contains(subresource)) {
+      // a WebSocket exec is a GET; upstream authorizes it as create (AuthorizePodWebsocketUpgradeCreatePermission)
+      verb = "create";
+    }
     if (name.isEmpty() && verb.equals("get")) {
       verb = isWatch(query.get("watch")) ? "watch" : "list";
       String byField = nameFromFieldSelector(query.get("fieldSelector"));
@@ -105,6 +109,8 @@ public final class RequestInfo {
     return new RequestAttributes(true, path, verb, prefix, group, version, namespace, resource, subresource, name,
         parts);
   }
+
+  private static final java.util.Set<String> CONNECT_SUBRESOURCES = java.util.Set.of("exec", "attach", "portforward");
 
   /** Go's strconv.ParseBool, and upstream's fallback: an unparsable value other than false/0 means watch. */
   static boolean isWatch(String value) {

@@ -4,9 +4,12 @@ import io.daemonset.journal.JournalWrites;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
@@ -46,6 +49,13 @@ public final class ClusterView {
 
   /** The outcome of subscribing: the changes to replay first, or gone when the window no longer has them. */
   public record Subscription(boolean gone, Runnable cancel) {}
+
+  /** The objects of one resource exactly as they were at resourceVersion. */
+  public record Snapshot(long resourceVersion, Collection<StoredObject> objects) {}
+
+  private record VersionWaiter(long resourceVersion, CompletableFuture<Long> done) {}
+
+  private final List<VersionWaiter> versionWaiters = new ArrayList<>();
 
   ClusterView(ObjectIndex index, Window window, Executor replies) {
     this.index = index;
@@ -129,6 +139,55 @@ public final class ClusterView {
     return new Subscription(false, () -> watchers.remove(watcher));
   }
 
+  /**
+   * One resource's objects as they were at resourceVersion {@code at} (the latest when negative), rebuilt from the
+   * live index by undoing, newest first, the changes after it that the recent-changes window holds; empty when the
+   * window no longer reaches back to {@code at} (a list continued from there answers 410 Expired, as upstream does
+   * once etcd has compacted that revision). A version newer than the view is served as the latest.
+   */
+  public Optional<Snapshot> snapshot(String resource, long at) {
+    long version = at < 0 ? lastOrdering : Math.min(at, lastOrdering);
+    // Copied without the lock: whatever changed while copying is in `recent` (applied and recorded under the
+    // lock) with a newer version, so undoing those restores every key to its state at `version`.
+    Map<String, StoredObject> objects = new HashMap<>();
+    for (StoredObject o : index.list(resource)) {
+      objects.put(o.key(), o);
+    }
+    synchronized (this) {
+      if (version < windowStart) {
+        return Optional.empty();
+      }
+      Iterator<Recent> newestFirst = recent.descendingIterator();
+      while (newestFirst.hasNext()) {
+        WatchEvent change = newestFirst.next().change();
+        if (change.resourceVersion() <= version) {
+          break;
+        }
+        if (change.resource().equals(resource)) {
+          if (change.previous() == null) {
+            objects.remove(change.key());
+          } else {
+            objects.put(change.key(), change.previous());
+          }
+        }
+      }
+    }
+    return Optional.of(new Snapshot(version, objects.values()));
+  }
+
+  /** Completes once the view has applied every event up to this resourceVersion (never fails; callers bound it). */
+  public CompletionStage<Long> awaitResourceVersion(long resourceVersion) {
+    synchronized (this) {
+      if (lastOrdering >= resourceVersion) {
+        return CompletableFuture.completedFuture(lastOrdering);
+      }
+      CompletableFuture<Long> done = new CompletableFuture<>();
+      versionWaiters.add(new VersionWaiter(resourceVersion, done));
+      poke();
+      return done;
+    }
+  }
+
   private void applyRows(List<JournalTail.Row> rows) {
     List<Waiter> done = new ArrayList<>();
     for (JournalTail.Row row : rows) {
@@ -143,9 +202,10 @@ public final class ClusterView {
   }
 
   void apply(String persistenceId, long ordering, long sequenceNr, Object event, List<Waiter> done) {
-    List<WatchEvent> changes = index.apply(persistenceId, ordering, event);
     long now = System.nanoTime();
     synchronized (this) {
+      // Under the lock with the recording of its changes, so a snapshot can undo every change the index shows.
+      List<WatchEvent> changes = index.apply(persistenceId, ordering, event);
       lastOrdering = Math.max(lastOrdering, ordering);
       for (WatchEvent change : changes) {
         recent.addLast(new Recent(change, now));
@@ -154,6 +214,7 @@ public final class ClusterView {
       trimWindow(now);
       sequenceNrs.merge(persistenceId, sequenceNr, Math::max);
       collectWaiters(done);
+      completeVersionWaiters();
       if (caughtUpTarget >= 0 && lastOrdering >= caughtUpTarget) {
         caughtUp.complete(lastOrdering);
       }
@@ -165,6 +226,20 @@ public final class ClusterView {
     while (!recent.isEmpty() && (recent.size() > window.maxChanges() || recent.peekFirst().atNanos() < oldest)) {
       windowStart = recent.removeFirst().change().resourceVersion();
     }
+  }
+
+  private void completeVersionWaiters() {
+    if (versionWaiters.isEmpty()) {
+      return;
+    }
+    long rv = lastOrdering;
+    versionWaiters.removeIf(w -> {
+      if (w.resourceVersion() > rv) {
+        return false;
+      }
+      replies.execute(() -> w.done().complete(rv));
+      return true;
+    });
   }
 
   private void collectWaiters(List<Waiter> done) {

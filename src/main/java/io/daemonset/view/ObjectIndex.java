@@ -221,13 +221,13 @@ public final class ObjectIndex {
     StoredObject previous = objects.get(resource).put(stored.key(), stored);
     trimEvents(resource);
     return new WatchEvent(previous == null ? "ADDED" : "MODIFIED", resource, meta.namespace(), meta.name(), object,
-        ordering);
+        ordering, previous);
   }
 
   private WatchEvent remove(String resource, String namespace, String name, long ordering) {
     StoredObject previous = objects.get(resource).remove(namespace == null ? name : namespace + "/" + name);
     Object last = previous == null ? null : KubeObjects.withResourceVersion(previous.object(), ordering);
-    return new WatchEvent("DELETED", resource, namespace, name, last, ordering);
+    return new WatchEvent("DELETED", resource, namespace, name, last, ordering, previous);
   }
 
   /** Kubernetes keeps events for an hour; this keeps the newest few thousand. */

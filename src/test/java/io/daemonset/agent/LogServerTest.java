@@ -44,6 +44,30 @@ class LogServerTest {
     }
   }
 
+  @Test
+  void answersWhatWasWrittenSinceAnOffsetAndWhereItEnds() throws Exception {
+    Path log = dir.resolve("c.log");
+    Files.writeString(log, "one\ntwo\n");
+    try (LogServer server = LogServer.start("127.0.0.1", 0, "127.0.0.1", (ns, pod, container) -> Optional.of(log))) {
+      HttpClient client = HttpClient.newHttpClient();
+      HttpResponse<String> tail = get(client, server, "/containerLogs/default/p/c?tailLines=1");
+      assertThat(tail.body()).isEqualTo("two\n");
+      assertThat(tail.headers().firstValue(LogServer.END_HEADER)).hasValue("8");
+      HttpResponse<String> nothingYet = get(client, server, "/containerLogs/default/p/c?offset=8");
+      assertThat(nothingYet.body()).isEmpty();
+      assertThat(nothingYet.headers().firstValue(LogServer.END_HEADER)).hasValue("8");
+      Files.writeString(log, "three\n", java.nio.file.StandardOpenOption.APPEND);
+      HttpResponse<String> next = get(client, server, "/containerLogs/default/p/c?offset=8");
+      assertThat(next.body()).isEqualTo("three\n");
+      assertThat(next.headers().firstValue(LogServer.END_HEADER)).hasValue("14");
+      // a log shorter than the offset was cut: it is answered from its start
+      Files.writeString(log, "new\n");
+      HttpResponse<String> restarted = get(client, server, "/containerLogs/default/p/c?offset=14");
+      assertThat(restarted.body()).isEqualTo("new\n");
+      assertThat(restarted.headers().firstValue(LogServer.END_HEADER)).hasValue("4");
+    }
+  }
+
   private static HttpResponse<String> get(HttpClient client, LogServer server, String path) throws Exception {
     return client.send(HttpRequest.newBuilder(URI.create(server.endpoint() + path)).build(),
         HttpResponse.BodyHandlers.ofString());

@@ -66,8 +66,19 @@ public final class Kubectl {
     return run(args).all().trim();
   }
 
+  /** Runs kubectl to its end with this stdin (null: none) and these extra environment variables. */
+  public Result run(String input, java.util.Map<String, String> env, String... args) {
+    try (Running running = start(input, env, args)) {
+      return running.awaitExit(RUN_LIMIT_SECONDS);
+    }
+  }
+
   /** Starts a command that does not end by itself ({@code get -w}); read it with {@link Running#out()}. */
   public Running start(String... args) {
+    return start(null, java.util.Map.of(), args);
+  }
+
+  private Running start(String input, java.util.Map<String, String> env, String... args) {
     try {
       Files.createDirectories(scratch);
       Path home = Files.createTempDirectory(scratch, "home");
@@ -79,9 +90,19 @@ public final class Kubectl {
       builder.environment().remove("KUBECONFIG");
       Path out = home.resolve("stdout");
       Path err = home.resolve("stderr");
-      builder.redirectOutput(out.toFile()).redirectError(err.toFile()).redirectInput(ProcessBuilder.Redirect.PIPE);
+      builder.environment().putAll(env);
+      builder.redirectOutput(out.toFile()).redirectError(err.toFile());
+      if (input == null) {
+        builder.redirectInput(ProcessBuilder.Redirect.PIPE);
+      } else {
+        Path in = home.resolve("stdin");
+        Files.writeString(in, input, StandardCharsets.UTF_8);
+        builder.redirectInput(in.toFile());
+      }
       Process process = builder.start();
-      process.getOutputStream().close();
+      if (input == null) {
+        process.getOutputStream().close();
+      }
       return new Running(String.join(" ", args), process, out, err);
     } catch (IOException e) {
       throw new UncheckedIOException(e);

@@ -1,0 +1,96 @@
+package io.daemonset.agent;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.daemonset.testing.Kubectl;
+import io.daemonset.testing.TestControlPlane;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/**
+ * Liveness probes in the process runtime (issue 14, item 6), seen with the real kubectl: a container whose exec
+ * liveness probe starts failing is killed after failureThreshold failures and restarted, counting in restartCount
+ * (kubectl's RESTARTS) with its last termination; a container whose probe keeps passing is never restarted.
+ */
+class KubectlLivenessTest {
+  static final Duration WAIT = Duration.ofSeconds(60);
+  static final String DS = "/apis/apps/v1/namespaces/default/daemonsets";
+
+  @TempDir static Path tmp;
+  static TestControlPlane api;
+  static NodeAgent agent;
+
+  @BeforeAll
+  static void start() throws Exception {
+    assumeTrue(Kubectl.available(), "kubectl is not on the PATH");
+    api = TestControlPlane.start(tmp, "daemonset.node.heartbeat-grace = 1h");
+    List<String> args = api.agentFlags(api.nodeTokenFile());
+    args.addAll(List.of("--node-name", "live-1", "--work-dir", tmp.resolve("live-1").toString(), "--runtime",
+        "process", "--capacity", "cpu=2,memory=4Gi,pods=20", "--heartbeat-period", "500ms", "--node-ip",
+        "127.0.0.1", "--ready-delay", "100ms", "--crash-backoff", "200ms"));
+    AgentCommand command = new AgentCommand();
+    new CommandLine(command).parseArgs(args.toArray(String[]::new));
+    agent = NodeAgent.start(command.settings(), Clock.systemUTC());
+    agent.registered().get(30, TimeUnit.SECONDS);
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    if (agent != null) {
+      agent.close(true);
+    }
+    if (api != null) {
+      api.close();
+    }
+  }
+
+  static String daemonSet(String name, String command) {
+    return """
+        {"apiVersion":"apps/v1","kind":"DaemonSet","metadata":{"name":"%1$s"},
+         "spec":{"selector":{"matchLabels":{"app":"%1$s"}},
+           "template":{"metadata":{"labels":{"app":"%1$s"}},
+             "spec":{"terminationGracePeriodSeconds":1,
+               "containers":[{"name":"c","image":"busybox","command":%2$s,
+                 "livenessProbe":{"exec":{"command":["cat","healthy"]},"periodSeconds":1,"failureThreshold":2}}]}}}}
+        """.formatted(name, command);
+  }
+
+  static JsonNode status(String app) {
+    return api.pods(app).get(0).path("status").path("containerStatuses").path(0);
+  }
+
+  @Test
+  void aFailingLivenessProbeRestartsTheContainerAndAPassingOneNever() {
+    // healthy for two seconds after each start, then the probe's file is gone
+    api.ok("POST", DS, "application/json", daemonSet("flaky",
+        "[\"sh\",\"-c\",\"touch healthy; sleep 2; rm healthy; exec sleep 3600\"]"));
+    api.ok("POST", DS, "application/json", daemonSet("steady", "[\"sh\",\"-c\",\"touch healthy; exec sleep 3600\"]"));
+    await("the flaky container restarted by its liveness probe").atMost(WAIT)
+        .until(() -> !api.pods("flaky").isEmpty() && status("flaky").path("restartCount").asInt() >= 2);
+    JsonNode flaky = status("flaky");
+    assertThat(flaky.path("lastState").path("terminated").path("reason").asText()).isEqualTo("Error");
+    String pod = api.pods("flaky").get(0).path("metadata").path("name").asText();
+    Kubectl.Result restarts = api.kubectl().run("get", "pod", pod, "-o",
+        "jsonpath={.status.containerStatuses[0].restartCount}");
+    assertThat(Integer.parseInt(restarts.out().trim())).isGreaterThanOrEqualTo(2);
+    Kubectl.Result table = api.kubectl().run("get", "pod", pod, "--no-headers");
+    assertThat(table.out().trim().split("\\s+")[3]).matches("[2-9]\\d*( \\(.*\\))?|\\d{2,}");
+
+    // the steady container has been probed as long as the flaky one restarted twice: never restarted
+    assertThat(status("steady").path("restartCount").asInt()).isZero();
+    assertThat(status("steady").path("ready").asBoolean()).isTrue();
+    api.ok("DELETE", DS + "/flaky", null, null);
+    api.ok("DELETE", DS + "/steady", null, null);
+  }
+}

@@ -1,0 +1,108 @@
+package io.daemonset.agent;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.daemonset.testing.Kubectl;
+import io.daemonset.testing.TestControlPlane;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/**
+ * {@code kubectl logs -f} (issue 14, item 3) with the real kubectl, a real process agent and a container that counts
+ * a line every 200 ms: the follower prints lines written after it started, honours --tail and --limit-bytes, and
+ * ends when the pod is deleted.
+ */
+class KubectlLogsFollowTest {
+  static final Duration WAIT = Duration.ofSeconds(30);
+  static final String DS = "/apis/apps/v1/namespaces/default/daemonsets";
+  static final Pattern LINE = Pattern.compile("count (\\d+)");
+
+  @TempDir static Path tmp;
+  static TestControlPlane api;
+  static NodeAgent agent;
+  static Kubectl kubectl;
+
+  @BeforeAll
+  static void start() throws Exception {
+    assumeTrue(Kubectl.available(), "kubectl is not on the PATH");
+    api = TestControlPlane.start(tmp, "daemonset.node.heartbeat-grace = 1h");
+    kubectl = api.kubectl();
+    List<String> args = api.agentFlags(api.nodeTokenFile());
+    args.addAll(List.of("--node-name", "follow-1", "--work-dir", tmp.resolve("follow-1").toString(), "--runtime",
+        "process", "--capacity", "cpu=2,memory=4Gi,pods=20", "--heartbeat-period", "500ms", "--node-ip",
+        "127.0.0.1", "--ready-delay", "100ms"));
+    AgentCommand command = new AgentCommand();
+    new CommandLine(command).parseArgs(args.toArray(String[]::new));
+    agent = NodeAgent.start(command.settings(), Clock.systemUTC());
+    agent.registered().get(WAIT.toSeconds(), TimeUnit.SECONDS);
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    if (agent != null) {
+      agent.close(true);
+    }
+    if (api != null) {
+      api.close();
+    }
+  }
+
+  static int lastCount(String out) {
+    Matcher m = LINE.matcher(out);
+    int last = 0;
+    while (m.find()) {
+      last = Integer.parseInt(m.group(1));
+    }
+    return last;
+  }
+
+  @Test
+  void followPrintsLinesWrittenAfterItStartedUntilThePodIsDeleted() throws Exception {
+    api.ok("POST", DS, "application/json", NodeJoinTest.daemonSet("counter", "any",
+        "[\"sh\",\"-c\",\"i=0; while true; do i=$((i+1)); echo count $i; sleep 0.2; done\"]")
+        .replace("\"nodeSelector\":{\"role\":\"any\"},", ""));
+    await("the pod running").atMost(WAIT).until(() -> api.pods("counter").stream().anyMatch(TestControlPlane::ready));
+    String pod = api.pods("counter").get(0).path("metadata").path("name").asText();
+    await("the first lines").atMost(WAIT).until(() -> lastCount(kubectl.run("logs", pod).out()) >= 2);
+
+    try (Kubectl.Running follow = kubectl.start("logs", "-f", pod);
+         Kubectl.Running tail = kubectl.start("logs", "-f", "--tail=1", pod)) {
+      // Lines written after the follower started: more than the log held once both followers were running.
+      int atStart = lastCount(kubectl.run("logs", pod).out());
+      await("lines written after -f started").atMost(WAIT)
+          .until(() -> lastCount(follow.out()) >= atStart + 5 && lastCount(tail.out()) >= atStart + 5);
+      assertThat(follow.out()).startsWith("count 1\ncount 2\n");
+      List<String> tailLines = tail.out().lines().toList();
+      assertThat(tailLines.get(0)).matches("count \\d+");
+      // consecutive lines: nothing skipped or repeated between the polls
+      for (int i = 1; i < tailLines.size(); i++) {
+        assertThat(lastCount(tailLines.get(i))).isEqualTo(lastCount(tailLines.get(i - 1)) + 1);
+      }
+
+      Kubectl.Result limited = kubectl.start("logs", "-f", "--limit-bytes=20", pod).awaitExit(30);
+      assertThat(limited.exit()).as(limited.all()).isZero();
+      assertThat(limited.out()).hasSize(20).startsWith("count 1\ncount 2\n");
+
+      api.ok("DELETE", DS + "/counter", null, null);
+      Kubectl.Result ended = follow.awaitExit(60);
+      assertThat(ended.exit()).as(ended.all()).isZero();
+      assertThat(tail.awaitExit(60).exit()).isZero();
+    }
+    await("the pod gone").atMost(WAIT).until(() -> api.pods("counter").isEmpty());
+    Kubectl.Result gone = kubectl.run("logs", "-f", pod);
+    assertThat(gone.exit()).isNotZero();
+    assertThat(gone.err()).contains("NotFound").contains(pod);
+  }
+}
