@@ -93,4 +93,32 @@ class KubectlLivenessTest {
     api.ok("DELETE", DS + "/flaky", null, null);
     api.ok("DELETE", DS + "/steady", null, null);
   }
+
+  static String withStartupProbe(String name, String command, String file, int failureThreshold) {
+    return """
+        {"apiVersion":"apps/v1","kind":"DaemonSet","metadata":{"name":"%1$s"},
+         "spec":{"selector":{"matchLabels":{"app":"%1$s"}},
+           "template":{"metadata":{"labels":{"app":"%1$s"}},
+             "spec":{"terminationGracePeriodSeconds":1,
+               "containers":[{"name":"c","image":"busybox","command":%2$s,
+                 "startupProbe":{"exec":{"command":["cat","%3$s"]},"periodSeconds":1,"failureThreshold":%4$d}}]}}}}
+        """.formatted(name, command, file, failureThreshold);
+  }
+
+  @Test
+  void aStartupProbeHoldsReadinessUntilItSucceedsAndRestartsAContainerThatNeverStarts() {
+    api.ok("POST", DS, "application/json", withStartupProbe("slowstart",
+        "[\"sh\",\"-c\",\"sleep 2; touch started; exec sleep 3600\"]", "started", 10));
+    api.ok("POST", DS, "application/json", withStartupProbe("neverstarts", "[\"sleep\",\"3600\"]", "nope", 2));
+    await("the slow starter started and ready").atMost(WAIT).until(() -> !api.pods("slowstart").isEmpty()
+        && status("slowstart").path("started").asBoolean() && status("slowstart").path("ready").asBoolean());
+    await("the never-starter restarted").atMost(WAIT).until(() -> !api.pods("neverstarts").isEmpty()
+        && status("neverstarts").path("restartCount").asInt() >= 1);
+    assertThat(status("slowstart").path("restartCount").asInt()).isZero();
+    JsonNode never = status("neverstarts");
+    assertThat(never.path("ready").asBoolean()).isFalse();
+    assertThat(never.path("started").asBoolean()).isFalse();
+    api.ok("DELETE", DS + "/slowstart", null, null);
+    api.ok("DELETE", DS + "/neverstarts", null, null);
+  }
 }
