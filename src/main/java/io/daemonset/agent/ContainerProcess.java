@@ -79,6 +79,11 @@ final class ContainerProcess {
     return log;
   }
 
+  /** The log of the container's previous run (kubectl logs --previous), moved aside when it restarted. */
+  Path previousLogFile() {
+    return log.resolveSibling(spec.name() + ".previous.log");
+  }
+
   /** The container's process while it runs (the root of the tree its usage is measured over). */
   java.util.Optional<ProcessHandle> runningProcess() {
     synchronized (owner.lock()) {
@@ -317,6 +322,15 @@ final class ContainerProcess {
   }
 
   private void restartNow() {
+    try {
+      // each run has its own log, as a kubelet keeps the last terminated one for --previous
+      if (Files.exists(log)) {
+        Files.move(log, previousLogFile(), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+      }
+    } catch (IOException e) {
+      LOG.warn("cannot keep the previous log of container {} of pod {}: {}", spec.name(), owner.key(),
+          e.getMessage());
+    }
     ProcessRuntime.Settings settings = owner.runtime().settings();
     backoff = backoff.restarted(terminated.finishedAt(), settings.backoffBase(), settings.backoffMax());
     lastTermination = terminated;

@@ -39,8 +39,9 @@ import org.apache.pekko.util.ByteString;
  * <ul>
  *   <li>query: {@code container} (needed when the pod has several), {@code tailLines}, {@code limitBytes};
  *       {@code follow} streams new lines as the container writes them ({@link LogFollower}) until the client goes
- *       away, the pod is deleted or limitBytes is reached; {@code previous} is refused (the process runtime
- *       keeps one log per container, across restarts); {@code timestamps}, {@code sinceSeconds} are ignored;</li>
+ *       away, the pod is deleted or limitBytes is reached; {@code previous} serves the log of the container's
+ *       last run (the agent moves a log aside when it restarts the container); {@code timestamps},
+ *       {@code sinceSeconds} and {@code sinceTime} are ignored (the runtime's logs carry no times);</li>
  *   <li>a pod on a hollow node has no logs (400, saying so), as has a container still waiting to start (400, as
  *       upstream); an agent without a log endpoint or out of reach answers 503.</li>
  * </ul>
@@ -70,10 +71,7 @@ final class PodLogs {
   private CompletionStage<HttpResponse> logs(Call call, Pod pod, ActorSystem system) {
     String name = pod.metadata().name();
     String container = container(call, pod);
-    if (Boolean.parseBoolean(call.queryOr("previous", "false"))) {
-      throw ApiException.badRequest("previous terminated container " + q(container) + " in pod " + q(name)
-          + " not found: the agent keeps one log per container, across its restarts");
-    }
+    boolean previous = flag(call, "previous");
     String nodeName = pod.spec() == null || pod.spec().nodeName() == null ? "" : pod.spec().nodeName();
     if (nodeName.isEmpty()) {
       throw ApiException.badRequest("pod " + q(name) + " is not bound to a node yet: it has no logs");
@@ -86,10 +84,12 @@ final class PodLogs {
       throw ApiException.badRequest("pod " + q(name) + " runs on hollow node " + q(nodeName)
           + ": the hollow runtime only pretends to run containers, so container " + q(container) + " has no logs");
     }
-    waiting(pod, container).ifPresent(reason -> {
-      throw ApiException.badRequest("container " + q(container) + " in pod " + q(name) + " is waiting to start: "
-          + reason);
-    });
+    if (!previous) {
+      waiting(pod, container).ifPresent(reason -> {
+        throw ApiException.badRequest("container " + q(container) + " in pod " + q(name) + " is waiting to start: "
+            + reason);
+      });
+    }
     String endpoint = node.metadata().annotationsOrEmpty().get(ENDPOINT_ANNOTATION);
     if (endpoint == null || !(endpoint.startsWith("http://") || endpoint.startsWith("https://"))) {
       throw ApiException.serviceUnavailable("the agent of node " + q(nodeName) + " serves no container logs (it "
@@ -99,7 +99,10 @@ final class PodLogs {
     number(call, "tailLines", 0).ifPresent(n -> query.append("tailLines=").append(n));
     Optional<Long> limitBytes = number(call, "limitBytes", 1);
     limitBytes.ifPresent(n -> query.append(query.length() == 0 ? "" : "&").append("limitBytes=").append(n));
-    boolean follow = flag(call, "follow");
+    boolean follow = flag(call, "follow") && !previous; // a terminated run's log does not grow
+    if (previous) {
+      query.append(query.length() == 0 ? "" : "&").append("previous=true");
+    }
     URI base;
     URI uri;
     try {
@@ -133,6 +136,11 @@ final class PodLogs {
                 ContentTypes.TEXT_PLAIN_UTF8, bytes)), warnings);
           }
           String message = text(response.body());
+          if (previous && response.statusCode() == 404) {
+            // upstream's words when the container never terminated
+            throw ApiException.badRequest("previous terminated container " + q(container) + " in pod " + q(name)
+                + " not found");
+          }
           if (response.statusCode() / 100 == 4) {
             throw ApiException.badRequest(message.isEmpty() ? "the agent of node " + q(nodeName) + " has no logs of "
                 + "container " + q(container) + " in pod " + q(name) : message);

@@ -74,7 +74,7 @@ class KubectlLivenessTest {
   void aFailingLivenessProbeRestartsTheContainerAndAPassingOneNever() {
     // healthy for two seconds after each start, then the probe's file is gone
     api.ok("POST", DS, "application/json", daemonSet("flaky",
-        "[\"sh\",\"-c\",\"touch healthy; sleep 2; rm healthy; exec sleep 3600\"]"));
+        "[\"sh\",\"-c\",\"echo run $$$$; touch healthy; sleep 2; rm healthy; exec sleep 3600\"]"));
     api.ok("POST", DS, "application/json", daemonSet("steady", "[\"sh\",\"-c\",\"touch healthy; exec sleep 3600\"]"));
     await("the flaky container restarted by its liveness probe").atMost(WAIT)
         .until(() -> !api.pods("flaky").isEmpty() && status("flaky").path("restartCount").asInt() >= 2);
@@ -86,6 +86,18 @@ class KubectlLivenessTest {
     assertThat(Integer.parseInt(restarts.out().trim())).isGreaterThanOrEqualTo(2);
     Kubectl.Result table = api.kubectl().run("get", "pod", pod, "--no-headers");
     assertThat(table.out().trim().split("\\s+")[3]).matches("[2-9]\\d*( \\(.*\\))?|\\d{2,}");
+
+    // each run has its own log; --previous shows the last terminated one
+    await("the current run's log").atMost(WAIT)
+        .until(() -> api.kubectl().run("logs", pod).out().matches("run \\d+\n"));
+    String current = api.kubectl().run("logs", pod).out();
+    Kubectl.Result previous = api.kubectl().run("logs", "--previous", pod);
+    assertThat(previous.exit()).as(previous.all()).isZero();
+    assertThat(previous.out()).matches("run \\d+\n").isNotEqualTo(current);
+    String steadyPod = api.pods("steady").get(0).path("metadata").path("name").asText();
+    Kubectl.Result never = api.kubectl().run("logs", "-p", steadyPod);
+    assertThat(never.exit()).isNotZero();
+    assertThat(never.err()).contains("previous terminated container \"c\" in pod \"" + steadyPod + "\" not found");
 
     // the steady container has been probed as long as the flaky one restarted twice: never restarted
     assertThat(status("steady").path("restartCount").asInt()).isZero();
