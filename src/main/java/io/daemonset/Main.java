@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
       io.daemonset.cluster.ServeCommand.class,
       io.daemonset.agent.AgentCommand.class,
       io.daemonset.agent.FleetCommand.class,
+      io.daemonset.agent.PlanCommand.class,
       io.daemonset.cluster.AuditCommand.class,
       Main.Bench.class,
     })

@@ -79,7 +79,9 @@ public final class ApiResources {
       new Resource("", "v1", "serviceaccounts", "serviceaccount", "ServiceAccount", true, ALL_VERBS, List.of("sa"),
           List.of(), List.of()),
       new Resource("apps", "v1", "daemonsets", "daemonset", "DaemonSet", true, ALL_VERBS, List.of("ds"),
-          List.of("all"), List.of(new Subresource("status", "DaemonSet", STATUS_VERBS))),
+          List.of("all"), List.of(new Subresource("status", "DaemonSet", STATUS_VERBS),
+              // Ours (issue 11): a plan before apply, as nomad job plan.
+              new Subresource("plan", "DaemonSetPlan", List.of("create")))),
       new Resource("apps", "v1", "controllerrevisions", "controllerrevision", "ControllerRevision", true, ALL_VERBS,
           List.of(), List.of(), List.of()),
       new Resource("extensions", "v1beta1", "daemonsets", "daemonset", "DaemonSet", true, ALL_VERBS, List.of(),

@@ -54,6 +54,9 @@ final class DaemonSetRoutes {
     if (call.req().subresource().equals("status")) {
       return CompletableFuture.completedFuture(statusWrite(call, body));
     }
+    if (call.req().subresource().equals("plan")) {
+      return CompletableFuture.completedFuture(DaemonSetPlans.plan(store, clock, call, body));
+    }
     return switch (verb) {
       case "create" -> create(call, body);
       case "update" -> update(call, body);

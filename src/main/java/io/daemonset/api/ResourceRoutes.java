@@ -4,6 +4,7 @@ import io.daemonset.auth.Identity;
 
 import static io.daemonset.api.ApiDirectives.apiRequest;
 import static org.apache.pekko.http.javadsl.server.Directives.extractRequest;
+import static org.apache.pekko.http.javadsl.server.Directives.onSuccess;
 import static org.apache.pekko.http.javadsl.server.Directives.reject;
 
 import io.daemonset.view.ObjectStore;
@@ -72,11 +73,14 @@ public final class ResourceRoutes {
   public static Route create(ObjectStore store, Clock clock, Settings settings) {
     ResourceRoutes routes = new ResourceRoutes(store, clock, settings);
     MetricsApi metrics = new MetricsApi(store, clock);
-    return apiRequest((who, req) -> extractRequest(http ->
+    // Nothing is answered from a view still replaying the journal after a start: a list would miss objects and a
+    // watch from a resourceVersion taken before a restart would show existing objects as ADDED. kube-apiserver's
+    // watch cache waits for its initial sync the same way. Once caught up, the stage is complete and costs nothing.
+    return apiRequest((who, req) -> onSuccess(store.view().caughtUp(), caughtUp -> extractRequest(http ->
         LeaseRoutes.serves(req) ? routes.leases.route(who, req)
             : req.resourceRequest() && req.group().equals(MetricsApi.GROUP)
                 ? metrics.route(req, http).orElseGet(() -> reject())
-                : routes.call(who, req, http).map(routes::dispatch).orElseGet(() -> reject())));
+                : routes.call(who, req, http).map(routes::dispatch).orElseGet(() -> reject()))));
   }
 
   /** The request as a Call, when it names a served resource and subresource in a served group-version. */

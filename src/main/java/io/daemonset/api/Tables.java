@@ -13,6 +13,8 @@ import io.daemonset.model.ContainerStatus;
 import io.daemonset.model.ControllerRevision;
 import io.daemonset.model.DaemonSet;
 import io.daemonset.model.DaemonSetStatus;
+import io.daemonset.model.RollingUpdateDaemonSet;
+import io.daemonset.model.UnavailableCounts;
 import io.daemonset.model.Event;
 import io.daemonset.model.Json;
 import io.daemonset.model.LabelSelector;
@@ -86,7 +88,14 @@ public final class Tables {
       ageColumn(),
       column("Containers", "string", "Names of each container in the template.", 1),
       column("Images", "string", "Images referenced by each container in the template.", 1),
-      column("Selector", "string", "A label query over pods that are managed by the daemon set.", 1));
+      column("Selector", "string", "A label query over pods that are managed by the daemon set.", 1),
+      // Ours, after upstream's (issue 11): wide only, so that plain `kubectl get ds` stays upstream's.
+      column("Rollout", "string", "The rollout's phase (Complete, Progressing, Paused, Frozen, Canary, Failed) when "
+          + "the DaemonSet uses a rollout control upstream lacks.", 1),
+      column("Paused", "string", "spec.updateStrategy.rollingUpdate.paused (or frozen: spec.frozen).", 1),
+      column("Partition", "integer", "spec.updateStrategy.rollingUpdate.partition: pods kept on the old revision.", 1),
+      column("Unavailable", "string", "Unavailable pods by cause: rollout (new pod not ready), crash (crash-looping), "
+          + "node (NotReady or unreachable), room (no room on the node).", 1));
 
   static final List<Column> NODE_COLUMNS = List.of(
       nameColumn(),
@@ -202,7 +211,34 @@ public final class Tables {
         formatLabels(podSpec == null ? Map.of() : podSpec.nodeSelectorOrEmpty()), age(created(ds.metadata()), now),
         String.join(",", containers.stream().map(c -> nz(c.name())).toList()),
         String.join(",", containers.stream().map(c -> nz(c.image())).toList()),
-        formatLabelSelector(ds.spec() == null ? null : ds.spec().selector()));
+        formatLabelSelector(ds.spec() == null ? null : ds.spec().selector()),
+        status.rollout() == null || status.rollout().phase() == null ? NONE : status.rollout().phase(),
+        pausedCell(ds), ds.spec() == null || rollingUpdate(ds) == null ? 0 : rollingUpdate(ds).partitionOrZero(),
+        unavailableCell(status));
+  }
+
+  private static RollingUpdateDaemonSet rollingUpdate(DaemonSet ds) {
+    return ds.spec().updateStrategy() == null ? null : ds.spec().updateStrategy().rollingUpdate();
+  }
+
+  private static String pausedCell(DaemonSet ds) {
+    if (ds.spec() == null) {
+      return "false";
+    }
+    if (ds.spec().isFrozen()) {
+      return "frozen";
+    }
+    return String.valueOf(rollingUpdate(ds) != null && rollingUpdate(ds).isPaused());
+  }
+
+  /** "rollout:1,crash:2,node:1,room:0" when the breakdown is known, else the bare count. */
+  private static String unavailableCell(DaemonSetStatus status) {
+    UnavailableCounts u = status.rollout() == null ? null : status.rollout().unavailable();
+    if (u == null) {
+      return String.valueOf(status.numberUnavailable());
+    }
+    return "rollout:" + u.rollout() + ",crash:" + u.crashLooping() + ",node:" + u.nodeNotReady() + ",room:"
+        + u.noRoom();
   }
 
   static List<Object> nodeCells(Node node, Instant now) {

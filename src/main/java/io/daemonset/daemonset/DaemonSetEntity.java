@@ -104,7 +104,8 @@ public final class DaemonSetEntity
   enum ResyncPods implements Command { INSTANCE }
 
   /** What a node holds now, asked for after recovery: notifications sent while we were down are lost. */
-  record NodeHolds(String nodeName, NodeState node) implements Command {}
+  /** A resync's answer: what the node holds now (null: it did not answer). A fact, expanded in arrival order. */
+  record NodeHolds(String nodeName, NodeState node, Cause cause) implements Fact {}
 
   // ---- events ----------------------------------------------------------------------------------
 
@@ -157,8 +158,27 @@ public final class DaemonSetEntity
 
   public record PodRejected(String podName, String nodeName, String reason, Cause cause) implements Event {}
 
-  public record PodObserved(String podName, String podPhase, Instant readySince, boolean terminating, Cause cause)
-      implements Event {}
+  /** waitingReason: why a pod that is not ready waits (CrashLoopBackOff, Unschedulable), null otherwise or unknown. */
+  public record PodObserved(String podName, String podPhase, Instant readySince, boolean terminating, Cause cause,
+                            String waitingReason) implements Event {
+    public PodObserved(String podName, String podPhase, Instant readySince, boolean terminating, Cause cause) {
+      this(podName, podPhase, readySince, terminating, cause, null);
+    }
+  }
+
+  /**
+   * The rollout of a revision failed: no progress within progressDeadlineSeconds, or updated pods crash-looping.
+   * The revision stays failed (applying the same template again changes nothing); the policy (Continue, Pause,
+   * Rollback) then follows from it in every later reconcile. failing: "node/pod" of the pods that made it fail.
+   */
+  public record RolloutFailed(String revision, String reason, String message, List<String> failing, String policy,
+                              Cause cause) implements Event {}
+
+  /** A revision ran available on every node that wanted it: the last good revision, which Rollback returns to. */
+  public record RevisionAvailable(String revision, Cause cause) implements Event {}
+
+  /** The canary of a revision soaked (or the user promoted it): the rollout goes on everywhere, and stays so. */
+  public record CanaryPassed(String revision, Cause cause) implements Event {}
 
   public record PodsDeletionRequested(List<PodDeletion> pods, Cause cause) implements Event {}
 
@@ -389,18 +409,10 @@ public final class DaemonSetEntity
     return Effect().noReply();
   }
 
-  /** Turns a node's current pods into facts, as if each had just been reported. */
+  /** A resync answer: the next ask of the round goes out; the answer waits for the reconcile like any fact. */
   private ReplyEffect<Event, DaemonSetState> onNodeHolds(DaemonSetState state, NodeHolds cmd) {
-    Cause cause = Cause.byController(clock.instant(), "resync with node " + cmd.nodeName());
-    String namespace = key.substring(0, key.indexOf('/'));
-    for (PodBinding b : state.bindings().values()) {
-      if (b.nodeName().equals(cmd.nodeName()) && b.phase() != PodBinding.Phase.SCHEDULED) {
-        Pod pod = cmd.node().pods().get(NodeState.podKey(namespace, b.podName()));
-        facts.add(new PodChanged(cmd.nodeName(), b.podName(), pod, cause));
-      }
-    }
-    scheduleReconcile();
-    return Effect().noReply();
+    nodes.resyncAnswered(context);
+    return cmd.node() == null ? Effect().noReply() : onFact(state, cmd);
   }
 
   private ReplyEffect<Event, DaemonSetState> onAdmitAnswered(DaemonSetState state, AdmitAnswered cmd) {

@@ -110,7 +110,7 @@ public record DaemonSetState(
       return withoutBinding(e.podName());
     } else if (event instanceof DaemonSetEntity.PodObserved e) {
       return mapBinding(e.podName(), b -> {
-        PodBinding seen = b.observed(e.podPhase(), e.readySince());
+        PodBinding seen = b.observed(e.podPhase(), e.readySince(), e.waitingReason());
         if (seen.phase() == PodBinding.Phase.SCHEDULED) {
           seen = seen.withPhase(PodBinding.Phase.BOUND);
         }
@@ -127,6 +127,9 @@ public record DaemonSetState(
       return withBindings(next);
     } else if (event instanceof DaemonSetEntity.PodGone e) {
       return withoutBinding(e.podName());
+    } else if (RolloutMemory.remembers(event)) {
+      return new DaemonSetState(daemonSet.withStatus(RolloutMemory.apply(status(), event)), specVersion, bindings,
+          revisions, podOrdinals);
     } else if (event instanceof DaemonSetEntity.PodAdopted e) {
       return withBindings(sortedBindings().minus(e.scheduledPodName()).plus(e.podName(), new PodBinding(e.podName(),
           e.podUid(), e.nodeName(), uid(), e.revisionHash(), PodBinding.Phase.BOUND, "Pending", null, e.createdAt())));

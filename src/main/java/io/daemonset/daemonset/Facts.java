@@ -22,7 +22,7 @@ final class Facts {
     List<Event> events = new ArrayList<>();
     DaemonSetState current = state;
     Backoffs currentBackoffs = backoffs;
-    for (DaemonSetEntity.Fact fact : facts) {
+    for (DaemonSetEntity.Fact fact : expandResyncs(state, facts)) {
       if (fact instanceof DaemonSetEntity.AdmitAnswered a && a.adopted() != null) {
         for (Event e : adoption(current, a, now)) {
           events.add(e);
@@ -60,6 +60,39 @@ final class Facts {
     DaemonSetState bound = state.apply(adopted);
     Event observed = PodObservation.of(bound.bindings().get(pod.metadata().name()), pod, cause, now);
     return observed == null ? List.of(adopted) : List.of(adopted, observed);
+  }
+
+  /**
+   * A resync answer (NodeHolds) stands for one PodChanged per binding on that node, in its place among the facts
+   * (an older notification before it, a newer one after). The bindings are grouped by node once, and only when a
+   * resync answer is among the facts: 5,000 answers cost one pass over 5,000 bindings, not 5,000 passes.
+   */
+  static List<DaemonSetEntity.Fact> expandResyncs(DaemonSetState state, List<DaemonSetEntity.Fact> facts) {
+    if (facts.stream().noneMatch(f -> f instanceof DaemonSetEntity.NodeHolds)) {
+      return facts;
+    }
+    java.util.Map<String, List<PodBinding>> byNode = new java.util.HashMap<>();
+    for (PodBinding b : state.bindings().values()) {
+      if (b.phase() != PodBinding.Phase.SCHEDULED) {
+        byNode.computeIfAbsent(b.nodeName(), n -> new ArrayList<>()).add(b);
+      }
+    }
+    List<DaemonSetEntity.Fact> out = new ArrayList<>(facts.size());
+    for (DaemonSetEntity.Fact fact : facts) {
+      if (fact instanceof DaemonSetEntity.NodeHolds h) {
+        if (h.node() == null) {
+          continue;
+        }
+        for (PodBinding b : byNode.getOrDefault(h.nodeName(), List.of())) {
+          // the pod by its uid: unique, so a namesake in another namespace on the node is not mistaken for it
+          out.add(new DaemonSetEntity.PodChanged(h.nodeName(), b.podName(), h.node().pods().values().stream()
+              .filter(p -> b.podUid().equals(p.metadata().uid())).findFirst().orElse(null), h.cause()));
+        }
+      } else {
+        out.add(fact);
+      }
+    }
+    return out;
   }
 
   static Event toEvent(DaemonSetState state, DaemonSetEntity.Fact fact, Instant now) {

@@ -27,6 +27,9 @@ final class NodeLink {
   private final String namespace;
   private final Duration timeout;
   private final Map<String, Instant> inFlight = new HashMap<>();
+  static final int RESYNC_WINDOW = 256;
+  private final java.util.ArrayDeque<String> resyncQueue = new java.util.ArrayDeque<>();
+  private int resyncInFlight;
 
   NodeLink(Function<String, RecipientRef<NodeEntity.Command>> nodes, String namespace, Duration timeout) {
     this.nodes = nodes;
@@ -70,12 +73,36 @@ final class NodeLink {
         });
   }
 
-  /** Asks each node what it holds now; the answers come back as NodeHolds (a node that does not answer: the next resync). */
+  /**
+   * Asks each node what it holds now; the answers come back as NodeHolds (state null: the node did not answer, the
+   * next round asks again). One round at a time, at most {@link #RESYNC_WINDOW} asks in flight, the next sent as
+   * answers arrive ({@link #resyncAnswered}): a DaemonSet on 5,000 nodes does not flood itself (its stash) with
+   * 5,000 answers at once, and a round that outlasts the resync period is not doubled.
+   */
   void resync(ActorContext<DaemonSetEntity.Command> ctx, java.util.List<String> nodeNames) {
-    for (String nodeName : nodeNames) {
+    if (!resyncQueue.isEmpty() || resyncInFlight > 0) {
+      return;
+    }
+    resyncQueue.addAll(nodeNames);
+    pumpResync(ctx);
+  }
+
+  /** One resync answer arrived (NodeHolds): send the next ask of the round. */
+  void resyncAnswered(ActorContext<DaemonSetEntity.Command> ctx) {
+    pumpResync(ctx);
+  }
+
+  private void pumpResync(ActorContext<DaemonSetEntity.Command> ctx) {
+    while (resyncInFlight < RESYNC_WINDOW && !resyncQueue.isEmpty()) {
+      String nodeName = resyncQueue.poll();
+      resyncInFlight++;
+      // the mapping runs on the entity's thread (Pekko applies it when the adapted message is processed)
       ask(ctx, nodes.apply(nodeName), (ActorRef<NodeState> replyTo) -> new NodeEntity.Get(replyTo),
-          (state, failure) -> failure != null ? DaemonSetEntity.Reconcile.INSTANCE
-              : new DaemonSetEntity.NodeHolds(nodeName, state));
+          (state, failure) -> {
+            resyncInFlight--;
+            return new DaemonSetEntity.NodeHolds(nodeName, failure != null ? null : state,
+                Cause.byController(Instant.now(), "resync with node " + nodeName));
+          });
     }
   }
 

@@ -11,6 +11,8 @@ import java.time.Instant;
  * @param phase where the pod is in the binding protocol
  * @param podPhase the pod's phase as its node last reported it (Pending, Running, Succeeded, Failed)
  * @param readySince when the pod last became Ready, null while it is not ready
+ * @param waitingReason why a pod that is not ready waits, as its node says (CrashLoopBackOff, Unschedulable), else
+ *     null: the rollout's failure detection and the unavailable breakdown read it
  */
 public record PodBinding(
     String podName,
@@ -21,7 +23,13 @@ public record PodBinding(
     Phase phase,
     String podPhase,
     Instant readySince,
-    Instant createdAt) implements JsonSerializable {
+    Instant createdAt,
+    String waitingReason) implements JsonSerializable {
+
+  public PodBinding(String podName, String podUid, String nodeName, String ownerUid, String revisionHash, Phase phase,
+                    String podPhase, Instant readySince, Instant createdAt) {
+    this(podName, podUid, nodeName, ownerUid, revisionHash, phase, podPhase, readySince, createdAt, null);
+  }
 
   /** The binding protocol's steps. */
   public enum Phase {
@@ -47,10 +55,16 @@ public record PodBinding(
   }
 
   public PodBinding withPhase(Phase value) {
-    return new PodBinding(podName, podUid, nodeName, ownerUid, revisionHash, value, podPhase, readySince, createdAt);
+    return new PodBinding(podName, podUid, nodeName, ownerUid, revisionHash, value, podPhase, readySince, createdAt,
+        waitingReason);
   }
 
   public PodBinding observed(String newPodPhase, Instant newReadySince) {
-    return new PodBinding(podName, podUid, nodeName, ownerUid, revisionHash, phase, newPodPhase, newReadySince, createdAt);
+    return observed(newPodPhase, newReadySince, waitingReason);
+  }
+
+  public PodBinding observed(String newPodPhase, Instant newReadySince, String newWaitingReason) {
+    return new PodBinding(podName, podUid, nodeName, ownerUid, revisionHash, phase, newPodPhase, newReadySince, createdAt,
+        newWaitingReason);
   }
 }

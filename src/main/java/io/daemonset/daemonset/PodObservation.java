@@ -1,6 +1,7 @@
 package io.daemonset.daemonset;
 
 import io.daemonset.model.Cause;
+import io.daemonset.model.ContainerStatus;
 import io.daemonset.model.Pod;
 import io.daemonset.model.PodCondition;
 import java.time.Instant;
@@ -21,17 +22,46 @@ final class PodObservation {
       readySince = binding.readySince() != null ? binding.readySince()
           : ready.lastTransitionTime() != null ? ready.lastTransitionTime() : now;
     }
+    String waiting = isReady ? null : waitingReason(pod);
     boolean terminating = pod.metadata().deletionTimestamp() != null;
     boolean wasTerminating = binding.phase() == PodBinding.Phase.TERMINATING;
     boolean changed = !Objects.equals(phase, binding.podPhase())
         || !Objects.equals(readySince, binding.readySince())
+        || !Objects.equals(waiting, binding.waitingReason())
         || terminating != wasTerminating
         || binding.phase() == PodBinding.Phase.SCHEDULED;
     if (!changed) {
       return null;
     }
     String why = "pod " + pod.metadata().name() + " on node " + binding.nodeName() + " is " + phase
-        + (isReady ? ", ready" : ", not ready") + (terminating ? ", terminating" : "");
-    return new DaemonSetEntity.PodObserved(binding.podName(), phase, readySince, terminating, cause.because(why));
+        + (isReady ? ", ready" : ", not ready") + (waiting == null ? "" : " (" + waiting + ")")
+        + (terminating ? ", terminating" : "");
+    return new DaemonSetEntity.PodObserved(binding.podName(), phase, readySince, terminating, cause.because(why),
+        waiting);
+  }
+
+  /**
+   * Why a pod that is not ready waits: the first container waiting for a reason kubelet gives (CrashLoopBackOff),
+   * or the scheduler's Unschedulable. Only these two are kept: the rollout's failure detection and the unavailable
+   * breakdown read nothing else, and every other reason (ContainerCreating…) would only add writes.
+   */
+  static String waitingReason(Pod pod) {
+    if (pod.status() == null) {
+      return null;
+    }
+    for (PodCondition c : pod.status().conditionsOrEmpty()) {
+      if ("PodScheduled".equals(c.type()) && "False".equals(c.status()) && "Unschedulable".equals(c.reason())) {
+        return "Unschedulable";
+      }
+    }
+    if (pod.status().containerStatuses() != null) {
+      for (ContainerStatus s : pod.status().containerStatuses()) {
+        if (s.state() != null && s.state().waiting() != null
+            && "CrashLoopBackOff".equals(s.state().waiting().reason())) {
+          return "CrashLoopBackOff";
+        }
+      }
+    }
+    return null;
   }
 }

@@ -18,7 +18,6 @@ import io.daemonset.rollout.PodInfo;
 import io.daemonset.rollout.RevisionHistory;
 import io.daemonset.rollout.RevisionRef;
 import io.daemonset.rollout.Revisions;
-import io.daemonset.rollout.RolloutControls;
 import io.daemonset.rollout.RolloutInput;
 import io.daemonset.rollout.RolloutPlan;
 import io.daemonset.rollout.RolloutPlanner;
@@ -64,10 +63,17 @@ final class ReconcileStep {
 
     String uid = ds.metadata().uid();
     Long observedGeneration = state.status().observedGeneration();
-    RolloutPlan plan = RolloutPlanner.plan(new RolloutInput(hash, ds.spec().updateStrategy(),
-        ds.spec().minReadySecondsOrZero(), now, nodePods(state, eligibility),
-        backoffs.failedPodsByNode(uid, observedGeneration), RolloutControls.NONE, fleetComplete));
+    List<NodePods> nodes = nodePods(state, eligibility, fleet);
+    // The controls first: they say which revision runs (the template's, or the last good one after a rollback).
+    RolloutGuard.Decision guard = RolloutGuard.decide(state, hash, nodes, fleet, fleetComplete, true, now);
+    events.addAll(guard.events());
+    RolloutPlan plan = RolloutPlanner.plan(new RolloutInput(guard.runningHash(), ds.spec().updateStrategy(),
+        ds.spec().minReadySecondsOrZero(), now, nodes,
+        backoffs.failedPodsByNode(uid, observedGeneration), guard.controls(), fleetComplete));
     Optional<Instant> requeue = plan.requeueAt();
+    if (guard.requeueAt().isPresent()) {
+      requeue = earliest(requeue, guard.requeueAt().get());
+    }
     List<DaemonSetEntity.ScheduledPod> scheduled = new ArrayList<>();
     for (PodCreation creation : plan.creations()) {
       Optional<Instant> held = backoffs.admissionHeldUntil(creation.nodeName(), now);
@@ -116,39 +122,58 @@ final class ReconcileStep {
   }
 
   /** Status as upstream computes it; observedGeneration waits until no create or delete is unacknowledged. */
-  static DaemonSetStatus status(DaemonSetState state, Map<String, Eligibility> eligibility,
+  static DaemonSetStatus status(DaemonSetState state, Map<String, Eligibility> eligibility, Fleet fleet,
                                 Instant now) {
     DaemonSet ds = state.daemonSet();
-    DaemonSetStatus computed = StatusCalculator.compute(nodePods(state, eligibility), currentHash(ds),
-        ds.spec().minReadySecondsOrZero(), now);
+    List<NodePods> nodes = nodePods(state, eligibility, fleet);
+    String hash = currentHash(ds);
+    DaemonSetStatus computed = StatusCalculator.compute(nodes, hash, ds.spec().minReadySecondsOrZero(), now);
     boolean settled = state.ownBindings().stream().noneMatch(PodBinding::isPending);
     Long observed = settled ? ds.metadata().generation() : state.status().observedGeneration();
+    RolloutGuard.Decision guard = RolloutGuard.decide(state, hash, nodes, fleet, true, false, now);
     return new DaemonSetStatus(computed.currentNumberScheduled(), computed.numberMisscheduled(),
         computed.desiredNumberScheduled(), computed.numberReady(), observed, computed.updatedNumberScheduled(),
         computed.numberAvailable(), computed.numberUnavailable(), state.status().collisionCount(),
-        state.status().conditions());
+        RolloutConditions.of(state.status(), guard.status(), now), guard.status());
   }
 
   /**
    * Every node of the directory with its eligibility and this DaemonSet's pods on it. Bindings on nodes
    * the directory does not list are left out: such a node may only not have announced itself yet.
    */
-  static List<NodePods> nodePods(DaemonSetState state, Map<String, Eligibility> eligibility) {
+  static List<NodePods> nodePods(DaemonSetState state, Map<String, Eligibility> eligibility, Fleet fleet) {
     Map<String, List<PodInfo>> podsByNode = new HashMap<>();
     for (PodBinding b : state.ownBindings()) {
       podsByNode.computeIfAbsent(b.nodeName(), n -> new ArrayList<>()).add(new PodInfo(b.podName(), b.revisionHash(),
-          b.createdAt(), b.readySince() != null, b.readySince(), b.isBeingDeleted(), b.podPhase()));
+          b.createdAt(), b.readySince() != null, b.readySince(), b.isBeingDeleted(), b.podPhase(),
+          b.readySince() != null ? null : b.waitingReason()));
     }
     List<NodePods> nodes = new ArrayList<>(eligibility.size());
     eligibility.forEach((name, e) -> nodes.add(new NodePods(name, e.shouldRun(), e.shouldContinueRunning(),
-        podsByNode.getOrDefault(name, List.of())).withEligibilityDetail(e.reason())));
+        podsByNode.getOrDefault(name, List.of())).withEligibilityDetail(e.reason())
+        .withNodeReady(nodeReady(fleet.nodes().get(name)))));
     return nodes;
+  }
+
+  /** NotReady or unreachable (Ready False or Unknown): its pods' unavailability is the node's doing. */
+  static boolean nodeReady(Node node) {
+    if (node == null || node.status() == null || node.status().conditions() == null) {
+      return true;
+    }
+    return node.status().conditions().stream().filter(c -> "Ready".equals(c.type()))
+        .allMatch(c -> "True".equals(c.status()));
   }
 
   private static HistoryDecision decideHistory(DaemonSetState state, String hash) {
     DaemonSet ds = state.daemonSet();
     RevisionHistory history = new RevisionHistory(state.revisions().values().stream().map(RevisionRef::of).toList());
-    List<String> liveHashes = state.ownBindings().stream().map(PodBinding::revisionHash).distinct().toList();
+    List<String> liveHashes = new ArrayList<>(state.ownBindings().stream().map(PodBinding::revisionHash).distinct()
+        .toList());
+    // The last good revision is what a Rollback (and a canary's joining nodes) return to: never trimmed.
+    var rollout = state.status().rollout();
+    if (rollout != null && rollout.lastGoodRevision() != null && !liveHashes.contains(rollout.lastGoodRevision())) {
+      liveHashes.add(rollout.lastGoodRevision());
+    }
     JsonNode data = Revisions.revisionData(ds.spec().template());
     return history.decide(ds.metadata().name(), hash, data, liveHashes, ds.spec().revisionHistoryLimit());
   }
@@ -190,6 +215,6 @@ final class ReconcileStep {
   private static DaemonSetStatus withCollisionCount(DaemonSetStatus s, int collisions) {
     return new DaemonSetStatus(s.currentNumberScheduled(), s.numberMisscheduled(), s.desiredNumberScheduled(),
         s.numberReady(), s.observedGeneration(), s.updatedNumberScheduled(), s.numberAvailable(),
-        s.numberUnavailable(), collisions, s.conditions());
+        s.numberUnavailable(), collisions, s.conditions(), s.rollout());
   }
 }

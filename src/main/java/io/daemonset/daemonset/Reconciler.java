@@ -65,7 +65,7 @@ public final class Reconciler {
       if (eligibility.isEmpty() && !in.fleet().nodes().isEmpty()) {
         eligibility = ReconcileStep.eligibility(state.daemonSet(), in.fleet());
       }
-      DaemonSetStatus status = ReconcileStep.status(state, eligibility, in.now());
+      DaemonSetStatus status = ReconcileStep.status(state, eligibility, in.fleet(), in.now());
       if (!status.equals(state.status())) {
         Event changed = new DaemonSetEntity.StatusChanged(status, Cause.byController(in.now(), "status recomputed"));
         events.add(changed);

@@ -16,6 +16,9 @@ import java.util.List;
  * @param message a sentence for people (`kubectl describe`)
  * @param unavailable numberUnavailable by cause
  * @param canary the canary step, while one is configured for the update revision
+ * @param progressTime when the rollout of the update revision last made progress (another updated pod available),
+ *     null while it is not running (complete, held, failed): the progress deadline counts from here
+ * @param updatedNumberAvailable nodes whose pod of the update revision is available, as of progressTime
  */
 public record RolloutStatus(
     String phase,
@@ -25,7 +28,9 @@ public record RolloutStatus(
     String failedRevision,
     String message,
     UnavailableCounts unavailable,
-    Canary canary) {
+    Canary canary,
+    Instant progressTime,
+    Integer updatedNumberAvailable) {
 
   public static final String COMPLETE = "Complete";
   public static final String PROGRESSING = "Progressing";
@@ -34,6 +39,6 @@ public record RolloutStatus(
   public static final String CANARY = "Canary";
   public static final String FAILED = "Failed";
 
-  /** The canary step: its nodes, when its soak ends, and whether it passed (or was promoted). */
+  /** The canary step: its nodes (the first 50 by name), when its soak ends, and whether it passed (or was promoted). */
   public record Canary(String revision, List<String> nodes, Instant soakEndsAt, boolean promoted) {}
 }

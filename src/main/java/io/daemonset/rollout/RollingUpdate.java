@@ -32,6 +32,7 @@ final class RollingUpdate {
   private final UpdateBudget budget;
   private final RolloutControls controls;
   private final Effects out;
+  private final RolloutInput in;
   private int updatesLeft;
 
   RollingUpdate(RolloutInput in, UpdateBudget budget, Effects out) {
@@ -41,6 +42,7 @@ final class RollingUpdate {
     this.budget = budget;
     this.controls = in.controls();
     this.out = out;
+    this.in = in;
   }
 
   void plan(List<NodePods> projected) {
@@ -155,10 +157,22 @@ final class RollingUpdate {
     if (controls.partition() == 0) {
       return Integer.MAX_VALUE;
     }
-    long updated = nodes.stream()
-        .filter(n -> n.listedPods().stream().anyMatch(p -> !p.deleting() && Availability.updated(p, hash)))
-        .count();
+    long updated = nodes.stream().filter(this::updatedOrBeingReplaced).count();
     return (int) Math.max(0, budget.desiredNumberScheduled() - controls.partition() - updated);
+  }
+
+  /**
+   * A node running the current revision, or whose pods are all being deleted while it should run one: it gets a
+   * pod of the current revision next, so the partition already counts it (else every replacement in flight would
+   * let one more through).
+   */
+  private boolean updatedOrBeingReplaced(NodePods n) {
+    List<PodInfo> pods = n.listedPods();
+    if (pods.stream().anyMatch(p -> !p.deleting() && Availability.updated(p, hash))) {
+      return true;
+    }
+    return n.shouldRun() && !pods.isEmpty() && pods.stream().allMatch(PodInfo::deleting)
+        && in.creationHash(n.nodeName()).equals(hash);
   }
 
   private static Reason ineligible(NodePods node, String why) {

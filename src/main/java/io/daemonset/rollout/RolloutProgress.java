@@ -25,7 +25,8 @@ public final class RolloutProgress {
   /**
    * @param updatedAvailable nodes whose pod of the current revision is available
    * @param lastProgressAt when updatedAvailable last rose (or the rollout started)
-   * @param failing "node/pod" of the updated pods that make it fail (crash-looping), for the Warning event
+   * @param failing "node/pod" of the updated pods that make it fail (crash-looping; for a deadline, those not
+   *     available), for the Warning event
    * @param checkAgainAt when the deadline would pass, if nothing changes before
    */
   public record Verdict(State state, String reason, String message, int updatedAvailable, Instant lastProgressAt,
@@ -46,6 +47,7 @@ public final class RolloutProgress {
     int updatedAvailable = 0;
     int updatedOnReadyNodes = 0;
     List<String> crashLooping = new ArrayList<>();
+    List<String> notAvailable = new ArrayList<>();
     for (NodePods node : in.nodes()) {
       if (!node.shouldRun()) {
         continue;
@@ -56,6 +58,8 @@ public final class RolloutProgress {
         }
         if (Availability.available(pod, in.minReadySeconds(), in.now())) {
           updatedAvailable++;
+        } else {
+          notAvailable.add(node.nodeName() + "/" + pod.name());
         }
         if (node.nodeReady()) {
           updatedOnReadyNodes++;
@@ -83,12 +87,38 @@ public final class RolloutProgress {
       if (!in.now().isBefore(deadline)) {
         return new Verdict(State.FAILED, DEADLINE_EXCEEDED, "no updated pod became available for "
             + in.progressDeadlineSeconds() + "s: " + updatedAvailable + " of " + in.target() + " available",
-            updatedAvailable, lastProgressAt, List.copyOf(crashLooping), Optional.empty());
+            updatedAvailable, lastProgressAt, List.copyOf(notAvailable), Optional.empty());
       }
       return new Verdict(State.PROGRESSING, null, updatedAvailable + " of " + in.target() + " updated pods available",
           updatedAvailable, lastProgressAt, List.of(), Optional.of(deadline));
     }
     return new Verdict(State.PROGRESSING, null, updatedAvailable + " of " + in.target() + " updated pods available",
         updatedAvailable, lastProgressAt, List.of(), Optional.empty());
+  }
+
+  /**
+   * The revision that runs available, alone, on every node that wants the pod; null if none does (or no node wants
+   * the pod).
+   */
+  public static String fullyAvailable(List<NodePods> nodes, int minReadySeconds, Instant now) {
+    String hash = null;
+    int desired = 0;
+    for (NodePods node : nodes) {
+      if (!node.shouldRun()) {
+        continue;
+      }
+      desired++;
+      List<PodInfo> pods = node.listedPods().stream().filter(p -> !p.deleting()).toList();
+      if (pods.size() != 1 || pods.get(0).revisionHash() == null
+          || !Availability.available(pods.get(0), minReadySeconds, now)) {
+        return null;
+      }
+      if (hash == null) {
+        hash = pods.get(0).revisionHash();
+      } else if (!hash.equals(pods.get(0).revisionHash())) {
+        return null;
+      }
+    }
+    return desired == 0 ? null : hash;
   }
 }

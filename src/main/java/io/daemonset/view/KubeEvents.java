@@ -36,12 +36,34 @@ final class KubeEvents {
     } else if (event instanceof DaemonSetEntity.PodRejected e) {
       out.add(event(ds, ordering, 0, "Warning", "FailedPlacement",
           "failed to place pod on \"" + e.nodeName() + "\": " + e.reason(), e.cause()));
+    } else if (event instanceof DaemonSetEntity.RolloutFailed e) {
+      out.add(event(ds, ordering, 0, "Warning", e.reason(), rolloutFailed(before, e), e.cause()));
+    } else if (event instanceof DaemonSetEntity.CanaryPassed e) {
+      out.add(event(ds, ordering, 0, "Normal", "CanaryPassed", e.cause().reason(), e.cause()));
     } else if (event instanceof DaemonSetEntity.PodObserved e && "Failed".equals(e.podPhase())) {
       out.add(event(ds, ordering, 0, "Warning", "FailedDaemonPod",
           "Found failed daemon pod " + ds.metadata().namespace() + "/" + e.podName() + ", will try to kill it",
           e.cause()));
     }
     return out;
+  }
+
+  /** Which revision failed, why, on which nodes and pods, and what the failure policy does about it. */
+  static String rolloutFailed(DaemonSetState before, DaemonSetEntity.RolloutFailed e) {
+    var rollout = before.status().rollout();
+    String lastGood = rollout == null ? null : rollout.lastGoodRevision();
+    String action = switch (e.policy()) {
+      case "Rollback" -> lastGood == null || lastGood.equals(e.revision())
+          ? "no good revision to roll back to: paused"
+          : "rolling back to revision " + lastGood + " (the template is left as it is)";
+      case "Pause" -> "rollout paused";
+      default -> "rollout continues";
+    };
+    List<String> failing = e.failing();
+    String pods = failing.isEmpty() ? "" : "; failing (node/pod): " + String.join(", ",
+        failing.subList(0, Math.min(20, failing.size()))) + (failing.size() > 20 ? ", …" : "");
+    return "Rollout of revision " + e.revision() + " failed: " + e.message() + pods + "; failurePolicy "
+        + e.policy() + ": " + action;
   }
 
   private static Event event(DaemonSet ds, long ordering, int index, String type, String reason, String message,

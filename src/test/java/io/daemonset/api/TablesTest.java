@@ -61,13 +61,23 @@ class TablesTest {
 
     JsonNode recorded = Json.mapper().readTree(getClass().getResourceAsStream("table-daemonsets.json"));
     JsonNode ours = Json.tree(table);
-    assertThat(ours.path("columnDefinitions").findValuesAsText("name"))
+    // Upstream's columns first, exactly; then ours (issue 11's wide rollout columns).
+    int upstream = recorded.path("columnDefinitions").size();
+    assertThat(ours.path("columnDefinitions").findValuesAsText("name").subList(0, upstream))
         .isEqualTo(recorded.path("columnDefinitions").findValuesAsText("name"));
-    assertThat(ours.path("columnDefinitions").findValues("priority"))
+    assertThat(ours.path("columnDefinitions").findValuesAsText("name").subList(upstream, upstream + 4))
+        .containsExactly("Rollout", "Paused", "Partition", "Unavailable");
+    assertThat(ours.path("columnDefinitions").findValues("priority").subList(0, upstream))
         .isEqualTo(recorded.path("columnDefinitions").findValues("priority"));
-    assertThat(ours.path("columnDefinitions").findValuesAsText("type"))
+    assertThat(ours.path("columnDefinitions").findValues("priority").subList(upstream, upstream + 4))
+        .allMatch(p -> p.asInt() == 1);
+    assertThat(ours.path("columnDefinitions").findValuesAsText("type").subList(0, upstream))
         .isEqualTo(recorded.path("columnDefinitions").findValuesAsText("type"));
-    assertThat(ours.path("rows").get(0).path("cells")).isEqualTo(recorded.path("rows").get(0).path("cells"));
+    for (int i = 0; i < upstream; i++) {
+      assertThat(ours.path("rows").get(0).path("cells").get(i))
+          .isEqualTo(recorded.path("rows").get(0).path("cells").get(i));
+    }
+    assertThat(ours.path("rows").get(0).path("cells").size()).isEqualTo(upstream + 4);
     assertThat(ours.path("kind").asText()).isEqualTo("Table");
     assertThat(ours.path("apiVersion").asText()).isEqualTo("meta.k8s.io/v1");
     assertThat(ours.path("metadata").path("resourceVersion").asText()).isEqualTo("1010");
@@ -82,13 +92,27 @@ class TablesTest {
   void daemonSetWithoutSelectorOrStatusAndWithExpressions() {
     DaemonSet bare = new DaemonSet("apps/v1", "DaemonSet", meta("bare", Duration.ofMinutes(5)), null, null);
     assertThat(Tables.daemonSetCells(bare, NOW))
-        .containsExactly("bare", 0, 0, 0, 0, 0, "<none>", "5m", "", "", "<none>");
+        .containsExactly("bare", 0, 0, 0, 0, 0, "<none>", "5m", "", "", "<none>", "<none>", "false", 0, "0");
     LabelSelector selector = new LabelSelector(Map.of("b", "2"), List.of(
         new LabelSelectorRequirement("a", "In", List.of("y", "x")),
         new LabelSelectorRequirement("c", "DoesNotExist", null),
         new LabelSelectorRequirement("d", "Exists", null),
         new LabelSelectorRequirement("e", "NotIn", List.of("z"))));
     assertThat(Tables.formatLabelSelector(selector)).isEqualTo("a in (x,y),b=2,!c,d,e notin (z)");
+  }
+
+  @Test
+  void daemonSetWideColumnsShowTheRolloutControlsAndWhyPodsAreUnavailable() {
+    DaemonSetSpec spec = new DaemonSetSpec(LabelSelector.ofLabels(Map.of("a", "b")), null,
+        new io.daemonset.model.DaemonSetUpdateStrategy("RollingUpdate", new io.daemonset.model.RollingUpdateDaemonSet(
+            null, null, 7, true, null, null, null, null)), null, null, null);
+    io.daemonset.model.RolloutStatus rollout = new io.daemonset.model.RolloutStatus("Paused", "h2", "h2", "h1", null,
+        "paused", new io.daemonset.model.UnavailableCounts(1, 2, 3, 0), null, null, null);
+    DaemonSet ds = new DaemonSet("apps/v1", "DaemonSet", meta("ds", Duration.ZERO), spec,
+        new DaemonSetStatus(10, 0, 10, 4, 1L, 3, 4, 6, null, null).withRollout(rollout));
+    List<Object> cells = Tables.daemonSetCells(ds, NOW);
+    assertThat(cells.subList(cells.size() - 4, cells.size()))
+        .containsExactly("Paused", "true", 7, "rollout:1,crash:2,node:3,room:0");
   }
 
   @Test

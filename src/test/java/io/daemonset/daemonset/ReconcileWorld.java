@@ -71,7 +71,7 @@ final class ReconcileWorld {
   static DaemonSetSpec withPodSpec(DaemonSetSpec spec, UnaryOperator<PodSpec> change) {
     return new DaemonSetSpec(spec.selector(), new PodTemplateSpec(spec.template().metadata(),
         change.apply(spec.template().spec())), spec.updateStrategy(), spec.minReadySeconds(),
-        spec.revisionHistoryLimit(), spec.templateGeneration());
+        spec.revisionHistoryLimit(), spec.templateGeneration(), spec.progressDeadlineSeconds(), spec.frozen());
   }
 
   static Node node(String name, Map<String, String> labels, Taint... taints) {

@@ -440,6 +440,25 @@ class ReconcilerTest {
   }
 
   @Test
+  void aResyncAnswerStandsForEachPodOnItsNodeInArrivalOrder() {
+    ReconcileWorld w = new ReconcileWorld().withNodes(nodes(0, 2, null)).converged();
+    PodBinding onNode0 = w.podOn("node-0");
+    PodBinding onNode1 = w.podOn("node-1");
+    io.daemonset.model.Pod ready = ((DaemonSetEntity.PodChanged) w.reported(onNode1.podName(), "Running", true)).pod();
+    io.daemonset.node.NodeState node0Empty = new io.daemonset.node.NodeState(null, 1, Map.of(), false);
+    io.daemonset.node.NodeState node1Holds = new io.daemonset.node.NodeState(null, 1,
+        Map.of("default/" + onNode1.podName(), ready), false);
+    // node-0 no longer holds its pod: gone; node-1's older notification (not ready) comes before the resync's
+    // snapshot (ready), so the binding ends ready
+    ReconcileOutput out = w.round(w.reported(onNode1.podName(), "Running", false),
+        new DaemonSetEntity.NodeHolds("node-0", node0Empty, ReconcileWorld.NODE),
+        new DaemonSetEntity.NodeHolds("node-1", node1Holds, ReconcileWorld.NODE));
+    assertThat(eventsOf(out, DaemonSetEntity.PodGone.class)).extracting(DaemonSetEntity.PodGone::podName)
+        .containsExactly(onNode0.podName());
+    assertThat(w.state.bindings().get(onNode1.podName()).readySince()).isNotNull();
+  }
+
+  @Test
   void orphanDeletionOrphansPodsTheirNodesHaveNotConfirmedYet() {
     // The node may already hold and list a pod whose admission answer is still on its way: it is orphaned, not deleted.
     ReconcileWorld w = new ReconcileWorld().withNodes(nodes(0, 2, null));
