@@ -72,7 +72,9 @@ final class PodLogs {
     String name = pod.metadata().name();
     String container = container(call, pod);
     boolean previous = flag(call, "previous");
+    boolean since = checkSince(call, name);
     String nodeName = pod.spec() == null || pod.spec().nodeName() == null ? "" : pod.spec().nodeName();
+
     if (nodeName.isEmpty()) {
       throw ApiException.badRequest("pod " + q(name) + " is not bound to a node yet: it has no logs");
     }
@@ -114,6 +116,12 @@ final class PodLogs {
           + q(endpoint), 0);
     }
     List<String> warnings = new ArrayList<>();
+    if (since) {
+      warnings.add("sinceSeconds and sinceTime are ignored: the process runtime's logs carry no times");
+    }
+    if (flag(call, "timestamps")) {
+      warnings.add("timestamps are not available: the process runtime's logs carry no times");
+    }
     HttpRequest request = HttpRequest.newBuilder(uri).timeout(TIMEOUT).GET().build();
     return HTTP.sendAsync(request, java.net.http.HttpResponse.BodyHandlers.ofInputStream())
         .handle((response, error) -> {
@@ -184,6 +192,41 @@ final class PodLogs {
             && (s.lastState() == null || s.lastState().terminated() == null))
         .map(ContainerStatus::state)
         .map(state -> state.waiting().reason() == null ? "ContainerCreating" : state.waiting().reason());
+  }
+
+  /**
+   * sinceSeconds and sinceTime, checked as upstream checks PodLogOptions (a malformed time is 400 at decoding, the
+   * rules 422); whether either was given.
+   */
+  private static boolean checkSince(Call call, String pod) {
+    Optional<String> sinceTime = call.query("sinceTime").filter(v -> !v.isEmpty());
+    if (sinceTime.isPresent()) {
+      try {
+        java.time.OffsetDateTime.parse(sinceTime.get());
+      } catch (java.time.format.DateTimeParseException e) {
+        throw ApiException.badRequest("parsing time " + q(sinceTime.get()) + " as \"2006-01-02T15:04:05Z07:00\": "
+            + "cannot parse " + q(sinceTime.get()) + " as a time");
+      }
+    }
+    Optional<Long> sinceSeconds;
+    try {
+      sinceSeconds = call.query("sinceSeconds").filter(v -> !v.isEmpty()).map(Long::parseLong);
+    } catch (NumberFormatException e) {
+      throw ApiException.badRequest("sinceSeconds: not a number: " + q(call.queryOr("sinceSeconds", "")));
+    }
+    List<io.daemonset.model.Status.StatusCause> causes = new ArrayList<>();
+    if (sinceSeconds.isPresent() && sinceSeconds.get() < 1) {
+      causes.add(new io.daemonset.model.Status.StatusCause("FieldValueInvalid", "Invalid value: "
+          + sinceSeconds.get() + ": must be greater than 0", "sinceSeconds"));
+    }
+    if (sinceSeconds.isPresent() && sinceTime.isPresent()) {
+      causes.add(new io.daemonset.model.Status.StatusCause("FieldValueForbidden",
+          "Forbidden: at most one of `sinceTime` or `sinceSeconds` may be specified", ""));
+    }
+    if (!causes.isEmpty()) {
+      throw ApiException.invalid("", "PodLogOptions", pod, causes);
+    }
+    return sinceSeconds.isPresent() || sinceTime.isPresent();
   }
 
   private static boolean flag(Call call, String name) {
