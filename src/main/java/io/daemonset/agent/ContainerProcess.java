@@ -54,6 +54,9 @@ final class ContainerProcess {
   private ScheduledFuture<?> restartTimer;
   private ReadinessWorker readiness;
   private ReadinessWorker liveness;
+  private ReadinessWorker startup;
+  /** Whether the startup probe (if any) of the running process has succeeded: until then no other probe runs. */
+  private boolean startupSucceeded;
   private boolean everStarted;
   private boolean stopping;
   private ExecContext execContext;
@@ -74,6 +77,11 @@ final class ContainerProcess {
 
   Path logFile() {
     return log;
+  }
+
+  /** The log of the container's previous run (kubectl logs --previous), moved aside when it restarted. */
+  Path previousLogFile() {
+    return log.resolveSibling(spec.name() + ".previous.log");
   }
 
   /** The container's process while it runs (the root of the tree its usage is measured over). */
@@ -314,6 +322,15 @@ final class ContainerProcess {
   }
 
   private void restartNow() {
+    try {
+      // each run has its own log, as a kubelet keeps the last terminated one for --previous
+      if (Files.exists(log)) {
+        Files.move(log, previousLogFile(), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+      }
+    } catch (IOException e) {
+      LOG.warn("cannot keep the previous log of container {} of pod {}: {}", spec.name(), owner.key(),
+          e.getMessage());
+    }
     ProcessRuntime.Settings settings = owner.runtime().settings();
     backoff = backoff.restarted(terminated.finishedAt(), settings.backoffBase(), settings.backoffMax());
     lastTermination = terminated;
@@ -321,8 +338,45 @@ final class ContainerProcess {
     start();
   }
 
-  /** Readiness and liveness probing of the process just started (called with the lock held). */
+  /**
+   * Probing of the process just started (called with the lock held): its startup probe first, if it has one
+   * (failureThreshold failures in a row kill it, as a failed liveness probe does); then readiness and liveness.
+   */
   private void startReadiness() {
+    startupSucceeded = spec.startupProbe() == null;
+    if (!startupSucceeded) {
+      ProcessHandle probed = handle;
+      Probes.Target target = new Probes.Target("127.0.0.1", spec, dir,
+          ContainerEnv.variables(owner.pod(), spec, owner.runtime().settings().hostIP()));
+      startup = new ReadinessWorker(owner.key() + "/" + spec.name() + " startup", spec.startupProbe(), target,
+          startedAt == null ? owner.runtime().clock().instant() : startedAt, owner.runtime().clock(),
+          owner.runtime().scheduler(), owner.runtime().probeExecutor(), succeeded -> {
+            if (succeeded) {
+              startedUp(probed);
+            }
+          }).onFailureThreshold(() -> livenessFailed(probed, "startup"));
+      return;
+    }
+    startProbesAfterStartup();
+  }
+
+  /** The startup probe succeeded: it stops, and readiness and liveness probing begin. */
+  private void startedUp(ProcessHandle probed) {
+    synchronized (owner.lock()) {
+      if (stopping || handle == null || probed == null || handle.pid() != probed.pid() || startupSucceeded) {
+        return;
+      }
+      startupSucceeded = true;
+      if (startup != null) {
+        startup.stop();
+        startup = null;
+      }
+      startProbesAfterStartup();
+    }
+    owner.changed();
+  }
+
+  private void startProbesAfterStartup() {
     if (spec.readinessProbe() == null && spec.livenessProbe() == null) {
       return;
     }
@@ -341,7 +395,7 @@ final class ContainerProcess {
           started, owner.runtime().clock(), owner.runtime().scheduler(), owner.runtime().probeExecutor(),
           alive -> {
             if (!alive) {
-              livenessFailed(probed);
+              livenessFailed(probed, "liveness");
             }
           }, new ProbeState(true, null, 0));
     }
@@ -351,7 +405,7 @@ final class ContainerProcess {
    * failureThreshold liveness probes in a row failed: the kubelet kills the container (with the pod's grace
    * period) and restartPolicy restarts it, counting in restartCount and backing off as after any exit.
    */
-  private void livenessFailed(ProcessHandle probed) {
+  private void livenessFailed(ProcessHandle probed, String probe) {
     ProcessHandle h;
     synchronized (owner.lock()) {
       if (stopping || handle == null || probed == null || handle.pid() != probed.pid()) {
@@ -362,8 +416,8 @@ final class ContainerProcess {
     }
     Long graceSeconds = owner.pod().spec().terminationGracePeriodSeconds();
     Duration grace = Duration.ofSeconds(graceSeconds == null ? 30 : graceSeconds);
-    LOG.info("container {} of pod {} failed its liveness probe: killing it (pid {}, grace {} s)", spec.name(),
-        owner.key(), h.pid(), grace.toSeconds());
+    LOG.info("container {} of pod {} failed its {} probe: killing it (pid {}, grace {} s)", spec.name(),
+        owner.key(), probe, h.pid(), grace.toSeconds());
     ProcessTree.terminate(h, grace, owner.runtime().scheduler());
   }
 
@@ -375,6 +429,10 @@ final class ContainerProcess {
     if (liveness != null) {
       liveness.stop();
       liveness = null;
+    }
+    if (startup != null) {
+      startup.stop();
+      startup = null;
     }
   }
 
@@ -392,11 +450,12 @@ final class ContainerProcess {
       } else {
         state = new ContainerState(new ContainerState.Waiting("ContainerCreating", null), null, null);
       }
-      boolean ready = handle != null && (spec.readinessProbe() == null || (readiness != null && readiness.ready()));
+      boolean started = handle != null && (spec.startupProbe() == null || startupSucceeded);
+      boolean ready = started && (spec.readinessProbe() == null || (readiness != null && readiness.ready()));
       ContainerState last = lastTermination == null ? new ContainerState(null, null, null)
           : new ContainerState(null, null, lastTermination);
       return new ContainerStatus(spec.name(), state, last, ready, restartCount,
-          spec.image() == null ? "" : spec.image(), "", lastPid > 0 ? containerId(lastPid) : null, handle != null);
+          spec.image() == null ? "" : spec.image(), "", lastPid > 0 ? containerId(lastPid) : null, started);
     }
   }
 

@@ -52,11 +52,15 @@ public final class LogServer implements AutoCloseable {
 
   /** Binds bindHost:port (0: any free port); the endpoint advertises advertisedHost with the bound port. */
   public static LogServer start(String bindHost, int port, String advertisedHost, Logs logs) throws IOException {
-    return start(bindHost, port, advertisedHost, logs, () -> "{\"pods\":[]}");
+    return start(bindHost, port, advertisedHost, logs, (ns, pod, container) -> Optional.empty(),
+        () -> "{\"pods\":[]}");
   }
 
-  /** As {@link #start(String, int, String, Logs)}, also answering {@code GET /stats} with stats' JSON. */
-  public static LogServer start(String bindHost, int port, String advertisedHost, Logs logs,
+  /**
+   * As {@link #start(String, int, String, Logs)}, also serving the previous run's logs ({@code ?previous=true})
+   * and answering {@code GET /stats} with stats' JSON.
+   */
+  public static LogServer start(String bindHost, int port, String advertisedHost, Logs logs, Logs previousLogs,
                                 java.util.function.Supplier<String> stats) throws IOException {
     HttpServer server = HttpServer.create(new InetSocketAddress(bindHost, port), 0);
     ExecutorService executor = Executors.newFixedThreadPool(2, r -> {
@@ -74,7 +78,7 @@ public final class LogServer implements AutoCloseable {
         exchange.getResponseBody().write(body);
       }
     });
-    server.createContext("/containerLogs/", exchange -> serveLog(exchange, logs));
+    server.createContext("/containerLogs/", exchange -> serveLog(exchange, logs, previousLogs));
     server.start();
     return new LogServer(server, executor, advertisedHost);
   }
@@ -89,9 +93,10 @@ public final class LogServer implements AutoCloseable {
     return "http://" + host + ":" + port();
   }
 
-  private static void serveLog(HttpExchange exchange, Logs logs) throws IOException {
+  private static void serveLog(HttpExchange exchange, Logs logs, Logs previousLogs) throws IOException {
     try (exchange) {
-      serveLogOrFail(exchange, logs);
+      boolean previous = "true".equals(query(exchange.getRequestURI().getRawQuery()).get("previous"));
+      serveLogOrFail(exchange, previous ? previousLogs : logs);
     }
   }
 

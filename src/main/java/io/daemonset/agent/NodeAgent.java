@@ -142,7 +142,7 @@ public final class NodeAgent implements AutoCloseable {
         this.logServer = settings.logPort() < 0 ? null
             : LogServer.start(settings.logBindHost(), settings.logPort(),
                 "0.0.0.0".equals(settings.logBindHost()) ? nodeIP : settings.logBindHost(), process::logFile,
-                usage::json);
+                process::previousLogFile, usage::json);
         // kubectl top: the containers' and the machine's measured usage, sampled on a fixed period
         timers.scheduleWithFixedDelay(usage::sample, 0, USAGE_PERIOD.toMillis(), TimeUnit.MILLISECONDS);
         if (logServer != null) {

@@ -172,6 +172,16 @@ public final class ProcessRuntime extends HeldPods<ProcessRuntime.PodProcesses> 
         settings.hostIP(), clock.instant());
   }
 
+  /** The log of the previous run of a container of a pod this runtime holds, if it restarted. */
+  public Optional<Path> previousLogFile(String namespace, String pod, String container) {
+    PodProcesses p = pods.get(namespace + "/" + pod);
+    if (p == null) {
+      return Optional.empty();
+    }
+    return p.containers.stream().filter(c -> c.name().equals(container)).map(ContainerProcess::previousLogFile)
+        .filter(Files::exists).findFirst();
+  }
+
   /** The log file of a container of a pod this runtime holds. */
   public Optional<Path> logFile(String namespace, String pod, String container) {
     PodProcesses p = pods.get(namespace + "/" + pod);

@@ -31,6 +31,7 @@ final class ReadinessWorker {
   private ProbeState state;
   private boolean probing;
   private volatile boolean stopped;
+  private volatile Runnable onFailureThreshold = () -> { };
 
   ReadinessWorker(String name, Probe probe, Probes.Target target, Instant containerStartedAt, Clock clock,
                   ScheduledExecutorService scheduler, Executor probeExecutor, Consumer<Boolean> onChange) {
@@ -50,6 +51,12 @@ final class ReadinessWorker {
     long firstDelay = Math.max(0, probe.initialDelaySecondsOrDefault() * 1000L - sinceStart);
     long period = Math.max(1, probe.periodSecondsOrDefault()) * 1000L;
     this.ticks = scheduler.scheduleAtFixedRate(this::tick, firstDelay, period, TimeUnit.MILLISECONDS);
+  }
+
+  /** Also told each time a run of failures reaches failureThreshold (a startup probe's verdict). */
+  ReadinessWorker onFailureThreshold(Runnable listener) {
+    this.onFailureThreshold = listener;
+    return this;
   }
 
   synchronized boolean ready() {
@@ -81,6 +88,7 @@ final class ReadinessWorker {
     Probes.Result result = Probes.run(probe, target);
     boolean changed;
     boolean ready;
+    boolean thresholdReached;
     synchronized (this) {
       probing = false;
       if (stopped) {
@@ -90,6 +98,7 @@ final class ReadinessWorker {
       state = state.next(result.success(), probe.successThresholdOrDefault(), probe.failureThresholdOrDefault());
       ready = state.ready();
       changed = before != ready;
+      thresholdReached = !result.success() && state.run() == Math.max(1, probe.failureThresholdOrDefault());
     }
     if (!result.success()) {
       LOG.debug("probe of {} failed: {}", name, result.message());
@@ -97,6 +106,9 @@ final class ReadinessWorker {
     if (changed) {
       LOG.info("{}: probe outcome now {}", name, ready ? "success" : "failure");
       onChange.accept(ready);
+    }
+    if (thresholdReached) {
+      onFailureThreshold.run();
     }
   }
 }

@@ -53,8 +53,7 @@ final class LeaseRoutes {
   }
 
   private CompletionStage<HttpResponse> renew(Identity who, RequestAttributes req, String body) {
-    Lease requested = Bodies.decode(body, Lease.class, io.daemonset.model.FieldValidation.IGNORE, Lease.KIND,
-        Lease.API_VERSION).value();
+    Lease requested = decode(body);
     String name = requested.metadata() == null || requested.metadata().name() == null ? req.name()
         : requested.metadata().name();
     if (name == null || name.isEmpty() || (!req.name().isEmpty() && !req.name().equals(name))) {
@@ -69,6 +68,24 @@ final class LeaseRoutes {
     return store.lease(name, r -> new NodeEntity.RenewLease(lease, cause, r))
         .thenApply(outcome -> answer(name, req.verb().equals("create") ? 201 : 200, outcome));
   }
+
+  /**
+   * A heartbeat's body, read with one plain Jackson pass: fields the Lease does not know are ignored (as
+   * fieldValidation=Ignore), so the strict manifest reader's three passes are not paid 500 times a second.
+   */
+  private static Lease decode(String body) {
+    if (body == null || body.isBlank()) {
+      throw ApiException.badRequest("the body of the request was empty");
+    }
+    try {
+      return LENIENT.readValue(body, Lease.class);
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw ApiException.badRequest("Lease in version \"v1\" cannot be handled as a Lease: " + e.getOriginalMessage());
+    }
+  }
+
+  private static final com.fasterxml.jackson.databind.ObjectMapper LENIENT = io.daemonset.model.Json.mapper().copy()
+      .disable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
   private static HttpResponse answer(String name, int code, Outcome<Lease> outcome) {
     if (!outcome.isOk()) {

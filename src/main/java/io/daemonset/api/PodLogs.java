@@ -39,8 +39,9 @@ import org.apache.pekko.util.ByteString;
  * <ul>
  *   <li>query: {@code container} (needed when the pod has several), {@code tailLines}, {@code limitBytes};
  *       {@code follow} streams new lines as the container writes them ({@link LogFollower}) until the client goes
- *       away, the pod is deleted or limitBytes is reached; {@code previous} is refused (the process runtime
- *       keeps one log per container, across restarts); {@code timestamps}, {@code sinceSeconds} are ignored;</li>
+ *       away, the pod is deleted or limitBytes is reached; {@code previous} serves the log of the container's
+ *       last run (the agent moves a log aside when it restarts the container); {@code timestamps},
+ *       {@code sinceSeconds} and {@code sinceTime} are ignored (the runtime's logs carry no times);</li>
  *   <li>a pod on a hollow node has no logs (400, saying so), as has a container still waiting to start (400, as
  *       upstream); an agent without a log endpoint or out of reach answers 503.</li>
  * </ul>
@@ -70,11 +71,10 @@ final class PodLogs {
   private CompletionStage<HttpResponse> logs(Call call, Pod pod, ActorSystem system) {
     String name = pod.metadata().name();
     String container = container(call, pod);
-    if (Boolean.parseBoolean(call.queryOr("previous", "false"))) {
-      throw ApiException.badRequest("previous terminated container " + q(container) + " in pod " + q(name)
-          + " not found: the agent keeps one log per container, across its restarts");
-    }
+    boolean previous = flag(call, "previous");
+    boolean since = checkSince(call, name);
     String nodeName = pod.spec() == null || pod.spec().nodeName() == null ? "" : pod.spec().nodeName();
+
     if (nodeName.isEmpty()) {
       throw ApiException.badRequest("pod " + q(name) + " is not bound to a node yet: it has no logs");
     }
@@ -86,10 +86,12 @@ final class PodLogs {
       throw ApiException.badRequest("pod " + q(name) + " runs on hollow node " + q(nodeName)
           + ": the hollow runtime only pretends to run containers, so container " + q(container) + " has no logs");
     }
-    waiting(pod, container).ifPresent(reason -> {
-      throw ApiException.badRequest("container " + q(container) + " in pod " + q(name) + " is waiting to start: "
-          + reason);
-    });
+    if (!previous) {
+      waiting(pod, container).ifPresent(reason -> {
+        throw ApiException.badRequest("container " + q(container) + " in pod " + q(name) + " is waiting to start: "
+            + reason);
+      });
+    }
     String endpoint = node.metadata().annotationsOrEmpty().get(ENDPOINT_ANNOTATION);
     if (endpoint == null || !(endpoint.startsWith("http://") || endpoint.startsWith("https://"))) {
       throw ApiException.serviceUnavailable("the agent of node " + q(nodeName) + " serves no container logs (it "
@@ -99,7 +101,10 @@ final class PodLogs {
     number(call, "tailLines", 0).ifPresent(n -> query.append("tailLines=").append(n));
     Optional<Long> limitBytes = number(call, "limitBytes", 1);
     limitBytes.ifPresent(n -> query.append(query.length() == 0 ? "" : "&").append("limitBytes=").append(n));
-    boolean follow = flag(call, "follow");
+    boolean follow = flag(call, "follow") && !previous; // a terminated run's log does not grow
+    if (previous) {
+      query.append(query.length() == 0 ? "" : "&").append("previous=true");
+    }
     URI base;
     URI uri;
     try {
@@ -111,6 +116,12 @@ final class PodLogs {
           + q(endpoint), 0);
     }
     List<String> warnings = new ArrayList<>();
+    if (since) {
+      warnings.add("sinceSeconds and sinceTime are ignored: the process runtime's logs carry no times");
+    }
+    if (flag(call, "timestamps")) {
+      warnings.add("timestamps are not available: the process runtime's logs carry no times");
+    }
     HttpRequest request = HttpRequest.newBuilder(uri).timeout(TIMEOUT).GET().build();
     return HTTP.sendAsync(request, java.net.http.HttpResponse.BodyHandlers.ofInputStream())
         .handle((response, error) -> {
@@ -133,6 +144,11 @@ final class PodLogs {
                 ContentTypes.TEXT_PLAIN_UTF8, bytes)), warnings);
           }
           String message = text(response.body());
+          if (previous && response.statusCode() == 404) {
+            // upstream's words when the container never terminated
+            throw ApiException.badRequest("previous terminated container " + q(container) + " in pod " + q(name)
+                + " not found");
+          }
           if (response.statusCode() / 100 == 4) {
             throw ApiException.badRequest(message.isEmpty() ? "the agent of node " + q(nodeName) + " has no logs of "
                 + "container " + q(container) + " in pod " + q(name) : message);
@@ -176,6 +192,41 @@ final class PodLogs {
             && (s.lastState() == null || s.lastState().terminated() == null))
         .map(ContainerStatus::state)
         .map(state -> state.waiting().reason() == null ? "ContainerCreating" : state.waiting().reason());
+  }
+
+  /**
+   * sinceSeconds and sinceTime, checked as upstream checks PodLogOptions (a malformed time is 400 at decoding, the
+   * rules 422); whether either was given.
+   */
+  private static boolean checkSince(Call call, String pod) {
+    Optional<String> sinceTime = call.query("sinceTime").filter(v -> !v.isEmpty());
+    if (sinceTime.isPresent()) {
+      try {
+        java.time.OffsetDateTime.parse(sinceTime.get());
+      } catch (java.time.format.DateTimeParseException e) {
+        throw ApiException.badRequest("parsing time " + q(sinceTime.get()) + " as \"2006-01-02T15:04:05Z07:00\": "
+            + "cannot parse " + q(sinceTime.get()) + " as a time");
+      }
+    }
+    Optional<Long> sinceSeconds;
+    try {
+      sinceSeconds = call.query("sinceSeconds").filter(v -> !v.isEmpty()).map(Long::parseLong);
+    } catch (NumberFormatException e) {
+      throw ApiException.badRequest("sinceSeconds: not a number: " + q(call.queryOr("sinceSeconds", "")));
+    }
+    List<io.daemonset.model.Status.StatusCause> causes = new ArrayList<>();
+    if (sinceSeconds.isPresent() && sinceSeconds.get() < 1) {
+      causes.add(new io.daemonset.model.Status.StatusCause("FieldValueInvalid", "Invalid value: "
+          + sinceSeconds.get() + ": must be greater than 0", "sinceSeconds"));
+    }
+    if (sinceSeconds.isPresent() && sinceTime.isPresent()) {
+      causes.add(new io.daemonset.model.Status.StatusCause("FieldValueForbidden",
+          "Forbidden: at most one of `sinceTime` or `sinceSeconds` may be specified", ""));
+    }
+    if (!causes.isEmpty()) {
+      throw ApiException.invalid("", "PodLogOptions", pod, causes);
+    }
+    return sinceSeconds.isPresent() || sinceTime.isPresent();
   }
 
   private static boolean flag(Call call, String name) {

@@ -1,7 +1,6 @@
 package io.daemonset.daemonset;
 
 import io.daemonset.model.Cause;
-import io.daemonset.model.DaemonSet;
 import io.daemonset.model.DaemonSetSpec;
 import io.daemonset.model.LabelSelector;
 import io.daemonset.model.Node;
@@ -43,7 +42,7 @@ final class RolloutGuard {
    * @param requeueAt when the soak ends or the deadline passes, if nothing else happens before
    */
   record Decision(String runningHash, RolloutControls controls, List<DaemonSetEntity.Event> events,
-                  RolloutStatus status, boolean held, Optional<Instant> requeueAt) {}
+                  RolloutStatus status, Optional<Instant> requeueAt) {}
 
   /** At most this many names in a list of status or of an event (the first, in name order). */
   static final int LISTED = 50;
@@ -58,16 +57,27 @@ final class RolloutGuard {
         || ru.canary() != null || ru.failurePolicy() != null || ru.failureThreshold() != null));
   }
 
+  /** The canary's gate this round, and the event if it passes now. */
+  private record CanaryStep(CanaryGate.Decision gate, Optional<DaemonSetEntity.Event> passed,
+                            Optional<Instant> requeueAt) {
+    boolean holding() {
+      return gate != null && gate.holding();
+    }
+  }
+
+  /** The progress verdict this round: the failure event if it fails now, and what status.rollout keeps of it. */
+  private record ProgressStep(Optional<DaemonSetEntity.RolloutFailed> failed, Instant progressTime,
+                              Integer updatedAvailable, boolean targetReached, Optional<Instant> requeueAt) {}
+
   /**
    * @param decide false: compute the status only (after the round's events), deciding nothing new
    */
   static Decision decide(DaemonSetState state, String templateHash, List<NodePods> nodes, Fleet fleet,
                          boolean fleetComplete, boolean decide, Instant now) {
-    DaemonSet ds = state.daemonSet();
-    DaemonSetSpec spec = ds.spec();
+    DaemonSetSpec spec = state.daemonSet().spec();
     RolloutStatus memory = state.status().rollout();
     if (memory == null && !configured(spec)) {
-      return new Decision(templateHash, RolloutControls.NONE, List.of(), null, false, Optional.empty());
+      return new Decision(templateHash, RolloutControls.NONE, List.of(), null, Optional.empty());
     }
     RolloutStatus m = memory == null ? RolloutMemory.empty() : memory;
     RollingUpdateDaemonSet ru = rollingUpdate(spec);
@@ -75,7 +85,6 @@ final class RolloutGuard {
     List<DaemonSetEntity.Event> events = new ArrayList<>();
     String lastGood = m.lastGoodRevision();
     String failedRevision = m.failedRevision();
-    String canaryPassed = RolloutMemory.canaryPassed(m);
 
     String full = fleetComplete ? RolloutProgress.fullyAvailable(nodes, minReady, now) : null;
     if (decide && full != null && !full.equals(lastGood)) {
@@ -85,82 +94,123 @@ final class RolloutGuard {
       failedRevision = full.equals(failedRevision) ? null : failedRevision;
     }
     boolean failed = templateHash.equals(failedRevision);
-    boolean frozen = spec.isFrozen();
-    boolean userPaused = ru != null && ru.isPaused();
-    Optional<Instant> requeue = Optional.empty();
-
-    CanaryGate.Decision canary = null;
-    if (ru != null && ru.canary() != null && lastGood != null && !lastGood.equals(templateHash) && !failed) {
-      boolean promoted = templateHash.equals(canaryPassed) || templateHash.equals(ru.canary().promote());
-      canary = CanaryGate.decide(ru.canary(), nodes, matching(fleet, ru.canary().selector()), templateHash, minReady,
-          promoted, now);
-      if (decide && fleetComplete && !canary.holding() && !templateHash.equals(canaryPassed)) {
-        events.add(new DaemonSetEntity.CanaryPassed(templateHash, Cause.byController(now, "canary of revision "
-            + templateHash + " on " + canary.canaryNodes().size() + " nodes " + (promoted ? "promoted by the user"
-            : "available for its soak of " + ru.canary().soakSecondsOrZero() + "s") + ": rolling out everywhere")));
-        canaryPassed = templateHash;
-      }
-      if (canary.holding() && canary.soakEndsAt().isPresent() && now.isBefore(canary.soakEndsAt().get())) {
-        requeue = canary.soakEndsAt();
-      }
-    }
-    boolean canaryHolding = canary != null && canary.holding();
+    CanaryStep canary = canary(ru, m, lastGood, failed, templateHash, nodes, fleet, fleetComplete, decide, minReady,
+        now);
+    canary.passed().ifPresent(events::add);
+    String canaryPassed = canary.passed().isPresent() ? templateHash : RolloutMemory.canaryPassed(m);
     Set<String> selectorScope = ru == null ? null : matching(fleet, ru.selector());
-    Set<String> scope = canaryHolding ? intersect(selectorScope, canary.canaryNodes()) : selectorScope;
-    int partition = ru == null ? 0 : ru.partitionOrZero();
-
-    boolean held = frozen || userPaused;
-    boolean targetReached = false;
-    Instant progressTime = null;
-    Integer updatedAvailable = m.updatedNumberAvailable();
-    if (!failed && !held && fleetComplete && ru != null) {
-      Instant since = templateHash.equals(m.updateRevision()) ? m.progressTime() : null;
-      int previous = since == null || updatedAvailable == null ? 0 : updatedAvailable;
-      int target = canaryHolding ? canary.canaryNodes().size()
-          : Math.max(0, (int) nodes.stream().filter(n -> n.shouldRun()
-              && (selectorScope == null || selectorScope.contains(n.nodeName()))).count() - partition);
-      RolloutProgress.Verdict v = RolloutProgress.evaluate(new RolloutProgress.Input(nodes, templateHash, minReady,
-          target, spec.progressDeadlineSeconds(), ru.failureThresholdOrDefault(), previous, since, now));
-      updatedAvailable = v.updatedAvailable();
-      targetReached = v.state() == RolloutProgress.State.COMPLETE;
-      if (v.state() == RolloutProgress.State.FAILED && decide) {
-        var u = UnavailableBreakdown.of(nodes, minReady, now);
-        String message = v.message() + "; unavailable: " + u.rollout() + " rollout, " + u.crashLooping()
-            + " crash-looping, " + u.nodeNotReady() + " node NotReady or unreachable, " + u.noRoom() + " no room";
-        events.add(new DaemonSetEntity.RolloutFailed(templateHash, v.reason(), message, capped(v.failing()),
-            ru.failurePolicyOrDefault(), Cause.byController(now, "rollout of revision " + templateHash + " failed: "
-            + message + "; failurePolicy " + ru.failurePolicyOrDefault())));
-        failedRevision = templateHash;
-        failed = true;
-      } else if (v.state() == RolloutProgress.State.PROGRESSING) {
-        progressTime = v.lastProgressAt();
-        requeue = earliest(requeue, v.checkAgainAt());
-      }
+    boolean held = spec.isFrozen() || (ru != null && ru.isPaused());
+    ProgressStep progress = !failed && !held && fleetComplete && ru != null
+        ? progress(spec, ru, m, templateHash, nodes, selectorScope, canary, decide, now)
+        : new ProgressStep(Optional.empty(), null, m.updatedNumberAvailable(), false, Optional.empty());
+    if (progress.failed().isPresent()) {
+      events.add(progress.failed().get());
+      failedRevision = templateHash;
+      failed = true;
     }
-
     String policy = ru == null ? RollingUpdateDaemonSet.CONTINUE : ru.failurePolicyOrDefault();
     boolean rollingBack = failed && RollingUpdateDaemonSet.ROLLBACK.equals(policy) && lastGood != null
-        && !lastGood.equals(templateHash) && state.revisions().containsKey(ds.metadata().name() + "-" + lastGood);
-    // Rollback without a good revision to return to holds as Pause does.
-    boolean pausedByFailure = failed && !rollingBack && !RollingUpdateDaemonSet.CONTINUE.equals(policy);
+        && !lastGood.equals(templateHash)
+        && state.revisions().containsKey(state.daemonSet().metadata().name() + "-" + lastGood);
     String running = rollingBack ? lastGood : templateHash;
-    RolloutControls controls = rollingBack ? new RolloutControls(frozen, userPaused, 0, null, null)
-        : new RolloutControls(frozen, userPaused || pausedByFailure, partition, scope,
-            canaryHolding ? lastGood : null);
+    RolloutControls controls = controls(spec, ru, failed, rollingBack, policy, selectorScope, canary, lastGood);
+    RolloutStatus status = status(state, templateHash, running, lastGood, failedRevision, failed, rollingBack,
+        policy, full, canary, canaryPassed, progress, nodes, minReady, now);
+    return new Decision(running, controls, events, status,
+        earliest(canary.requeueAt(), progress.requeueAt()));
+  }
 
-    String phase = frozen ? RolloutStatus.FROZEN : failed ? RolloutStatus.FAILED
-        : userPaused ? RolloutStatus.PAUSED : canaryHolding ? RolloutStatus.CANARY
-        : templateHash.equals(full) || targetReached ? RolloutStatus.COMPLETE : RolloutStatus.PROGRESSING;
+  /** The canary gate, while the template's revision is new (a last good one exists) and has not failed. */
+  private static CanaryStep canary(RollingUpdateDaemonSet ru, RolloutStatus m, String lastGood, boolean failed,
+                                   String templateHash, List<NodePods> nodes, Fleet fleet, boolean fleetComplete,
+                                   boolean decide, int minReady, Instant now) {
+    if (ru == null || ru.canary() == null || lastGood == null || lastGood.equals(templateHash) || failed) {
+      return new CanaryStep(null, Optional.empty(), Optional.empty());
+    }
+    String canaryPassed = RolloutMemory.canaryPassed(m);
+    boolean promoted = templateHash.equals(canaryPassed) || templateHash.equals(ru.canary().promote());
+    CanaryGate.Decision gate = CanaryGate.decide(ru.canary(), nodes, matching(fleet, ru.canary().selector()),
+        templateHash, minReady, promoted, now);
+    Optional<DaemonSetEntity.Event> passed = Optional.empty();
+    if (decide && fleetComplete && !gate.holding() && !templateHash.equals(canaryPassed)) {
+      passed = Optional.of(new DaemonSetEntity.CanaryPassed(templateHash, Cause.byController(now, "canary of "
+          + "revision " + templateHash + " on " + gate.canaryNodes().size() + " nodes " + (promoted
+          ? "promoted by the user" : "available for its soak of " + ru.canary().soakSecondsOrZero() + "s")
+          + ": rolling out everywhere")));
+    }
+    Optional<Instant> requeue = gate.holding() && gate.soakEndsAt().isPresent()
+        && now.isBefore(gate.soakEndsAt().get()) ? gate.soakEndsAt() : Optional.empty();
+    return new CanaryStep(gate, passed, requeue);
+  }
+
+  /** Deadline and crash loop, towards the nodes this rollout may reach (the canary's, while it holds). */
+  private static ProgressStep progress(DaemonSetSpec spec, RollingUpdateDaemonSet ru, RolloutStatus m,
+                                       String templateHash, List<NodePods> nodes, Set<String> selectorScope,
+                                       CanaryStep canary, boolean decide, Instant now) {
+    int minReady = spec.minReadySecondsOrZero();
+    Instant since = templateHash.equals(m.updateRevision()) ? m.progressTime() : null;
+    int previous = since == null || m.updatedNumberAvailable() == null ? 0 : m.updatedNumberAvailable();
+    int target = canary.holding() ? canary.gate().canaryNodes().size()
+        : Math.max(0, (int) nodes.stream().filter(n -> n.shouldRun()
+            && (selectorScope == null || selectorScope.contains(n.nodeName()))).count() - ru.partitionOrZero());
+    RolloutProgress.Verdict v = RolloutProgress.evaluate(new RolloutProgress.Input(nodes, templateHash, minReady,
+        target, spec.progressDeadlineSeconds(), ru.failureThresholdOrDefault(), previous, since, now));
+    boolean reached = v.state() == RolloutProgress.State.COMPLETE;
+    if (v.state() == RolloutProgress.State.FAILED) {
+      if (!decide) {
+        return new ProgressStep(Optional.empty(), null, v.updatedAvailable(), false, Optional.empty());
+      }
+      var u = UnavailableBreakdown.of(nodes, minReady, now);
+      String message = v.message() + "; unavailable: " + u.rollout() + " rollout, " + u.crashLooping()
+          + " crash-looping, " + u.nodeNotReady() + " node NotReady or unreachable, " + u.noRoom() + " no room";
+      return new ProgressStep(Optional.of(new DaemonSetEntity.RolloutFailed(templateHash, v.reason(), message,
+          capped(v.failing()), ru.failurePolicyOrDefault(), Cause.byController(now, "rollout of revision "
+          + templateHash + " failed: " + message + "; failurePolicy " + ru.failurePolicyOrDefault()))), null,
+          v.updatedAvailable(), false, Optional.empty());
+    }
+    boolean running = v.state() == RolloutProgress.State.PROGRESSING;
+    return new ProgressStep(Optional.empty(), running ? v.lastProgressAt() : null, v.updatedAvailable(), reached,
+        running ? v.checkAgainAt() : Optional.empty());
+  }
+
+  /** What the planner obeys; a rollback rolls the last good revision out everywhere (only pause and freeze hold). */
+  private static RolloutControls controls(DaemonSetSpec spec, RollingUpdateDaemonSet ru, boolean failed,
+                                          boolean rollingBack, String policy, Set<String> selectorScope,
+                                          CanaryStep canary, String lastGood) {
+    boolean frozen = spec.isFrozen();
+    boolean userPaused = ru != null && ru.isPaused();
+    if (rollingBack) {
+      return new RolloutControls(frozen, userPaused, 0, null, null);
+    }
+    // Rollback without a good revision to return to holds as Pause does.
+    boolean pausedByFailure = failed && !RollingUpdateDaemonSet.CONTINUE.equals(policy);
+    Set<String> scope = canary.holding() ? intersect(selectorScope, canary.gate().canaryNodes()) : selectorScope;
+    return new RolloutControls(frozen, userPaused || pausedByFailure, ru == null ? 0 : ru.partitionOrZero(), scope,
+        canary.holding() ? lastGood : null);
+  }
+
+  private static RolloutStatus status(DaemonSetState state, String templateHash, String running, String lastGood,
+                                      String failedRevision, boolean failed, boolean rollingBack, String policy,
+                                      String full, CanaryStep canary, String canaryPassed, ProgressStep progress,
+                                      List<NodePods> nodes, int minReady, Instant now) {
+    DaemonSetSpec spec = state.daemonSet().spec();
+    RollingUpdateDaemonSet ru = rollingUpdate(spec);
+    String phase = spec.isFrozen() ? RolloutStatus.FROZEN : failed ? RolloutStatus.FAILED
+        : ru != null && ru.isPaused() ? RolloutStatus.PAUSED : canary.holding() ? RolloutStatus.CANARY
+        : templateHash.equals(full) || progress.targetReached() ? RolloutStatus.COMPLETE : RolloutStatus.PROGRESSING;
     var progressing = RolloutMemory.condition(state.status(), RolloutMemory.PROGRESSING);
     String failure = failed && progressing != null && "False".equals(progressing.status()) ? progressing.message()
         : "revision " + templateHash + " failed";
     String message = message(phase, templateHash, running, failure, rollingBack, policy);
-    RolloutStatus.Canary canaryStatus = canary == null ? null : new RolloutStatus.Canary(templateHash,
-        capped(List.copyOf(new TreeSet<>(canary.canaryNodes()))), canary.soakEndsAt().orElse(null),
+    if (RolloutStatus.COMPLETE.equals(phase) && !templateHash.equals(full)) {
+      message = "revision " + templateHash + " runs on every node the partition and selector allow";
+    }
+    RolloutStatus.Canary canaryStatus = canary.gate() == null ? null : new RolloutStatus.Canary(templateHash,
+        capped(List.copyOf(new TreeSet<>(canary.gate().canaryNodes()))), canary.gate().soakEndsAt().orElse(null),
         templateHash.equals(canaryPassed));
-    RolloutStatus status = new RolloutStatus(phase, templateHash, running, lastGood, failedRevision, message,
-        UnavailableBreakdown.of(nodes, minReady, now), canaryStatus, progressTime, updatedAvailable);
-    return new Decision(running, controls, events, status, held || pausedByFailure || canaryHolding, requeue);
+    return new RolloutStatus(phase, templateHash, running, lastGood, failedRevision, message,
+        UnavailableBreakdown.of(nodes, minReady, now), canaryStatus, progress.progressTime(),
+        progress.updatedAvailable());
   }
 
   private static String message(String phase, String template, String running, String failure, boolean rollingBack,

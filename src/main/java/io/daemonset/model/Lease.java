@@ -1,8 +1,6 @@
 package io.daemonset.model;
 
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 
 /**
@@ -18,12 +16,12 @@ public record Lease(String apiVersion, String kind, ObjectMeta metadata, LeaseSp
   /** kubelet's default leaseDurationSeconds; it renews every quarter of it. */
   public static final int NODE_LEASE_DURATION_SECONDS = 40;
 
-  private static final DateTimeFormatter MICRO_TIME =
-      DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSSX").withZone(ZoneOffset.UTC);
-
-  /** upstream's MicroTime: RFC 3339 with microseconds. */
+  /**
+   * upstream's MicroTime: RFC 3339 with microseconds. Instant's own ISO form (it drops trailing zero groups, which
+   * RFC 3339 readers accept): a formatter pattern cost a noticeable share of a 500-renewals-a-second server.
+   */
   public static String microTime(Instant instant) {
-    return instant == null ? null : MICRO_TIME.format(instant.truncatedTo(ChronoUnit.MICROS));
+    return instant == null ? null : instant.truncatedTo(ChronoUnit.MICROS).toString();
   }
 
   public static Instant parseMicroTime(String value) {

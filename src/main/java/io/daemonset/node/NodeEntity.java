@@ -328,7 +328,7 @@ public final class NodeEntity
     if (!NodeLifecycle.isUnreachable(state.node())) {
       return Effect().reply(cmd.replyTo(), Outcome.ok(answer, 0));
     }
-    return Effect().persist(new NodeUpdated(NodeLifecycle.reachable(state.node()),
+    return Effect().persist(new NodeUpdated(NodeLifecycle.renewed(state.node(), now),
             cmd.cause().because("node " + nodeName + " renewed its lease: reachable again")))
         .thenRun(this::announce)
         .thenReply(cmd.replyTo(), s -> Outcome.ok(answer, lastSequenceNumber(context)));

@@ -53,6 +53,27 @@ public final class NodeLifecycle {
         taints.isEmpty() ? null : taints));
   }
 
+  /**
+   * The node whose agent renewed its lease after going silent: reachable again, and the Ready condition that
+   * {@link #unreachable} set to Unknown back to True. kubelet would post that status within one period itself (it
+   * compares what it would report with what the API holds); the lease-renewing agent reports status only when due.
+   */
+  public static Node renewed(Node node, Instant now) {
+    Node back = reachable(node);
+    NodeStatus status = back.status();
+    if (status == null) {
+      return back;
+    }
+    List<NodeCondition> conditions = new ArrayList<>();
+    for (NodeCondition c : status.conditionsOrEmpty()) {
+      conditions.add("Ready".equals(c.type()) && "Unknown".equals(c.status())
+          ? new NodeCondition("Ready", "True", now, now, "KubeletReady", "kubelet is posting ready status")
+          : c);
+    }
+    return back.withStatus(new NodeStatus(status.capacity(), status.allocatable(), conditions, status.addresses(),
+        status.nodeInfo()));
+  }
+
   private static List<Taint> withoutUnreachable(Node node) {
     return node.spec() == null ? List.of()
         : node.spec().taintsOrEmpty().stream().filter(t -> !UNREACHABLE.equals(t.key())).toList();

@@ -40,12 +40,30 @@ final class KubeEvents {
       out.add(event(ds, ordering, 0, "Warning", e.reason(), rolloutFailed(before, e), e.cause()));
     } else if (event instanceof DaemonSetEntity.CanaryPassed e) {
       out.add(event(ds, ordering, 0, "Normal", "CanaryPassed", e.cause().reason(), e.cause()));
-    } else if (event instanceof DaemonSetEntity.PodObserved e && "Failed".equals(e.podPhase())) {
-      out.add(event(ds, ordering, 0, "Warning", "FailedDaemonPod",
-          "Found failed daemon pod " + ds.metadata().namespace() + "/" + e.podName() + ", will try to kill it",
-          e.cause()));
+    } else if (event instanceof DaemonSetEntity.PodObserved e && finishedNow(before, e)) {
+      // upstream's messages (daemon_controller.go podsShouldBeOnNode)
+      String pod = ds.metadata().namespace() + "/" + e.podName() + " on node " + nodeOf(before, e.podName());
+      out.add("Failed".equals(e.podPhase())
+          ? event(ds, ordering, 0, "Warning", "FailedDaemonPod", "Found failed daemon pod " + pod
+              + ", will try to kill it", e.cause())
+          : event(ds, ordering, 0, "Normal", "SucceededDaemonPod", "Found succeeded daemon pod " + pod
+              + ", will try to delete it", e.cause()));
     }
     return out;
+  }
+
+  /** The pod has just reached Failed or Succeeded (once per pod, not on every later observation). */
+  static boolean finishedNow(DaemonSetState before, DaemonSetEntity.PodObserved e) {
+    if (!"Failed".equals(e.podPhase()) && !"Succeeded".equals(e.podPhase())) {
+      return false;
+    }
+    var binding = before.bindings().get(e.podName());
+    return binding == null || !e.podPhase().equals(binding.podPhase());
+  }
+
+  private static String nodeOf(DaemonSetState state, String podName) {
+    var binding = state.bindings().get(podName);
+    return binding == null ? "?" : binding.nodeName();
   }
 
   /** Which revision failed, why, on which nodes and pods, and what the failure policy does about it. */

@@ -113,6 +113,19 @@ class KubectlExecTest {
     assertThat(failed.err()).contains("command terminated with exit code 3");
   }
 
+  static boolean running(String commandLine) {
+    return ProcessHandle.allProcesses().anyMatch(p -> p.info().commandLine().orElse("").endsWith(commandLine));
+  }
+
+  @Test
+  void aClientThatGoesAwayTakesItsCommandAlong() {
+    try (Kubectl.Running exec = kubectl.start("exec", processPod, "--", "sleep", "317")) {
+      await("the command running").atMost(WAIT).until(() -> running("/sleep 317"));
+      exec.stop();
+    }
+    await("the command gone with its client").atMost(WAIT).until(() -> !running("/sleep 317"));
+  }
+
   @Test
   void badRequestsGetAStatus() {
     Kubectl.Result wrongContainer = kubectl.run("exec", processPod, "-c", "nope", "--", "true");

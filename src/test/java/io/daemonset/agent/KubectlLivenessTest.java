@@ -74,7 +74,7 @@ class KubectlLivenessTest {
   void aFailingLivenessProbeRestartsTheContainerAndAPassingOneNever() {
     // healthy for two seconds after each start, then the probe's file is gone
     api.ok("POST", DS, "application/json", daemonSet("flaky",
-        "[\"sh\",\"-c\",\"touch healthy; sleep 2; rm healthy; exec sleep 3600\"]"));
+        "[\"sh\",\"-c\",\"echo run $$$$; touch healthy; sleep 2; rm healthy; exec sleep 3600\"]"));
     api.ok("POST", DS, "application/json", daemonSet("steady", "[\"sh\",\"-c\",\"touch healthy; exec sleep 3600\"]"));
     await("the flaky container restarted by its liveness probe").atMost(WAIT)
         .until(() -> !api.pods("flaky").isEmpty() && status("flaky").path("restartCount").asInt() >= 2);
@@ -87,10 +87,50 @@ class KubectlLivenessTest {
     Kubectl.Result table = api.kubectl().run("get", "pod", pod, "--no-headers");
     assertThat(table.out().trim().split("\\s+")[3]).matches("[2-9]\\d*( \\(.*\\))?|\\d{2,}");
 
+    // each run has its own log; --previous shows the last terminated one
+    await("the current run's log").atMost(WAIT)
+        .until(() -> api.kubectl().run("logs", pod).out().matches("run \\d+\n"));
+    String current = api.kubectl().run("logs", pod).out();
+    Kubectl.Result previous = api.kubectl().run("logs", "--previous", pod);
+    assertThat(previous.exit()).as(previous.all()).isZero();
+    assertThat(previous.out()).matches("run \\d+\n").isNotEqualTo(current);
+    String steadyPod = api.pods("steady").get(0).path("metadata").path("name").asText();
+    Kubectl.Result never = api.kubectl().run("logs", "-p", steadyPod);
+    assertThat(never.exit()).isNotZero();
+    assertThat(never.err()).contains("previous terminated container \"c\" in pod \"" + steadyPod + "\" not found");
+
     // the steady container has been probed as long as the flaky one restarted twice: never restarted
     assertThat(status("steady").path("restartCount").asInt()).isZero();
     assertThat(status("steady").path("ready").asBoolean()).isTrue();
     api.ok("DELETE", DS + "/flaky", null, null);
     api.ok("DELETE", DS + "/steady", null, null);
+  }
+
+  static String withStartupProbe(String name, String command, String file, int failureThreshold) {
+    return """
+        {"apiVersion":"apps/v1","kind":"DaemonSet","metadata":{"name":"%1$s"},
+         "spec":{"selector":{"matchLabels":{"app":"%1$s"}},
+           "template":{"metadata":{"labels":{"app":"%1$s"}},
+             "spec":{"terminationGracePeriodSeconds":1,
+               "containers":[{"name":"c","image":"busybox","command":%2$s,
+                 "startupProbe":{"exec":{"command":["cat","%3$s"]},"periodSeconds":1,"failureThreshold":%4$d}}]}}}}
+        """.formatted(name, command, file, failureThreshold);
+  }
+
+  @Test
+  void aStartupProbeHoldsReadinessUntilItSucceedsAndRestartsAContainerThatNeverStarts() {
+    api.ok("POST", DS, "application/json", withStartupProbe("slowstart",
+        "[\"sh\",\"-c\",\"sleep 2; touch started; exec sleep 3600\"]", "started", 10));
+    api.ok("POST", DS, "application/json", withStartupProbe("neverstarts", "[\"sleep\",\"3600\"]", "nope", 2));
+    await("the slow starter started and ready").atMost(WAIT).until(() -> !api.pods("slowstart").isEmpty()
+        && status("slowstart").path("started").asBoolean() && status("slowstart").path("ready").asBoolean());
+    await("the never-starter restarted").atMost(WAIT).until(() -> !api.pods("neverstarts").isEmpty()
+        && status("neverstarts").path("restartCount").asInt() >= 1);
+    assertThat(status("slowstart").path("restartCount").asInt()).isZero();
+    JsonNode never = status("neverstarts");
+    assertThat(never.path("ready").asBoolean()).isFalse();
+    assertThat(never.path("started").asBoolean()).isFalse();
+    api.ok("DELETE", DS + "/slowstart", null, null);
+    api.ok("DELETE", DS + "/neverstarts", null, null);
   }
 }

@@ -77,6 +77,20 @@ class KubectlLogsFollowTest {
     String pod = api.pods("counter").get(0).path("metadata").path("name").asText();
     await("the first lines").atMost(WAIT).until(() -> lastCount(kubectl.run("logs", pod).out()) >= 2);
 
+    // since*: checked as upstream checks them; served whole, saying why (the process runtime's logs carry no times)
+    String log = "/api/v1/namespaces/default/pods/" + pod + "/log";
+    io.daemonset.testing.Response badTime = api.call("GET", log + "?sinceTime=yesterday", api.adminToken(), null,
+        null);
+    assertThat(badTime.code()).isEqualTo(400);
+    assertThat(badTime.json().path("kind").asText()).isEqualTo("Status");
+    io.daemonset.testing.Response zero = api.call("GET", log + "?sinceSeconds=0", api.adminToken(), null, null);
+    assertThat(zero.code()).isEqualTo(422);
+    assertThat(zero.json().path("message").asText()).contains("sinceSeconds: Invalid value: 0: must be greater than 0");
+    Kubectl.Result since = kubectl.run("logs", "--since=1h", pod);
+    assertThat(since.exit()).isZero();
+    assertThat(since.out()).startsWith("count 1\n");
+    assertThat(since.err()).contains("sinceSeconds and sinceTime are ignored");
+
     try (Kubectl.Running follow = kubectl.start("logs", "-f", pod);
          Kubectl.Running tail = kubectl.start("logs", "-f", "--tail=1", pod)) {
       // Lines written after the follower started: more than the log held once both followers were running.

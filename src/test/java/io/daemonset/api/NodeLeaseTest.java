@@ -88,6 +88,10 @@ class NodeLeaseTest {
     Response elsewhere = cluster.call("PUT", "/apis/coordination.k8s.io/v1/namespaces/kube-system/leases/leased",
         cluster.adminToken(), "application/json", lease("leased"));
     assertThat(elsewhere.code()).as(elsewhere.toString()).isEqualTo(404);
+    Response malformed = cluster.call("PUT", LEASES + "/leased", cluster.nodeToken("leased"), "application/json",
+        "{\"spec\": {\"leaseDurationSeconds\": \"forty\"}}");
+    assertThat(malformed.code()).as(malformed.toString()).isEqualTo(400);
+    assertThat(malformed.json().path("message").asText()).startsWith("Lease in version \"v1\" cannot be handled");
   }
 
   @Test
@@ -98,6 +102,8 @@ class NodeLeaseTest {
     assertThat(renew("neighbour", "neighbour").code()).isEqualTo(200);
     await("neighbour reachable again", Duration.ofSeconds(30)).until(() -> !taints("neighbour")
         .contains("node.kubernetes.io/unreachable"));
+    assertThat(cluster.kubectl().output("get", "node", "neighbour", "-o",
+        "jsonpath={.status.conditions[?(@.type==\"Ready\")].status}")).isEqualTo("True");
   }
 
   static String taints(String node) {

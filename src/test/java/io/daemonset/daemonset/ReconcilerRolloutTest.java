@@ -484,4 +484,17 @@ class ReconcilerRolloutTest {
     assertThat(replayed.status().rollout().failedRevision()).isEqualTo(b);
     assertThat(replayed.status().conditions()).isEqualTo(w.state.status().conditions());
   }
+
+  @Test
+  void thePlanOfANewDaemonSetCreatesOnEveryEligibleNodeInOneStep() {
+    ReconcileWorld w = new ReconcileWorld().withNodes(nodes(0, 3, null)).withNodes(node("other", null,
+        new io.daemonset.model.Taint("dedicated", "x", "NoSchedule", null)));
+    DaemonSet proposed = ReconcileWorld.daemonSet(s -> s);
+    RolloutPreview.Preview plan = RolloutPreview.of(DaemonSetState.EMPTY, proposed, w.fleet, w.now);
+    assertThat(plan.changes()).extracting(RolloutPreview.NodeChange::node)
+        .containsExactly("node-0", "node-1", "node-2");
+    assertThat(plan.changes()).allMatch(c -> c.action().equals("Create") && c.fromRevision() == null);
+    assertThat(plan.steps()).hasSize(1);
+    assertThat(plan.held()).isNull();
+  }
 }

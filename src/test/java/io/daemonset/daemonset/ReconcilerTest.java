@@ -296,8 +296,8 @@ class ReconcilerTest {
 
   @Test
   void daemonSetPodCreateExpectationsError() {
-    // Upstream's BurstReplicas: at most 250 creates per sync; the rest in the next round, which comes at once.
-    ReconcileWorld w = new ReconcileWorld().withNodes(nodes(0, 300, null));
+    // A burst limit as upstream's BurstReplicas (ours is 1,000 creates per round); the rest in the next round, at once.
+    ReconcileWorld w = new ReconcileWorld().withNodes(nodes(0, ReconcileStep.BURST + 50, null));
     ReconcileOutput out = w.round();
     assertThat(scheduled(out)).hasSize(ReconcileStep.BURST);
     assertThat(out.requeueAt()).contains(w.now);
