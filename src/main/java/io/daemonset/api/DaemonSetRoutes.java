@@ -26,8 +26,8 @@ import org.apache.pekko.http.javadsl.server.Route;
  * DaemonSet writes, through apps/v1 and extensions/v1beta1: create, update, patch (all four types), delete (with
  * the version's default propagation), deletecollection; the status subresource takes writes as no-ops, since the
  * controller owns status. Every write: decode (fieldValidation) → identity checks → defaulting in the request's
- * version → the stored apps/v1 form → validation → the entity (or, with dryRun=All, the would-be object). The verb
- * dispatch and the steps every kind shares are {@link WriteVerbs}'; this is what is the DaemonSet's.
+ * version → the stored apps/v1 form → validation → the entity (or, with dryRun=All, the would-be object).
+ * The verb dispatch and the steps every kind shares are {@link WriteVerbs}'; this is what is the DaemonSet's.
  */
 final class DaemonSetRoutes implements KindWrites<DaemonSet> {
   static final String STATUS_IGNORED = "status is owned by the DaemonSet controller: the status in this request "

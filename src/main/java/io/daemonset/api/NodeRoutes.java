@@ -71,7 +71,7 @@ final class NodeRoutes implements KindWrites<Node> {
         + Authorizer.quote(call.groupResource().toString()));
   }
 
-  /** PUT and PATCH of nodes/x/status; a status patch is neither queued nor retried (the agent reports again). */
+  /** PUT and PATCH of nodes/x/status; a status patch reads the view once: neither queued nor retried on conflict. */
   @Override
   public Optional<CompletionStage<HttpResponse>> subresource(Call call, String body) {
     if (!call.req().subresource().equals("status")) {

@@ -61,13 +61,14 @@ class ClusterFailoverIT {
     startMember(0, 0);
     startMember(1, 0);
     startMember(2, 5);
-    waitFor("five nodes", () -> kubectl("get", "nodes", "-o", "name"), out -> out.lines().count() == 5, Duration.ofMinutes(3));
+    waitFor("five nodes", () -> kubectl("get", "nodes", "-o", "name"), out -> out.lines().count() == 5,
+        Duration.ofMinutes(3));
 
     Path ds = work.resolve("ds.yaml");
     Files.writeString(ds, manifest("agent:1"));
     kubectl("apply", "-f", ds.toString());
-    waitFor("agent:1 rolled out", () -> kubectl("rollout", "status", "ds/agent", "--timeout=5s"), out -> out.contains("successfully"),
-        Duration.ofMinutes(2));
+    waitFor("agent:1 rolled out", () -> kubectl("rollout", "status", "ds/agent", "--timeout=5s"),
+        out -> out.contains("successfully"), Duration.ofMinutes(2));
 
     Files.writeString(ds, manifest("agent:2"));
     kubectl("apply", "-f", ds.toString());
