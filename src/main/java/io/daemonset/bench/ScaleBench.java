@@ -200,7 +200,9 @@ public final class ScaleBench {
       StringBuilder progress = new StringBuilder();
       for (JsonNode ds : list.path("items")) {
         JsonNode s = ds.path("status");
-        if (status.test(s)) {
+        // as kubectl rollout status: a status that has not observed the current generation says nothing yet
+        boolean observed = s.path("observedGeneration").asLong() == ds.path("metadata").path("generation").asLong();
+        if (observed && status.test(s)) {
           done++;
         }
         progress.append(String.format(" %s:%d/%d/%d", ds.path("metadata").path("name").asText(),
