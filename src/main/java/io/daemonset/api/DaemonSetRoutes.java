@@ -1,8 +1,7 @@
 package io.daemonset.api;
 
-import static org.apache.pekko.http.javadsl.server.Directives.entity;
-
 import com.fasterxml.jackson.databind.JsonNode;
+import io.daemonset.api.WriteVerbs.Requested;
 import io.daemonset.api.patch.ApplyResult;
 import io.daemonset.api.patch.PatchSchema;
 import io.daemonset.api.patch.PatchType;
@@ -10,15 +9,14 @@ import io.daemonset.daemonset.DaemonSetEntity;
 import io.daemonset.daemonset.DaemonSetState;
 import io.daemonset.model.DaemonSet;
 import io.daemonset.model.DaemonSetValidation;
-import io.daemonset.model.Decoded;
 import io.daemonset.model.FieldError;
 import io.daemonset.model.Json;
-import io.daemonset.model.ObjectMeta;
 import io.daemonset.view.ObjectStore;
 import io.daemonset.view.StoredObject;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
@@ -29,55 +27,66 @@ import org.apache.pekko.http.javadsl.server.Route;
  * the version's default propagation), deletecollection; the status subresource takes writes as no-ops, since the
  * controller owns status. Every write: decode (fieldValidation) → identity checks → defaulting in the request's
  * version → the stored apps/v1 form → validation → the entity (or, with dryRun=All, the would-be object).
+ * The verb dispatch and the steps every kind shares are {@link WriteVerbs}'; this is what is the DaemonSet's.
  */
-final class DaemonSetRoutes {
+final class DaemonSetRoutes implements KindWrites<DaemonSet> {
   static final String STATUS_IGNORED = "status is owned by the DaemonSet controller: the status in this request "
       + "was ignored";
 
   private final ObjectStore store;
   private final Clock clock;
   private final ReadOnlyRoutes reads;
-  private final WriteQueue patches = new WriteQueue();
+  private final WriteVerbs<DaemonSet> verbs;
 
   DaemonSetRoutes(ObjectStore store, Clock clock, ReadOnlyRoutes reads) {
     this.store = store;
     this.clock = clock;
     this.reads = reads;
+    this.verbs = new WriteVerbs<>(this, reads);
   }
 
   Route route(Call call) {
-    return Writes.readOrWrite(reads, call, this::write);
+    return verbs.route(call);
   }
 
-  private CompletionStage<HttpResponse> write(Call call, String body) {
-    String verb = call.req().verb();
-    if (call.req().subresource().equals("status")) {
-      return CompletableFuture.completedFuture(statusWrite(call, body));
-    }
-    if (call.req().subresource().equals("plan")) {
-      return CompletableFuture.completedFuture(DaemonSetPlans.plan(store, clock, call, body));
-    }
-    return switch (verb) {
-      case "create" -> create(call, body);
-      case "update" -> update(call, body);
-      case "patch" -> patches.after(call.namespace() + "/" + call.req().name(), () -> patch(call, body));
-      case "delete" -> delete(call, body);
-      case "deletecollection" -> deleteCollection(call, body);
-      default -> throw ReadOnlyRoutes.methodNotAllowed(call, verb + " is not supported on daemonsets");
+  @Override
+  public Class<DaemonSet> type() {
+    return DaemonSet.class;
+  }
+
+  @Override
+  public String kind() {
+    return DaemonSet.KIND;
+  }
+
+  @Override
+  public DaemonSet identified(Call call, DaemonSet requested) {
+    return requested.withMetadata(Writes.checkIdentity(call, requested.apiVersion(), requested.kind(),
+        requested.metadata()));
+  }
+
+  @Override
+  public ApiException notSupported(Call call) {
+    return ReadOnlyRoutes.methodNotAllowed(call, call.req().verb() + " is not supported on daemonsets");
+  }
+
+  /** status takes writes as no-ops; plan answers what a change would do. */
+  @Override
+  public Optional<CompletionStage<HttpResponse>> subresource(Call call, String body) {
+    return switch (call.req().subresource()) {
+      case "status" -> Optional.of(CompletableFuture.completedFuture(statusWrite(call, body)));
+      case "plan" -> Optional.of(CompletableFuture.completedFuture(DaemonSetPlans.plan(store, clock, call, body)));
+      default -> Optional.empty();
     };
   }
 
-  private CompletionStage<HttpResponse> create(Call call, String body) {
-    Bodies.requireObjectMediaType(call);
-    Decoded<DaemonSet> decoded = Bodies.decode(body, DaemonSet.class, call.fieldValidation(), DaemonSet.KIND,
-        call.apiVersion());
-    DaemonSet requested = decoded.value();
-    ObjectMeta meta = Writes.checkIdentity(call, requested.apiVersion(), requested.kind(), requested.metadata());
-    DaemonSet admitted = DaemonSets.admit(requested.withMetadata(meta), call.apiVersion());
+  @Override
+  public CompletionStage<HttpResponse> create(Call call, DaemonSet requested, List<String> warnings) {
+    DaemonSet admitted = DaemonSets.admit(requested, call.apiVersion());
     JsonNode after = Json.tree(DaemonSets.toVersion(admitted, call.apiVersion()));
     admitted = admitted.withMetadata(admitted.metadata().withManagedFields(
         Patching.managedFieldsAfter(call, null, after, PatchSchema.DAEMONSET, clock.instant())));
-    return createAdmitted(call, admitted, decoded.warnings());
+    return createAdmitted(call, admitted, warnings);
   }
 
   /** POST, or a server-side apply of an object that does not exist: validate, then Create (or dryRun). */
@@ -98,69 +107,53 @@ final class DaemonSetRoutes {
         });
   }
 
-  private CompletionStage<HttpResponse> update(Call call, String body) {
-    Bodies.requireObjectMediaType(call);
-    Decoded<DaemonSet> decoded = Bodies.decode(body, DaemonSet.class, call.fieldValidation(), DaemonSet.KIND,
-        call.apiVersion());
-    DaemonSet requested = decoded.value();
-    ObjectMeta meta = Writes.checkIdentity(call, requested.apiVersion(), requested.kind(), requested.metadata());
-    long specVersion = specVersion(call);
-    StoredObject stored = reads.find(call);
-    String rv = Writes.checkResourceVersion(call, stored, meta);
-    // Without a resourceVersion, PUT is unconditional (upstream AllowUnconditionalUpdate for DaemonSets).
-    return save(call, stored, requested.withMetadata(meta), rv.isEmpty() ? -1 : specVersion, decoded.warnings(),
-        true);
+  /** PUT without a resourceVersion is unconditional (upstream AllowUnconditionalUpdate for DaemonSets). */
+  @Override
+  public long guard(Call call) {
+    return specVersion(call);
   }
 
-  /**
-   * Without a resourceVersion in the body, a patch or apply is re-applied to the latest object after a storage
-   * conflict ({@link ConflictRetry}); with one, the stale version is the answer (409).
-   */
-  private CompletionStage<HttpResponse> patch(Call call, String body) {
+  @Override
+  public PatchType patchType(Call call) {
     PatchType type = Patching.type(call);
     Patching.checkOptions(call, type);
-    if (Patching.namesResourceVersion(type, body)) {
-      return patch(call, type, body, Latest.daemonSetInView(store, call));
-    }
-    return ConflictRetry.untilApplied(attempt -> attempt == 0
-        ? patch(call, type, body, Latest.daemonSetInView(store, call))
-        : Latest.daemonSetInEntity(store, call).thenCompose(latest -> patch(call, type, body, latest)));
+    return type;
   }
 
-  private CompletionStage<HttpResponse> patch(Call call, PatchType type, String body, Latest latest) {
-    if (type == PatchType.APPLY_PATCH) {
-      return serverSideApply(call, body, latest);
-    }
-    StoredObject stored = latest.require(call);
-    JsonNode current = Json.tree(DaemonSets.toVersion((DaemonSet) stored.object(), call.apiVersion()));
-    JsonNode patched = Patching.apply(call, type, current, body, PatchSchema.DAEMONSET);
-    Decoded<DaemonSet> decoded = Bodies.decode(Json.write(patched), DaemonSet.class, call.fieldValidation(),
-        DaemonSet.KIND, call.apiVersion());
-    DaemonSet requested = decoded.value();
-    ObjectMeta meta = Writes.checkIdentity(call, requested.apiVersion(), requested.kind(), requested.metadata());
-    String rv = Writes.requestedResourceVersion(meta);
-    if (!rv.isEmpty() && !rv.equals(latest.resourceVersion())) {
-      throw ApiException.modified(call.groupResource(), call.req().name());
-    }
-    return save(call, stored, requested.withMetadata(meta), latest.guard(), decoded.warnings(), true);
+  @Override
+  public Latest inView(Call call) {
+    return Latest.daemonSetInView(store, call);
+  }
+
+  @Override
+  public CompletionStage<Latest> inEntity(Call call) {
+    return Latest.daemonSetInEntity(store, call);
+  }
+
+  @Override
+  public JsonNode patchable(Call call, Object stored) {
+    return Json.tree(DaemonSets.toVersion((DaemonSet) stored, call.apiVersion()));
+  }
+
+  @Override
+  public PatchSchema patchSchema() {
+    return PatchSchema.DAEMONSET;
   }
 
   /** application/apply-patch+yaml: server-side apply, creating the DaemonSet when it does not exist. */
-  private CompletionStage<HttpResponse> serverSideApply(Call call, String body, Latest latest) {
+  @Override
+  public CompletionStage<HttpResponse> serverSideApply(Call call, String body, Latest latest) {
     StoredObject stored = latest.stored();
     JsonNode live = stored == null ? null
         : Json.tree(DaemonSets.toVersion((DaemonSet) stored.object(), call.apiVersion()));
     ApplyResult.Applied applied = (ApplyResult.Applied) Patching.serverSideApply(call, live, body,
         PatchSchema.DAEMONSET, tree -> defaulted(tree, call.apiVersion()), clock.instant());
-    Decoded<DaemonSet> decoded = Bodies.decode(Json.write(applied.object()), DaemonSet.class, call.fieldValidation(),
-        DaemonSet.KIND, call.apiVersion());
-    DaemonSet requested = decoded.value();
-    ObjectMeta meta = Writes.checkIdentity(call, requested.apiVersion(), requested.kind(), requested.metadata());
+    Requested<DaemonSet> decoded = verbs.decoded(call, Json.write(applied.object()));
+    DaemonSet requested = decoded.object();
     if (stored == null) {
-      return createAdmitted(call, DaemonSets.admit(requested.withMetadata(meta), call.apiVersion()),
-          decoded.warnings());
+      return createAdmitted(call, DaemonSets.admit(requested, call.apiVersion()), decoded.warnings());
     }
-    String rv = Writes.requestedResourceVersion(meta);
+    String rv = Writes.requestedResourceVersion(requested.metadata());
     if (!rv.isEmpty() && !latest.resourceVersion().isEmpty() && !rv.equals(latest.resourceVersion())) {
       throw ApiException.modified(call.groupResource(), call.req().name());
     }
@@ -168,7 +161,7 @@ final class DaemonSetRoutes {
       return Writes.done(call, 200, Writes.readBack(store, call, call.namespace(), call.req().name(), stored.object()),
           decoded.warnings());
     }
-    return save(call, stored, requested.withMetadata(meta), latest.guard(), decoded.warnings(), false);
+    return save(call, stored, requested, latest.guard(), decoded.warnings(), false);
   }
 
   private static JsonNode defaulted(JsonNode tree, String apiVersion) {
@@ -188,7 +181,8 @@ final class DaemonSetRoutes {
    * (unless a server-side apply already decided them), then the entity's Update guarded by expectedSpecVersion
    * (-1: unconditional).
    */
-  private CompletionStage<HttpResponse> save(Call call, StoredObject stored, DaemonSet requested,
+  @Override
+  public CompletionStage<HttpResponse> save(Call call, StoredObject stored, DaemonSet requested,
                                              long expectedSpecVersion, List<String> warnings, boolean trackFields) {
     String ns = call.namespace();
     String name = call.req().name();
@@ -222,11 +216,7 @@ final class DaemonSetRoutes {
     }
     StoredObject stored = reads.find(call);
     if (call.req().verb().equals("update")) {
-      Bodies.requireObjectMediaType(call);
-      DaemonSet requested = Bodies.decode(body, DaemonSet.class, call.fieldValidation(), DaemonSet.KIND,
-          call.apiVersion()).value();
-      ObjectMeta meta = Writes.checkIdentity(call, requested.apiVersion(), requested.kind(), requested.metadata());
-      String rv = Writes.checkResourceVersion(call, stored, meta);
+      Writes.checkResourceVersion(call, stored, verbs.requested(call, body).object().metadata());
     } else {
       PatchType type = Patching.type(call);
       if (type != PatchType.APPLY_PATCH) {
@@ -236,13 +226,10 @@ final class DaemonSetRoutes {
     return Render.object(call, 200, stored.object(), clock.instant(), List.of(STATUS_IGNORED));
   }
 
-  private CompletionStage<HttpResponse> delete(Call call, String body) {
-    Bodies.DeleteOptions options = Bodies.DeleteOptions.of(call, body);
-    StoredObject stored = reads.find(call);
+  @Override
+  public CompletionStage<HttpResponse> delete(Call call, Bodies.DeleteOptions options, StoredObject stored) {
     DaemonSet ds = (DaemonSet) stored.object();
     String name = call.req().name();
-    options.checkPreconditions(call.groupResource(), name, ds.metadata().uid(),
-        String.valueOf(stored.resourceVersion()));
     String policy = policy(call, options);
     if (options.dryRun()) {
       return CompletableFuture.completedFuture(policy.equals("Foreground")
@@ -268,7 +255,8 @@ final class DaemonSetRoutes {
   }
 
   /** DELETE on the collection: every selected DaemonSet, each with the request's propagation policy. */
-  private CompletionStage<HttpResponse> deleteCollection(Call call, String body) {
+  @Override
+  public CompletionStage<HttpResponse> deleteCollection(Call call, String body) {
     Bodies.DeleteOptions options = Bodies.DeleteOptions.of(call, body);
     ListQuery query = ListQuery.parse(call);
     ListQuery.Page page = query.page(call.kind(), store.index().list(call.kind().resource),

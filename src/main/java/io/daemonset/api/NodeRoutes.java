@@ -1,10 +1,9 @@
 package io.daemonset.api;
 
-
 import com.fasterxml.jackson.databind.JsonNode;
+import io.daemonset.api.WriteVerbs.Requested;
 import io.daemonset.api.patch.PatchSchema;
 import io.daemonset.api.patch.PatchType;
-import io.daemonset.model.Decoded;
 import io.daemonset.model.Json;
 import io.daemonset.model.Node;
 import io.daemonset.model.NodeDefaults;
@@ -18,6 +17,7 @@ import io.daemonset.view.ObjectStore;
 import io.daemonset.view.StoredObject;
 import java.time.Clock;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
@@ -30,41 +30,64 @@ import org.apache.pekko.http.javadsl.server.Route;
  * <p>Node agents (system:node:NAME) may only write their own Node (the authorizer checks named requests, this
  * checks the name in a create body, as upstream's NodeRestriction admission does). A POST by a node's own agent
  * for a Node that exists re-registers it (200; the labels and taints users set are kept); anyone else gets 409.
+ * The verb dispatch and the steps every kind shares are {@link WriteVerbs}'; this is what is the Node's.
  */
-final class NodeRoutes {
+final class NodeRoutes implements KindWrites<Node> {
   private final ObjectStore store;
   private final Clock clock;
   private final ReadOnlyRoutes reads;
-  private final WriteQueue patches = new WriteQueue();
+  private final WriteVerbs<Node> verbs;
 
   NodeRoutes(ObjectStore store, Clock clock, ReadOnlyRoutes reads) {
     this.store = store;
     this.clock = clock;
     this.reads = reads;
+    this.verbs = new WriteVerbs<>(this, reads);
   }
 
   Route route(Call call) {
-    return Writes.readOrWrite(reads, call, this::write);
+    return verbs.route(call);
   }
 
-  private CompletionStage<HttpResponse> write(Call call, String body) {
-    boolean status = call.req().subresource().equals("status");
+  @Override
+  public Class<Node> type() {
+    return Node.class;
+  }
+
+  @Override
+  public String kind() {
+    return Node.KIND;
+  }
+
+  @Override
+  public Node identified(Call call, Node requested) {
+    return requested.withMetadata(Writes.checkIdentity(call, requested.apiVersion(), requested.kind(),
+        requested.metadata()));
+  }
+
+  @Override
+  public ApiException notSupported(Call call) {
+    return ReadOnlyRoutes.methodNotAllowed(call, call.req().verb() + " is not supported on resources of kind "
+        + Authorizer.quote(call.groupResource().toString()));
+  }
+
+  /** PUT and PATCH of nodes/x/status; a status patch reads the view once: neither queued nor retried on conflict. */
+  @Override
+  public Optional<CompletionStage<HttpResponse>> subresource(Call call, String body) {
+    if (!call.req().subresource().equals("status")) {
+      return Optional.empty();
+    }
     return switch (call.req().verb()) {
-      case "create" -> create(call, body);
-      case "update" -> status ? updateStatus(call, body) : update(call, body);
-      case "patch" -> status ? patch(call, body, true)
-          : patches.after(call.req().name(), () -> patch(call, body, false));
-      case "delete" -> delete(call, body);
-      default -> throw ReadOnlyRoutes.methodNotAllowed(call, call.req().verb()
-          + " is not supported on resources of kind " + Authorizer.quote(call.groupResource().toString()));
+      case "update" -> Optional.of(updateStatus(call, body));
+      case "patch" -> Optional.of(verbs.patch(call, Patching.typeWithoutApply(call), body, inView(call),
+          (c, stored, node, guard, warnings, trackFields) -> saveStatus(c, node.status(), warnings)));
+      default -> Optional.empty();
     };
   }
 
-  private CompletionStage<HttpResponse> create(Call call, String body) {
-    Bodies.requireObjectMediaType(call);
-    Decoded<Node> decoded = Bodies.decode(body, Node.class, call.fieldValidation(), Node.KIND, call.apiVersion());
-    Node requested = decoded.value();
-    ObjectMeta meta = Writes.checkIdentity(call, requested.apiVersion(), requested.kind(), requested.metadata());
+  @Override
+  public CompletionStage<HttpResponse> create(Call call, Node requested, List<String> warnings) {
+    ObjectMeta meta = requested.metadata();
     Node node = NodeDefaults.node(new Node("v1", Node.KIND, meta, requested.spec(), requested.status()));
     String name = meta.name() == null ? "" : meta.name();
     call.who().nodeName().filter(own -> !own.equals(name)).ifPresent(own -> {
@@ -84,55 +107,47 @@ final class NodeRoutes {
       // The entity's own strategy (NodeObjects), so that the dry run and the real write cannot disagree.
       Node would = exists ? NodeObjects.reRegistered((Node) store.index().get(call.kind().resource, null, name)
           .orElseThrow().object(), node) : NodeObjects.forCreate(node, name, clock.instant());
-      return Writes.done(call, exists ? 200 : 201, would, decoded.warnings());
+      return Writes.done(call, exists ? 200 : 201, would, warnings);
     }
     return store.node(name, r -> new NodeEntity.Register(node, call.cause(clock, exists ? "re-register" : "create"),
             r))
         .thenApply(outcome -> Writes.respond(call, exists ? 200 : 201,
-            Writes.readBack(store, call, null, name, Writes.accepted(call, name, outcome)), decoded.warnings()));
+            Writes.readBack(store, call, null, name, Writes.accepted(call, name, outcome)), warnings));
   }
 
-  private CompletionStage<HttpResponse> update(Call call, String body) {
-    Bodies.requireObjectMediaType(call);
-    Decoded<Node> decoded = Bodies.decode(body, Node.class, call.fieldValidation(), Node.KIND, call.apiVersion());
-    Node requested = decoded.value();
-    ObjectMeta meta = Writes.checkIdentity(call, requested.apiVersion(), requested.kind(), requested.metadata());
-    long version = version(call);
-    StoredObject stored = reads.find(call);
-    String rv = Writes.checkResourceVersion(call, stored, meta);
-    return save(call, stored, requested.withMetadata(meta), rv.isEmpty() ? -1 : version, decoded.warnings());
+  /** A PUT without a resourceVersion is unconditional; a patch is guarded by the version it read. */
+  @Override
+  public long guard(Call call) {
+    return version(call);
+  }
+
+  @Override
+  public PatchType patchType(Call call) {
+    return Patching.typeWithoutApply(call);
   }
 
   /**
    * Without a resourceVersion in the body, a patch is re-applied to the latest Node after a storage conflict
    * ({@link ConflictRetry}): a user's label never fails because the node's agent reported its status meanwhile.
    */
-  private CompletionStage<HttpResponse> patch(Call call, String body, boolean status) {
-    PatchType type = Patching.typeWithoutApply(call);
-    if (status || Patching.namesResourceVersion(type, body)) {
-      return patch(call, type, body, status, Latest.nodeInView(store, call));
-    }
-    return ConflictRetry.untilApplied(attempt -> attempt == 0
-        ? patch(call, type, body, false, Latest.nodeInView(store, call))
-        : Latest.nodeInEntity(store, call).thenCompose(latest -> patch(call, type, body, false, latest)));
+  @Override
+  public Latest inView(Call call) {
+    return Latest.nodeInView(store, call);
   }
 
-  private CompletionStage<HttpResponse> patch(Call call, PatchType type, String body, boolean status,
-                                              Latest latest) {
-    StoredObject stored = latest.require(call);
-    JsonNode patched = Patching.apply(call, type, Json.tree(stored.object()), body, PatchSchema.NODE);
-    Decoded<Node> decoded = Bodies.decode(Json.write(patched), Node.class, call.fieldValidation(), Node.KIND,
-        call.apiVersion());
-    Node requested = decoded.value();
-    ObjectMeta meta = Writes.checkIdentity(call, requested.apiVersion(), requested.kind(), requested.metadata());
-    String rv = Writes.requestedResourceVersion(meta);
-    if (!rv.isEmpty() && !rv.equals(latest.resourceVersion())) {
-      throw ApiException.modified(call.groupResource(), call.req().name());
-    }
-    if (status) {
-      return saveStatus(call, requested.status(), decoded.warnings());
-    }
-    return save(call, stored, requested.withMetadata(meta), latest.guard(), decoded.warnings());
+  @Override
+  public CompletionStage<Latest> inEntity(Call call) {
+    return Latest.nodeInEntity(store, call);
+  }
+
+  @Override
+  public JsonNode patchable(Call call, Object stored) {
+    return Json.tree(stored);
+  }
+
+  @Override
+  public PatchSchema patchSchema() {
+    return PatchSchema.NODE;
   }
 
   private long version(Call call) {
@@ -140,8 +155,9 @@ final class NodeRoutes {
         .orElseThrow(() -> ApiException.notFound(call.groupResource(), call.req().name())).version();
   }
 
-  private CompletionStage<HttpResponse> save(Call call, StoredObject stored, Node requested, long expectedVersion,
-                                             List<String> warnings) {
+  @Override
+  public CompletionStage<HttpResponse> save(Call call, StoredObject stored, Node requested, long expectedVersion,
+                                            List<String> warnings, boolean trackFields) {
     String name = call.req().name();
     Node existing = (Node) stored.object();
     ObjectMeta meta = requested.metadata().withCreationTimestamp(existing.metadata().creationTimestamp());
@@ -162,13 +178,10 @@ final class NodeRoutes {
   }
 
   private CompletionStage<HttpResponse> updateStatus(Call call, String body) {
-    Bodies.requireObjectMediaType(call);
-    Decoded<Node> decoded = Bodies.decode(body, Node.class, call.fieldValidation(), Node.KIND, call.apiVersion());
-    Node requested = decoded.value();
-    ObjectMeta meta = Writes.checkIdentity(call, requested.apiVersion(), requested.kind(), requested.metadata());
+    Requested<Node> requested = verbs.requested(call, body);
     StoredObject stored = reads.find(call);
-    String rv = Writes.checkResourceVersion(call, stored, meta);
-    return saveStatus(call, requested.status(), decoded.warnings());
+    Writes.checkResourceVersion(call, stored, requested.object().metadata());
+    return saveStatus(call, requested.object().status(), requested.warnings());
   }
 
   private CompletionStage<HttpResponse> saveStatus(Call call, NodeStatus status, List<String> warnings) {
@@ -190,13 +203,10 @@ final class NodeRoutes {
         });
   }
 
-  private CompletionStage<HttpResponse> delete(Call call, String body) {
-    Bodies.DeleteOptions options = Bodies.DeleteOptions.of(call, body);
-    StoredObject stored = reads.find(call);
+  @Override
+  public CompletionStage<HttpResponse> delete(Call call, Bodies.DeleteOptions options, StoredObject stored) {
     Node node = (Node) stored.object();
     String name = call.req().name();
-    options.checkPreconditions(call.groupResource(), name, node.metadata().uid(),
-        String.valueOf(stored.resourceVersion()));
     if (options.dryRun()) {
       return CompletableFuture.completedFuture(Responses.json(200, Writes.deleted(call, name, node.metadata().uid())));
     }

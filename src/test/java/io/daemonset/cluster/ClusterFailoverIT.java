@@ -2,8 +2,8 @@ package io.daemonset.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.daemonset.testing.JarProcess;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,28 +28,28 @@ import org.junit.jupiter.api.io.TempDir;
  * rollout with one pod per node.
  */
 class ClusterFailoverIT {
-  static final Path JAR = Path.of(System.getProperty("daemonset.jar", "target/daemonset-controller.jar"));
-
   @TempDir Path work;
   String schema;
-  final List<Process> members = new ArrayList<>();
+  final List<JarProcess> members = new ArrayList<>();
+  /** The members not killed on purpose: a wait fails at once, with its log, if one of them exits. */
+  final List<JarProcess> running = new CopyOnWriteArrayList<>();
   final int[] clusterPorts = new int[3];
   final int[] apiPorts = new int[3];
 
   @BeforeEach
-  void database() throws IOException {
+  void database() {
     PostgresTestDatabase.assumeReachable();
     schema = PostgresTestDatabase.uniqueSchema();
     for (int i = 0; i < 3; i++) {
-      clusterPorts[i] = freePort();
-      apiPorts[i] = freePort();
+      clusterPorts[i] = JarProcess.freePort();
+      apiPorts[i] = JarProcess.freePort();
     }
   }
 
   @AfterEach
   void stop() throws Exception {
-    for (Process p : members) {
-      p.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+    for (JarProcess p : members) {
+      p.kill();
     }
     if (schema != null) {
       PostgresTestDatabase.dropSchema(schema);
@@ -58,24 +58,26 @@ class ClusterFailoverIT {
 
   @Test
   void aMemberKilledMidRolloutIsReplacedAndTheRolloutFinishesWithOnePodPerNode() throws Exception {
-    members.add(startMember(0, 0));
-    members.add(startMember(1, 0));
-    members.add(startMember(2, 5));
-    waitFor(() -> kubectl("get", "nodes", "-o", "name"), out -> out.lines().count() == 5, Duration.ofMinutes(3));
+    startMember(0, 0);
+    startMember(1, 0);
+    startMember(2, 5);
+    waitFor("five nodes", () -> kubectl("get", "nodes", "-o", "name"), out -> out.lines().count() == 5,
+        Duration.ofMinutes(3));
 
     Path ds = work.resolve("ds.yaml");
     Files.writeString(ds, manifest("agent:1"));
     kubectl("apply", "-f", ds.toString());
-    waitFor(() -> kubectl("rollout", "status", "ds/agent", "--timeout=5s"), out -> out.contains("successfully"),
-        Duration.ofMinutes(2));
+    waitFor("agent:1 rolled out", () -> kubectl("rollout", "status", "ds/agent", "--timeout=5s"),
+        out -> out.contains("successfully"), Duration.ofMinutes(2));
 
     Files.writeString(ds, manifest("agent:2"));
     kubectl("apply", "-f", ds.toString());
-    waitFor(() -> images(), out -> out.contains("agent:2"), Duration.ofMinutes(1));
-    members.get(1).destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+    waitFor("a first agent:2 pod", () -> images(), out -> out.contains("agent:2"), Duration.ofMinutes(1));
+    running.remove(members.get(1));
+    members.get(1).kill();
 
     List<String> violations = new CopyOnWriteArrayList<>();
-    String done = waitFor(() -> {
+    String done = waitFor("agent:2 rolled out on the survivors", () -> {
       checkOnePodPerNode(violations);
       return kubectl("rollout", "status", "ds/agent", "--timeout=2s");
     }, out -> out.contains("successfully rolled out"), Duration.ofMinutes(3));
@@ -120,22 +122,21 @@ class ClusterFailoverIT {
         """.formatted(image);
   }
 
-  private Process startMember(int i, int hollowNodes) throws IOException {
+  private void startMember(int i, int hollowNodes) {
     Path dir = work.resolve("member-" + i);
-    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xmx384m", "-jar", JAR.toAbsolutePath().toString(), "serve", "--store", "postgres",
+    List<String> args = new ArrayList<>(List.of("serve", "--store", "postgres",
         "--data-dir", dir.toString(), "--api-port", String.valueOf(apiPorts[i]),
         "--cluster-port", String.valueOf(clusterPorts[i]), "--management-port", "0",
         "--seed-nodes", "127.0.0.1:" + clusterPorts[0] + ",127.0.0.1:" + clusterPorts[1]));
     if (hollowNodes > 0) {
-      command.addAll(List.of("--hollow-nodes", String.valueOf(hollowNodes)));
+      args.addAll(List.of("--hollow-nodes", String.valueOf(hollowNodes)));
     }
-    Files.createDirectories(dir);
-    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
-        .redirectOutput(dir.resolve("serve.log").toFile());
-    builder.environment().putAll(Map.of("DS_DB_URL", PostgresTestDatabase.URL, "DS_DB_USER", PostgresTestDatabase.USER,
-        "DS_DB_PASSWORD", PostgresTestDatabase.PASSWORD, "DS_DB_SCHEMA", schema, "DS_SBR_STABLE_AFTER", "5s"));
-    return builder.start();
+    JarProcess member = JarProcess.start(dir.resolve("serve.log"), List.of("-Xmx384m"),
+        Map.of("DS_DB_URL", PostgresTestDatabase.URL, "DS_DB_USER", PostgresTestDatabase.USER,
+            "DS_DB_PASSWORD", PostgresTestDatabase.PASSWORD, "DS_DB_SCHEMA", schema, "DS_SBR_STABLE_AFTER", "5s"),
+        args);
+    members.add(member);
+    running.add(member);
   }
 
   /** kubectl against the first member, which is never killed. */
@@ -153,29 +154,10 @@ class ClusterFailoverIT {
     }
   }
 
-  private String waitFor(Supplier<String> probe, Predicate<String> done, Duration timeout) throws Exception {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    String last = "";
-    while (System.nanoTime() < deadline) {
-      if (Files.exists(work.resolve("member-0").resolve("kubeconfig"))) {
-        last = probe.get();
-        if (done.test(last)) {
-          return last;
-        }
-      }
-      Thread.sleep(300);
-    }
-    throw new AssertionError("timed out; last answer: " + last + "\nmember-0 log tail: " + tail(0));
-  }
-
-  private String tail(int i) throws IOException {
-    List<String> lines = Files.readAllLines(work.resolve("member-" + i).resolve("serve.log"));
-    return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    }
+  /** Polls probe (once member 0 has written its kubeconfig) until done accepts its answer. */
+  private String waitFor(String what, Supplier<String> probe, Predicate<String> done, Duration timeout) {
+    Path kubeconfig = work.resolve("member-0").resolve("kubeconfig");
+    return JarProcess.await(what, timeout, () -> Files.exists(kubeconfig) ? probe.get() : "", done,
+        running.toArray(JarProcess[]::new));
   }
 }

@@ -7,8 +7,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.daemonset.auth.Pki;
 import io.daemonset.auth.TokenFile;
+import io.daemonset.testing.JarProcess;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -56,7 +56,6 @@ import org.junit.jupiter.api.io.TempDir;
 @org.junit.jupiter.api.condition.EnabledIfEnvironmentVariable(named = "DS_FAULT_TESTS", matches = "on|true",
     disabledReason = "not yet seen green: set DS_FAULT_TESTS=on (about 6 minutes on an idle 2-core machine)")
 class ClusterFaultsIT {
-  static final Path JAR = Path.of(System.getProperty("daemonset.jar", "target/daemonset-controller.jar"));
   static final int NODES = 100;
   static final ObjectMapper JSON = new ObjectMapper();
 
@@ -64,7 +63,7 @@ class ClusterFaultsIT {
   Path data;
   String schema;
   TcpProxy database;
-  final Process[] members = new Process[3];
+  final JarProcess[] members = new JarProcess[3];
   final int[] clusterPorts = new int[3];
   final int[] apiPorts = new int[3];
   final int[] managementPorts = new int[3];
@@ -85,9 +84,9 @@ class ClusterFaultsIT {
     database = new TcpProxy(db.group(1), Integer.parseInt(db.group(2)));
     data = work.resolve("shared-data");
     for (int i = 0; i < 3; i++) {
-      clusterPorts[i] = freePort();
-      apiPorts[i] = freePort();
-      managementPorts[i] = freePort();
+      clusterPorts[i] = JarProcess.freePort();
+      apiPorts[i] = JarProcess.freePort();
+      managementPorts[i] = JarProcess.freePort();
     }
   }
 
@@ -106,9 +105,9 @@ class ClusterFaultsIT {
         }
       }
     }
-    for (Process p : members) {
+    for (JarProcess p : members) {
       if (p != null) {
-        p.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+        p.kill();
       }
     }
     http.shutdownNow();
@@ -155,7 +154,7 @@ class ClusterFaultsIT {
     await().atMost(Duration.ofMinutes(1)).until(() -> imageCount("agent:2") >= 1);
     long killedAt = System.nanoTime();
     lastStepAt.set(0);
-    members[host].destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+    members[host].kill();
     // Events already under way when the member died arrive within a few hundred ms: count steps from 2 s on.
     long countFrom = killedAt + TimeUnit.SECONDS.toNanos(2);
     await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(100)).until(() -> lastStepAt.get() > countFrom);
@@ -205,10 +204,10 @@ class ClusterFaultsIT {
     long[] logSizes = new long[3];
     for (int i = 0; i < 3; i++) {
       logSizes[i] = Files.size(work.resolve("member-" + i + ".log"));
-      members[i].destroy();
+      members[i].terminate();
     }
-    for (Process p : members) {
-      assertThat(p.waitFor(90, TimeUnit.SECONDS)).isTrue();
+    for (JarProcess p : members) {
+      assertThat(p.awaitExit(Duration.ofSeconds(90))).isTrue();
     }
     for (int i = 0; i < 3; i++) {
       String stopping = Files.readString(work.resolve("member-" + i + ".log")).substring((int) logSizes[i]);
@@ -231,26 +230,22 @@ class ClusterFaultsIT {
 
   // ---- the cluster ----
 
-  private Process startMember(int i) throws IOException {
-    Path log = work.resolve("member-" + i + ".log");
-    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xmx384m", "-jar", JAR.toAbsolutePath().toString(), "serve", "--data-dir", data.toString(),
+  /** Member i, its output appended to member-i.log (a restart adds to the same log). */
+  private JarProcess startMember(int i) {
+    List<String> args = new ArrayList<>(List.of("serve", "--data-dir", data.toString(),
         "--db-url", PostgresTestDatabase.URL.replaceFirst("//[^/]+/", "//127.0.0.1:" + database.port() + "/"),
         "--db-user", PostgresTestDatabase.USER, "--db-password", PostgresTestDatabase.PASSWORD,
         "--api-port", String.valueOf(apiPorts[i]), "--cluster-port", String.valueOf(clusterPorts[i]),
         "--management-port", String.valueOf(managementPorts[i]),
         "--seed-nodes", "127.0.0.1:" + clusterPorts[0] + ",127.0.0.1:" + clusterPorts[1]));
     if (i == 0) {
-      command.addAll(List.of("--hollow-nodes", String.valueOf(NODES), "--hollow-ready-delay", "500ms"));
+      args.addAll(List.of("--hollow-nodes", String.valueOf(NODES), "--hollow-ready-delay", "500ms"));
     }
-    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
-        .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
     // Three JVMs starting on two shared cores miss heartbeats by seconds (JIT, class loading): a failure detector
     // more patient than production's 3 s keeps them from being marked unreachable, at the price of a slower
     // detection, which the printed failover time includes.
-    builder.environment().putAll(Map.of("DS_DB_SCHEMA", schema, "DS_REPLAY_FILTER_MODE", "fail",
-        "DS_FAILURE_DETECTOR_PAUSE", "8s"));
-    return builder.start();
+    return JarProcess.start(work.resolve("member-" + i + ".log"), List.of("-Xmx384m"), Map.of("DS_DB_SCHEMA", schema,
+        "DS_REPLAY_FILTER_MODE", "fail", "DS_FAILURE_DETECTOR_PAUSE", "8s"), args);
   }
 
   private void awaitReady(int... which) {
@@ -423,11 +418,5 @@ class ClusterFaultsIT {
 
   private static void phase(String what, long since) {
     System.out.printf("PHASE %6.1f s  %s%n", (System.nanoTime() - since) / 1e9, what);
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    }
   }
 }

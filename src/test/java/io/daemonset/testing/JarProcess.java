@@ -16,8 +16,9 @@ import org.awaitility.core.ConditionTimeoutException;
 
 /**
  * The built jar run as a user runs it ({@code java [options] -jar daemonset-controller.jar COMMAND …}) in its own
- * JVM, its output in a log file: what the integration tests start serve, agent and fleet with. Failsafe names the
- * jar in the system property {@code daemonset.jar}.
+ * JVM, its output appended to a log file (a process restarted on the same log keeps the earlier run's output before
+ * its own): what the integration tests start serve, agent and fleet with, and the only place they launch a JVM.
+ * Failsafe names the jar in the system property {@code daemonset.jar}.
  */
 public final class JarProcess implements AutoCloseable {
   public static final Path JAR = Path.of(System.getProperty("daemonset.jar", "target/daemonset-controller.jar"));
@@ -37,7 +38,7 @@ public final class JarProcess implements AutoCloseable {
     return start(log, List.of(), Map.of(), List.of(args));
   }
 
-  /** {@code java jvmOptions… -jar JAR args…} with env added to this JVM's environment, output to log. */
+  /** {@code java jvmOptions… -jar JAR args…} with env added to this JVM's environment, output appended to log. */
   public static JarProcess start(Path log, List<String> jvmOptions, Map<String, String> env, List<String> args) {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
@@ -46,7 +47,8 @@ public final class JarProcess implements AutoCloseable {
     command.addAll(args);
     try {
       Files.createDirectories(log.toAbsolutePath().getParent());
-      ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+      ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+          .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
       builder.environment().putAll(env);
       return new JarProcess(args.isEmpty() ? "java" : args.get(0), builder.start(), log);
     } catch (IOException e) {
@@ -118,6 +120,21 @@ public final class JarProcess implements AutoCloseable {
       process.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    }
+  }
+
+  /** SIGTERM, as a user's stop, without waiting: to stop several at once, then {@link #awaitExit} each. */
+  public void terminate() {
+    process.destroy();
+  }
+
+  /** Whether the process ended within timeout. */
+  public boolean awaitExit(Duration timeout) {
+    try {
+      return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
     }
   }
 
