@@ -3,18 +3,15 @@ package io.daemonset.cluster;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.daemonset.testing.JarProcess;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
+import io.daemonset.testing.Kubectl;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
@@ -139,19 +136,9 @@ class ClusterFailoverIT {
     running.add(member);
   }
 
-  /** kubectl against the first member, which is never killed. */
+  /** kubectl against the first member, which is never killed (its output and errors, as the probes read them). */
   private String kubectl(String... args) {
-    List<String> command = new ArrayList<>(List.of("kubectl", "--kubeconfig",
-        work.resolve("member-0").resolve("kubeconfig").toString(), "--cache-dir", work.resolve("cache").toString()));
-    command.addAll(Arrays.asList(args));
-    try {
-      Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-      p.waitFor(60, TimeUnit.SECONDS);
-      return out;
-    } catch (IOException | InterruptedException e) {
-      throw new IllegalStateException(e);
-    }
+    return new Kubectl(work.resolve("member-0").resolve("kubeconfig"), work.resolve("kubectl")).output(args);
   }
 
   /** Polls probe (once member 0 has written its kubeconfig) until done accepts its answer. */

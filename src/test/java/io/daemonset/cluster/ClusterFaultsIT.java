@@ -8,12 +8,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.daemonset.auth.Pki;
 import io.daemonset.auth.TokenFile;
 import io.daemonset.testing.JarProcess;
+import io.daemonset.testing.Kubectl;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -396,19 +396,12 @@ class ClusterFaultsIT {
 
   /** kubectl with the one kubeconfig of the shared data dir, against the given member. */
   private Result kubectl(int member, String... args) {
-    List<String> command = new ArrayList<>(List.of("kubectl", "--kubeconfig", data.resolve("kubeconfig").toString(),
-        "--server", "https://127.0.0.1:" + apiPorts[member], "--request-timeout=40s",
-        "--cache-dir", work.resolve("cache").toString()));
+    List<String> command = new ArrayList<>(List.of("--server", "https://127.0.0.1:" + apiPorts[member],
+        "--request-timeout=40s"));
     command.addAll(Arrays.asList(args));
     long start = System.nanoTime();
-    try {
-      Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-      p.waitFor(60, TimeUnit.SECONDS);
-      return new Result(p.exitValue(), out, (System.nanoTime() - start) / 1e9);
-    } catch (IOException | InterruptedException e) {
-      throw new IllegalStateException(e);
-    }
+    Kubectl.Result r = new Kubectl(data.resolve("kubeconfig"), work.resolve("kubectl")).run(command.toArray(String[]::new));
+    return new Result(r.exit(), r.all().trim(), (System.nanoTime() - start) / 1e9);
   }
 
   private static double sum(String metrics, String family) {

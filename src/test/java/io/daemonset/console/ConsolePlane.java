@@ -23,7 +23,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -138,27 +137,12 @@ final class ConsolePlane implements AutoCloseable {
 
   /** Runs the real kubectl with the server's kubeconfig (admin), with a private HOME and cache; returns stdout. */
   String kubectl(String... args) {
-    try {
-      Path scratch = Files.createTempDirectory(dir, "kubectl");
-      List<String> command = new ArrayList<>(List.of("kubectl", "--kubeconfig", server.kubeconfigPath().toString(),
-          "--cache-dir", scratch.resolve("cache").toString()));
-      command.addAll(List.of(args));
-      ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
-      builder.environment().put("HOME", scratch.toString());
-      builder.environment().remove("KUBECONFIG");
-      Process process = builder.start();
-      process.getOutputStream().close();
-      String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-      if (!process.waitFor(90, TimeUnit.SECONDS) || process.exitValue() != 0) {
-        throw new AssertionError("kubectl " + String.join(" ", args) + " failed: " + out);
-      }
-      return out;
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new AssertionError(e);
+    io.daemonset.testing.Kubectl.Result r = new io.daemonset.testing.Kubectl(server.kubeconfigPath(),
+        dir.resolve("kubectl")).run(args);
+    if (r.exit() != 0) {
+      throw new AssertionError("kubectl " + String.join(" ", args) + " failed: " + r.all());
     }
+    return r.out();
   }
 
   /** kubectl apply of a manifest given as text. */
