@@ -343,10 +343,12 @@ class ClusterFaultsIT {
             .header("Authorization", "Bearer " + token).build();
         try {
           client.send(request, HttpResponse.BodyHandlers.ofLines()).body().forEach(this::onPodEvent);
-        } catch (IOException | InterruptedException e) {
-          if (watching) {
-            violations.add("the watch on member 0 broke: " + e);
-          }
+        } catch (IOException | java.io.UncheckedIOException e) {
+          // a watch stream may end or break (a chunked stream cut mid-way): resume from the last resourceVersion
+          // seen, as client-go's reflector does; a lost event would show as a gap the invariant check cannot miss
+          continue;
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
           return;
         }
       }
