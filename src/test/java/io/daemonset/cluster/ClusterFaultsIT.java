@@ -345,7 +345,7 @@ class ClusterFaultsIT {
           client.send(request, HttpResponse.BodyHandlers.ofLines()).body().forEach(this::onPodEvent);
         } catch (IOException | java.io.UncheckedIOException e) {
           // a watch stream may end or break (a chunked stream cut mid-way): resume from the last resourceVersion
-          // seen, as client-go's reflector does; a lost event would show as a gap the invariant check cannot miss
+          // seen, as client-go's reflector does; the server replays every change after it (its window is 75 s)
           continue;
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
