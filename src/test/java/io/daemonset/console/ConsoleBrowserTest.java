@@ -245,7 +245,9 @@ class ConsoleBrowserTest {
     driver.manage().deleteAllCookies();
     driver.get(plane.consoleUrl() + "login");
     signInWith(token);
-    assertThat(driver.getCurrentUrl()).endsWith("/console/overview");
+    // the click returns before the form's POST and its redirect have been followed: wait for the page it lands on
+    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(driver.getCurrentUrl())
+        .endsWith("/console/overview"));
     driver.get(plane.consoleUrl() + page);
   }
 
