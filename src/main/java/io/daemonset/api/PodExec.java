@@ -5,7 +5,6 @@ import static org.apache.pekko.http.javadsl.server.Directives.extractRequest;
 import static org.apache.pekko.http.javadsl.server.Directives.handleWebSocketMessagesForProtocol;
 
 import io.daemonset.auth.ExecTicket;
-import io.daemonset.model.Container;
 import io.daemonset.model.Node;
 import io.daemonset.model.Pod;
 import io.daemonset.view.ObjectIndex;
@@ -132,7 +131,7 @@ final class PodExec {
       // upstream's kubectl never asks for both; kubelet refuses it the same way
       throw ApiException.badRequest("tty and stderr cannot both be true");
     }
-    String container = container(call, pod);
+    String container = PodLogs.container(call, pod);
     return ExecTicket.Request.of(pod.metadata().namespace(), pod.metadata().name(), container, command, stdin,
         stdout, stderr, tty, clock);
   }
@@ -165,25 +164,6 @@ final class PodExec {
       throw ApiException.serviceUnavailable("the agent of node " + q(nodeName) + " announces an invalid exec "
           + "endpoint " + q(endpoint), 0);
     }
-  }
-
-  /** The container asked for, or the pod's only one (kubectl names the default one); 400 as upstream otherwise. */
-  private static String container(Call call, Pod pod) {
-    List<String> names = pod.spec() == null || pod.spec().containers() == null ? List.of()
-        : pod.spec().containers().stream().map(Container::name).toList();
-    Optional<String> asked = call.query("container").filter(c -> !c.isEmpty());
-    if (asked.isPresent()) {
-      if (!names.contains(asked.get())) {
-        throw ApiException.badRequest("container " + asked.get() + " is not valid for pod "
-            + pod.metadata().name());
-      }
-      return asked.get();
-    }
-    if (names.size() != 1) {
-      throw ApiException.badRequest("a container name must be specified for pod " + pod.metadata().name()
-          + ", choose one of: [" + String.join(" ", names) + "]");
-    }
-    return names.get(0);
   }
 
   private static boolean flag(Call call, String name) {

@@ -158,8 +158,8 @@ final class PodLogs {
         });
   }
 
-  /** The container asked for, or the pod's only one; 400 as upstream otherwise. */
-  private static String container(Call call, Pod pod) {
+  /** The container asked for, or the pod's only one (kubectl names the default one); 400 as upstream otherwise. */
+  static String container(Call call, Pod pod) {
     List<String> names = pod.spec() == null || pod.spec().containers() == null ? List.of()
         : pod.spec().containers().stream().map(Container::name).toList();
     Optional<String> asked = call.query("container").filter(c -> !c.isEmpty());
