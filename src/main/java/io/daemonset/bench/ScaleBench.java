@@ -51,6 +51,7 @@ public final class ScaleBench {
         m.stop();
         row("converge", String.format("register %.1f s; scheduled %.2f s, Ready %.2f s", register.seconds(),
             scheduled, ready), m, store);
+        o.out().println(JournalSize.describe(server.plane.system(), store.dataDir));
       }
     }
   }
@@ -76,6 +77,7 @@ public final class ScaleBench {
             && s.path("currentNumberScheduled").asInt() == o.nodes());
         m.stop();
         row("rollout", String.format("all updated and Ready %.2f s", done), m, store);
+        o.out().println(JournalSize.describe(server.plane.system(), store.dataDir));
       }
     }
   }
