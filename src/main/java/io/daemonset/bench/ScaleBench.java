@@ -54,6 +54,7 @@ public final class ScaleBench {
             scheduled, ready), m, store);
         o.out().println(JournalSize.describe(server.plane.system(), store.dataDir));
         o.out().println(floor(server, HttpFloor.requestsServed() - requestsBefore, ready));
+        o.out().println(HeapPerBinding.measure(Math.max(10_000, o.nodes() * o.daemonSets())));
       }
     }
   }
