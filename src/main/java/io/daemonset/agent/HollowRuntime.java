@@ -191,8 +191,22 @@ public final class HollowRuntime extends HeldPods<HollowRuntime.HollowPod> {
             ? crashLooping(pod, c, settled, now) : containerStatus(pod, c, p.fate, settled, stopped)).toList();
     boolean failed = settled != null && p.fate == HollowBehavior.Fate.FAIL;
     boolean crashLooping = settled != null && stopped == null && p.fate == HollowBehavior.Fate.CRASH_LOOP;
-    return PodStatuses.build(pod, statuses, failed ? "Failed" : crashLooping ? "Running" : null, failed ? "HollowFailure" : null,
+    return PodStatuses.build(pod, initStatuses(pod, p.startTime), statuses, failed ? "Failed" : crashLooping ? "Running" : null, failed ? "HollowFailure" : null,
         failed ? "this hollow node was told to fail this pod" : null, p.startTime, hostIP, hostIP, clock.instant());
+  }
+
+  /** A hollow pod's init containers complete at once, when the pod starts. */
+  private static List<ContainerStatus> initStatuses(Pod pod, Instant start) {
+    if (pod.spec().initContainers() == null) {
+      return List.of();
+    }
+    return pod.spec().initContainers().stream().map(c -> {
+      String id = "hollow://" + pod.metadata().uid() + "/" + c.name();
+      ContainerState done = new ContainerState(null, null,
+          new ContainerState.Terminated(0, null, "Completed", null, start, start, id));
+      return new ContainerStatus(c.name(), done, new ContainerState(null, null, null), true, 0,
+          c.image() == null ? "" : c.image(), "hollow", id, false);
+    }).toList();
   }
 
   /**

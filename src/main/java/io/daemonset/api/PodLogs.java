@@ -162,9 +162,11 @@ final class PodLogs {
   static String container(Call call, Pod pod) {
     List<String> names = pod.spec() == null || pod.spec().containers() == null ? List.of()
         : pod.spec().containers().stream().map(Container::name).toList();
+    List<String> inits = pod.spec() == null || pod.spec().initContainers() == null ? List.of()
+        : pod.spec().initContainers().stream().map(Container::name).toList();
     Optional<String> asked = call.query("container").filter(c -> !c.isEmpty());
     if (asked.isPresent()) {
-      if (!names.contains(asked.get())) {
+      if (!names.contains(asked.get()) && !inits.contains(asked.get())) {
         throw ApiException.badRequest("container " + asked.get() + " is not valid for pod "
             + pod.metadata().name());
       }
@@ -187,7 +189,11 @@ final class PodLogs {
     if (pod.status() == null || pod.status().containerStatuses() == null) {
       return Optional.of("ContainerCreating");
     }
-    return pod.status().containerStatuses().stream().filter(s -> container.equals(s.name())).findFirst()
+    java.util.stream.Stream<ContainerStatus> all = pod.status().initContainerStatuses() == null
+        ? pod.status().containerStatuses().stream()
+        : java.util.stream.Stream.concat(pod.status().initContainerStatuses().stream(),
+            pod.status().containerStatuses().stream());
+    return all.filter(s -> container.equals(s.name())).findFirst()
         .filter(s -> s.state() != null && s.state().waiting() != null && s.restartCount() == 0
             && (s.lastState() == null || s.lastState().terminated() == null))
         .map(ContainerStatus::state)
