@@ -115,6 +115,15 @@ final class ContainerProcess {
     }
   }
 
+  /** Stamps the lines the container wrote since the last look with {@code now} ({@link LogTimes}). */
+  void stampLog(Instant now) {
+    try {
+      LogTimes.catchUp(log, now);
+    } catch (IOException e) {
+      LOG.debug("cannot stamp the log of container {} of pod {}: {}", spec.name(), owner.key(), e.toString());
+    }
+  }
+
   /** Whether the container has run at all (running, or exited once). */
   boolean hasRun() {
     synchronized (owner.lock()) {
@@ -295,6 +304,7 @@ final class ContainerProcess {
       Instant now = owner.runtime().clock().instant();
       handle = null;
       stopReadiness();
+      stampLog(now);
       String reason = exitCode == null ? "ContainerStatusUnknown" : exitCode == 0 ? "Completed" : "Error";
       String message = exitCode == null ? "the process was adopted after an agent restart; its exit code is unknown"
           : null;
@@ -370,7 +380,7 @@ final class ContainerProcess {
     try {
       // each run has its own log, as a kubelet keeps the last terminated one for --previous
       if (Files.exists(log)) {
-        Files.move(log, previousLogFile(), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        LogTimes.moveAside(log, previousLogFile(), owner.runtime().clock().instant());
       }
     } catch (IOException e) {
       LOG.warn("cannot keep the previous log of container {} of pod {}: {}", spec.name(), owner.key(),

@@ -73,6 +73,8 @@ public final class ProcessRuntime extends HeldPods<ProcessRuntime.PodProcesses> 
       return Optional.empty();
     }
   };
+  /** How often the lines containers wrote are stamped with the time ({@link LogTimes}). */
+  static final Duration LOG_STAMP_PERIOD = Duration.ofMillis(200);
   /** How often mounted ConfigMaps and Secrets are refreshed from the API. */
   static final Duration CONFIG_REFRESH = Duration.ofSeconds(2);
 
@@ -84,6 +86,8 @@ public final class ProcessRuntime extends HeldPods<ProcessRuntime.PodProcesses> 
     this.scheduler = timers;
     this.probeExecutor = Executors.newCachedThreadPool(daemon("probe"));
     recover();
+    scheduler.scheduleWithFixedDelay(this::stampLogs, LOG_STAMP_PERIOD.toMillis(), LOG_STAMP_PERIOD.toMillis(),
+        TimeUnit.MILLISECONDS);
   }
 
   public Settings settings() {
@@ -115,6 +119,11 @@ public final class ProcessRuntime extends HeldPods<ProcessRuntime.PodProcesses> 
     } catch (RuntimeException e) {
       LOG.warn("refreshing mounted configuration failed: {}", e.toString());
     }
+  }
+
+  private void stampLogs() {
+    Instant now = clock.instant();
+    pods.values().forEach(p -> p.all().filter(c -> c.runningProcess().isPresent()).forEach(c -> c.stampLog(now)));
   }
 
   Clock clock() {
