@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -235,8 +236,14 @@ final class ContainerProcess {
       owner.changed();
       return;
     }
+    Optional<String> unresolved = PodConfig.missingReference(pod, spec, owner.runtime().configLookup());
+    if (unresolved.isPresent()) {
+      waitForConfig(unresolved.get());
+      return;
+    }
     Map<String, String> fromObjects;
     try {
+      // resolved again to be used: an object deleted in between still makes the container wait
       fromObjects = PodConfig.environment(pod, spec, owner.runtime().configLookup());
       owner.writeVolumes();
     } catch (PodConfig.Missing missing) {
