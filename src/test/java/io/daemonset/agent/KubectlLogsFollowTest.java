@@ -7,17 +7,14 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import io.daemonset.testing.Kubectl;
 import io.daemonset.testing.TestControlPlane;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * {@code kubectl logs -f} (issue 14, item 3) with the real kubectl, a real process agent and a container that counts
@@ -39,21 +36,11 @@ class KubectlLogsFollowTest {
     assumeTrue(Kubectl.available(), "kubectl is not on the PATH");
     api = TestControlPlane.start(tmp, "daemonset.node.heartbeat-grace = 1h");
     kubectl = api.kubectl();
-    List<String> args = api.agentFlags(api.nodeTokenFile());
-    args.addAll(List.of("--node-name", "follow-1", "--work-dir", tmp.resolve("follow-1").toString(), "--runtime",
-        "process", "--capacity", "cpu=2,memory=4Gi,pods=20", "--heartbeat-period", "500ms", "--node-ip",
-        "127.0.0.1", "--ready-delay", "100ms"));
-    AgentCommand command = new AgentCommand();
-    new CommandLine(command).parseArgs(args.toArray(String[]::new));
-    agent = NodeAgent.start(command.settings(), Clock.systemUTC());
-    agent.registered().get(WAIT.toSeconds(), TimeUnit.SECONDS);
+    agent = api.startAgent("follow-1", "--runtime", "process");
   }
 
   @AfterAll
   static void stop() throws Exception {
-    if (agent != null) {
-      agent.close(true);
-    }
     if (api != null) {
       api.close();
     }
