@@ -483,6 +483,9 @@ public final class ProcessRuntime extends HeldPods<ProcessRuntime.PodProcesses> 
     /**
      * A host process has no root filesystem of its own: a mount at /etc/app appears at etc/app under the container's
      * directory (its working directory), a symlink to the volume (to the host's directory for a hostPath volume).
+     * With a subPath the link points at that path inside the volume, created as a directory first when it does not
+     * exist, as kubelet creates it. Unlike kubelet's bind mount, a subPath into a configMap or secret volume follows
+     * the object's updates (a symlink cannot pin the old file).
      */
     void linkMounts(io.daemonset.model.Container container, Path containerDir) throws IOException {
       if (container.volumeMounts() == null) {
@@ -494,12 +497,22 @@ public final class ProcessRuntime extends HeldPods<ProcessRuntime.PodProcesses> 
         if (!Files.isDirectory(volume) || relative.isEmpty()) {
           continue;
         }
+        Path target = volume;
+        if (mount.subPath() != null && !mount.subPath().isEmpty()) {
+          target = volume.resolve(mount.subPath()).normalize();
+          if (!target.startsWith(volume)) {
+            continue; // validation refuses such a subPath; never link outside the volume
+          }
+          if (!Files.exists(target)) {
+            Files.createDirectories(target);
+          }
+        }
         Path link = containerDir.resolve(relative).normalize();
         if (!link.startsWith(containerDir) || Files.isSymbolicLink(link)) {
           continue;
         }
         Files.createDirectories(link.getParent());
-        Files.createSymbolicLink(link, volume.toAbsolutePath());
+        Files.createSymbolicLink(link, target.toAbsolutePath());
       }
     }
 
