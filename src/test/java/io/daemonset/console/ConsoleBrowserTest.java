@@ -33,10 +33,11 @@ import org.openqa.selenium.chrome.ChromeDriver;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ConsoleBrowserTest {
-  static final int PER_ZONE = 20;
+  /** 20 per zone in CI; {@code -Dconsole.per-zone=2500} measures the long tasks over a 5,000-node fleet. */
+  static final int PER_ZONE = Integer.getInteger("console.per-zone", 20);
   static final int NODES = 2 * PER_ZONE;
   static final String DS_PATH = "/apis/apps/v1/namespaces/default/daemonsets/agent";
-  static final Duration WAIT = Duration.ofSeconds(90);
+  static final Duration WAIT = Duration.ofSeconds(90 + NODES / 20);
 
   private Path dir;
   private ConsolePlane plane;
@@ -156,6 +157,9 @@ class ConsoleBrowserTest {
     @SuppressWarnings("unchecked")
     List<Map<String, Object>> longTasks = (List<Map<String, Object>>) driver.executeScript(
         "return window.consoleLongTasks");
+    System.out.printf("console-long-tasks: %d nodes, %d long tasks during the rollout, longest %.0f ms%n", NODES,
+        longTasks.size(), longTasks.stream().mapToDouble(t -> ((Number) t.get("duration")).doubleValue()).max()
+            .orElse(0));
     assertThat(longTasks).allSatisfy(t -> assertThat(((Number) t.get("duration")).doubleValue()).isLessThan(200));
   }
 
