@@ -65,6 +65,15 @@ public final class DaemonSetEntity
   public record Update(DaemonSet daemonSet, long expectedSpecVersion, Cause cause, ActorRef<Outcome<DaemonSet>> replyTo)
       implements Command {}
 
+  /**
+   * A client's write of daemonsets/x/status (validated by the API): kept as written, as upstream's status strategy
+   * keeps it, except status.rollout, the controller's memory of the rollout controls. The next reconcile rewrites
+   * the counters and the condition types the controller sets itself (upstream storeDaemonSetStatus), and leaves the
+   * other conditions. uid: the incarnation the client read (another one is NotFound).
+   */
+  public record UpdateStatus(DaemonSetStatus status, String uid, Cause cause, ActorRef<Outcome<DaemonSet>> replyTo)
+      implements Command {}
+
   /** propagationPolicy: Background, Foreground or Orphan (the API resolves the default). */
   public record Delete(String propagationPolicy, Cause cause, ActorRef<Outcome<DaemonSet>> replyTo) implements Command {}
 
@@ -302,6 +311,7 @@ public final class DaemonSetEntity
     builder.forAnyState()
         .onCommand(Create.class, this::onCreate)
         .onCommand(Update.class, this::onUpdate)
+        .onCommand(UpdateStatus.class, this::onUpdateStatus)
         .onCommand(Delete.class, this::onDelete)
         .onCommand(Get.class, (state, cmd) -> Effect().reply(cmd.replyTo(), state))
         .onCommand(PodChanged.class, this::onFact)
@@ -341,6 +351,19 @@ public final class DaemonSetEntity
       return Effect().reply(cmd.replyTo(), Outcome.ok(state.daemonSet(), lastSequenceNumber(context)));
     }
     return Effect().persist(new DaemonSetUpdated(updated, cmd.cause()))
+        .thenRun(s -> scheduleReconcile())
+        .thenReply(cmd.replyTo(), s -> Outcome.ok(s.daemonSet(), lastSequenceNumber(context)));
+  }
+
+  private ReplyEffect<Event, DaemonSetState> onUpdateStatus(DaemonSetState state, UpdateStatus cmd) {
+    if (!state.exists() || (cmd.uid() != null && !cmd.uid().equals(state.uid()))) {
+      return Effect().reply(cmd.replyTo(), Outcome.refused(Outcome.Refusal.NOT_FOUND, "not found"));
+    }
+    DaemonSetStatus written = cmd.status().withRollout(state.status().rollout());
+    if (written.equals(state.status())) {
+      return Effect().reply(cmd.replyTo(), Outcome.ok(state.daemonSet(), lastSequenceNumber(context)));
+    }
+    return Effect().persist(new StatusChanged(written, cmd.cause()))
         .thenRun(s -> scheduleReconcile())
         .thenReply(cmd.replyTo(), s -> Outcome.ok(s.daemonSet(), lastSequenceNumber(context)));
   }

@@ -13,6 +13,7 @@ import static io.daemonset.daemonset.ReconcileWorld.withPodSpec;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.daemonset.model.Cause;
+import io.daemonset.model.Condition;
 import io.daemonset.model.DaemonSetSpec;
 import io.daemonset.model.DaemonSetStatus;
 import io.daemonset.model.DaemonSetUpdateStrategy;
@@ -45,7 +46,9 @@ import org.junit.jupiter.api.Test;
  * TestNoExecuteTaintedDoesEvicitRunningIntolerantPod, TestTaintedNodeDaemonDoesNotLaunchIntolerantPod,
  * TestNodeDaemonLaunchesToleratePod, TestDaemonSetRespectsTermination, TestGetNodesToDaemonPods (the
  * deleted-and-terminal rule), TestSimpleDaemonSetUpdatesStatusAfterLaunchingPods,
- * TestDaemonSetPodCreateExpectationsError (as the burst limit).
+ * TestDaemonSetPodCreateExpectationsError (as the burst limit), TestStoreDaemonSetStatus (what the controller
+ * keeps of a status a client wrote; upstream's retries of a conflicting write do not apply: the entity is the one
+ * writer).
  *
  * <p>Ported with a deliberate difference: TestDeleteUnscheduledPodForNotExistingNode (upstream deletes a
  * pod bound to a node the informer does not know; here that node may only not have re-announced itself
@@ -59,8 +62,8 @@ import org.junit.jupiter.api.Test;
  * adoption (issue 10 item 1, not yet built).
  *
  * <p>Do not apply: TestDeleteFinalStateUnknown, TestExpectationsOnRecreate, TestDontDoAnythingIfBeingDeletedRace,
- * TestUpdateNode, TestDeleteNoDaemonPod, TestAddPod/TestUpdatePod/TestDeletePod* and TestStoreDaemonSetStatus
- * test informer event handlers, the expectations cache and API retries: here nodes reach a DaemonSet through the
+ * TestUpdateNode, TestDeleteNoDaemonPod and TestAddPod/TestUpdatePod/TestDeletePod*
+ * test informer event handlers and the expectations cache: here nodes reach a DaemonSet through the
  * directory (a whole-fleet diff, {@link FleetChanges}), pods through their owner's entity, and expectations are
  * binding phases persisted with the decisions.
  */
@@ -498,5 +501,27 @@ class ReconcilerTest {
     out = w.round();
     assertThat(eventsOf(out, DaemonSetEntity.RevisionRecorded.class)).isEmpty();
     assertThat(scheduled(out)).hasSize(2);
+  }
+
+  /**
+   * Upstream TestStoreDaemonSetStatus, as it applies here (issue 10 item 9): a client wrote status (a condition of
+   * its own, a counter); the controller's next status rewrites the counters and keeps the client's condition.
+   */
+  @Test
+  void storeDaemonSetStatus() {
+    ReconcileWorld w = new ReconcileWorld().withNodes(nodes(0, 2, null)).converged();
+    DaemonSetStatus before = w.state.status();
+    Condition mine = new Condition("StatusUpdate", "True", ReconcileWorld.T0, "E2E", "Set from e2e test");
+    w.state = w.state.apply(new DaemonSetEntity.StatusChanged(new DaemonSetStatus(before.currentNumberScheduled(),
+        before.numberMisscheduled(), before.desiredNumberScheduled(), 42, before.observedGeneration(),
+        before.updatedNumberScheduled(), before.numberAvailable(), before.numberUnavailable(),
+        before.collisionCount(), List.of(mine)), Cause.byUser(ReconcileWorld.T0, "alice", "status update")));
+
+    ReconcileOutput out = w.round();
+
+    assertThat(eventsOf(out, DaemonSetEntity.StatusChanged.class)).singleElement()
+        .satisfies(e -> assertThat(e.status().numberReady()).isEqualTo(2))
+        .satisfies(e -> assertThat(e.status().conditions()).containsExactly(mine));
+    assertThat(w.round().events()).as("nothing left to write").isEmpty();
   }
 }
