@@ -18,6 +18,10 @@ public record PodStatus(
     return new PodStatus("Pending", null, null, null, null, null, null, null);
   }
 
+  public PodStatus withConditions(List<PodCondition> value) {
+    return new PodStatus(phase, value, message, reason, hostIP, podIP, startTime, containerStatuses);
+  }
+
   public List<PodCondition> conditionsOrEmpty() {
     return conditions == null ? List.of() : conditions;
   }

@@ -258,12 +258,13 @@ public final class NodeEntity
   private ReplyEffect<Event, NodeState> onRegister(NodeState state, Register cmd) {
     lastHeartbeat = clock.instant();
     if (!state.exists()) {
-      Node node = NodeObjects.forCreate(cmd.node(), nodeName, clock.instant());
+      Node node = NodeLifecycle.withConditionTaints(NodeObjects.forCreate(cmd.node(), nodeName, clock.instant()),
+          clock.instant());
       return Effect().persist(new NodeRegistered(node, cmd.cause()))
           .thenRun(this::announce)
           .thenReply(cmd.replyTo(), s -> Outcome.ok(s.node(), lastSequenceNumber(context)));
     }
-    Node merged = NodeLifecycle.reachable(NodeObjects.reRegistered(state.node(), cmd.node()));
+    Node merged = NodeLifecycle.renewed(NodeObjects.reRegistered(state.node(), cmd.node()), clock.instant());
     if (merged.equals(state.node())) {
       return Effect().reply(cmd.replyTo(), Outcome.ok(state.node(), lastSequenceNumber(context)));
     }
@@ -293,7 +294,7 @@ public final class NodeEntity
       return Effect().reply(cmd.replyTo(), Outcome.refused(Outcome.Refusal.NOT_FOUND, "node " + nodeName + " not found"));
     }
     lastHeartbeat = clock.instant();
-    Node updated = NodeLifecycle.reachable(state.node().withStatus(cmd.status()));
+    Node updated = NodeLifecycle.withConditionTaints(state.node().withStatus(cmd.status()), clock.instant());
     if (!NodeObjects.differsBeyondHeartbeat(state.node(), updated)) {
       return Effect().reply(cmd.replyTo(), Outcome.ok(updated, lastSequenceNumber(context)));
     }
@@ -343,8 +344,21 @@ public final class NodeEntity
     }
     Cause cause = Cause.byController(now, "node " + nodeName + ": no heartbeat for "
         + Duration.between(lastHeartbeat, now).toSeconds() + "s (grace " + heartbeatGrace.toSeconds() + "s)");
-    return Effect().persist(new NodeUpdated(NodeLifecycle.unreachable(state.node(), now), cause))
-        .thenRun(this::announce)
+    // Upstream's MarkPodsNotReady: nobody else would tell that the pods of a silent node may not be serving.
+    List<Event> events = new java.util.ArrayList<>();
+    events.add(new NodeUpdated(NodeLifecycle.unreachable(state.node(), now), cause));
+    Cause notReady = cause.because("node " + nodeName + " is unreachable: pod marked not ready");
+    NodeLifecycle.podsNotReady(state.pods(), nodeName, now)
+        .forEach((key, status) -> events.add(new PodStatusUpdated(key, status, notReady)));
+    return Effect().persist(events)
+        .thenRun(s -> {
+          announce(s);
+          for (Event e : events) {
+            if (e instanceof PodStatusUpdated u) {
+              notifyOwner(state.pods().get(u.podKey()), s.pods().get(u.podKey()), notReady);
+            }
+          }
+        })
         .thenNoReply();
   }
 

@@ -156,4 +156,49 @@ class NodeAndPodRoutesTest {
         .noneMatch(p -> p.at("/metadata/name").asText().equals(name)));
     assertThat(cluster.delete(PODS + "/" + name, null).code()).isEqualTo(404);
   }
+
+  static String ready(String status, String networkUnavailable) {
+    return "{\"status\":{\"conditions\":[{\"type\":\"Ready\",\"status\":\"" + status + "\"},"
+        + "{\"type\":\"NetworkUnavailable\",\"status\":\"" + networkUnavailable + "\"}]}}";
+  }
+
+  static String taintsOf(String node) {
+    return cluster.kubectl().output("get", "node", node, "-o",
+        "jsonpath={range .spec.taints[*]}{.key}:{.effect} {end}").trim();
+  }
+
+  /**
+   * Issue 10 item 7, as upstream's node lifecycle controller does it: a node reporting Ready=False gets the not-ready
+   * taints (NoSchedule and NoExecute), NetworkUnavailable=True the network-unavailable one; the DaemonSet's desired
+   * count follows (its pod there stays: daemon pods tolerate not-ready NoExecute); all lifted when the node recovers.
+   */
+  @Test
+  void aNotReadyNodeIsTaintedAndDesiredCountsFollowUntilItRecovers() {
+    agents.join("sick", Map.of());
+    String ds = DaemonSetRoutesTest.DS + "/pp";
+    await("a pod on sick").until(() -> cluster.get(ds).json().at("/status/numberReady").asInt() == 3);
+    String pod = podOn("sick").at("/metadata/name").asText();
+    String token = cluster.nodeToken("sick");
+    try {
+      Response notReady = cluster.call("PATCH", "/api/v1/nodes/sick/status", token, "application/merge-patch+json",
+          ready("False", "True"));
+      assertThat(notReady.code()).as(notReady.body()).isEqualTo(200);
+      assertThat(taintsOf("sick")).isEqualTo("node.kubernetes.io/not-ready:NoSchedule "
+          + "node.kubernetes.io/not-ready:NoExecute node.kubernetes.io/network-unavailable:NoSchedule");
+      await("desired count follows").until(() -> cluster.get(ds).json().at("/status/desiredNumberScheduled").asInt()
+          == 2);
+      assertThat(podOn("sick").at("/metadata/name").asText()).as("its pod stays").isEqualTo(pod);
+      assertThat(podOn("sick").at("/metadata/deletionTimestamp").isMissingNode()).isTrue();
+
+      Response recovered = cluster.call("PATCH", "/api/v1/nodes/sick/status", token,
+          "application/merge-patch+json", ready("True", "False"));
+      assertThat(recovered.code()).as(recovered.body()).isEqualTo(200);
+      assertThat(taintsOf("sick")).isEmpty();
+      await("desired count back").until(() -> cluster.get(ds).json().at("/status/desiredNumberScheduled").asInt()
+          == 3);
+    } finally {
+      cluster.delete("/api/v1/nodes/sick", null);
+      await("back to two pods").until(() -> pods().size() == 2);
+    }
+  }
 }

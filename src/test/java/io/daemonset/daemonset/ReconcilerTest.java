@@ -524,4 +524,26 @@ class ReconcilerTest {
         .satisfies(e -> assertThat(e.status().conditions()).containsExactly(mine));
     assertThat(w.round().events()).as("nothing left to write").isEmpty();
   }
+
+  /**
+   * Issue 10 item 7: a node the lifecycle controller tainted not-ready (Ready False) takes no new daemon pod, since
+   * daemon pods tolerate only not-ready's NoExecute, and desired counts follow; a pod already there stays (upstream's
+   * shouldContinueRunning), counted as misscheduled as upstream counts it.
+   */
+  @Test
+  void notReadyTaintedNodeTakesNoNewDaemonPodAndKeepsItsPod() {
+    Node notReady = io.daemonset.node.NodeLifecycle.withConditionTaints(node("node-1", null).withStatus(
+        new NodeStatus(null, null, List.of(new NodeCondition("Ready", "False", null, null, "KubeletNotReady", null)),
+            null, null)), ReconcileWorld.T0);
+    ReconcileWorld fresh = new ReconcileWorld().withNodes(node("node-0", null), notReady);
+    assertThat(nodesOf(scheduled(fresh.round()))).containsExactly("node-0");
+    assertThat(fresh.state.status().desiredNumberScheduled()).isEqualTo(1);
+
+    ReconcileWorld running = new ReconcileWorld().withNodes(nodes(0, 2, null)).converged();
+    running.withNodes(notReady);
+    ReconcileOutput out = running.round();
+    assertThat(deleted(out)).isEmpty();
+    assertThat(running.state.status().desiredNumberScheduled()).isEqualTo(1);
+    assertThat(running.state.status().numberMisscheduled()).isEqualTo(1);
+  }
 }
