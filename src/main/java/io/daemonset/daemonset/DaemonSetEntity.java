@@ -197,6 +197,13 @@ public final class DaemonSetEntity
   public record PodGone(String podName, Cause cause) implements Event {}
 
   /**
+   * The pod's labels stopped matching the selector (a user relabelled it): this DaemonSet releases it, as upstream's
+   * ClaimPods does: its node is asked to drop the ownerReference (durably, phase ORPHAN_REQUESTED), and the node
+   * counts as without a pod of this DaemonSet from now on, so the replacement is decided in the same round.
+   */
+  public record PodReleaseRequested(String podName, String nodeName, String why, Cause cause) implements Event {}
+
+  /**
    * Instead of admitting {@code scheduledPodName}, the node adopted an orphan whose labels match the selector:
    * that binding is replaced by one for the adopted pod (its own name, uid and revision hash).
    */

@@ -75,8 +75,9 @@ public record DaemonSetState(
       PodBinding.Phase next = e.orphans() ? PodBinding.Phase.ORPHAN_REQUESTED : PodBinding.Phase.DELETE_REQUESTED;
       // A pod its node has not confirmed yet is orphaned too: the node may already hold it and list it, and a
       // request sent after the admission reaches the node after it (it answers "not here" if the admission failed).
-      DaemonSetState marked = mapBindings(b -> !b.ownerUid().equals(uid()) || b.isBeingDeleted() ? b
-          : b.withPhase(next));
+      // A released pod (ORPHAN_REQUESTED already) is no longer this DaemonSet's: never deleted with it.
+      DaemonSetState marked = mapBindings(b -> !b.ownerUid().equals(uid()) || b.isBeingDeleted()
+          || b.phase() == PodBinding.Phase.ORPHAN_REQUESTED ? b : b.withPhase(next));
       return new DaemonSetState(daemonSet.withMetadata(meta), specVersion + 1, marked.bindings, revisions, podOrdinals);
     } else if (event instanceof DaemonSetEntity.DaemonSetDeleted e) {
       PSortedMap<String, PodBinding> left = sortedBindings();
@@ -125,6 +126,8 @@ public record DaemonSetState(
         }
       }
       return withBindings(next);
+    } else if (event instanceof DaemonSetEntity.PodReleaseRequested e) {
+      return mapBinding(e.podName(), b -> b.isBeingDeleted() ? b : b.withPhase(PodBinding.Phase.ORPHAN_REQUESTED));
     } else if (event instanceof DaemonSetEntity.PodGone e) {
       return withoutBinding(e.podName());
     } else if (RolloutMemory.remembers(event)) {

@@ -150,6 +150,9 @@ final class ReconcileStep {
   static List<NodePods> nodePods(DaemonSetState state, Map<String, Eligibility> eligibility, Fleet fleet) {
     Map<String, List<PodInfo>> podsByNode = new HashMap<>();
     for (PodBinding b : state.ownBindings()) {
+      if (b.phase() == PodBinding.Phase.ORPHAN_REQUESTED) {
+        continue; // released (or being orphaned): no longer this DaemonSet's pod, upstream counts it nowhere
+      }
       podsByNode.computeIfAbsent(b.nodeName(), n -> new ArrayList<>()).add(new PodInfo(b.podName(), b.revisionHash(),
           b.createdAt(), b.readySince() != null, b.readySince(), b.isBeingDeleted(), b.podPhase(),
           b.readySince() != null ? null : b.waitingReason()));

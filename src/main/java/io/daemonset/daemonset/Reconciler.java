@@ -122,7 +122,9 @@ public final class Reconciler {
     return state.bindings().values().stream()
         .filter(b -> b.phase() == PodBinding.Phase.ORPHAN_REQUESTED)
         .<NodeStep>map(b -> new NodeStep.Orphan(b, Cause.byController(now, "orphan pod " + b.podName() + " on node "
-            + b.nodeName() + ": DaemonSet deleted with propagation Orphan")))
+            + b.nodeName() + (state.exists() && !state.isTerminating()
+                ? ": released, its labels no longer match the selector"
+                : ": DaemonSet deleted with propagation Orphan"))))
         .toList();
   }
 

@@ -96,6 +96,15 @@ public final class NodeEntity
   public record UpdatePodStatus(String podKey, PodStatus status, Cause cause, ActorRef<Outcome<Pod>> replyTo)
       implements Command {}
 
+  /**
+   * A user's change of a pod's labels and annotations, the metadata a pod update may change here (uid: the pod the
+   * user read; another one under the name is NotFound). Its owner hears of it: labels that stop matching its selector
+   * make it release the pod (upstream's ClaimPods).
+   */
+  public record UpdatePodMetadata(String podKey, String uid, Map<String, String> labels,
+                                  Map<String, String> annotations, Cause cause, ActorRef<Outcome<Pod>> replyTo)
+      implements Command {}
+
   /** Deletion of a pod whose processes are gone (the agent confirms), or whose owner disowned it. */
   public record OrphanPod(String podKey, Cause cause, ActorRef<Outcome<Pod>> replyTo) implements Command {}
 
@@ -135,6 +144,10 @@ public final class NodeEntity
       implements Event {}
 
   public record PodOrphaned(String podKey, Cause cause) implements Event {}
+
+  /** A user changed the pod's labels and annotations (the whole maps, as they now are). */
+  public record PodMetadataUpdated(String podKey, Map<String, String> labels, Map<String, String> annotations,
+                                   Cause cause) implements Event {}
 
   /** A pod that waited Pending (Unschedulable) fits the node now and is bound to it. */
   public record PodBoundToNode(String podKey, Cause cause) implements Event {}
@@ -245,6 +258,7 @@ public final class NodeEntity
         .onCommand(DeletePod.class, this::onDeletePod)
         .onCommand(UpdatePodStatus.class, this::onUpdatePodStatus)
         .onCommand(OrphanPod.class, this::onOrphanPod)
+        .onCommand(UpdatePodMetadata.class, this::onUpdatePodMetadata)
         .onCommand(CheckHeartbeat.class, this::onCheckHeartbeat)
         .onCommand(RenewLease.class, this::onRenewLease)
         .onCommand(GetLease.class, (state, cmd) -> Effect().reply(cmd.replyTo(), lease == null || !state.exists()
@@ -489,6 +503,21 @@ public final class NodeEntity
     }
     return Effect().persist(new PodOrphaned(cmd.podKey(), cmd.cause()))
         .thenRun(s -> notifyOwner(pod, null, cmd.cause()))
+        .thenReply(cmd.replyTo(), s -> Outcome.ok(s.pods().get(cmd.podKey()), lastSequenceNumber(context)));
+  }
+
+  private ReplyEffect<Event, NodeState> onUpdatePodMetadata(NodeState state, UpdatePodMetadata cmd) {
+    Pod pod = state.pods().get(cmd.podKey());
+    if (pod == null || (cmd.uid() != null && !cmd.uid().equals(pod.metadata().uid()))) {
+      return Effect().reply(cmd.replyTo(), Outcome.refused(Outcome.Refusal.NOT_FOUND,
+          "pod " + cmd.podKey() + " not found on node " + nodeName));
+    }
+    if (Objects.equals(pod.metadata().labels(), cmd.labels())
+        && Objects.equals(pod.metadata().annotations(), cmd.annotations())) {
+      return Effect().reply(cmd.replyTo(), Outcome.ok(pod, lastSequenceNumber(context)));
+    }
+    return Effect().persist(new PodMetadataUpdated(cmd.podKey(), cmd.labels(), cmd.annotations(), cmd.cause()))
+        .thenRun(s -> notifyOwner(pod, s.pods().get(cmd.podKey()), cmd.cause()))
         .thenReply(cmd.replyTo(), s -> Outcome.ok(s.pods().get(cmd.podKey()), lastSequenceNumber(context)));
   }
 

@@ -93,16 +93,25 @@ class NodeAndPodRoutesTest {
   }
 
   @Test
-  void podsAreNotCreatedOrEditedDirectly() {
+  void podsAreNotCreatedDirectlyAndOnlyTheirLabelsAndAnnotationsChange() {
     Response create = cluster.post(PODS, "{\"apiVersion\":\"v1\",\"kind\":\"Pod\",\"metadata\":"
         + "{\"name\":\"x\"},\"spec\":{\"containers\":[{\"name\":\"c\",\"image\":\"i\"}]}}");
     assertThat(create.code()).isEqualTo(405);
     assertThat(create.json().path("reason").asText()).isEqualTo("MethodNotAllowed");
     assertThat(create.json().path("message").asText()).contains("this control plane runs DaemonSet pods only");
     String name = podOn("p1").at("/metadata/name").asText();
+    String uid = podOn("p1").at("/metadata/uid").asText();
     Response label = cluster.patch(PODS + "/" + name, "application/merge-patch+json",
-        "{\"metadata\":{\"labels\":{\"x\":\"y\"}}}");
-    assertThat(label.code()).isEqualTo(405);
+        "{\"metadata\":{\"labels\":{\"x\":\"y\"},\"annotations\":{\"note\":\"kept\"}}}");
+    assertThat(label.code()).as(label.body()).isEqualTo(200);
+    assertThat(label.json().at("/metadata/labels/x").asText()).isEqualTo("y");
+    assertThat(podOn("p1").at("/metadata/annotations/note").asText()).isEqualTo("kept");
+    assertThat(podOn("p1").at("/metadata/uid").asText()).as("still matches its selector: kept").isEqualTo(uid);
+    Response spec = cluster.patch(PODS + "/" + name, "application/strategic-merge-patch+json",
+        "{\"spec\":{\"containers\":[{\"name\":\"c\",\"image\":\"nginx:2\"}]}}");
+    assertThat(spec.code()).isEqualTo(422);
+    assertThat(spec.json().at("/details/causes/0/field").asText()).isEqualTo("spec");
+    assertThat(podOn("p1").at("/spec/containers/0/image").asText()).isEqualTo("nginx:1");
     Response log = cluster.get(PODS + "/" + name + "/log");
     // p1 has no agent log endpoint (a hollow or simulated node): a clear 400, as PodLogs answers.
     assertThat(log.code()).isEqualTo(400);

@@ -58,8 +58,8 @@ import org.junit.jupiter.api.Test;
  * (TestNodeShouldRunDaemonPod, TestNodeAffinityDaemonLaunchesPods, TestTaintPressureNodeDaemonLaunchPod);
  * rolling update and surge in rollout's RollingUpdateTest (update_test.go); capacity and host ports are
  * decided by NodeEntity at admission (TestInsufficientCapacityNodeDaemonDoesNotLaunchPod,
- * TestPortConflict*: NodeEntityTest, issue 10 item 2 makes such pods Pending). TestClaimPods belongs to
- * adoption (issue 10 item 1, not yet built).
+ * TestPortConflict*: NodeEntityTest, issue 10 item 2 makes such pods Pending). TestClaimPods: adoption is
+ * decided by the node (NodeEntityTest), release here (claimPodsReleasesAPodWhoseLabelsNoLongerMatch).
  *
  * <p>Do not apply: TestDeleteFinalStateUnknown, TestExpectationsOnRecreate, TestDontDoAnythingIfBeingDeletedRace,
  * TestUpdateNode, TestDeleteNoDaemonPod and TestAddPod/TestUpdatePod/TestDeletePod*
@@ -545,5 +545,63 @@ class ReconcilerTest {
     assertThat(deleted(out)).isEmpty();
     assertThat(running.state.status().desiredNumberScheduled()).isEqualTo(1);
     assertThat(running.state.status().numberMisscheduled()).isEqualTo(1);
+  }
+
+  /** The pod on nodeName as its node reports it, relabelled, still controlled by foo. */
+  static DaemonSetEntity.Fact relabelled(ReconcileWorld w, String nodeName, Map<String, String> labels) {
+    PodBinding b = w.podOn(nodeName);
+    io.daemonset.model.Pod pod = new io.daemonset.model.Pod("v1", io.daemonset.model.Pod.KIND,
+        io.daemonset.model.ObjectMeta.named("default", b.podName()).withUid(b.podUid()).withLabels(labels)
+            .withOwnerReferences(List.of(io.daemonset.model.OwnerReference.controlledBy("apps/v1", "DaemonSet", "foo",
+                UID))), null,
+        new io.daemonset.model.PodStatus("Running", List.of(new io.daemonset.model.PodCondition("Ready", "True", null,
+            w.now, null, null)), null, null, null, null, null, null));
+    return new DaemonSetEntity.PodChanged(nodeName, b.podName(), pod, ReconcileWorld.NODE);
+  }
+
+  /**
+   * Upstream TestClaimPods, its release half (issue 10 item 1): a pod whose labels no longer match the selector is
+   * released (its node asked to drop the ownerReference, durably) and a new pod is created for its node in the same
+   * round; the node's answer ends the binding. A pod that still matches is kept.
+   */
+  @Test
+  void claimPodsReleasesAPodWhoseLabelsNoLongerMatch() {
+    ReconcileWorld w = new ReconcileWorld().withNodes(nodes(0, 2, null)).converged();
+    PodBinding old = w.podOn("node-0");
+
+    ReconcileOutput kept = w.round(relabelled(w, "node-1", Map.of("name", "simple-daemon", "type", "production",
+        "extra", "label")));
+    assertThat(eventsOf(kept, DaemonSetEntity.PodReleaseRequested.class)).isEmpty();
+
+    ReconcileOutput out = w.round(relabelled(w, "node-0", Map.of("name", "debugging")));
+
+    assertThat(eventsOf(out, DaemonSetEntity.PodReleaseRequested.class)).singleElement()
+        .satisfies(e -> assertThat(e.podName()).isEqualTo(old.podName()));
+    assertThat(out.steps()).filteredOn(s -> s instanceof NodeStep.Orphan).singleElement()
+        .satisfies(s -> assertThat(s.binding().podName()).isEqualTo(old.podName()));
+    assertThat(nodesOf(scheduled(out))).as("a new pod for its node").containsExactly("node-0");
+    assertThat(deleted(out)).isEmpty();
+
+    w.round(new DaemonSetEntity.OrphanAnswered(old.podName(), "node-0"));
+    assertThat(w.state.bindings()).doesNotContainKey(old.podName());
+    assertThat(w.state.ownBindings()).hasSize(2);
+  }
+
+  /** Upstream's ClaimPods does not release while the DaemonSet is being deleted; a released pod is not deleted. */
+  @Test
+  void aBeingDeletedDaemonSetReleasesNothingAndNeverDeletesAReleasedPod() {
+    ReconcileWorld w = new ReconcileWorld().withNodes(nodes(0, 2, null)).converged();
+    PodBinding released = w.podOn("node-0");
+    w.round(relabelled(w, "node-0", Map.of("name", "debugging")));
+    DaemonSetEntity.Fact otherRelabelled = relabelled(w, "node-1", Map.of("name", "debugging"));
+    w.state = w.state.apply(new DaemonSetEntity.DeletionStarted("Background", w.now,
+        Cause.byUser(w.now, "alice", "delete")));
+
+    ReconcileOutput out = w.round(otherRelabelled);
+
+    assertThat(eventsOf(out, DaemonSetEntity.PodReleaseRequested.class)).isEmpty();
+    assertThat(w.state.bindings().get(released.podName()).phase()).isEqualTo(PodBinding.Phase.ORPHAN_REQUESTED);
+    assertThat(out.steps()).filteredOn(s -> s instanceof NodeStep.Delete)
+        .noneMatch(s -> s.binding().podName().equals(released.podName()));
   }
 }

@@ -315,4 +315,27 @@ class NodeEntityTest {
     assertThat(notices).singleElement().satisfies(n -> assertThat(n.pod().status().conditions().get(0).status())
         .isEqualTo("False"));
   }
+
+  @Test
+  void relabellingAPodTellsItsOwnerAndAnotherUidIsNotFound() {
+    node.<Outcome<Node>>runCommand(r -> new NodeEntity.Register(node(Map.of(), "1", true), ALICE, r));
+    node.<NodeEntity.AdmitResult>runCommand(r -> new NodeEntity.AdmitPod(pod("p1", "100m"), ALICE, r));
+    notices.clear();
+
+    var relabelled = node.<Outcome<Pod>>runCommand(r -> new NodeEntity.UpdatePodMetadata("default/p1", "uid-p1",
+        Map.of("app", "debugging"), Map.of("note", "x"), ALICE, r));
+    assertThat(relabelled.event()).isInstanceOf(NodeEntity.PodMetadataUpdated.class);
+    assertThat(relabelled.reply().value().metadata().labels()).containsExactly(Map.entry("app", "debugging"));
+    assertThat(notices).singleElement().satisfies(n -> {
+      assertThat(n.owner()).isEqualTo("default/ds");
+      assertThat(n.pod().metadata().labels()).containsEntry("app", "debugging");
+    });
+
+    var same = node.<Outcome<Pod>>runCommand(r -> new NodeEntity.UpdatePodMetadata("default/p1", "uid-p1",
+        Map.of("app", "debugging"), Map.of("note", "x"), ALICE, r));
+    assertThat(same.hasNoEvents()).isTrue();
+    var other = node.<Outcome<Pod>>runCommand(r -> new NodeEntity.UpdatePodMetadata("default/p1", "another",
+        Map.of(), null, ALICE, r));
+    assertThat(other.reply().refusal()).isEqualTo(Outcome.Refusal.NOT_FOUND);
+  }
 }
