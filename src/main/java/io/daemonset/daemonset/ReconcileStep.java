@@ -55,7 +55,7 @@ final class ReconcileStep {
                   Backoffs backoffs, Instant now, String trigger) {
     DaemonSet ds = state.daemonSet();
     List<Event> events = new ArrayList<>();
-    String hash = currentHash(ds);
+    String hash = currentHash(state);
     HistoryDecision history = decideHistory(state, hash);
     if (history.action() == HistoryDecision.Action.HASH_COLLISION) {
       DaemonSetStatus s = state.status();
@@ -123,8 +123,25 @@ final class ReconcileStep {
     return out;
   }
 
+  /** The hash a template would get as a new revision (template + collisionCount). */
   static String currentHash(DaemonSet ds) {
     return TemplateHash.of(ds.spec().template(), ds.status() == null ? null : ds.status().collisionCount());
+  }
+
+  /**
+   * The current revision's hash, as upstream takes it: the {@code controller-revision-hash} of the revision that
+   * holds the template (the highest-numbered one if several do), not recomputed from template + collisionCount; after
+   * a real collision those differ, and a rollback to a template recorded before it would look for a revision that
+   * does not exist and never send its pods. Only when no revision holds the template yet, the hash it will get.
+   */
+  static String currentHash(DaemonSetState state) {
+    DaemonSet ds = state.daemonSet();
+    if (state.revisions().isEmpty()) {
+      return currentHash(ds);
+    }
+    RevisionHistory history = new RevisionHistory(state.revisions().values().stream().map(RevisionRef::of).toList());
+    return history.holding(Revisions.revisionData(ds.spec().template())).map(RevisionRef::hash)
+        .orElseGet(() -> currentHash(ds));
   }
 
   /** Status as upstream computes it; observedGeneration waits until no create or delete is unacknowledged. */
@@ -132,7 +149,7 @@ final class ReconcileStep {
                                 Instant now) {
     DaemonSet ds = state.daemonSet();
     List<NodePods> nodes = nodePods(state, eligibility, fleet);
-    String hash = currentHash(ds);
+    String hash = currentHash(state);
     DaemonSetStatus computed = StatusCalculator.compute(nodes, hash, ds.spec().minReadySecondsOrZero(), now);
     boolean settled = state.ownBindings().stream().noneMatch(PodBinding::isPending);
     Long observed = settled ? ds.metadata().generation() : state.status().observedGeneration();

@@ -62,6 +62,16 @@ public record RevisionHistory(List<RevisionRef> revisions) {
     return new HistoryDecision(HistoryDecision.Action.KEEP, kept, kept.revision(), duplicates, trim);
   }
 
+  /**
+   * The revision that holds this template's data (upstream Match), the highest-numbered if several do; empty when
+   * none does. Its hash is the current revision's, whatever template + collisionCount hash to now.
+   */
+  public java.util.Optional<RevisionRef> holding(JsonNode templateData) {
+    String wanted = CanonicalJson.write(templateData);
+    return revisions.stream().filter(r -> r.data() != null && CanonicalJson.write(r.data()).equals(wanted))
+        .max(Comparator.comparingLong(RevisionRef::revision));
+  }
+
   /** Whether a revision holds the current template: by data when both are known (upstream Match). */
   private static boolean matches(RevisionRef r, String currentHash, JsonNode currentData) {
     if (currentData != null && r.data() != null) {

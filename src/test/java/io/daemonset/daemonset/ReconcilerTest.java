@@ -604,4 +604,33 @@ class ReconcilerTest {
     assertThat(out.steps()).filteredOn(s -> s instanceof NodeStep.Delete)
         .noneMatch(s -> s.binding().podName().equals(released.podName()));
   }
+
+  /**
+   * Issue 10 item 5: the current revision is the matched revision's controller-revision-hash, not a hash recomputed
+   * from template + collisionCount. After collisionCount was raised (a real collision elsewhere), the template
+   * recorded before keeps its revision: its pods are not replaced, and a new node's pod carries the recorded hash and
+   * is sent to its node (its template is found).
+   */
+  @Test
+  void theCurrentRevisionIsTheMatchedRevisionsHashNotARecomputedOne() {
+    ReconcileWorld w = new ReconcileWorld().withNodes(nodes(0, 2, null)).converged();
+    String recorded = w.podOn("node-0").revisionHash();
+    DaemonSetStatus s = w.state.status();
+    w.state = w.state.apply(new DaemonSetEntity.StatusChanged(new DaemonSetStatus(s.currentNumberScheduled(),
+        s.numberMisscheduled(), s.desiredNumberScheduled(), s.numberReady(), s.observedGeneration(),
+        s.updatedNumberScheduled(), s.numberAvailable(), s.numberUnavailable(), 1, s.conditions()),
+        ReconcileWorld.NODE));
+    assertThat(ReconcileStep.currentHash(w.state.daemonSet())).as("a recomputed hash differs").isNotEqualTo(recorded);
+
+    ReconcileOutput out = w.withNodes(node("node-2", null)).round();
+
+    assertThat(eventsOf(out, DaemonSetEntity.RevisionRecorded.class)).isEmpty();
+    assertThat(deleted(out)).as("no pod replaced").isEmpty();
+    assertThat(scheduled(out)).singleElement().satisfies(p -> {
+      assertThat(p.nodeName()).isEqualTo("node-2");
+      assertThat(p.revisionHash()).isEqualTo(recorded);
+    });
+    assertThat(out.steps()).filteredOn(st -> st instanceof NodeStep.Admit).hasSize(1);
+    assertThat(w.state.status().updatedNumberScheduled()).isEqualTo(3);
+  }
 }
