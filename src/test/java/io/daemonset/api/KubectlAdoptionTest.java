@@ -152,6 +152,12 @@ class KubectlAdoptionTest {
           + "{.status.currentNumberScheduled}/{.status.numberUnavailable}").out().trim()).isEqualTo("4/4/1");
     });
     assertThat(ok("get", "pods", "-l", "app=fluentd").out()).containsPattern("fluentd-\\S+\\s+0/1\\s+Pending");
+    // the scheduler's event, on the pod, as kubectl describe pod shows it
+    String pendingPod = ok("get", "pods", "-l", "app=fluentd", "-o",
+        "jsonpath={.items[?(@.status.phase==\"Pending\")].metadata.name}").out().trim();
+    await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(ok("get", "events", "-o", "jsonpath="
+        + "{range .items[?(@.reason==\"FailedScheduling\")]}{.involvedObject.name}: {.message}{\"\\n\"}{end}")
+        .out()).containsOnlyOnce(pendingPod + ": 0/1 nodes are available: 1 Insufficient cpu."));
   }
 
   /**
