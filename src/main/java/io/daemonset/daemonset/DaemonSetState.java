@@ -77,7 +77,7 @@ public record DaemonSetState(
       // request sent after the admission reaches the node after it (it answers "not here" if the admission failed).
       // A released pod (ORPHAN_REQUESTED already) is no longer this DaemonSet's: never deleted with it.
       DaemonSetState marked = mapBindings(b -> !b.ownerUid().equals(uid()) || b.isBeingDeleted()
-          || b.phase() == PodBinding.Phase.ORPHAN_REQUESTED ? b : b.withPhase(next));
+          || b.phase() == PodBinding.Phase.ORPHAN_REQUESTED ? b : b.withPendingPhase(next, e.deletionTimestamp()));
       return new DaemonSetState(daemonSet.withMetadata(meta), specVersion + 1, marked.bindings, revisions, podOrdinals);
     } else if (event instanceof DaemonSetEntity.DaemonSetDeleted e) {
       PSortedMap<String, PodBinding> left = sortedBindings();
@@ -122,7 +122,7 @@ public record DaemonSetState(
       for (DaemonSetEntity.PodDeletion d : e.pods()) {
         PodBinding b = next.get(d.podName());
         if (b != null && !b.isBeingDeleted()) {
-          next = next.plus(d.podName(), b.withPhase(PodBinding.Phase.DELETE_REQUESTED));
+          next = next.plus(d.podName(), b.withPendingPhase(PodBinding.Phase.DELETE_REQUESTED, e.cause().at()));
         }
       }
       return withBindings(next);

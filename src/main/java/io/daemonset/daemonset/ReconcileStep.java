@@ -144,14 +144,17 @@ final class ReconcileStep {
         .orElseGet(() -> currentHash(ds));
   }
 
-  /** Status as upstream computes it; observedGeneration waits until no create or delete is unacknowledged. */
+  /**
+   * Status as upstream computes it; observedGeneration waits until no create or delete is unacknowledged, or until
+   * what is unacknowledged has waited longer than the expectations' TTL (5 minutes, upstream's).
+   */
   static DaemonSetStatus status(DaemonSetState state, Map<String, Eligibility> eligibility, Fleet fleet,
                                 Instant now) {
     DaemonSet ds = state.daemonSet();
     List<NodePods> nodes = nodePods(state, eligibility, fleet);
     String hash = currentHash(state);
     DaemonSetStatus computed = StatusCalculator.compute(nodes, hash, ds.spec().minReadySecondsOrZero(), now);
-    boolean settled = state.ownBindings().stream().noneMatch(PodBinding::isPending);
+    boolean settled = state.ownBindings().stream().noneMatch(b -> b.isAwaited(now));
     Long observed = settled ? ds.metadata().generation() : state.status().observedGeneration();
     RolloutGuard.Decision guard = RolloutGuard.decide(state, hash, nodes, fleet, true, false, now);
     return new DaemonSetStatus(computed.currentNumberScheduled(), computed.numberMisscheduled(),

@@ -211,6 +211,31 @@ class ReconcilerTest {
     assertThat(w.state.status().observedGeneration()).isEqualTo(1L);
   }
 
+  /**
+   * Upstream's expectations expire (ExpectationsTimeout, 5 minutes): a create or delete never answered stops holding
+   * observedGeneration back once it is that old; until then it holds it back.
+   */
+  @Test
+  void observedGenerationIsRaisedOnceUnansweredExpectationsExpire() {
+    ReconcileWorld w = new ReconcileWorld().withNodes(nodes(0, 1, null));
+    w.round();
+    w.later(PodBinding.EXPECTATIONS_TTL.minusSeconds(1)).round();
+    assertThat(w.state.status().observedGeneration()).as("still expected").isNull();
+    w.later(Duration.ofSeconds(1)).round();
+    assertThat(w.state.status().observedGeneration()).as("expired").isEqualTo(1L);
+
+    // A deletion never confirmed, the same way.
+    ReconcileWorld d = new ReconcileWorld(s -> nodeSelector(s, Map.of("ssd", "true")))
+        .withNodes(node("node-0", Map.of("ssd", "true"))).converged();
+    d.withNodes(node("node-0", null));
+    d.state = d.state.apply(new DaemonSetEntity.DaemonSetUpdated(d.state.daemonSet().withMetadata(
+        d.state.daemonSet().metadata().withGeneration(2L)), ReconcileWorld.NODE));
+    assertThat(deleted(d.round())).hasSize(1);
+    assertThat(d.state.status().observedGeneration()).isEqualTo(1L);
+    d.later(PodBinding.EXPECTATIONS_TTL).round();
+    assertThat(d.state.status().observedGeneration()).isEqualTo(2L);
+  }
+
   @Test
   void daemonKillFailedPods() {
     ReconcileWorld w = new ReconcileWorld().withNodes(nodes(0, 1, null)).converged();
