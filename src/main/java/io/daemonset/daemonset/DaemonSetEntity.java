@@ -392,7 +392,10 @@ public final class DaemonSetEntity
     // Orphan, like Foreground, keeps the object until every pod is released, durably: the orphan steps are
     // re-sent until each node acknowledges, so a crash cannot leave a pod pointing at a deleted owner.
     events.add(new DeletionStarted(policy, clock.instant(), cmd.cause()));
-    if (!"Orphan".equals(policy) && !"Foreground".equals(policy)) {
+    // Background removes the object at once, unless a user's finalizer keeps it (the reconcile then removes it once
+    // the last one is gone, as the API server does).
+    if (!"Orphan".equals(policy) && !"Foreground".equals(policy)
+        && DaemonSetObjects.userFinalizers(state.daemonSet().metadata()).isEmpty()) {
       events.add(new DaemonSetDeleted(policy, cmd.cause()));
     }
     DaemonSet before = state.daemonSet();

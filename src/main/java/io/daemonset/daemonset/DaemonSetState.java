@@ -71,7 +71,7 @@ public record DaemonSetState(
       return new DaemonSetState(daemonSet.withStatus(e.status()), specVersion, bindings, revisions, podOrdinals);
     } else if (event instanceof DaemonSetEntity.DeletionStarted e) {
       ObjectMeta meta = daemonSet.metadata().withDeletionTimestamp(e.deletionTimestamp())
-          .withFinalizers(e.keepsObject() ? List.of(e.finalizer()) : daemonSet.metadata().finalizers());
+          .withFinalizers(finalizersOnDeletion(daemonSet.metadata(), e));
       PodBinding.Phase next = e.orphans() ? PodBinding.Phase.ORPHAN_REQUESTED : PodBinding.Phase.DELETE_REQUESTED;
       // A pod its node has not confirmed yet is orphaned too: the node may already hold it and list it, and a
       // request sent after the admission reaches the node after it (it answers "not here" if the admission failed).
@@ -138,6 +138,15 @@ public record DaemonSetState(
           e.podUid(), e.nodeName(), uid(), e.revisionHash(), PodBinding.Phase.BOUND, "Pending", null, e.createdAt())));
     }
     throw new IllegalArgumentException("unknown DaemonSet event " + event);
+  }
+
+  /** A user's finalizers stay (the deletion waits for them); Foreground and Orphan add the collector's own. */
+  private static List<String> finalizersOnDeletion(ObjectMeta meta, DaemonSetEntity.DeletionStarted e) {
+    List<String> out = new java.util.ArrayList<>(DaemonSetObjects.userFinalizers(meta));
+    if (e.keepsObject()) {
+      out.add(e.finalizer());
+    }
+    return out.isEmpty() ? null : List.copyOf(out);
   }
 
   public DaemonSetStatus status() {

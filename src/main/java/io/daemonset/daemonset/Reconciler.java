@@ -42,11 +42,17 @@ public final class Reconciler {
     Map<String, Eligibility> eligibility = Map.of();
     List<Event> decided = List.of();
     if (state.exists() && state.isTerminating()) {
-      if (state.ownBindings().isEmpty()) {
-        boolean orphan = java.util.Objects.requireNonNullElse(state.daemonSet().metadata().finalizers(), List.<String>of()).contains("orphan");
-        decided = List.of(new DaemonSetEntity.DaemonSetDeleted(orphan ? "Orphan" : "Foreground",
-            Cause.byController(in.now(), orphan ? "every pod orphaned: deletion complete"
-                : "all pods deleted: foreground deletion complete")));
+      // Gone once every pod is (deleted or orphaned) and no user's finalizer is left (those only a user removes).
+      List<String> finalizers = java.util.Objects.requireNonNullElse(state.daemonSet().metadata().finalizers(),
+          List.<String>of());
+      if (state.ownBindings().isEmpty() && DaemonSetObjects.userFinalizers(state.daemonSet().metadata()).isEmpty()) {
+        String policy = finalizers.contains("orphan") ? "Orphan"
+            : finalizers.contains("foregroundDeletion") ? "Foreground" : "Background";
+        decided = List.of(new DaemonSetEntity.DaemonSetDeleted(policy, Cause.byController(in.now(), switch (policy) {
+          case "Orphan" -> "every pod orphaned: deletion complete";
+          case "Foreground" -> "all pods deleted: foreground deletion complete";
+          default -> "the last finalizer removed: deletion complete";
+        })));
       }
     } else if (state.exists() && !state.daemonSet().spec().selector().isEmpty() && seen(in.fleet())) {
       eligibility = ReconcileStep.eligibility(state.daemonSet(), in.fleet());

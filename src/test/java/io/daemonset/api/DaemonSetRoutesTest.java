@@ -241,6 +241,48 @@ class DaemonSetRoutesTest {
         "Json");
   }
 
+  static String withFinalizer(String name) {
+    return daemonSet(name, "nginx:1").replace("\"metadata\":{\"name\":\"" + name + "\"",
+        "\"metadata\":{\"name\":\"" + name + "\",\"finalizers\":[\"example.com/keep\"]");
+  }
+
+  /**
+   * Issue 10 item 8: a user's finalizer keeps a deleted DaemonSet (Background and Foreground alike) until the user
+   * removes it; its pods go meanwhile; Foreground keeps the user's finalizer beside its own; no status is written
+   * once deletionTimestamp is set.
+   */
+  @Test
+  void userFinalizersAreHonouredOnDeletion() {
+    for (String policy : List.of("Background", "Foreground")) {
+      String name = "fin-" + policy.toLowerCase();
+      assertThat(cluster.post(DS, withFinalizer(name)).code()).isEqualTo(201);
+      await("two pods").until(() -> podsOf(name).size() == 2
+          && cluster.get(DS + "/" + name).json().at("/status/currentNumberScheduled").asInt() == 2);
+
+      Response deleting = cluster.delete(DS + "/" + name, "{\"propagationPolicy\":\"" + policy + "\"}");
+      assertThat(deleting.code()).as(deleting.body()).isEqualTo(200);
+      JsonNode kept = cluster.get(DS + "/" + name).json();
+      assertThat(kept.at("/metadata/deletionTimestamp").asText()).isNotEmpty();
+      List<String> finalizers = new ArrayList<>();
+      kept.at("/metadata/finalizers").forEach(f -> finalizers.add(f.asText()));
+      assertThat(finalizers).containsExactlyElementsOf(policy.equals("Foreground")
+          ? List.of("example.com/keep", "foregroundDeletion") : List.of("example.com/keep"));
+      await("its pods gone").until(() -> podsOf(name).isEmpty());
+      JsonNode still = cluster.get(DS + "/" + name).json();
+      assertThat(still.at("/metadata/name").asText()).as("kept by the user's finalizer").isEqualTo(name);
+      assertThat(still.at("/status/currentNumberScheduled").asInt()).as("no status written").isEqualTo(2);
+
+      Response adding = cluster.patch(DS + "/" + name, "application/merge-patch+json",
+          "{\"metadata\":{\"finalizers\":[\"example.com/keep\",\"example.com/new\"]}}");
+      assertThat(adding.code()).as("no new finalizer while deleting").isEqualTo(422);
+      assertThat(adding.json().at("/details/causes/0/field").asText()).isEqualTo("metadata.finalizers");
+      Response removed = cluster.patch(DS + "/" + name, "application/merge-patch+json",
+          "{\"metadata\":{\"finalizers\":null}}");
+      assertThat(removed.code()).as(removed.body()).isIn(200, 404);
+      await("gone once the user's finalizer is").until(() -> cluster.get(DS + "/" + name).code() == 404);
+    }
+  }
+
   @Test
   void everyPatchType() {
     cluster.post(DS, daemonSet("pt", "nginx:1"));

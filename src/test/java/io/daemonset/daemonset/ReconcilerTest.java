@@ -658,4 +658,34 @@ class ReconcilerTest {
     assertThat(out.steps()).filteredOn(st -> st instanceof NodeStep.Admit).hasSize(1);
     assertThat(w.state.status().updatedNumberScheduled()).isEqualTo(3);
   }
+
+  /**
+   * Issue 10 item 8: a user's finalizer keeps a Foreground-deleted DaemonSet after its pods are gone (the collector's
+   * finalizer beside it); once the user removes it, the deletion completes. Nothing is written to status meanwhile.
+   */
+  @Test
+  void aUsersFinalizerHoldsTheDeletionUntilRemoved() {
+    ReconcileWorld w = new ReconcileWorld().withNodes(nodes(0, 1, null)).converged();
+    var ds = w.state.daemonSet();
+    w.state = w.state.apply(new DaemonSetEntity.DaemonSetUpdated(ds.withMetadata(ds.metadata().withFinalizers(
+        List.of("example.com/keep"))), ReconcileWorld.NODE));
+    w.state = w.state.apply(new DaemonSetEntity.DeletionStarted("Foreground", w.now,
+        Cause.byUser(w.now, "alice", "delete")));
+    assertThat(w.state.daemonSet().metadata().finalizers()).containsExactly("example.com/keep", "foregroundDeletion");
+    DaemonSetStatus before = w.state.status();
+
+    ReconcileOutput out = w.round();
+    w.round(ReconcileWorld.deleteAll(out));
+    assertThat(w.state.ownBindings()).isEmpty();
+    assertThat(w.state.exists()).as("held by the user's finalizer").isTrue();
+    assertThat(w.state.status()).isEqualTo(before);
+
+    var held = w.state.daemonSet();
+    w.state = w.state.apply(new DaemonSetEntity.DaemonSetUpdated(DaemonSetObjects.forUpdate(held,
+        held.withMetadata(held.metadata().withFinalizers(null))), ReconcileWorld.NODE));
+    assertThat(w.state.daemonSet().metadata().finalizers()).as("the collector's stays").containsExactly(
+        "foregroundDeletion");
+    assertThat(eventsOf(w.round(), DaemonSetEntity.DaemonSetDeleted.class)).hasSize(1);
+    assertThat(w.state.exists()).isFalse();
+  }
 }
