@@ -36,9 +36,9 @@ import org.apache.pekko.http.javadsl.server.Route;
  * {@code metrics.k8s.io/v1beta1} ({@code kubectl top node|pod}), the resource metrics API metrics-server serves
  * upstream, answered from the node agents' measured usage: for a request the API server reads {@code /stats} from
  * the agent endpoint of every node concerned (the process runtime's figures come from /proc: each container's
- * process tree, and the machine), at most {@link #TIMEOUT} each. A node whose agent serves no stats (a hollow node)
- * or cannot be reached has no metrics, as a node metrics-server cannot scrape: it is left out of lists and a GET
- * for it answers 404.
+ * process tree, and the machine), at most {@link #TIMEOUT} each; a hollow node's usage is simulated
+ * ({@link HollowUsage}). A node whose agent serves no stats or cannot be reached has no metrics, as a node
+ * metrics-server cannot scrape: it is left out of lists and a GET for it answers 404.
  */
 final class MetricsApi {
   static final String GROUP = "metrics.k8s.io";
@@ -219,12 +219,25 @@ final class MetricsApi {
         .put("memory", measured.path("memoryBytes").asLong() / 1024 + "Ki");
   }
 
-  /** Each named node's agent stats (nodes without an endpoint, or not answering, are left out). */
+  /**
+   * Each named node's agent stats (nodes without an endpoint, or not answering, are left out); a hollow node's are
+   * simulated here ({@link HollowUsage}), since it serves no endpoint.
+   */
   private CompletionStage<Map<String, JsonNode>> scrape(List<String> nodeNames) {
     Map<String, CompletableFuture<Optional<JsonNode>>> asks = new LinkedHashMap<>();
+    Map<String, List<Pod>> podsByNode = null;
     for (String name : nodeNames) {
-      store.index().get(ObjectIndex.NODES, null, name).map(StoredObject::object).map(Node.class::cast)
-          .map(n -> n.metadata().annotationsOrEmpty().get(PodLogs.ENDPOINT_ANNOTATION))
+      Optional<Node> node = store.index().get(ObjectIndex.NODES, null, name).map(StoredObject::object)
+          .map(Node.class::cast);
+      if (node.isPresent() && PodLogs.hollow(node.get())) {
+        if (podsByNode == null) {
+          podsByNode = podsByNode();
+        }
+        JsonNode simulated = HollowUsage.stats(node.get(), podsByNode.getOrDefault(name, List.of()), clock.instant());
+        asks.put(name, CompletableFuture.completedFuture(Optional.of(simulated)));
+        continue;
+      }
+      node.map(n -> n.metadata().annotationsOrEmpty().get(PodLogs.ENDPOINT_ANNOTATION))
           .filter(e -> e.startsWith("http://") || e.startsWith("https://"))
           .ifPresent(endpoint -> asks.put(name, stats(endpoint)));
     }
@@ -233,6 +246,17 @@ final class MetricsApi {
       asks.forEach((name, ask) -> ask.join().ifPresent(json -> out.put(name, json)));
       return out;
     });
+  }
+
+  private Map<String, List<Pod>> podsByNode() {
+    Map<String, List<Pod>> byNode = new HashMap<>();
+    store.index().list(ObjectIndex.PODS).forEach(o -> {
+      Pod pod = (Pod) o.object();
+      if (pod.spec() != null && pod.spec().nodeName() != null) {
+        byNode.computeIfAbsent(pod.spec().nodeName(), n -> new ArrayList<>()).add(pod);
+      }
+    });
+    return byNode;
   }
 
   private static CompletableFuture<Optional<JsonNode>> stats(String endpoint) {

@@ -177,7 +177,8 @@ final class PodLogs {
     return names.get(0);
   }
 
-  private static boolean hollow(Node node) {
+  /** A node run by the hollow runtime, which only pretends to run containers. */
+  static boolean hollow(Node node) {
     return node.status() != null && node.status().nodeInfo() != null
         && String.valueOf(node.status().nodeInfo().containerRuntimeVersion()).startsWith("hollow://");
   }

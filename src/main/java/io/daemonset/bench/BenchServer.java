@@ -45,7 +45,7 @@ final class BenchServer implements AutoCloseable {
     ControlPlane plane = ControlPlane.start(settings, clock);
     plane.member().awaitMemberUp(Duration.ofMinutes(2));
     ApiSettings apiSettings = ApiSettings.defaults(dataDir).withBindHost("127.0.0.1").withPort(0);
-    ApiServer api = ApiServer.start(plane.system(), apiSettings, ResourceRoutes.create(plane.store(), clock))
+    ApiServer api = ApiServer.start(plane.system(), apiSettings, io.daemonset.cluster.ApiMetrics.measured(ResourceRoutes.create(plane.store(), clock)))
         .toCompletableFuture().get(1, TimeUnit.MINUTES);
     return new BenchServer(plane, api);
   }

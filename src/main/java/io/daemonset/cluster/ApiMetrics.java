@@ -15,10 +15,10 @@ import org.apache.pekko.http.javadsl.server.Route;
  * {@code apiserver_request_duration_seconds{verb,resource}} (a histogram; watches are counted, not timed, since
  * their length is the client's choice). Wraps the routes behind authentication, so a 401 or 403 is not counted.
  */
-final class ApiMetrics {
+public final class ApiMetrics {
   private ApiMetrics() {}
 
-  static Route measured(Route inner) {
+  public static Route measured(Route inner) {
     return extractRequest(request -> {
       long start = System.nanoTime();
       RequestAttributes attributes = request.getAttribute(ApiDirectives.REQUEST).orElse(null);

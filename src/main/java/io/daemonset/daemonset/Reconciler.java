@@ -12,6 +12,7 @@ import io.daemonset.node.Fleet;
 import io.daemonset.placement.Eligibility;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -108,11 +109,13 @@ public final class Reconciler {
       return List.of();
     }
     List<NodeStep> out = new ArrayList<>();
+    // one decode of a revision's template per reconcile, not one per pod (a burst admits up to 1,000)
+    Map<String, PodTemplateSpec> templates = new HashMap<>();
     for (PodBinding b : state.ownBindings()) {
       if (b.phase() != PodBinding.Phase.SCHEDULED) {
         continue;
       }
-      PodTemplateSpec template = templateFor(state, b.revisionHash());
+      PodTemplateSpec template = templates.computeIfAbsent(b.revisionHash(), hash -> templateFor(state, hash));
       if (template == null) {
         continue;
       }

@@ -22,7 +22,8 @@ import picocli.CommandLine;
 /**
  * {@code kubectl top node|pod} (issue 14, item 5) with the real kubectl against metrics.k8s.io/v1beta1, served from a
  * real process agent's measurements: a container spinning a CPU shows hundreds of millicores, one that sleeps next
- * to nothing, each with its resident memory; the node shows the machine's usage; a hollow node has no metrics.
+ * to nothing, each with its resident memory; the node shows the machine's usage; a hollow node and its pods show
+ * simulated usage within their requests.
  */
 class KubectlTopTest {
   static final Duration WAIT = Duration.ofSeconds(60);
@@ -120,14 +121,46 @@ class KubectlTopTest {
       assertThat(nodes.exit()).as(nodes.all()).isZero();
       String node = nodes.out().lines().filter(l -> l.startsWith("top-1")).findFirst().orElseThrow();
       assertThat(node).matches("top-1\\s+\\d+m\\s+\\d+%\\s+\\d+Mi\\s+\\d+%\\s*");
-      // the hollow node has no agent to measure it: no figures, as for a node metrics-server cannot scrape
-      assertThat(nodes.out()).doesNotContain("top-2\\s+\\d");
-      Response hollow = api.call("GET", METRICS + "/nodes/top-2", api.adminToken(), null, null);
-      assertThat(hollow.code()).isEqualTo(404);
-      assertThat(hollow.json().path("message").asText()).isEqualTo("nodemetrics.metrics.k8s.io \"top-2\" not found");
+      Response missing = api.call("GET", METRICS + "/nodes/no-such-node", api.adminToken(), null, null);
+      assertThat(missing.code()).isEqualTo(404);
+      assertThat(missing.json().path("message").asText())
+          .isEqualTo("nodemetrics.metrics.k8s.io \"no-such-node\" not found");
     } finally {
       api.ok("DELETE", DS + "/spinner", null, null);
       api.ok("DELETE", DS + "/sleeper", null, null);
+    }
+  }
+
+  @Test
+  void aHollowNodeAndItsPodsShowSimulatedUsageWithinTheirRequests() {
+    api.ok("POST", DS, "application/json", """
+        {"apiVersion":"apps/v1","kind":"DaemonSet","metadata":{"name":"pretender"},
+         "spec":{"selector":{"matchLabels":{"app":"pretender"}},
+           "template":{"metadata":{"labels":{"app":"pretender"}},
+             "spec":{"nodeSelector":{"runtime":"hollow"},"terminationGracePeriodSeconds":1,
+               "containers":[{"name":"main","image":"busybox",
+                 "resources":{"requests":{"cpu":"200m","memory":"64Mi"}}}]}}}}
+        """);
+    try {
+      await("the hollow pod running").atMost(WAIT)
+          .until(() -> api.pods("pretender").stream().anyMatch(TestControlPlane::ready));
+      String pod = api.pods("pretender").get(0).path("metadata").path("name").asText();
+
+      Kubectl.Result pods = kubectl.run("top", "pod", pod, "--no-headers");
+      assertThat(pods.exit()).as(pods.all()).isZero();
+      String[] columns = pods.out().trim().split("\\s+");
+      assertThat(Long.parseLong(columns[1].replace("m", ""))).isBetween(60L, 160L);
+      assertThat(Long.parseLong(columns[2].replace("Mi", ""))).isBetween(32L, 64L);
+
+      Kubectl.Result nodes = kubectl.run("top", "node", "top-2", "--no-headers");
+      assertThat(nodes.exit()).as(nodes.all()).isZero();
+      String[] node = nodes.out().trim().split("\\s+");
+      assertThat(node[0]).isEqualTo("top-2");
+      // the simulated system baseline (100m, 512Mi) plus the pod
+      assertThat(Long.parseLong(node[1].replace("m", ""))).isBetween(160L, 260L);
+      assertThat(Long.parseLong(node[3].replace("Mi", ""))).isBetween(544L, 576L);
+    } finally {
+      api.ok("DELETE", DS + "/pretender", null, null);
     }
   }
 }

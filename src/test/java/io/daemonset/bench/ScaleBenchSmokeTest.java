@@ -37,8 +37,11 @@ class ScaleBenchSmokeTest {
   @Test
   void convergePrintsItsRowAndStartsAHandfulOfThreadsAtMost() throws Exception {
     // 60 pods: a thread per ask or per report (Pekko's javadsl ask did that too) starts 60 or more
-    String row = lastRow(run(30, ScaleBench::converge));
+    String printed = run(30, ScaleBench::converge);
+    String row = lastRow(printed);
     assertThat(row).startsWith("| converge | 30 nodes × 2 DS | h2 | register ");
+    assertThat(printed).containsPattern("journal: \\d+ events, [\\d.]+ MB of payload \\(.*PodAdmitted 60 × ")
+        .containsPattern("requests: \\d+ \\([\\d.]+ per pod\\); floor: \\d+ node reads at 64 in flight take ");
     String[] cells = row.split("\\|");
     int threads = Integer.parseInt(cells[8].trim());
     // Bounded pools start their threads lazily as the first work arrives (15 seen on the 2-core CI machine); a thread
@@ -51,11 +54,14 @@ class ScaleBenchSmokeTest {
     assertThat(lastRow(run(ScaleBench::rollout))).startsWith("| rollout | 4 nodes × 2 DS | h2 | all updated and Ready ");
     assertThat(lastRow(run(ScaleBench::join))).startsWith("| join | 4 nodes × 2 DS | h2 | 2 nodes join: p50 ");
     assertThat(lastRow(run(ScaleBench::restart))).contains("| restart |").contains(", 0 pods replaced |");
-    assertThat(lastRow(run(ScaleBench::api))).startsWith("| api | 4 nodes × 2 DS | h2 | node label merge patch p50 ");
+    String api = run(ScaleBench::api);
+    assertThat(lastRow(api)).startsWith("| api | 4 nodes × 2 DS | h2 | node label merge patch p50 ");
+    assertThat(api).containsPattern("throughput: 200 node reads at 64 in flight take [\\d.]+ s .*requests/s");
   }
 
+  /** The table row: the last line that is a row of the table, not its header or separator. */
   private static String lastRow(String printed) {
-    String[] lines = printed.strip().split("\n");
-    return lines[lines.length - 1];
+    return java.util.Arrays.stream(printed.strip().split("\n"))
+        .filter(line -> line.startsWith("| ") && !line.startsWith("| bench ")).reduce((a, b) -> b).orElse("");
   }
 }
