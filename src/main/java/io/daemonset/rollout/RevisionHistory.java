@@ -55,7 +55,10 @@ public record RevisionHistory(List<RevisionRef> revisions) {
       keep = r.revision() >= keep.revision() ? r : keep;
     }
     RevisionRef kept = keep;
-    List<RevisionRef> duplicates = current.stream().filter(r -> r != kept).toList();
+    // upstream dedupCurHistories relabels the pods of a duplicate before deleting it; pods are not relabelled here,
+    // so a duplicate that live pods carry stays (their template must stay findable) until they are replaced.
+    Set<String> live = Set.copyOf(liveHashes);
+    List<RevisionRef> duplicates = current.stream().filter(r -> r != kept && !live.contains(r.hash())).toList();
     if (kept.revision() < next) {
       return new HistoryDecision(HistoryDecision.Action.RENUMBER, kept.withRevision(next), kept.revision(), duplicates, trim);
     }
