@@ -146,6 +146,12 @@ public final class DaemonSetEntity
     }
   }
 
+  /**
+   * Foreground deletion is done with the dependents but a user's finalizer keeps the object: the collector's own
+   * finalizer goes, as upstream's garbage collector removes foregroundDeletion, and the object waits for the user.
+   */
+  public record FinalizerRemoved(String finalizer, Cause cause) implements Event {}
+
   /** The object is gone from the API; with Orphan its pods stay on their nodes without an owner. */
   public record DaemonSetDeleted(String propagationPolicy, Cause cause) implements Event {
     boolean orphanPods() {

@@ -79,6 +79,11 @@ public record DaemonSetState(
       DaemonSetState marked = mapBindings(b -> !b.ownerUid().equals(uid()) || b.isBeingDeleted()
           || b.phase() == PodBinding.Phase.ORPHAN_REQUESTED ? b : b.withPendingPhase(next, e.deletionTimestamp()));
       return new DaemonSetState(daemonSet.withMetadata(meta), specVersion + 1, marked.bindings, revisions, podOrdinals);
+    } else if (event instanceof DaemonSetEntity.FinalizerRemoved e) {
+      List<String> left = daemonSet.metadata().finalizers() == null ? List.of()
+          : daemonSet.metadata().finalizers().stream().filter(f -> !f.equals(e.finalizer())).toList();
+      return new DaemonSetState(daemonSet.withMetadata(daemonSet.metadata().withFinalizers(left.isEmpty() ? null : left)),
+          specVersion + 1, bindings, revisions, podOrdinals);
     } else if (event instanceof DaemonSetEntity.DaemonSetDeleted e) {
       PSortedMap<String, PodBinding> left = sortedBindings();
       if (e.orphanPods()) {

@@ -46,7 +46,11 @@ public final class Reconciler {
       // Gone once every pod is (deleted or orphaned) and no user's finalizer is left (those only a user removes).
       List<String> finalizers = java.util.Objects.requireNonNullElse(state.daemonSet().metadata().finalizers(),
           List.<String>of());
-      if (state.ownBindings().isEmpty() && DaemonSetObjects.userFinalizers(state.daemonSet().metadata()).isEmpty()) {
+      List<String> users = DaemonSetObjects.userFinalizers(state.daemonSet().metadata());
+      if (state.ownBindings().isEmpty() && !users.isEmpty() && finalizers.contains("foregroundDeletion")) {
+        decided = List.of(new DaemonSetEntity.FinalizerRemoved("foregroundDeletion", Cause.byController(in.now(),
+            "all pods deleted: foreground deletion done; the object waits for finalizers " + users)));
+      } else if (state.ownBindings().isEmpty() && users.isEmpty()) {
         String policy = finalizers.contains("orphan") ? "Orphan"
             : finalizers.contains("foregroundDeletion") ? "Foreground" : "Background";
         decided = List.of(new DaemonSetEntity.DaemonSetDeleted(policy, Cause.byController(in.now(), switch (policy) {

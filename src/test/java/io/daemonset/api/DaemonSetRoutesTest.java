@@ -261,7 +261,7 @@ class DaemonSetRoutesTest {
 
       Response deleting = cluster.delete(DS + "/" + name, "{\"propagationPolicy\":\"" + policy + "\"}");
       assertThat(deleting.code()).as(deleting.body()).isEqualTo(200);
-      JsonNode kept = cluster.get(DS + "/" + name).json();
+      JsonNode kept = deleting.json();
       assertThat(kept.at("/metadata/deletionTimestamp").asText()).isNotEmpty();
       List<String> finalizers = new ArrayList<>();
       kept.at("/metadata/finalizers").forEach(f -> finalizers.add(f.asText()));
@@ -271,6 +271,8 @@ class DaemonSetRoutesTest {
       JsonNode still = cluster.get(DS + "/" + name).json();
       assertThat(still.at("/metadata/name").asText()).as("kept by the user's finalizer").isEqualTo(name);
       assertThat(still.at("/status/currentNumberScheduled").asInt()).as("no status written").isEqualTo(2);
+      await("only the user's finalizer left").until(() -> cluster.get(DS + "/" + name).json()
+          .at("/metadata/finalizers").toString().equals("[\"example.com/keep\"]"));
 
       Response adding = cluster.patch(DS + "/" + name, "application/merge-patch+json",
           "{\"metadata\":{\"finalizers\":[\"example.com/keep\",\"example.com/new\"]}}");

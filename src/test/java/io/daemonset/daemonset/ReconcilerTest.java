@@ -678,13 +678,14 @@ class ReconcilerTest {
     w.round(ReconcileWorld.deleteAll(out));
     assertThat(w.state.ownBindings()).isEmpty();
     assertThat(w.state.exists()).as("held by the user's finalizer").isTrue();
+    assertThat(w.state.daemonSet().metadata().finalizers()).as("the collector's own is done")
+        .containsExactly("example.com/keep");
     assertThat(w.state.status()).isEqualTo(before);
+    assertThat(w.round().events()).as("nothing while the user's finalizer holds").isEmpty();
 
     var held = w.state.daemonSet();
     w.state = w.state.apply(new DaemonSetEntity.DaemonSetUpdated(DaemonSetObjects.forUpdate(held,
         held.withMetadata(held.metadata().withFinalizers(null))), ReconcileWorld.NODE));
-    assertThat(w.state.daemonSet().metadata().finalizers()).as("the collector's stays").containsExactly(
-        "foregroundDeletion");
     assertThat(eventsOf(w.round(), DaemonSetEntity.DaemonSetDeleted.class)).hasSize(1);
     assertThat(w.state.exists()).isFalse();
   }
