@@ -154,6 +154,11 @@ public record DaemonSetState(
     return out.isEmpty() ? null : List.copyOf(out);
   }
 
+  /** The current revision's hash as the reconcile takes it (the matched revision's label), for readers. */
+  public String currentRevisionHash() {
+    return ReconcileStep.currentHash(this);
+  }
+
   public DaemonSetStatus status() {
     return daemonSet == null || daemonSet.status() == null ? DaemonSetStatus.EMPTY : daemonSet.status();
   }
