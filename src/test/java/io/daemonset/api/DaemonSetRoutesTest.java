@@ -246,6 +246,18 @@ class DaemonSetRoutesTest {
         "\"metadata\":{\"name\":\"" + name + "\",\"finalizers\":[\"example.com/keep\"]");
   }
 
+  /** The same through the real kubectl: {@code kubectl patch --subresource=status}, read back with kubectl get. */
+  @Test
+  void kubectlPatchesTheStatusSubresource() {
+    org.junit.jupiter.api.Assumptions.assumeTrue(io.daemonset.testing.Kubectl.available(), "kubectl is not on the PATH");
+    cluster.post(DS, daemonSet("kst", "nginx:1"));
+    var kubectl = cluster.kubectl();
+    String patched = kubectl.output("patch", "ds", "kst", "--subresource=status", "--type=merge", "-p",
+        "{\"status\":{\"conditions\":[{\"type\":\"StatusPatched\",\"status\":\"True\",\"reason\":\"Kubectl\"}]}}");
+    assertThat(patched).contains("daemonset.apps/kst patched");
+    assertThat(kubectl.output("get", "ds", "kst", "-o", "jsonpath={.status.conditions[*].reason}")).isEqualTo("Kubectl");
+  }
+
   /**
    * Issue 10 item 8: a user's finalizer keeps a deleted DaemonSet (Background and Foreground alike) until the user
    * removes it; its pods go meanwhile; Foreground keeps the user's finalizer beside its own; no status is written
