@@ -96,7 +96,7 @@ public final class AgentCommand implements Callable<Integer> {
     return 0;
   }
 
-  NodeAgent.Settings settings() {
+  public NodeAgent.Settings settings() {
     ApiTarget target = connection.target();
     HollowBehavior hollow = new HollowBehavior(Flags.duration(readyDelay), neverReadyFraction, failFraction, null,
         null);

@@ -19,8 +19,33 @@ public final class ConfigCache implements PodConfig.Lookup {
   private final ApiClient client;
   private final Map<String, Optional<Map<String, byte[]>>> objects = new ConcurrentHashMap<>();
 
+  private java.util.concurrent.ScheduledExecutorService refresher;
+
   public ConfigCache(ApiClient client) {
     this.client = client;
+  }
+
+  /**
+   * Refreshes every period on a thread of its own (fetching blocks): for the hollow runtime, whose shared timers
+   * must not wait on the API. The process runtime refreshes from its own timer instead ({@link #refresh()}).
+   */
+  public synchronized ConfigCache refreshEvery(java.time.Duration period) {
+    if (refresher == null) {
+      refresher = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "config-refresh");
+        t.setDaemon(true);
+        return t;
+      });
+      refresher.scheduleWithFixedDelay(this::refresh, period.toMillis(), period.toMillis(), TimeUnit.MILLISECONDS);
+    }
+    return this;
+  }
+
+  /** Stops refreshing (if {@link #refreshEvery} started it). */
+  public synchronized void close() {
+    if (refresher != null) {
+      refresher.shutdownNow();
+    }
   }
 
   @Override
@@ -36,7 +61,11 @@ public final class ConfigCache implements PodConfig.Lookup {
   /** Fetches every object asked for so far again (blocking; run on a timer thread, never under a pod's lock). */
   public void refresh() {
     for (String key : objects.keySet()) {
-      objects.put(key, fetch(key));
+      try {
+        objects.put(key, fetch(key));
+      } catch (RuntimeException e) {
+        // keep the last answer; the next refresh tries again
+      }
     }
   }
 

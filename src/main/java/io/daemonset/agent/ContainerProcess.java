@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -30,6 +31,8 @@ import org.slf4j.LoggerFactory;
  * exited and only from the exit handler or the backoff timer, never both: the timer is cleared when it fires);
  * nothing restarts once stopping; nothing starts before the pod is confirmed (so an adopted pod that is no longer
  * bound to this node is never restarted).
+ * <p>An init container runs to completion: it is restarted (with the same backoff) only when it failed, unless
+ * restartPolicy is Never, and its success lets the pod start the next one ({@link ProcessRuntime.PodProcesses}).
  */
 final class ContainerProcess {
   private static final Logger LOG = LoggerFactory.getLogger(ContainerProcess.class);
@@ -37,8 +40,14 @@ final class ContainerProcess {
 
   private final ProcessRuntime.PodProcesses owner;
   private final Container spec;
+  private final boolean init;
   /** How soon a container waiting for a missing ConfigMap or Secret looks again. */
   static final Duration CONFIG_RETRY = Duration.ofSeconds(2);
+  /**
+   * How long a container that exited and must wait out a backoff is shown terminated (Error) before it is shown
+   * waiting in CrashLoopBackOff: the kubelet's status shows the exit until its next sync (PLEG relists every second).
+   */
+  static final Duration EXIT_REPORTED_FOR = Duration.ofSeconds(1);
   private final Path dir;
   private final Path log;
 
@@ -64,9 +73,10 @@ final class ContainerProcess {
   /** Where the running container's process runs: what {@code kubectl exec} runs a command in. */
   record ExecContext(Map<String, String> env, Path workingDir) {}
 
-  ContainerProcess(ProcessRuntime.PodProcesses owner, Container spec) {
+  ContainerProcess(ProcessRuntime.PodProcesses owner, Container spec, boolean init) {
     this.owner = owner;
     this.spec = spec;
+    this.init = init;
     this.dir = owner.dir().resolve(spec.name());
     this.log = owner.dir().resolve(spec.name() + ".log");
   }
@@ -96,6 +106,29 @@ final class ContainerProcess {
     synchronized (owner.lock()) {
       return handle != null && handle.isAlive() ? java.util.Optional.ofNullable(execContext)
           : java.util.Optional.empty();
+    }
+  }
+
+  /** An init container that ran to completion (exit code 0). */
+  boolean succeeded() {
+    synchronized (owner.lock()) {
+      return handle == null && terminated != null && Integer.valueOf(0).equals(terminated.exitCode());
+    }
+  }
+
+  /** Stamps the lines the container wrote since the last look with {@code now} ({@link LogTimes}). */
+  void stampLog(Instant now) {
+    try {
+      LogTimes.catchUp(log, now);
+    } catch (IOException e) {
+      LOG.debug("cannot stamp the log of container {} of pod {}: {}", spec.name(), owner.key(), e.toString());
+    }
+  }
+
+  /** Whether the container has run at all (running, or exited once). */
+  boolean hasRun() {
+    synchronized (owner.lock()) {
+      return handle != null || terminated != null || lastTermination != null;
     }
   }
 
@@ -203,8 +236,14 @@ final class ContainerProcess {
       owner.changed();
       return;
     }
+    Optional<String> unresolved = PodConfig.missingReference(pod, spec, owner.runtime().configLookup());
+    if (unresolved.isPresent()) {
+      waitForConfig(unresolved.get());
+      return;
+    }
     Map<String, String> fromObjects;
     try {
+      // resolved again to be used: an object deleted in between still makes the container wait
       fromObjects = PodConfig.environment(pod, spec, owner.runtime().configLookup());
       owner.writeVolumes();
     } catch (PodConfig.Missing missing) {
@@ -272,6 +311,7 @@ final class ContainerProcess {
       Instant now = owner.runtime().clock().instant();
       handle = null;
       stopReadiness();
+      stampLog(now);
       String reason = exitCode == null ? "ContainerStatusUnknown" : exitCode == 0 ? "Completed" : "Error";
       String message = exitCode == null ? "the process was adopted after an agent restart; its exit code is unknown"
           : null;
@@ -294,8 +334,12 @@ final class ContainerProcess {
     boolean restart = switch (policy) {
       case "Never" -> false;
       case "OnFailure" -> code == null || code != 0;
-      default -> true;
+      default -> !init || code == null || code != 0;
     };
+    if (init && code != null && code == 0 && !stopping) {
+      owner.initCompleted();
+      return;
+    }
     if (!restart || stopping) {
       return;
     }
@@ -306,26 +350,44 @@ final class ContainerProcess {
         .minus(Duration.between(finishedAt, now));
     if (wait.isNegative() || wait.isZero()) {
       restartNow();
-    } else {
-      waiting = new ContainerState.Waiting("CrashLoopBackOff", "back-off " + Flags.format(backoff.backoff())
-          + " restarting failed container=" + spec.name() + " pod=" + owner.pod().metadata().name() + "_"
-          + owner.pod().metadata().namespace() + "(" + owner.pod().metadata().uid() + ")");
+    } else if (wait.compareTo(EXIT_REPORTED_FOR) > 0) {
+      // the exit (Error) is what the pod shows until the kubelet's next sync finds the container backing off
+      Instant restartAt = now.plus(wait);
       restartTimer = owner.runtime().scheduler().schedule(() -> {
         synchronized (owner.lock()) {
           restartTimer = null;
           if (!stopping) {
-            restartNow();
+            backOffUntil(restartAt);
           }
         }
-      }, wait.toMillis(), TimeUnit.MILLISECONDS);
+        owner.changed();
+      }, EXIT_REPORTED_FOR.toMillis(), TimeUnit.MILLISECONDS);
+    } else {
+      backOffUntil(now.plus(wait));
     }
+  }
+
+  /** Waits as CrashLoopBackOff, then restarts (lock held). */
+  private void backOffUntil(Instant restartAt) {
+    waiting = new ContainerState.Waiting("CrashLoopBackOff", "back-off " + Flags.format(backoff.backoff())
+        + " restarting failed container=" + spec.name() + " pod=" + owner.pod().metadata().name() + "_"
+        + owner.pod().metadata().namespace() + "(" + owner.pod().metadata().uid() + ")");
+    Duration left = Duration.between(owner.runtime().clock().instant(), restartAt);
+    restartTimer = owner.runtime().scheduler().schedule(() -> {
+      synchronized (owner.lock()) {
+        restartTimer = null;
+        if (!stopping) {
+          restartNow();
+        }
+      }
+    }, Math.max(0, left.toMillis()), TimeUnit.MILLISECONDS);
   }
 
   private void restartNow() {
     try {
       // each run has its own log, as a kubelet keeps the last terminated one for --previous
       if (Files.exists(log)) {
-        Files.move(log, previousLogFile(), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        LogTimes.moveAside(log, previousLogFile(), owner.runtime().clock().instant());
       }
     } catch (IOException e) {
       LOG.warn("cannot keep the previous log of container {} of pod {}: {}", spec.name(), owner.key(),
@@ -448,10 +510,13 @@ final class ContainerProcess {
       } else if (terminated != null) {
         state = new ContainerState(null, null, terminated);
       } else {
-        state = new ContainerState(new ContainerState.Waiting("ContainerCreating", null), null, null);
+        // kubelet's default waiting reason: PodInitializing for init containers and while they run
+        state = new ContainerState(new ContainerState.Waiting(init || owner.hasInitContainers() ? "PodInitializing"
+            : "ContainerCreating", null), null, null);
       }
-      boolean started = handle != null && (spec.startupProbe() == null || startupSucceeded);
-      boolean ready = started && (spec.readinessProbe() == null || (readiness != null && readiness.ready()));
+      boolean started = !init && handle != null && (spec.startupProbe() == null || startupSucceeded);
+      boolean ready = init ? handle == null && terminated != null && Integer.valueOf(0).equals(terminated.exitCode())
+          : started && (spec.readinessProbe() == null || (readiness != null && readiness.ready()));
       ContainerState last = lastTermination == null ? new ContainerState(null, null, null)
           : new ContainerState(null, null, lastTermination);
       return new ContainerStatus(spec.name(), state, last, ready, restartCount,

@@ -41,6 +41,7 @@ public final class HollowFleet implements AutoCloseable {
   private final Map<String, Member> members = new LinkedHashMap<>();
   private final PodWatch watch;
   private final ApiClient client;
+  private final ConfigCache configs;
   private final CompletableFuture<Void> registered;
   private final AtomicInteger registeredCount = new AtomicInteger();
   private volatile boolean closed;
@@ -65,6 +66,8 @@ public final class HollowFleet implements AutoCloseable {
     this.httpExecutor = Executors.newFixedThreadPool(4, daemon("fleet-http"));
     this.client = new ApiClient(settings.target(), ApiClient.newHttpClient(settings.target(), httpExecutor),
         settings.maxInFlight());
+    // one cache for the fleet: its nodes reference the same few ConfigMaps and Secrets
+    this.configs = new ConfigCache(client).refreshEvery(ProcessRuntime.CONFIG_REFRESH);
     List<CompletableFuture<Void>> all = new ArrayList<>();
     for (int i = 1; i <= settings.nodes(); i++) {
       String name = settings.nodeName(i);
@@ -72,6 +75,7 @@ public final class HollowFleet implements AutoCloseable {
       NodeReporter reporter = new NodeReporter(client, new NodeReporter.NodeDescription(name, settings.labels(),
           Map.of(), settings.taints(), settings.capacity(), ip, NodeReporter.systemInfo("hollow")), clock);
       HollowRuntime runtime = new HollowRuntime(settings.behavior(), labelsOf(name), ip, scheduler, clock);
+      runtime.useConfigFrom(configs);
       Member member = new Member(reporter, new PodManager(name, client, runtime, scheduler));
       members.put(name, member);
       all.add(member.registered);
@@ -211,6 +215,7 @@ public final class HollowFleet implements AutoCloseable {
       m.pods.runtime().close(false);
     });
     scheduler.shutdownNow();
+    configs.close();
     client.close();
     httpExecutor.shutdownNow();
     LOG.info("hollow fleet of {} nodes closed", settings.nodes());

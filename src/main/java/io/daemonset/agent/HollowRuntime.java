@@ -4,6 +4,7 @@ import io.daemonset.model.Container;
 import io.daemonset.model.ContainerState;
 import io.daemonset.model.ContainerStatus;
 import io.daemonset.model.Pod;
+import io.daemonset.model.PodReferences;
 import io.daemonset.model.PodStatus;
 import java.time.Clock;
 import java.time.Duration;
@@ -21,6 +22,10 @@ import java.util.concurrent.TimeUnit;
  * after the ready delay Running and Ready, or Running and never Ready, or terminated with exit code 1 and the pod
  * Failed, as {@link HollowBehavior} decides. Stopping is immediate. One instance per hollow node; the scheduler is
  * shared by the whole fleet.
+ * <p>Given ConfigMaps and Secrets ({@link #useConfigFrom}), a pod that references a missing one (or a missing key)
+ * waits with CreateContainerConfigError, looked at again every {@link ContainerProcess#CONFIG_RETRY}, as the process
+ * runtime's containers do ({@link PodConfig#missingReference}, the decision both take); its ready delay starts once
+ * everything it references exists. Init containers complete at once.
  */
 public final class HollowRuntime extends HeldPods<HollowRuntime.HollowPod> {
   private final HollowBehavior behavior;
@@ -28,6 +33,8 @@ public final class HollowRuntime extends HeldPods<HollowRuntime.HollowPod> {
   private final String hostIP;
   private final ScheduledExecutorService scheduler;
   private final Clock clock;
+  /** Where ConfigMaps and Secrets come from; null: references are not checked. */
+  private volatile PodConfig.Lookup configLookup;
 
   public HollowRuntime(HollowBehavior behavior, Map<String, String> nodeLabels, String hostIP,
                        ScheduledExecutorService scheduler, Clock clock) {
@@ -46,6 +53,8 @@ public final class HollowRuntime extends HeldPods<HollowRuntime.HollowPod> {
     final Duration readyDelay;
     Instant settledAt;
     Instant stoppedAt;
+    /** The missing ConfigMap, Secret or key the pod waits for (CreateContainerConfigError), or null. */
+    String configError;
     ScheduledFuture<?> timer;
 
     HollowPod(Pod pod, Instant startTime, HollowBehavior.Fate fate, Duration readyDelay) {
@@ -61,9 +70,17 @@ public final class HollowRuntime extends HeldPods<HollowRuntime.HollowPod> {
     return record.pod;
   }
 
+  /** Checks the ConfigMaps and Secrets pods reference from now on (before, none is checked). */
+  public void useConfigFrom(PodConfig.Lookup lookup) {
+    this.configLookup = lookup;
+  }
+
   @Override
   public void ensureRunning(Pod pod) {
     String key = PodRuntime.key(pod);
+    PodConfig.Lookup lookup = configLookup;
+    boolean references = lookup != null && pod.spec() != null
+        && !(PodReferences.configMaps(pod.spec()).isEmpty() && PodReferences.secrets(pod.spec()).isEmpty());
     pods.computeIfAbsent(key, k -> {
       Instant adoptedSince = runningSince(pod);
       Instant start = adoptedSince != null && pod.status().startTime() != null ? pod.status().startTime()
@@ -74,23 +91,72 @@ public final class HollowRuntime extends HeldPods<HollowRuntime.HollowPod> {
         p.settledAt = adoptedSince;
         return p;
       }
-      Runnable settle = () -> {
-        synchronized (p) {
-          if (p.stoppedAt == null) {
-            p.settledAt = clock.instant();
-          }
-        }
-        changed(key);
-        scheduleRestarts(key, p);
-      };
-      if (p.readyDelay.isZero()) {
-        p.settledAt = p.startTime;
-        scheduleRestarts(key, p);
-      } else {
-        schedule(p, settle, p.readyDelay);
+      if (references) {
+        // looking the objects up may wait on the API: on the timer thread, not in this map's lock
+        p.configError = "";
+        schedule(p, () -> checkReferences(key, p, lookup), Duration.ZERO);
+        return p;
       }
+      begin(key, p, p.startTime);
       return p;
     });
+  }
+
+  /** The pod may wait for what it references no longer: its containers start (and settle after the ready delay). */
+  private void begin(String key, HollowPod p, Instant startedAt) {
+    Runnable settle = () -> {
+      synchronized (p) {
+        if (p.stoppedAt == null) {
+          p.settledAt = clock.instant();
+        }
+      }
+      changed(key);
+      scheduleRestarts(key, p);
+    };
+    if (p.readyDelay.isZero()) {
+      synchronized (p) {
+        p.settledAt = startedAt;
+      }
+      scheduleRestarts(key, p);
+    } else {
+      schedule(p, settle, p.readyDelay);
+    }
+  }
+
+  /** Starts the pod once every ConfigMap, Secret and key it references exists; until then it waits, saying which. */
+  private void checkReferences(String key, HollowPod p, PodConfig.Lookup lookup) {
+    java.util.Optional<String> missing = java.util.Optional.empty();
+    for (Container c : allContainers(p.pod)) {
+      missing = PodConfig.missingReference(p.pod, c, lookup);
+      if (missing.isPresent()) {
+        break;
+      }
+    }
+    String before;
+    synchronized (p) {
+      if (p.stoppedAt != null) {
+        return;
+      }
+      before = p.configError;
+      p.configError = missing.orElse(null);
+    }
+    if (missing.isPresent()) {
+      schedule(p, () -> checkReferences(key, p, lookup), ContainerProcess.CONFIG_RETRY);
+    } else {
+      begin(key, p, clock.instant());
+    }
+    if (!java.util.Objects.equals(before, missing.orElse(null))) {
+      changed(key);
+    }
+  }
+
+  private static List<Container> allContainers(Pod pod) {
+    List<Container> all = new java.util.ArrayList<>();
+    if (pod.spec().initContainers() != null) {
+      all.addAll(pod.spec().initContainers());
+    }
+    all.addAll(pod.spec().containersOrEmpty());
+    return all;
   }
 
   /** The fate the pod's template gives it on this node for its revision, else the one the hollow node decides. */
@@ -180,19 +246,60 @@ public final class HollowRuntime extends HeldPods<HollowRuntime.HollowPod> {
     }
     Instant settled;
     Instant stopped;
+    String configError;
     synchronized (p) {
       settled = p.settledAt;
       stopped = p.stoppedAt;
+      configError = p.configError;
     }
     List<Container> containers = pod.spec().containersOrEmpty();
     Instant now = clock.instant();
+    if (configError != null && stopped == null) {
+      return waitingForConfig(pod, p, configError.isEmpty() ? null : configError);
+    }
     List<ContainerStatus> statuses = containers.stream()
         .map(c -> p.fate == HollowBehavior.Fate.CRASH_LOOP && settled != null && stopped == null
             ? crashLooping(pod, c, settled, now) : containerStatus(pod, c, p.fate, settled, stopped)).toList();
     boolean failed = settled != null && p.fate == HollowBehavior.Fate.FAIL;
     boolean crashLooping = settled != null && stopped == null && p.fate == HollowBehavior.Fate.CRASH_LOOP;
-    return PodStatuses.build(pod, statuses, failed ? "Failed" : crashLooping ? "Running" : null, failed ? "HollowFailure" : null,
+    return PodStatuses.build(pod, initStatuses(pod, p.startTime), statuses, failed ? "Failed" : crashLooping ? "Running" : null, failed ? "HollowFailure" : null,
         failed ? "this hollow node was told to fail this pod" : null, p.startTime, hostIP, hostIP, clock.instant());
+  }
+
+  /**
+   * A pod waiting for what it references: the first container (an init container if it has some) waits with
+   * CreateContainerConfigError (ContainerCreating until the first look), the others PodInitializing if there are init
+   * containers, as the process runtime shows it.
+   */
+  private PodStatus waitingForConfig(Pod pod, HollowPod p, String message) {
+    boolean inits = pod.spec().initContainers() != null && !pod.spec().initContainers().isEmpty();
+    List<Container> all = allContainers(pod);
+    List<ContainerStatus> statuses = new java.util.ArrayList<>();
+    for (int i = 0; i < all.size(); i++) {
+      Container c = all.get(i);
+      ContainerState.Waiting waiting = i > 0 && inits ? new ContainerState.Waiting("PodInitializing", null)
+          : message == null ? new ContainerState.Waiting("ContainerCreating", null)
+          : new ContainerState.Waiting("CreateContainerConfigError", message);
+      statuses.add(new ContainerStatus(c.name(), new ContainerState(waiting, null, null),
+          new ContainerState(null, null, null), false, 0, c.image() == null ? "" : c.image(), "", null, false));
+    }
+    int split = inits ? pod.spec().initContainers().size() : 0;
+    return PodStatuses.build(pod, statuses.subList(0, split), statuses.subList(split, statuses.size()), null, null,
+        null, p.startTime, hostIP, hostIP, clock.instant());
+  }
+
+  /** A hollow pod's init containers complete at once, when the pod starts. */
+  private static List<ContainerStatus> initStatuses(Pod pod, Instant start) {
+    if (pod.spec().initContainers() == null) {
+      return List.of();
+    }
+    return pod.spec().initContainers().stream().map(c -> {
+      String id = "hollow://" + pod.metadata().uid() + "/" + c.name();
+      ContainerState done = new ContainerState(null, null,
+          new ContainerState.Terminated(0, null, "Completed", null, start, start, id));
+      return new ContainerStatus(c.name(), done, new ContainerState(null, null, null), true, 0,
+          c.image() == null ? "" : c.image(), "hollow", id, false);
+    }).toList();
   }
 
   /**

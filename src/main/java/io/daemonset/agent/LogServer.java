@@ -11,6 +11,8 @@ import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -21,7 +23,8 @@ import java.util.concurrent.Executors;
  * The agent's own small HTTP endpoint, the part of the kubelet's API the control plane needs to serve
  * {@code kubectl logs}: {@code GET /containerLogs/<namespace>/<pod>/<container>} answers the container's log file
  * (optionally {@code ?tailLines=N} and/or {@code ?limitBytes=N}; {@code ?offset=N} answers what was written from
- * byte N on, at most {@value #MAX_CHUNK} bytes), and {@code /healthz} answers ok. Every log answer says in
+ * byte N on, at most {@value #MAX_CHUNK} bytes; {@code timestamps=true}, {@code sinceTime} and {@code sinceSeconds}
+ * prefix and filter the lines by the times {@link LogTimes} keeps), and {@code /healthz} answers ok. Every log answer says in
  * {@value #END_HEADER} the file offset its bytes end at, so the API server follows a log ({@code kubectl logs -f})
  * by asking again from there: no request here ever waits for new lines, so a follower that went away holds no
  * thread. Plain HTTP, no authentication: bind it to loopback (the default) or a private network only.
@@ -122,9 +125,21 @@ public final class LogServer implements AutoCloseable {
       }
       Map<String, String> query = query(exchange.getRequestURI().getRawQuery());
       Long offset = number(query.get("offset"));
+      boolean timestamps = "true".equals(query.get("timestamps"));
+      Instant now = Instant.now();
+      Long since = sinceNanos(query, now);
+      Long limitBytes = number(query.get("limitBytes"));
       Chunk chunk = offset != null ? from(file.get(), offset)
-          : read(file.get(), number(query.get("tailLines")), number(query.get("limitBytes")));
+          : read(file.get(), number(query.get("tailLines")), timestamps || since != null ? null : limitBytes);
       byte[] body = chunk.bytes();
+      if (timestamps || since != null) {
+        // every line read is stamped first (a line not seen before is stamped now), then filtered and prefixed
+        LogTimes.catchUp(file.get(), now);
+        body = LogTimes.render(file.get(), body, chunk.end() - body.length, timestamps, since, now);
+        if (offset == null && limitBytes != null && body.length > limitBytes) {
+          body = java.util.Arrays.copyOf(body, (int) (long) limitBytes);
+        }
+      }
       exchange.getResponseHeaders().add(END_HEADER, String.valueOf(chunk.end()));
       exchange.getResponseHeaders().add("Content-Type", "text/plain; charset=utf-8");
       exchange.sendResponseHeaders(200, body.length == 0 ? -1 : body.length);
@@ -206,6 +221,19 @@ public final class LogServer implements AutoCloseable {
       raf.readFully(out);
       return new Chunk(out, end);
     }
+  }
+
+  /** sinceTime (RFC 3339) or sinceSeconds before now, in epoch nanoseconds; null without either. */
+  static Long sinceNanos(Map<String, String> query, Instant now) {
+    Instant since = null;
+    String time = query.get("sinceTime");
+    Long seconds = number(query.get("sinceSeconds"));
+    if (time != null && !time.isEmpty()) {
+      since = OffsetDateTime.parse(time).toInstant();
+    } else if (seconds != null) {
+      since = now.minusSeconds(seconds);
+    }
+    return since == null ? null : since.getEpochSecond() * 1_000_000_000L + since.getNano();
   }
 
   private static Long number(String s) {

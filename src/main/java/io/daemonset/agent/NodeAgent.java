@@ -103,6 +103,8 @@ public final class NodeAgent implements AutoCloseable {
 
   private final Settings settings;
   private final ScheduledExecutorService scheduler;
+  /** The hollow runtime's ConfigMaps and Secrets (the process runtime refreshes its own), or null. */
+  private ConfigCache hollowConfig;
   private final PodRuntime runtime;
   private final LogServer logServer;
   /** How often the agent measures its containers' usage (kubectl top's window). */
@@ -164,6 +166,9 @@ public final class NodeAgent implements AutoCloseable {
     this.client = client;
     if (runtime instanceof ProcessRuntime process) {
       process.useConfigFrom(new ConfigCache(client));
+    } else if (runtime instanceof HollowRuntime hollow) {
+      this.hollowConfig = new ConfigCache(client).refreshEvery(ProcessRuntime.CONFIG_REFRESH);
+      hollow.useConfigFrom(hollowConfig);
     }
     if (TokenFile.isBootstrapToken(settings.target().token())) {
       this.bootstrapToken = settings.target().token();
@@ -317,6 +322,9 @@ public final class NodeAgent implements AutoCloseable {
     watch.close();
     manager.close();
     runtime.close(stopPods);
+    if (hollowConfig != null) {
+      hollowConfig.close();
+    }
     if (execServer != null) {
       execServer.close();
     }

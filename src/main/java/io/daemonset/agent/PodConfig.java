@@ -36,6 +36,26 @@ public final class PodConfig {
   /** A file of a volume: content and mode (octal permissions, as defaultMode/mode give them). */
   public record File(byte[] content, int mode) {}
 
+  /**
+   * Why a container cannot start yet: the first missing non-optional ConfigMap, Secret or key that its environment
+   * (envFrom, configMapKeyRef, secretKeyRef) or the pod's volumes reference, in upstream's words; empty when it may
+   * start. The one decision both runtimes take (the process runtime, then materialises what it resolved; the hollow
+   * runtime only waits), so a scale test sees the waiting a real node shows.
+   */
+  public static Optional<String> missingReference(Pod pod, Container container, Lookup lookup) {
+    try {
+      environment(pod, container, lookup);
+      if (pod.spec().volumes() != null) {
+        for (Volume volume : pod.spec().volumes()) {
+          volumeFiles(pod, volume, lookup);
+        }
+      }
+      return Optional.empty();
+    } catch (Missing missing) {
+      return Optional.of(missing.getMessage());
+    }
+  }
+
   /** Variables from envFrom and the key references of env, by name; fieldRef and plain values are ContainerEnv's. */
   public static Map<String, String> environment(Pod pod, Container container, Lookup lookup) {
     String ns = pod.metadata().namespace();

@@ -21,12 +21,43 @@ public final class PodStatuses {
 
   private PodStatuses() {}
 
-  /**
-   * Upstream getPhase: a container waiting that never ran keeps the pod Pending; any running container (and none
-   * unknown) makes it Running; when all have stopped the restart policy decides (Always: Running, as it restarts
-   * them; OnFailure: Succeeded if all succeeded, else Running; Never: Succeeded if all succeeded, else Failed).
-   */
+  /** {@link #phase(String, List, List)} of a pod without init containers. */
   public static String phase(String restartPolicy, List<ContainerStatus> containers) {
+    return phase(restartPolicy, List.of(), containers);
+  }
+
+  /**
+   * Upstream getPhase: an init container that has not completed keeps the pod Pending (Failed if it failed and
+   * restartPolicy is Never), unless a regular container has started already; a container waiting that never ran
+   * keeps the pod Pending; any running container (and none unknown) makes it Running; when all have stopped the
+   * restart policy decides (Always: Running, as it restarts them; OnFailure: Succeeded if all succeeded, else
+   * Running; Never: Succeeded if all succeeded, else Failed).
+   */
+  public static String phase(String restartPolicy, List<ContainerStatus> inits, List<ContainerStatus> containers) {
+    String policy = restartPolicy == null ? "Always" : restartPolicy;
+    int pendingInitialization = 0;
+    int failedInitialization = 0;
+    for (ContainerStatus c : inits) {
+      if (c.state() == null || c.state().running() != null) {
+        pendingInitialization++;
+      } else if (c.state().terminated() != null) {
+        if (!Objects.equals(c.state().terminated().exitCode(), 0)) {
+          failedInitialization++;
+        }
+      } else if (c.lastState() != null && c.lastState().terminated() != null) {
+        if (!Objects.equals(c.lastState().terminated().exitCode(), 0)) {
+          failedInitialization++;
+        }
+      } else {
+        pendingInitialization++;
+      }
+    }
+    if (failedInitialization > 0 && "Never".equals(policy)) {
+      return "Failed";
+    }
+    if ((pendingInitialization > 0 || failedInitialization > 0) && !anyStarted(containers)) {
+      return "Pending";
+    }
     int waiting = 0;
     int running = 0;
     int stopped = 0;
@@ -53,12 +84,30 @@ public final class PodStatuses {
     if (running > 0) {
       return "Running";
     }
-    String policy = restartPolicy == null ? "Always" : restartPolicy;
     return switch (policy) {
       case "Never" -> stopped == succeeded ? "Succeeded" : "Failed";
       case "OnFailure" -> stopped == succeeded ? "Succeeded" : "Running";
       default -> "Running";
     };
+  }
+
+  /** Upstream HasAnyRegularContainerStarted: running, terminated, or waiting after a termination. */
+  static boolean anyStarted(List<ContainerStatus> containers) {
+    return containers.stream().anyMatch(c -> c.state() != null && (c.state().running() != null
+        || c.state().terminated() != null || (c.state().waiting() != null && c.lastState() != null
+        && c.lastState().terminated() != null)));
+  }
+
+  /**
+   * The init containers that have not completed (upstream GeneratePodInitializedCondition's "incomplete"): the pod
+   * is Initialized when this is empty or a regular container has started.
+   */
+  static List<String> incompleteInits(List<ContainerStatus> inits, List<ContainerStatus> containers) {
+    if (anyStarted(containers)) {
+      return List.of();
+    }
+    return inits.stream().filter(c -> c.state() == null || c.state().terminated() == null
+        || !Objects.equals(c.state().terminated().exitCode(), 0)).map(ContainerStatus::name).toList();
   }
 
   /**
@@ -68,13 +117,26 @@ public final class PodStatuses {
    */
   public static PodStatus build(Pod pod, List<ContainerStatus> containers, String phaseOverride, String reason,
                                 String message, Instant startTime, String hostIP, String podIP, Instant now) {
+    return build(pod, List.of(), containers, phaseOverride, reason, message, startTime, hostIP, podIP, now);
+  }
+
+  /**
+   * The same with init containers' statuses (empty when the pod has none; reported as initContainerStatuses only
+   * when there are some): Initialized is False (ContainersNotInitialized) until all of them completed.
+   */
+  public static PodStatus build(Pod pod, List<ContainerStatus> inits, List<ContainerStatus> containers,
+                                String phaseOverride, String reason, String message, Instant startTime, String hostIP,
+                                String podIP, Instant now) {
     String phase = phaseOverride != null ? phaseOverride
-        : phase(pod.spec() == null ? null : pod.spec().restartPolicy(), containers);
+        : phase(pod.spec() == null ? null : pod.spec().restartPolicy(), inits, containers);
     List<String> unready = containers.stream().filter(c -> !c.ready()).map(ContainerStatus::name).toList();
     boolean containersReady = unready.isEmpty() && !containers.isEmpty();
     boolean ready = containersReady && "Running".equals(phase);
     List<PodCondition> conditions = new ArrayList<>();
-    conditions.add(new PodCondition(INITIALIZED, "True", null, now, null, null));
+    List<String> incomplete = incompleteInits(inits, containers);
+    conditions.add(incomplete.isEmpty() ? new PodCondition(INITIALIZED, "True", null, now, null, null)
+        : new PodCondition(INITIALIZED, "False", null, now, "ContainersNotInitialized",
+            "containers with incomplete status: [" + String.join(" ", incomplete) + "]"));
     if (ready) {
       conditions.add(new PodCondition(READY, "True", null, now, null, null));
     } else if ("Succeeded".equals(phase) || "Failed".equals(phase)) {
@@ -90,7 +152,8 @@ public final class PodStatuses {
           "containers with unready status: [" + String.join(" ", unready) + "]"));
     }
     conditions.add(new PodCondition(SCHEDULED, "True", null, now, null, null));
-    return new PodStatus(phase, conditions, message, reason, hostIP, podIP, startTime, List.copyOf(containers));
+    return new PodStatus(phase, conditions, message, reason, hostIP, podIP, startTime, List.copyOf(containers),
+        inits.isEmpty() ? null : List.copyOf(inits));
   }
 
   /** next with each condition's lastTransitionTime taken from previous when its status did not change. */
@@ -109,7 +172,7 @@ public final class PodStatuses {
     }
     Instant start = next.startTime() != null ? next.startTime() : previous.startTime();
     return new PodStatus(next.phase(), conditions, next.message(), next.reason(), next.hostIP(), next.podIP(), start,
-        next.containerStatuses());
+        next.containerStatuses(), next.initContainerStatuses());
   }
 
   /** Whether the status has condition Ready=True. */

@@ -73,6 +73,8 @@ public final class ProcessRuntime extends HeldPods<ProcessRuntime.PodProcesses> 
       return Optional.empty();
     }
   };
+  /** How often the lines containers wrote are stamped with the time ({@link LogTimes}). */
+  static final Duration LOG_STAMP_PERIOD = Duration.ofMillis(200);
   /** How often mounted ConfigMaps and Secrets are refreshed from the API. */
   static final Duration CONFIG_REFRESH = Duration.ofSeconds(2);
 
@@ -84,6 +86,8 @@ public final class ProcessRuntime extends HeldPods<ProcessRuntime.PodProcesses> 
     this.scheduler = timers;
     this.probeExecutor = Executors.newCachedThreadPool(daemon("probe"));
     recover();
+    scheduler.scheduleWithFixedDelay(this::stampLogs, LOG_STAMP_PERIOD.toMillis(), LOG_STAMP_PERIOD.toMillis(),
+        TimeUnit.MILLISECONDS);
   }
 
   public Settings settings() {
@@ -115,6 +119,11 @@ public final class ProcessRuntime extends HeldPods<ProcessRuntime.PodProcesses> 
     } catch (RuntimeException e) {
       LOG.warn("refreshing mounted configuration failed: {}", e.toString());
     }
+  }
+
+  private void stampLogs() {
+    Instant now = clock.instant();
+    pods.values().forEach(p -> p.all().filter(c -> c.runningProcess().isPresent()).forEach(c -> c.stampLog(now)));
   }
 
   Clock clock() {
@@ -168,8 +177,8 @@ public final class ProcessRuntime extends HeldPods<ProcessRuntime.PodProcesses> 
     if (p == null) {
       return null;
     }
-    return PodStatuses.build(pod, p.containerStatuses(), null, null, null, p.startTime(), settings.hostIP(),
-        settings.hostIP(), clock.instant());
+    return PodStatuses.build(pod, p.initContainerStatuses(), p.containerStatuses(), null, null, null, p.startTime(),
+        settings.hostIP(), settings.hostIP(), clock.instant());
   }
 
   /** The log of the previous run of a container of a pod this runtime holds, if it restarted. */
@@ -178,7 +187,7 @@ public final class ProcessRuntime extends HeldPods<ProcessRuntime.PodProcesses> 
     if (p == null) {
       return Optional.empty();
     }
-    return p.containers.stream().filter(c -> c.name().equals(container)).map(ContainerProcess::previousLogFile)
+    return p.all().filter(c -> c.name().equals(container)).map(ContainerProcess::previousLogFile)
         .filter(Files::exists).findFirst();
   }
 
@@ -188,14 +197,14 @@ public final class ProcessRuntime extends HeldPods<ProcessRuntime.PodProcesses> 
     if (p == null) {
       return Optional.empty();
     }
-    return p.containers.stream().filter(c -> c.name().equals(container)).map(ContainerProcess::logFile)
+    return p.all().filter(c -> c.name().equals(container)).map(ContainerProcess::logFile)
         .filter(Files::exists).findFirst();
   }
 
   /** The running containers' processes: pod key (namespace/name) → container → root process. */
   public Map<String, Map<String, ProcessHandle>> runningContainers() {
     Map<String, Map<String, ProcessHandle>> running = new java.util.HashMap<>();
-    pods.forEach((key, p) -> p.containers.forEach(c -> c.runningProcess().ifPresent(handle ->
+    pods.forEach((key, p) -> p.all().forEach(c -> c.runningProcess().ifPresent(handle ->
         running.computeIfAbsent(key, k -> new java.util.HashMap<>()).put(c.name(), handle))));
     return running;
   }
@@ -206,7 +215,7 @@ public final class ProcessRuntime extends HeldPods<ProcessRuntime.PodProcesses> 
     if (p == null) {
       return Optional.empty();
     }
-    return p.containers.stream().filter(c -> c.name().equals(container)).findFirst()
+    return p.all().filter(c -> c.name().equals(container)).findFirst()
         .flatMap(ContainerProcess::execContext);
   }
 
@@ -279,13 +288,18 @@ public final class ProcessRuntime extends HeldPods<ProcessRuntime.PodProcesses> 
     };
   }
 
-  /** One pod: its containers, one lock for all of them, its record on disk. */
+  /**
+   * One pod: its init containers and containers, one lock for all of them, its record on disk. The init containers
+   * run one at a time, in order, each to completion, before any container starts (kubelet's
+   * computeInitContainerActions for restartPolicy Always, OnFailure and Never alike).
+   */
   static final class PodProcesses {
     private final ProcessRuntime runtime;
     private final Pod pod;
     private final String key;
     private final Path dir;
     private final Instant startTime;
+    private final List<ContainerProcess> initContainers = new ArrayList<>();
     private final List<ContainerProcess> containers = new ArrayList<>();
     private final Object lock = new Object();
     private boolean confirmed;
@@ -299,9 +313,12 @@ public final class ProcessRuntime extends HeldPods<ProcessRuntime.PodProcesses> 
       this.dir = runtime.settings.workDir().resolve("pods")
           .resolve(pod.metadata().namespace() + "_" + pod.metadata().name());
       this.startTime = startTime;
-      pod.spec().containersOrEmpty().forEach(c -> containers.add(new ContainerProcess(this, c)));
+      if (pod.spec().initContainers() != null) {
+        pod.spec().initContainers().forEach(c -> initContainers.add(new ContainerProcess(this, c, true)));
+      }
+      pod.spec().containersOrEmpty().forEach(c -> containers.add(new ContainerProcess(this, c, false)));
       if (record != null) {
-        for (ContainerProcess c : containers) {
+        for (ContainerProcess c : all().toList()) {
           RuntimeRecord.Container rc = record.containers() == null ? null : record.containers().get(c.name());
           if (rc != null) {
             c.recover(rc);
@@ -314,6 +331,15 @@ public final class ProcessRuntime extends HeldPods<ProcessRuntime.PodProcesses> 
 
     Object lock() {
       return lock;
+    }
+
+    /** Init containers first, then the containers. */
+    Stream<ContainerProcess> all() {
+      return Stream.concat(initContainers.stream(), containers.stream());
+    }
+
+    boolean hasInitContainers() {
+      return !initContainers.isEmpty();
     }
 
     ProcessRuntime runtime() {
@@ -353,14 +379,40 @@ public final class ProcessRuntime extends HeldPods<ProcessRuntime.PodProcesses> 
           return;
         }
         confirmed = true;
-        containers.forEach(ContainerProcess::confirm);
+        advance();
       }
+    }
+
+    /** An init container completed: the next one starts, or the containers once all have (lock held). */
+    void initCompleted() {
+      synchronized (lock) {
+        if (stopped == null && confirmed && !forgotten) {
+          advance();
+        }
+      }
+    }
+
+    /**
+     * The first init container that has not completed runs (or is restarted per policy); when all have, the
+     * containers. A container that has already started (an adopted pod) means the pod was initialized.
+     */
+    private void advance() {
+      boolean initialized = containers.stream().anyMatch(ContainerProcess::hasRun);
+      if (!initialized) {
+        for (ContainerProcess init : initContainers) {
+          if (!init.succeeded()) {
+            init.confirm();
+            return;
+          }
+        }
+      }
+      containers.forEach(ContainerProcess::confirm);
     }
 
     CompletableFuture<Void> stop(Duration grace) {
       synchronized (lock) {
         if (stopped == null) {
-          List<CompletableFuture<Void>> all = containers.stream().map(c -> c.stop(grace)).toList();
+          List<CompletableFuture<Void>> all = all().map(c -> c.stop(grace)).toList();
           stopped = CompletableFuture.allOf(all.toArray(CompletableFuture[]::new));
           stopped.thenRun(this::changed);
         }
@@ -378,7 +430,7 @@ public final class ProcessRuntime extends HeldPods<ProcessRuntime.PodProcesses> 
     void detach() {
       synchronized (lock) {
         forgotten = true;
-        containers.forEach(ContainerProcess::detach);
+        all().forEach(ContainerProcess::detach);
       }
     }
 
@@ -386,12 +438,35 @@ public final class ProcessRuntime extends HeldPods<ProcessRuntime.PodProcesses> 
       return containers.stream().map(ContainerProcess::status).toList();
     }
 
-    /** The files of the pod's configMap, secret, downwardAPI and projected volumes, under volumes/NAME. */
+    List<ContainerStatus> initContainerStatuses() {
+      return initContainers.stream().map(ContainerProcess::status).toList();
+    }
+
+    /**
+     * The files of the pod's configMap, secret, downwardAPI and projected volumes, under volumes/NAME; an emptyDir is
+     * an empty directory there, kept for the pod's life (what init containers hand to containers).
+     */
     void writeVolumes() {
       if (pod.spec().volumes() == null) {
         return;
       }
       for (io.daemonset.model.Volume volume : pod.spec().volumes()) {
+        if (volume.emptyDir() != null) {
+          try {
+            Files.createDirectories(dir.resolve("volumes").resolve(volume.name()));
+          } catch (IOException e) {
+            throw new UncheckedIOException(e);
+          }
+          continue;
+        }
+        if (volume.hostPath() != null && "DirectoryOrCreate".equals(volume.hostPath().type())) {
+          try {
+            Files.createDirectories(Path.of(volume.hostPath().path()));
+          } catch (IOException e) {
+            throw new UncheckedIOException(e);
+          }
+          continue;
+        }
         Map<String, PodConfig.File> files = PodConfig.volumeFiles(pod, volume, runtime.configLookup());
         if (files != null) {
           try {
@@ -407,25 +482,44 @@ public final class ProcessRuntime extends HeldPods<ProcessRuntime.PodProcesses> 
 
     /**
      * A host process has no root filesystem of its own: a mount at /etc/app appears at etc/app under the container's
-     * directory (its working directory), a symlink to the volume.
+     * directory (its working directory), a symlink to the volume (to the host's directory for a hostPath volume).
+     * With a subPath the link points at that path inside the volume, created as a directory first when it does not
+     * exist, as kubelet creates it. Unlike kubelet's bind mount, a subPath into a configMap or secret volume follows
+     * the object's updates (a symlink cannot pin the old file).
      */
     void linkMounts(io.daemonset.model.Container container, Path containerDir) throws IOException {
       if (container.volumeMounts() == null) {
         return;
       }
       for (io.daemonset.model.VolumeMount mount : container.volumeMounts()) {
-        Path volume = dir.resolve("volumes").resolve(mount.name());
+        Path volume = hostPath(mount.name()).orElse(dir.resolve("volumes").resolve(mount.name()));
         String relative = mount.mountPath().replaceFirst("^/+", "");
         if (!Files.isDirectory(volume) || relative.isEmpty()) {
           continue;
+        }
+        Path target = volume;
+        if (mount.subPath() != null && !mount.subPath().isEmpty()) {
+          target = volume.resolve(mount.subPath()).normalize();
+          if (!target.startsWith(volume)) {
+            continue; // validation refuses such a subPath; never link outside the volume
+          }
+          if (!Files.exists(target)) {
+            Files.createDirectories(target);
+          }
         }
         Path link = containerDir.resolve(relative).normalize();
         if (!link.startsWith(containerDir) || Files.isSymbolicLink(link)) {
           continue;
         }
         Files.createDirectories(link.getParent());
-        Files.createSymbolicLink(link, volume.toAbsolutePath());
+        Files.createSymbolicLink(link, target.toAbsolutePath());
       }
+    }
+
+    private Optional<Path> hostPath(String volume) {
+      return pod.spec().volumes() == null ? Optional.empty() : pod.spec().volumes().stream()
+          .filter(v -> v.name().equals(volume) && v.hostPath() != null && v.hostPath().path() != null)
+          .map(v -> Path.of(v.hostPath().path())).findFirst();
     }
 
     /** Rewrites the volumes with the objects' current data; a missing object keeps the files as they are. */
@@ -449,7 +543,7 @@ public final class ProcessRuntime extends HeldPods<ProcessRuntime.PodProcesses> 
           return;
         }
         Map<String, RuntimeRecord.Container> records = new LinkedHashMap<>();
-        containers.forEach(c -> records.put(c.name(), c.record()));
+        all().forEach(c -> records.put(c.name(), c.record()));
         new RuntimeRecord(pod, startTime, records).write(dir);
       }
     }

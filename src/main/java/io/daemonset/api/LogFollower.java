@@ -42,17 +42,21 @@ final class LogFollower {
     this.http = http;
   }
 
-  /** The log of the container at {@code log} (the agent's containerLogs URI) from offset on, as it grows. */
-  Source<ByteString, ?> after(URI log, long offset, Pod pod) {
+  /**
+   * The log of the container at {@code log} (the agent's containerLogs URI) from offset on, as it grows; options
+   * ({@code &timestamps=true&sinceTime=…} or empty) are added to every poll.
+   */
+  Source<ByteString, ?> after(URI log, String options, long offset, Pod pod) {
     return Source.unfoldAsync(offset, from -> Patterns.after(POLL, system.scheduler(), system.dispatcher(),
-        () -> next(log, from, pod))).filter(bytes -> !bytes.isEmpty());
+        () -> next(log, options, from, pod))).filter(bytes -> !bytes.isEmpty());
   }
 
-  private CompletionStage<Optional<Pair<Long, ByteString>>> next(URI log, long from, Pod pod) {
+  private CompletionStage<Optional<Pair<Long, ByteString>>> next(URI log, String options, long from, Pod pod) {
     if (!stillThere(pod)) {
       return CompletableFuture.completedFuture(Optional.empty());
     }
-    HttpRequest request = HttpRequest.newBuilder(URI.create(log + "?offset=" + from)).timeout(REQUEST_TIMEOUT)
+    HttpRequest request = HttpRequest.newBuilder(URI.create(log + "?offset=" + from + options))
+        .timeout(REQUEST_TIMEOUT)
         .GET().build();
     return http.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray()).handle((response, error) -> {
       if (error != null || response.statusCode() != 200) {

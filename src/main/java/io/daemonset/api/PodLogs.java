@@ -41,7 +41,8 @@ import org.apache.pekko.util.ByteString;
  *       {@code follow} streams new lines as the container writes them ({@link LogFollower}) until the client goes
  *       away, the pod is deleted or limitBytes is reached; {@code previous} serves the log of the container's
  *       last run (the agent moves a log aside when it restarts the container); {@code timestamps},
- *       {@code sinceSeconds} and {@code sinceTime} are ignored (the runtime's logs carry no times);</li>
+ *       {@code sinceSeconds} and {@code sinceTime} are applied by the agent, which keeps each line's time (the
+ *       follower's later polls pass timestamps and sinceTime: their lines are all newer than sinceSeconds);</li>
  *   <li>a pod on a hollow node has no logs (400, saying so), as has a container still waiting to start (400, as
  *       upstream); an agent without a log endpoint or out of reach answers 503.</li>
  * </ul>
@@ -72,7 +73,7 @@ final class PodLogs {
     String name = pod.metadata().name();
     String container = container(call, pod);
     boolean previous = flag(call, "previous");
-    boolean since = checkSince(call, name);
+    checkSince(call, name);
     String nodeName = pod.spec() == null || pod.spec().nodeName() == null ? "" : pod.spec().nodeName();
 
     if (nodeName.isEmpty()) {
@@ -105,6 +106,16 @@ final class PodLogs {
     if (previous) {
       query.append(query.length() == 0 ? "" : "&").append("previous=true");
     }
+    // the agent keeps each line's time: it filters and prefixes (sinceSeconds counted on its clock, as kubelet's)
+    StringBuilder times = new StringBuilder();
+    if (flag(call, "timestamps")) {
+      times.append("&timestamps=true");
+    }
+    call.query("sinceTime").filter(v -> !v.isEmpty()).ifPresent(t -> times.append("&sinceTime=")
+        .append(URLEncoder.encode(t, StandardCharsets.UTF_8)));
+    String follows = times.toString();
+    call.query("sinceSeconds").filter(v -> !v.isEmpty()).ifPresent(t -> times.append("&sinceSeconds=").append(t));
+    query.append(times.length() == 0 ? "" : (query.length() == 0 ? times.substring(1) : times));
     URI base;
     URI uri;
     try {
@@ -116,12 +127,6 @@ final class PodLogs {
           + q(endpoint), 0);
     }
     List<String> warnings = new ArrayList<>();
-    if (since) {
-      warnings.add("sinceSeconds and sinceTime are ignored: the process runtime's logs carry no times");
-    }
-    if (flag(call, "timestamps")) {
-      warnings.add("timestamps are not available: the process runtime's logs carry no times");
-    }
     HttpRequest request = HttpRequest.newBuilder(uri).timeout(TIMEOUT).GET().build();
     return HTTP.sendAsync(request, java.net.http.HttpResponse.BodyHandlers.ofInputStream())
         .handle((response, error) -> {
@@ -135,8 +140,8 @@ final class PodLogs {
             Source<ByteString, ?> bytes = StreamConverters.fromInputStream(() -> body);
             Optional<Long> end = response.headers().firstValue(LogFollower.END_HEADER).map(Long::parseLong);
             if (follow && end.isPresent()) {
-              bytes = LogFollower.limited(bytes.concat(new LogFollower(store, system, HTTP).after(base, end.get(),
-                  pod)), limitBytes);
+              bytes = LogFollower.limited(bytes.concat(new LogFollower(store, system, HTTP)
+                  .after(base, follows, end.get(), pod)), limitBytes);
             } else if (follow) {
               warnings.add("the agent of node " + nodeName + " cannot follow logs: these are the logs so far");
             }
@@ -162,9 +167,11 @@ final class PodLogs {
   static String container(Call call, Pod pod) {
     List<String> names = pod.spec() == null || pod.spec().containers() == null ? List.of()
         : pod.spec().containers().stream().map(Container::name).toList();
+    List<String> inits = pod.spec() == null || pod.spec().initContainers() == null ? List.of()
+        : pod.spec().initContainers().stream().map(Container::name).toList();
     Optional<String> asked = call.query("container").filter(c -> !c.isEmpty());
     if (asked.isPresent()) {
-      if (!names.contains(asked.get())) {
+      if (!names.contains(asked.get()) && !inits.contains(asked.get())) {
         throw ApiException.badRequest("container " + asked.get() + " is not valid for pod "
             + pod.metadata().name());
       }
@@ -188,7 +195,11 @@ final class PodLogs {
     if (pod.status() == null || pod.status().containerStatuses() == null) {
       return Optional.of("ContainerCreating");
     }
-    return pod.status().containerStatuses().stream().filter(s -> container.equals(s.name())).findFirst()
+    java.util.stream.Stream<ContainerStatus> all = pod.status().initContainerStatuses() == null
+        ? pod.status().containerStatuses().stream()
+        : java.util.stream.Stream.concat(pod.status().initContainerStatuses().stream(),
+            pod.status().containerStatuses().stream());
+    return all.filter(s -> container.equals(s.name())).findFirst()
         .filter(s -> s.state() != null && s.state().waiting() != null && s.restartCount() == 0
             && (s.lastState() == null || s.lastState().terminated() == null))
         .map(ContainerStatus::state)

@@ -289,8 +289,45 @@ public final class Tables {
     int ready = 0;
     Instant lastRestart = null;
     boolean hasRunning = false;
-    List<ContainerStatus> statuses = status == null || status.containerStatuses() == null ? List.of()
-        : status.containerStatuses();
+    // upstream's printPod: the first init container that has not completed names the status while initializing
+    boolean initializing = false;
+    List<ContainerStatus> inits = status == null || status.initContainerStatuses() == null ? List.of()
+        : status.initContainerStatuses();
+    int initCount = spec == null || spec.initContainers() == null ? 0 : spec.initContainers().size();
+    for (int i = 0; i < inits.size(); i++) {
+      ContainerStatus cs = inits.get(i);
+      restarts += cs.restartCount();
+      ContainerState last = cs.lastState();
+      if (last != null && last.terminated() != null && last.terminated().finishedAt() != null
+          && (lastRestart == null || lastRestart.isBefore(last.terminated().finishedAt()))) {
+        lastRestart = last.terminated().finishedAt();
+      }
+      ContainerState state = cs.state() == null ? new ContainerState(null, null, null) : cs.state();
+      if (state.terminated() != null && Integer.valueOf(0).equals(state.terminated().exitCode())) {
+        continue;
+      }
+      if (state.terminated() != null) {
+        Integer signal = state.terminated().signal();
+        reason = !isEmpty(state.terminated().reason()) ? "Init:" + state.terminated().reason()
+            : signal != null && signal != 0 ? "Init:Signal:" + signal
+            : "Init:ExitCode:" + (state.terminated().exitCode() == null ? 0 : state.terminated().exitCode());
+      } else if (state.waiting() != null && !isEmpty(state.waiting().reason())
+          && !"PodInitializing".equals(state.waiting().reason())) {
+        reason = "Init:" + state.waiting().reason();
+      } else {
+        reason = "Init:" + i + "/" + initCount;
+      }
+      initializing = true;
+      break;
+    }
+    boolean initialized = conditions.stream().anyMatch(c -> "Initialized".equals(c.type())
+        && "True".equals(c.status()));
+    List<ContainerStatus> statuses = status == null || status.containerStatuses() == null
+        || (initializing && !initialized) ? List.of() : status.containerStatuses();
+    if (!initializing || initialized) {
+      restarts = 0;
+      lastRestart = null;
+    }
     for (int i = statuses.size() - 1; i >= 0; i--) {
       ContainerStatus cs = statuses.get(i);
       restarts += cs.restartCount();

@@ -72,7 +72,7 @@ final class JournalSize {
     return schema.isEmpty() ? name : "\"" + schema + "\"." + name;
   }
 
-  private static long h2FileBytes(Path dir) {
+  static long h2FileBytes(Path dir) {
     try (Stream<Path> files = Files.walk(dir)) {
       return files.filter(p -> p.toString().endsWith(".mv.db")).mapToLong(p -> {
         try {

@@ -54,14 +54,25 @@ public final class ScaleBench {
             scheduled, ready), m, store);
         o.out().println(JournalSize.describe(server.plane.system(), store.dataDir));
         o.out().println(floor(server, HttpFloor.requestsServed() - requestsBefore, ready));
+        o.out().println(HeapPerBinding.measure(Math.max(10_000, o.nodes() * o.daemonSets())));
       }
     }
   }
 
   /** After a converge, change every DaemonSet's image (maxUnavailable 10%); time to all updated and Ready. */
   public void rollout() throws Exception {
-    try (BenchStore store = BenchStore.create(o.store());
-         BenchServer server = BenchServer.start(BenchServer.settings(store.dataDir, o.store(), store.config()),
+    try (BenchStore store = BenchStore.create(o.store())) {
+      rollout(store);
+      long closed = JournalSize.h2FileBytes(store.dataDir);
+      if (closed > 0) {
+        // H2 keeps replaced pages for its retention time while it runs, and compacts when it closes
+        o.out().printf("H2 file after the server closed: %.1f MB%n", closed / 1e6);
+      }
+    }
+  }
+
+  private void rollout(BenchStore store) throws Exception {
+    try (BenchServer server = BenchServer.start(BenchServer.settings(store.dataDir, o.store(), store.config()),
              store.dataDir);
          BenchClient client = new BenchClient(server.admin)) {
       server.startFleet(o.nodes(), o.readyDelay());

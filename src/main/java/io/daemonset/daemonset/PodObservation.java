@@ -5,6 +5,8 @@ import io.daemonset.model.ContainerStatus;
 import io.daemonset.model.Pod;
 import io.daemonset.model.PodCondition;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 
 /** Which changes of a pod a DaemonSet records: its phase, readiness (and since when), and termination. */
@@ -54,12 +56,17 @@ final class PodObservation {
         return "Unschedulable";
       }
     }
+    List<ContainerStatus> all = new ArrayList<>();
+    if (pod.status().initContainerStatuses() != null) {
+      all.addAll(pod.status().initContainerStatuses());
+    }
     if (pod.status().containerStatuses() != null) {
-      for (ContainerStatus s : pod.status().containerStatuses()) {
-        if (s.state() != null && s.state().waiting() != null
-            && "CrashLoopBackOff".equals(s.state().waiting().reason())) {
-          return "CrashLoopBackOff";
-        }
+      all.addAll(pod.status().containerStatuses());
+    }
+    for (ContainerStatus s : all) {
+      if (s.state() != null && s.state().waiting() != null
+          && "CrashLoopBackOff".equals(s.state().waiting().reason())) {
+        return "CrashLoopBackOff";
       }
     }
     return null;

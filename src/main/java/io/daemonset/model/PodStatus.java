@@ -3,7 +3,10 @@ package io.daemonset.model;
 import java.time.Instant;
 import java.util.List;
 
-/** PodStatus as the node agent reports it. phase: Pending, Running, Succeeded, Failed, Unknown. */
+/**
+ * PodStatus as the node agent reports it. phase: Pending, Running, Succeeded, Failed, Unknown. initContainerStatuses:
+ * null when the pod has no init containers.
+ */
 public record PodStatus(
     String phase,
     List<PodCondition> conditions,
@@ -12,7 +15,14 @@ public record PodStatus(
     String hostIP,
     String podIP,
     Instant startTime,
-    List<ContainerStatus> containerStatuses) {
+    List<ContainerStatus> containerStatuses,
+    List<ContainerStatus> initContainerStatuses) {
+
+  /** A status without init containers. */
+  public PodStatus(String phase, List<PodCondition> conditions, String message, String reason, String hostIP,
+                   String podIP, Instant startTime, List<ContainerStatus> containerStatuses) {
+    this(phase, conditions, message, reason, hostIP, podIP, startTime, containerStatuses, null);
+  }
 
   public static PodStatus pending() {
     return new PodStatus("Pending", null, null, null, null, null, null, null);

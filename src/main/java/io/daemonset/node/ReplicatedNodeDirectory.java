@@ -111,6 +111,9 @@ public final class ReplicatedNodeDirectory implements NodeDirectory {
           return adapt.apply(new Fleet(fleet, shards.size() == SHARDS));
         });
     KEYS.forEach(key -> replicator.tell(new Replicator.Subscribe<>(key, adapter)));
+    // a new subscriber gets the current values at the replicator's next notification tick (notify-subscribers-
+    // interval, 500 ms): a DaemonSet just created would wait for it before its first decision. Flush now.
+    replicator.tell(Replicator.flushChanges());
   }
 
   static Map<String, Node> nodesOf(LWWMap<String, Entry> map) {

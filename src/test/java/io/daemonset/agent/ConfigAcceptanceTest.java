@@ -67,11 +67,23 @@ class ConfigAcceptanceTest {
     return api.kubectl().run("-n", "logging", "logs", "-l", "app=shipper", "--tail=-1").out();
   }
 
+  static String fluentConfig(String level) {
+    return """
+        apiVersion: v1
+        kind: ConfigMap
+        metadata: {name: fluent, namespace: logging}
+        data:
+          fluent.conf: "%s"
+          MODE: fast
+        """.formatted(level);
+  }
+
   @Test
   void configurationReachesTheProcessAndGoesWithTheNamespace() throws Exception {
     ok("create", "namespace", "logging");
-    ok("-n", "logging", "create", "configmap", "fluent", "--from-literal=fluent.conf=level info",
-        "--from-literal=MODE=fast");
+    Path configMap = tmp.resolve("fluent.yaml");
+    Files.writeString(configMap, fluentConfig("level info"));
+    ok("apply", "-f", configMap.toString());
     ok("-n", "logging", "create", "secret", "generic", "api", "--from-literal=key=" + SECRET);
     Path ds = Files.writeString(tmp.resolve("ds.yaml"), """
         apiVersion: apps/v1
@@ -96,7 +108,8 @@ class ConfigAcceptanceTest {
     ok("apply", "-f", ds.toString());
     await().atMost(Duration.ofSeconds(60)).until(() -> logs().contains("conf=level info mode=fast key=" + SECRET));
 
-    ok("-n", "logging", "patch", "configmap", "fluent", "--type=merge", "-p", "{\"data\":{\"fluent.conf\":\"level debug\"}}");
+    Files.writeString(configMap, fluentConfig("level debug"));
+    ok("apply", "-f", configMap.toString());
     await().atMost(Duration.ofSeconds(10)).until(() -> logs().contains("conf=level debug mode=fast"));
 
     List<String> forms = List.of(SECRET, Base64.getEncoder().encodeToString(SECRET.getBytes(StandardCharsets.UTF_8)));

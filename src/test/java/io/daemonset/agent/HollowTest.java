@@ -131,6 +131,63 @@ class HollowTest {
     assertThat(now.startTime()).isEqualTo(reported.startTime());
   }
 
+  /** A mutable set of ConfigMaps, as the API would answer them. */
+  static final class Objects implements PodConfig.Lookup {
+    final Map<String, Map<String, byte[]>> configMaps = new java.util.concurrent.ConcurrentHashMap<>();
+
+    @Override
+    public java.util.Optional<Map<String, byte[]>> configMap(String namespace, String name) {
+      return java.util.Optional.ofNullable(configMaps.get(namespace + "/" + name));
+    }
+
+    @Override
+    public java.util.Optional<Map<String, byte[]>> secret(String namespace, String name) {
+      return java.util.Optional.empty();
+    }
+  }
+
+  /**
+   * Issue 13, item 4: a hollow pod that references a missing ConfigMap (here through a volume and an optional
+   * secret key, which does not count) waits with CreateContainerConfigError, in the process runtime's words, and
+   * starts once it exists; its init container completes at once.
+   */
+  @Test
+  void aPodWaitsForTheConfigMapItReferencesAndStartsWhenItAppears() {
+    List<String> changes = new CopyOnWriteArrayList<>();
+    HollowRuntime runtime = runtime(HollowBehavior.allReady(Duration.ZERO), changes);
+    Objects objects = new Objects();
+    runtime.useConfigFrom(objects);
+    Pod pod = io.daemonset.model.Json.read("""
+        {"metadata":{"name":"shipper","namespace":"logging","uid":"u-1"},
+         "spec":{"nodeName":"node-1","restartPolicy":"Always",
+           "volumes":[{"name":"conf","configMap":{"name":"shipper-config"}}],
+           "initContainers":[{"name":"init","image":"busybox"}],
+           "containers":[{"name":"app","image":"fluent-bit","volumeMounts":[{"name":"conf","mountPath":"/etc/app"}],
+             "env":[{"name":"KEY","valueFrom":{"secretKeyRef":{"name":"nope","key":"k","optional":true}}}]}]}}
+        """, Pod.class);
+    runtime.ensureRunning(pod);
+    await("the reason", Duration.ofSeconds(5)).until(() -> changes.contains("logging/shipper"));
+    PodStatus waiting = runtime.status(pod);
+    assertThat(waiting.phase()).isEqualTo("Pending");
+    assertThat(waiting.initContainerStatuses().get(0).state().waiting().reason())
+        .isEqualTo("CreateContainerConfigError");
+    assertThat(waiting.initContainerStatuses().get(0).state().waiting().message())
+        .isEqualTo(PodConfig.missingReference(pod, pod.spec().containers().get(0), objects).orElseThrow())
+        .isEqualTo("configmap \"shipper-config\" not found");
+    assertThat(waiting.containerStatuses().get(0).state().waiting().reason()).isEqualTo("PodInitializing");
+
+    objects.configMaps.put("logging/shipper-config", Map.of("fluent-bit.conf", new byte[0]));
+    await("running once the ConfigMap exists", Duration.ofSeconds(10))
+        .until(() -> "Running".equals(runtime.status(pod).phase()));
+    PodStatus running = runtime.status(pod);
+    assertThat(PodStatuses.isReady(running)).isTrue();
+    assertThat(running.initContainerStatuses().get(0).state().terminated().exitCode()).isZero();
+    assertThat(running.conditions()).anySatisfy(c -> {
+      assertThat(c.type()).isEqualTo("Initialized");
+      assertThat(c.status()).isEqualTo("True");
+    });
+  }
+
   @Test
   void neverReadyAndFailingPods() {
     HollowBehavior behavior = new HollowBehavior(Duration.ZERO, 0.3, 0.3, null, null);

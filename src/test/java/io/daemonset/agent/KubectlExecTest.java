@@ -16,16 +16,12 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * {@code kubectl exec} (issue 14, item 4) with the real kubectl (WebSocket, v5.channel.k8s.io) through the API server
@@ -70,22 +66,12 @@ class KubectlExecTest {
   }
 
   static void agent(String name, String runtime) throws Exception {
-    List<String> args = api.agentFlags(api.nodeTokenFile());
-    args.addAll(List.of("--node-name", name, "--work-dir", tmp.resolve(name).toString(), "--runtime", runtime,
-        "--capacity", "cpu=2,memory=4Gi,pods=20", "--heartbeat-period", "500ms", "--node-ip", "127.0.0.1",
-        "--ready-delay", "100ms"));
-    AgentCommand command = new AgentCommand();
-    new CommandLine(command).parseArgs(args.toArray(String[]::new));
-    NodeAgent agent = NodeAgent.start(command.settings(), Clock.systemUTC());
-    AGENTS.add(agent);
-    agent.registered().get(WAIT.toSeconds(), TimeUnit.SECONDS);
+    api.startAgent(name, "--runtime", runtime);
   }
 
-  static final List<NodeAgent> AGENTS = new java.util.concurrent.CopyOnWriteArrayList<>();
 
   @AfterAll
   static void stop() throws Exception {
-    AGENTS.forEach(a -> a.close(true));
     if (api != null) {
       api.close();
     }

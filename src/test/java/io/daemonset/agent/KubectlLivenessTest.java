@@ -8,15 +8,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.daemonset.testing.Kubectl;
 import io.daemonset.testing.TestControlPlane;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * Liveness probes in the process runtime (issue 14, item 6), seen with the real kubectl: a container whose exec
@@ -35,21 +31,11 @@ class KubectlLivenessTest {
   static void start() throws Exception {
     assumeTrue(Kubectl.available(), "kubectl is not on the PATH");
     api = TestControlPlane.start(tmp, "daemonset.node.heartbeat-grace = 1h");
-    List<String> args = api.agentFlags(api.nodeTokenFile());
-    args.addAll(List.of("--node-name", "live-1", "--work-dir", tmp.resolve("live-1").toString(), "--runtime",
-        "process", "--capacity", "cpu=2,memory=4Gi,pods=20", "--heartbeat-period", "500ms", "--node-ip",
-        "127.0.0.1", "--ready-delay", "100ms", "--crash-backoff", "200ms"));
-    AgentCommand command = new AgentCommand();
-    new CommandLine(command).parseArgs(args.toArray(String[]::new));
-    agent = NodeAgent.start(command.settings(), Clock.systemUTC());
-    agent.registered().get(30, TimeUnit.SECONDS);
+    agent = api.startAgent("live-1", "--runtime", "process", "--crash-backoff", "200ms");
   }
 
   @AfterAll
   static void stop() throws Exception {
-    if (agent != null) {
-      agent.close(true);
-    }
     if (api != null) {
       api.close();
     }

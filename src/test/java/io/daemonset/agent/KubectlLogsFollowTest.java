@@ -7,22 +7,19 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import io.daemonset.testing.Kubectl;
 import io.daemonset.testing.TestControlPlane;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * {@code kubectl logs -f} (issue 14, item 3) with the real kubectl, a real process agent and a container that counts
  * a line every 200 ms: the follower prints lines written after it started, honours --tail and --limit-bytes, and
- * ends when the pod is deleted.
+ * ends when the pod is deleted; --timestamps, --since and --since-time use the time the agent keeps per line.
  */
 class KubectlLogsFollowTest {
   static final Duration WAIT = Duration.ofSeconds(30);
@@ -39,21 +36,11 @@ class KubectlLogsFollowTest {
     assumeTrue(Kubectl.available(), "kubectl is not on the PATH");
     api = TestControlPlane.start(tmp, "daemonset.node.heartbeat-grace = 1h");
     kubectl = api.kubectl();
-    List<String> args = api.agentFlags(api.nodeTokenFile());
-    args.addAll(List.of("--node-name", "follow-1", "--work-dir", tmp.resolve("follow-1").toString(), "--runtime",
-        "process", "--capacity", "cpu=2,memory=4Gi,pods=20", "--heartbeat-period", "500ms", "--node-ip",
-        "127.0.0.1", "--ready-delay", "100ms"));
-    AgentCommand command = new AgentCommand();
-    new CommandLine(command).parseArgs(args.toArray(String[]::new));
-    agent = NodeAgent.start(command.settings(), Clock.systemUTC());
-    agent.registered().get(WAIT.toSeconds(), TimeUnit.SECONDS);
+    agent = api.startAgent("follow-1", "--runtime", "process");
   }
 
   @AfterAll
   static void stop() throws Exception {
-    if (agent != null) {
-      agent.close(true);
-    }
     if (api != null) {
       api.close();
     }
@@ -68,6 +55,43 @@ class KubectlLogsFollowTest {
     return last;
   }
 
+  static final Pattern STAMPED = Pattern.compile("(\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d)\\.\\d{9}Z count (\\d+)");
+
+  /**
+   * --timestamps prefixes each line with the time it was written (kubelet's RFC3339NanoFixed); --since-time and
+   * --since leave out the lines written before, also when following.
+   */
+  void timesAreKeptPerLine(String pod) throws Exception {
+    await("lines over five seconds").atMost(WAIT).until(() -> lastCount(kubectl.run("logs", pod).out()) >= 25);
+    Kubectl.Result stamped = kubectl.run("logs", "--timestamps", pod);
+    assertThat(stamped.exit()).as(stamped.all()).isZero();
+    List<String> lines = stamped.out().lines().toList();
+    assertThat(lines).allMatch(line -> STAMPED.matcher(line).matches());
+    java.util.function.Function<String, String> second = line -> {
+      Matcher m = STAMPED.matcher(line);
+      assertThat(m.matches()).isTrue();
+      return m.group(1);
+    };
+    // the first line written in a later second than line 1 (kubectl sends sinceTime to the second)
+    String later = lines.stream().filter(l -> second.apply(l).compareTo(second.apply(lines.get(0))) > 0).findFirst()
+        .orElseThrow();
+    Kubectl.Result sinceTime = kubectl.run("logs", "--timestamps", "--since-time=" + second.apply(later) + "Z", pod);
+    assertThat(sinceTime.exit()).as(sinceTime.all()).isZero();
+    assertThat(sinceTime.out()).startsWith(later + "\n").doesNotContain("count 1\n");
+    assertThat(sinceTime.out().lines()).allMatch(l -> second.apply(l).compareTo(second.apply(later)) >= 0);
+    // the first line is five seconds old: --since=2s leaves it out, and keeps the latest
+    Kubectl.Result recent = kubectl.run("logs", "--since=2s", pod);
+    assertThat(recent.exit()).as(recent.all()).isZero();
+    assertThat(recent.out()).doesNotContain("count 1\n").matches("(count \\d+\n)+");
+    assertThat(lastCount(recent.out())).isGreaterThanOrEqualTo(25);
+    try (Kubectl.Running follow = kubectl.start("logs", "-f", "--timestamps", "--tail=1", pod)) {
+      int atStart = lastCount(kubectl.run("logs", pod).out());
+      await("stamped lines written after -f started").atMost(WAIT)
+          .until(() -> lastCount(follow.out()) >= atStart + 3);
+      assertThat(follow.out().lines()).allMatch(line -> STAMPED.matcher(line).matches());
+    }
+  }
+
   @Test
   void followPrintsLinesWrittenAfterItStartedUntilThePodIsDeleted() throws Exception {
     api.ok("POST", DS, "application/json", NodeJoinTest.daemonSet("counter", "any",
@@ -77,7 +101,7 @@ class KubectlLogsFollowTest {
     String pod = api.pods("counter").get(0).path("metadata").path("name").asText();
     await("the first lines").atMost(WAIT).until(() -> lastCount(kubectl.run("logs", pod).out()) >= 2);
 
-    // since*: checked as upstream checks them; served whole, saying why (the process runtime's logs carry no times)
+    // since*: checked as upstream checks them; applied by the agent, which keeps each line's time
     String log = "/api/v1/namespaces/default/pods/" + pod + "/log";
     io.daemonset.testing.Response badTime = api.call("GET", log + "?sinceTime=yesterday", api.adminToken(), null,
         null);
@@ -89,7 +113,8 @@ class KubectlLogsFollowTest {
     Kubectl.Result since = kubectl.run("logs", "--since=1h", pod);
     assertThat(since.exit()).isZero();
     assertThat(since.out()).startsWith("count 1\n");
-    assertThat(since.err()).contains("sinceSeconds and sinceTime are ignored");
+    assertThat(since.err()).isEmpty();
+    timesAreKeptPerLine(pod);
 
     try (Kubectl.Running follow = kubectl.start("logs", "-f", pod);
          Kubectl.Running tail = kubectl.start("logs", "-f", "--tail=1", pod)) {

@@ -9,15 +9,11 @@ import io.daemonset.testing.Kubectl;
 import io.daemonset.testing.Response;
 import io.daemonset.testing.TestControlPlane;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * {@code kubectl top node|pod} (issue 14, item 5) with the real kubectl against metrics.k8s.io/v1beta1, served from a
@@ -33,7 +29,6 @@ class KubectlTopTest {
   @TempDir static Path tmp;
   static TestControlPlane api;
   static Kubectl kubectl;
-  static final List<NodeAgent> AGENTS = new java.util.concurrent.CopyOnWriteArrayList<>();
 
   @BeforeAll
   static void start() throws Exception {
@@ -45,20 +40,11 @@ class KubectlTopTest {
   }
 
   static void agent(String name, String runtime) throws Exception {
-    List<String> args = api.agentFlags(api.nodeTokenFile());
-    args.addAll(List.of("--node-name", name, "--work-dir", tmp.resolve(name).toString(), "--runtime", runtime,
-        "--capacity", "cpu=2,memory=4Gi,pods=20", "--heartbeat-period", "500ms", "--node-ip", "127.0.0.1",
-        "--ready-delay", "100ms", "--labels", "runtime=" + runtime));
-    AgentCommand command = new AgentCommand();
-    new CommandLine(command).parseArgs(args.toArray(String[]::new));
-    NodeAgent agent = NodeAgent.start(command.settings(), Clock.systemUTC());
-    AGENTS.add(agent);
-    agent.registered().get(30, TimeUnit.SECONDS);
+    api.startAgent(name, "--runtime", runtime, "--labels", "runtime=" + runtime);
   }
 
   @AfterAll
   static void stop() throws Exception {
-    AGENTS.forEach(a -> a.close(true));
     if (api != null) {
       api.close();
     }

@@ -85,6 +85,35 @@ class PureDecisionsTest {
       "Always,    '',  Pending",
   })
   void podPhase(String policy, String containers, String phase) {
+    assertThat(PodStatuses.phase(policy, statuses("c", containers))).isEqualTo(phase);
+  }
+
+  /**
+   * Init containers (same letters) before the containers: one that has not completed keeps the pod Pending unless a
+   * container has started already; one that failed fails the pod under restartPolicy Never.
+   */
+  @ParameterizedTest(name = "{0} inits {1} containers {2} -> {3}, incomplete {4}")
+  @CsvSource({
+      "Always,    W,   W,  Pending,   i0",
+      "Always,    0R,  W,  Pending,   i1",
+      "Always,    00,  W,  Pending,   ''",
+      "Always,    00,  R,  Running,   ''",
+      "Always,    1,   W,  Pending,   i0",
+      "Always,    C,   W,  Pending,   i0",
+      "Always,    C,   R,  Running,   ''",
+      "OnFailure, 1,   W,  Pending,   i0",
+      "Never,     1,   W,  Failed,    i0",
+      "Never,     0W,  W,  Pending,   i1",
+      "Always,    '',  R,  Running,   ''",
+  })
+  void podPhaseWithInitContainers(String policy, String inits, String containers, String phase, String incomplete) {
+    List<ContainerStatus> initStatuses = statuses("i", inits);
+    List<ContainerStatus> statuses = statuses("c", containers);
+    assertThat(PodStatuses.phase(policy, initStatuses, statuses)).isEqualTo(phase);
+    assertThat(String.join(",", PodStatuses.incompleteInits(initStatuses, statuses))).isEqualTo(incomplete);
+  }
+
+  static List<ContainerStatus> statuses(String prefix, String containers) {
     List<ContainerStatus> statuses = new ArrayList<>();
     int i = 0;
     for (char c : containers.toCharArray()) {
@@ -97,8 +126,8 @@ class PureDecisionsTest {
         default -> new ContainerState(null, null, exited);
       };
       ContainerState last = c == 'C' ? new ContainerState(null, null, exited) : none;
-      statuses.add(new ContainerStatus("c" + i++, state, last, false, 0, "", "", null, null));
+      statuses.add(new ContainerStatus(prefix + i++, state, last, false, 0, "", "", null, null));
     }
-    assertThat(PodStatuses.phase(policy, statuses)).isEqualTo(phase);
+    return statuses;
   }
 }

@@ -159,6 +159,56 @@ class TablesTest {
             List.of("1/1", "Terminating", "0")));
   }
 
+  /** Upstream printPod's init container cases: STATUS and RESTARTS while initializing, and after. */
+  static Stream<Arguments> podsWithInitContainers() {
+    ContainerState running = new ContainerState(null, new ContainerState.Running(NOW), null);
+    ContainerState initializing = new ContainerState(new ContainerState.Waiting("PodInitializing", null), null,
+        null);
+    ContainerState done = new ContainerState(null, null,
+        new ContainerState.Terminated(0, null, "Completed", null, null, NOW.minusSeconds(100), null));
+    ContainerState error = new ContainerState(null, null,
+        new ContainerState.Terminated(1, null, "Error", null, null, NOW.minusSeconds(30), null));
+    ContainerState killed = new ContainerState(null, null,
+        new ContainerState.Terminated(137, 9, null, null, null, NOW.minusSeconds(30), null));
+    ContainerState backoff = new ContainerState(new ContainerState.Waiting("CrashLoopBackOff", null), null, null);
+    ContainerState none = new ContainerState(null, null, null);
+    return Stream.of(
+        Arguments.of("first init running", List.of(cs("a", running, none, 0), cs("b", initializing, none, 0)),
+            List.of(cs("c", initializing, none, 0)), false, List.of("0/1", "Init:0/2", "0")),
+        Arguments.of("second init running", List.of(cs("a", done, none, 0), cs("b", running, none, 0)),
+            List.of(cs("c", initializing, none, 0)), false, List.of("0/1", "Init:1/2", "0")),
+        Arguments.of("init failed", List.of(cs("a", error, none, 0), cs("b", initializing, none, 0)),
+            List.of(cs("c", initializing, none, 0)), false, List.of("0/1", "Init:Error", "0")),
+        Arguments.of("init killed, no reason", List.of(cs("a", killed, none, 0)),
+            List.of(cs("c", initializing, none, 0)), false, List.of("0/1", "Init:Signal:9", "0")),
+        Arguments.of("init crash looping", List.of(cs("a", backoff, error, 3)),
+            List.of(cs("c", initializing, none, 0)), false, List.of("0/1", "Init:CrashLoopBackOff", "3 (30s ago)")),
+        Arguments.of("initialized, containers not started yet", List.of(cs("a", done, none, 0)),
+            List.of(cs("c", initializing, none, 0)), true, List.of("0/1", "PodInitializing", "0")),
+        Arguments.of("initialized and running: init restarts no longer counted", List.of(cs("a", done, error, 2)),
+            List.of(cs("c", running, none, 0)), true, List.of("1/1", "Running", "0")));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("podsWithInitContainers")
+  void podsWithInitContainers(String name, List<ContainerStatus> inits, List<ContainerStatus> containers,
+                              boolean initialized, List<String> readyStatusRestarts) {
+    String phase = containers.stream().anyMatch(c -> c.state().running() != null) ? "Running" : "Pending";
+    PodStatus status = new PodStatus(phase, List.of(
+        new PodCondition("Initialized", initialized ? "True" : "False", null, null, null, null),
+        new PodCondition("Ready", containers.stream().allMatch(ContainerStatus::ready) ? "True" : "False", null,
+            null, null, null)), null, null, null, null, null, containers, inits);
+    Pod pod = new Pod("v1", "Pod", meta("fluentd-648be", Duration.ofSeconds(1)),
+        PodSpec.of(List.of(Container.of("c", "img")))
+            .withInitContainers(inits.stream().map(i -> Container.of(i.name(), "img")).toList()), status);
+    assertThat(Tables.podCells(pod, NOW).subList(1, 4)).containsExactlyElementsOf(readyStatusRestarts);
+  }
+
+  static ContainerStatus cs(String name, ContainerState state, ContainerState last, int restarts) {
+    boolean ready = state.running() != null;
+    return new ContainerStatus(name, state, last, ready, restarts, "img", null, null, null);
+  }
+
   static PodStatus status(String phase, List<ContainerStatus> statuses) {
     return new PodStatus(phase, List.of(new PodCondition("Ready", "True", null, null, null, null)), null, null,
         "192.168.1.5", statuses.isEmpty() ? null : "10.244.2.10", null, statuses);

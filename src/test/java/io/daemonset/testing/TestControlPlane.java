@@ -78,6 +78,8 @@ public final class TestControlPlane implements AutoCloseable {
   private final HttpClient http;
   private final String adminToken;
   private volatile ApiServer server;
+  /** Agents started by {@link #startAgent}, stopped (with their pods) by {@link #close}. */
+  private final List<io.daemonset.agent.NodeAgent> agents = new java.util.concurrent.CopyOnWriteArrayList<>();
 
   private TestControlPlane(Path dir, ControlPlane plane, Options options, ApiServer server) {
     this.dir = dir;
@@ -191,6 +193,36 @@ public final class TestControlPlane implements AutoCloseable {
   public List<String> agentFlags(Path tokenFile) {
     return new ArrayList<>(List.of("--server", server.url(), "--ca-file", caFile().toString(), "--token-file",
         tokenFile.toString()));
+  }
+
+  /**
+   * A real node agent (what {@code agent} runs, same flags) on this control plane, registered before it returns and
+   * stopped with its pods when the control plane closes. Defaults, each replaced by the same flag in {@code flags}:
+   * work dir {@code dir/NAME}, capacity cpu=2, memory=4Gi, pods=20, heartbeat 500 ms, node IP 127.0.0.1, ready delay
+   * 100 ms; the runtime (e.g. {@code --runtime process}) and anything else come from {@code flags}.
+   */
+  public io.daemonset.agent.NodeAgent startAgent(String nodeName, String... flags) throws Exception {
+    List<String> given = List.of(flags);
+    List<String> args = agentFlags(nodeTokenFile());
+    args.addAll(List.of("--node-name", nodeName));
+    defaultFlag(args, given, "--work-dir", dir.resolve(nodeName).toString());
+    defaultFlag(args, given, "--capacity", "cpu=2,memory=4Gi,pods=20");
+    defaultFlag(args, given, "--heartbeat-period", "500ms");
+    defaultFlag(args, given, "--node-ip", "127.0.0.1");
+    defaultFlag(args, given, "--ready-delay", "100ms");
+    args.addAll(given);
+    io.daemonset.agent.AgentCommand command = new io.daemonset.agent.AgentCommand();
+    new picocli.CommandLine(command).parseArgs(args.toArray(String[]::new));
+    io.daemonset.agent.NodeAgent agent = io.daemonset.agent.NodeAgent.start(command.settings(), Clock.systemUTC());
+    agents.add(agent);
+    agent.registered().get(60, TimeUnit.SECONDS);
+    return agent;
+  }
+
+  private static void defaultFlag(List<String> args, List<String> given, String flag, String value) {
+    if (!given.contains(flag)) {
+      args.addAll(List.of(flag, value));
+    }
   }
 
   // ---- HTTP
@@ -308,6 +340,7 @@ public final class TestControlPlane implements AutoCloseable {
 
   @Override
   public void close() throws Exception {
+    agents.forEach(agent -> agent.close(true));
     try {
       server.stop().toCompletableFuture().get(10, TimeUnit.SECONDS);
     } finally {
