@@ -29,7 +29,8 @@ public record PodStatus(
   }
 
   public PodStatus withConditions(List<PodCondition> value) {
-    return new PodStatus(phase, value, message, reason, hostIP, podIP, startTime, containerStatuses);
+    return new PodStatus(phase, value, message, reason, hostIP, podIP, startTime, containerStatuses,
+        initContainerStatuses);
   }
 
   public List<PodCondition> conditionsOrEmpty() {
