@@ -112,6 +112,11 @@ public final class PodManager implements PodWatch.Sink {
     Pod before = pods.put(key, pod);
     if (before == null && pod.status() != null && !reported.containsKey(key)) {
       reported.put(key, normalize(pod.status()));
+    } else if (pod.status() != null && !reporting.contains(key) && readyDiffers(reported.get(key), pod.status())) {
+      // Someone else changed the Ready condition (the control plane's MarkPodsNotReady while this node was
+      // unreachable): as kubelet's status manager reconciles the API's status with its own, report again (the
+      // changed() below compares the runtime's status with the API's now).
+      reported.put(key, normalize(pod.status()));
     }
     String held = runtime.pods().get(key);
     if (held != null && !held.equals(uid)) {
@@ -217,6 +222,15 @@ public final class PodManager implements PodWatch.Sink {
   }
 
   // ---- status reports
+
+  private static boolean readyDiffers(PodStatus reported, PodStatus api) {
+    return reported != null && !java.util.Objects.equals(readyOf(reported), readyOf(api));
+  }
+
+  private static String readyOf(PodStatus status) {
+    return status.conditionsOrEmpty().stream().filter(c -> PodStatuses.READY.equals(c.type()))
+        .map(io.daemonset.model.PodCondition::status).findFirst().orElse(null);
+  }
 
   /** The runtime says the pod's status may have changed. */
   private synchronized void changed(String key) {

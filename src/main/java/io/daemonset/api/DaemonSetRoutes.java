@@ -8,6 +8,7 @@ import io.daemonset.api.patch.PatchType;
 import io.daemonset.daemonset.DaemonSetEntity;
 import io.daemonset.daemonset.DaemonSetState;
 import io.daemonset.model.DaemonSet;
+import io.daemonset.model.DaemonSetStatus;
 import io.daemonset.model.DaemonSetValidation;
 import io.daemonset.model.FieldError;
 import io.daemonset.model.Json;
@@ -24,15 +25,12 @@ import org.apache.pekko.http.javadsl.server.Route;
 
 /**
  * DaemonSet writes, through apps/v1 and extensions/v1beta1: create, update, patch (all four types), delete (with
- * the version's default propagation), deletecollection; the status subresource takes writes as no-ops, since the
- * controller owns status. Every write: decode (fieldValidation) → identity checks → defaulting in the request's
+ * the version's default propagation), deletecollection; the status subresource keeps what clients write there, as
+ * upstream does, until the controller rewrites its own parts. Every write: decode (fieldValidation) → identity checks → defaulting in the request's
  * version → the stored apps/v1 form → validation → the entity (or, with dryRun=All, the would-be object).
  * The verb dispatch and the steps every kind shares are {@link WriteVerbs}'; this is what is the DaemonSet's.
  */
 final class DaemonSetRoutes implements KindWrites<DaemonSet> {
-  static final String STATUS_IGNORED = "status is owned by the DaemonSet controller: the status in this request "
-      + "was ignored";
-
   private final ObjectStore store;
   private final Clock clock;
   private final ReadOnlyRoutes reads;
@@ -70,11 +68,11 @@ final class DaemonSetRoutes implements KindWrites<DaemonSet> {
     return ReadOnlyRoutes.methodNotAllowed(call, call.req().verb() + " is not supported on daemonsets");
   }
 
-  /** status takes writes as no-ops; plan answers what a change would do. */
+  /** status takes the client's status (see {@link #statusWrite}); plan answers what a change would do. */
   @Override
   public Optional<CompletionStage<HttpResponse>> subresource(Call call, String body) {
     return switch (call.req().subresource()) {
-      case "status" -> Optional.of(CompletableFuture.completedFuture(statusWrite(call, body)));
+      case "status" -> Optional.of(statusWrite(call, body));
       case "plan" -> Optional.of(CompletableFuture.completedFuture(DaemonSetPlans.plan(store, clock, call, body)));
       default -> Optional.empty();
     };
@@ -208,22 +206,45 @@ final class DaemonSetRoutes implements KindWrites<DaemonSet> {
         });
   }
 
-  /** PUT/PATCH daemonsets/x/status: parsed and checked, then answered with the object as it is. */
-  private HttpResponse statusWrite(Call call, String body) {
-    if (!call.req().verb().equals("update") && !call.req().verb().equals("patch")) {
-      throw ReadOnlyRoutes.methodNotAllowed(call, call.req().verb() + " is not supported on resources of kind "
+  /**
+   * PUT/PATCH daemonsets/x/status (merge, JSON and strategic patches): the object's status becomes the request's,
+   * metadata and spec stay as stored (upstream's status strategy), validated as upstream validates a status update.
+   * The controller then rewrites its counters and its own condition types, and keeps the others.
+   */
+  private CompletionStage<HttpResponse> statusWrite(Call call, String body) {
+    String verb = call.req().verb();
+    if (verb.equals("update")) {
+      Requested<DaemonSet> requested = verbs.requested(call, body);
+      StoredObject stored = reads.find(call);
+      Writes.checkResourceVersion(call, stored, requested.object().metadata());
+      return saveStatus(call, stored, requested.object(), -1, requested.warnings(), false);
+    }
+    if (!verb.equals("patch")) {
+      throw ReadOnlyRoutes.methodNotAllowed(call, verb + " is not supported on resources of kind "
           + Authorizer.quote("daemonsets/status"));
     }
-    StoredObject stored = reads.find(call);
-    if (call.req().verb().equals("update")) {
-      Writes.checkResourceVersion(call, stored, verbs.requested(call, body).object().metadata());
-    } else {
-      PatchType type = Patching.type(call);
-      if (type != PatchType.APPLY_PATCH) {
-        Patching.apply(call, type, Json.tree(stored.object()), body, PatchSchema.DAEMONSET);
-      }
+    PatchType type = patchType(call);
+    if (type == PatchType.APPLY_PATCH) {
+      throw ApiException.unsupportedMediaType(type.mediaType(), List.of(PatchType.JSON_PATCH.mediaType(),
+          PatchType.MERGE_PATCH.mediaType(), PatchType.STRATEGIC_MERGE_PATCH.mediaType()));
     }
-    return Render.object(call, 200, stored.object(), clock.instant(), List.of(STATUS_IGNORED));
+    return verbs.patch(call, type, body, inView(call), this::saveStatus);
+  }
+
+  private CompletionStage<HttpResponse> saveStatus(Call call, StoredObject stored, DaemonSet requested,
+                                                   long ignoredGuard, List<String> warnings, boolean trackFields) {
+    DaemonSet existing = (DaemonSet) stored.object();
+    DaemonSetStatus status = requested.status() == null ? DaemonSetStatus.EMPTY : requested.status();
+    DaemonSet written = existing.withStatus(status.withRollout(existing.status() == null ? null
+        : existing.status().rollout()));
+    Writes.requireValid(call, call.req().name(), DaemonSetValidation.validateStatusUpdate(written, existing));
+    if (call.dryRun()) {
+      return Writes.done(call, 200, written, warnings);
+    }
+    return store.daemonSet(call.namespace(), call.req().name(), r -> new DaemonSetEntity.UpdateStatus(status,
+            existing.metadata().uid(), call.cause(clock, "status " + call.req().verb()), r))
+        .thenApply(outcome -> Writes.respond(call, 200, Writes.readBack(store, call, call.namespace(),
+            call.req().name(), Writes.accepted(call, call.req().name(), outcome)), warnings));
   }
 
   @Override

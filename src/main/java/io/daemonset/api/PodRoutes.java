@@ -6,6 +6,9 @@ import static org.apache.pekko.http.javadsl.server.Directives.entity;
 import io.daemonset.api.patch.PatchSchema;
 import io.daemonset.api.patch.PatchType;
 import io.daemonset.model.Decoded;
+import io.daemonset.model.FieldError;
+import io.daemonset.model.FieldPath;
+import io.daemonset.model.MetaValidation;
 import io.daemonset.model.Json;
 import io.daemonset.model.ObjectMeta;
 import io.daemonset.model.Pod;
@@ -26,8 +29,8 @@ import org.apache.pekko.http.javadsl.unmarshalling.Unmarshaller;
 /**
  * Pods: reads for everyone (agents watch {@code spec.nodeName=<node>}); delete (graceful, through the node that
  * holds the pod: NodeEntity.DeletePod with the grace period of DeleteOptions or the query); pods/status writes
- * (what agents report: NodeEntity.UpdatePodStatus). This control plane runs daemon pods only: creating a pod, or
- * changing its spec or metadata, is refused with 405. Node agents may write the status of, and delete, only the
+ * (what agents report: NodeEntity.UpdatePodStatus); labels and annotations (NodeEntity.UpdatePodMetadata). This
+ * control plane runs daemon pods only: creating a pod is refused with 405, changing its spec with 422. Node agents may write the status of, and delete, only the
  * pods bound to their node (upstream's NodeRestriction admission). pods/log is {@link PodLogs}'s.
  */
 final class PodRoutes {
@@ -65,6 +68,7 @@ final class PodRoutes {
     return switch (verb) {
       case "delete" -> delete(call, body);
       case "deletecollection" -> deleteCollection(call, body);
+      case "update", "patch" -> updateMetadata(call, body);
       case "create" -> throw ReadOnlyRoutes.methodNotAllowed(call, "pods cannot be created directly: this control "
           + "plane runs DaemonSet pods only; create or change a DaemonSet instead");
       default -> throw ReadOnlyRoutes.methodNotAllowed(call, "pods are defined by their DaemonSet: " + verb
@@ -98,6 +102,51 @@ final class PodRoutes {
     String key = NodeState.podKey(pod);
     return store.pod(nodeOf(pod), r -> new NodeEntity.UpdatePodStatus(key, status,
             call.cause(clock, "status " + call.req().verb()), r))
+        .thenApply(outcome -> respond(call, Writes.readBack(store, call, call.namespace(), call.req().name(),
+            Writes.accepted(call, call.req().name(), outcome)), decoded.warnings()));
+  }
+
+  /**
+   * PUT or PATCH (JSON, merge, strategic) of a pod: its labels and annotations change (kubectl label / annotate),
+   * through the node that holds it; a change of its spec or owner references is refused (422, the field at fault),
+   * status in the body is ignored (pods/status is the agents'). Labels that stop matching the owner's selector make
+   * the owner release the pod (upstream's ClaimPods) and create another.
+   */
+  private CompletionStage<HttpResponse> updateMetadata(Call call, String body) {
+    StoredObject stored = reads.find(call);
+    Pod pod = (Pod) stored.object();
+    requireBoundToCaller(call, pod, "update pods");
+    Decoded<Pod> decoded;
+    if (call.req().verb().equals("update")) {
+      Bodies.requireObjectMediaType(call);
+      decoded = Bodies.decode(body, Pod.class, call.fieldValidation(), Pod.KIND, call.apiVersion());
+    } else {
+      PatchType type = Patching.typeWithoutApply(call);
+      String patched = Json.write(Patching.apply(call, type, Json.tree(pod), body, PatchSchema.POD));
+      decoded = Bodies.decode(patched, Pod.class, call.fieldValidation(), Pod.KIND, call.apiVersion());
+    }
+    Pod requested = decoded.value();
+    ObjectMeta meta = Writes.checkIdentity(call, requested.apiVersion(), requested.kind(), requested.metadata());
+    Writes.checkResourceVersion(call, stored, meta);
+    List<FieldError> errors = new ArrayList<>();
+    if (!Json.tree(pod.spec()).equals(Json.tree(requested.spec()))) {
+      errors.add(FieldError.forbidden(FieldPath.of("spec"), "pod updates may not change fields other than "
+          + "metadata.labels and metadata.annotations here: the pod's DaemonSet defines its spec"));
+    }
+    if (!Json.tree(pod.metadata().ownerReferencesOrEmpty()).equals(Json.tree(meta.ownerReferencesOrEmpty()))) {
+      errors.add(FieldError.forbidden(FieldPath.of("metadata", "ownerReferences"), "owner references are the "
+          + "controller's: relabel the pod to release it from its DaemonSet"));
+    }
+    errors.addAll(MetaValidation.validateLabels(meta.labels(), FieldPath.of("metadata", "labels")));
+    errors.addAll(MetaValidation.validateAnnotations(meta.annotations(), FieldPath.of("metadata", "annotations")));
+    Writes.requireValid(call, pod.metadata().name(), errors);
+    if (call.dryRun()) {
+      return CompletableFuture.completedFuture(respond(call, pod.withMetadata(pod.metadata().withLabels(meta.labels())
+          .withAnnotations(meta.annotations())), decoded.warnings()));
+    }
+    String key = NodeState.podKey(pod);
+    return store.pod(nodeOf(pod), r -> new NodeEntity.UpdatePodMetadata(key, pod.metadata().uid(), meta.labels(),
+            meta.annotations(), call.cause(clock, call.req().verb()), r))
         .thenApply(outcome -> respond(call, Writes.readBack(store, call, call.namespace(), call.req().name(),
             Writes.accepted(call, call.req().name(), outcome)), decoded.warnings()));
   }

@@ -59,7 +59,7 @@ final class Actions {
   /** kubectl's rollout undo to revision 0: the newest revision that is not the current template's. */
   static Optional<JsonNode> previousRevision(DaemonSet ds, ObjectIndex index) {
     String uid = ds.metadata().uid();
-    String current = FleetCells.currentHash(ds);
+    String current = FleetCells.currentHash(ds, index);
     return index.list(ObjectIndex.REVISIONS).stream().map(o -> (ControllerRevision) o.object())
         .filter(r -> r.metadata().ownerReferences() != null && r.metadata().ownerReferences().stream()
             .anyMatch(o -> uid.equals(o.uid())))

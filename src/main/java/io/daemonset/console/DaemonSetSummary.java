@@ -62,7 +62,7 @@ record DaemonSetSummary(String key, String namespace, String name, String domId,
 
   private static List<RevisionView> revisions(DaemonSet ds, ObjectIndex index) {
     String uid = ds.metadata().uid();
-    String currentHash = FleetCells.currentHash(ds);
+    String currentHash = FleetCells.currentHash(ds, index);
     return index.list(ObjectIndex.REVISIONS).stream().map(o -> (ControllerRevision) o.object())
         .filter(r -> ownedBy(r, uid))
         .sorted(Comparator.comparingLong(ControllerRevision::revision).reversed())

@@ -22,7 +22,17 @@ public final class FleetCells {
 
   private FleetCells() {}
 
-  /** The revision hash new pods of ds get, as the controller computes it. */
+  /**
+   * The revision hash new pods of ds get, as the controller takes it: the matched revision's label (see
+   * DaemonSetState.currentRevisionHash), or computed when the view holds no state for it.
+   */
+  public static String currentHash(DaemonSet ds, io.daemonset.view.ObjectIndex index) {
+    return index.daemonSetState(ds.metadata().namespace(), ds.metadata().name())
+        .filter(s -> s.exists() && java.util.Objects.equals(s.uid(), ds.metadata().uid()))
+        .map(io.daemonset.daemonset.DaemonSetState::currentRevisionHash).orElseGet(() -> currentHash(ds));
+  }
+
+  /** The revision hash template + collisionCount give (what a new revision of ds would be named after). */
   public static String currentHash(DaemonSet ds) {
     Integer collisions = ds.status() == null ? null : ds.status().collisionCount();
     return TemplateHash.of(ds.spec().template(), collisions);

@@ -25,7 +25,7 @@ record FleetModel(DaemonSet daemonSet, Map<String, Cell> cells, Map<CellState, I
   /** ds null: every node is shown as not eligible (no DaemonSet selected). filter null: every node. */
   static FleetModel of(ObjectIndex index, DaemonSet ds, Selector filter) {
     Map<String, Pod> pods = ds == null ? Map.of() : podsByNode(index, ds);
-    String hash = ds == null ? null : FleetCells.currentHash(ds);
+    String hash = ds == null ? null : FleetCells.currentHash(ds, index);
     List<Node> nodes = index.list(ObjectIndex.NODES).stream().map(o -> (Node) o.object())
         .filter(n -> filter == null || filter.matches(labels(n)))
         .sorted((a, b) -> NaturalOrder.INSTANCE.compare(a.name(), b.name())).toList();
@@ -49,7 +49,7 @@ record FleetModel(DaemonSet daemonSet, Map<String, Cell> cells, Map<CellState, I
    */
   static Map<String, Pod> podsByNode(ObjectIndex index, DaemonSet ds) {
     String uid = ds.metadata().uid();
-    String hash = FleetCells.currentHash(ds);
+    String hash = FleetCells.currentHash(ds, index);
     Map<String, Pod> byNode = new HashMap<>();
     for (StoredObject stored : index.list(ObjectIndex.PODS)) {
       Pod pod = (Pod) stored.object();

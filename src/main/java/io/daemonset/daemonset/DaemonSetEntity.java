@@ -65,6 +65,15 @@ public final class DaemonSetEntity
   public record Update(DaemonSet daemonSet, long expectedSpecVersion, Cause cause, ActorRef<Outcome<DaemonSet>> replyTo)
       implements Command {}
 
+  /**
+   * A client's write of daemonsets/x/status (validated by the API): kept as written, as upstream's status strategy
+   * keeps it, except status.rollout, the controller's memory of the rollout controls. The next reconcile rewrites
+   * the counters and the condition types the controller sets itself (upstream storeDaemonSetStatus), and leaves the
+   * other conditions. uid: the incarnation the client read (another one is NotFound).
+   */
+  public record UpdateStatus(DaemonSetStatus status, String uid, Cause cause, ActorRef<Outcome<DaemonSet>> replyTo)
+      implements Command {}
+
   /** propagationPolicy: Background, Foreground or Orphan (the API resolves the default). */
   public record Delete(String propagationPolicy, Cause cause, ActorRef<Outcome<DaemonSet>> replyTo) implements Command {}
 
@@ -137,6 +146,12 @@ public final class DaemonSetEntity
     }
   }
 
+  /**
+   * Foreground deletion is done with the dependents but a user's finalizer keeps the object: the collector's own
+   * finalizer goes, as upstream's garbage collector removes foregroundDeletion, and the object waits for the user.
+   */
+  public record FinalizerRemoved(String finalizer, Cause cause) implements Event {}
+
   /** The object is gone from the API; with Orphan its pods stay on their nodes without an owner. */
   public record DaemonSetDeleted(String propagationPolicy, Cause cause) implements Event {
     boolean orphanPods() {
@@ -186,6 +201,13 @@ public final class DaemonSetEntity
   public record PodDeletion(String podName, String nodeName, String why) {}
 
   public record PodGone(String podName, Cause cause) implements Event {}
+
+  /**
+   * The pod's labels stopped matching the selector (a user relabelled it): this DaemonSet releases it, as upstream's
+   * ClaimPods does: its node is asked to drop the ownerReference (durably, phase ORPHAN_REQUESTED), and the node
+   * counts as without a pod of this DaemonSet from now on, so the replacement is decided in the same round.
+   */
+  public record PodReleaseRequested(String podName, String nodeName, String why, Cause cause) implements Event {}
 
   /**
    * Instead of admitting {@code scheduledPodName}, the node adopted an orphan whose labels match the selector:
@@ -302,6 +324,7 @@ public final class DaemonSetEntity
     builder.forAnyState()
         .onCommand(Create.class, this::onCreate)
         .onCommand(Update.class, this::onUpdate)
+        .onCommand(UpdateStatus.class, this::onUpdateStatus)
         .onCommand(Delete.class, this::onDelete)
         .onCommand(Get.class, (state, cmd) -> Effect().reply(cmd.replyTo(), state))
         .onCommand(PodChanged.class, this::onFact)
@@ -345,6 +368,19 @@ public final class DaemonSetEntity
         .thenReply(cmd.replyTo(), s -> Outcome.ok(s.daemonSet(), lastSequenceNumber(context)));
   }
 
+  private ReplyEffect<Event, DaemonSetState> onUpdateStatus(DaemonSetState state, UpdateStatus cmd) {
+    if (!state.exists() || (cmd.uid() != null && !cmd.uid().equals(state.uid()))) {
+      return Effect().reply(cmd.replyTo(), Outcome.refused(Outcome.Refusal.NOT_FOUND, "not found"));
+    }
+    DaemonSetStatus written = cmd.status().withRollout(state.status().rollout());
+    if (written.equals(state.status())) {
+      return Effect().reply(cmd.replyTo(), Outcome.ok(state.daemonSet(), lastSequenceNumber(context)));
+    }
+    return Effect().persist(new StatusChanged(written, cmd.cause()))
+        .thenRun(s -> scheduleReconcile())
+        .thenReply(cmd.replyTo(), s -> Outcome.ok(s.daemonSet(), lastSequenceNumber(context)));
+  }
+
   private ReplyEffect<Event, DaemonSetState> onDelete(DaemonSetState state, Delete cmd) {
     if (!state.exists()) {
       return Effect().reply(cmd.replyTo(), Outcome.refused(Outcome.Refusal.NOT_FOUND, "not found"));
@@ -362,7 +398,10 @@ public final class DaemonSetEntity
     // Orphan, like Foreground, keeps the object until every pod is released, durably: the orphan steps are
     // re-sent until each node acknowledges, so a crash cannot leave a pod pointing at a deleted owner.
     events.add(new DeletionStarted(policy, clock.instant(), cmd.cause()));
-    if (!"Orphan".equals(policy) && !"Foreground".equals(policy)) {
+    // Background removes the object at once, unless a user's finalizer keeps it (the reconcile then removes it once
+    // the last one is gone, as the API server does).
+    if (!"Orphan".equals(policy) && !"Foreground".equals(policy)
+        && DaemonSetObjects.userFinalizers(state.daemonSet().metadata()).isEmpty()) {
       events.add(new DaemonSetDeleted(policy, cmd.cause()));
     }
     DaemonSet before = state.daemonSet();

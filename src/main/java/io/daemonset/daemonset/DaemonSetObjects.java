@@ -62,12 +62,32 @@ public final class DaemonSetObjects {
     ObjectMeta meta = old.withLabels(asked.labels())
         .withAnnotations(asked.annotations())
         .withOwnerReferences(asked.ownerReferences())
-        .withFinalizers(old.deletionTimestamp() != null ? old.finalizers() : asked.finalizers())
+        .withFinalizers(old.deletionTimestamp() != null ? finalizersWhileDeleting(old, asked) : asked.finalizers())
         .withManagedFields(asked.managedFields())
         .withGeneration(generation);
     // Bumped only when the template changes, whatever annotations the request carried (upstream's strategy).
     boolean templateChanged = !Objects.equals(existing.spec().template(), requested.spec().template());
     meta = withTemplateGeneration(meta, templateGeneration(existing) + (templateChanged ? 1 : 0));
     return new DaemonSet(DaemonSet.APPS_V1, DaemonSet.KIND, meta, requested.spec(), existing.status());
+  }
+
+  /** The finalizers the garbage collector sets for a propagation policy; every other one is a user's. */
+  static final java.util.Set<String> SYSTEM_FINALIZERS = java.util.Set.of("foregroundDeletion", "orphan");
+
+  /** The finalizers that are not the garbage collector's: a deletion waits until users remove them. */
+  public static java.util.List<String> userFinalizers(ObjectMeta meta) {
+    return meta.finalizers() == null ? java.util.List.of()
+        : meta.finalizers().stream().filter(f -> !SYSTEM_FINALIZERS.contains(f)).toList();
+  }
+
+  /**
+   * While the object is being deleted a user may remove finalizers but add none (upstream's rule), and the garbage
+   * collector's own stay until it is done.
+   */
+  static java.util.List<String> finalizersWhileDeleting(ObjectMeta old, ObjectMeta asked) {
+    java.util.List<String> wanted = asked.finalizers() == null ? java.util.List.of() : asked.finalizers();
+    java.util.List<String> kept = old.finalizers() == null ? java.util.List.of() : old.finalizers().stream()
+        .filter(f -> SYSTEM_FINALIZERS.contains(f) || wanted.contains(f)).toList();
+    return kept.isEmpty() ? null : kept;
   }
 }

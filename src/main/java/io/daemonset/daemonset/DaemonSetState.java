@@ -71,13 +71,19 @@ public record DaemonSetState(
       return new DaemonSetState(daemonSet.withStatus(e.status()), specVersion, bindings, revisions, podOrdinals);
     } else if (event instanceof DaemonSetEntity.DeletionStarted e) {
       ObjectMeta meta = daemonSet.metadata().withDeletionTimestamp(e.deletionTimestamp())
-          .withFinalizers(e.keepsObject() ? List.of(e.finalizer()) : daemonSet.metadata().finalizers());
+          .withFinalizers(finalizersOnDeletion(daemonSet.metadata(), e));
       PodBinding.Phase next = e.orphans() ? PodBinding.Phase.ORPHAN_REQUESTED : PodBinding.Phase.DELETE_REQUESTED;
       // A pod its node has not confirmed yet is orphaned too: the node may already hold it and list it, and a
       // request sent after the admission reaches the node after it (it answers "not here" if the admission failed).
-      DaemonSetState marked = mapBindings(b -> !b.ownerUid().equals(uid()) || b.isBeingDeleted() ? b
-          : b.withPhase(next));
+      // A released pod (ORPHAN_REQUESTED already) is no longer this DaemonSet's: never deleted with it.
+      DaemonSetState marked = mapBindings(b -> !b.ownerUid().equals(uid()) || b.isBeingDeleted()
+          || b.phase() == PodBinding.Phase.ORPHAN_REQUESTED ? b : b.withPendingPhase(next, e.deletionTimestamp()));
       return new DaemonSetState(daemonSet.withMetadata(meta), specVersion + 1, marked.bindings, revisions, podOrdinals);
+    } else if (event instanceof DaemonSetEntity.FinalizerRemoved e) {
+      List<String> left = daemonSet.metadata().finalizers() == null ? List.of()
+          : daemonSet.metadata().finalizers().stream().filter(f -> !f.equals(e.finalizer())).toList();
+      return new DaemonSetState(daemonSet.withMetadata(daemonSet.metadata().withFinalizers(left.isEmpty() ? null : left)),
+          specVersion + 1, bindings, revisions, podOrdinals);
     } else if (event instanceof DaemonSetEntity.DaemonSetDeleted e) {
       PSortedMap<String, PodBinding> left = sortedBindings();
       if (e.orphanPods()) {
@@ -121,10 +127,12 @@ public record DaemonSetState(
       for (DaemonSetEntity.PodDeletion d : e.pods()) {
         PodBinding b = next.get(d.podName());
         if (b != null && !b.isBeingDeleted()) {
-          next = next.plus(d.podName(), b.withPhase(PodBinding.Phase.DELETE_REQUESTED));
+          next = next.plus(d.podName(), b.withPendingPhase(PodBinding.Phase.DELETE_REQUESTED, e.cause().at()));
         }
       }
       return withBindings(next);
+    } else if (event instanceof DaemonSetEntity.PodReleaseRequested e) {
+      return mapBinding(e.podName(), b -> b.isBeingDeleted() ? b : b.withPhase(PodBinding.Phase.ORPHAN_REQUESTED));
     } else if (event instanceof DaemonSetEntity.PodGone e) {
       return withoutBinding(e.podName());
     } else if (RolloutMemory.remembers(event)) {
@@ -135,6 +143,20 @@ public record DaemonSetState(
           e.podUid(), e.nodeName(), uid(), e.revisionHash(), PodBinding.Phase.BOUND, "Pending", null, e.createdAt())));
     }
     throw new IllegalArgumentException("unknown DaemonSet event " + event);
+  }
+
+  /** A user's finalizers stay (the deletion waits for them); Foreground and Orphan add the collector's own. */
+  private static List<String> finalizersOnDeletion(ObjectMeta meta, DaemonSetEntity.DeletionStarted e) {
+    List<String> out = new java.util.ArrayList<>(DaemonSetObjects.userFinalizers(meta));
+    if (e.keepsObject()) {
+      out.add(e.finalizer());
+    }
+    return out.isEmpty() ? null : List.copyOf(out);
+  }
+
+  /** The current revision's hash as the reconcile takes it (the matched revision's label), for readers. */
+  public String currentRevisionHash() {
+    return ReconcileStep.currentHash(this);
   }
 
   public DaemonSetStatus status() {

@@ -95,13 +95,39 @@ final class Facts {
     return out;
   }
 
+  /**
+   * Upstream's ClaimPods release: a pod of this incarnation, not being deleted or released already, still controlled
+   * by this DaemonSet (by name: the node drops the reference when it orphans), whose labels no longer match the
+   * selector. A DaemonSet being deleted releases nothing (upstream: the controller's deletionTimestamp stops claims).
+   */
+  static boolean releases(DaemonSetState state, PodBinding binding, Pod pod) {
+    if (!state.exists() || state.isTerminating() || !binding.ownerUid().equals(state.uid())
+        || binding.isBeingDeleted() || binding.phase() == PodBinding.Phase.ORPHAN_REQUESTED
+        || pod.metadata().deletionTimestamp() != null || io.daemonset.node.NodeState.controllerKey(pod) == null) {
+      return false;
+    }
+    io.daemonset.placement.Selector selector = io.daemonset.placement.Selector.fromLabelSelector(
+        state.daemonSet().spec().selector());
+    return !selector.isEmpty() && !selector.matches(pod.metadata().labelsOrEmpty());
+  }
+
+  private static Event released(DaemonSetState state, PodBinding binding, Pod pod, Instant now) {
+    String why = "labels " + pod.metadata().labelsOrEmpty() + " no longer match the selector of DaemonSet "
+        + state.daemonSet().metadata().name() + ": released";
+    return new DaemonSetEntity.PodReleaseRequested(binding.podName(), binding.nodeName(), why,
+        Cause.byController(now, "pod " + binding.podName() + " on node " + binding.nodeName() + ": " + why));
+  }
+
   static Event toEvent(DaemonSetState state, DaemonSetEntity.Fact fact, Instant now) {
     if (fact instanceof DaemonSetEntity.PodChanged c) {
       PodBinding binding = state.bindings().get(c.podName());
       if (binding == null) {
         return null;
       }
-      return c.pod() == null ? new DaemonSetEntity.PodGone(c.podName(), c.cause())
+      if (c.pod() == null) {
+        return new DaemonSetEntity.PodGone(c.podName(), c.cause());
+      }
+      return releases(state, binding, c.pod()) ? released(state, binding, c.pod(), now)
           : PodObservation.of(binding, c.pod(), c.cause(), now);
     } else if (fact instanceof DaemonSetEntity.AdmitAnswered a) {
       PodBinding binding = state.bindings().get(a.podName());

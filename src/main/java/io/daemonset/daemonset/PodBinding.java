@@ -13,6 +13,8 @@ import java.time.Instant;
  * @param readySince when the pod last became Ready, null while it is not ready
  * @param waitingReason why a pod that is not ready waits, as its node says (CrashLoopBackOff, Unschedulable), else
  *     null: the rollout's failure detection and the unavailable breakdown read it
+ * @param pendingSince when the pending step (SCHEDULED, DELETE_REQUESTED) was decided: upstream's expectations expire
+ *     {@link #EXPECTATIONS_TTL} after it; null in bindings persisted before it was recorded (createdAt stands in)
  */
 public record PodBinding(
     String podName,
@@ -24,7 +26,17 @@ public record PodBinding(
     String podPhase,
     Instant readySince,
     Instant createdAt,
-    String waitingReason) implements JsonSerializable {
+    String waitingReason,
+    Instant pendingSince) implements JsonSerializable {
+
+  /** Upstream's ExpectationsTimeout: a step never answered stops holding observedGeneration back after this. */
+  public static final java.time.Duration EXPECTATIONS_TTL = java.time.Duration.ofMinutes(5);
+
+  public PodBinding(String podName, String podUid, String nodeName, String ownerUid, String revisionHash, Phase phase,
+                    String podPhase, Instant readySince, Instant createdAt, String waitingReason) {
+    this(podName, podUid, nodeName, ownerUid, revisionHash, phase, podPhase, readySince, createdAt, waitingReason,
+        phase == Phase.SCHEDULED ? createdAt : null);
+  }
 
   public PodBinding(String podName, String podUid, String nodeName, String ownerUid, String revisionHash, Phase phase,
                     String podPhase, Instant readySince, Instant createdAt) {
@@ -56,7 +68,25 @@ public record PodBinding(
 
   public PodBinding withPhase(Phase value) {
     return new PodBinding(podName, podUid, nodeName, ownerUid, revisionHash, value, podPhase, readySince, createdAt,
-        waitingReason);
+        waitingReason, pendingSince);
+  }
+
+  /** A pending step decided at {@code at}: its expectation expires {@link #EXPECTATIONS_TTL} later. */
+  public PodBinding withPendingPhase(Phase value, Instant at) {
+    return new PodBinding(podName, podUid, nodeName, ownerUid, revisionHash, value, podPhase, readySince, createdAt,
+        waitingReason, at);
+  }
+
+  /**
+   * Pending, and the expectation of an answer still stands (upstream's SatisfiedExpectations: an expectation older
+   * than the TTL counts as satisfied, so a step never answered cannot hold observedGeneration back for ever).
+   */
+  public boolean isAwaited(Instant now) {
+    if (!isPending()) {
+      return false;
+    }
+    Instant since = pendingSince != null ? pendingSince : createdAt;
+    return since == null || now.isBefore(since.plus(EXPECTATIONS_TTL));
   }
 
   public PodBinding observed(String newPodPhase, Instant newReadySince) {
@@ -65,6 +95,6 @@ public record PodBinding(
 
   public PodBinding observed(String newPodPhase, Instant newReadySince, String newWaitingReason) {
     return new PodBinding(podName, podUid, nodeName, ownerUid, revisionHash, phase, newPodPhase, newReadySince, createdAt,
-        newWaitingReason);
+        newWaitingReason, pendingSince);
   }
 }

@@ -55,7 +55,7 @@ final class ReconcileStep {
                   Backoffs backoffs, Instant now, String trigger) {
     DaemonSet ds = state.daemonSet();
     List<Event> events = new ArrayList<>();
-    String hash = currentHash(ds);
+    String hash = currentHash(state);
     HistoryDecision history = decideHistory(state, hash);
     if (history.action() == HistoryDecision.Action.HASH_COLLISION) {
       DaemonSetStatus s = state.status();
@@ -123,18 +123,38 @@ final class ReconcileStep {
     return out;
   }
 
+  /** The hash a template would get as a new revision (template + collisionCount). */
   static String currentHash(DaemonSet ds) {
     return TemplateHash.of(ds.spec().template(), ds.status() == null ? null : ds.status().collisionCount());
   }
 
-  /** Status as upstream computes it; observedGeneration waits until no create or delete is unacknowledged. */
+  /**
+   * The current revision's hash, as upstream takes it: the {@code controller-revision-hash} of the revision that
+   * holds the template (the highest-numbered one if several do), not recomputed from template + collisionCount; after
+   * a real collision those differ, and a rollback to a template recorded before it would look for a revision that
+   * does not exist and never send its pods. Only when no revision holds the template yet, the hash it will get.
+   */
+  static String currentHash(DaemonSetState state) {
+    DaemonSet ds = state.daemonSet();
+    if (state.revisions().isEmpty()) {
+      return currentHash(ds);
+    }
+    RevisionHistory history = new RevisionHistory(state.revisions().values().stream().map(RevisionRef::of).toList());
+    return history.holding(Revisions.revisionData(ds.spec().template())).map(RevisionRef::hash)
+        .orElseGet(() -> currentHash(ds));
+  }
+
+  /**
+   * Status as upstream computes it; observedGeneration waits until no create or delete is unacknowledged, or until
+   * what is unacknowledged has waited longer than the expectations' TTL (5 minutes, upstream's).
+   */
   static DaemonSetStatus status(DaemonSetState state, Map<String, Eligibility> eligibility, Fleet fleet,
                                 Instant now) {
     DaemonSet ds = state.daemonSet();
     List<NodePods> nodes = nodePods(state, eligibility, fleet);
-    String hash = currentHash(ds);
+    String hash = currentHash(state);
     DaemonSetStatus computed = StatusCalculator.compute(nodes, hash, ds.spec().minReadySecondsOrZero(), now);
-    boolean settled = state.ownBindings().stream().noneMatch(PodBinding::isPending);
+    boolean settled = state.ownBindings().stream().noneMatch(b -> b.isAwaited(now));
     Long observed = settled ? ds.metadata().generation() : state.status().observedGeneration();
     RolloutGuard.Decision guard = RolloutGuard.decide(state, hash, nodes, fleet, true, false, now);
     return new DaemonSetStatus(computed.currentNumberScheduled(), computed.numberMisscheduled(),
@@ -150,6 +170,9 @@ final class ReconcileStep {
   static List<NodePods> nodePods(DaemonSetState state, Map<String, Eligibility> eligibility, Fleet fleet) {
     Map<String, List<PodInfo>> podsByNode = new HashMap<>();
     for (PodBinding b : state.ownBindings()) {
+      if (b.phase() == PodBinding.Phase.ORPHAN_REQUESTED) {
+        continue; // released (or being orphaned): no longer this DaemonSet's pod, upstream counts it nowhere
+      }
       podsByNode.computeIfAbsent(b.nodeName(), n -> new ArrayList<>()).add(new PodInfo(b.podName(), b.revisionHash(),
           b.createdAt(), b.readySince() != null, b.readySince(), b.isBeingDeleted(), b.podPhase(),
           b.readySince() != null ? null : b.waitingReason()));

@@ -43,11 +43,21 @@ public final class Reconciler {
     Map<String, Eligibility> eligibility = Map.of();
     List<Event> decided = List.of();
     if (state.exists() && state.isTerminating()) {
-      if (state.ownBindings().isEmpty()) {
-        boolean orphan = java.util.Objects.requireNonNullElse(state.daemonSet().metadata().finalizers(), List.<String>of()).contains("orphan");
-        decided = List.of(new DaemonSetEntity.DaemonSetDeleted(orphan ? "Orphan" : "Foreground",
-            Cause.byController(in.now(), orphan ? "every pod orphaned: deletion complete"
-                : "all pods deleted: foreground deletion complete")));
+      // Gone once every pod is (deleted or orphaned) and no user's finalizer is left (those only a user removes).
+      List<String> finalizers = java.util.Objects.requireNonNullElse(state.daemonSet().metadata().finalizers(),
+          List.<String>of());
+      List<String> users = DaemonSetObjects.userFinalizers(state.daemonSet().metadata());
+      if (state.ownBindings().isEmpty() && !users.isEmpty() && finalizers.contains("foregroundDeletion")) {
+        decided = List.of(new DaemonSetEntity.FinalizerRemoved("foregroundDeletion", Cause.byController(in.now(),
+            "all pods deleted: foreground deletion done; the object waits for finalizers " + users)));
+      } else if (state.ownBindings().isEmpty() && users.isEmpty()) {
+        String policy = finalizers.contains("orphan") ? "Orphan"
+            : finalizers.contains("foregroundDeletion") ? "Foreground" : "Background";
+        decided = List.of(new DaemonSetEntity.DaemonSetDeleted(policy, Cause.byController(in.now(), switch (policy) {
+          case "Orphan" -> "every pod orphaned: deletion complete";
+          case "Foreground" -> "all pods deleted: foreground deletion complete";
+          default -> "the last finalizer removed: deletion complete";
+        })));
       }
     } else if (state.exists() && !state.daemonSet().spec().selector().isEmpty() && seen(in.fleet())) {
       eligibility = ReconcileStep.eligibility(state.daemonSet(), in.fleet());
@@ -125,7 +135,9 @@ public final class Reconciler {
     return state.bindings().values().stream()
         .filter(b -> b.phase() == PodBinding.Phase.ORPHAN_REQUESTED)
         .<NodeStep>map(b -> new NodeStep.Orphan(b, Cause.byController(now, "orphan pod " + b.podName() + " on node "
-            + b.nodeName() + ": DaemonSet deleted with propagation Orphan")))
+            + b.nodeName() + (state.exists() && !state.isTerminating()
+                ? ": released, its labels no longer match the selector"
+                : ": DaemonSet deleted with propagation Orphan"))))
         .toList();
   }
 

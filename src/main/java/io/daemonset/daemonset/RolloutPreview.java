@@ -59,7 +59,7 @@ public final class RolloutPreview {
         ? state.apply(new DaemonSetEntity.DaemonSetUpdated(state.daemonSet().withSpec(proposed.spec()), planned))
         : DaemonSetState.EMPTY.apply(new DaemonSetEntity.DaemonSetCreated(proposed, planned));
     DaemonSet ds = next.daemonSet();
-    String hash = ReconcileStep.currentHash(ds);
+    String hash = ReconcileStep.currentHash(next);
     Map<String, Eligibility> eligibility = ReconcileStep.eligibility(ds, fleet);
     List<NodePods> nodes = ReconcileStep.nodePods(next, eligibility, fleet);
     RolloutGuard.Decision guard = RolloutGuard.decide(next, hash, nodes, fleet, true, false, now);

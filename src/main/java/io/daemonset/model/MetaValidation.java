@@ -79,6 +79,15 @@ public final class MetaValidation {
     errs.addAll(validateLabels(n.labels(), path.child("labels")));
     errs.addAll(validateAnnotations(n.annotations(), path.child("annotations")));
     errs.addAll(validateOwnerReferences(n.ownerReferencesOrEmpty(), path.child("ownerReferences")));
+    if (o.deletionTimestamp() != null) {
+      List<String> before = o.finalizers() == null ? List.of() : o.finalizers();
+      List<String> added = n.finalizers() == null ? List.of()
+          : n.finalizers().stream().filter(f -> !before.contains(f)).toList();
+      if (!added.isEmpty()) {
+        errs.add(FieldError.forbidden(path.child("finalizers"), "no new finalizers can be added if the object is "
+            + "being deleted, found new finalizers " + added));
+      }
+    }
     return errs;
   }
 

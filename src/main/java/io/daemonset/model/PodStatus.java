@@ -28,6 +28,11 @@ public record PodStatus(
     return new PodStatus("Pending", null, null, null, null, null, null, null);
   }
 
+  public PodStatus withConditions(List<PodCondition> value) {
+    return new PodStatus(phase, value, message, reason, hostIP, podIP, startTime, containerStatuses,
+        initContainerStatuses);
+  }
+
   public List<PodCondition> conditionsOrEmpty() {
     return conditions == null ? List.of() : conditions;
   }

@@ -96,6 +96,15 @@ public final class NodeEntity
   public record UpdatePodStatus(String podKey, PodStatus status, Cause cause, ActorRef<Outcome<Pod>> replyTo)
       implements Command {}
 
+  /**
+   * A user's change of a pod's labels and annotations, the metadata a pod update may change here (uid: the pod the
+   * user read; another one under the name is NotFound). Its owner hears of it: labels that stop matching its selector
+   * make it release the pod (upstream's ClaimPods).
+   */
+  public record UpdatePodMetadata(String podKey, String uid, Map<String, String> labels,
+                                  Map<String, String> annotations, Cause cause, ActorRef<Outcome<Pod>> replyTo)
+      implements Command {}
+
   /** Deletion of a pod whose processes are gone (the agent confirms), or whose owner disowned it. */
   public record OrphanPod(String podKey, Cause cause, ActorRef<Outcome<Pod>> replyTo) implements Command {}
 
@@ -135,6 +144,10 @@ public final class NodeEntity
       implements Event {}
 
   public record PodOrphaned(String podKey, Cause cause) implements Event {}
+
+  /** A user changed the pod's labels and annotations (the whole maps, as they now are). */
+  public record PodMetadataUpdated(String podKey, Map<String, String> labels, Map<String, String> annotations,
+                                   Cause cause) implements Event {}
 
   /** A pod that waited Pending (Unschedulable) fits the node now and is bound to it. */
   public record PodBoundToNode(String podKey, Cause cause) implements Event {}
@@ -245,6 +258,7 @@ public final class NodeEntity
         .onCommand(DeletePod.class, this::onDeletePod)
         .onCommand(UpdatePodStatus.class, this::onUpdatePodStatus)
         .onCommand(OrphanPod.class, this::onOrphanPod)
+        .onCommand(UpdatePodMetadata.class, this::onUpdatePodMetadata)
         .onCommand(CheckHeartbeat.class, this::onCheckHeartbeat)
         .onCommand(RenewLease.class, this::onRenewLease)
         .onCommand(GetLease.class, (state, cmd) -> Effect().reply(cmd.replyTo(), lease == null || !state.exists()
@@ -258,12 +272,13 @@ public final class NodeEntity
   private ReplyEffect<Event, NodeState> onRegister(NodeState state, Register cmd) {
     lastHeartbeat = clock.instant();
     if (!state.exists()) {
-      Node node = NodeObjects.forCreate(cmd.node(), nodeName, clock.instant());
+      Node node = NodeLifecycle.withConditionTaints(NodeObjects.forCreate(cmd.node(), nodeName, clock.instant()),
+          clock.instant());
       return Effect().persist(new NodeRegistered(node, cmd.cause()))
           .thenRun(this::announce)
           .thenReply(cmd.replyTo(), s -> Outcome.ok(s.node(), lastSequenceNumber(context)));
     }
-    Node merged = NodeLifecycle.reachable(NodeObjects.reRegistered(state.node(), cmd.node()));
+    Node merged = NodeLifecycle.renewed(NodeObjects.reRegistered(state.node(), cmd.node()), clock.instant());
     if (merged.equals(state.node())) {
       return Effect().reply(cmd.replyTo(), Outcome.ok(state.node(), lastSequenceNumber(context)));
     }
@@ -293,7 +308,7 @@ public final class NodeEntity
       return Effect().reply(cmd.replyTo(), Outcome.refused(Outcome.Refusal.NOT_FOUND, "node " + nodeName + " not found"));
     }
     lastHeartbeat = clock.instant();
-    Node updated = NodeLifecycle.reachable(state.node().withStatus(cmd.status()));
+    Node updated = NodeLifecycle.withConditionTaints(state.node().withStatus(cmd.status()), clock.instant());
     if (!NodeObjects.differsBeyondHeartbeat(state.node(), updated)) {
       return Effect().reply(cmd.replyTo(), Outcome.ok(updated, lastSequenceNumber(context)));
     }
@@ -343,8 +358,21 @@ public final class NodeEntity
     }
     Cause cause = Cause.byController(now, "node " + nodeName + ": no heartbeat for "
         + Duration.between(lastHeartbeat, now).toSeconds() + "s (grace " + heartbeatGrace.toSeconds() + "s)");
-    return Effect().persist(new NodeUpdated(NodeLifecycle.unreachable(state.node(), now), cause))
-        .thenRun(this::announce)
+    // Upstream's MarkPodsNotReady: nobody else would tell that the pods of a silent node may not be serving.
+    List<Event> events = new java.util.ArrayList<>();
+    events.add(new NodeUpdated(NodeLifecycle.unreachable(state.node(), now), cause));
+    Cause notReady = cause.because("node " + nodeName + " is unreachable: pod marked not ready");
+    NodeLifecycle.podsNotReady(state.pods(), nodeName, now)
+        .forEach((key, status) -> events.add(new PodStatusUpdated(key, status, notReady)));
+    return Effect().persist(events)
+        .thenRun(s -> {
+          announce(s);
+          for (Event e : events) {
+            if (e instanceof PodStatusUpdated u) {
+              notifyOwner(state.pods().get(u.podKey()), s.pods().get(u.podKey()), notReady);
+            }
+          }
+        })
         .thenNoReply();
   }
 
@@ -475,6 +503,21 @@ public final class NodeEntity
     }
     return Effect().persist(new PodOrphaned(cmd.podKey(), cmd.cause()))
         .thenRun(s -> notifyOwner(pod, null, cmd.cause()))
+        .thenReply(cmd.replyTo(), s -> Outcome.ok(s.pods().get(cmd.podKey()), lastSequenceNumber(context)));
+  }
+
+  private ReplyEffect<Event, NodeState> onUpdatePodMetadata(NodeState state, UpdatePodMetadata cmd) {
+    Pod pod = state.pods().get(cmd.podKey());
+    if (pod == null || (cmd.uid() != null && !cmd.uid().equals(pod.metadata().uid()))) {
+      return Effect().reply(cmd.replyTo(), Outcome.refused(Outcome.Refusal.NOT_FOUND,
+          "pod " + cmd.podKey() + " not found on node " + nodeName));
+    }
+    if (Objects.equals(pod.metadata().labels(), cmd.labels())
+        && Objects.equals(pod.metadata().annotations(), cmd.annotations())) {
+      return Effect().reply(cmd.replyTo(), Outcome.ok(pod, lastSequenceNumber(context)));
+    }
+    return Effect().persist(new PodMetadataUpdated(cmd.podKey(), cmd.labels(), cmd.annotations(), cmd.cause()))
+        .thenRun(s -> notifyOwner(pod, s.pods().get(cmd.podKey()), cmd.cause()))
         .thenReply(cmd.replyTo(), s -> Outcome.ok(s.pods().get(cmd.podKey()), lastSequenceNumber(context)));
   }
 

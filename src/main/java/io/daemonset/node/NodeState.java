@@ -54,6 +54,10 @@ public record NodeState(Node node, long version, Map<String, Pod> pods, boolean 
       return withPod(e.podKey(), Unscheduled.bound(pods.get(e.podKey()), node.name()));
     } else if (event instanceof NodeEntity.PodAdopted e) {
       return withPod(e.podKey(), withController(pods.get(e.podKey()), e.owner()));
+    } else if (event instanceof NodeEntity.PodMetadataUpdated e) {
+      Pod pod = pods.get(e.podKey());
+      return withPod(e.podKey(), pod.withMetadata(pod.metadata().withLabels(e.labels())
+          .withAnnotations(e.annotations())));
     } else if (event instanceof NodeEntity.PodReleased e) {
       return withoutPod(e.podKey());
     }

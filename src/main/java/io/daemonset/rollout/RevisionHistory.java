@@ -55,11 +55,24 @@ public record RevisionHistory(List<RevisionRef> revisions) {
       keep = r.revision() >= keep.revision() ? r : keep;
     }
     RevisionRef kept = keep;
-    List<RevisionRef> duplicates = current.stream().filter(r -> r != kept).toList();
+    // upstream dedupCurHistories relabels the pods of a duplicate before deleting it; pods are not relabelled here,
+    // so a duplicate that live pods carry stays (their template must stay findable) until they are replaced.
+    Set<String> live = Set.copyOf(liveHashes);
+    List<RevisionRef> duplicates = current.stream().filter(r -> r != kept && !live.contains(r.hash())).toList();
     if (kept.revision() < next) {
       return new HistoryDecision(HistoryDecision.Action.RENUMBER, kept.withRevision(next), kept.revision(), duplicates, trim);
     }
     return new HistoryDecision(HistoryDecision.Action.KEEP, kept, kept.revision(), duplicates, trim);
+  }
+
+  /**
+   * The revision that holds this template's data (upstream Match), the highest-numbered if several do; empty when
+   * none does. Its hash is the current revision's, whatever template + collisionCount hash to now.
+   */
+  public java.util.Optional<RevisionRef> holding(JsonNode templateData) {
+    String wanted = CanonicalJson.write(templateData);
+    return revisions.stream().filter(r -> r.data() != null && CanonicalJson.write(r.data()).equals(wanted))
+        .max(Comparator.comparingLong(RevisionRef::revision));
   }
 
   /** Whether a revision holds the current template: by data when both are known (upstream Match). */

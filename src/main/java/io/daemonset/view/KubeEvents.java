@@ -7,6 +7,8 @@ import io.daemonset.model.DaemonSet;
 import io.daemonset.model.Event;
 import io.daemonset.model.ObjectMeta;
 import io.daemonset.model.ObjectReference;
+import io.daemonset.model.Pod;
+import io.daemonset.node.NodeEntity;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -17,6 +19,7 @@ import java.util.List;
 final class KubeEvents {
   static final int RETAINED = 5_000;
   private static final Event.EventSource SOURCE = new Event.EventSource("daemonset-controller", null);
+  private static final Event.EventSource SCHEDULER = new Event.EventSource("default-scheduler", null);
 
   List<Event> derive(DaemonSetState before, DaemonSetEntity.Event event, long ordering) {
     DaemonSet ds = before.daemonSet();
@@ -50,6 +53,31 @@ final class KubeEvents {
               + ", will try to delete it", e.cause()));
     }
     return out;
+  }
+
+  /**
+   * The scheduler's FailedScheduling, on the Pod, for a daemon pod its node admitted as Pending because it does not
+   * fit (PodScheduled=False, Unschedulable, with the scheduler's message): once per pod, as the admission happens once.
+   */
+  List<Event> derive(NodeEntity.Event event, long ordering) {
+    if (!(event instanceof NodeEntity.PodAdmitted e) || e.pod().status() == null) {
+      return List.of();
+    }
+    Pod pod = e.pod();
+    return pod.status().conditionsOrEmpty().stream()
+        .filter(c -> "PodScheduled".equals(c.type()) && "False".equals(c.status())
+            && "Unschedulable".equals(c.reason()))
+        .findFirst()
+        .map(c -> {
+          ObjectMeta meta = ObjectMeta.named(pod.metadata().namespace(), pod.metadata().name() + "."
+              + Long.toHexString(ordering)).withCreationTimestamp(e.cause().at())
+              .withUid(pod.metadata().uid() + "-" + ordering);
+          ObjectReference involved = new ObjectReference("v1", Pod.KIND, pod.metadata().namespace(),
+              pod.metadata().name(), pod.metadata().uid(), null, null);
+          return List.of(new Event("v1", "Event", meta, involved, "FailedScheduling", c.message(), SCHEDULER,
+              e.cause().at(), e.cause().at(), 1, "Warning", SCHEDULER.component(), e.cause().actor()));
+        })
+        .orElse(List.of());
   }
 
   /** The pod has just reached Failed or Succeeded (once per pod, not on every later observation). */

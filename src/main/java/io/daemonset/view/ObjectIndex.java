@@ -110,6 +110,7 @@ public final class ObjectIndex {
       nodes.put(entityId, after);
       diffNode(before, after, ordering, changes);
       diffPods(before.pods(), after.pods(), ordering, changes);
+      kubeEvents.derive(e, ordering).forEach(k -> changes.add(store(EVENTS, k, ordering)));
     } else if (event instanceof ObjectEntity.Event e) {
       ObjectState before = plainObjects.getOrDefault(entityId, ObjectState.EMPTY);
       ObjectState after = before.apply(e);

@@ -37,7 +37,7 @@ import picocli.CommandLine;
  *       in its work dir, and that credential may touch neither another node, nor a pod on another node, nor create a
  *       DaemonSet (403 Status each); the bootstrap token can do nothing but the exchange;</li>
  *   <li>an agent silent for longer than the grace period leaves its node Ready=Unknown with the unreachable taints,
- *       its daemon pod stays; restarted, it reuses its stored credential and the node recovers;</li>
+ *       its daemon pod stays, marked not ready; restarted, it reuses its stored credential and the node recovers;</li>
  *   <li>{@code kubectl logs} prints a process pod's output through the API, and says why a hollow pod has none.</li>
  * </ul>
  */
@@ -191,6 +191,8 @@ class NodeJoinTest {
     assertThat(Duration.ofNanos(System.nanoTime() - silentSince)).isGreaterThanOrEqualTo(Duration.ofMillis(2500));
     JsonNode unknown = api.read("/api/v1/nodes/quiet-1");
     assertThat(condition(unknown, "Ready").path("reason").asText()).isEqualTo("NodeStatusUnknown");
+    // upstream's MarkPodsNotReady: nobody vouches for the pod any more
+    await("its pod marked not ready").until(() -> api.pods("quiet").stream().noneMatch(TestControlPlane::ready));
     // the daemon pod tolerates the unreachable taints: it stays, not even terminating. From before the silence up to
     // a marker written after the DaemonSet reconciled with the node tainted, no pod was added, removed or deleted.
     Quiet.reconciled(api, DS + "/quiet");

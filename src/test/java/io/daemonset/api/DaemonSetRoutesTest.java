@@ -4,6 +4,7 @@ import static io.daemonset.testing.Eventually.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.daemonset.testing.Response;
 import io.daemonset.testing.TestControlPlane;
 import java.nio.file.Path;
@@ -178,16 +179,122 @@ class DaemonSetRoutesTest {
     assertThat(badDryRun.code()).isEqualTo(400);
   }
 
+  static List<String> conditionTypes(String ds) {
+    List<String> out = new ArrayList<>();
+    cluster.get(DS + "/" + ds).json().path("status").path("conditions").forEach(c -> out.add(c.path("type").asText()));
+    return out;
+  }
+
+  /**
+   * Upstream's conformance test "should verify changes to a daemon set status" (test/e2e/apps/daemon_set.go): a
+   * condition added with PUT daemonsets/x/status is served on the next read, so is one set with a merge patch; here
+   * also JSON and strategic patches, and the controller afterwards rewrites the counters a client wrote there but
+   * keeps the client's conditions (upstream storeDaemonSetStatus).
+   */
   @Test
-  void statusWritesAreNoOpsTheControllerOwnsStatus() {
-    JsonNode created = cluster.post(DS, daemonSet("st", "nginx:1")).json();
-    Response patched = cluster.patch(DS + "/st/status", "application/merge-patch+json",
-        "{\"status\":{\"numberReady\":42}}");
-    assertThat(patched.code()).as(patched.body()).isEqualTo(200);
-    assertThat(patched.warnings()).singleElement().asString().contains("status is owned by the DaemonSet controller");
-    assertThat(patched.json().path("status").path("numberReady").asInt()).isNotEqualTo(42);
-    assertThat(cluster.get(DS + "/st/status").json().path("metadata").path("uid").asText())
-        .isEqualTo(created.path("metadata").path("uid").asText());
+  void shouldVerifyChangesToADaemonSetStatus() {
+    cluster.post(DS, daemonSet("st", "nginx:1"));
+    await("both pods ready").until(() -> cluster.get(DS + "/st").json().at("/status/numberReady").asInt() == 2);
+
+    JsonNode read = cluster.get(DS + "/st").json();
+    ObjectNode status = (ObjectNode) read.path("status");
+    status.putArray("conditions").addObject().put("type", "StatusUpdate").put("status", "True")
+        .put("reason", "E2E").put("message", "Set from e2e test");
+    status.put("numberReady", 42);
+    Response put = cluster.put(DS + "/st/status", read.toString());
+    assertThat(put.code()).as(put.body()).isEqualTo(200);
+    assertThat(put.json().at("/status/conditions/0/reason").asText()).isEqualTo("E2E");
+    assertThat(put.json().at("/metadata/generation").asLong()).isEqualTo(1);
+    JsonNode condition = cluster.get(DS + "/st").json().at("/status/conditions/0");
+    assertThat(condition.path("type").asText()).isEqualTo("StatusUpdate");
+    assertThat(condition.path("message").asText()).isEqualTo("Set from e2e test");
+    await("the controller rewrites its counters, and only them").until(() ->
+        cluster.get(DS + "/st").json().at("/status/numberReady").asInt() == 2);
+    assertThat(conditionTypes("st")).containsExactly("StatusUpdate");
+
+    Response merge = cluster.patch(DS + "/st/status", "application/merge-patch+json",
+        "{\"status\":{\"conditions\":[{\"type\":\"StatusPatched\",\"status\":\"True\"}]}}");
+    assertThat(merge.code()).as(merge.body()).isEqualTo(200);
+    assertThat(conditionTypes("st")).as("a merge patch replaces the list").containsExactly("StatusPatched");
+
+    Response strategic = cluster.patch(DS + "/st/status", "application/strategic-merge-patch+json",
+        "{\"status\":{\"conditions\":[{\"type\":\"Strategic\",\"status\":\"False\"}]}}");
+    assertThat(strategic.code()).as(strategic.body()).isEqualTo(200);
+    assertThat(conditionTypes("st")).as("merged by type").containsExactlyInAnyOrder("StatusPatched", "Strategic");
+
+    Response json = cluster.patch(DS + "/st/status", "application/json-patch+json",
+        "[{\"op\":\"add\",\"path\":\"/status/conditions/-\",\"value\":{\"type\":\"Json\",\"status\":\"True\"}}]");
+    assertThat(json.code()).as(json.body()).isEqualTo(200);
+    assertThat(conditionTypes("st")).containsExactlyInAnyOrder("StatusPatched", "Strategic", "Json");
+
+    Response spec = cluster.patch(DS + "/st/status", "application/merge-patch+json",
+        "{\"spec\":{\"minReadySeconds\":9},\"metadata\":{\"labels\":{\"x\":\"y\"}}}");
+    assertThat(spec.code()).as(spec.body()).isEqualTo(200);
+    assertThat(spec.json().at("/spec/minReadySeconds").asInt()).as("status writes keep the spec").isZero();
+    assertThat(spec.json().at("/metadata/labels/x").isMissingNode()).as("and the metadata").isTrue();
+
+    Response negative = cluster.patch(DS + "/st/status", "application/merge-patch+json",
+        "{\"status\":{\"numberReady\":-1}}");
+    assertThat(negative.code()).isEqualTo(422);
+    assertThat(negative.json().at("/details/causes/0/field").asText()).isEqualTo("status.numberReady");
+    assertThat(conditionTypes("st")).as("nothing changed").containsExactlyInAnyOrder("StatusPatched", "Strategic",
+        "Json");
+  }
+
+  static String withFinalizer(String name) {
+    return daemonSet(name, "nginx:1").replace("\"metadata\":{\"name\":\"" + name + "\"",
+        "\"metadata\":{\"name\":\"" + name + "\",\"finalizers\":[\"example.com/keep\"]");
+  }
+
+  /** The same through the real kubectl: {@code kubectl patch --subresource=status}, read back with kubectl get. */
+  @Test
+  void kubectlPatchesTheStatusSubresource() {
+    org.junit.jupiter.api.Assumptions.assumeTrue(io.daemonset.testing.Kubectl.available(), "kubectl is not on the PATH");
+    cluster.post(DS, daemonSet("kst", "nginx:1"));
+    var kubectl = cluster.kubectl();
+    String patched = kubectl.output("patch", "ds", "kst", "--subresource=status", "--type=merge", "-p",
+        "{\"status\":{\"conditions\":[{\"type\":\"StatusPatched\",\"status\":\"True\",\"reason\":\"Kubectl\"}]}}");
+    assertThat(patched).contains("daemonset.apps/kst patched");
+    assertThat(kubectl.output("get", "ds", "kst", "-o", "jsonpath={.status.conditions[*].reason}")).isEqualTo("Kubectl");
+  }
+
+  /**
+   * Issue 10 item 8: a user's finalizer keeps a deleted DaemonSet (Background and Foreground alike) until the user
+   * removes it; its pods go meanwhile; Foreground keeps the user's finalizer beside its own; no status is written
+   * once deletionTimestamp is set.
+   */
+  @Test
+  void userFinalizersAreHonouredOnDeletion() {
+    for (String policy : List.of("Background", "Foreground")) {
+      String name = "fin-" + policy.toLowerCase();
+      assertThat(cluster.post(DS, withFinalizer(name)).code()).isEqualTo(201);
+      await("two pods").until(() -> podsOf(name).size() == 2
+          && cluster.get(DS + "/" + name).json().at("/status/currentNumberScheduled").asInt() == 2);
+
+      Response deleting = cluster.delete(DS + "/" + name, "{\"propagationPolicy\":\"" + policy + "\"}");
+      assertThat(deleting.code()).as(deleting.body()).isEqualTo(200);
+      JsonNode kept = deleting.json();
+      assertThat(kept.at("/metadata/deletionTimestamp").asText()).isNotEmpty();
+      List<String> finalizers = new ArrayList<>();
+      kept.at("/metadata/finalizers").forEach(f -> finalizers.add(f.asText()));
+      assertThat(finalizers).containsExactlyElementsOf(policy.equals("Foreground")
+          ? List.of("example.com/keep", "foregroundDeletion") : List.of("example.com/keep"));
+      await("its pods gone").until(() -> podsOf(name).isEmpty());
+      JsonNode still = cluster.get(DS + "/" + name).json();
+      assertThat(still.at("/metadata/name").asText()).as("kept by the user's finalizer").isEqualTo(name);
+      assertThat(still.at("/status/currentNumberScheduled").asInt()).as("no status written").isEqualTo(2);
+      await("only the user's finalizer left").until(() -> cluster.get(DS + "/" + name).json()
+          .at("/metadata/finalizers").toString().equals("[\"example.com/keep\"]"));
+
+      Response adding = cluster.patch(DS + "/" + name, "application/merge-patch+json",
+          "{\"metadata\":{\"finalizers\":[\"example.com/keep\",\"example.com/new\"]}}");
+      assertThat(adding.code()).as("no new finalizer while deleting").isEqualTo(422);
+      assertThat(adding.json().at("/details/causes/0/field").asText()).isEqualTo("metadata.finalizers");
+      Response removed = cluster.patch(DS + "/" + name, "application/merge-patch+json",
+          "{\"metadata\":{\"finalizers\":null}}");
+      assertThat(removed.code()).as(removed.body()).isIn(200, 404);
+      await("gone once the user's finalizer is").until(() -> cluster.get(DS + "/" + name).code() == 404);
+    }
   }
 
   @Test

@@ -152,5 +152,40 @@ class KubectlAdoptionTest {
           + "{.status.currentNumberScheduled}/{.status.numberUnavailable}").out().trim()).isEqualTo("4/4/1");
     });
     assertThat(ok("get", "pods", "-l", "app=fluentd").out()).containsPattern("fluentd-\\S+\\s+0/1\\s+Pending");
+    // the scheduler's event, on the pod, as kubectl describe pod shows it
+    String pendingPod = ok("get", "pods", "-l", "app=fluentd", "-o",
+        "jsonpath={.items[?(@.status.phase==\"Pending\")].metadata.name}").out().trim();
+    await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(ok("get", "events", "-o", "jsonpath="
+        + "{range .items[?(@.reason==\"FailedScheduling\")]}{.involvedObject.name}: {.message}{\"\\n\"}{end}")
+        .out()).containsOnlyOnce(pendingPod + ": 0/1 nodes are available: 1 Insufficient cpu."));
+  }
+
+  /**
+   * Upstream's ClaimPods release, with the real kubectl: a pod relabelled so that it no longer matches the
+   * DaemonSet's selector loses its controller reference (it keeps running, an orphan), and the DaemonSet creates a
+   * new pod for that node.
+   */
+  @Test
+  @Order(3)
+  void aPodRelabelledOutOfTheSelectorIsReleasedAndReplaced() {
+    Map<String, List<String>> before = fluentdPods();
+    String dsUid = dsUid();
+    String pod = ok("get", "pods", "-l", "app=fluentd", "--field-selector", "spec.nodeName=n1", "-o",
+        "jsonpath={.items[0].metadata.name}").out().trim();
+    String uid = before.get(pod).get(0);
+
+    ok("label", "pod", pod, "app=debugging", "--overwrite");
+
+    await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+      JsonNode released = Json.read(ok("get", "pod", pod, "-o", "json").out(), JsonNode.class);
+      assertThat(released.path("metadata").path("uid").asText()).isEqualTo(uid);
+      assertThat(released.path("metadata").path("ownerReferences").isMissingNode()
+          || released.path("metadata").path("ownerReferences").isEmpty()).as("released").isTrue();
+      Map<String, List<String>> after = fluentdPods();
+      assertThat(after).doesNotContainKey(pod).hasSize(before.size());
+      assertThat(after.values()).allSatisfy(v -> assertThat(v.get(1)).isEqualTo(dsUid));
+      assertThat(ok("get", "pods", "-l", "app=fluentd", "--field-selector", "spec.nodeName=n1", "-o", "name")
+          .out().trim().lines().count()).as("a new pod on n1").isEqualTo(1);
+    });
   }
 }

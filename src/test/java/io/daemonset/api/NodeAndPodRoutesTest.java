@@ -93,16 +93,25 @@ class NodeAndPodRoutesTest {
   }
 
   @Test
-  void podsAreNotCreatedOrEditedDirectly() {
+  void podsAreNotCreatedDirectlyAndOnlyTheirLabelsAndAnnotationsChange() {
     Response create = cluster.post(PODS, "{\"apiVersion\":\"v1\",\"kind\":\"Pod\",\"metadata\":"
         + "{\"name\":\"x\"},\"spec\":{\"containers\":[{\"name\":\"c\",\"image\":\"i\"}]}}");
     assertThat(create.code()).isEqualTo(405);
     assertThat(create.json().path("reason").asText()).isEqualTo("MethodNotAllowed");
     assertThat(create.json().path("message").asText()).contains("this control plane runs DaemonSet pods only");
     String name = podOn("p1").at("/metadata/name").asText();
+    String uid = podOn("p1").at("/metadata/uid").asText();
     Response label = cluster.patch(PODS + "/" + name, "application/merge-patch+json",
-        "{\"metadata\":{\"labels\":{\"x\":\"y\"}}}");
-    assertThat(label.code()).isEqualTo(405);
+        "{\"metadata\":{\"labels\":{\"x\":\"y\"},\"annotations\":{\"note\":\"kept\"}}}");
+    assertThat(label.code()).as(label.body()).isEqualTo(200);
+    assertThat(label.json().at("/metadata/labels/x").asText()).isEqualTo("y");
+    assertThat(podOn("p1").at("/metadata/annotations/note").asText()).isEqualTo("kept");
+    assertThat(podOn("p1").at("/metadata/uid").asText()).as("still matches its selector: kept").isEqualTo(uid);
+    Response spec = cluster.patch(PODS + "/" + name, "application/strategic-merge-patch+json",
+        "{\"spec\":{\"containers\":[{\"name\":\"c\",\"image\":\"nginx:2\"}]}}");
+    assertThat(spec.code()).isEqualTo(422);
+    assertThat(spec.json().at("/details/causes/0/field").asText()).isEqualTo("spec");
+    assertThat(podOn("p1").at("/spec/containers/0/image").asText()).isEqualTo("nginx:1");
     Response log = cluster.get(PODS + "/" + name + "/log");
     // p1 has no agent log endpoint (a hollow or simulated node): a clear 400, as PodLogs answers.
     assertThat(log.code()).isEqualTo(400);
@@ -155,5 +164,50 @@ class NodeAndPodRoutesTest {
     await("the DaemonSet replaced the pod").until(() -> pods().size() == 2 && pods().stream()
         .noneMatch(p -> p.at("/metadata/name").asText().equals(name)));
     assertThat(cluster.delete(PODS + "/" + name, null).code()).isEqualTo(404);
+  }
+
+  static String ready(String status, String networkUnavailable) {
+    return "{\"status\":{\"conditions\":[{\"type\":\"Ready\",\"status\":\"" + status + "\"},"
+        + "{\"type\":\"NetworkUnavailable\",\"status\":\"" + networkUnavailable + "\"}]}}";
+  }
+
+  static String taintsOf(String node) {
+    return cluster.kubectl().output("get", "node", node, "-o",
+        "jsonpath={range .spec.taints[*]}{.key}:{.effect} {end}").trim();
+  }
+
+  /**
+   * Issue 10 item 7, as upstream's node lifecycle controller does it: a node reporting Ready=False gets the not-ready
+   * taints (NoSchedule and NoExecute), NetworkUnavailable=True the network-unavailable one; the DaemonSet's desired
+   * count follows (its pod there stays: daemon pods tolerate not-ready NoExecute); all lifted when the node recovers.
+   */
+  @Test
+  void aNotReadyNodeIsTaintedAndDesiredCountsFollowUntilItRecovers() {
+    agents.join("sick", Map.of());
+    String ds = DaemonSetRoutesTest.DS + "/pp";
+    await("a pod on sick").until(() -> cluster.get(ds).json().at("/status/numberReady").asInt() == 3);
+    String pod = podOn("sick").at("/metadata/name").asText();
+    String token = cluster.nodeToken("sick");
+    try {
+      Response notReady = cluster.call("PATCH", "/api/v1/nodes/sick/status", token, "application/merge-patch+json",
+          ready("False", "True"));
+      assertThat(notReady.code()).as(notReady.body()).isEqualTo(200);
+      assertThat(taintsOf("sick")).isEqualTo("node.kubernetes.io/not-ready:NoSchedule "
+          + "node.kubernetes.io/not-ready:NoExecute node.kubernetes.io/network-unavailable:NoSchedule");
+      await("desired count follows").until(() -> cluster.get(ds).json().at("/status/desiredNumberScheduled").asInt()
+          == 2);
+      assertThat(podOn("sick").at("/metadata/name").asText()).as("its pod stays").isEqualTo(pod);
+      assertThat(podOn("sick").at("/metadata/deletionTimestamp").isMissingNode()).isTrue();
+
+      Response recovered = cluster.call("PATCH", "/api/v1/nodes/sick/status", token,
+          "application/merge-patch+json", ready("True", "False"));
+      assertThat(recovered.code()).as(recovered.body()).isEqualTo(200);
+      assertThat(taintsOf("sick")).isEmpty();
+      await("desired count back").until(() -> cluster.get(ds).json().at("/status/desiredNumberScheduled").asInt()
+          == 3);
+    } finally {
+      cluster.delete("/api/v1/nodes/sick", null);
+      await("back to two pods").until(() -> pods().size() == 2);
+    }
   }
 }

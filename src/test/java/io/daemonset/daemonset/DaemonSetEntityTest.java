@@ -123,6 +123,21 @@ class DaemonSetEntityTest {
   }
 
   @Test
+  void aStatusWrittenByAClientIsKeptAndAnotherIncarnationIsNotFound() {
+    var created = entity.<Outcome<DaemonSet>>runCommand(r -> new DaemonSetEntity.Create(daemonSet(), ALICE, r));
+    String uid = created.reply().value().metadata().uid();
+    var status = new io.daemonset.model.DaemonSetStatus(0, 0, 0, 0, null, 0, 0, 0, null,
+        List.of(new io.daemonset.model.Condition("StatusUpdate", "True", null, "E2E", "Set from e2e test")));
+    var written = entity.<Outcome<DaemonSet>>runCommand(r -> new DaemonSetEntity.UpdateStatus(status, uid, ALICE, r));
+    assertThat(written.reply().value().status().conditions()).extracting(c -> c.type()).containsExactly("StatusUpdate");
+    assertThat(written.event()).isInstanceOf(DaemonSetEntity.StatusChanged.class);
+
+    var other = entity.<Outcome<DaemonSet>>runCommand(r -> new DaemonSetEntity.UpdateStatus(status, "x", ALICE, r));
+    assertThat(other.reply().refusal()).isEqualTo(Outcome.Refusal.NOT_FOUND);
+    assertThat(other.hasNoEvents()).isTrue();
+  }
+
+  @Test
   void foregroundDeletionKeepsTheObjectUntilItsPodsAreGone() {
     entity.<Outcome<DaemonSet>>runCommand(r -> new DaemonSetEntity.Create(daemonSet(), ALICE, r));
     directory.push(Map.of("n1", node("n1")));

@@ -13,6 +13,7 @@ import static io.daemonset.daemonset.ReconcileWorld.withPodSpec;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.daemonset.model.Cause;
+import io.daemonset.model.Condition;
 import io.daemonset.model.DaemonSetSpec;
 import io.daemonset.model.DaemonSetStatus;
 import io.daemonset.model.DaemonSetUpdateStrategy;
@@ -45,7 +46,9 @@ import org.junit.jupiter.api.Test;
  * TestNoExecuteTaintedDoesEvicitRunningIntolerantPod, TestTaintedNodeDaemonDoesNotLaunchIntolerantPod,
  * TestNodeDaemonLaunchesToleratePod, TestDaemonSetRespectsTermination, TestGetNodesToDaemonPods (the
  * deleted-and-terminal rule), TestSimpleDaemonSetUpdatesStatusAfterLaunchingPods,
- * TestDaemonSetPodCreateExpectationsError (as the burst limit).
+ * TestDaemonSetPodCreateExpectationsError (as the burst limit), TestStoreDaemonSetStatus (what the controller
+ * keeps of a status a client wrote; upstream's retries of a conflicting write do not apply: the entity is the one
+ * writer).
  *
  * <p>Ported with a deliberate difference: TestDeleteUnscheduledPodForNotExistingNode (upstream deletes a
  * pod bound to a node the informer does not know; here that node may only not have re-announced itself
@@ -55,12 +58,12 @@ import org.junit.jupiter.api.Test;
  * (TestNodeShouldRunDaemonPod, TestNodeAffinityDaemonLaunchesPods, TestTaintPressureNodeDaemonLaunchPod);
  * rolling update and surge in rollout's RollingUpdateTest (update_test.go); capacity and host ports are
  * decided by NodeEntity at admission (TestInsufficientCapacityNodeDaemonDoesNotLaunchPod,
- * TestPortConflict*: NodeEntityTest, issue 10 item 2 makes such pods Pending). TestClaimPods belongs to
- * adoption (issue 10 item 1, not yet built).
+ * TestPortConflict*: NodeEntityTest, issue 10 item 2 makes such pods Pending). TestClaimPods: adoption is
+ * decided by the node (NodeEntityTest), release here (claimPodsReleasesAPodWhoseLabelsNoLongerMatch).
  *
  * <p>Do not apply: TestDeleteFinalStateUnknown, TestExpectationsOnRecreate, TestDontDoAnythingIfBeingDeletedRace,
- * TestUpdateNode, TestDeleteNoDaemonPod, TestAddPod/TestUpdatePod/TestDeletePod* and TestStoreDaemonSetStatus
- * test informer event handlers, the expectations cache and API retries: here nodes reach a DaemonSet through the
+ * TestUpdateNode, TestDeleteNoDaemonPod and TestAddPod/TestUpdatePod/TestDeletePod*
+ * test informer event handlers and the expectations cache: here nodes reach a DaemonSet through the
  * directory (a whole-fleet diff, {@link FleetChanges}), pods through their owner's entity, and expectations are
  * binding phases persisted with the decisions.
  */
@@ -206,6 +209,31 @@ class ReconcilerTest {
     assertThat(w.state.status().observedGeneration()).isNull();
     w.round(ReconcileWorld.admitAll(out));
     assertThat(w.state.status().observedGeneration()).isEqualTo(1L);
+  }
+
+  /**
+   * Upstream's expectations expire (ExpectationsTimeout, 5 minutes): a create or delete never answered stops holding
+   * observedGeneration back once it is that old; until then it holds it back.
+   */
+  @Test
+  void observedGenerationIsRaisedOnceUnansweredExpectationsExpire() {
+    ReconcileWorld w = new ReconcileWorld().withNodes(nodes(0, 1, null));
+    w.round();
+    w.later(PodBinding.EXPECTATIONS_TTL.minusSeconds(1)).round();
+    assertThat(w.state.status().observedGeneration()).as("still expected").isNull();
+    w.later(Duration.ofSeconds(1)).round();
+    assertThat(w.state.status().observedGeneration()).as("expired").isEqualTo(1L);
+
+    // A deletion never confirmed, the same way.
+    ReconcileWorld d = new ReconcileWorld(s -> nodeSelector(s, Map.of("ssd", "true")))
+        .withNodes(node("node-0", Map.of("ssd", "true"))).converged();
+    d.withNodes(node("node-0", null));
+    d.state = d.state.apply(new DaemonSetEntity.DaemonSetUpdated(d.state.daemonSet().withMetadata(
+        d.state.daemonSet().metadata().withGeneration(2L)), ReconcileWorld.NODE));
+    assertThat(deleted(d.round())).hasSize(1);
+    assertThat(d.state.status().observedGeneration()).isEqualTo(1L);
+    d.later(PodBinding.EXPECTATIONS_TTL).round();
+    assertThat(d.state.status().observedGeneration()).isEqualTo(2L);
   }
 
   @Test
@@ -498,5 +526,167 @@ class ReconcilerTest {
     out = w.round();
     assertThat(eventsOf(out, DaemonSetEntity.RevisionRecorded.class)).isEmpty();
     assertThat(scheduled(out)).hasSize(2);
+  }
+
+  /**
+   * Upstream TestStoreDaemonSetStatus, as it applies here (issue 10 item 9): a client wrote status (a condition of
+   * its own, a counter); the controller's next status rewrites the counters and keeps the client's condition.
+   */
+  @Test
+  void storeDaemonSetStatus() {
+    ReconcileWorld w = new ReconcileWorld().withNodes(nodes(0, 2, null)).converged();
+    DaemonSetStatus before = w.state.status();
+    Condition mine = new Condition("StatusUpdate", "True", ReconcileWorld.T0, "E2E", "Set from e2e test");
+    w.state = w.state.apply(new DaemonSetEntity.StatusChanged(new DaemonSetStatus(before.currentNumberScheduled(),
+        before.numberMisscheduled(), before.desiredNumberScheduled(), 42, before.observedGeneration(),
+        before.updatedNumberScheduled(), before.numberAvailable(), before.numberUnavailable(),
+        before.collisionCount(), List.of(mine)), Cause.byUser(ReconcileWorld.T0, "alice", "status update")));
+
+    ReconcileOutput out = w.round();
+
+    assertThat(eventsOf(out, DaemonSetEntity.StatusChanged.class)).singleElement()
+        .satisfies(e -> assertThat(e.status().numberReady()).isEqualTo(2))
+        .satisfies(e -> assertThat(e.status().conditions()).containsExactly(mine));
+    assertThat(w.round().events()).as("nothing left to write").isEmpty();
+  }
+
+  /**
+   * Issue 10 item 7: a node the lifecycle controller tainted not-ready (Ready False) takes no new daemon pod, since
+   * daemon pods tolerate only not-ready's NoExecute, and desired counts follow; a pod already there stays (upstream's
+   * shouldContinueRunning), counted as misscheduled as upstream counts it.
+   */
+  @Test
+  void notReadyTaintedNodeTakesNoNewDaemonPodAndKeepsItsPod() {
+    Node notReady = io.daemonset.node.NodeLifecycle.withConditionTaints(node("node-1", null).withStatus(
+        new NodeStatus(null, null, List.of(new NodeCondition("Ready", "False", null, null, "KubeletNotReady", null)),
+            null, null)), ReconcileWorld.T0);
+    ReconcileWorld fresh = new ReconcileWorld().withNodes(node("node-0", null), notReady);
+    assertThat(nodesOf(scheduled(fresh.round()))).containsExactly("node-0");
+    assertThat(fresh.state.status().desiredNumberScheduled()).isEqualTo(1);
+
+    ReconcileWorld running = new ReconcileWorld().withNodes(nodes(0, 2, null)).converged();
+    running.withNodes(notReady);
+    ReconcileOutput out = running.round();
+    assertThat(deleted(out)).isEmpty();
+    assertThat(running.state.status().desiredNumberScheduled()).isEqualTo(1);
+    assertThat(running.state.status().numberMisscheduled()).isEqualTo(1);
+  }
+
+  /** The pod on nodeName as its node reports it, relabelled, still controlled by foo. */
+  static DaemonSetEntity.Fact relabelled(ReconcileWorld w, String nodeName, Map<String, String> labels) {
+    PodBinding b = w.podOn(nodeName);
+    io.daemonset.model.Pod pod = new io.daemonset.model.Pod("v1", io.daemonset.model.Pod.KIND,
+        io.daemonset.model.ObjectMeta.named("default", b.podName()).withUid(b.podUid()).withLabels(labels)
+            .withOwnerReferences(List.of(io.daemonset.model.OwnerReference.controlledBy("apps/v1", "DaemonSet", "foo",
+                UID))), null,
+        new io.daemonset.model.PodStatus("Running", List.of(new io.daemonset.model.PodCondition("Ready", "True", null,
+            w.now, null, null)), null, null, null, null, null, null));
+    return new DaemonSetEntity.PodChanged(nodeName, b.podName(), pod, ReconcileWorld.NODE);
+  }
+
+  /**
+   * Upstream TestClaimPods, its release half (issue 10 item 1): a pod whose labels no longer match the selector is
+   * released (its node asked to drop the ownerReference, durably) and a new pod is created for its node in the same
+   * round; the node's answer ends the binding. A pod that still matches is kept.
+   */
+  @Test
+  void claimPodsReleasesAPodWhoseLabelsNoLongerMatch() {
+    ReconcileWorld w = new ReconcileWorld().withNodes(nodes(0, 2, null)).converged();
+    PodBinding old = w.podOn("node-0");
+
+    ReconcileOutput kept = w.round(relabelled(w, "node-1", Map.of("name", "simple-daemon", "type", "production",
+        "extra", "label")));
+    assertThat(eventsOf(kept, DaemonSetEntity.PodReleaseRequested.class)).isEmpty();
+
+    ReconcileOutput out = w.round(relabelled(w, "node-0", Map.of("name", "debugging")));
+
+    assertThat(eventsOf(out, DaemonSetEntity.PodReleaseRequested.class)).singleElement()
+        .satisfies(e -> assertThat(e.podName()).isEqualTo(old.podName()));
+    assertThat(out.steps()).filteredOn(s -> s instanceof NodeStep.Orphan).singleElement()
+        .satisfies(s -> assertThat(s.binding().podName()).isEqualTo(old.podName()));
+    assertThat(nodesOf(scheduled(out))).as("a new pod for its node").containsExactly("node-0");
+    assertThat(deleted(out)).isEmpty();
+
+    w.round(new DaemonSetEntity.OrphanAnswered(old.podName(), "node-0"));
+    assertThat(w.state.bindings()).doesNotContainKey(old.podName());
+    assertThat(w.state.ownBindings()).hasSize(2);
+  }
+
+  /** Upstream's ClaimPods does not release while the DaemonSet is being deleted; a released pod is not deleted. */
+  @Test
+  void aBeingDeletedDaemonSetReleasesNothingAndNeverDeletesAReleasedPod() {
+    ReconcileWorld w = new ReconcileWorld().withNodes(nodes(0, 2, null)).converged();
+    PodBinding released = w.podOn("node-0");
+    w.round(relabelled(w, "node-0", Map.of("name", "debugging")));
+    DaemonSetEntity.Fact otherRelabelled = relabelled(w, "node-1", Map.of("name", "debugging"));
+    w.state = w.state.apply(new DaemonSetEntity.DeletionStarted("Background", w.now,
+        Cause.byUser(w.now, "alice", "delete")));
+
+    ReconcileOutput out = w.round(otherRelabelled);
+
+    assertThat(eventsOf(out, DaemonSetEntity.PodReleaseRequested.class)).isEmpty();
+    assertThat(w.state.bindings().get(released.podName()).phase()).isEqualTo(PodBinding.Phase.ORPHAN_REQUESTED);
+    assertThat(out.steps()).filteredOn(s -> s instanceof NodeStep.Delete)
+        .noneMatch(s -> s.binding().podName().equals(released.podName()));
+  }
+
+  /**
+   * Issue 10 item 5: the current revision is the matched revision's controller-revision-hash, not a hash recomputed
+   * from template + collisionCount. After collisionCount was raised (a real collision elsewhere), the template
+   * recorded before keeps its revision: its pods are not replaced, and a new node's pod carries the recorded hash and
+   * is sent to its node (its template is found).
+   */
+  @Test
+  void theCurrentRevisionIsTheMatchedRevisionsHashNotARecomputedOne() {
+    ReconcileWorld w = new ReconcileWorld().withNodes(nodes(0, 2, null)).converged();
+    String recorded = w.podOn("node-0").revisionHash();
+    DaemonSetStatus s = w.state.status();
+    w.state = w.state.apply(new DaemonSetEntity.StatusChanged(new DaemonSetStatus(s.currentNumberScheduled(),
+        s.numberMisscheduled(), s.desiredNumberScheduled(), s.numberReady(), s.observedGeneration(),
+        s.updatedNumberScheduled(), s.numberAvailable(), s.numberUnavailable(), 1, s.conditions()),
+        ReconcileWorld.NODE));
+    assertThat(ReconcileStep.currentHash(w.state.daemonSet())).as("a recomputed hash differs").isNotEqualTo(recorded);
+
+    ReconcileOutput out = w.withNodes(node("node-2", null)).round();
+
+    assertThat(eventsOf(out, DaemonSetEntity.RevisionRecorded.class)).isEmpty();
+    assertThat(deleted(out)).as("no pod replaced").isEmpty();
+    assertThat(scheduled(out)).singleElement().satisfies(p -> {
+      assertThat(p.nodeName()).isEqualTo("node-2");
+      assertThat(p.revisionHash()).isEqualTo(recorded);
+    });
+    assertThat(out.steps()).filteredOn(st -> st instanceof NodeStep.Admit).hasSize(1);
+    assertThat(w.state.status().updatedNumberScheduled()).isEqualTo(3);
+  }
+
+  /**
+   * Issue 10 item 8: a user's finalizer keeps a Foreground-deleted DaemonSet after its pods are gone (the collector's
+   * finalizer beside it); once the user removes it, the deletion completes. Nothing is written to status meanwhile.
+   */
+  @Test
+  void aUsersFinalizerHoldsTheDeletionUntilRemoved() {
+    ReconcileWorld w = new ReconcileWorld().withNodes(nodes(0, 1, null)).converged();
+    var ds = w.state.daemonSet();
+    w.state = w.state.apply(new DaemonSetEntity.DaemonSetUpdated(ds.withMetadata(ds.metadata().withFinalizers(
+        List.of("example.com/keep"))), ReconcileWorld.NODE));
+    w.state = w.state.apply(new DaemonSetEntity.DeletionStarted("Foreground", w.now,
+        Cause.byUser(w.now, "alice", "delete")));
+    assertThat(w.state.daemonSet().metadata().finalizers()).containsExactly("example.com/keep", "foregroundDeletion");
+    DaemonSetStatus before = w.state.status();
+
+    ReconcileOutput out = w.round();
+    w.round(ReconcileWorld.deleteAll(out));
+    assertThat(w.state.ownBindings()).isEmpty();
+    assertThat(w.state.exists()).as("held by the user's finalizer").isTrue();
+    assertThat(w.state.daemonSet().metadata().finalizers()).as("the collector's own is done")
+        .containsExactly("example.com/keep");
+    assertThat(w.state.status()).isEqualTo(before);
+    assertThat(w.round().events()).as("nothing while the user's finalizer holds").isEmpty();
+
+    var held = w.state.daemonSet();
+    w.state = w.state.apply(new DaemonSetEntity.DaemonSetUpdated(DaemonSetObjects.forUpdate(held,
+        held.withMetadata(held.metadata().withFinalizers(null))), ReconcileWorld.NODE));
+    assertThat(eventsOf(w.round(), DaemonSetEntity.DaemonSetDeleted.class)).hasSize(1);
+    assertThat(w.state.exists()).isFalse();
   }
 }

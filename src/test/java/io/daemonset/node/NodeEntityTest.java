@@ -12,6 +12,8 @@ import io.daemonset.model.ObjectMeta;
 import io.daemonset.model.Outcome;
 import io.daemonset.model.OwnerReference;
 import io.daemonset.model.Pod;
+import io.daemonset.model.PodCondition;
+import io.daemonset.model.PodStatus;
 import io.daemonset.model.PodSpec;
 import io.daemonset.model.Quantity;
 import io.daemonset.model.ResourceRequirements;
@@ -255,5 +257,85 @@ class NodeEntityTest {
     node.<NodeEntity.AdmitResult>runCommand(r -> new NodeEntity.AdmitPod(pod("p1", "100m"), ALICE, r));
     node.<Outcome<Pod>>runCommand(r -> new NodeEntity.OrphanPod("default/p1", ALICE, r));
     assertThat(node.getState().pods().get("default/p1").metadata().ownerReferences()).isNull();
+  }
+
+  static NodeStatus statusWith(NodeCondition... conditions) {
+    return new NodeStatus(Map.of("cpu", Quantity.parse("2"), "memory", Quantity.parse("1Gi")), null,
+        List.of(conditions), null, null);
+  }
+
+  static List<String> taintsOf(Node n) {
+    return n.spec().taintsOrEmpty().stream().map(t -> t.key() + ":" + t.effect()).toList();
+  }
+
+  /** Issue 10 item 7: the agent reports NotReady, the node gets the not-ready taints; Ready again lifts them. */
+  @Test
+  void aNotReadyNodeIsTaintedNotReadyAndTheTaintsAreLiftedWhenReadyAgain() {
+    node.<Outcome<Node>>runCommand(r -> new NodeEntity.Register(node(Map.of(), "2", true), ALICE, r));
+    var notReady = node.<Outcome<Node>>runCommand(r -> new NodeEntity.UpdateStatus(statusWith(
+        new NodeCondition("Ready", "False", NOW, NOW, "KubeletNotReady", "PLEG is not healthy"),
+        new NodeCondition("NetworkUnavailable", "True", NOW, NOW, "NoRouteCreated", "")), ALICE, r));
+    assertThat(taintsOf(notReady.reply().value())).containsExactly(
+        NodeLifecycle.NOT_READY + ":NoSchedule", NodeLifecycle.NOT_READY + ":NoExecute",
+        NodeLifecycle.NETWORK_UNAVAILABLE + ":NoSchedule");
+    assertThat(directory.nodes.get("n1").spec().taints()).as("announced").hasSize(3);
+
+    var ready = node.<Outcome<Node>>runCommand(r -> new NodeEntity.UpdateStatus(statusWith(
+        new NodeCondition("Ready", "True", NOW, NOW, "KubeletReady", "ok")), ALICE, r));
+    assertThat(ready.reply().value().spec().taintsOrEmpty()).isEmpty();
+  }
+
+  /** Upstream's MarkPodsNotReady: the pods of a node gone silent are marked not ready, and their owners hear of it. */
+  @Test
+  void theReadyPodsOfAnUnreachableNodeAreMarkedNotReady() {
+    Instant[] now = {NOW};
+    Clock moving = new Clock() {
+      @Override public java.time.ZoneId getZone() { return ZoneOffset.UTC; }
+      @Override public Clock withZone(java.time.ZoneId zone) { return this; }
+      @Override public Instant instant() { return now[0]; }
+    };
+    PodObserver observer = (owner, nodeName, podName, pod, cause) -> notices.add(new Notice(owner, podName, pod));
+    var silent = EventSourcedBehaviorTestKit.<NodeEntity.Command, NodeEntity.Event, NodeState>create(testKit.system(),
+        NodeEntity.create("n1", directory, observer, moving));
+    silent.<Outcome<Node>>runCommand(r -> new NodeEntity.Register(node(Map.of(), "2", true), ALICE, r));
+    silent.<NodeEntity.AdmitResult>runCommand(r -> new NodeEntity.AdmitPod(pod("p1", "100m"), ALICE, r));
+    PodStatus running = new PodStatus("Running", List.of(new PodCondition("Ready", "True", null, NOW, null, null)),
+        null, null, null, null, NOW, null);
+    silent.<Outcome<Pod>>runCommand(r -> new NodeEntity.UpdatePodStatus("default/p1", running, ALICE, r));
+    notices.clear();
+
+    now[0] = NOW.plus(NodeEntity.DEFAULT_HEARTBEAT_GRACE).plusSeconds(1);
+    var result = silent.runCommand(NodeEntity.CheckHeartbeat.INSTANCE);
+
+    assertThat(result.events()).hasSize(2).last().isInstanceOf(NodeEntity.PodStatusUpdated.class);
+    assertThat(NodeLifecycle.isUnreachable(silent.getState().node())).isTrue();
+    PodCondition ready = silent.getState().pods().get("default/p1").status().conditions().get(0);
+    assertThat(ready.status()).isEqualTo("False");
+    assertThat(ready.lastTransitionTime()).isEqualTo(now[0]);
+    assertThat(notices).singleElement().satisfies(n -> assertThat(n.pod().status().conditions().get(0).status())
+        .isEqualTo("False"));
+  }
+
+  @Test
+  void relabellingAPodTellsItsOwnerAndAnotherUidIsNotFound() {
+    node.<Outcome<Node>>runCommand(r -> new NodeEntity.Register(node(Map.of(), "1", true), ALICE, r));
+    node.<NodeEntity.AdmitResult>runCommand(r -> new NodeEntity.AdmitPod(pod("p1", "100m"), ALICE, r));
+    notices.clear();
+
+    var relabelled = node.<Outcome<Pod>>runCommand(r -> new NodeEntity.UpdatePodMetadata("default/p1", "uid-p1",
+        Map.of("app", "debugging"), Map.of("note", "x"), ALICE, r));
+    assertThat(relabelled.event()).isInstanceOf(NodeEntity.PodMetadataUpdated.class);
+    assertThat(relabelled.reply().value().metadata().labels()).containsExactly(Map.entry("app", "debugging"));
+    assertThat(notices).singleElement().satisfies(n -> {
+      assertThat(n.owner()).isEqualTo("default/ds");
+      assertThat(n.pod().metadata().labels()).containsEntry("app", "debugging");
+    });
+
+    var same = node.<Outcome<Pod>>runCommand(r -> new NodeEntity.UpdatePodMetadata("default/p1", "uid-p1",
+        Map.of("app", "debugging"), Map.of("note", "x"), ALICE, r));
+    assertThat(same.hasNoEvents()).isTrue();
+    var other = node.<Outcome<Pod>>runCommand(r -> new NodeEntity.UpdatePodMetadata("default/p1", "another",
+        Map.of(), null, ALICE, r));
+    assertThat(other.reply().refusal()).isEqualTo(Outcome.Refusal.NOT_FOUND);
   }
 }

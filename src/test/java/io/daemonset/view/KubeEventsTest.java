@@ -54,4 +54,25 @@ class KubeEventsTest {
     // observed again in the same phase: no second event
     assertThat(new KubeEvents().derive(running.apply(finished), finished, 43)).isEmpty();
   }
+
+  /** Issue 10 item 2: the scheduler's FailedScheduling, on the Pod, when its node keeps it Pending; not otherwise. */
+  @org.junit.jupiter.api.Test
+  void aPendingDaemonPodGetsFailedSchedulingOnce() {
+    io.daemonset.model.Pod pod = new io.daemonset.model.Pod("v1", "Pod",
+        ObjectMeta.named("default", "a-bcdfg").withUid("pod-uid"), PodSpec.of(List.of(Container.of("c", "img"))),
+        new io.daemonset.model.PodStatus("Pending", List.of(new io.daemonset.model.PodCondition("PodScheduled",
+            "False", null, T0, "Unschedulable", "0/1 nodes are available: 1 Insufficient cpu.")),
+            null, null, null, null, null, null));
+    List<Event> events = new KubeEvents().derive(new io.daemonset.node.NodeEntity.PodAdmitted(pod, NODE), 42);
+    assertThat(events).singleElement().satisfies(e -> {
+      assertThat(e.type()).isEqualTo("Warning");
+      assertThat(e.reason()).isEqualTo("FailedScheduling");
+      assertThat(e.message()).isEqualTo("0/1 nodes are available: 1 Insufficient cpu.");
+      assertThat(e.involvedObject().kind()).isEqualTo("Pod");
+      assertThat(e.involvedObject().name()).isEqualTo("a-bcdfg");
+      assertThat(e.source().component()).isEqualTo("default-scheduler");
+    });
+    io.daemonset.model.Pod fits = pod.withStatus(io.daemonset.model.PodStatus.pending());
+    assertThat(new KubeEvents().derive(new io.daemonset.node.NodeEntity.PodAdmitted(fits, NODE), 43)).isEmpty();
+  }
 }
