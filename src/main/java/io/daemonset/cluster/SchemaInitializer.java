@@ -2,6 +2,7 @@ package io.daemonset.cluster;
 
 import com.typesafe.config.Config;
 import io.daemonset.cluster.StoreConfig.JdbcTarget;
+import io.daemonset.view.SnapshotTable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -43,7 +44,10 @@ import org.slf4j.LoggerFactory;
  */
 public final class SchemaInitializer {
   /** The tables the 1.1.x scripts create; the non-legacy schema (tags in {@code event_tag}). */
-  public static final List<String> TABLES = List.of("event_journal", "event_tag", "snapshot", "durable_state");
+  public static final List<String> PLUGIN_TABLES = List.of("event_journal", "event_tag", "snapshot", "durable_state");
+  /** Every table: the plugin's and, beside them, the view's snapshots ({@link SnapshotTable}). */
+  public static final List<String> TABLES = List.of("event_journal", "event_tag", "snapshot", "durable_state",
+      SnapshotTable.NAME);
 
   private static final Logger log = LoggerFactory.getLogger(SchemaInitializer.class);
   /** Advisory lock key: "daemonset" schema creation, the same in every JVM of every version. */
@@ -96,16 +100,20 @@ public final class SchemaInitializer {
       return false;
     }
     log.info("Creating journal tables {} in schema {} of {}", missing, schema, target);
-    for (String statement : statements(target.store())) {
-      try {
-        execute(connection, statement);
-      } catch (SQLException e) {
-        if (!ALREADY_EXISTS.contains(e.getSQLState())) {
-          throw e;
+    if (missing.stream().anyMatch(PLUGIN_TABLES::contains)) {
+      for (String statement : statements(target.store())) {
+        try {
+          execute(connection, statement);
+        } catch (SQLException e) {
+          if (!ALREADY_EXISTS.contains(e.getSQLState())) {
+            throw e;
+          }
+          log.debug("Already there, skipped: {}", e.getMessage());
         }
-        log.debug("Already there, skipped: {}", e.getMessage());
       }
     }
+    // A database created before the view's snapshots gets their table alone.
+    execute(connection, SnapshotTable.createStatement(target.store() == Store.POSTGRES));
     List<String> stillMissing = missingTables(connection, schema);
     if (!stillMissing.isEmpty()) {
       throw new SQLException("tables still missing after the create script: " + stillMissing);

@@ -16,7 +16,10 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
 import java.util.function.Consumer;
+import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorSystem;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One per JVM: the index of every API object, fed by tailing the journal ({@link JournalTail}), and the fan-out of
@@ -25,6 +28,7 @@ import org.apache.pekko.actor.typed.ActorSystem;
  * keeps changes by age (as kube-apiserver's watch cache does), not by count.
  */
 public final class ClusterView {
+  private static final Logger LOG = LoggerFactory.getLogger(ClusterView.class);
   /** How long and how many recent changes a watch can resume from; older resourceVersions get 410 Gone. */
   public record Window(Duration age, int maxChanges) {
     public static final Window DEFAULT = new Window(Duration.ofSeconds(75), 500_000);
@@ -38,10 +42,17 @@ public final class ClusterView {
   private final Window window;
   private final Executor replies;
   private volatile long lastOrdering;
+  /** The journal position read up to: every ordering up to it is applied (guarded by this). */
+  private long position;
+  /** The journal row of lastOrdering (guarded by this). */
+  private ViewSnapshot.Anchor lastEvent;
+  private final java.util.concurrent.atomic.AtomicLong eventsApplied = new java.util.concurrent.atomic.AtomicLong();
+  private volatile long startedFrom;
   private final CompletableFuture<Long> caughtUp = new CompletableFuture<>();
   private long caughtUpTarget = -1;
   private long windowStart;
   private JournalTail tail;
+  private ViewSnapshots snapshots;
 
   record Waiter(String persistenceId, long sequenceNr, CompletableFuture<Long> done) {}
 
@@ -63,7 +74,16 @@ public final class ClusterView {
     this.replies = replies;
   }
 
+  /** This JVM's view: from the newest usable snapshot (when {@code daemonset.view.snapshot.enabled}), then tailing. */
   public static ClusterView start(ActorSystem<?> system, String tag) {
+    return start(system, SnapshotPolicy.of(system.settings().config()));
+  }
+
+  /**
+   * A view with its own snapshot policy; {@link SnapshotPolicy#OFF} replays the whole journal and writes no snapshot
+   * (what a restart did before snapshots, and what a test compares a snapshot-started view with).
+   */
+  public static ClusterView start(ActorSystem<?> system, SnapshotPolicy policy) {
     var config = system.settings().config();
     Window window = config.hasPath("daemonset.view.watch-window")
         ? new Window(config.getDuration("daemonset.view.watch-window"),
@@ -73,14 +93,86 @@ public final class ClusterView {
         ? config.getDuration("daemonset.view.idle-poll") : Duration.ofMillis(100);
     ClusterView view = new ClusterView(new ObjectIndex(new io.daemonset.objects.ObjectSealing(
         io.daemonset.journal.EncryptionKeys.get(system))), window, system.executionContext());
-    // Where the journal ends now: until the view has applied that much, it is replaying history. The tail asks first
-    // (again after a failure: a journal table not created yet on a slow start), or caughtUp would never complete.
-    view.tail = new JournalTail(system, 0, ObjectIndex::isIndexed, view::applyRows, view::catchUpTo, idle,
+    JournalDatabase database = new JournalDatabase(system);
+    if (policy.enabled()) {
+      view.snapshots = new ViewSnapshots(system, database, policy);
+      CoordinatedShutdown.get(system).addTask(CoordinatedShutdown.PhaseBeforeActorSystemTerminate(), "view-snapshot",
+          () -> view.snapshots.writeFinal(view));
+    }
+    view.tail = new JournalTail(system, database, ObjectIndex::isIndexed, view::applyRows, view::startTail, idle,
         Duration.ofSeconds(5));
     JournalWrites.get(system).onWrite(view.tail::poke);
     view.tail.start();
     system.getWhenTerminated().thenRun(view.tail::close);
     return view;
+  }
+
+  /**
+   * On the tail's thread, before its first read (again after a failure: a journal table not created yet on a slow
+   * start): restores the newest usable snapshot, then learns where the journal ends now; until the view has read
+   * that far, it is replaying history (or caughtUp would never complete). Returns the position to read after.
+   */
+  private long startTail(JournalTail tail) throws java.sql.SQLException {
+    if (snapshots != null && startedFrom == 0) {
+      long t0 = System.nanoTime();
+      if (snapshots.restoreNewest(tail::rowAt, this::restore)) {
+        LOG.info("view restored from its snapshot at ordering {} in {} ms; tailing the journal from there",
+            startedFrom, (System.nanoTime() - t0) / 1_000_000);
+      }
+    }
+    catchUpTo(tail.maxOrdering());
+    synchronized (this) {
+      return position;
+    }
+  }
+
+  /**
+   * The whole view now, as a snapshot keeps it: consistent because events are applied under the same lock, and
+   * cheap (copies of maps of immutable states; the serialization happens elsewhere).
+   */
+  synchronized ViewSnapshot capture() {
+    return new ViewSnapshot(ViewSnapshot.FORMAT, position, lastOrdering, lastEvent, index.image(),
+        Map.copyOf(sequenceNrs));
+  }
+
+  /** Makes this view, before it has applied anything, the one of the snapshot; false (nothing changed) if it cannot. */
+  synchronized boolean restore(ViewSnapshot snapshot) {
+    if (position != 0) {
+      throw new IllegalStateException("a view restores a snapshot only before it applies anything");
+    }
+    try {
+      index.restore(snapshot.index());
+    } catch (RuntimeException e) {
+      LOG.warn("view snapshot at ordering {} does not restore: {}", snapshot.position(), e.getMessage());
+      return false;
+    }
+    position = snapshot.position();
+    lastOrdering = snapshot.resourceVersion();
+    lastEvent = snapshot.anchor();
+    sequenceNrs.putAll(snapshot.sequenceNrs());
+    // The changes before the snapshot are not known one by one: a watch from an older resourceVersion gets 410 Gone,
+    // as it would once they left the window.
+    windowStart = snapshot.resourceVersion();
+    startedFrom = snapshot.position();
+    return true;
+  }
+
+  /** The journal position this view started from: its snapshot's, or 0 when it replayed the whole journal. */
+  public long startedFrom() {
+    return startedFrom;
+  }
+
+  /** How many journal events this view has applied since it started (those after its snapshot, if any). */
+  public long eventsApplied() {
+    return eventsApplied.get();
+  }
+
+  /**
+   * Writes a snapshot of the view as it is now (after any write in flight); completes with its position, or 0 when
+   * none was written (snapshots off, nothing new, or a member wrote one as new).
+   */
+  public CompletionStage<Long> writeSnapshot() {
+    return snapshots == null ? CompletableFuture.completedFuture(0L) : snapshots.writeNow(this);
   }
 
   public ObjectIndex index() {
@@ -94,7 +186,12 @@ public final class ClusterView {
 
   private synchronized void catchUpTo(long target) {
     caughtUpTarget = target;
-    if (lastOrdering >= target) {
+    completeCaughtUp();
+  }
+
+  /** Caught up once the journal is read up to where it ended at start (its last rows may not be the view's). */
+  private void completeCaughtUp() {
+    if (caughtUpTarget >= 0 && position >= caughtUpTarget) {
       caughtUp.complete(lastOrdering);
     }
   }
@@ -188,7 +285,7 @@ public final class ClusterView {
     }
   }
 
-  private void applyRows(List<JournalTail.Row> rows) {
+  private void applyRows(List<JournalTail.Row> rows, long readUpTo) {
     List<Waiter> done = new ArrayList<>();
     for (JournalTail.Row row : rows) {
       apply(row.persistenceId(), row.ordering(), row.sequenceNr(), row.event(), done);
@@ -196,9 +293,16 @@ public final class ClusterView {
         io.daemonset.journal.Meters.viewLag(Duration.ofMillis(System.currentTimeMillis() - row.writeTimestamp()));
       }
     }
+    synchronized (this) {
+      position = Math.max(position, readUpTo);
+      completeCaughtUp();
+    }
     long rv = lastOrdering;
     // Not on the tail's thread: what a reply does next (render, send) must not delay the next read.
     done.forEach(w -> replies.execute(() -> w.done().complete(rv)));
+    if (snapshots != null) {
+      snapshots.afterRead(this);
+    }
   }
 
   void apply(String persistenceId, long ordering, long sequenceNr, Object event, List<Waiter> done) {
@@ -206,7 +310,12 @@ public final class ClusterView {
     synchronized (this) {
       // Under the lock with the recording of its changes, so a snapshot can undo every change the index shows.
       List<WatchEvent> changes = index.apply(persistenceId, ordering, event);
-      lastOrdering = Math.max(lastOrdering, ordering);
+      eventsApplied.incrementAndGet();
+      if (ordering > lastOrdering) {
+        lastOrdering = ordering;
+        lastEvent = new ViewSnapshot.Anchor(persistenceId, sequenceNr);
+      }
+      position = Math.max(position, ordering);
       for (WatchEvent change : changes) {
         recent.addLast(new Recent(change, now));
         watchers.forEach(w -> w.accept(change));
@@ -215,9 +324,7 @@ public final class ClusterView {
       sequenceNrs.merge(persistenceId, sequenceNr, Math::max);
       collectWaiters(done);
       completeVersionWaiters();
-      if (caughtUpTarget >= 0 && lastOrdering >= caughtUpTarget) {
-        caughtUp.complete(lastOrdering);
-      }
+      completeCaughtUp();
     }
   }
 

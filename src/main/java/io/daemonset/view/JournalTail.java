@@ -1,6 +1,5 @@
 package io.daemonset.view;
 
-import com.typesafe.config.Config;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -10,8 +9,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Predicate;
 import org.apache.pekko.actor.typed.ActorSystem;
-import org.apache.pekko.persistence.jdbc.db.SlickExtension;
-import org.apache.pekko.persistence.jdbc.db.SlickExtensionImpl;
 import org.apache.pekko.serialization.Serialization;
 import org.apache.pekko.serialization.SerializationExtension;
 import org.slf4j.Logger;
@@ -34,17 +31,22 @@ final class JournalTail implements AutoCloseable {
   /** One journal row, its event deserialized (null when the row is deleted or not for the view). */
   record Row(long ordering, String persistenceId, long sequenceNr, long writeTimestamp, Object event) {}
 
+  /** Receives every read: the rows for the view, and the position read up to (also when no row was wanted). */
   interface Sink {
-    void apply(List<Row> rows);
+    void apply(List<Row> rows, long position);
   }
 
-  private final SlickExtensionImpl slick;
-  private final Config readJournalConfig;
+  /** Runs on the tail's thread before the first read (again after a failure); returns the position to read after. */
+  interface Start {
+    long start(JournalTail tail) throws SQLException;
+  }
+
+  private final JournalDatabase database;
   private final Serialization serialization;
   private final Predicate<String> wanted;
   private final Sink sink;
-  private final java.util.function.LongConsumer journalEnd;
-  private boolean endKnown;
+  private final Start starter;
+  private boolean started;
   private final String table;
   private final String query;
   private final long idleMillis;
@@ -57,34 +59,24 @@ final class JournalTail implements AutoCloseable {
   private long gapSince;
 
   /**
-   * @param journalEnd told once, before the first read, the journal's max ordering at start (asked again until the
-   *                   database answers)
+   * @param starter run once, before the first read (again until the database answers): restores what the view
+   *                starts from, learns where the journal ends now, and says where to read from
    */
-  JournalTail(ActorSystem<?> system, long from, Predicate<String> wanted, Sink sink,
-              java.util.function.LongConsumer journalEnd, Duration idle, Duration gapTimeout) {
-    Config config = system.settings().config();
-    this.slick = (SlickExtensionImpl) SlickExtension.get(system.classicSystem());
-    this.readJournalConfig = config.getConfig("jdbc-read-journal");
+  JournalTail(ActorSystem<?> system, JournalDatabase database, Predicate<String> wanted, Sink sink, Start starter,
+              Duration idle, Duration gapTimeout) {
+    this.database = database;
     this.serialization = SerializationExtension.get(system.classicSystem());
     this.wanted = wanted;
     this.sink = sink;
-    this.journalEnd = journalEnd;
-    this.position = from;
+    this.starter = starter;
     this.idleMillis = idle.toMillis();
     this.gapTimeoutMillis = gapTimeout.toMillis();
-    this.table = table(config);
+    this.table = database.journalTable();
     this.query = "SELECT \"ordering\", \"persistence_id\", \"sequence_number\", \"deleted\", \"write_timestamp\","
         + " \"event_ser_id\", \"event_ser_manifest\", \"event_payload\" FROM " + table
         + " WHERE \"ordering\" > ? ORDER BY \"ordering\" LIMIT " + BATCH;
     this.thread = new Thread(this::run, "view-journal-tail");
     this.thread.setDaemon(true);
-  }
-
-  private static String table(Config config) {
-    Config table = config.getConfig("jdbc-journal.tables.event_journal");
-    String schema = table.getString("schemaName");
-    String name = "\"" + table.getString("tableName") + "\"";
-    return schema.isEmpty() ? name : "\"" + schema + "\"." + name;
   }
 
   JournalTail start() {
@@ -114,9 +106,9 @@ final class JournalTail implements AutoCloseable {
     while (!closed) {
       long wait;
       try {
-        if (!endKnown) {
-          journalEnd.accept(maxOrdering());
-          endKnown = true;
+        if (!started) {
+          position = starter.start(this);
+          started = true;
         }
         wait = readOnce();
       } catch (Exception e) {
@@ -160,9 +152,7 @@ final class JournalTail implements AutoCloseable {
       }
       full = seen == BATCH;
     }
-    if (!rows.isEmpty()) {
-      sink.apply(rows);
-    }
+    sink.apply(rows, position);
     if (stoppedAtGap) {
       return GAP_RETRY_MILLIS;
     }
@@ -200,8 +190,19 @@ final class JournalTail implements AutoCloseable {
     }
   }
 
+  /** The entity event at this ordering, if the journal has that row. */
+  java.util.Optional<ViewSnapshot.Anchor> rowAt(long ordering) throws SQLException {
+    try (Connection c = connection(); PreparedStatement s = c.prepareStatement(
+        "SELECT \"persistence_id\", \"sequence_number\" FROM " + table + " WHERE \"ordering\" = ?")) {
+      s.setLong(1, ordering);
+      try (ResultSet r = s.executeQuery()) {
+        return r.next() ? java.util.Optional.of(new ViewSnapshot.Anchor(r.getString(1), r.getLong(2))) : java.util.Optional.empty();
+      }
+    }
+  }
+
   private Connection connection() throws SQLException {
-    return slick.database(readJournalConfig).database().source().createConnection();
+    return database.connection();
   }
 
   @Override

@@ -4,6 +4,7 @@ import io.daemonset.daemonset.DaemonSetEntity;
 import io.daemonset.daemonset.DaemonSetState;
 import io.daemonset.model.ControllerRevision;
 import io.daemonset.model.DaemonSet;
+import io.daemonset.model.Event;
 import io.daemonset.model.Node;
 import io.daemonset.model.Json;
 import io.daemonset.model.ObjectMeta;
@@ -18,6 +19,7 @@ import io.daemonset.node.NodeEntity;
 import io.daemonset.node.NodeState;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -86,8 +88,76 @@ public final class ObjectIndex {
     return Optional.ofNullable(nodes.get(name));
   }
 
+  /**
+   * This index as a snapshot keeps it ({@link IndexImage}). The caller makes sure no event is being applied (the
+   * view's lock); the states are immutable, so copying the maps is the whole cost.
+   */
+  IndexImage image() {
+    Map<String, Map<String, Long>> versions = new HashMap<>();
+    objects.forEach((resource, byKey) -> {
+      Map<String, Long> rvs = new HashMap<>(byKey.size() * 2);
+      byKey.forEach((key, o) -> rvs.put(key, o.resourceVersion()));
+      versions.put(resource, rvs);
+    });
+    List<Event> events = objects.get(EVENTS).values().stream().map(o -> (Event) o.object()).toList();
+    return new IndexImage(Map.copyOf(daemonSets), Map.copyOf(nodes), Map.copyOf(plainObjects), versions, events);
+  }
+
+  /**
+   * Makes this empty index the one the image was taken of: the served objects are derived again from the entities'
+   * states, as {@link #apply} derives them, and stamped with the resourceVersions the image kept.
+   *
+   * @throws IllegalStateException when the image and the objects its states derive do not match one to one (then
+   *     nothing was changed)
+   */
+  void restore(IndexImage image) {
+    Map<String, Map<String, StoredObject>> derived = new HashMap<>();
+    objects.keySet().forEach(resource -> derived.put(resource, new HashMap<>()));
+    Map<String, Map<String, Long>> versions = image.versions();
+    image.daemonSets().forEach((id, state) -> {
+      if (state.daemonSet() != null) {
+        derive(derived, versions, DAEMONSETS, state.daemonSet(), true);
+      }
+      state.revisions().values().forEach(r -> derive(derived, versions, REVISIONS, r, true));
+    });
+    image.nodes().forEach((id, state) -> {
+      if (state.exists()) {
+        derive(derived, versions, NODES, state.node(), true);
+      }
+      state.pods().values().forEach(p -> derive(derived, versions, PODS, p, true));
+    });
+    image.plainObjects().forEach((id, state) ->
+        derive(derived, versions, PlainKind.of(state.resource()).orElseThrow().resource, plainObject(id, state), true));
+    image.events().forEach(e -> derive(derived, versions, EVENTS, e, false));
+    derived.forEach((resource, byKey) -> {
+      int kept = versions.getOrDefault(resource, Map.of()).size();
+      if (byKey.size() != kept) {
+        throw new IllegalStateException(resource + ": " + kept + " versions kept, " + byKey.size() + " objects derived");
+      }
+    });
+    daemonSets.putAll(image.daemonSets());
+    nodes.putAll(image.nodes());
+    plainObjects.putAll(image.plainObjects());
+    derived.forEach((resource, byKey) -> objects.get(resource).putAll(byKey));
+  }
+
+  private static void derive(Map<String, Map<String, StoredObject>> derived, Map<String, Map<String, Long>> versions,
+                             String resource, Object object, boolean stamp) {
+    ObjectMeta meta = KubeObjects.metadata(object);
+    String key = meta.namespace() == null ? meta.name() : meta.namespace() + "/" + meta.name();
+    Long rv = versions.getOrDefault(resource, Map.of()).get(key);
+    if (rv == null) {
+      throw new IllegalStateException(resource + " " + key + ": no resourceVersion kept");
+    }
+    StoredObject stored = new StoredObject(resource, meta.namespace(), meta.name(),
+        stamp ? KubeObjects.withResourceVersion(object, rv) : object, rv);
+    if (derived.get(resource).put(key, stored) != null) {
+      throw new IllegalStateException(resource + " " + key + ": derived from two entities");
+    }
+  }
+
   /** Whether the view applies this entity's events (the journal also holds other actors' events). */
-  static boolean isIndexed(String persistenceId) {
+  public static boolean isIndexed(String persistenceId) {
     return persistenceId.startsWith(DaemonSetEntity.ENTITY_TYPE_KEY.name() + "|")
         || persistenceId.startsWith(NodeEntity.ENTITY_TYPE_KEY.name() + "|")
         || persistenceId.startsWith(ObjectEntity.ENTITY_TYPE_KEY.name() + "|");
@@ -127,17 +197,7 @@ public final class ObjectIndex {
   private void diffPlain(String entityId, ObjectState before, ObjectState after, long ordering, List<WatchEvent> out) {
     PlainKind kind = PlainKind.of(after.resource()).orElseThrow();
     if (after.exists()) {
-      JsonNode full = after.object();
-      if (sealing != null) {
-        try {
-          full = sealing.join(entityId, after.object(), after.sealed());
-        } catch (IllegalStateException e) {
-          LOG.error("{}: served without its sealed fields: {}", entityId, e.getMessage());
-        }
-      }
-      PlainObject object = Json.convert(full, kind.type);
-      out.add(store(kind.resource, object.withMetadata(object.metadata().withResourceVersion(String.valueOf(ordering))),
-          ordering));
+      out.add(store(kind.resource, KubeObjects.withResourceVersion(plainObject(entityId, after), ordering), ordering));
     } else if (before.exists()) {
       ObjectMeta meta = Json.convert(before.object().path("metadata"), ObjectMeta.class);
       out.add(remove(kind.resource, kind.namespaced ? meta.namespace() : null, meta.name(), ordering));
@@ -145,6 +205,19 @@ public final class ObjectIndex {
         forgetEvents(meta.name(), ordering, out);
       }
     }
+  }
+
+  /** The plain object as served (sealed fields opened when this index can), without its resourceVersion. */
+  private PlainObject plainObject(String entityId, ObjectState state) {
+    JsonNode full = state.object();
+    if (sealing != null) {
+      try {
+        full = sealing.join(entityId, state.object(), state.sealed());
+      } catch (IllegalStateException e) {
+        LOG.error("{}: served without its sealed fields: {}", entityId, e.getMessage());
+      }
+    }
+    return Json.convert(full, PlainKind.of(state.resource()).orElseThrow().type);
   }
 
   /** A namespace that is gone takes its Events along (they are the view's, not an entity's). */
@@ -237,7 +310,9 @@ public final class ObjectIndex {
     if (!EVENTS.equals(resource) || events.size() <= KubeEvents.RETAINED) {
       return;
     }
-    events.values().stream().min(java.util.Comparator.comparingLong(StoredObject::resourceVersion))
+    // by key among events of one ordering: the same one goes whatever the map's order (a restored index agrees)
+    events.values().stream().min(java.util.Comparator.comparingLong(StoredObject::resourceVersion)
+            .thenComparing(StoredObject::key))
         .ifPresent(oldest -> events.remove(oldest.key()));
   }
 }
