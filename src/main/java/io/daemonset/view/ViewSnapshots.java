@@ -95,12 +95,15 @@ final class ViewSnapshots {
     if (entry.format() != ViewSnapshot.FORMAT) {
       return "format " + entry.format() + ", this version reads " + ViewSnapshot.FORMAT;
     }
+    long t0 = System.nanoTime();
     Optional<SnapshotTable.Payload> payload = table.payload(entry.position());
     if (payload.isEmpty()) {
       return "deleted while reading";
     }
+    long t1 = System.nanoTime();
     ViewSnapshot snapshot = (ViewSnapshot) serialization.deserialize(payload.get().bytes(),
         payload.get().serializerId(), payload.get().manifest()).get();
+    long t2 = System.nanoTime();
     if (snapshot.format() != ViewSnapshot.FORMAT || snapshot.position() != entry.position()
         || snapshot.anchor() == null) {
       return "its content does not match its row";
@@ -110,7 +113,13 @@ final class ViewSnapshots {
       return "the journal holds " + row.map(Object::toString).orElse("no row") + " at ordering "
           + snapshot.resourceVersion() + ", the snapshot " + snapshot.anchor() + ": taken from another journal";
     }
-    return restore.test(snapshot) ? null : "its objects do not match its entities' states";
+    if (!restore.test(snapshot)) {
+      return "its objects do not match its entities' states";
+    }
+    LOG.info("view snapshot at ordering {} (written by {}): {} bytes read in {} ms, deserialized in {} ms,"
+            + " checked and restored in {} ms", entry.position(), entry.writer(), payload.get().bytes().length,
+        (t1 - t0) / 1_000_000, (t2 - t1) / 1_000_000, (System.nanoTime() - t2) / 1_000_000);
+    return null;
   }
 
   /** Reads the journal's row at an ordering. */
