@@ -8,6 +8,7 @@ import io.daemonset.node.NodeEntity;
 import io.daemonset.node.NodeState;
 import io.daemonset.view.ClusterView;
 import io.daemonset.view.ObjectIndex;
+import io.daemonset.view.StoredObject;
 import io.daemonset.view.WatchEvent;
 import java.time.Instant;
 import java.util.Set;
@@ -26,7 +27,15 @@ public final class InProcessAgents implements AutoCloseable {
 
   public InProcessAgents(ControlPlane plane) {
     this.plane = plane;
-    this.subscription = plane.view().subscribe(0, this::onChange);
+    // List, then watch, as a real agent does: a view restored from its snapshot has no change in its window for the
+    // pods it already holds. Watching first: a pod changed in between is seen twice (the reports are idempotent),
+    // never missed.
+    ClusterView view = plane.view();
+    this.subscription = view.subscribe(view.resourceVersion(), this::onChange);
+    for (StoredObject pod : view.index().list(ObjectIndex.PODS)) {
+      onChange(new WatchEvent("ADDED", ObjectIndex.PODS, pod.namespace(), pod.name(), pod.object(),
+          pod.resourceVersion(), null));
+    }
   }
 
   public void neverReadyOn(String nodeName) {

@@ -1,6 +1,7 @@
 package io.daemonset.view;
 
 import io.daemonset.journal.JournalWrites;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -15,6 +16,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -46,13 +48,16 @@ public final class ClusterView {
   private long position;
   /** The journal row of lastOrdering (guarded by this). */
   private ViewSnapshot.Anchor lastEvent;
-  private final java.util.concurrent.atomic.AtomicLong eventsApplied = new java.util.concurrent.atomic.AtomicLong();
+  private final AtomicLong eventsApplied = new AtomicLong();
   private volatile long startedFrom;
   private final CompletableFuture<Long> caughtUp = new CompletableFuture<>();
   private long caughtUpTarget = -1;
   private long windowStart;
   private JournalTail tail;
   private ViewSnapshots snapshots;
+  private long startNanos;
+  private long startCpu;
+  private static final java.lang.management.ThreadMXBean CPU = java.lang.management.ManagementFactory.getThreadMXBean();
 
   record Waiter(String persistenceId, long sequenceNr, CompletableFuture<Long> done) {}
 
@@ -112,7 +117,11 @@ public final class ClusterView {
    * start): restores the newest usable snapshot, then learns where the journal ends now; until the view has read
    * that far, it is replaying history (or caughtUp would never complete). Returns the position to read after.
    */
-  private long startTail(JournalTail tail) throws java.sql.SQLException {
+  private long startTail(JournalTail tail) throws SQLException {
+    if (startNanos == 0) {
+      startNanos = System.nanoTime();
+      startCpu = CPU.getCurrentThreadCpuTime();
+    }
     if (snapshots != null && startedFrom == 0) {
       long t0 = System.nanoTime();
       if (snapshots.restoreNewest(tail::rowAt, this::restore)) {
@@ -167,14 +176,6 @@ public final class ClusterView {
     return eventsApplied.get();
   }
 
-  /**
-   * Writes a snapshot of the view as it is now (after any write in flight); completes with its position, or 0 when
-   * none was written (snapshots off, nothing new, or a member wrote one as new).
-   */
-  public CompletionStage<Long> writeSnapshot() {
-    return snapshots == null ? CompletableFuture.completedFuture(0L) : snapshots.writeNow(this);
-  }
-
   public ObjectIndex index() {
     return index;
   }
@@ -191,8 +192,11 @@ public final class ClusterView {
 
   /** Caught up once the journal is read up to where it ended at start (its last rows may not be the view's). */
   private void completeCaughtUp() {
-    if (caughtUpTarget >= 0 && position >= caughtUpTarget) {
-      caughtUp.complete(lastOrdering);
+    if (caughtUpTarget >= 0 && position >= caughtUpTarget && caughtUp.complete(lastOrdering)) {
+      // on the tail's thread, which startTail measured from
+      LOG.info("view caught up with the journal at ordering {} in {} ms ({} ms of the tail's CPU): {} events applied"
+              + " after ordering {}", position, (System.nanoTime() - startNanos) / 1_000_000,
+          (CPU.getCurrentThreadCpuTime() - startCpu) / 1_000_000, eventsApplied.get(), startedFrom);
     }
   }
 

@@ -30,6 +30,7 @@ import org.slf4j.LoggerFactory;
  */
 final class ViewSnapshots {
   private static final Logger LOG = LoggerFactory.getLogger(ViewSnapshots.class);
+  private static final java.lang.management.ThreadMXBean CPU = java.lang.management.ManagementFactory.getThreadMXBean();
 
   private final SnapshotPolicy policy;
   private final SnapshotTable table;
@@ -96,6 +97,7 @@ final class ViewSnapshots {
       return "format " + entry.format() + ", this version reads " + ViewSnapshot.FORMAT;
     }
     long t0 = System.nanoTime();
+    long cpu0 = CPU.getCurrentThreadCpuTime();
     Optional<SnapshotTable.Payload> payload = table.payload(entry.position());
     if (payload.isEmpty()) {
       return "deleted while reading";
@@ -117,8 +119,9 @@ final class ViewSnapshots {
       return "its objects do not match its entities' states";
     }
     LOG.info("view snapshot at ordering {} (written by {}): {} bytes read in {} ms, deserialized in {} ms,"
-            + " checked and restored in {} ms", entry.position(), entry.writer(), payload.get().bytes().length,
-        (t1 - t0) / 1_000_000, (t2 - t1) / 1_000_000, (System.nanoTime() - t2) / 1_000_000);
+            + " checked and restored in {} ms; {} ms of CPU", entry.position(), entry.writer(),
+        payload.get().bytes().length, (t1 - t0) / 1_000_000, (t2 - t1) / 1_000_000, (System.nanoTime() - t2) / 1_000_000,
+        (CPU.getCurrentThreadCpuTime() - cpu0) / 1_000_000);
     return null;
   }
 
@@ -171,18 +174,12 @@ final class ViewSnapshots {
     return done;
   }
 
-  /** Writes one now (after any in flight); completes with its position, or 0 when nothing was written. */
-  CompletionStage<Long> writeNow(ClusterView view) {
-    CompletableFuture<Long> done = new CompletableFuture<>();
-    executor.execute(() -> done.complete(write(view.capture()) ? lastPosition : 0L));
-    return done;
-  }
-
   private boolean write(ViewSnapshot snapshot) {
     if (snapshot.anchor() == null || snapshot.position() <= lastPosition) {
       return false; // nothing applied yet, or nothing new since the last one
     }
     long started = System.nanoTime();
+    long cpu0 = CPU.getCurrentThreadCpuTime();
     try {
       if (table.newestPosition() >= snapshot.position()) {
         lastPosition = snapshot.position();
@@ -195,8 +192,8 @@ final class ViewSnapshots {
           new SnapshotTable.Payload(serializer.identifier(), Serializers.manifestFor(serializer, snapshot), bytes));
       lastPosition = snapshot.position();
       if (saved) {
-        LOG.info("view snapshot at ordering {} written: {} bytes in {} ms", snapshot.position(), bytes.length,
-            (System.nanoTime() - started) / 1_000_000);
+        LOG.info("view snapshot at ordering {} written: {} bytes in {} ms ({} ms of CPU)", snapshot.position(),
+            bytes.length, (System.nanoTime() - started) / 1_000_000, (CPU.getCurrentThreadCpuTime() - cpu0) / 1_000_000);
       }
       return saved;
     } catch (Exception e) {
