@@ -32,9 +32,26 @@ public final class InProcessAgents implements AutoCloseable {
     // never missed.
     ClusterView view = plane.view();
     this.subscription = view.subscribe(view.resourceVersion(), this::onChange);
-    for (StoredObject pod : view.index().list(ObjectIndex.PODS)) {
-      onChange(new WatchEvent("ADDED", ObjectIndex.PODS, pod.namespace(), pod.name(), pod.object(),
-          pod.resourceVersion(), null));
+    for (StoredObject stored : view.index().list(ObjectIndex.PODS)) {
+      Pod pod = (Pod) stored.object();
+      onChange(new WatchEvent("ADDED", ObjectIndex.PODS, stored.namespace(), stored.name(), pod,
+          stored.resourceVersion(), null));
+      reportRunning(pod);
+    }
+  }
+
+  /**
+   * A starting agent reports the pods it already runs, as a restarted kubelet does: the same status (the node writes
+   * nothing), but it wakes the node's entity after a full restart, which announces the node to the directory the
+   * DaemonSets wait for.
+   */
+  private void reportRunning(Pod pod) {
+    String node = pod.spec().nodeName();
+    if (node != null && pod.metadata().deletionTimestamp() == null && pod.status() != null
+        && !"Pending".equals(pod.status().phase())) {
+      Cause cause = Cause.byUser(Instant.now(), "system:node:" + node, "agent report");
+      plane.store().pod(node, r -> new NodeEntity.UpdatePodStatus(NodeState.podKey(pod), pod.status(),
+          cause.because("agent started: containers running"), r));
     }
   }
 
