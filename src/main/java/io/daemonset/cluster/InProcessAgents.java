@@ -41,18 +41,25 @@ public final class InProcessAgents implements AutoCloseable {
   }
 
   /**
-   * A starting agent reports the pods it already runs, as a restarted kubelet does: the same status (the node writes
-   * nothing), but it wakes the node's entity after a full restart, which announces the node to the directory the
-   * DaemonSets wait for.
+   * A starting agent starts the containers of the pods bound to its nodes again (they are not processes that outlive
+   * it) and reports them: after a full restart that report is what wakes the nodes' entities and, through the pods'
+   * changes, their DaemonSets, as the agents' first reports do for a real control plane.
    */
   private void reportRunning(Pod pod) {
     String node = pod.spec().nodeName();
     if (node != null && pod.metadata().deletionTimestamp() == null && pod.status() != null
         && !"Pending".equals(pod.status().phase())) {
-      Cause cause = Cause.byUser(Instant.now(), "system:node:" + node, "agent report");
-      plane.store().pod(node, r -> new NodeEntity.UpdatePodStatus(NodeState.podKey(pod), pod.status(),
-          cause.because("agent started: containers running"), r));
+      reportStarted(node, NodeState.podKey(pod), Cause.byUser(Instant.now(), "system:node:" + node, "agent started"));
     }
+  }
+
+  private void reportStarted(String node, String key, Cause cause) {
+    boolean ready = !neverReady.contains(node);
+    Instant now = Instant.now();
+    PodStatus running = new PodStatus("Running",
+        java.util.List.of(new PodCondition("Ready", ready ? "True" : "False", null, now, null, null)),
+        null, null, "10.0.0.1", "10.0.0.1", now, null);
+    plane.store().pod(node, r -> new NodeEntity.UpdatePodStatus(key, running, cause.because("containers started"), r));
   }
 
   public void neverReadyOn(String nodeName) {
@@ -73,12 +80,7 @@ public final class InProcessAgents implements AutoCloseable {
     if (pod.metadata().deletionTimestamp() != null) {
       plane.store().pod(node, r -> new NodeEntity.DeletePod(key, 0L, cause.because("containers stopped"), r));
     } else if (pod.status() == null || "Pending".equals(pod.status().phase())) {
-      boolean ready = !neverReady.contains(node);
-      Instant now = Instant.now();
-      PodStatus running = new PodStatus("Running",
-          java.util.List.of(new PodCondition("Ready", ready ? "True" : "False", null, now, null, null)),
-          null, null, "10.0.0.1", "10.0.0.1", now, null);
-      plane.store().pod(node, r -> new NodeEntity.UpdatePodStatus(key, running, cause.because("containers started"), r));
+      reportStarted(node, key, cause);
     }
   }
 
