@@ -76,19 +76,22 @@ final class PodRoutes {
     };
   }
 
+  /** The pod a PUT sends, or the stored pod with a PATCH (JSON, merge, strategic) applied, decoded and validated. */
+  private static Decoded<Pod> requested(Call call, Pod pod, String body) {
+    if (call.req().verb().equals("update")) {
+      Bodies.requireObjectMediaType(call);
+      return Bodies.decode(body, Pod.class, call.fieldValidation(), Pod.KIND, call.apiVersion());
+    }
+    PatchType type = Patching.typeWithoutApply(call);
+    String patched = Json.write(Patching.apply(call, type, Json.tree(pod), body, PatchSchema.POD));
+    return Bodies.decode(patched, Pod.class, call.fieldValidation(), Pod.KIND, call.apiVersion());
+  }
+
   private CompletionStage<HttpResponse> updateStatus(Call call, String body) {
     StoredObject stored = reads.find(call);
     Pod pod = (Pod) stored.object();
     requireBoundToCaller(call, pod, "update pod status for pods");
-    Decoded<Pod> decoded;
-    if (call.req().verb().equals("update")) {
-      Bodies.requireObjectMediaType(call);
-      decoded = Bodies.decode(body, Pod.class, call.fieldValidation(), Pod.KIND, call.apiVersion());
-    } else {
-      PatchType type = Patching.typeWithoutApply(call);
-      String patched = Json.write(Patching.apply(call, type, Json.tree(pod), body, PatchSchema.POD));
-      decoded = Bodies.decode(patched, Pod.class, call.fieldValidation(), Pod.KIND, call.apiVersion());
-    }
+    Decoded<Pod> decoded = requested(call, pod, body);
     Pod requested = decoded.value();
     ObjectMeta meta = Writes.checkIdentity(call, requested.apiVersion(), requested.kind(), requested.metadata());
     String rv = Writes.requestedResourceVersion(meta);
@@ -116,15 +119,7 @@ final class PodRoutes {
     StoredObject stored = reads.find(call);
     Pod pod = (Pod) stored.object();
     requireBoundToCaller(call, pod, "update pods");
-    Decoded<Pod> decoded;
-    if (call.req().verb().equals("update")) {
-      Bodies.requireObjectMediaType(call);
-      decoded = Bodies.decode(body, Pod.class, call.fieldValidation(), Pod.KIND, call.apiVersion());
-    } else {
-      PatchType type = Patching.typeWithoutApply(call);
-      String patched = Json.write(Patching.apply(call, type, Json.tree(pod), body, PatchSchema.POD));
-      decoded = Bodies.decode(patched, Pod.class, call.fieldValidation(), Pod.KIND, call.apiVersion());
-    }
+    Decoded<Pod> decoded = requested(call, pod, body);
     Pod requested = decoded.value();
     ObjectMeta meta = Writes.checkIdentity(call, requested.apiVersion(), requested.kind(), requested.metadata());
     Writes.checkResourceVersion(call, stored, meta);
