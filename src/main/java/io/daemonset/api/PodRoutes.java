@@ -94,10 +94,7 @@ final class PodRoutes {
     Decoded<Pod> decoded = requested(call, pod, body);
     Pod requested = decoded.value();
     ObjectMeta meta = Writes.checkIdentity(call, requested.apiVersion(), requested.kind(), requested.metadata());
-    String rv = Writes.requestedResourceVersion(meta);
-    if (!rv.isEmpty() && !rv.equals(String.valueOf(stored.resourceVersion()))) {
-      throw ApiException.modified(call.groupResource(), call.req().name());
-    }
+    Writes.checkResourceVersion(call, stored, meta);
     PodStatus status = requested.status();
     if (call.dryRun()) {
       return CompletableFuture.completedFuture(respond(call, pod.withStatus(status), decoded.warnings()));
