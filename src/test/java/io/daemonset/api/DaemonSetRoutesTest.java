@@ -127,16 +127,23 @@ class DaemonSetRoutesTest {
 
   @Test
   void updateWithAStaleResourceVersionIsAConflict() {
-    JsonNode created = cluster.post(DS, daemonSet("upd", "nginx:1")).json();
-    String rv = created.path("metadata").path("resourceVersion").asText();
-    String v2 = daemonSet("upd", "nginx:2").replace("\"name\":\"upd\",",
-        "\"name\":\"upd\",\"resourceVersion\":\"" + rv + "\",");
-    Response updated = cluster.put(DS + "/upd", v2);
-    assertThat(updated.code()).as(updated.body()).isEqualTo(200);
+    assertThat(cluster.post(DS, daemonSet("upd", "nginx:1")).code()).isEqualTo(201);
+    // as kubectl replace: the latest resourceVersion, read again when the controller's status write got in between
+    String[] v2 = new String[1];
+    Response[] put = new Response[1];
+    await("an update at the latest resourceVersion").until(() -> {
+      String rv = cluster.get(DS + "/upd").json().path("metadata").path("resourceVersion").asText();
+      v2[0] = daemonSet("upd", "nginx:2").replace("\"name\":\"upd\",",
+          "\"name\":\"upd\",\"resourceVersion\":\"" + rv + "\",");
+      put[0] = cluster.put(DS + "/upd", v2[0]);
+      assertThat(put[0].code()).as(put[0].body()).isIn(200, 409);
+      return put[0].code() == 200;
+    });
+    Response updated = put[0];
     assertThat(updated.json().path("metadata").path("generation").asLong()).isEqualTo(2);
     assertThat(updated.json().at("/spec/template/spec/containers/0/image").asText()).isEqualTo("nginx:2");
 
-    Response stale = cluster.put(DS + "/upd", v2.replace("nginx:2", "nginx:3"));
+    Response stale = cluster.put(DS + "/upd", v2[0].replace("nginx:2", "nginx:3"));
     assertThat(stale.code()).isEqualTo(409);
     assertThat(stale.json().path("reason").asText()).isEqualTo("Conflict");
     assertThat(stale.json().path("message").asText()).isEqualTo("Operation cannot be fulfilled on daemonsets.apps "
