@@ -163,10 +163,10 @@ public final class NodeEntity
     NodeDirectory directory = new ReplicatedNodeDirectory(system);
     // Remembered, so that after a full restart every node announces itself to the directory again.
     Duration grace = heartbeatGrace(system);
-    LeaseTerms terms = LeaseTerms.of(system.settings().config(), grace);
+    LeaseTerms terms = LeaseTerms.of(system.settings().config());
     FleetSize fleet = FleetSize.get(system);
     ClusterSharding.get(system).init(Entity.of(ENTITY_TYPE_KEY, ctx ->
-        create(ctx.getEntityId(), directory, observer, clock, terms, fleet::nodes))
+        create(ctx.getEntityId(), directory, observer, clock, grace, terms, fleet::nodes))
         .withSettings(Journal.remembered(system)));
   }
 
@@ -176,18 +176,18 @@ public final class NodeEntity
 
   public static Behavior<Command> create(String nodeName, NodeDirectory directory, PodObserver observer, Clock clock,
                                          Duration heartbeatGrace) {
-    return create(nodeName, directory, observer, clock, LeaseTerms.fixed(heartbeatGrace), () -> 1);
+    return create(nodeName, directory, observer, clock, heartbeatGrace, LeaseTerms.AS_ASKED, () -> 1);
   }
 
   /** With lease terms that grow with the fleet the given counter counts (see {@link LeaseTerms}). */
   public static Behavior<Command> create(String nodeName, NodeDirectory directory, PodObserver observer, Clock clock,
-                                         LeaseTerms terms, java.util.function.IntSupplier fleetSize) {
-    Duration heartbeatGrace = terms.floor();
+                                         Duration heartbeatGrace, LeaseTerms terms,
+                                         java.util.function.IntSupplier fleetSize) {
     return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
       Duration period = heartbeatGrace.dividedBy(4).compareTo(Duration.ofSeconds(1)) < 0
           ? Duration.ofSeconds(1) : heartbeatGrace.dividedBy(4);
       timers.startTimerWithFixedDelay("heartbeat", CheckHeartbeat.INSTANCE, period);
-      return new NodeEntity(ctx, nodeName, directory, observer, clock, terms, fleetSize);
+      return new NodeEntity(ctx, nodeName, directory, observer, clock, heartbeatGrace, terms, fleetSize);
     }));
   }
 
@@ -205,23 +205,26 @@ public final class NodeEntity
   private final NodeDirectory directory;
   private final PodObserver observer;
   private final Clock clock;
+  private final Duration heartbeatGrace;
   private final LeaseTerms leaseTerms;
   private final java.util.function.IntSupplier fleetSize;
   /** Runtime only: a restart gives every agent a whole grace period to be heard again. */
   private Instant lastHeartbeat;
   /** Runtime only, as the heartbeat: the Lease as last renewed, null until then. */
   private io.daemonset.model.Lease lease;
-  /** Runtime only: the silence the last renewal was granted (its lease's duration), null until a renewal. */
+  /** Runtime only: the lease the server granted the last renewal beyond what was asked, null until a renewal. */
   private Duration granted;
 
   private NodeEntity(ActorContext<Command> context, String nodeName, NodeDirectory directory, PodObserver observer,
-                     Clock clock, LeaseTerms leaseTerms, java.util.function.IntSupplier fleetSize) {
+                     Clock clock, Duration heartbeatGrace, LeaseTerms leaseTerms,
+                     java.util.function.IntSupplier fleetSize) {
     super(PersistenceId.of(ENTITY_TYPE_KEY.name(), nodeName), io.daemonset.journal.Journal.PERSIST_FAILURE_BACKOFF);
     this.context = context;
     this.nodeName = nodeName;
     this.directory = directory;
     this.observer = observer;
     this.clock = clock;
+    this.heartbeatGrace = heartbeatGrace;
     this.leaseTerms = leaseTerms;
     this.fleetSize = fleetSize;
     this.lastHeartbeat = clock.instant();
@@ -369,7 +372,8 @@ public final class NodeEntity
    * started, the lease the fleet's size would grant: an agent renews on its last grant's schedule across a restart.
    */
   private Duration allowedSilence() {
-    return granted != null ? granted : leaseTerms.granted(fleetSize.getAsInt());
+    Duration lease = granted != null ? granted : leaseTerms.granted(fleetSize.getAsInt());
+    return lease.compareTo(heartbeatGrace) > 0 ? lease : heartbeatGrace;
   }
 
   /** Only the transition is persisted, never a heartbeat. */

@@ -326,10 +326,10 @@ class NodeEntityTest {
       @Override public Instant instant() { return now[0]; }
     };
     int[] fleet = {5_000};
-    LeaseTerms terms = new LeaseTerms(Duration.ofSeconds(40), 100, Duration.ofMinutes(10));
+    LeaseTerms terms = new LeaseTerms(100, Duration.ofMinutes(10));
     var large = EventSourcedBehaviorTestKit.<NodeEntity.Command, NodeEntity.Event, NodeState>create(testKit.system(),
-        NodeEntity.create("n1", directory, (owner, nodeName, podName, pod, cause) -> {}, moving, terms,
-            () -> fleet[0]));
+        NodeEntity.create("n1", directory, (owner, nodeName, podName, pod, cause) -> {}, moving,
+            Duration.ofSeconds(40), terms, () -> fleet[0]));
     large.<Outcome<Node>>runCommand(r -> new NodeEntity.Register(node(Map.of(), "2", true), ALICE, r));
 
     // before any renewal (as after a restart), the silence tolerated is the lease the fleet's size grants
