@@ -12,7 +12,6 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -22,11 +21,15 @@ import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLServerSocket;
+import javax.net.ssl.SSLSocket;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The agent's exec port, the kubelet's exec endpoint for the process runtime. The API server connects, sends an
+ * The agent's exec port, the kubelet's exec endpoint for the process runtime. The API server connects over TLS (its
+ * client certificate from the cluster CA required, as for the log endpoint: {@link io.daemonset.auth.AgentTls}), sends an
  * {@link ExecTicket} frame, then relays the client's remote-command frames both ways. Every frame is a 4-byte
  * big-endian length and a payload; a payload is the channel.k8s.io message itself (one channel byte: 0 stdin,
  * 1 stdout, 2 stderr, 3 error, 4 resize, 255 close; then data), so the API server relays WebSocket messages as they
@@ -44,6 +47,7 @@ public final class ExecServer implements AutoCloseable {
   static final byte STDERR = 2;
   static final byte ERROR = 3;
   static final byte CLOSE = (byte) 255;
+  static final java.time.Duration HANDSHAKE_TIMEOUT = java.time.Duration.ofSeconds(10);
 
   /** Finds where a running container runs. */
   @FunctionalInterface
@@ -51,7 +55,7 @@ public final class ExecServer implements AutoCloseable {
     Optional<ContainerProcess.ExecContext> find(String namespace, String pod, String container);
   }
 
-  private final ServerSocket server;
+  private final SSLServerSocket server;
   private final ExecutorService sessions;
   private final String advertisedHost;
   private final Supplier<String> key;
@@ -60,7 +64,7 @@ public final class ExecServer implements AutoCloseable {
   private final ExecTicket tickets = new ExecTicket();
   private volatile boolean closed;
 
-  private ExecServer(ServerSocket server, String advertisedHost, Supplier<String> key, Containers containers,
+  private ExecServer(SSLServerSocket server, String advertisedHost, Supplier<String> key, Containers containers,
                      Clock clock) {
     this.server = server;
     this.advertisedHost = advertisedHost;
@@ -76,10 +80,14 @@ public final class ExecServer implements AutoCloseable {
         });
   }
 
-  /** Binds bindHost:port (0: any free port); key gives the node's credential token that signs tickets. */
+  /**
+   * Binds bindHost:port (0: any free port) with TLS from tls, requiring a client certificate it trusts (the API
+   * server's); key gives the node's credential token that signs tickets.
+   */
   public static ExecServer start(String bindHost, int port, String advertisedHost, Supplier<String> key,
-                                 Containers containers, Clock clock) throws IOException {
-    ServerSocket socket = new ServerSocket();
+                                 Containers containers, Clock clock, SSLContext tls) throws IOException {
+    SSLServerSocket socket = (SSLServerSocket) tls.getServerSocketFactory().createServerSocket();
+    socket.setNeedClientAuth(true);
     socket.bind(new InetSocketAddress(InetAddress.getByName(bindHost), port));
     ExecServer exec = new ExecServer(socket, advertisedHost, key, containers, clock);
     exec.sessions.execute(exec::acceptLoop);
@@ -116,6 +124,14 @@ public final class ExecServer implements AutoCloseable {
   private void session(Socket socket) {
     try (socket) {
       socket.setTcpNoDelay(true);
+      // the handshake and the ticket must come quickly; then the session may stay quiet as long as the client likes
+      socket.setSoTimeout((int) HANDSHAKE_TIMEOUT.toMillis());
+      try {
+        ((SSLSocket) socket).startHandshake();
+      } catch (IOException refused) {
+        LOG.warn("exec connection refused from {}: {}", socket.getRemoteSocketAddress(), refused.getMessage());
+        return;
+      }
       DataInputStream in = new DataInputStream(new BufferedInputStream(socket.getInputStream()));
       Frames out = new Frames(new DataOutputStream(new BufferedOutputStream(socket.getOutputStream())));
       ExecTicket.Request request;
@@ -126,6 +142,7 @@ public final class ExecServer implements AutoCloseable {
         out.status(ExecStatus.failure(403, "Forbidden", "exec refused by the node agent: " + refused.getMessage()));
         return;
       }
+      socket.setSoTimeout(0);
       run(request, in, out);
     } catch (IOException e) {
       LOG.debug("exec session ended: {}", e.getMessage());
