@@ -16,6 +16,7 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -35,8 +36,8 @@ import org.slf4j.LoggerFactory;
  * 1 stdout, 2 stderr, 3 error, 4 resize, 255 close; then data), so the API server relays WebSocket messages as they
  * are. The command runs as a host process with the container's environment and working directory; the session ends
  * with a channel-3 Status (Success, or NonZeroExitCode with the exit code, as kubelet sends) and the connection's
- * close. The client going away (EOF) kills the command. tty=true merges stderr into stdout, as a terminal would;
- * there is no pseudo-terminal (resize messages are read and ignored).
+ * close. The client going away (EOF) kills the command. tty=true runs the command on a pseudo-terminal ({@link Tty}:
+ * util-linux script), stderr merged into stdout as a terminal merges them, and resize messages set its window size.
  */
 public final class ExecServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ExecServer.class);
@@ -46,7 +47,10 @@ public final class ExecServer implements AutoCloseable {
   static final byte STDOUT = 1;
   static final byte STDERR = 2;
   static final byte ERROR = 3;
+  static final byte RESIZE = 4;
   static final byte CLOSE = (byte) 255;
+  /** How long a tty session waits for the client's terminal size before starting the command without one. */
+  static final java.time.Duration FIRST_SIZE_WAIT = java.time.Duration.ofSeconds(1);
   static final java.time.Duration HANDSHAKE_TIMEOUT = java.time.Duration.ofSeconds(10);
 
   /** Finds where a running container runs. */
@@ -157,11 +161,31 @@ public final class ExecServer implements AutoCloseable {
           + request.pod() + " on this node"));
       return;
     }
-    ProcessBuilder builder = new ProcessBuilder(request.command())
+    // the client's frames are read from the start: a terminal's first size may come before the command starts
+    CompletableFuture<Process> started = new CompletableFuture<>();
+    CompletableFuture<Tty.Size> firstSize = new CompletableFuture<>();
+    sessions.execute(() -> relayInput(in, started, firstSize));
+    Tty.Size size = null;
+    if (request.tty()) {
+      try {
+        // kubectl sends the terminal's size as soon as it is connected; a client that sends none waits this long
+        size = firstSize.get(FIRST_SIZE_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+      } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException none) {
+        size = null;
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
+    ProcessBuilder builder = new ProcessBuilder(request.tty() ? Tty.wrap(request.command(), size) : request.command())
         .directory(context.get().workingDir().toFile())
         .redirectErrorStream(request.tty());
     builder.environment().clear();
     builder.environment().putAll(context.get().env());
+    if (request.tty()) {
+      // as container runtimes do for a tty exec
+      builder.environment().putIfAbsent("TERM", "xterm");
+    }
     if (!request.stdin()) {
       builder.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
     }
@@ -169,18 +193,20 @@ public final class ExecServer implements AutoCloseable {
     try {
       process = builder.start();
     } catch (IOException e) {
+      started.completeExceptionally(e);
       out.status(ExecStatus.failure(500, "InternalError", "Internal error occurred: error executing command in "
-          + "container: failed to exec in container: exec: " + e.getMessage()));
+          + "container: failed to exec in container: " + (request.tty() ? "a terminal needs util-linux script "
+          + "on the node: " : "exec: ") + e.getMessage()));
       return;
     }
-    LOG.info("exec in {}/{} container {}: {}", request.namespace(), request.pod(), request.container(),
-        request.command());
+    LOG.info("exec in {}/{} container {}{}: {}", request.namespace(), request.pod(), request.container(),
+        request.tty() ? " with a terminal" : "", request.command());
     if (!request.stdin()) {
       process.getOutputStream().close();
     }
     var stdout = pump(process.getInputStream(), request.stdout() ? STDOUT : -1, out);
     var stderr = request.tty() ? null : pump(process.getErrorStream(), request.stderr() ? STDERR : -1, out);
-    sessions.execute(() -> relayInput(in, process));
+    started.complete(process);
     try {
       int exit = process.waitFor();
       stdout.get();
@@ -214,29 +240,44 @@ public final class ExecServer implements AutoCloseable {
     });
   }
 
-  /** The client's frames: stdin data, its close, resizes (ignored); EOF means the client left: kill the command. */
-  private void relayInput(DataInputStream in, Process process) {
-    OutputStream stdin = process.getOutputStream();
+  /**
+   * The client's frames: stdin data, its close, terminal sizes (the first one before the command starts goes to
+   * firstSize, later ones resize its terminal); EOF means the client left: kill the command.
+   */
+  private void relayInput(DataInputStream in, CompletableFuture<Process> started,
+                          CompletableFuture<Tty.Size> firstSize) {
     try {
       while (true) {
         byte[] frame = readFrame(in);
         if (frame.length == 0) {
           continue;
         }
+        if (frame[0] == RESIZE) {
+          Optional<Tty.Size> size = Tty.parseResize(frame, 1);
+          if (size.isPresent() && !firstSize.complete(size.get()) && started.isDone()) {
+            Tty.resize(started.join(), size.get());
+          }
+          continue;
+        }
+        Process process = started.join();
         if (frame[0] == STDIN) {
-          stdin.write(frame, 1, frame.length - 1);
-          stdin.flush();
+          process.getOutputStream().write(frame, 1, frame.length - 1);
+          process.getOutputStream().flush();
         } else if (frame[0] == CLOSE && frame.length > 1 && frame[1] == STDIN) {
-          stdin.close();
+          process.getOutputStream().close();
         }
       }
     } catch (EOFException clientGone) {
-      if (process.isAlive()) {
-        process.descendants().forEach(ProcessHandle::destroyForcibly);
-        process.destroyForcibly();
-      }
-    } catch (IOException e) {
+      started.thenAccept(process -> {
+        if (process.isAlive()) {
+          process.descendants().forEach(ProcessHandle::destroyForcibly);
+          process.destroyForcibly();
+        }
+      });
+    } catch (IOException | java.util.concurrent.CompletionException e) {
       LOG.debug("exec input ended: {}", e.getMessage());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 
