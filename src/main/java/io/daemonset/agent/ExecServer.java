@@ -246,6 +246,8 @@ public final class ExecServer implements AutoCloseable {
    */
   private void relayInput(DataInputStream in, CompletableFuture<Process> started,
                           CompletableFuture<Tty.Size> firstSize) {
+    Stdin stdin = new Stdin();
+    started.thenAccept(stdin::attach);
     try {
       while (true) {
         byte[] frame = readFrame(in);
@@ -257,14 +259,10 @@ public final class ExecServer implements AutoCloseable {
           if (size.isPresent() && !firstSize.complete(size.get()) && started.isDone()) {
             Tty.resize(started.join(), size.get());
           }
-          continue;
-        }
-        Process process = started.join();
-        if (frame[0] == STDIN) {
-          process.getOutputStream().write(frame, 1, frame.length - 1);
-          process.getOutputStream().flush();
+        } else if (frame[0] == STDIN) {
+          stdin.write(frame, 1, frame.length - 1);
         } else if (frame[0] == CLOSE && frame.length > 1 && frame[1] == STDIN) {
-          process.getOutputStream().close();
+          stdin.close();
         }
       }
     } catch (EOFException clientGone) {
@@ -278,6 +276,47 @@ public final class ExecServer implements AutoCloseable {
       LOG.debug("exec input ended: {}", e.getMessage());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    }
+  }
+
+  /**
+   * The command's stdin; what the client sends before the command started (while a terminal waits for its size) is
+   * kept and written first, so reading the client's frames never waits for the command.
+   */
+  private static final class Stdin {
+    private final java.io.ByteArrayOutputStream pending = new java.io.ByteArrayOutputStream();
+    private boolean closeAsked;
+    private OutputStream process;
+
+    synchronized void attach(Process started) {
+      process = started.getOutputStream();
+      try {
+        if (pending.size() > 0) {
+          process.write(pending.toByteArray());
+          process.flush();
+        }
+        if (closeAsked) {
+          process.close();
+        }
+      } catch (IOException e) {
+        LOG.debug("exec input ended: {}", e.getMessage());
+      }
+    }
+
+    synchronized void write(byte[] data, int offset, int length) throws IOException {
+      if (process == null) {
+        pending.write(data, offset, length);
+      } else {
+        process.write(data, offset, length);
+        process.flush();
+      }
+    }
+
+    synchronized void close() throws IOException {
+      closeAsked = true;
+      if (process != null) {
+        process.close();
+      }
     }
   }
 
