@@ -131,7 +131,7 @@ public final class HollowFleet implements AutoCloseable {
   }
 
   private void heartbeat(Member m) {
-    if (closed || !m.heartbeating.compareAndSet(false, true)) {
+    if (closed || !m.reporter.heartbeatDue(settings.heartbeatPeriod()) || !m.heartbeating.compareAndSet(false, true)) {
       return;
     }
     m.reporter.heartbeat().whenComplete((node, error) -> {

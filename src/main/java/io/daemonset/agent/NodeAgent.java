@@ -280,7 +280,7 @@ public final class NodeAgent implements AutoCloseable {
   }
 
   private void heartbeat() {
-    if (closed || !heartbeating.compareAndSet(false, true)) {
+    if (closed || !reporter.heartbeatDue(settings.heartbeatPeriod()) || !heartbeating.compareAndSet(false, true)) {
       return;
     }
     credential().thenCompose(ignored -> reporter.heartbeat()).whenComplete((node, error) -> {

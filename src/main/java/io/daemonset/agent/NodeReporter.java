@@ -59,6 +59,9 @@ public final class NodeReporter {
   private volatile boolean leaseExists;
   /** The renewTime the server last answered (null before the first renewal). */
   private volatile Instant leaseRenewed;
+  /** When, by this agent's clock, the last renewal was answered, and the lease duration the server granted. */
+  private volatile Instant leaseAnswered;
+  private volatile int leaseGrantedSeconds;
 
   public NodeReporter(ApiClient client, NodeDescription description, Clock clock) {
     this.client = client;
@@ -135,6 +138,20 @@ public final class NodeReporter {
     return leaseRenewed;
   }
 
+  /**
+   * Whether a heartbeat ticking every {@code tick} should renew now: at every tick, as kubelet, unless the server
+   * granted a longer lease than asked (its fleet is large: node.LeaseTerms), then every quarter of the grant.
+   */
+  public boolean heartbeatDue(java.time.Duration tick) {
+    Instant answered = leaseAnswered;
+    int granted = leaseGrantedSeconds;
+    if (answered == null || granted <= io.daemonset.model.Lease.NODE_LEASE_DURATION_SECONDS) {
+      return true;
+    }
+    java.time.Duration interval = java.time.Duration.ofSeconds(granted).dividedBy(4);
+    return !clock.instant().isBefore(answered.plus(interval).minus(tick.dividedBy(2)));
+  }
+
   /** The heartbeat: the status when due (see the class), then the Lease renewed. */
   public CompletableFuture<Node> heartbeat() {
     Instant reported = statusReported;
@@ -160,6 +177,9 @@ public final class NodeReporter {
     return client.renewLease(lease, !leaseExists).thenApply(renewed -> {
       leaseExists = true;
       leaseRenewed = io.daemonset.model.Lease.parseMicroTime(renewed.spec().renewTime());
+      Integer granted = renewed.spec().leaseDurationSeconds();
+      leaseGrantedSeconds = granted == null ? 0 : granted;
+      leaseAnswered = clock.instant();
       return renewed;
     }).exceptionallyCompose(error -> {
       ApiError api = ApiError.of(error);

@@ -43,7 +43,7 @@ public final class ScaleBench {
       server.startFleet(o.nodes(), o.readyDelay());
       register.stop();
       Meter m = Meter.start(() -> server.plane.view().resourceVersion(), true);
-      double requestsBefore = HttpFloor.requestsServed();
+      Map<String, Double> requestsBefore = HttpFloor.requestsByKind();
       try (Profile p = Profile.start(o.jfr())) {
         createDaemonSets(client);
         double scheduled = awaitFleet(client, m, s -> s.path("currentNumberScheduled").asInt() == o.nodes()
@@ -53,7 +53,7 @@ public final class ScaleBench {
         row("converge", String.format("register %.1f s; scheduled %.2f s, Ready %.2f s", register.seconds(),
             scheduled, ready), m, store);
         o.out().println(JournalSize.describe(server.plane.system(), store.dataDir));
-        o.out().println(floor(server, HttpFloor.requestsServed() - requestsBefore, ready));
+        o.out().println(floor(server, requestsBefore, ready));
         o.out().println(HeapPerBinding.measure(Math.max(10_000, o.nodes() * o.daemonSets())));
       }
     }
@@ -80,7 +80,7 @@ public final class ScaleBench {
       Meter warm = Meter.start(() -> 0, false);
       awaitFleet(client, warm, s -> s.path("numberReady").asInt() == o.nodes());
       Meter m = Meter.start(() -> server.plane.view().resourceVersion(), true);
-      double requestsBefore = HttpFloor.requestsServed();
+      Map<String, Double> requestsBefore = HttpFloor.requestsByKind();
       try (Profile p = Profile.start(o.jfr())) {
         for (int d = 1; d <= o.daemonSets(); d++) {
           client.mergePatch(DS_PATH + "/bench-" + d,
@@ -92,7 +92,7 @@ public final class ScaleBench {
         m.stop();
         row("rollout", String.format("all updated and Ready %.2f s", done), m, store);
         o.out().println(JournalSize.describe(server.plane.system(), store.dataDir));
-        o.out().println(floor(server, HttpFloor.requestsServed() - requestsBefore, done));
+        o.out().println(floor(server, requestsBefore, done));
       }
     }
   }
@@ -183,22 +183,25 @@ public final class ScaleBench {
       row("api", String.format("node label merge patch p50 %.1f ms, p99 %.1f ms; read p50 %.1f ms",
           percentile(writes, 50) / 1000.0, percentile(writes, 99) / 1000.0, percentile(reads, 50) / 1000.0),
           m, store, n);
-      try (Profile p = Profile.start(o.jfr() == null ? null : Path.of(o.jfr() + ".floor.jfr"))) {
-        // 5,000 minimal reads from 100 nodes up; fewer for the CI smoke run's handful of nodes
-        HttpFloor.Result floor = HttpFloor.measure(server.admin, "/api/v1/nodes/node-1",
-            Math.min(5_000, Math.max(200, 50L * o.nodes())));
-        o.out().printf("throughput: %s: %.0f requests/s, %.2f ms CPU per request%n", floor,
-            floor.requests() / floor.seconds(), 1000 * floor.cpuSeconds() / floor.requests());
-      }
+      // 5,000 minimal reads from 100 nodes up; fewer for the CI smoke run's handful of nodes
+      HttpFloor.Result floor = HttpFloor.measure(server.admin, "/api/v1/nodes/node-1",
+          Math.min(5_000, Math.max(200, 50L * o.nodes())), o.jfr() == null ? null : Path.of(o.jfr() + ".floor.jfr"));
+      o.out().printf("throughput: %s: %.0f requests/s, %.2f ms CPU per request%n", floor,
+          floor.requests() / floor.seconds(), 1000 * floor.cpuSeconds() / floor.requests());
     }
   }
 
   /** The API requests the measured part made, and how long serving as many minimal ones takes here. */
-  private String floor(BenchServer server, double requests, double figureSeconds) throws Exception {
+  private String floor(BenchServer server, Map<String, Double> requestsBefore, double figureSeconds)
+      throws Exception {
     long pods = (long) o.nodes() * o.daemonSets();
+    Map<String, Double> requestsAfter = HttpFloor.requestsByKind();
+    double requests = requestsAfter.values().stream().mapToDouble(Double::doubleValue).sum()
+        - requestsBefore.values().stream().mapToDouble(Double::doubleValue).sum();
     HttpFloor.Result floor = HttpFloor.measure(server.admin, "/api/v1/nodes/node-1", (long) requests);
-    return String.format("requests: %.0f (%.1f per pod); floor: %s; figure / floor = %.1f", requests,
-        requests / Math.max(1, pods), floor, figureSeconds / Math.max(0.001, floor.seconds()));
+    return String.format("requests: %.0f (%.1f per pod: %s); floor: %s; figure / floor = %.1f", requests,
+        requests / Math.max(1, pods), HttpFloor.mix(requestsBefore, requestsAfter, pods), floor,
+        figureSeconds / Math.max(0.001, floor.seconds()));
   }
 
   private void createDaemonSets(BenchClient client) throws Exception {

@@ -32,6 +32,8 @@ public final class ControlPlane implements AutoCloseable {
         .withInitializer(system -> io.daemonset.audit.AuditSealing.init(system,
             JournalDatabases.of(system.settings().config()), JournalDatabases.auditKey(system.settings().config()))));
     ControlPlane plane = new ControlPlane(member, ClusterView.start(member.system(), Journal.TAG));
+    io.daemonset.node.FleetSize.get(member.system())
+        .countedBy(() -> plane.view.index().list(io.daemonset.view.ObjectIndex.NODES).size());
     NamespaceController.start(member.system(), member.memberUp(), plane.store(), clock);
     return plane;
   }

@@ -16,6 +16,7 @@ public record Outcome<T>(
       @JsonSubTypes.Type(value = DaemonSet.class, name = "DaemonSet"),
       @JsonSubTypes.Type(value = Node.class, name = "Node"),
       @JsonSubTypes.Type(value = Pod.class, name = "Pod"),
+      @JsonSubTypes.Type(value = Lease.class, name = "Lease"),
       @JsonSubTypes.Type(value = RawObject.class, name = "Raw")
     })
     T value,

@@ -163,8 +163,11 @@ public final class NodeEntity
     NodeDirectory directory = new ReplicatedNodeDirectory(system);
     // Remembered, so that after a full restart every node announces itself to the directory again.
     Duration grace = heartbeatGrace(system);
+    LeaseTerms terms = LeaseTerms.of(system.settings().config(), grace);
+    FleetSize fleet = FleetSize.get(system);
     ClusterSharding.get(system).init(Entity.of(ENTITY_TYPE_KEY, ctx ->
-        create(ctx.getEntityId(), directory, observer, clock, grace)).withSettings(Journal.remembered(system)));
+        create(ctx.getEntityId(), directory, observer, clock, terms, fleet::nodes))
+        .withSettings(Journal.remembered(system)));
   }
 
   public static Behavior<Command> create(String nodeName, NodeDirectory directory, PodObserver observer, Clock clock) {
@@ -173,11 +176,18 @@ public final class NodeEntity
 
   public static Behavior<Command> create(String nodeName, NodeDirectory directory, PodObserver observer, Clock clock,
                                          Duration heartbeatGrace) {
+    return create(nodeName, directory, observer, clock, LeaseTerms.fixed(heartbeatGrace), () -> 1);
+  }
+
+  /** With lease terms that grow with the fleet the given counter counts (see {@link LeaseTerms}). */
+  public static Behavior<Command> create(String nodeName, NodeDirectory directory, PodObserver observer, Clock clock,
+                                         LeaseTerms terms, java.util.function.IntSupplier fleetSize) {
+    Duration heartbeatGrace = terms.floor();
     return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
       Duration period = heartbeatGrace.dividedBy(4).compareTo(Duration.ofSeconds(1)) < 0
           ? Duration.ofSeconds(1) : heartbeatGrace.dividedBy(4);
       timers.startTimerWithFixedDelay("heartbeat", CheckHeartbeat.INSTANCE, period);
-      return new NodeEntity(ctx, nodeName, directory, observer, clock, heartbeatGrace);
+      return new NodeEntity(ctx, nodeName, directory, observer, clock, terms, fleetSize);
     }));
   }
 
@@ -195,21 +205,25 @@ public final class NodeEntity
   private final NodeDirectory directory;
   private final PodObserver observer;
   private final Clock clock;
-  private final Duration heartbeatGrace;
+  private final LeaseTerms leaseTerms;
+  private final java.util.function.IntSupplier fleetSize;
   /** Runtime only: a restart gives every agent a whole grace period to be heard again. */
   private Instant lastHeartbeat;
   /** Runtime only, as the heartbeat: the Lease as last renewed, null until then. */
   private io.daemonset.model.Lease lease;
+  /** Runtime only: the silence the last renewal was granted (its lease's duration), null until a renewal. */
+  private Duration granted;
 
   private NodeEntity(ActorContext<Command> context, String nodeName, NodeDirectory directory, PodObserver observer,
-                     Clock clock, Duration heartbeatGrace) {
+                     Clock clock, LeaseTerms leaseTerms, java.util.function.IntSupplier fleetSize) {
     super(PersistenceId.of(ENTITY_TYPE_KEY.name(), nodeName), io.daemonset.journal.Journal.PERSIST_FAILURE_BACKOFF);
     this.context = context;
     this.nodeName = nodeName;
     this.directory = directory;
     this.observer = observer;
     this.clock = clock;
-    this.heartbeatGrace = heartbeatGrace;
+    this.leaseTerms = leaseTerms;
+    this.fleetSize = fleetSize;
     this.lastHeartbeat = clock.instant();
   }
 
@@ -338,7 +352,8 @@ public final class NodeEntity
     }
     Instant now = clock.instant();
     lastHeartbeat = now;
-    lease = NodeLeases.renewed(lease, cmd.lease(), now);
+    granted = leaseTerms.granted(fleetSize.getAsInt());
+    lease = NodeLeases.renewed(lease, cmd.lease(), now, granted);
     io.daemonset.model.Lease answer = lease;
     if (!NodeLifecycle.isUnreachable(state.node())) {
       return Effect().reply(cmd.replyTo(), Outcome.ok(answer, 0));
@@ -349,15 +364,23 @@ public final class NodeEntity
         .thenReply(cmd.replyTo(), s -> Outcome.ok(answer, lastSequenceNumber(context)));
   }
 
+  /**
+   * The grace period, or the longer lease the last renewal was granted; before any renewal since this entity
+   * started, the lease the fleet's size would grant: an agent renews on its last grant's schedule across a restart.
+   */
+  private Duration allowedSilence() {
+    return granted != null ? granted : leaseTerms.granted(fleetSize.getAsInt());
+  }
+
   /** Only the transition is persisted, never a heartbeat. */
   private ReplyEffect<Event, NodeState> onCheckHeartbeat(NodeState state, CheckHeartbeat cmd) {
     Instant now = clock.instant();
     if (!state.exists() || !NodeObjects.hasAgent(state.node()) || NodeLifecycle.isUnreachable(state.node())
-        || Duration.between(lastHeartbeat, now).compareTo(heartbeatGrace) <= 0) {
+        || Duration.between(lastHeartbeat, now).compareTo(allowedSilence()) <= 0) {
       return Effect().noReply();
     }
     Cause cause = Cause.byController(now, "node " + nodeName + ": no heartbeat for "
-        + Duration.between(lastHeartbeat, now).toSeconds() + "s (grace " + heartbeatGrace.toSeconds() + "s)");
+        + Duration.between(lastHeartbeat, now).toSeconds() + "s (grace " + allowedSilence().toSeconds() + "s)");
     // Upstream's MarkPodsNotReady: nobody else would tell that the pods of a silent node may not be serving.
     List<Event> events = new java.util.ArrayList<>();
     events.add(new NodeUpdated(NodeLifecycle.unreachable(state.node(), now), cause));

@@ -19,6 +19,7 @@ import io.daemonset.model.Quantity;
 import io.daemonset.model.ResourceRequirements;
 import io.daemonset.model.Taint;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -314,6 +315,49 @@ class NodeEntityTest {
     assertThat(ready.lastTransitionTime()).isEqualTo(now[0]);
     assertThat(notices).singleElement().satisfies(n -> assertThat(n.pod().status().conditions().get(0).status())
         .isEqualTo("False"));
+  }
+
+  @Test
+  void inALargeFleetARenewalIsGrantedALongerLeaseAndOnlyItsExpiryMakesTheNodeUnreachable() {
+    Instant[] now = {NOW};
+    Clock moving = new Clock() {
+      @Override public java.time.ZoneId getZone() { return ZoneOffset.UTC; }
+      @Override public Clock withZone(java.time.ZoneId zone) { return this; }
+      @Override public Instant instant() { return now[0]; }
+    };
+    int[] fleet = {5_000};
+    LeaseTerms terms = new LeaseTerms(Duration.ofSeconds(40), 100, Duration.ofMinutes(10));
+    var large = EventSourcedBehaviorTestKit.<NodeEntity.Command, NodeEntity.Event, NodeState>create(testKit.system(),
+        NodeEntity.create("n1", directory, (owner, nodeName, podName, pod, cause) -> {}, moving, terms,
+            () -> fleet[0]));
+    large.<Outcome<Node>>runCommand(r -> new NodeEntity.Register(node(Map.of(), "2", true), ALICE, r));
+
+    // before any renewal (as after a restart), the silence tolerated is the lease the fleet's size grants
+    now[0] = NOW.plusSeconds(150);
+    assertThat(large.runCommand(NodeEntity.CheckHeartbeat.INSTANCE).hasNoEvents()).isTrue();
+
+    var renewal = large.<Outcome<io.daemonset.model.Lease>>runCommand(r -> new NodeEntity.RenewLease(
+        io.daemonset.model.Lease.forNode("n1", now[0]), Cause.byUser(now[0], "system:node:n1", "renew"), r));
+    assertThat(renewal.reply().value().spec().leaseDurationSeconds()).isEqualTo(200);
+
+    fleet[0] = 10; // the fleet shrinks: the grant already given still holds until the next renewal
+    now[0] = NOW.plusSeconds(150 + 199);
+    assertThat(large.runCommand(NodeEntity.CheckHeartbeat.INSTANCE).hasNoEvents()).isTrue();
+    assertThat(NodeLifecycle.isUnreachable(large.getState().node())).isFalse();
+
+    now[0] = NOW.plusSeconds(150 + 201);
+    large.runCommand(NodeEntity.CheckHeartbeat.INSTANCE);
+    assertThat(NodeLifecycle.isUnreachable(large.getState().node())).isTrue();
+
+    // a small fleet's renewal gets the agent's own 40 s, and 41 s of silence is too long again
+    now[0] = NOW.plusSeconds(400);
+    var small = large.<Outcome<io.daemonset.model.Lease>>runCommand(r -> new NodeEntity.RenewLease(
+        io.daemonset.model.Lease.forNode("n1", now[0]), Cause.byUser(now[0], "system:node:n1", "renew"), r));
+    assertThat(small.reply().value().spec().leaseDurationSeconds()).isEqualTo(40);
+    assertThat(NodeLifecycle.isUnreachable(large.getState().node())).isFalse();
+    now[0] = NOW.plusSeconds(441);
+    large.runCommand(NodeEntity.CheckHeartbeat.INSTANCE);
+    assertThat(NodeLifecycle.isUnreachable(large.getState().node())).isTrue();
   }
 
   @Test
