@@ -52,7 +52,8 @@ public final class AgentCommand implements Callable<Integer> {
   String nodeIP;
 
   @Option(names = "--log-address", defaultValue = "127.0.0.1",
-      description = "address the container-log endpoint binds to (it has no authentication)")
+      description = "address the log, stats and exec endpoints bind to (TLS; only the API server's client "
+          + "certificate is answered)")
   String logAddress;
 
   @Option(names = "--log-port", defaultValue = "0", description = "container-log endpoint port (0: any, -1: none)")

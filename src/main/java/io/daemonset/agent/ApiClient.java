@@ -22,6 +22,7 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
@@ -120,6 +121,17 @@ public final class ApiClient {
           }
           return issued;
         });
+  }
+
+  /**
+   * Asks the cluster CA for this agent's serving certificate: {@code POST /bootstrap/node-serving-certificate} with
+   * the node name, a PEM certificate signing request and the addresses the certificate must name. Completes with the
+   * answer ({@code certificate} and {@code ca}, both PEM).
+   */
+  public CompletableFuture<JsonNode> issueServingCertificate(String nodeName, String csrPem, List<String> addresses) {
+    return send("POST", "/bootstrap/node-serving-certificate", null,
+        Map.of("nodeName", nodeName, "csr", csrPem, "addresses", addresses),
+        MAPPER.getTypeFactory().constructType(JsonNode.class), "get the serving certificate of node " + nodeName);
   }
 
   // ---- nodes

@@ -12,28 +12,32 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLServerSocket;
+import javax.net.ssl.SSLSocket;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The agent's exec port, the kubelet's exec endpoint for the process runtime. The API server connects, sends an
+ * The agent's exec port, the kubelet's exec endpoint for the process runtime. The API server connects over TLS (its
+ * client certificate from the cluster CA required, as for the log endpoint: {@link io.daemonset.auth.AgentTls}), sends an
  * {@link ExecTicket} frame, then relays the client's remote-command frames both ways. Every frame is a 4-byte
  * big-endian length and a payload; a payload is the channel.k8s.io message itself (one channel byte: 0 stdin,
  * 1 stdout, 2 stderr, 3 error, 4 resize, 255 close; then data), so the API server relays WebSocket messages as they
  * are. The command runs as a host process with the container's environment and working directory; the session ends
  * with a channel-3 Status (Success, or NonZeroExitCode with the exit code, as kubelet sends) and the connection's
- * close. The client going away (EOF) kills the command. tty=true merges stderr into stdout, as a terminal would;
- * there is no pseudo-terminal (resize messages are read and ignored).
+ * close. The client going away (EOF) kills the command. tty=true runs the command on a pseudo-terminal ({@link Tty}:
+ * util-linux script), stderr merged into stdout as a terminal merges them, and resize messages set its window size.
  */
 public final class ExecServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ExecServer.class);
@@ -43,7 +47,11 @@ public final class ExecServer implements AutoCloseable {
   static final byte STDOUT = 1;
   static final byte STDERR = 2;
   static final byte ERROR = 3;
+  static final byte RESIZE = 4;
   static final byte CLOSE = (byte) 255;
+  /** How long a tty session waits for the client's terminal size before starting the command without one. */
+  static final java.time.Duration FIRST_SIZE_WAIT = java.time.Duration.ofSeconds(1);
+  static final java.time.Duration HANDSHAKE_TIMEOUT = java.time.Duration.ofSeconds(10);
 
   /** Finds where a running container runs. */
   @FunctionalInterface
@@ -51,7 +59,7 @@ public final class ExecServer implements AutoCloseable {
     Optional<ContainerProcess.ExecContext> find(String namespace, String pod, String container);
   }
 
-  private final ServerSocket server;
+  private final SSLServerSocket server;
   private final ExecutorService sessions;
   private final String advertisedHost;
   private final Supplier<String> key;
@@ -60,7 +68,7 @@ public final class ExecServer implements AutoCloseable {
   private final ExecTicket tickets = new ExecTicket();
   private volatile boolean closed;
 
-  private ExecServer(ServerSocket server, String advertisedHost, Supplier<String> key, Containers containers,
+  private ExecServer(SSLServerSocket server, String advertisedHost, Supplier<String> key, Containers containers,
                      Clock clock) {
     this.server = server;
     this.advertisedHost = advertisedHost;
@@ -76,10 +84,14 @@ public final class ExecServer implements AutoCloseable {
         });
   }
 
-  /** Binds bindHost:port (0: any free port); key gives the node's credential token that signs tickets. */
+  /**
+   * Binds bindHost:port (0: any free port) with TLS from tls, requiring a client certificate it trusts (the API
+   * server's); key gives the node's credential token that signs tickets.
+   */
   public static ExecServer start(String bindHost, int port, String advertisedHost, Supplier<String> key,
-                                 Containers containers, Clock clock) throws IOException {
-    ServerSocket socket = new ServerSocket();
+                                 Containers containers, Clock clock, SSLContext tls) throws IOException {
+    SSLServerSocket socket = (SSLServerSocket) tls.getServerSocketFactory().createServerSocket();
+    socket.setNeedClientAuth(true);
     socket.bind(new InetSocketAddress(InetAddress.getByName(bindHost), port));
     ExecServer exec = new ExecServer(socket, advertisedHost, key, containers, clock);
     exec.sessions.execute(exec::acceptLoop);
@@ -116,6 +128,14 @@ public final class ExecServer implements AutoCloseable {
   private void session(Socket socket) {
     try (socket) {
       socket.setTcpNoDelay(true);
+      // the handshake and the ticket must come quickly; then the session may stay quiet as long as the client likes
+      socket.setSoTimeout((int) HANDSHAKE_TIMEOUT.toMillis());
+      try {
+        ((SSLSocket) socket).startHandshake();
+      } catch (IOException refused) {
+        LOG.warn("exec connection refused from {}: {}", socket.getRemoteSocketAddress(), refused.getMessage());
+        return;
+      }
       DataInputStream in = new DataInputStream(new BufferedInputStream(socket.getInputStream()));
       Frames out = new Frames(new DataOutputStream(new BufferedOutputStream(socket.getOutputStream())));
       ExecTicket.Request request;
@@ -126,6 +146,7 @@ public final class ExecServer implements AutoCloseable {
         out.status(ExecStatus.failure(403, "Forbidden", "exec refused by the node agent: " + refused.getMessage()));
         return;
       }
+      socket.setSoTimeout(0);
       run(request, in, out);
     } catch (IOException e) {
       LOG.debug("exec session ended: {}", e.getMessage());
@@ -140,11 +161,31 @@ public final class ExecServer implements AutoCloseable {
           + request.pod() + " on this node"));
       return;
     }
-    ProcessBuilder builder = new ProcessBuilder(request.command())
+    // the client's frames are read from the start: a terminal's first size may come before the command starts
+    CompletableFuture<Process> started = new CompletableFuture<>();
+    CompletableFuture<Tty.Size> firstSize = new CompletableFuture<>();
+    sessions.execute(() -> relayInput(in, started, firstSize));
+    Tty.Size size = null;
+    if (request.tty()) {
+      try {
+        // kubectl sends the terminal's size as soon as it is connected; a client that sends none waits this long
+        size = firstSize.get(FIRST_SIZE_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+      } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException none) {
+        size = null;
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
+    ProcessBuilder builder = new ProcessBuilder(request.tty() ? Tty.wrap(request.command(), size) : request.command())
         .directory(context.get().workingDir().toFile())
         .redirectErrorStream(request.tty());
     builder.environment().clear();
     builder.environment().putAll(context.get().env());
+    if (request.tty()) {
+      // as container runtimes do for a tty exec
+      builder.environment().putIfAbsent("TERM", "xterm");
+    }
     if (!request.stdin()) {
       builder.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
     }
@@ -152,18 +193,20 @@ public final class ExecServer implements AutoCloseable {
     try {
       process = builder.start();
     } catch (IOException e) {
+      started.completeExceptionally(e);
       out.status(ExecStatus.failure(500, "InternalError", "Internal error occurred: error executing command in "
-          + "container: failed to exec in container: exec: " + e.getMessage()));
+          + "container: failed to exec in container: " + (request.tty() ? "a terminal needs util-linux script "
+          + "on the node: " : "exec: ") + e.getMessage()));
       return;
     }
-    LOG.info("exec in {}/{} container {}: {}", request.namespace(), request.pod(), request.container(),
-        request.command());
+    LOG.info("exec in {}/{} container {}{}: {}", request.namespace(), request.pod(), request.container(),
+        request.tty() ? " with a terminal" : "", request.command());
     if (!request.stdin()) {
       process.getOutputStream().close();
     }
     var stdout = pump(process.getInputStream(), request.stdout() ? STDOUT : -1, out);
     var stderr = request.tty() ? null : pump(process.getErrorStream(), request.stderr() ? STDERR : -1, out);
-    sessions.execute(() -> relayInput(in, process));
+    started.complete(process);
     try {
       int exit = process.waitFor();
       stdout.get();
@@ -197,29 +240,83 @@ public final class ExecServer implements AutoCloseable {
     });
   }
 
-  /** The client's frames: stdin data, its close, resizes (ignored); EOF means the client left: kill the command. */
-  private void relayInput(DataInputStream in, Process process) {
-    OutputStream stdin = process.getOutputStream();
+  /**
+   * The client's frames: stdin data, its close, terminal sizes (the first one before the command starts goes to
+   * firstSize, later ones resize its terminal); EOF means the client left: kill the command.
+   */
+  private void relayInput(DataInputStream in, CompletableFuture<Process> started,
+                          CompletableFuture<Tty.Size> firstSize) {
+    Stdin stdin = new Stdin();
+    started.thenAccept(stdin::attach);
     try {
       while (true) {
         byte[] frame = readFrame(in);
         if (frame.length == 0) {
           continue;
         }
-        if (frame[0] == STDIN) {
+        if (frame[0] == RESIZE) {
+          Optional<Tty.Size> size = Tty.parseResize(frame, 1);
+          if (size.isPresent() && !firstSize.complete(size.get()) && started.isDone()) {
+            Tty.resize(started.join(), size.get());
+          }
+        } else if (frame[0] == STDIN) {
           stdin.write(frame, 1, frame.length - 1);
-          stdin.flush();
         } else if (frame[0] == CLOSE && frame.length > 1 && frame[1] == STDIN) {
           stdin.close();
         }
       }
     } catch (EOFException clientGone) {
-      if (process.isAlive()) {
-        process.descendants().forEach(ProcessHandle::destroyForcibly);
-        process.destroyForcibly();
-      }
-    } catch (IOException e) {
+      started.thenAccept(process -> {
+        if (process.isAlive()) {
+          process.descendants().forEach(ProcessHandle::destroyForcibly);
+          process.destroyForcibly();
+        }
+      });
+    } catch (IOException | java.util.concurrent.CompletionException e) {
       LOG.debug("exec input ended: {}", e.getMessage());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /**
+   * The command's stdin; what the client sends before the command started (while a terminal waits for its size) is
+   * kept and written first, so reading the client's frames never waits for the command.
+   */
+  private static final class Stdin {
+    private final java.io.ByteArrayOutputStream pending = new java.io.ByteArrayOutputStream();
+    private boolean closeAsked;
+    private OutputStream process;
+
+    synchronized void attach(Process started) {
+      process = started.getOutputStream();
+      try {
+        if (pending.size() > 0) {
+          process.write(pending.toByteArray());
+          process.flush();
+        }
+        if (closeAsked) {
+          process.close();
+        }
+      } catch (IOException e) {
+        LOG.debug("exec input ended: {}", e.getMessage());
+      }
+    }
+
+    synchronized void write(byte[] data, int offset, int length) throws IOException {
+      if (process == null) {
+        pending.write(data, offset, length);
+      } else {
+        process.write(data, offset, length);
+        process.flush();
+      }
+    }
+
+    synchronized void close() throws IOException {
+      closeAsked = true;
+      if (process != null) {
+        process.close();
+      }
     }
   }
 

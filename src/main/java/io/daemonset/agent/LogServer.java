@@ -2,6 +2,9 @@ package io.daemonset.agent;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsParameters;
+import com.sun.net.httpserver.HttpsServer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -18,6 +21,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
 
 /**
  * The agent's own small HTTP endpoint, the part of the kubelet's API the control plane needs to serve
@@ -27,7 +32,8 @@ import java.util.concurrent.Executors;
  * prefix and filter the lines by the times {@link LogTimes} keeps), and {@code /healthz} answers ok. Every log answer says in
  * {@value #END_HEADER} the file offset its bytes end at, so the API server follows a log ({@code kubectl logs -f})
  * by asking again from there: no request here ever waits for new lines, so a follower that went away holds no
- * thread. Plain HTTP, no authentication: bind it to loopback (the default) or a private network only.
+ * thread. The node agent serves it over TLS ({@link io.daemonset.auth.AgentTls}): a certificate from the cluster CA,
+ * and only the API server's client certificate is let in, as on kubelet's authenticated port.
  */
 public final class LogServer implements AutoCloseable {
   /** The response header carrying the offset in the log file where the answered bytes end. */
@@ -46,17 +52,22 @@ public final class LogServer implements AutoCloseable {
   private final HttpServer server;
   private final ExecutorService executor;
   private final String advertisedHost;
+  private final boolean tls;
 
-  private LogServer(HttpServer server, ExecutorService executor, String advertisedHost) {
+  private LogServer(HttpServer server, ExecutorService executor, String advertisedHost, boolean tls) {
     this.server = server;
+    this.tls = tls;
     this.executor = executor;
     this.advertisedHost = advertisedHost;
   }
 
-  /** Binds bindHost:port (0: any free port); the endpoint advertises advertisedHost with the bound port. */
+  /**
+   * Binds bindHost:port (0: any free port) without TLS (for tests of the log reading); the endpoint advertises
+   * advertisedHost with the bound port.
+   */
   public static LogServer start(String bindHost, int port, String advertisedHost, Logs logs) throws IOException {
     return start(bindHost, port, advertisedHost, logs, (ns, pod, container) -> Optional.empty(),
-        () -> "{\"pods\":[]}");
+        () -> "{\"pods\":[]}", null);
   }
 
   /**
@@ -64,8 +75,23 @@ public final class LogServer implements AutoCloseable {
    * and answering {@code GET /stats} with stats' JSON.
    */
   public static LogServer start(String bindHost, int port, String advertisedHost, Logs logs, Logs previousLogs,
-                                java.util.function.Supplier<String> stats) throws IOException {
-    HttpServer server = HttpServer.create(new InetSocketAddress(bindHost, port), 0);
+                                java.util.function.Supplier<String> stats, SSLContext tls) throws IOException {
+    HttpServer server;
+    if (tls == null) {
+      server = HttpServer.create(new InetSocketAddress(bindHost, port), 0);
+    } else {
+      HttpsServer https = HttpsServer.create(new InetSocketAddress(bindHost, port), 0);
+      https.setHttpsConfigurator(new HttpsConfigurator(tls) {
+        @Override
+        public void configure(HttpsParameters params) {
+          // only a client with a certificate the context's trust manager accepts (the API server's) gets an answer
+          SSLParameters parameters = getSSLContext().getDefaultSSLParameters();
+          parameters.setNeedClientAuth(true);
+          params.setSSLParameters(parameters);
+        }
+      });
+      server = https;
+    }
     ExecutorService executor = Executors.newFixedThreadPool(2, r -> {
       Thread t = new Thread(r, "agent-logs");
       t.setDaemon(true);
@@ -83,17 +109,17 @@ public final class LogServer implements AutoCloseable {
     });
     server.createContext("/containerLogs/", exchange -> serveLog(exchange, logs, previousLogs));
     server.start();
-    return new LogServer(server, executor, advertisedHost);
+    return new LogServer(server, executor, advertisedHost, tls != null);
   }
 
   public int port() {
     return server.getAddress().getPort();
   }
 
-  /** http://host:port, recorded in the Node's {@value NodeReporter#ENDPOINT_ANNOTATION} annotation. */
+  /** https://host:port (http:// without TLS), recorded in the Node's {@value NodeReporter#ENDPOINT_ANNOTATION} annotation. */
   public String endpoint() {
     String host = advertisedHost.contains(":") ? "[" + advertisedHost + "]" : advertisedHost;
-    return "http://" + host + ":" + port();
+    return (tls ? "https://" : "http://") + host + ":" + port();
   }
 
   private static void serveLog(HttpExchange exchange, Logs logs, Logs previousLogs) throws IOException {

@@ -1,5 +1,6 @@
 package io.daemonset.agent;
 
+import io.daemonset.auth.AgentTls;
 import io.daemonset.auth.TokenFile;
 import io.daemonset.model.Quantity;
 import io.daemonset.model.Taint;
@@ -110,6 +111,11 @@ public final class NodeAgent implements AutoCloseable {
   /** How often the agent measures its containers' usage (kubectl top's window). */
   static final Duration USAGE_PERIOD = Duration.ofSeconds(5);
   private ExecServer execServer;
+  /** The TLS identity of the log and exec endpoints; null without them (hollow runtime, --log-port -1). */
+  private final AgentTls tls;
+  /** The addresses the serving certificate names (the advertised host and the node IP). */
+  private final List<String> servingNames;
+  private final CompletableFuture<Void> serving = new CompletableFuture<>();
   private final NodeReporter reporter;
   private final PodManager manager;
   private final PodWatch watch;
@@ -141,24 +147,28 @@ public final class NodeAgent implements AutoCloseable {
             settings.backoffBase(), settings.backoffMax()), clock);
         UsageSampler usage = new UsageSampler(process::runningContainers, clock);
         this.runtime = process;
+        String advertised = "0.0.0.0".equals(settings.logBindHost()) ? nodeIP : settings.logBindHost();
+        // logs, stats and exec over TLS: a key made here, a certificate the cluster CA issues once registered
+        this.tls = settings.logPort() < 0 ? null : new AgentTls();
+        this.servingNames = new java.util.ArrayList<>(new java.util.LinkedHashSet<>(List.of(advertised, nodeIP)));
         this.logServer = settings.logPort() < 0 ? null
-            : LogServer.start(settings.logBindHost(), settings.logPort(),
-                "0.0.0.0".equals(settings.logBindHost()) ? nodeIP : settings.logBindHost(), process::logFile,
-                process::previousLogFile, usage::json);
+            : LogServer.start(settings.logBindHost(), settings.logPort(), advertised, process::logFile,
+                process::previousLogFile, usage::json, tls.serverContext());
         // kubectl top: the containers' and the machine's measured usage, sampled on a fixed period
         timers.scheduleWithFixedDelay(usage::sample, 0, USAGE_PERIOD.toMillis(), TimeUnit.MILLISECONDS);
         if (logServer != null) {
           annotations.put(NodeReporter.ENDPOINT_ANNOTATION, logServer.endpoint());
           // exec: an ephemeral port on the same address; the tickets it accepts are signed with this node's credential
-          this.execServer = ExecServer.start(settings.logBindHost(), 0,
-              "0.0.0.0".equals(settings.logBindHost()) ? nodeIP : settings.logBindHost(), this::currentToken,
-              process::execContext, clock);
+          this.execServer = ExecServer.start(settings.logBindHost(), 0, advertised, this::currentToken,
+              process::execContext, clock, tls.serverContext());
           annotations.put(NodeReporter.EXEC_ENDPOINT_ANNOTATION, execServer.endpoint());
         }
       }
       case "hollow" -> {
         this.runtime = new HollowRuntime(settings.hollow(), settings.labels(), nodeIP, scheduler, clock);
         this.logServer = null;
+        this.tls = null;
+        this.servingNames = List.of();
       }
       default -> throw new IllegalArgumentException("unknown runtime " + runtimeName + ": want process or hollow");
     }
@@ -215,6 +225,7 @@ public final class NodeAgent implements AutoCloseable {
       if (error == null) {
         LOG.info("node {} registered", settings.nodeName());
         registered.complete(null);
+        obtainServingCertificate(0);
         long period = settings.heartbeatPeriod().toMillis();
         scheduler.scheduleWithFixedDelay(this::heartbeat, period, period, TimeUnit.MILLISECONDS);
         return;
@@ -227,6 +238,45 @@ public final class NodeAgent implements AutoCloseable {
         scheduler.schedule(() -> register(attempt + 1), wait, TimeUnit.MILLISECONDS);
       }
     });
+  }
+
+  /**
+   * Asks the cluster CA for the endpoints' certificate (retried until it answers), and again when two thirds of its
+   * validity have passed, as kubelet rotates its serving certificate.
+   */
+  private void obtainServingCertificate(int attempt) {
+    if (closed || tls == null) {
+      serving.complete(null);
+      return;
+    }
+    client.issueServingCertificate(settings.nodeName(), tls.csrPem(settings.nodeName()), servingNames)
+        .thenAccept(answer -> tls.install(answer.path("certificate").asText(""), answer.path("ca").asText("")))
+        .whenComplete((done, error) -> {
+          if (closed) {
+            return;
+          }
+          if (error == null) {
+            java.time.Instant now = java.time.Instant.now();
+            long renewIn = Math.max(60_000L, Duration.between(now, tls.expiry().orElse(now)).toMillis() * 2 / 3);
+            LOG.info("node {}: serving certificate for {} issued by the cluster CA", settings.nodeName(), servingNames);
+            serving.complete(null);
+            scheduler.schedule(() -> obtainServingCertificate(0), renewIn, TimeUnit.MILLISECONDS);
+            return;
+          }
+          refused(error);
+          long wait = Math.min(30_000L, 500L << Math.min(attempt, 6));
+          LOG.warn("node {}: cannot get a serving certificate: {}; again in {} ms", settings.nodeName(),
+              error.getMessage(), wait);
+          scheduler.schedule(() -> obtainServingCertificate(attempt + 1), wait, TimeUnit.MILLISECONDS);
+        });
+  }
+
+  /**
+   * Completes once the log, stats and exec endpoints serve a certificate from the cluster CA (at once for an agent
+   * without them).
+   */
+  public CompletableFuture<Void> serving() {
+    return serving;
   }
 
   private void heartbeat() {

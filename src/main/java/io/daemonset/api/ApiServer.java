@@ -3,6 +3,7 @@ package io.daemonset.api;
 import io.daemonset.auth.DataFiles;
 import io.daemonset.auth.Kubeconfig;
 import io.daemonset.auth.Identity;
+import io.daemonset.auth.ClusterCa;
 import io.daemonset.auth.Pki;
 import io.daemonset.auth.TokenFile;
 
@@ -75,15 +76,17 @@ public final class ApiServer {
   private final ApiSettings settings;
   private final ServerBinding binding;
   private final Pki pki;
+  private final ClusterCa clusterCa;
   private final TokenFile tokens;
   private final String url;
   private final Path kubeconfigPath;
 
-  private ApiServer(ApiSettings settings, ServerBinding binding, Pki pki, TokenFile tokens, String url,
-                    Path kubeconfigPath) {
+  private ApiServer(ApiSettings settings, ServerBinding binding, Pki pki, ClusterCa clusterCa, TokenFile tokens,
+                    String url, Path kubeconfigPath) {
     this.settings = settings;
     this.binding = binding;
     this.pki = pki;
+    this.clusterCa = clusterCa;
     this.tokens = tokens;
     this.url = url;
     this.kubeconfigPath = kubeconfigPath;
@@ -122,8 +125,12 @@ public final class ApiServer {
 
   /** The server with its certificates, its resource routes and, if not null, routes signing people in their way. */
   public static CompletionStage<ApiServer> start(ActorSystem<?> system, ApiSettings settings, Authorizer authorizer,
-                                                 Pki pki, Route resourceRoutes, ApiFront.Routes front) {
+                                                 Pki pki, Route givenRoutes, ApiFront.Routes front) {
     TokenFile tokens = TokenFile.loadOrCreate(settings.dataDir());
+    // the CA that signs agents' serving certificates and this server's client certificate for reaching them
+    ClusterCa clusterCa = ClusterCa.loadOrCreate(settings.dataDir());
+    AgentConnections agents = new AgentConnections(clusterCa.kubeletClientContext());
+    Route resourceRoutes = withAgentConnections(agents, givenRoutes);
     InFlightLimit limit = InFlightLimit.from(system.settings().config());
     Route frontRoute = front == null ? null
         : front.create(new ApiFront(tokens, authorizer, settings, asIdentity(system, settings, authorizer, resourceRoutes, limit)));
@@ -143,8 +150,13 @@ public final class ApiServer {
       Path kubeconfig = settings.dataDir().resolve(Kubeconfig.FILE_NAME);
       Kubeconfig.write(kubeconfig, url, settings.plainHttp() ? null : pki.caPem(), kubeconfigUsers(tokens));
       LOG.info("API server listening on {} (kubeconfig {})", url, kubeconfig);
-      return new ApiServer(settings, binding, pki, tokens, url, kubeconfig);
+      return new ApiServer(settings, binding, pki, clusterCa, tokens, url, kubeconfig);
     });
+  }
+
+  /** The resource routes, told how to reach node agents ({@link AgentConnections}). */
+  private static Route withAgentConnections(AgentConnections agents, Route resourceRoutes) {
+    return mapRequest(request -> request.addAttribute(AgentConnections.KEY, agents), () -> resourceRoutes);
   }
 
   /** The whole sealed route, without binding (for tests and for composing into another server). */
@@ -206,6 +218,11 @@ public final class ApiServer {
 
   public Pki pki() {
     return pki;
+  }
+
+  /** The CA that signs node agents' serving certificates. */
+  public ClusterCa clusterCa() {
+    return clusterCa;
   }
 
   public TokenFile tokens() {

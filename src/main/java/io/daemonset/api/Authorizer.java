@@ -51,6 +51,8 @@ public final class Authorizer {
 
   /** Where a bootstrap token is exchanged for a node credential (served beside the API, see NodeBootstrap). */
   public static final String NODE_CREDENTIALS_PATH = "/bootstrap/node-credentials";
+  /** Where a node's agent gets its serving certificate from the cluster CA (NodeBootstrap checks it is its own). */
+  public static final String NODE_SERVING_CERTIFICATE_PATH = "/bootstrap/node-serving-certificate";
 
   /**
    * Bootstrap tokens (group system:bootstrappers), as kubelet TLS bootstrapping's: they may exchange themselves for a
@@ -118,6 +120,10 @@ public final class Authorizer {
    */
   public static final Rule NODE_AGENTS = (identity, request) -> {
     Optional<String> node = identity.nodeName();
+    if (node.isPresent() && !request.resourceRequest() && request.verb().equals("post")
+        && request.path().equals(NODE_SERVING_CERTIFICATE_PATH)) {
+      return Optional.of(Decision.allow("node agent " + node.get() + " may ask for its serving certificate"));
+    }
     if (node.isEmpty() || !request.resourceRequest()) {
       return Optional.empty();
     }

@@ -46,13 +46,6 @@ final class MetricsApi {
   static final String GROUP_VERSION = GROUP + "/" + VERSION;
   private static final Duration TIMEOUT = Duration.ofSeconds(5);
   private static final JsonNodeFactory F = JsonNodeFactory.instance;
-  private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-      .connectTimeout(TIMEOUT).followRedirects(HttpClient.Redirect.NEVER)
-      .executor(java.util.concurrent.Executors.newFixedThreadPool(2, r -> {
-        Thread t = new Thread(r, "metrics-scrape");
-        t.setDaemon(true);
-        return t;
-      })).build();
 
   private final ObjectStore store;
   private final Clock clock;
@@ -123,18 +116,20 @@ final class MetricsApi {
     } catch (SelectorParseException e) {
       throw ApiException.badRequest(e.getMessage());
     }
+    // the agents' stats over TLS with the API server's client certificate; none without (nodes then have no metrics)
+    HttpClient agents = http.getAttribute(AgentConnections.KEY).map(AgentConnections::http).orElse(null);
     return switch (req.resource()) {
-      case "nodes" -> Optional.of(completeWithFuture(nodes(req.name(), labels)));
-      case "pods" -> Optional.of(completeWithFuture(pods(req.namespace(), req.name(), labels)));
+      case "nodes" -> Optional.of(completeWithFuture(nodes(req.name(), labels, agents)));
+      case "pods" -> Optional.of(completeWithFuture(pods(req.namespace(), req.name(), labels, agents)));
       default -> Optional.empty();
     };
   }
 
-  private CompletionStage<HttpResponse> nodes(String name, Selector labels) {
+  private CompletionStage<HttpResponse> nodes(String name, Selector labels, HttpClient agents) {
     List<Node> nodes = store.index().list(ObjectIndex.NODES).stream().map(o -> (Node) o.object())
         .filter(n -> name.isEmpty() ? labels.matches(n.metadata().labelsOrEmpty()) : n.name().equals(name))
         .toList();
-    return scrape(nodes.stream().map(Node::name).toList()).thenApply(stats -> {
+    return scrape(nodes.stream().map(Node::name).toList(), agents).thenApply(stats -> {
       List<ObjectNode> items = new ArrayList<>();
       for (Node node : nodes) {
         JsonNode usage = stats.getOrDefault(node.name(), F.objectNode()).path("node");
@@ -150,13 +145,14 @@ final class MetricsApi {
     });
   }
 
-  private CompletionStage<HttpResponse> pods(String namespace, String name, Selector labels) {
+  private CompletionStage<HttpResponse> pods(String namespace, String name, Selector labels,
+                                                HttpClient agents) {
     List<Pod> pods = store.index().list(ObjectIndex.PODS).stream().map(o -> (Pod) o.object())
         .filter(p -> namespace.isEmpty() || namespace.equals(p.metadata().namespace()))
         .filter(p -> name.isEmpty() ? labels.matches(p.metadata().labelsOrEmpty()) : p.metadata().name().equals(name))
         .filter(p -> p.spec() != null && p.spec().nodeName() != null && !p.spec().nodeName().isEmpty())
         .toList();
-    return scrape(pods.stream().map(p -> p.spec().nodeName()).distinct().toList()).thenApply(stats -> {
+    return scrape(pods.stream().map(p -> p.spec().nodeName()).distinct().toList(), agents).thenApply(stats -> {
       Map<String, JsonNode> byPod = new HashMap<>();
       stats.values().forEach(s -> s.path("pods").forEach(p ->
           byPod.put(p.path("namespace").asText() + "/" + p.path("name").asText(), p)));
@@ -223,7 +219,7 @@ final class MetricsApi {
    * Each named node's agent stats (nodes without an endpoint, or not answering, are left out); a hollow node's are
    * simulated here ({@link HollowUsage}), since it serves no endpoint.
    */
-  private CompletionStage<Map<String, JsonNode>> scrape(List<String> nodeNames) {
+  private CompletionStage<Map<String, JsonNode>> scrape(List<String> nodeNames, HttpClient agents) {
     Map<String, CompletableFuture<Optional<JsonNode>>> asks = new LinkedHashMap<>();
     Map<String, List<Pod>> podsByNode = null;
     for (String name : nodeNames) {
@@ -238,8 +234,8 @@ final class MetricsApi {
         continue;
       }
       node.map(n -> n.metadata().annotationsOrEmpty().get(PodLogs.ENDPOINT_ANNOTATION))
-          .filter(e -> e.startsWith("http://") || e.startsWith("https://"))
-          .ifPresent(endpoint -> asks.put(name, stats(endpoint)));
+          .filter(e -> e.startsWith("https://"))
+          .ifPresent(endpoint -> asks.put(name, stats(agents, endpoint)));
     }
     return CompletableFuture.allOf(asks.values().toArray(CompletableFuture[]::new)).thenApply(done -> {
       Map<String, JsonNode> out = new HashMap<>();
@@ -259,11 +255,14 @@ final class MetricsApi {
     return byNode;
   }
 
-  private static CompletableFuture<Optional<JsonNode>> stats(String endpoint) {
+  private static CompletableFuture<Optional<JsonNode>> stats(HttpClient agents, String endpoint) {
+    if (agents == null) {
+      return CompletableFuture.completedFuture(Optional.empty());
+    }
     try {
       HttpRequest request = HttpRequest.newBuilder(URI.create(endpoint.replaceAll("/+$", "") + "/stats"))
           .timeout(TIMEOUT).GET().build();
-      return HTTP.sendAsync(request, java.net.http.HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8))
+      return agents.sendAsync(request, java.net.http.HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8))
           .handle((response, error) -> error != null || response.statusCode() != 200 ? Optional.<JsonNode>empty()
               : Optional.of(Json.read(response.body(), JsonNode.class)));
     } catch (IllegalArgumentException badEndpoint) {

@@ -26,6 +26,7 @@ import org.apache.pekko.http.javadsl.model.ws.Message;
 import org.apache.pekko.http.javadsl.model.ws.WebSocketUpgrade;
 import org.apache.pekko.http.javadsl.server.Route;
 import org.apache.pekko.stream.Materializer;
+import org.apache.pekko.stream.TLSClosing;
 import org.apache.pekko.stream.javadsl.Flow;
 import org.apache.pekko.stream.javadsl.Framing;
 import org.apache.pekko.stream.javadsl.Source;
@@ -36,6 +37,7 @@ import org.apache.pekko.util.ByteString;
  * {@code kubectl exec} ({@code pods/NAME/exec}) over WebSocket with the remote-command subprotocol
  * {@code v5.channel.k8s.io} (or v4), what kubectl ≥ 1.30 speaks by default. The API server checks the request as
  * upstream does, then connects to the agent's exec port (the Node's {@value #EXEC_ENDPOINT_ANNOTATION} annotation),
+ * over TLS ({@link AgentConnections}: the API server's client certificate, the agent's checked against the cluster CA),
  * sends it an {@link ExecTicket} signed with the node's credential, and relays the WebSocket's binary messages to it
  * and back unchanged (the agent speaks the same channel bytes, length-framed). A SPDY upgrade (kubectl's fallback,
  * and kubectl ≤ 1.29 without {@code KUBECTL_REMOTE_COMMAND_WEBSOCKETS=true}) gets a 400 Status saying so: pekko-http
@@ -46,6 +48,7 @@ final class PodExec {
   static final List<String> PROTOCOLS = List.of("v5.channel.k8s.io", "v4.channel.k8s.io");
   private static final int MAX_FRAME = 1 << 20;
   private static final Duration STRICT_TIMEOUT = Duration.ofSeconds(30);
+  private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
 
   /** The credential token of a node (the key its agent verifies tickets with); empty when it has none. */
   @FunctionalInterface
@@ -91,12 +94,15 @@ final class PodExec {
           .orElseThrow(() -> ApiException.badRequest("unsupported remote command subprotocol " + offered
               + ": this server speaks " + PROTOCOLS));
       byte[] ticket = ExecTicket.sign(request, key);
-      return extractActorSystem(system -> handleWebSocketMessagesForProtocol(relay(system, agent, ticket), protocol));
+      AgentConnections agents = AgentConnections.of(http);
+      return extractActorSystem(system -> handleWebSocketMessagesForProtocol(relay(system, agent, ticket, agents),
+          protocol));
     });
   }
 
   /** Client messages to the agent (after the ticket), the agent's frames back as binary messages. */
-  private static Flow<Message, Message, NotUsed> relay(ActorSystem system, InetSocketAddress agent, byte[] ticket) {
+  private static Flow<Message, Message, NotUsed> relay(ActorSystem system, InetSocketAddress agent, byte[] ticket,
+                                                       AgentConnections agents) {
     Materializer materializer = Materializer.matFromSystem(system);
     return Flow.<Message>create()
         .filter(m -> !m.isText())
@@ -104,7 +110,12 @@ final class PodExec {
         .map(strict -> strict.getStrictData())
         .prepend(Source.single(ByteString.fromArray(ticket)))
         .via(Framing.simpleFramingProtocol(MAX_FRAME)
-            .join(Tcp.get(system).outgoingConnection(agent.getHostString(), agent.getPort())))
+            // TLS to the agent, its certificate checked against the cluster CA and its host; either side ending
+            // ends the session (the client gone: the agent sees the connection close and kills the command)
+            .join(Tcp.get(system).outgoingConnectionWithTls(agent,
+                () -> agents.engine(agent.getHostString(), agent.getPort()), Optional.empty(), List.of(),
+                Optional.of(CONNECT_TIMEOUT), Optional.empty(), session -> Optional.empty(),
+                TLSClosing.eagerClose())))
         .map(frame -> (Message) BinaryMessage.create(frame))
         .recoverWithRetries(1, Throwable.class, () -> Source.single(BinaryMessage.create(
             ByteString.fromArray(new byte[] {3}).concat(ByteString.fromString(

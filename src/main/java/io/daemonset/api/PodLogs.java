@@ -50,14 +50,6 @@ import org.apache.pekko.util.ByteString;
 final class PodLogs {
   static final String ENDPOINT_ANNOTATION = "daemonset.io/agent-endpoint";
   private static final Duration TIMEOUT = Duration.ofSeconds(30);
-  private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-      .connectTimeout(Duration.ofSeconds(5)).followRedirects(HttpClient.Redirect.NEVER)
-      // an explicit executor: the JDK's default completes responses through ForkJoinPool.commonPool()
-      .executor(java.util.concurrent.Executors.newFixedThreadPool(2, r -> {
-        Thread t = new Thread(r, "pod-logs-proxy");
-        t.setDaemon(true);
-        return t;
-      })).build();
 
   private final ObjectStore store;
 
@@ -98,6 +90,11 @@ final class PodLogs {
       throw ApiException.serviceUnavailable("the agent of node " + q(nodeName) + " serves no container logs (it "
           + "announces no " + ENDPOINT_ANNOTATION + " endpoint; was it started with --log-port -1?)", 0);
     }
+    if (!endpoint.startsWith("https://")) {
+      // logs travel only over TLS to an agent whose certificate the cluster CA issued
+      throw ApiException.serviceUnavailable("the agent of node " + q(nodeName) + " serves its logs without TLS ("
+          + endpoint + "): an agent of this version serves them over TLS with a certificate from the cluster CA", 0);
+    }
     StringBuilder query = new StringBuilder();
     number(call, "tailLines", 0).ifPresent(n -> query.append("tailLines=").append(n));
     Optional<Long> limitBytes = number(call, "limitBytes", 1);
@@ -127,8 +124,9 @@ final class PodLogs {
           + q(endpoint), 0);
     }
     List<String> warnings = new ArrayList<>();
+    HttpClient http = AgentConnections.of(call.http()).http();
     HttpRequest request = HttpRequest.newBuilder(uri).timeout(TIMEOUT).GET().build();
-    return HTTP.sendAsync(request, java.net.http.HttpResponse.BodyHandlers.ofInputStream())
+    return http.sendAsync(request, java.net.http.HttpResponse.BodyHandlers.ofInputStream())
         .handle((response, error) -> {
           if (error != null) {
             Throwable cause = error.getCause() != null ? error.getCause() : error;
@@ -140,7 +138,7 @@ final class PodLogs {
             Source<ByteString, ?> bytes = StreamConverters.fromInputStream(() -> body);
             Optional<Long> end = response.headers().firstValue(LogFollower.END_HEADER).map(Long::parseLong);
             if (follow && end.isPresent()) {
-              bytes = LogFollower.limited(bytes.concat(new LogFollower(store, system, HTTP)
+              bytes = LogFollower.limited(bytes.concat(new LogFollower(store, system, http)
                   .after(base, follows, end.get(), pod)), limitBytes);
             } else if (follow) {
               warnings.add("the agent of node " + nodeName + " cannot follow logs: these are the logs so far");

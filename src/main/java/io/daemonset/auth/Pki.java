@@ -248,7 +248,7 @@ public final class Pki {
     }
   }
 
-  private static boolean dueForRenewal(X509Certificate server) {
+  static boolean dueForRenewal(X509Certificate server) {
     return server.getNotAfter().toInstant().isBefore(Instant.now().plus(RENEW_BEFORE));
   }
 
@@ -353,7 +353,7 @@ public final class Pki {
     return verifier.verify(signature) ? certificate.getPublicKey() : null;
   }
 
-  private static boolean signedBy(X509Certificate server, X509Certificate ca) {
+  static boolean signedBy(X509Certificate server, X509Certificate ca) {
     try {
       server.verify(ca.getPublicKey());
       return true;
@@ -441,13 +441,13 @@ public final class Pki {
     }
   }
 
-  private static KeyPair newKeyPair() throws GeneralSecurityException {
+  static KeyPair newKeyPair() throws GeneralSecurityException {
     KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
     generator.initialize(new ECGenParameterSpec("secp256r1"), RANDOM);
     return generator.generateKeyPair();
   }
 
-  private static X509Certificate selfSignedCa(KeyPair keys, String commonName)
+  static X509Certificate selfSignedCa(KeyPair keys, String commonName)
       throws GeneralSecurityException, OperatorCreationException, IOException {
     X500Name name = new X500Name("CN=" + commonName);
     Instant now = Instant.now();
@@ -483,7 +483,7 @@ public final class Pki {
     return sign(builder, caKeys.getPrivate());
   }
 
-  private static X509Certificate sign(X509v3CertificateBuilder builder, PrivateKey signer)
+  static X509Certificate sign(X509v3CertificateBuilder builder, PrivateKey signer)
       throws OperatorCreationException, GeneralSecurityException {
     ContentSigner contentSigner = new JcaContentSignerBuilder("SHA256withECDSA").build(signer);
     X509CertificateHolder holder = builder.build(contentSigner);
@@ -491,7 +491,7 @@ public final class Pki {
   }
 
   /** Positive and random, as Go's x509 expects. */
-  private static BigInteger serial() {
+  static BigInteger serial() {
     return new BigInteger(126, RANDOM).add(BigInteger.ONE);
   }
 
@@ -547,7 +547,7 @@ public final class Pki {
     return out.toString();
   }
 
-  private static void writePem(Path path, Object object, boolean secret) throws IOException {
+  static void writePem(Path path, Object object, boolean secret) throws IOException {
     if (object instanceof JcaPKCS8Generator generator) {
       StringWriter out = new StringWriter();
       try (JcaPEMWriter writer = new JcaPEMWriter(out)) {

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.daemonset.api.ApiDirectives;
 import io.daemonset.api.ApiException;
 import io.daemonset.api.Authorizer;
+import io.daemonset.auth.ClusterCa;
 import io.daemonset.auth.Identity;
 import io.daemonset.api.Responses;
 import io.daemonset.auth.TokenFile;
@@ -43,6 +44,63 @@ public final class NodeBootstrap {
 
   /** The route; tokens supplies the API server's token file (null until the server is up: 503). */
   public static Route route(Supplier<TokenFile> tokens) {
+    return route(tokens, () -> null);
+  }
+
+  /**
+   * Both routes: the node credential exchange, and agents' serving certificates signed by ca (null until the server
+   * is up: 503).
+   */
+  public static Route route(Supplier<TokenFile> tokens, Supplier<ClusterCa> ca) {
+    return credentials(tokens).orElse(servingCertificates(ca));
+  }
+
+  /**
+   * {@code POST /bootstrap/node-serving-certificate {"nodeName","csr","addresses"}}: the node's agent (its own
+   * credential, or system:masters) gets a serving certificate for its log and exec endpoints, as kubelet gets one
+   * through a kubernetes.io/kubelet-serving CSR; 201 with {@code certificate} and {@code ca} (PEM).
+   */
+  private static Route servingCertificates(Supplier<ClusterCa> ca) {
+    return path(PathMatchers.segment("bootstrap").slash("node-serving-certificate"), () -> post(() ->
+        ApiDirectives.apiRequest((who, request) -> entity(Unmarshaller.entityToString(), body -> {
+          try {
+            return complete(serving(ca.get(), who, body));
+          } catch (ApiException e) {
+            return complete(Responses.status(e));
+          }
+        }))));
+  }
+
+  private static org.apache.pekko.http.javadsl.model.HttpResponse serving(ClusterCa ca, Identity who, String body) {
+    if (ca == null) {
+      throw ApiException.serviceUnavailable("the API server is starting", 1);
+    }
+    String nodeName = nodeName(body);
+    boolean own = who.nodeName().map(nodeName::equals).orElse(false);
+    if (!own && !who.inGroup(Identity.MASTERS)) {
+      throw ApiException.forbidden(new io.daemonset.api.GroupResource("", ""), null, "user \"" + who.user()
+          + "\" may not get the serving certificate of node \"" + nodeName + "\": only that node's agent may");
+    }
+    JsonNode request = Json.read(body, JsonNode.class);
+    List<String> addresses = new java.util.ArrayList<>();
+    request.path("addresses").forEach(a -> addresses.add(a.asText()));
+    String certificate;
+    try {
+      certificate = ca.issueServing(request.path("csr").asText(""), nodeName, addresses);
+    } catch (IllegalArgumentException e) {
+      throw ApiException.badRequest(e.getMessage());
+    }
+    LOG.info("issued a serving certificate to node {} for {} (asked by {})", nodeName, addresses, who.user());
+    Map<String, Object> answer = new LinkedHashMap<>();
+    answer.put("kind", "NodeServingCertificate");
+    answer.put("apiVersion", "daemonset.io/v1");
+    answer.put("nodeName", nodeName);
+    answer.put("certificate", certificate);
+    answer.put("ca", ca.caPem());
+    return Responses.json(201, answer);
+  }
+
+  private static Route credentials(Supplier<TokenFile> tokens) {
     return path(PathMatchers.segment("bootstrap").slash("node-credentials"), () -> post(() ->
         ApiDirectives.apiRequest((who, request) -> entity(Unmarshaller.entityToString(), body -> {
           try {

@@ -153,7 +153,8 @@ public final class ServeCommand implements Callable<Integer> {
     AtomicReference<ApiServer> started = new AtomicReference<>();
     ApiServer server = ApiServer.start(plane.system(), api, io.daemonset.api.Authorizer.standard(), servingPki(data, sans),
         ApiMetrics.measured(AdminRoutes.create(plane)
-            .orElse(NodeBootstrap.route(() -> started.get() == null ? null : started.get().tokens()))
+            .orElse(NodeBootstrap.route(() -> started.get() == null ? null : started.get().tokens(),
+                () -> started.get() == null ? null : started.get().clusterCa()))
             .orElse(ResourceRoutes.create(plane.store(), clock))),
         Console.routes(plane.system(), plane.view(), plane.member().readJournal(), clock, Console.Settings.DEFAULT))
         .toCompletableFuture().get(1, TimeUnit.MINUTES);

@@ -72,6 +72,7 @@ class AgentClusterTest {
         .withBackoff(Duration.ofMillis(200), Duration.ofSeconds(2)), Clock.systemUTC());
     agents.add(agent);
     agent.registered().get(30, TimeUnit.SECONDS);
+    agent.serving().get(30, TimeUnit.SECONDS);
     return agent;
   }
 
@@ -84,7 +85,7 @@ class AgentClusterTest {
     JsonNode node = api.read("/api/v1/nodes/proc-1");
     assertThat(node.path("status").path("nodeInfo").path("kubeletVersion").asText()).isEqualTo("v1.32.0");
     assertThat(node.path("metadata").path("annotations").path(NodeReporter.ENDPOINT_ANNOTATION).asText())
-        .startsWith("http://127.0.0.1:");
+        .startsWith("https://127.0.0.1:");
 
     api.ok("POST", DS, "application/json", daemonSet("sleeper", "1"));
     await("two Running and Ready pods", WAIT).until(() -> readyPods("sleeper").size() == 2);
@@ -244,8 +245,9 @@ class AgentClusterTest {
     return ProcessHandle.of(pid).map(ProcessTree::alive).orElse(false);
   }
 
+  /** A GET from the agent's endpoint as the API server makes it: with its client certificate from the cluster CA. */
   static String fetch(String url) throws Exception {
-    return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url)).build(),
+    return HttpClient.newBuilder().sslContext(api.server().clusterCa().kubeletClientContext()).build().send(HttpRequest.newBuilder(URI.create(url)).build(),
         HttpResponse.BodyHandlers.ofString()).body();
   }
 }

@@ -27,7 +27,8 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code kubectl exec} (issue 14, item 4) with the real kubectl (WebSocket, v5.channel.k8s.io) through the API server
  * to a real process agent: the command runs with the container's environment and working directory; stdin (and its
  * close), stdout, stderr and the exit code reach kubectl; bad requests get a Status; the agent's exec port runs
- * nothing for a connection without a ticket signed with the node's credential.
+ * nothing for a connection without a ticket signed with the node's credential (even over TLS with the API server's
+ * client certificate).
  */
 class KubectlExecTest {
   static final Duration WAIT = Duration.ofSeconds(30);
@@ -166,7 +167,10 @@ class KubectlExecTest {
     byte[] frame = new byte[32 + forged.length()];
     System.arraycopy(forged.getBytes(StandardCharsets.UTF_8), 0, frame, 32, forged.length());
     int colon = endpoint.lastIndexOf(':');
-    try (Socket socket = new Socket(endpoint.substring(0, colon), Integer.parseInt(endpoint.substring(colon + 1)))) {
+    // over TLS with the API server's own client certificate: even the API server's connection needs a signed ticket
+    javax.net.ssl.SSLContext apiServerTls = api.server().clusterCa().kubeletClientContext();
+    try (Socket socket = apiServerTls.getSocketFactory().createSocket(endpoint.substring(0, colon),
+        Integer.parseInt(endpoint.substring(colon + 1)))) {
       DataOutputStream out = new DataOutputStream(socket.getOutputStream());
       out.writeInt(frame.length);
       out.write(frame);

@@ -126,7 +126,8 @@ public final class TestControlPlane implements AutoCloseable {
   private static ApiServer startApi(Path dir, ControlPlane plane, Options options, int port) throws Exception {
     AtomicReference<ApiServer> started = new AtomicReference<>();
     ApiServer server = ApiServer.start(plane.system(), ApiSettings.defaults(dir.resolve("api")).withPort(port),
-        NodeBootstrap.route(() -> started.get() == null ? null : started.get().tokens())
+        NodeBootstrap.route(() -> started.get() == null ? null : started.get().tokens(),
+                () -> started.get() == null ? null : started.get().clusterCa())
             .orElse(ResourceRoutes.create(plane.store(), Clock.systemUTC(), options.routes())))
         .toCompletableFuture().get(STARTUP.toSeconds(), TimeUnit.SECONDS);
     started.set(server);
@@ -216,6 +217,7 @@ public final class TestControlPlane implements AutoCloseable {
     io.daemonset.agent.NodeAgent agent = io.daemonset.agent.NodeAgent.start(command.settings(), Clock.systemUTC());
     agents.add(agent);
     agent.registered().get(60, TimeUnit.SECONDS);
+    agent.serving().get(60, TimeUnit.SECONDS);
     return agent;
   }
 
