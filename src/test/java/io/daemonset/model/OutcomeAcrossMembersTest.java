@@ -1,0 +1,61 @@
+package io.daemonset.model;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import java.time.Instant;
+import java.util.List;
+import java.util.stream.Stream;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.serialization.Serialization;
+import org.apache.pekko.serialization.SerializationExtension;
+import org.apache.pekko.serialization.Serializers;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * An entity's answer crosses JVMs whenever the entity lives on another member than the API request: every kind of
+ * value an entity answers with must read back on the other side (a Lease renewal's answer once did not, and every
+ * renewal asked of another member timed out).
+ */
+class OutcomeAcrossMembersTest {
+  private static final ActorTestKit KIT = ActorTestKit.create();
+  private static final Serialization SERIALIZATION = SerializationExtension.get(KIT.system().classicSystem());
+
+  @AfterAll
+  static void stop() {
+    KIT.shutdownTestKit();
+  }
+
+  /** One value of every type an entity's Outcome carries (DaemonSetEntity, NodeEntity, ObjectEntity). */
+  static Stream<Object> values() {
+    return Stream.of(
+        new DaemonSet(DaemonSet.APPS_V1, DaemonSet.KIND, ObjectMeta.named("default", "agent"), null, null),
+        new Node("v1", Node.KIND, ObjectMeta.named(null, "node-1"), null, null),
+        new Pod("v1", Pod.KIND, ObjectMeta.named("default", "agent-bcdfg"),
+            PodSpec.of(List.of(Container.of("agent", "agent:1"))).withNodeName("node-1"), null),
+        new RawObject(JsonNodeFactory.instance.objectNode().put("kind", "ConfigMap").put("apiVersion", "v1")),
+        Lease.forNode("node-1", Instant.parse("2026-12-02T10:00:00.123456Z")));
+  }
+
+  @ParameterizedTest
+  @MethodSource("values")
+  void anAcceptedWriteReadsBackOnAnotherMember(Object value) {
+    Outcome<Object> outcome = Outcome.ok(value, 42);
+    assertThat(roundTrip(outcome)).isEqualTo(outcome);
+  }
+
+  @Test
+  void aRefusalReadsBackOnAnotherMember() {
+    Outcome<Object> outcome = Outcome.refused(Outcome.Refusal.CONFLICT, Outcome.CONFLICT_MESSAGE);
+    assertThat(roundTrip(outcome)).isEqualTo(outcome);
+  }
+
+  private static Object roundTrip(Object message) {
+    byte[] bytes = SERIALIZATION.serialize(message).get();
+    var serializer = SERIALIZATION.findSerializerFor(message);
+    return SERIALIZATION.deserialize(bytes, serializer.identifier(), Serializers.manifestFor(serializer, message)).get();
+  }
+}
