@@ -57,6 +57,8 @@ import org.junit.jupiter.api.io.TempDir;
     disabledReason = "not yet seen green: set DS_FAULT_TESTS=on (about 6 minutes on an idle 2-core machine)")
 class ClusterFaultsIT {
   static final int NODES = 100;
+  /** Every line this test prints starts so: {@code grep -F "[ClusterFaultsIT]"} finds its timings in a CI log. */
+  static final String LOG = "[ClusterFaultsIT] ";
   static final ObjectMapper JSON = new ObjectMapper();
 
   @TempDir Path work;
@@ -158,7 +160,7 @@ class ClusterFaultsIT {
     // Events already under way when the member died arrive within a few hundred ms: count steps from 2 s on.
     long countFrom = killedAt + TimeUnit.SECONDS.toNanos(2);
     await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(100)).until(() -> lastStepAt.get() > countFrom);
-    System.out.printf("FAILOVER: member %d (hosting default/agent) killed; first rollout step on a survivor after %.1f s"
+    System.out.printf(LOG + "FAILOVER: member %d (hosting default/agent) killed; first rollout step on a survivor after %.1f s"
         + " (target <= 20 s)%n", host, (lastStepAt.get() - killedAt) / 1e9);
     awaitRolledOut(observer, Duration.ofMinutes(4));
     assertThat(imageCount("agent:2")).isEqualTo(NODES);
@@ -175,7 +177,7 @@ class ClusterFaultsIT {
     long cutAt = System.nanoTime();
     Result write = kubectl(0, "annotate", "ds/agent", "during-outage=refused", "--overwrite");
     Result read = kubectl(0, "get", "ds", "agent", "-o", "name");
-    System.out.printf("OUTAGE: write answered in %.1f s: %s; read answered in %.1f s%n", write.seconds(),
+    System.out.printf(LOG + "OUTAGE: write answered in %.1f s: %s; read answered in %.1f s%n", write.seconds(),
         write.out().replace('\n', ' '), read.seconds());
     assertThat(write.exitCode()).isNotZero();
     assertThat(write.out()).containsAnyOf("Timeout", "ServiceUnavailable", "timed out", "unavailable");
@@ -184,7 +186,10 @@ class ClusterFaultsIT {
     assertThat(read.out()).contains("daemonset.apps/agent");
     await().atMost(Duration.ofSeconds(20)).until(() -> System.nanoTime() - cutAt >= TimeUnit.SECONDS.toNanos(15));
     database.restore();
+    long restoredAt = System.nanoTime();
     awaitRolledOut(Duration.ofMinutes(4));
+    System.out.printf(LOG + "OUTAGE: database unreachable for %.1f s; rollout finished %.1f s after it came back%n",
+        (restoredAt - cutAt) / 1e9, (System.nanoTime() - restoredAt) / 1e9);
     assertThat(imageCount("agent:3")).isEqualTo(NODES);
     assertThat(kubectl(0, "get", "ds", "agent", "-o", "jsonpath={.metadata.labels.accepted}").out())
         .isEqualTo("before-outage");
@@ -244,7 +249,10 @@ class ClusterFaultsIT {
     // Three JVMs starting on two shared cores miss heartbeats by seconds (JIT, class loading): a failure detector
     // more patient than production's 3 s keeps them from being marked unreachable, at the price of a slower
     // detection, which the printed failover time includes.
-    return JarProcess.start(work.resolve("member-" + i + ".log"), List.of("-Xmx384m"), Map.of("DS_DB_SCHEMA", schema,
+    // C1 only and the serial collector: three JVMs warming up at once on two cores (a full restart starts them
+    // together) otherwise spend the cores compiling and collecting in parallel threads and delay their heartbeats.
+    return JarProcess.start(work.resolve("member-" + i + ".log"),
+        List.of("-Xmx384m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC"), Map.of("DS_DB_SCHEMA", schema,
         "DS_REPLAY_FILTER_MODE", "fail", "DS_FAILURE_DETECTOR_PAUSE", "8s"), args);
   }
 
@@ -412,6 +420,6 @@ class ClusterFaultsIT {
   }
 
   private static void phase(String what, long since) {
-    System.out.printf("PHASE %6.1f s  %s%n", (System.nanoTime() - since) / 1e9, what);
+    System.out.printf(LOG + "PHASE %6.1f s  %s%n", (System.nanoTime() - since) / 1e9, what);
   }
 }
