@@ -76,6 +76,8 @@ class ClusterFaultsIT {
   final AtomicLong lastStepAt = new AtomicLong();
   final java.util.concurrent.atomic.AtomicReference<String> lastResourceVersion = new java.util.concurrent.atomic.AtomicReference<>("");
   volatile boolean watching = true;
+  /** The DaemonSet under test: named so that it lives on member 1 or 2 ({@link #nameHostedAwayFromMember0}). */
+  String name;
 
   @BeforeEach
   void cluster() throws IOException {
@@ -133,6 +135,7 @@ class ClusterFaultsIT {
     assertThat(get(0, "/cluster/members")).contains("\"status\":\"Up\"").contains(":" + clusterPorts[2]);
     phase("one kubeconfig lists the " + NODES + " nodes on every member", started);
 
+    name = nameHostedAwayFromMember0();
     Path ds = work.resolve("ds.yaml");
     apply(ds, "agent:1");
     awaitRolledOut(Duration.ofMinutes(3));
@@ -150,7 +153,8 @@ class ClusterFaultsIT {
     assertThat(placedBefore).isGreaterThanOrEqualTo(NODES);
 
     // ---- SIGKILL of the member hosting the DaemonSet, mid-rollout ----
-    int host = hostOf("default/agent");
+    int host = hostOf("default/" + name);
+    assertThat(host).as("the DaemonSet lives away from member 0 (the hollow fleet and the watch)").isNotZero();
     int observer = host == 0 ? 1 : 0;
     apply(ds, "agent:2");
     await().atMost(Duration.ofMinutes(1)).until(() -> imageCount("agent:2") >= 1);
@@ -160,8 +164,8 @@ class ClusterFaultsIT {
     // Events already under way when the member died arrive within a few hundred ms: count steps from 2 s on.
     long countFrom = killedAt + TimeUnit.SECONDS.toNanos(2);
     await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(100)).until(() -> lastStepAt.get() > countFrom);
-    System.out.printf(LOG + "FAILOVER: member %d (hosting default/agent) killed; first rollout step on a survivor after %.1f s"
-        + " (target <= 20 s)%n", host, (lastStepAt.get() - killedAt) / 1e9);
+    System.out.printf(LOG + "FAILOVER: member %d (hosting default/%s) killed; first rollout step on a survivor after %.1f s"
+        + " (target <= 20 s)%n", host, name, (lastStepAt.get() - killedAt) / 1e9);
     awaitRolledOut(observer, Duration.ofMinutes(4));
     assertThat(imageCount("agent:2")).isEqualTo(NODES);
     phase("rollout finished after the kill", started);
@@ -170,20 +174,20 @@ class ClusterFaultsIT {
     phase("killed member back", started);
 
     // ---- PostgreSQL unreachable for 15 s, mid-rollout ----
-    kubectl(0, "label", "ds/agent", "accepted=before-outage");
+    kubectl(0, "label", "ds/" + name, "accepted=before-outage");
     apply(ds, "agent:3");
     await().atMost(Duration.ofMinutes(1)).until(() -> imageCount("agent:3") >= 1);
     database.cut();
     long cutAt = System.nanoTime();
-    Result write = kubectl(0, "annotate", "ds/agent", "during-outage=refused", "--overwrite");
-    Result read = kubectl(0, "get", "ds", "agent", "-o", "name");
+    Result write = kubectl(0, "annotate", "ds/" + name, "during-outage=refused", "--overwrite");
+    Result read = kubectl(0, "get", "ds", name, "-o", "name");
     System.out.printf(LOG + "OUTAGE: write answered in %.1f s: %s; read answered in %.1f s%n", write.seconds(),
         write.out().replace('\n', ' '), read.seconds());
     assertThat(write.exitCode()).isNotZero();
     assertThat(write.out()).containsAnyOf("Timeout", "ServiceUnavailable", "timed out", "unavailable");
     assertThat(write.seconds()).isLessThan(30);
     assertThat(read.exitCode()).isZero();
-    assertThat(read.out()).contains("daemonset.apps/agent");
+    assertThat(read.out()).contains("daemonset.apps/" + name);
     await().atMost(Duration.ofSeconds(20)).until(() -> System.nanoTime() - cutAt >= TimeUnit.SECONDS.toNanos(15));
     database.restore();
     long restoredAt = System.nanoTime();
@@ -191,9 +195,9 @@ class ClusterFaultsIT {
     System.out.printf(LOG + "OUTAGE: database unreachable for %.1f s; rollout finished %.1f s after it came back%n",
         (restoredAt - cutAt) / 1e9, (System.nanoTime() - restoredAt) / 1e9);
     assertThat(imageCount("agent:3")).isEqualTo(NODES);
-    assertThat(kubectl(0, "get", "ds", "agent", "-o", "jsonpath={.metadata.labels.accepted}").out())
+    assertThat(kubectl(0, "get", "ds", name, "-o", "jsonpath={.metadata.labels.accepted}").out())
         .isEqualTo("before-outage");
-    Result after = kubectl(1, "annotate", "ds/agent", "after-outage=accepted", "--overwrite");
+    Result after = kubectl(1, "annotate", "ds/" + name, "after-outage=accepted", "--overwrite");
     assertThat(after.exitCode()).as(after.out()).isZero();
     for (int i = 0; i < 3; i++) {
       assertThat(get(i, "/alive")).as("member %d alive without a restart", i).isNotNull();
@@ -226,7 +230,7 @@ class ClusterFaultsIT {
         .until(() -> kubectl(0, "get", "nodes", "-o", "name").out().lines().count() == NODES);
     awaitRolledOut(Duration.ofMinutes(3));
     assertThat(podNodes()).isEqualTo(before);
-    assertThat(kubectl(2, "get", "ds", "agent", "-o", "jsonpath={.metadata.annotations.after-outage}").out())
+    assertThat(kubectl(2, "get", "ds", name, "-o", "jsonpath={.metadata.annotations.after-outage}").out())
         .isEqualTo("accepted");
     phase("all members restarted, every pod kept", started);
     assertThat(violations).isEmpty();
@@ -265,7 +269,7 @@ class ClusterFaultsIT {
 
   /** Which member hosts an entity: the one whose DaemonSet region lists the entity's shard. */
   private int hostOf(String entityId) throws Exception {
-    String shard = String.valueOf(Math.abs(entityId.hashCode() % 100));
+    String shard = String.valueOf(shardOf(entityId));
     for (int attempt = 0; attempt < 60; attempt++) {
       for (int i = 0; i < 3; i++) {
         JsonNode regions = JSON.readTree(get(i, "/cluster/shards/DaemonSet")).path("regions");
@@ -278,6 +282,47 @@ class ClusterFaultsIT {
       await().pollDelay(Duration.ofMillis(500)).until(() -> true);
     }
     throw new AssertionError("no member hosts shard " + shard);
+  }
+
+  /**
+   * A DaemonSet name whose entity lives on member 1 or 2. Member 0 runs the hollow fleet and serves the watch: were
+   * the DaemonSet there, killing its host would take its nodes' agents down with it. A shard is placed when first
+   * used, on the member with the fewest, so probe DaemonSets that select no node (no pod) are created until one lands
+   * away from member 0; the DaemonSet under test then takes a name in that probe's shard (the default extractor:
+   * |hashCode % 100| of "namespace/name"), so it lives beside the probe. The probes stay (they have no pods).
+   */
+  private String nameHostedAwayFromMember0() throws Exception {
+    for (int probe = 1; probe <= 6; probe++) {
+      Path file = work.resolve("probe-" + probe + ".yaml");
+      Files.writeString(file, """
+          apiVersion: apps/v1
+          kind: DaemonSet
+          metadata: {name: probe-%d}
+          spec:
+            selector: {matchLabels: {app: probe-%d}}
+            template:
+              metadata: {labels: {app: probe-%d}}
+              spec:
+                nodeSelector: {no-such-label: "true"}
+                containers: [{name: probe, image: probe}]
+          """.formatted(probe, probe, probe));
+      Result r = kubectl(0, "apply", "-f", file.toString());
+      assertThat(r.exitCode()).as(r.out()).isEqualTo(0);
+      String probeId = "default/probe-" + probe;
+      if (hostOf(probeId) != 0) {
+        int shard = shardOf(probeId);
+        for (int k = 1; ; k++) {
+          if (shardOf("default/agent-" + k) == shard) {
+            return "agent-" + k;
+          }
+        }
+      }
+    }
+    throw new AssertionError("six probe DaemonSets all landed on member 0");
+  }
+
+  private static int shardOf(String entityId) {
+    return Math.abs(entityId.hashCode() % 100);
   }
 
   private String get(int member, String path) throws Exception {
@@ -299,7 +344,7 @@ class ClusterFaultsIT {
     Files.writeString(file, """
         apiVersion: apps/v1
         kind: DaemonSet
-        metadata: {name: agent}
+        metadata: {name: %s}
         spec:
           selector: {matchLabels: {app: agent}}
           updateStrategy: {type: RollingUpdate, rollingUpdate: {maxUnavailable: 10, maxSurge: 0}}
@@ -307,7 +352,7 @@ class ClusterFaultsIT {
             metadata: {labels: {app: agent}}
             spec:
               containers: [{name: agent, image: "%s"}]
-        """.formatted(image));
+        """.formatted(name, image));
     Result r = kubectl(0, "apply", "-f", file.toString());
     assertThat(r.exitCode()).as(r.out()).isZero();
   }
@@ -318,7 +363,7 @@ class ClusterFaultsIT {
 
   private void awaitRolledOut(int member, Duration timeout) {
     await().atMost(timeout).pollInterval(Duration.ofSeconds(1))
-        .until(() -> kubectl(member, "rollout", "status", "ds/agent", "--timeout=5s").out()
+        .until(() -> kubectl(member, "rollout", "status", "ds/" + name, "--timeout=5s").out()
             .contains("successfully rolled out"));
   }
 
