@@ -164,13 +164,24 @@ public final class TokenFile {
     }
     reloadAtMostEverySecond();
     byte[] presented = token.getBytes(StandardCharsets.UTF_8);
+    Identity found = find(presented);
+    // An unknown token may be a node credential another member issued a moment ago (an agent behind a load
+    // balancer asks one member for it and the next request lands on another): look at the file's stamp at once
+    // rather than refuse until the next once-a-second check. A stat per refused request, a read only on a change.
+    if (found == null && reloadIfChanged()) {
+      found = find(presented);
+    }
+    return Optional.ofNullable(found);
+  }
+
+  private Identity find(byte[] presented) {
     Identity found = null;
     for (Entry entry : entries) {
       if (MessageDigest.isEqual(presented, entry.token().getBytes(StandardCharsets.UTF_8)) && found == null) {
         found = entry.identity();
       }
     }
-    return Optional.ofNullable(found);
+    return found;
   }
 
   /** The first token of a user (the kubeconfig writer uses admin's and viewer's). */

@@ -76,6 +76,19 @@ class SharedIdentityTest {
   }
 
   @Test
+  void aNodeCredentialIssuedByAnotherMemberAuthenticatesAtOnce() {
+    TokenFile issuing = TokenFile.loadOrCreate(shared);
+    TokenFile other = TokenFile.loadOrCreate(shared);
+    // The other member has just authenticated a request: its once-a-second look at the file is not due.
+    assertThat(other.authenticate(other.tokenFor(TokenFile.ADMIN_USER).orElseThrow())).isPresent();
+
+    TokenFile.NodeCredential credential = issuing.nodeCredential("worker-2");
+
+    assertThat(other.authenticate(credential.token()))
+        .hasValueSatisfying(id -> assertThat(id.nodeName()).hasValue("worker-2"));
+  }
+
+  @Test
   void anOperatorEditOfTokensCsvTakesEffectWithoutARestart() throws Exception {
     TokenFile tokens = TokenFile.loadOrCreate(shared);
     String leaked = tokens.issue(new Identity("ci-bot", "u1", Set.of(Identity.MASTERS)));
