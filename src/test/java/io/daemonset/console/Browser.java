@@ -42,14 +42,6 @@ final class Browser implements AutoCloseable {
         "--disable-dev-shm-usage", "--window-size=1280,800", "--user-data-dir=" + userDataDir.toAbsolutePath());
     // The test server's certificate comes from its own CA, which this fresh profile does not know.
     options.setAcceptInsecureCerts(true);
-    if (BrowserProfile.ENABLED) {
-      // chromedriver records Chrome's timeline trace (tasks, script, style, layout, paint) into its performance log
-      org.openqa.selenium.logging.LoggingPreferences logs = new org.openqa.selenium.logging.LoggingPreferences();
-      logs.enable(org.openqa.selenium.logging.LogType.PERFORMANCE, java.util.logging.Level.ALL);
-      options.setCapability("goog:loggingPrefs", logs);
-      options.setExperimentalOption("perfLoggingPrefs", java.util.Map.of("enableNetwork", false, "enablePage", false,
-          "traceCategories", "devtools.timeline,disabled-by-default-devtools.timeline"));
-    }
     ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(chromedriver.toFile())
         .usingAnyFreePort().withTimeout(Duration.ofSeconds(60)).build();
     ChromeDriver driver = new ChromeDriver(service, options);

@@ -19,7 +19,10 @@ import org.openqa.selenium.chrome.ChromeDriver;
  * and the browser each used, to tell a slow page from a starved one.
  */
 final class BrowserProfile {
-  static final boolean ENABLED = Boolean.getBoolean("console.profile");
+  static final boolean ENABLED = Boolean.getBoolean("console.profile")
+      || "cpu".equals(System.getProperty("console.profile"));
+  /** -Dconsole.profile=cpu: only the counters and the CPU shares, no sampling profiler (it costs the page time). */
+  static final boolean SAMPLING = Boolean.getBoolean("console.profile");
   static final Path DIR = Path.of("target", "console-profile");
 
   private final ChromeDriver driver;
@@ -30,12 +33,13 @@ final class BrowserProfile {
 
   private BrowserProfile(ChromeDriver driver) {
     this.driver = driver;
-    driver.manage().logs().get(org.openqa.selenium.logging.LogType.PERFORMANCE); // drops what came before
     driver.executeCdpCommand("Performance.enable", Map.of());
     metricsAtStart = metrics();
-    driver.executeCdpCommand("Profiler.enable", Map.of());
-    driver.executeCdpCommand("Profiler.setSamplingInterval", Map.of("interval", 500));
-    driver.executeCdpCommand("Profiler.start", Map.of());
+    if (SAMPLING) {
+      driver.executeCdpCommand("Profiler.enable", Map.of());
+      driver.executeCdpCommand("Profiler.setSamplingInterval", Map.of("interval", 500));
+      driver.executeCdpCommand("Profiler.start", Map.of());
+    }
     driver.executeScript("window.consoleLoafs = [];"
         + "new PerformanceObserver(l => { for (const e of l.getEntries()) if (e.duration >= 100) "
         + "window.consoleLoafs.push({start: Math.round(e.startTime), duration: Math.round(e.duration),"
@@ -62,12 +66,10 @@ final class BrowserProfile {
         Duration::plus).minus(browserAtStart);
     Object loafs = driver.executeScript("return window.consoleLoafs");
     @SuppressWarnings("unchecked")
-    Map<String, Object> profile = (Map<String, Object>) driver.executeCdpCommand("Profiler.stop", Map.of())
-        .get("profile");
+    Map<String, Object> profile = SAMPLING ? (Map<String, Object>) driver.executeCdpCommand("Profiler.stop",
+        Map.of()).get("profile") : Map.of();
     Map<String, Double> end = metrics();
     Object longTasks = driver.executeScript("return window.consoleLongTasks");
-    List<String> trace = driver.manage().logs().get(org.openqa.selenium.logging.LogType.PERFORMANCE).getAll()
-        .stream().map(org.openqa.selenium.logging.LogEntry::getMessage).toList();
     Map<String, Double> delta = new LinkedHashMap<>();
     for (String key : List.of("TaskDuration", "ScriptDuration", "LayoutDuration", "RecalcStyleDuration",
         "LayoutCount", "RecalcStyleCount", "Nodes", "JSHeapUsedSize")) {
@@ -79,10 +81,11 @@ final class BrowserProfile {
         jvm.toMillis() / 1e3 / wall, browser.toMillis() / 1e3, browser.toMillis() / 1e3 / wall, delta);
     try {
       Files.createDirectories(DIR);
-      Files.writeString(DIR.resolve(name + ".cpuprofile"), Json.write(profile));
+      if (SAMPLING) {
+        Files.writeString(DIR.resolve(name + ".cpuprofile"), Json.write(profile));
+      }
       Files.writeString(DIR.resolve(name + "-loaf.json"), Json.write(loafs));
       Files.writeString(DIR.resolve(name + "-longtasks.json"), Json.write(longTasks));
-      Files.write(DIR.resolve(name + "-trace.jsonl"), trace);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
