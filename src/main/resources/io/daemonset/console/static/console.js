@@ -76,28 +76,105 @@
   // ---- Fleet map ----
   const fleet = document.getElementById('fleet');
   const cells = new Map();
+  let order = [];          // the cells in page order: a cell's index gives its place on the canvas
   let focused = null;
 
   function indexCells() {
-    for (const a of fleet.children) cells.set(a.dataset.n, a);
+    order = Array.from(fleet.children);
+    for (const a of order) cells.set(a.dataset.n, a);
     focused = fleet.firstElementChild;
     if (focused) focused.tabIndex = 0;
   }
 
+  // ---- Fleet map drawing ----
+  // The cells' look is drawn on one canvas behind the (then transparent) grid of links: an update repaints only
+  // the changed cells' pixels, where Chrome would repaint a patterned background per cell on its main thread.
+  // Each state's 10×10 tile is the pattern console.css gives it without the script (colour and mark).
+  const TILES = {
+    u: (c) => { c.fillStyle = '#0072B2'; c.fillRect(0, 0, 10, 10); },
+    o: (c) => { c.fillStyle = '#fbe3b0'; c.fillRect(0, 0, 10, 10); c.fillStyle = '#E69F00';
+      for (let y = 0; y < 10; y++) for (let x = 0; x < 10; x++) if ((x + y) % 5 < 3) c.fillRect(x, y, 1, 1); },
+    s: (c) => { c.fillStyle = '#56B4E9'; c.fillRect(0, 0, 10, 10); c.fillStyle = '#fff';
+      c.beginPath(); c.arc(5, 5, 2.2, 0, 2 * Math.PI); c.fill(); },
+    x: (c) => { c.fillStyle = '#D55E00'; c.fillRect(0, 0, 10, 10); c.strokeStyle = '#000'; c.lineWidth = 1.6;
+      c.beginPath(); c.moveTo(1.5, 1.5); c.lineTo(8.5, 8.5); c.moveTo(8.5, 1.5); c.lineTo(1.5, 8.5); c.stroke(); },
+    c: (c) => { c.fillStyle = '#CC79A7'; c.fillRect(0, 0, 10, 10); c.fillStyle = '#3d1030';
+      for (let y = 2; y < 10; y += 3) c.fillRect(0, y, 10, 1); },
+    m: (c) => { c.fillStyle = '#6b6100'; c.fillRect(0, 0, 10, 10); c.fillStyle = '#F0E442'; c.fillRect(1, 1, 8, 8); },
+    n: (c) => { c.fillStyle = '#bbb'; c.fillRect(0, 0, 10, 10); c.fillStyle = '#e8e8e8'; c.fillRect(1, 1, 8, 8); }
+  };
+  const map = { canvas: null, ctx: null, tiles: {}, x0: 0, y0: 0, pitch: 12, cols: 1, dpr: 1 };
+
+  /** A state's tile as pixels: putImageData copies them, where drawImage of a canvas would snapshot it per call. */
+  function tile(code) {
+    if (!map.tiles[code]) {
+      const size = Math.round(10 * map.dpr);
+      const t = document.createElement('canvas');
+      t.width = t.height = size;
+      const c = t.getContext('2d');
+      c.scale(map.dpr, map.dpr);
+      (TILES[code] || TILES.n)(c);
+      map.tiles[code] = c.getImageData(0, 0, size, size);
+    }
+    return map.tiles[code];
+  }
+
+  function drawCell(i) {
+    const a = order[i];
+    if (!a || !map.ctx) return;
+    const d = map.dpr;
+    const x = Math.round((map.x0 + (i % map.cols) * map.pitch) * d);
+    const y = Math.round((map.y0 + Math.floor(i / map.cols) * map.pitch) * d);
+    map.ctx.putImageData(tile(a.className.slice(-1)), x, y);
+  }
+
+  /** Sizes the canvas to the grid and draws every cell: at start, when the grid's width changes, when cells come or go. */
+  function drawAll() {
+    if (!map.canvas) {
+      map.canvas = document.createElement('canvas');
+      map.canvas.className = 'fleet-canvas';
+      map.canvas.setAttribute('aria-hidden', 'true');
+      fleet.before(map.canvas);
+      map.ctx = map.canvas.getContext('2d', { alpha: true });
+      new ResizeObserver(() => schedule(['redraw', null])).observe(fleet);
+    }
+    const first = order[0];
+    map.dpr = window.devicePixelRatio || 1;
+    map.tiles = {};
+    map.cols = columns();
+    if (first) {
+      map.x0 = first.offsetLeft; map.y0 = first.offsetTop;
+      map.pitch = order.length > 1 && map.cols > 1 ? order[1].offsetLeft - first.offsetLeft : 12;
+    }
+    map.canvas.width = Math.round(fleet.offsetWidth * map.dpr);
+    map.canvas.height = Math.round(fleet.offsetHeight * map.dpr);
+    map.canvas.style.width = fleet.offsetWidth + 'px';
+    map.canvas.style.height = fleet.offsetHeight + 'px';
+    for (let i = 0; i < order.length; i++) drawCell(i);
+    fleet.classList.add('drawn');
+  }
+
   function onCells(msg) {
+    let grew = false;
+    const changed = [];
     for (const [node, code] of Object.entries(msg.cells)) {
       let a = cells.get(node);
       if (!a) {
         a = document.createElement('a');
         a.href = 'nodes/' + encodeURIComponent(node); a.dataset.n = node; a.tabIndex = -1;
-        fleet.appendChild(a); cells.set(node, a);
+        fleet.appendChild(a); cells.set(node, a); grew = true;
       }
       const cls = 'c s-' + code;
-      if (a.className !== cls) a.className = cls;
+      if (a.className !== cls) { a.className = cls; changed.push(a); }
     }
     for (const node of msg.removed) {
       const a = cells.get(node);
-      if (a) { if (a === focused) { focused = fleet.firstElementChild; } a.remove(); cells.delete(node); }
+      if (a) { if (a === focused) { focused = fleet.firstElementChild; } a.remove(); cells.delete(node); grew = true; }
+    }
+    if (grew) { order = Array.from(fleet.children); drawAll(); }
+    else if (changed.length) {
+      const index = changed.length > 64 ? new Map(order.map((a, i) => [a, i])) : null;
+      for (const a of changed) drawCell(index ? index.get(a) : order.indexOf(a));
     }
     for (const [code, n] of Object.entries(msg.counts)) text(document.querySelector('[data-count="' + code + '"]'), n);
   }
@@ -140,9 +217,16 @@
   }
 
   // ---- the feed ----
-  const handlers = { counts: onCounts, daemonsets: onDaemonSets, cells: onCells };
+  const handlers = { counts: onCounts, daemonsets: onDaemonSets, cells: onCells, redraw: drawAll };
   let queue = [];
   let scheduled = false;
+
+  /** Queues [type, data] for the next animation frame: every message of a frame is applied in one go. */
+  function schedule(item) {
+    if (item[0] === 'redraw' && queue.some(q => q[0] === 'redraw')) return;
+    queue.push(item);
+    if (!scheduled) { scheduled = true; requestAnimationFrame(flush); }
+  }
 
   function flush() {
     scheduled = false;
@@ -157,11 +241,8 @@
     const source = new EventSource('/console/events?' + params);
     source.onopen = () => { live.dataset.state = 'on'; live.textContent = 'live'; };
     source.onerror = () => { live.dataset.state = 'off'; live.textContent = 'not live'; };
-    for (const type of Object.keys(handlers)) {
-      source.addEventListener(type, e => {
-        queue.push([type, JSON.parse(e.data)]);
-        if (!scheduled) { scheduled = true; requestAnimationFrame(flush); }
-      });
+    for (const type of ['counts', 'daemonsets', 'cells']) {
+      source.addEventListener(type, e => schedule([type, JSON.parse(e.data)]));
     }
     source.addEventListener('signedout', () => { source.close(); location.href = '/console/login'; });
     source.addEventListener('reload', () => { source.close(); location.reload(); });
@@ -171,6 +252,7 @@
     const page = document.body.dataset.page;
     if (fleet) {
       indexCells();
+      drawAll();
       fleet.addEventListener('keydown', keys);
       fleet.addEventListener('mouseover', showTip);
       fleet.addEventListener('focusin', e => { const a = e.target.closest('a.c'); if (a) { if (focused && focused !== a) focused.tabIndex = -1; focused = a; a.tabIndex = 0; } showTip(e); });

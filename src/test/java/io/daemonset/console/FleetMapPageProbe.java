@@ -1,0 +1,123 @@
+package io.daemonset.console;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Not part of the suite (the name does not end in Test): the fleet map page alone, with the script and stylesheet
+ * from src/main/resources and a scripted feed in place of the server's EventSource, so the page's own cost can be
+ * measured without a control plane and hollow fleet competing for the CPU.
+ * {@code mvn -o test -Dtest=FleetMapPageProbe -Dconsole.nodes=5000 [-Dconsole.profile=true]} prints
+ * {@code probe-long-tasks: …}. The feed plays a rollout with maxUnavailable 25%: every 250 ms one message (as
+ * LiveFeed sends) moving the next quarter of the cells old → unavailable → starting → updated.
+ */
+class FleetMapPageProbe {
+  static final int NODES = Integer.getInteger("console.nodes", 5000);
+
+  @Test
+  void rolloutOverAFleetMap() throws Exception {
+    Path dir = Files.createTempDirectory("fleet-probe");
+    Path resources = Path.of("src", "main", "resources", "io", "daemonset", "console", "static");
+    Files.copy(resources.resolve("console.js"), dir.resolve("console.js"));
+    // -Dprobe.css=RULES appends rules to the stylesheet, to try a change without editing it
+    Files.writeString(dir.resolve("console.css"), Files.readString(resources.resolve("console.css"))
+        + System.getProperty("probe.css", ""));
+    Files.writeString(dir.resolve("feed.js"), FEED.replace("NODES", String.valueOf(NODES)));
+    Files.writeString(dir.resolve("fleet.html"), page());
+    try (Browser browser = Browser.start(dir.resolve("profile"))) {
+      browser.driver.get(dir.resolve("fleet.html").toUri().toString());
+      Object initial = browser.driver.executeScript("return window.consoleLongTasks.map(t => Math.round(t.duration))");
+      System.out.println("probe-initial-render long tasks (ms): " + initial);
+      browser.driver.executeScript("window.consoleLongTasks.length = 0;");
+      BrowserProfile profile = BrowserProfile.startIfEnabled(browser.driver);
+      browser.driver.executeScript("window.probeStart()");
+      org.awaitility.Awaitility.await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(500))
+          .until(() -> Boolean.TRUE.equals(browser.driver.executeScript("return window.probeDone")));
+      if (profile != null) {
+        profile.stop("probe-" + NODES);
+      }
+      @SuppressWarnings("unchecked")
+      List<Map<String, Object>> tasks = (List<Map<String, Object>>) browser.driver.executeScript(
+          "return window.consoleLongTasks");
+      Object applied = browser.driver.executeScript("return [document.querySelectorAll('#fleet .s-u').length,"
+          + " window.probeMessages]");
+      System.out.printf("probe-long-tasks: %d nodes, %s [updated cells, messages], %d long tasks, longest %.0f ms,"
+          + " all %s%n", NODES, applied, tasks.size(), tasks.stream().mapToDouble(t -> ((Number) t.get("duration"))
+          .doubleValue()).max().orElse(0), tasks.stream().map(t -> Math.round(((Number) t.get("duration"))
+          .doubleValue())).toList());
+      browser.screenshot("probe-" + NODES);
+    }
+  }
+
+  static String page() {
+    StringBuilder cells = new StringBuilder();
+    for (int i = 1; i <= NODES; i++) {
+      String n = (i <= NODES / 2 ? "a-" + i : "b-" + (i - NODES / 2));
+      cells.append("<a class=\"c s-o\" href=\"nodes/").append(n).append("\" data-n=\"").append(n)
+          .append("\" tabindex=\"-1\"></a>");
+    }
+    String legend = "";
+    for (String code : List.of("u", "o", "s", "x", "c", "m", "n")) {
+      legend += "<li><span class=\"c s-" + code + "\" aria-hidden=\"true\"></span> " + code + ": <strong data-count=\""
+          + code + "\">" + (code.equals("o") ? NODES : 0) + "</strong></li>";
+    }
+    return """
+        <!doctype html><html lang="en"><head><meta charset="utf-8"><title>probe</title>
+        <link rel="stylesheet" href="console.css"><script src="feed.js"></script><script src="console.js" defer></script>
+        </head><body data-page="fleet" data-rv="1"><header class="top"><span class="live" id="live" data-state="off">not
+        live</span></header><main id="main"><h1>Fleet map</h1>
+        <div class="progress" data-ds="default/agent"><label>Rollout: <span data-field="rollout-text">0 of @N@ updated</span>
+        <progress class="rollout" data-field="rollout" max="@N@" value="0"></progress></label><label>Availability:
+        <span data-field="availability-text">@N@ available</span><meter class="availability" data-field="availability"
+        min="0" max="@N@" value="@N@"></meter></label></div>
+        <ul class="legend">LEGEND</ul><p class="hint">@N@ nodes.</p>
+        <div class="fleet-box"><nav id="fleet" class="fleet" aria-label="Nodes" data-ds="default/agent" data-label="">CELLS</nav></div>
+        <div id="tip" class="tip" role="tooltip" hidden></div></main></body></html>
+        """.replace("LEGEND", legend).replace("CELLS", cells).replace("@N@", String.valueOf(NODES));
+  }
+
+  /** Stands in for EventSource: plays the rollout once probeStart() is called. */
+  static final String FEED = """
+      'use strict';
+      (function () {
+        const n = NODES, names = [];
+        for (let i = 1; i <= n; i++) names.push(i <= n / 2 ? 'a-' + i : 'b-' + (i - n / 2));
+        const state = names.map(() => 'o');
+        let listeners = {};
+        window.probeMessages = 0;
+        window.EventSource = class {
+          constructor() { setTimeout(() => this.onopen && this.onopen(), 0); }
+          addEventListener(type, fn) { listeners[type] = fn; }
+          close() {}
+        };
+        function send(type, data) { window.probeMessages++; if (listeners[type]) listeners[type]({ data: JSON.stringify(data) }); }
+        const quarter = Math.ceil(n / 4), rounds = 3;
+        window.probeStart = function () {
+          let tick = 0, round = 0, steps = ['x', 's', 'u'];
+          const timer = setInterval(() => {
+            // wave w moves step (tick - w) of its quarter; waves overlap as maxUnavailable lets them
+            const cells = {};
+            for (let w = 0; w < 4; w++) {
+              const s = tick - w;
+              if (s < 0 || s >= steps.length) continue;
+              for (let i = w * quarter; i < Math.min(n, (w + 1) * quarter); i++) { state[i] = steps[s]; cells[names[i]] = steps[s]; }
+            }
+            const counts = { u: 0, o: 0, s: 0, x: 0, c: 0, m: 0, n: 0 };
+            for (const c of state) counts[c]++;
+            send('daemonsets', [{ key: 'default/agent', domId: 'ds-default--agent', desired: n, updated: counts.u + counts.s,
+              remaining: counts.o + counts.x, available: counts.u + counts.o, unavailable: counts.x + counts.s,
+              conditions: [], revisions: [] }]);
+            send('cells', { cells: cells, removed: [], counts: counts });
+            if (++tick > 4 + steps.length) {
+              tick = 0; steps = ['x', 's', ++round % 2 ? 'o' : 'u'];
+              if (round === rounds) { clearInterval(timer); setTimeout(() => { window.probeDone = true; }, 1000); }
+            }
+          }, 250);
+        };
+      })();
+      """;
+}
