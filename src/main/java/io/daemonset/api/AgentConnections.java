@@ -3,6 +3,9 @@ package io.daemonset.api;
 import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
@@ -22,6 +25,16 @@ public final class AgentConnections {
 
   private final SSLContext tls;
   private final HttpClient http;
+  /**
+   * Where requests to agents wait for their answers: a blocking send on one of these threads. Not the client's
+   * sendAsync, which completes every response on CompletableFuture's default executor, a new thread per response
+   * on 2 cores (a followed log polls its agent every second).
+   */
+  private final ExecutorService senders = Executors.newFixedThreadPool(16, r -> {
+    Thread t = new Thread(r, "agent-proxy-send");
+    t.setDaemon(true);
+    return t;
+  });
 
   public AgentConnections(SSLContext tls) {
     this.tls = tls;
@@ -44,9 +57,19 @@ public final class AgentConnections {
         + "node agents", 0));
   }
 
-  /** For logs and stats. */
-  HttpClient http() {
-    return http;
+  /** Sends to an agent (logs, stats) on this server's own threads; the answer completes the future there. */
+  <T> CompletableFuture<java.net.http.HttpResponse<T>> send(java.net.http.HttpRequest request,
+                                                             java.net.http.HttpResponse.BodyHandler<T> body) {
+    return CompletableFuture.supplyAsync(() -> {
+      try {
+        return http.send(request, body);
+      } catch (java.io.IOException e) {
+        throw new CompletionException(e);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new CompletionException(e);
+      }
+    }, senders);
   }
 
   /** A client engine for an exec connection to host:port, verifying the agent's certificate names host. */

@@ -4,7 +4,6 @@ import io.daemonset.model.Pod;
 import io.daemonset.view.ObjectIndex;
 import io.daemonset.view.ObjectStore;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
@@ -34,9 +33,9 @@ final class LogFollower {
 
   private final ObjectStore store;
   private final ActorSystem system;
-  private final HttpClient http;
+  private final AgentConnections http;
 
-  LogFollower(ObjectStore store, ActorSystem system, HttpClient http) {
+  LogFollower(ObjectStore store, ActorSystem system, AgentConnections http) {
     this.store = store;
     this.system = system;
     this.http = http;
@@ -58,7 +57,7 @@ final class LogFollower {
     HttpRequest request = HttpRequest.newBuilder(URI.create(log + "?offset=" + from + options))
         .timeout(REQUEST_TIMEOUT)
         .GET().build();
-    return http.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray()).handle((response, error) -> {
+    return http.send(request, HttpResponse.BodyHandlers.ofByteArray()).handle((response, error) -> {
       if (error != null || response.statusCode() != 200) {
         return Optional.empty();
       }

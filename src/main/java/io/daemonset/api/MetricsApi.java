@@ -16,7 +16,6 @@ import io.daemonset.view.ObjectIndex;
 import io.daemonset.view.ObjectStore;
 import io.daemonset.view.StoredObject;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -117,7 +116,7 @@ final class MetricsApi {
       throw ApiException.badRequest(e.getMessage());
     }
     // the agents' stats over TLS with the API server's client certificate; none without (nodes then have no metrics)
-    HttpClient agents = http.getAttribute(AgentConnections.KEY).map(AgentConnections::http).orElse(null);
+    AgentConnections agents = http.getAttribute(AgentConnections.KEY).orElse(null);
     return switch (req.resource()) {
       case "nodes" -> Optional.of(completeWithFuture(nodes(req.name(), labels, agents)));
       case "pods" -> Optional.of(completeWithFuture(pods(req.namespace(), req.name(), labels, agents)));
@@ -125,7 +124,7 @@ final class MetricsApi {
     };
   }
 
-  private CompletionStage<HttpResponse> nodes(String name, Selector labels, HttpClient agents) {
+  private CompletionStage<HttpResponse> nodes(String name, Selector labels, AgentConnections agents) {
     List<Node> nodes = store.index().list(ObjectIndex.NODES).stream().map(o -> (Node) o.object())
         .filter(n -> name.isEmpty() ? labels.matches(n.metadata().labelsOrEmpty()) : n.name().equals(name))
         .toList();
@@ -146,7 +145,7 @@ final class MetricsApi {
   }
 
   private CompletionStage<HttpResponse> pods(String namespace, String name, Selector labels,
-                                                HttpClient agents) {
+                                                AgentConnections agents) {
     List<Pod> pods = store.index().list(ObjectIndex.PODS).stream().map(o -> (Pod) o.object())
         .filter(p -> namespace.isEmpty() || namespace.equals(p.metadata().namespace()))
         .filter(p -> name.isEmpty() ? labels.matches(p.metadata().labelsOrEmpty()) : p.metadata().name().equals(name))
@@ -219,7 +218,7 @@ final class MetricsApi {
    * Each named node's agent stats (nodes without an endpoint, or not answering, are left out); a hollow node's are
    * simulated here ({@link HollowUsage}), since it serves no endpoint.
    */
-  private CompletionStage<Map<String, JsonNode>> scrape(List<String> nodeNames, HttpClient agents) {
+  private CompletionStage<Map<String, JsonNode>> scrape(List<String> nodeNames, AgentConnections agents) {
     Map<String, CompletableFuture<Optional<JsonNode>>> asks = new LinkedHashMap<>();
     Map<String, List<Pod>> podsByNode = null;
     for (String name : nodeNames) {
@@ -255,14 +254,14 @@ final class MetricsApi {
     return byNode;
   }
 
-  private static CompletableFuture<Optional<JsonNode>> stats(HttpClient agents, String endpoint) {
+  private static CompletableFuture<Optional<JsonNode>> stats(AgentConnections agents, String endpoint) {
     if (agents == null) {
       return CompletableFuture.completedFuture(Optional.empty());
     }
     try {
       HttpRequest request = HttpRequest.newBuilder(URI.create(endpoint.replaceAll("/+$", "") + "/stats"))
           .timeout(TIMEOUT).GET().build();
-      return agents.sendAsync(request, java.net.http.HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8))
+      return agents.send(request, java.net.http.HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8))
           .handle((response, error) -> error != null || response.statusCode() != 200 ? Optional.<JsonNode>empty()
               : Optional.of(Json.read(response.body(), JsonNode.class)));
     } catch (IllegalArgumentException badEndpoint) {

@@ -14,7 +14,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -124,9 +123,9 @@ final class PodLogs {
           + q(endpoint), 0);
     }
     List<String> warnings = new ArrayList<>();
-    HttpClient http = AgentConnections.of(call.http()).http();
+    AgentConnections http = AgentConnections.of(call.http());
     HttpRequest request = HttpRequest.newBuilder(uri).timeout(TIMEOUT).GET().build();
-    return http.sendAsync(request, java.net.http.HttpResponse.BodyHandlers.ofInputStream())
+    return http.send(request, java.net.http.HttpResponse.BodyHandlers.ofInputStream())
         .handle((response, error) -> {
           if (error != null) {
             Throwable cause = error.getCause() != null ? error.getCause() : error;
