@@ -375,15 +375,10 @@ public final class Pki {
 
   public static SSLContext clientSslContext(X509Certificate ca) {
     try {
-      KeyStore trust = KeyStore.getInstance("PKCS12");
-      trust.load(null, null);
-      trust.setCertificateEntry("ca", ca);
-      TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-      tmf.init(trust);
       SSLContext context = SSLContext.getInstance("TLS");
-      context.init(null, tmf.getTrustManagers(), RANDOM);
+      context.init(null, ClusterCa.trustOnly(ca).getTrustManagers(), RANDOM);
       return context;
-    } catch (GeneralSecurityException | IOException e) {
+    } catch (GeneralSecurityException e) {
       throw new IllegalStateException("cannot build a client TLS context", e);
     }
   }

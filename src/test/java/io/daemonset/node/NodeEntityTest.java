@@ -50,6 +50,15 @@ class NodeEntityTest {
     node.clear();
   }
 
+  /** A clock that reads now[0]: tests move time by assigning it. */
+  static Clock moving(Instant[] now) {
+    return new Clock() {
+      @Override public java.time.ZoneId getZone() { return ZoneOffset.UTC; }
+      @Override public Clock withZone(java.time.ZoneId zone) { return this; }
+      @Override public Instant instant() { return now[0]; }
+    };
+  }
+
   @AfterAll
   static void shutdown() {
     testKit.shutdownTestKit();
@@ -290,11 +299,7 @@ class NodeEntityTest {
   @Test
   void theReadyPodsOfAnUnreachableNodeAreMarkedNotReady() {
     Instant[] now = {NOW};
-    Clock moving = new Clock() {
-      @Override public java.time.ZoneId getZone() { return ZoneOffset.UTC; }
-      @Override public Clock withZone(java.time.ZoneId zone) { return this; }
-      @Override public Instant instant() { return now[0]; }
-    };
+    Clock moving = moving(now);
     PodObserver observer = (owner, nodeName, podName, pod, cause) -> notices.add(new Notice(owner, podName, pod));
     var silent = EventSourcedBehaviorTestKit.<NodeEntity.Command, NodeEntity.Event, NodeState>create(testKit.system(),
         NodeEntity.create("n1", directory, observer, moving));
@@ -320,11 +325,7 @@ class NodeEntityTest {
   @Test
   void inALargeFleetARenewalIsGrantedALongerLeaseAndOnlyItsExpiryMakesTheNodeUnreachable() {
     Instant[] now = {NOW};
-    Clock moving = new Clock() {
-      @Override public java.time.ZoneId getZone() { return ZoneOffset.UTC; }
-      @Override public Clock withZone(java.time.ZoneId zone) { return this; }
-      @Override public Instant instant() { return now[0]; }
-    };
+    Clock moving = moving(now);
     int[] fleet = {5_000};
     LeaseTerms terms = new LeaseTerms(100, Duration.ofMinutes(10));
     var large = EventSourcedBehaviorTestKit.<NodeEntity.Command, NodeEntity.Event, NodeState>create(testKit.system(),
