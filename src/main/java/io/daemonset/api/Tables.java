@@ -297,11 +297,7 @@ public final class Tables {
     for (int i = 0; i < inits.size(); i++) {
       ContainerStatus cs = inits.get(i);
       restarts += cs.restartCount();
-      ContainerState last = cs.lastState();
-      if (last != null && last.terminated() != null && last.terminated().finishedAt() != null
-          && (lastRestart == null || lastRestart.isBefore(last.terminated().finishedAt()))) {
-        lastRestart = last.terminated().finishedAt();
-      }
+      lastRestart = laterRestart(lastRestart, cs);
       ContainerState state = cs.state() == null ? new ContainerState(null, null, null) : cs.state();
       if (state.terminated() != null && Integer.valueOf(0).equals(state.terminated().exitCode())) {
         continue;
@@ -331,11 +327,7 @@ public final class Tables {
     for (int i = statuses.size() - 1; i >= 0; i--) {
       ContainerStatus cs = statuses.get(i);
       restarts += cs.restartCount();
-      ContainerState last = cs.lastState();
-      if (last != null && last.terminated() != null && last.terminated().finishedAt() != null
-          && (lastRestart == null || lastRestart.isBefore(last.terminated().finishedAt()))) {
-        lastRestart = last.terminated().finishedAt();
-      }
+      lastRestart = laterRestart(lastRestart, cs);
       ContainerState state = cs.state() == null ? new ContainerState(null, null, null) : cs.state();
       if (state.waiting() != null && state.waiting().reason() != null && !state.waiting().reason().isEmpty()) {
         reason = state.waiting().reason();
@@ -564,5 +556,12 @@ public final class Tables {
 
   private static Column column(String name, String type, String description, int priority) {
     return new Column(name, type, "", description, priority);
+  }
+
+  /** The later of lastRestart and when the container's last run ended (upstream's printPod LAST RESTART). */
+  private static Instant laterRestart(Instant lastRestart, ContainerStatus cs) {
+    ContainerState last = cs.lastState();
+    Instant ended = last == null || last.terminated() == null ? null : last.terminated().finishedAt();
+    return ended != null && (lastRestart == null || lastRestart.isBefore(ended)) ? ended : lastRestart;
   }
 }
