@@ -31,17 +31,14 @@ final class HttpFloor {
 
   private HttpFloor() {}
 
-  /** Makes sure the API's request counter (ApiMetrics) records somewhere, and returns the requests served so far. */
-  static double requestsServed() {
+  /**
+   * The requests served so far by kind ("verb resource", e.g. "update leases"), for the mix a figure made; first
+   * makes sure the API's request counter (ApiMetrics) records somewhere.
+   */
+  static java.util.Map<String, Double> requestsByKind() {
     if (Metrics.globalRegistry.getRegistries().isEmpty()) {
       Metrics.addRegistry(new SimpleMeterRegistry());
     }
-    return Metrics.globalRegistry.find("apiserver.request").counters().stream().mapToDouble(Counter::count).sum();
-  }
-
-  /** The requests served so far by kind ("verb resource", e.g. "update leases"), for the mix a figure made. */
-  static java.util.Map<String, Double> requestsByKind() {
-    requestsServed();
     java.util.Map<String, Double> kinds = new java.util.TreeMap<>();
     for (Counter c : Metrics.globalRegistry.find("apiserver.request").counters()) {
       kinds.merge(c.getId().getTag("verb") + " " + c.getId().getTag("resource"), c.count(), Double::sum);
