@@ -8,8 +8,8 @@ import org.apache.pekko.actor.typed.ExtensionId;
 /**
  * How many nodes the fleet has, as this member's view counts them: what the node entities size their lease terms
  * by. The entities start before the view (they are remembered, and wake with the system), so the view plugs its
- * count in when it exists; until then the fleet counts as empty and leases get the floor, which the view's start
- * (seconds) ends long before a node's first grace period could.
+ * count in when it exists; until then the fleet counts as empty and leases are granted as the agents ask, which the
+ * view's start (seconds) ends long before a node's first grace period could.
  */
 public final class FleetSize implements Extension {
   private static final ExtensionId<FleetSize> ID = new ExtensionId<>() {

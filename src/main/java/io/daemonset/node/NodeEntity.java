@@ -212,7 +212,7 @@ public final class NodeEntity
   private Instant lastHeartbeat;
   /** Runtime only, as the heartbeat: the Lease as last renewed, null until then. */
   private io.daemonset.model.Lease lease;
-  /** Runtime only: the lease the server granted the last renewal beyond what was asked, null until a renewal. */
+  /** Runtime only: what the fleet's size granted at the last renewal (LeaseTerms), null until a renewal. */
   private Duration granted;
 
   private NodeEntity(ActorContext<Command> context, String nodeName, NodeDirectory directory, PodObserver observer,
