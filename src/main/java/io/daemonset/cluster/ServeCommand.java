@@ -171,6 +171,7 @@ public final class ServeCommand implements Callable<Integer> {
     System.out.println("node bootstrap token: " + dataDir.resolve(TokenFile.NODE_TOKEN_FILE) + "   (agent --server "
         + server.url() + (plainHttp ? "" : " --ca-file " + dataDir.resolve(io.daemonset.auth.Pki.CA_CRT)) + " --token-file "
         + dataDir.resolve(TokenFile.NODE_TOKEN_FILE) + " --node-name <name>)");
+    System.out.println("failover: " + FailoverBudget.of(plane.system().settings().config()));
     plane.view().caughtUp().toCompletableFuture().get(10, TimeUnit.MINUTES);
     Readiness.get(plane.system()).serving();
     if (hollowNodes > 0) {
