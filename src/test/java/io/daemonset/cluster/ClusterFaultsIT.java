@@ -224,9 +224,12 @@ class ClusterFaultsIT {
     assertThat(sum(metricsAfter, "daemonset_pods_placed_total")).isGreaterThan(0);
     assertThat(sum(metricsAfter, "apiserver_request_total")).isGreaterThan(0);
 
-    // ---- every member restarted (SIGTERM: the graceful shutdown logs no error) ----
+    // ---- rolling upgrade: each member in turn stopped (SIGTERM) and started as the next release ----
     Map<String, String> before = podNodes();
     watching = false;
+    rollingUpgrade(before, started);
+
+    // ---- every member restarted (SIGTERM: the graceful shutdown logs no error), back to this build's version ----
     long[] logSizes = new long[3];
     for (int i = 0; i < 3; i++) {
       logSizes[i] = Files.size(work.resolve("member-" + i + ".log"));
@@ -255,10 +258,68 @@ class ClusterFaultsIT {
     passed = true;
   }
 
+  /**
+   * Replaces the members one at a time, as an operator upgrades the control plane: SIGTERM, then the same jar started
+   * with {@code DS_APP_VERSION} {@link #NEXT_VERSION} (this build stands in for the next release: the test shows the
+   * hand-over between versions as sharding sees them, not a change of code or event format). Meanwhile a writer
+   * annotates the DaemonSet through the members that are up, one write a second. Afterwards: every write that was
+   * answered is there, no pod was replaced, the fleet is whole.
+   */
+  private void rollingUpgrade(Map<String, String> before, long started) throws Exception {
+    List<String> accepted = new CopyOnWriteArrayList<>();
+    List<String> refused = new CopyOnWriteArrayList<>();
+    java.util.concurrent.atomic.AtomicInteger away = new java.util.concurrent.atomic.AtomicInteger(-1);
+    java.util.concurrent.atomic.AtomicBoolean writing = new java.util.concurrent.atomic.AtomicBoolean(true);
+    Thread writer = new Thread(() -> {
+      for (int n = 0; writing.get(); n++) {
+        int via = (Math.max(away.get(), 0) + 1 + n % 2) % 3;
+        if (via == away.get()) {
+          via = (via + 1) % 3;
+        }
+        long at = System.nanoTime();
+        Result r = kubectl(via, "annotate", "ds/" + name, "upgrade-write-" + n + "=member-" + via, "--overwrite");
+        (r.exitCode() == 0 ? accepted : refused).add("upgrade-write-" + n + " via " + via + ": " + r.out());
+        await().atMost(Duration.ofSeconds(2)).until(() -> System.nanoTime() - at >= TimeUnit.SECONDS.toNanos(1));
+      }
+    }, "upgrade-writer");
+    writer.setDaemon(true);
+    writer.start();
+    for (int i = 0; i < 3; i++) {
+      away.set(i);
+      members[i].terminate();
+      assertThat(members[i].awaitExit(Duration.ofSeconds(90))).isTrue();
+      members[i] = startMember(i, NEXT_VERSION);
+      awaitReady(i);
+      phase("member " + i + " replaced by " + NEXT_VERSION, started);
+    }
+    away.set(-1);
+    await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofSeconds(1))
+        .until(() -> kubectl(0, "get", "nodes", "-o", "name").out().lines().count() == NODES);
+    awaitRolledOut(Duration.ofMinutes(3));
+    writing.set(false);
+    writer.join(Duration.ofSeconds(60).toMillis());
+    String annotations = kubectl(1, "get", "ds", name, "-o", "jsonpath={.metadata.annotations}").out();
+    List<String> lost = accepted.stream().map(w -> w.substring(0, w.indexOf(' ')))
+        .filter(key -> !annotations.contains("\"" + key + "\"")).toList();
+    System.out.printf(LOG + "UPGRADE: 3 members replaced one at a time; %d writes answered, %d refused%s, %d lost%n",
+        accepted.size(), refused.size(), refused.isEmpty() ? "" : " " + refused, lost.size());
+    assertThat(lost).as("writes answered during the upgrade and missing after it").isEmpty();
+    assertThat(accepted).hasSizeGreaterThan(refused.size());
+    assertThat(podNodes()).as("no pod replaced").isEqualTo(before);
+    phase("rolling upgrade done: every answered write kept, every pod kept", started);
+  }
+
   // ---- the cluster ----
 
-  /** Member i, its output appended to member-i.log (a restart adds to the same log). */
+  /** The app-version the rolling upgrade starts members with; this build's is its jar's Implementation-Version. */
+  static final String NEXT_VERSION = "99.0.0";
+
   private JarProcess startMember(int i) {
+    return startMember(i, null);
+  }
+
+  /** Member i, its output appended to member-i.log (a restart adds to the same log); appVersion null: the build's. */
+  private JarProcess startMember(int i, String appVersion) {
     List<String> args = new ArrayList<>(List.of("serve", "--data-dir", data.toString(),
         "--db-url", PostgresTestDatabase.URL.replaceFirst("//[^/]+/", "//127.0.0.1:" + database.port() + "/"),
         "--db-user", PostgresTestDatabase.USER, "--db-password", PostgresTestDatabase.PASSWORD,
@@ -273,8 +334,9 @@ class ClusterFaultsIT {
     // C1 only and the serial collector: three JVMs warming up at once on two cores (a full restart starts them
     // together) otherwise spend the cores compiling and collecting in parallel threads and delay their heartbeats.
     return JarProcess.start(work.resolve("member-" + i + ".log"),
-        List.of("-Xmx384m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC"), Map.of("DS_DB_SCHEMA", schema,
-        "DS_REPLAY_FILTER_MODE", "fail"), args);
+        List.of("-Xmx384m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC"), appVersion == null
+            ? Map.of("DS_DB_SCHEMA", schema, "DS_REPLAY_FILTER_MODE", "fail")
+            : Map.of("DS_DB_SCHEMA", schema, "DS_REPLAY_FILTER_MODE", "fail", "DS_APP_VERSION", appVersion), args);
   }
 
   private void awaitReady(int... which) {
