@@ -93,6 +93,29 @@ class NodeCredentialsTest {
     assertThat(get(onSecond.authenticateSoon(issued.token()))).as("the revoked one stays revoked").isEmpty();
   }
 
+  /** The messages and events cross members and the journal: each reads back as written. */
+  @Test
+  void itsMessagesAndEventsReadBackOnAnotherMember() {
+    var serialization = org.apache.pekko.serialization.SerializationExtension.get(first.system().classicSystem());
+    var keys = io.daemonset.journal.EncryptionKeys.get(first.system());
+    org.apache.pekko.actor.typed.ActorRef<NodeCredentialEntity.Credential> replyTo =
+        first.system().deadLetters();
+    for (Object message : List.of(
+        new NodeCredentialEntity.Obtain(replyTo),
+        new NodeCredentialEntity.Revoke(Instant.parse("2026-12-02T10:00:00Z"), first.system().deadLetters()),
+        new NodeCredentialEntity.Credential("worker-9", "uid-9", "token-9", true),
+        new NodeCredentialEntity.Revoked(true),
+        new NodeCredentialEntity.CredentialIssued("uid-9", keys.seal("token-9".getBytes(), "NodeCredential|worker-9"),
+            Instant.parse("2026-12-02T10:00:00.123456Z")),
+        new NodeCredentialEntity.CredentialRevoked(Instant.parse("2026-12-02T10:00:01Z")))) {
+      byte[] bytes = serialization.serialize(message).get();
+      var serializer = serialization.findSerializerFor(message);
+      Object back = serialization.deserialize(bytes, serializer.identifier(),
+          org.apache.pekko.serialization.Serializers.manifestFor(serializer, message)).get();
+      assertThat(back).as(message.getClass().getSimpleName()).isEqualTo(message);
+    }
+  }
+
   @Test
   void anUnknownTokenIsRefusedAfterTheCatchUpWait() throws Exception {
     long start = System.nanoTime();
