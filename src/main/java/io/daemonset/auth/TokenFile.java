@@ -180,14 +180,20 @@ public final class TokenFile {
     return cluster.authenticateSoon(token);
   }
 
-  /** The token a node's agent authenticates with (it keys the node's exec tickets): the file's, else the cluster's. */
+  /**
+   * The token a node's agent authenticates with (it keys the node's exec tickets): the cluster's, else the file's (a
+   * credential of an older release; an agent that has a cluster credential obtained it later, and uses it).
+   */
   public Optional<String> nodeKey(String nodeName) {
+    NodeCredentialSource cluster = clusterCredentials;
+    Optional<String> current = cluster == null ? Optional.empty() : cluster.tokenOf(nodeName);
+    if (current.isPresent()) {
+      return current;
+    }
     String user = Identity.NODE_USER_PREFIX + nodeName;
-    Optional<String> inFile = entries.stream()
+    return entries.stream()
         .filter(e -> e.identity().user().equals(user) && e.identity().inGroup(Identity.NODES))
         .map(Entry::token).findFirst();
-    NodeCredentialSource cluster = clusterCredentials;
-    return inFile.isPresent() || cluster == null ? inFile : cluster.tokenOf(nodeName);
   }
 
   /** The identity a bearer token stands for; compares in constant time per entry. */

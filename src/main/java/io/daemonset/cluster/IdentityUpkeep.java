@@ -21,13 +21,15 @@ import org.slf4j.LoggerFactory;
  * when it changes (also checked on authentication), and the serving certificate is renewed before it expires or
  * re-read when the operator's files change.
  */
-final class IdentityUpkeep {
+public final class IdentityUpkeep {
   static final Duration CHECK_EVERY = Duration.ofMinutes(1);
   private static final Logger LOG = LoggerFactory.getLogger(IdentityUpkeep.class);
 
   private IdentityUpkeep() {}
 
-  static void start(ActorSystem<?> system, ClusterView view, TokenFile tokens, NodeCredentials credentials, Pki pki) {
+  /** Starts following the view's Node deletions and the minute's checks (serve, and the tests' control plane). */
+  public static void start(ActorSystem<?> system, ClusterView view, TokenFile tokens, NodeCredentials credentials,
+                           Pki pki) {
     scala.concurrent.ExecutionContextExecutor blocking = system.dispatchers().lookup(DispatcherSelector.blocking());
     // From now on only: replaying an old deletion would revoke the credential of a node that joined again since.
     view.subscribe(view.resourceVersion(), change -> onChange(change, tokens, credentials, blocking));

@@ -96,6 +96,10 @@ public final class NodeCredentials implements NodeCredentialSource {
 
   // ---- this member's copy ----
 
+  /**
+   * A hash lookup, not tokens.csv's constant-time comparison per entry: its time depends on the token's hash, which
+   * tells a caller nothing about any credential's characters.
+   */
   @Override
   public Optional<Identity> authenticate(String token) {
     Known known = token == null ? null : byToken.get(token);

@@ -11,6 +11,7 @@ import io.daemonset.auth.Pki;
 import io.daemonset.auth.TokenFile;
 import io.daemonset.cluster.ControlPlane;
 import io.daemonset.cluster.ControlPlaneSystem;
+import io.daemonset.cluster.IdentityUpkeep;
 import io.daemonset.cluster.NodeBootstrap;
 import io.daemonset.cluster.NodeCredentials;
 import io.daemonset.cluster.Store;
@@ -136,6 +137,7 @@ public final class TestControlPlane implements AutoCloseable {
         .toCompletableFuture().get(STARTUP.toSeconds(), TimeUnit.SECONDS);
     server.tokens().useClusterCredentials(credentials);
     started.set(server);
+    IdentityUpkeep.start(plane.system(), plane.view(), server.tokens(), credentials, server.pki());
     return server;
   }
 
