@@ -106,6 +106,9 @@ public final class DaemonSetEntity
   /** The node took the ownerReference off the pod (or no longer holds it): the pod is this DaemonSet's no more. */
   record OrphanAnswered(String podName, String nodeName) implements Fact {}
 
+  /** A node set (or could not set) a relabelled pod's label: nothing to decide, the pod's own notification follows. */
+  record RelabelAnswered(String podName) implements Command {}
+
   /** Sharding's stop message after this entity asked to be passivated (its DaemonSet is gone, every pod too). */
   enum Stop implements Command { INSTANCE }
 
@@ -163,6 +166,14 @@ public final class DaemonSetEntity
   public record RevisionRecorded(ControllerRevision revision, Cause cause) implements Event {}
 
   public record RevisionsTrimmed(List<String> names, Cause cause) implements Event {}
+
+  /**
+   * upstream dedupCurHistories: several revisions held the current template; {@code keptHash}'s stays, the
+   * {@code duplicates} (revision names) go, and the pods that carried their hashes ({@code pods}) carry
+   * {@code keptHash} from now on, as does the rollout's memory: none of them is taken for old.
+   */
+  public record RevisionsDeduplicated(String keptHash, List<String> duplicates, List<String> pods, Cause cause)
+      implements Event {}
 
   public record PodsScheduled(List<ScheduledPod> pods, Cause cause) implements Event {}
 
@@ -333,6 +344,7 @@ public final class DaemonSetEntity
         .onCommand(AdmitAnswered.class, this::onAdmitAnswered)
         .onCommand(DeleteAnswered.class, this::onFact)
         .onCommand(OrphanAnswered.class, this::onFact)
+        .onCommand(RelabelAnswered.class, (state, cmd) -> Effect().noReply())
         .onCommand(NodeHolds.class, this::onNodeHolds)
         .onCommand(ResyncPods.class, this::onResyncPods)
         .onCommand(Stop.class, this::onStop);
@@ -492,6 +504,8 @@ public final class DaemonSetEntity
         nodes.delete(context, delete.binding(), delete.cause());
       } else if (step instanceof NodeStep.Orphan orphan) {
         nodes.orphan(context, orphan.binding(), orphan.cause());
+      } else if (step instanceof NodeStep.Relabel relabel) {
+        nodes.relabel(context, relabel.binding(), relabel.cause());
       }
     }
     DaemonSetState state = out.state();

@@ -103,6 +103,8 @@ public record DaemonSetState(
       Map<String, ControllerRevision> next = new LinkedHashMap<>(revisions);
       e.names().forEach(next::remove);
       return new DaemonSetState(daemonSet, specVersion, bindings, Map.copyOf(next), podOrdinals);
+    } else if (event instanceof DaemonSetEntity.RevisionsDeduplicated e) {
+      return deduplicated(e);
     } else if (event instanceof DaemonSetEntity.PodsScheduled e) {
       PSortedMap<String, PodBinding> next = sortedBindings();
       for (DaemonSetEntity.ScheduledPod p : e.pods()) {
@@ -143,6 +145,30 @@ public record DaemonSetState(
           e.podUid(), e.nodeName(), uid(), e.revisionHash(), PodBinding.Phase.BOUND, "Pending", null, e.createdAt())));
     }
     throw new IllegalArgumentException("unknown DaemonSet event " + event);
+  }
+
+  /** The duplicates go; their pods and the rollout's memory take the kept hash (upstream dedupCurHistories). */
+  private DaemonSetState deduplicated(DaemonSetEntity.RevisionsDeduplicated e) {
+    Map<String, String> moved = new LinkedHashMap<>();
+    Map<String, ControllerRevision> next = new LinkedHashMap<>(revisions);
+    for (String name : e.duplicates()) {
+      ControllerRevision gone = next.remove(name);
+      if (gone != null) {
+        moved.put(io.daemonset.rollout.Revisions.hashOf(gone), e.keptHash());
+      }
+    }
+    PSortedMap<String, PodBinding> relabelled = sortedBindings();
+    for (String pod : e.pods()) {
+      PodBinding b = relabelled.get(pod);
+      if (b != null && moved.containsKey(b.revisionHash())) {
+        relabelled = relabelled.plus(pod, b.withRevisionHash(e.keptHash()));
+      }
+    }
+    DaemonSet ds = daemonSet.status() != null && daemonSet.status().rollout() != null
+        ? daemonSet.withStatus(daemonSet.status().withRollout(RolloutMemory.relabelled(daemonSet.status().rollout(),
+            moved)))
+        : daemonSet;
+    return new DaemonSetState(ds, specVersion, relabelled, Map.copyOf(next), podOrdinals);
   }
 
   /** A user's finalizers stay (the deletion waits for them); Foreground and Orphan add the collector's own. */

@@ -86,6 +86,7 @@ public final class Reconciler {
     List<NodeStep> steps = new ArrayList<>(admissions(state, in.now()));
     steps.addAll(deletions(state, in.now()));
     steps.addAll(orphanings(state, in.now()));
+    steps.addAll(relabellings(state, decided));
     return new ReconcileOutput(events, steps, backoffs, requeueAt, state);
   }
 
@@ -139,6 +140,22 @@ public final class Reconciler {
                 ? ": released, its labels no longer match the selector"
                 : ": DaemonSet deleted with propagation Orphan"))))
         .toList();
+  }
+
+  /** The bound pods a deduplication of this round relabelled: their nodes set the label (sent once, see NodeLink). */
+  private static List<NodeStep> relabellings(DaemonSetState state, List<Event> decided) {
+    List<NodeStep> out = new ArrayList<>();
+    for (Event e : decided) {
+      if (e instanceof DaemonSetEntity.RevisionsDeduplicated d) {
+        for (String pod : d.pods()) {
+          PodBinding b = state.bindings().get(pod);
+          if (b != null && b.phase() == PodBinding.Phase.BOUND) {
+            out.add(new NodeStep.Relabel(b, d.cause()));
+          }
+        }
+      }
+    }
+    return out;
   }
 
   private static List<NodeStep> deletions(DaemonSetState state, Instant now) {

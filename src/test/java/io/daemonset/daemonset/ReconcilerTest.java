@@ -660,6 +660,36 @@ class ReconcilerTest {
   }
 
   /**
+   * Issue 10 item 5, upstream dedupCurHistories: a journal holding two revisions of the current template (an older
+   * controller could leave them) keeps the highest, relabels the pods of the other to its hash and deletes it in one
+   * event; the pods count as updated and none is replaced because of the duplicate.
+   */
+  @Test
+  void dedupCurHistoriesRelabelsThePodsOfADuplicateInsteadOfReplacingThem() {
+    ReconcileWorld w = new ReconcileWorld().withNodes(nodes(0, 2, null)).converged();
+    String original = w.podOn("node-0").revisionHash();
+    String originalName = "foo-" + original;
+    w.state = w.state.apply(new DaemonSetEntity.RevisionRecorded(
+        io.daemonset.rollout.Revisions.snapshot(w.state.daemonSet(), "dup", 5), ReconcileWorld.NODE));
+
+    ReconcileOutput out = w.round();
+
+    assertThat(deleted(out)).as("no pod replaced because of a duplicate").isEmpty();
+    assertThat(scheduled(out)).isEmpty();
+    assertThat(eventsOf(out, DaemonSetEntity.RevisionsDeduplicated.class)).singleElement().satisfies(e -> {
+      assertThat(e.keptHash()).isEqualTo("dup");
+      assertThat(e.duplicates()).containsExactly(originalName);
+      assertThat(e.pods()).containsExactlyInAnyOrder(w.podOn("node-0").podName(), w.podOn("node-1").podName());
+    });
+    assertThat(w.state.revisions()).containsOnlyKeys("foo-dup");
+    assertThat(w.state.ownBindings()).extracting(PodBinding::revisionHash).containsOnly("dup");
+    assertThat(out.steps()).filteredOn(st -> st instanceof NodeStep.Relabel).extracting(st -> st.binding().nodeName())
+        .containsExactlyInAnyOrder("node-0", "node-1");
+    assertThat(w.state.status().updatedNumberScheduled()).isEqualTo(2);
+    assertThat(w.round().events()).as("settled").isEmpty();
+  }
+
+  /**
    * Issue 10 item 8: a user's finalizer keeps a Foreground-deleted DaemonSet after its pods are gone (the collector's
    * finalizer beside it); once the user removes it, the deletion completes. Nothing is written to status meanwhile.
    */
