@@ -132,8 +132,9 @@ public final class DaemonSetEntity
   public record StatusChanged(DaemonSetStatus status, Cause cause) implements Event {}
 
   /**
-   * Background and Foreground: every pod is to be deleted; Orphan: every pod is to lose its ownerReference.
-   * Foreground and Orphan keep the object visible meanwhile (finalizer foregroundDeletion or orphan, as upstream).
+   * Foreground: every pod is to be deleted; Orphan: every pod is to lose its ownerReference; both keep the object
+   * visible meanwhile (finalizer foregroundDeletion or orphan, as upstream). Background: the pods are left to
+   * DaemonSetDeleted (at once, or once a user's finalizer is removed).
    */
   public record DeletionStarted(String propagationPolicy, Instant deletionTimestamp, Cause cause) implements Event {
     boolean keepsObject() {
@@ -155,7 +156,10 @@ public final class DaemonSetEntity
    */
   public record FinalizerRemoved(String finalizer, Cause cause) implements Event {}
 
-  /** The object is gone from the API; with Orphan its pods stay on their nodes without an owner. */
+  /**
+   * The object is gone from the API; with Orphan its pods stay on their nodes without an owner, with Background they
+   * are deleted from now on (upstream's garbage collector deletes dependents once their owner is gone).
+   */
   public record DaemonSetDeleted(String propagationPolicy, Cause cause) implements Event {
     boolean orphanPods() {
       return "Orphan".equals(propagationPolicy);
@@ -411,7 +415,7 @@ public final class DaemonSetEntity
     // re-sent until each node acknowledges, so a crash cannot leave a pod pointing at a deleted owner.
     events.add(new DeletionStarted(policy, clock.instant(), cmd.cause()));
     // Background removes the object at once, unless a user's finalizer keeps it (the reconcile then removes it once
-    // the last one is gone, as the API server does).
+    // the last one is gone, as the API server does); its pods go with the object, not before (DaemonSetDeleted).
     if (!"Orphan".equals(policy) && !"Foreground".equals(policy)
         && DaemonSetObjects.userFinalizers(state.daemonSet().metadata()).isEmpty()) {
       events.add(new DaemonSetDeleted(policy, cmd.cause()));

@@ -72,12 +72,10 @@ public record DaemonSetState(
     } else if (event instanceof DaemonSetEntity.DeletionStarted e) {
       ObjectMeta meta = daemonSet.metadata().withDeletionTimestamp(e.deletionTimestamp())
           .withFinalizers(finalizersOnDeletion(daemonSet.metadata(), e));
-      PodBinding.Phase next = e.orphans() ? PodBinding.Phase.ORPHAN_REQUESTED : PodBinding.Phase.DELETE_REQUESTED;
-      // A pod its node has not confirmed yet is orphaned too: the node may already hold it and list it, and a
-      // request sent after the admission reaches the node after it (it answers "not here" if the admission failed).
-      // A released pod (ORPHAN_REQUESTED already) is no longer this DaemonSet's: never deleted with it.
-      DaemonSetState marked = mapBindings(b -> !b.ownerUid().equals(uid()) || b.isBeingDeleted()
-          || b.phase() == PodBinding.Phase.ORPHAN_REQUESTED ? b : b.withPendingPhase(next, e.deletionTimestamp()));
+      // Background leaves the pods to the end (DaemonSetDeleted), as upstream's garbage collector deletes dependents
+      // only once the owner is gone: while a user's finalizer holds the object, its pods stay.
+      DaemonSetState marked = e.keepsObject() ? dependentsMarked(e.orphans() ? PodBinding.Phase.ORPHAN_REQUESTED
+          : PodBinding.Phase.DELETE_REQUESTED, e.deletionTimestamp()) : this;
       return new DaemonSetState(daemonSet.withMetadata(meta), specVersion + 1, marked.bindings, revisions, podOrdinals);
     } else if (event instanceof DaemonSetEntity.FinalizerRemoved e) {
       List<String> left = daemonSet.metadata().finalizers() == null ? List.of()
@@ -85,7 +83,10 @@ public record DaemonSetState(
       return new DaemonSetState(daemonSet.withMetadata(daemonSet.metadata().withFinalizers(left.isEmpty() ? null : left)),
           specVersion + 1, bindings, revisions, podOrdinals);
     } else if (event instanceof DaemonSetEntity.DaemonSetDeleted e) {
-      PSortedMap<String, PodBinding> left = sortedBindings();
+      // Background: the owner is gone now, so its pods go (those of Foreground went already).
+      PSortedMap<String, PodBinding> left = e.orphanPods() ? sortedBindings()
+          : dependentsMarked(PodBinding.Phase.DELETE_REQUESTED, daemonSet.metadata().deletionTimestamp() != null
+              ? daemonSet.metadata().deletionTimestamp() : e.cause().at()).sortedBindings();
       if (e.orphanPods()) {
         for (PodBinding b : bindings.values()) {
           if (b.ownerUid().equals(uid()) && !b.isBeingDeleted()) {
@@ -207,6 +208,17 @@ public record DaemonSetState(
     }
     PodBinding changed = change.apply(binding);
     return changed.equals(binding) ? this : withBindings(sortedBindings().plus(podName, changed));
+  }
+
+  /**
+   * This incarnation's pods marked for deletion or orphaning as their owner goes. A pod its node has not confirmed yet
+   * is orphaned too: the node may already hold it and list it, and a request sent after the admission reaches the node
+   * after it (it answers "not here" if the admission failed). A released pod (ORPHAN_REQUESTED already) is no longer
+   * this DaemonSet's: never deleted with it.
+   */
+  private DaemonSetState dependentsMarked(PodBinding.Phase next, java.time.Instant at) {
+    return mapBindings(b -> !b.ownerUid().equals(uid()) || b.isBeingDeleted()
+        || b.phase() == PodBinding.Phase.ORPHAN_REQUESTED ? b : b.withPendingPhase(next, at));
   }
 
   /** Rare (a deletion starts): the whole map is rebuilt once. */

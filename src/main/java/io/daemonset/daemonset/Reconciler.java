@@ -43,14 +43,17 @@ public final class Reconciler {
     Map<String, Eligibility> eligibility = Map.of();
     List<Event> decided = List.of();
     if (state.exists() && state.isTerminating()) {
-      // Gone once every pod is (deleted or orphaned) and no user's finalizer is left (those only a user removes).
+      // Gone once no user's finalizer is left (those only a user removes) and, for Foreground and Orphan, every pod is
+      // (deleted or orphaned); Background's pods go after the object, as upstream's garbage collector has them go.
       List<String> finalizers = java.util.Objects.requireNonNullElse(state.daemonSet().metadata().finalizers(),
           List.<String>of());
       List<String> users = DaemonSetObjects.userFinalizers(state.daemonSet().metadata());
+      boolean dependentsDone = state.ownBindings().isEmpty()
+          || finalizers.stream().noneMatch(DaemonSetObjects.SYSTEM_FINALIZERS::contains);
       if (state.ownBindings().isEmpty() && !users.isEmpty() && finalizers.contains("foregroundDeletion")) {
         decided = List.of(new DaemonSetEntity.FinalizerRemoved("foregroundDeletion", Cause.byController(in.now(),
             "all pods deleted: foreground deletion done; the object waits for finalizers " + users)));
-      } else if (state.ownBindings().isEmpty() && users.isEmpty()) {
+      } else if (dependentsDone && users.isEmpty()) {
         String policy = finalizers.contains("orphan") ? "Orphan"
             : finalizers.contains("foregroundDeletion") ? "Foreground" : "Background";
         decided = List.of(new DaemonSetEntity.DaemonSetDeleted(policy, Cause.byController(in.now(), switch (policy) {

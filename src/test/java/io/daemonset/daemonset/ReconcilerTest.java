@@ -719,4 +719,40 @@ class ReconcilerTest {
     assertThat(eventsOf(w.round(), DaemonSetEntity.DaemonSetDeleted.class)).hasSize(1);
     assertThat(w.state.exists()).isFalse();
   }
+
+  /**
+   * Issue 10 item 8, upstream's garbage collector with Background propagation: dependents go only once their owner is
+   * really gone. While a user's finalizer holds the DaemonSet (deletionTimestamp set) its pods stay, no pod is created
+   * or replaced, no status is written; removing the finalizer deletes the object, then its pods.
+   */
+  @Test
+  void backgroundDeletionLeavesThePodsWhileAUsersFinalizerHoldsTheObject() {
+    ReconcileWorld w = new ReconcileWorld().withNodes(nodes(0, 2, null)).converged();
+    var ds = w.state.daemonSet();
+    w.state = w.state.apply(new DaemonSetEntity.DaemonSetUpdated(ds.withMetadata(ds.metadata().withFinalizers(
+        List.of("example.com/keep"))), ReconcileWorld.NODE));
+    w.state = w.state.apply(new DaemonSetEntity.DeletionStarted("Background", w.now,
+        Cause.byUser(w.now, "alice", "delete")));
+    assertThat(w.state.daemonSet().metadata().finalizers()).containsExactly("example.com/keep");
+    DaemonSetStatus before = w.state.status();
+
+    ReconcileOutput held = w.withNodes(node("node-2", null)).round();
+    assertThat(held.events()).as("nothing decided while the user's finalizer holds, not even for a new node")
+        .isEmpty();
+    assertThat(held.steps()).isEmpty();
+    assertThat(w.state.ownBindings()).hasSize(2).allSatisfy(b -> assertThat(b.phase()).isEqualTo(PodBinding.Phase.BOUND));
+    assertThat(w.state.status()).isEqualTo(before);
+
+    var kept = w.state.daemonSet();
+    w.state = w.state.apply(new DaemonSetEntity.DaemonSetUpdated(DaemonSetObjects.forUpdate(kept,
+        kept.withMetadata(kept.metadata().withFinalizers(null))), ReconcileWorld.NODE));
+    ReconcileOutput gone = w.round();
+    assertThat(eventsOf(gone, DaemonSetEntity.DaemonSetDeleted.class)).singleElement()
+        .satisfies(e -> assertThat(e.propagationPolicy()).isEqualTo("Background"));
+    assertThat(w.state.exists()).isFalse();
+    assertThat(gone.steps()).as("the pods go once the owner is gone").hasSize(2)
+        .allSatisfy(st -> assertThat(st).isInstanceOf(NodeStep.Delete.class));
+    w.round(ReconcileWorld.deleteAll(gone));
+    assertThat(w.state.bindings()).isEmpty();
+  }
 }
