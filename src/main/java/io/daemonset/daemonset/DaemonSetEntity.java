@@ -151,8 +151,9 @@ public final class DaemonSetEntity
   }
 
   /**
-   * Foreground deletion is done with the dependents but a user's finalizer keeps the object: the collector's own
-   * finalizer goes, as upstream's garbage collector removes foregroundDeletion, and the object waits for the user.
+   * Foreground or Orphan deletion is done with the dependents but a user's finalizer keeps the object: the collector's
+   * own finalizer goes, as upstream's garbage collector removes foregroundDeletion or orphan, and the object waits for
+   * the user. Removing orphan also orphans the revisions (they outlive the object).
    */
   public record FinalizerRemoved(String finalizer, Cause cause) implements Event {}
 

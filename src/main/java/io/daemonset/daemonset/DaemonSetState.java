@@ -80,8 +80,12 @@ public record DaemonSetState(
     } else if (event instanceof DaemonSetEntity.FinalizerRemoved e) {
       List<String> left = daemonSet.metadata().finalizers() == null ? List.of()
           : daemonSet.metadata().finalizers().stream().filter(f -> !f.equals(e.finalizer())).toList();
+      // The collector's orphan finalizer goes once the dependents are orphaned, revisions included (upstream): they
+      // then outlive the object whatever ends its deletion.
+      Map<String, ControllerRevision> kept = "orphan".equals(e.finalizer()) ? OrphanRevisions.orphaned(revisions)
+          : revisions;
       return new DaemonSetState(daemonSet.withMetadata(daemonSet.metadata().withFinalizers(left.isEmpty() ? null : left)),
-          specVersion + 1, bindings, revisions, podOrdinals);
+          specVersion + 1, bindings, kept, podOrdinals);
     } else if (event instanceof DaemonSetEntity.DaemonSetDeleted e) {
       // Background: the owner is gone now, so its pods go (those of Foreground went already).
       PSortedMap<String, PodBinding> left = e.orphanPods() ? sortedBindings()
@@ -94,7 +98,9 @@ public record DaemonSetState(
           }
         }
       }
-      Map<String, ControllerRevision> kept = e.orphanPods() ? OrphanRevisions.orphaned(revisions) : Map.of();
+      // Revisions orphaned before (the orphan finalizer's work done while a user's held the object) stay.
+      Map<String, ControllerRevision> kept = e.orphanPods() ? OrphanRevisions.orphaned(revisions)
+          : OrphanRevisions.orphansOnly(revisions);
       return new DaemonSetState(null, specVersion + 1, left, kept, podOrdinals);
     } else if (event instanceof DaemonSetEntity.RevisionRecorded e) {
       Map<String, ControllerRevision> next = new LinkedHashMap<>(revisions);

@@ -53,6 +53,9 @@ public final class Reconciler {
       if (state.ownBindings().isEmpty() && !users.isEmpty() && finalizers.contains("foregroundDeletion")) {
         decided = List.of(new DaemonSetEntity.FinalizerRemoved("foregroundDeletion", Cause.byController(in.now(),
             "all pods deleted: foreground deletion done; the object waits for finalizers " + users)));
+      } else if (state.ownBindings().isEmpty() && !users.isEmpty() && finalizers.contains("orphan")) {
+        decided = List.of(new DaemonSetEntity.FinalizerRemoved("orphan", Cause.byController(in.now(),
+            "every pod and revision orphaned: orphan deletion done; the object waits for finalizers " + users)));
       } else if (dependentsDone && users.isEmpty()) {
         String policy = finalizers.contains("orphan") ? "Orphan"
             : finalizers.contains("foregroundDeletion") ? "Foreground" : "Background";

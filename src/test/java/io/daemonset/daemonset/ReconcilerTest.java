@@ -755,4 +755,37 @@ class ReconcilerTest {
     w.round(ReconcileWorld.deleteAll(gone));
     assertThat(w.state.bindings()).isEmpty();
   }
+
+  /**
+   * Orphan deletion while a user's finalizer holds the object: once every pod is orphaned the collector's orphan
+   * finalizer goes (upstream's garbage collector removes it) with the revisions orphaned too; the object waits for the
+   * user, and once it is gone the pods and revisions stay, without an owner.
+   */
+  @Test
+  void orphanDeletionRemovesItsFinalizerOnceDoneAndWaitsForTheUsers() {
+    ReconcileWorld w = new ReconcileWorld().withNodes(nodes(0, 1, null)).converged();
+    String revision = w.state.revisions().keySet().iterator().next();
+    var ds = w.state.daemonSet();
+    w.state = w.state.apply(new DaemonSetEntity.DaemonSetUpdated(ds.withMetadata(ds.metadata().withFinalizers(
+        List.of("example.com/keep"))), ReconcileWorld.NODE));
+    w.state = w.state.apply(new DaemonSetEntity.DeletionStarted("Orphan", w.now, ReconcileWorld.NODE));
+    assertThat(w.state.daemonSet().metadata().finalizers()).containsExactly("example.com/keep", "orphan");
+
+    w.round();
+    w.round(new DaemonSetEntity.OrphanAnswered(w.podOn("node-0").podName(), "node-0"));
+    assertThat(w.state.exists()).as("held by the user's finalizer").isTrue();
+    assertThat(w.state.daemonSet().metadata().finalizers()).as("the collector's own is done")
+        .containsExactly("example.com/keep");
+    assertThat(w.state.revisions().get(revision).metadata().ownerReferences()).as("revision orphaned").isNull();
+    assertThat(w.round().events()).as("nothing while the user's finalizer holds").isEmpty();
+
+    var held = w.state.daemonSet();
+    w.state = w.state.apply(new DaemonSetEntity.DaemonSetUpdated(DaemonSetObjects.forUpdate(held,
+        held.withMetadata(held.metadata().withFinalizers(null))), ReconcileWorld.NODE));
+    ReconcileOutput gone = w.round();
+    assertThat(eventsOf(gone, DaemonSetEntity.DaemonSetDeleted.class)).hasSize(1);
+    assertThat(gone.steps()).isEmpty();
+    assertThat(w.state.exists()).isFalse();
+    assertThat(w.state.revisions()).as("the orphaned revision outlives the object").containsOnlyKeys(revision);
+  }
 }
