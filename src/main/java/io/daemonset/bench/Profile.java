@@ -8,6 +8,7 @@ import jdk.jfr.Recording;
 final class Profile implements AutoCloseable {
   private final Recording recording;
   private final Path file;
+  private boolean closed;
 
   private Profile(Recording recording, Path file) {
     this.recording = recording;
@@ -26,9 +27,11 @@ final class Profile implements AutoCloseable {
     return new Profile(recording, file);
   }
 
+  /** Ends the recording where the measured part ends, so that the reports printed after it stay out of the profile. */
   @Override
   public void close() throws Exception {
-    if (recording != null) {
+    if (recording != null && !closed) {
+      closed = true;
       recording.stop();
       recording.dump(file);
       recording.close();

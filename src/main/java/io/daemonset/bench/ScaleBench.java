@@ -45,14 +45,17 @@ public final class ScaleBench {
       Meter m = Meter.start(() -> server.plane.view().resourceVersion(), true);
       Map<String, Double> requestsBefore = HttpFloor.requestsByKind();
       try (Profile p = Profile.start(o.jfr())) {
+        long applied = System.currentTimeMillis();
         createDaemonSets(client);
         double scheduled = awaitFleet(client, m, s -> s.path("currentNumberScheduled").asInt() == o.nodes()
             && s.path("desiredNumberScheduled").asInt() == o.nodes());
         double ready = awaitFleet(client, m, s -> s.path("numberReady").asInt() == o.nodes());
         m.stop();
+        p.close();
         row("converge", String.format("register %.1f s; scheduled %.2f s, Ready %.2f s", register.seconds(),
             scheduled, ready), m, store);
         o.out().println(JournalSize.describe(server.plane.system(), store.dataDir));
+        o.out().println(JournalTimeline.describe(server.plane.system(), applied));
         o.out().println(floor(server, requestsBefore, ready));
         o.out().println(HeapPerBinding.measure(Math.max(10_000, o.nodes() * o.daemonSets())));
       }
@@ -82,6 +85,7 @@ public final class ScaleBench {
       Meter m = Meter.start(() -> server.plane.view().resourceVersion(), true);
       Map<String, Double> requestsBefore = HttpFloor.requestsByKind();
       try (Profile p = Profile.start(o.jfr())) {
+        long patched = System.currentTimeMillis();
         for (int d = 1; d <= o.daemonSets(); d++) {
           client.mergePatch(DS_PATH + "/bench-" + d,
               "{\"spec\":{\"template\":{\"spec\":{\"containers\":[{\"name\":\"c\",\"image\":\"agent:2\"}]}}}}");
@@ -90,8 +94,10 @@ public final class ScaleBench {
             && s.path("numberReady").asInt() == o.nodes() && s.path("numberAvailable").asInt() == o.nodes()
             && s.path("currentNumberScheduled").asInt() == o.nodes());
         m.stop();
+        p.close();
         row("rollout", String.format("all updated and Ready %.2f s", done), m, store);
         o.out().println(JournalSize.describe(server.plane.system(), store.dataDir));
+        o.out().println(JournalTimeline.describe(server.plane.system(), patched));
         o.out().println(floor(server, requestsBefore, done));
       }
     }
@@ -114,6 +120,7 @@ public final class ScaleBench {
         Await.until(() -> watch.complete() == o.joiners(), Duration.ofMinutes(10),
             () -> watch.complete() + " of " + o.joiners() + " joined nodes complete");
         m.stop();
+        p.close();
         subscription.cancel().run();
         List<Long> latencies = watch.latenciesMillis();
         row("join", String.format("%d nodes join: p50 %d ms, p99 %d ms, max %d ms", o.joiners(),
@@ -147,6 +154,7 @@ public final class ScaleBench {
             && s.path("desiredNumberScheduled").asInt() == o.nodes());
         converge.stop();
         m.stop();
+        p.close();
         Set<String> replaced = new HashSet<>(uidsBefore);
         replaced.removeAll(podUids(server));
         row("restart", String.format("API ready %.2f s, converged %.2f s, %d pods replaced", apiReady, converged,
@@ -179,6 +187,7 @@ public final class ScaleBench {
           reads.add((System.nanoTime() - t1) / 1000);
         }
         m.stop();
+        p.close();
       }
       row("api", String.format("node label merge patch p50 %.1f ms, p99 %.1f ms; read p50 %.1f ms",
           percentile(writes, 50) / 1000.0, percentile(writes, 99) / 1000.0, percentile(reads, 50) / 1000.0),

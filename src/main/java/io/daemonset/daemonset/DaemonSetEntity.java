@@ -106,6 +106,9 @@ public final class DaemonSetEntity
   /** The node took the ownerReference off the pod (or no longer holds it): the pod is this DaemonSet's no more. */
   record OrphanAnswered(String podName, String nodeName) implements Fact {}
 
+  /** A node set (or could not set) a relabelled pod's label: nothing to decide, the pod's own notification follows. */
+  record RelabelAnswered(String podName) implements Command {}
+
   /** Sharding's stop message after this entity asked to be passivated (its DaemonSet is gone, every pod too). */
   enum Stop implements Command { INSTANCE }
 
@@ -129,8 +132,9 @@ public final class DaemonSetEntity
   public record StatusChanged(DaemonSetStatus status, Cause cause) implements Event {}
 
   /**
-   * Background and Foreground: every pod is to be deleted; Orphan: every pod is to lose its ownerReference.
-   * Foreground and Orphan keep the object visible meanwhile (finalizer foregroundDeletion or orphan, as upstream).
+   * Foreground: every pod is to be deleted; Orphan: every pod is to lose its ownerReference; both keep the object
+   * visible meanwhile (finalizer foregroundDeletion or orphan, as upstream). Background: the pods are left to
+   * DaemonSetDeleted (at once, or once a user's finalizer is removed).
    */
   public record DeletionStarted(String propagationPolicy, Instant deletionTimestamp, Cause cause) implements Event {
     boolean keepsObject() {
@@ -147,12 +151,16 @@ public final class DaemonSetEntity
   }
 
   /**
-   * Foreground deletion is done with the dependents but a user's finalizer keeps the object: the collector's own
-   * finalizer goes, as upstream's garbage collector removes foregroundDeletion, and the object waits for the user.
+   * Foreground or Orphan deletion is done with the dependents but a user's finalizer keeps the object: the collector's
+   * own finalizer goes, as upstream's garbage collector removes foregroundDeletion or orphan, and the object waits for
+   * the user. Removing orphan also orphans the revisions (they outlive the object).
    */
   public record FinalizerRemoved(String finalizer, Cause cause) implements Event {}
 
-  /** The object is gone from the API; with Orphan its pods stay on their nodes without an owner. */
+  /**
+   * The object is gone from the API; with Orphan its pods stay on their nodes without an owner, with Background they
+   * are deleted from now on (upstream's garbage collector deletes dependents once their owner is gone).
+   */
   public record DaemonSetDeleted(String propagationPolicy, Cause cause) implements Event {
     boolean orphanPods() {
       return "Orphan".equals(propagationPolicy);
@@ -163,6 +171,14 @@ public final class DaemonSetEntity
   public record RevisionRecorded(ControllerRevision revision, Cause cause) implements Event {}
 
   public record RevisionsTrimmed(List<String> names, Cause cause) implements Event {}
+
+  /**
+   * upstream dedupCurHistories: several revisions held the current template; {@code keptHash}'s stays, the
+   * {@code duplicates} (revision names) go, and the pods that carried their hashes ({@code pods}) carry
+   * {@code keptHash} from now on, as does the rollout's memory: none of them is taken for old.
+   */
+  public record RevisionsDeduplicated(String keptHash, List<String> duplicates, List<String> pods, Cause cause)
+      implements Event {}
 
   public record PodsScheduled(List<ScheduledPod> pods, Cause cause) implements Event {}
 
@@ -333,6 +349,7 @@ public final class DaemonSetEntity
         .onCommand(AdmitAnswered.class, this::onAdmitAnswered)
         .onCommand(DeleteAnswered.class, this::onFact)
         .onCommand(OrphanAnswered.class, this::onFact)
+        .onCommand(RelabelAnswered.class, (state, cmd) -> Effect().noReply())
         .onCommand(NodeHolds.class, this::onNodeHolds)
         .onCommand(ResyncPods.class, this::onResyncPods)
         .onCommand(Stop.class, this::onStop);
@@ -399,7 +416,7 @@ public final class DaemonSetEntity
     // re-sent until each node acknowledges, so a crash cannot leave a pod pointing at a deleted owner.
     events.add(new DeletionStarted(policy, clock.instant(), cmd.cause()));
     // Background removes the object at once, unless a user's finalizer keeps it (the reconcile then removes it once
-    // the last one is gone, as the API server does).
+    // the last one is gone, as the API server does); its pods go with the object, not before (DaemonSetDeleted).
     if (!"Orphan".equals(policy) && !"Foreground".equals(policy)
         && DaemonSetObjects.userFinalizers(state.daemonSet().metadata()).isEmpty()) {
       events.add(new DaemonSetDeleted(policy, cmd.cause()));
@@ -492,6 +509,8 @@ public final class DaemonSetEntity
         nodes.delete(context, delete.binding(), delete.cause());
       } else if (step instanceof NodeStep.Orphan orphan) {
         nodes.orphan(context, orphan.binding(), orphan.cause());
+      } else if (step instanceof NodeStep.Relabel relabel) {
+        nodes.relabel(context, relabel.binding(), relabel.cause());
       }
     }
     DaemonSetState state = out.state();

@@ -72,20 +72,25 @@ public record DaemonSetState(
     } else if (event instanceof DaemonSetEntity.DeletionStarted e) {
       ObjectMeta meta = daemonSet.metadata().withDeletionTimestamp(e.deletionTimestamp())
           .withFinalizers(finalizersOnDeletion(daemonSet.metadata(), e));
-      PodBinding.Phase next = e.orphans() ? PodBinding.Phase.ORPHAN_REQUESTED : PodBinding.Phase.DELETE_REQUESTED;
-      // A pod its node has not confirmed yet is orphaned too: the node may already hold it and list it, and a
-      // request sent after the admission reaches the node after it (it answers "not here" if the admission failed).
-      // A released pod (ORPHAN_REQUESTED already) is no longer this DaemonSet's: never deleted with it.
-      DaemonSetState marked = mapBindings(b -> !b.ownerUid().equals(uid()) || b.isBeingDeleted()
-          || b.phase() == PodBinding.Phase.ORPHAN_REQUESTED ? b : b.withPendingPhase(next, e.deletionTimestamp()));
+      // Background leaves the pods to the end (DaemonSetDeleted), as upstream's garbage collector deletes dependents
+      // only once the owner is gone: while a user's finalizer holds the object, its pods stay.
+      DaemonSetState marked = e.keepsObject() ? dependentsMarked(e.orphans() ? PodBinding.Phase.ORPHAN_REQUESTED
+          : PodBinding.Phase.DELETE_REQUESTED, e.deletionTimestamp()) : this;
       return new DaemonSetState(daemonSet.withMetadata(meta), specVersion + 1, marked.bindings, revisions, podOrdinals);
     } else if (event instanceof DaemonSetEntity.FinalizerRemoved e) {
       List<String> left = daemonSet.metadata().finalizers() == null ? List.of()
           : daemonSet.metadata().finalizers().stream().filter(f -> !f.equals(e.finalizer())).toList();
+      // The collector's orphan finalizer goes once the dependents are orphaned, revisions included (upstream): they
+      // then outlive the object whatever ends its deletion.
+      Map<String, ControllerRevision> kept = "orphan".equals(e.finalizer()) ? OrphanRevisions.orphaned(revisions)
+          : revisions;
       return new DaemonSetState(daemonSet.withMetadata(daemonSet.metadata().withFinalizers(left.isEmpty() ? null : left)),
-          specVersion + 1, bindings, revisions, podOrdinals);
+          specVersion + 1, bindings, kept, podOrdinals);
     } else if (event instanceof DaemonSetEntity.DaemonSetDeleted e) {
-      PSortedMap<String, PodBinding> left = sortedBindings();
+      // Background: the owner is gone now, so its pods go (those of Foreground went already).
+      PSortedMap<String, PodBinding> left = e.orphanPods() ? sortedBindings()
+          : dependentsMarked(PodBinding.Phase.DELETE_REQUESTED, daemonSet.metadata().deletionTimestamp() != null
+              ? daemonSet.metadata().deletionTimestamp() : e.cause().at()).sortedBindings();
       if (e.orphanPods()) {
         for (PodBinding b : bindings.values()) {
           if (b.ownerUid().equals(uid()) && !b.isBeingDeleted()) {
@@ -93,7 +98,9 @@ public record DaemonSetState(
           }
         }
       }
-      Map<String, ControllerRevision> kept = e.orphanPods() ? OrphanRevisions.orphaned(revisions) : Map.of();
+      // Revisions orphaned before (the orphan finalizer's work done while a user's held the object) stay.
+      Map<String, ControllerRevision> kept = e.orphanPods() ? OrphanRevisions.orphaned(revisions)
+          : OrphanRevisions.orphansOnly(revisions);
       return new DaemonSetState(null, specVersion + 1, left, kept, podOrdinals);
     } else if (event instanceof DaemonSetEntity.RevisionRecorded e) {
       Map<String, ControllerRevision> next = new LinkedHashMap<>(revisions);
@@ -103,6 +110,8 @@ public record DaemonSetState(
       Map<String, ControllerRevision> next = new LinkedHashMap<>(revisions);
       e.names().forEach(next::remove);
       return new DaemonSetState(daemonSet, specVersion, bindings, Map.copyOf(next), podOrdinals);
+    } else if (event instanceof DaemonSetEntity.RevisionsDeduplicated e) {
+      return deduplicated(e);
     } else if (event instanceof DaemonSetEntity.PodsScheduled e) {
       PSortedMap<String, PodBinding> next = sortedBindings();
       for (DaemonSetEntity.ScheduledPod p : e.pods()) {
@@ -145,6 +154,30 @@ public record DaemonSetState(
     throw new IllegalArgumentException("unknown DaemonSet event " + event);
   }
 
+  /** The duplicates go; their pods and the rollout's memory take the kept hash (upstream dedupCurHistories). */
+  private DaemonSetState deduplicated(DaemonSetEntity.RevisionsDeduplicated e) {
+    Map<String, String> moved = new LinkedHashMap<>();
+    Map<String, ControllerRevision> next = new LinkedHashMap<>(revisions);
+    for (String name : e.duplicates()) {
+      ControllerRevision gone = next.remove(name);
+      if (gone != null) {
+        moved.put(io.daemonset.rollout.Revisions.hashOf(gone), e.keptHash());
+      }
+    }
+    PSortedMap<String, PodBinding> relabelled = sortedBindings();
+    for (String pod : e.pods()) {
+      PodBinding b = relabelled.get(pod);
+      if (b != null && moved.containsKey(b.revisionHash())) {
+        relabelled = relabelled.plus(pod, b.withRevisionHash(e.keptHash()));
+      }
+    }
+    DaemonSet ds = daemonSet.status() != null && daemonSet.status().rollout() != null
+        ? daemonSet.withStatus(daemonSet.status().withRollout(RolloutMemory.relabelled(daemonSet.status().rollout(),
+            moved)))
+        : daemonSet;
+    return new DaemonSetState(ds, specVersion, relabelled, Map.copyOf(next), podOrdinals);
+  }
+
   /** A user's finalizers stay (the deletion waits for them); Foreground and Orphan add the collector's own. */
   private static List<String> finalizersOnDeletion(ObjectMeta meta, DaemonSetEntity.DeletionStarted e) {
     List<String> out = new java.util.ArrayList<>(DaemonSetObjects.userFinalizers(meta));
@@ -181,6 +214,17 @@ public record DaemonSetState(
     }
     PodBinding changed = change.apply(binding);
     return changed.equals(binding) ? this : withBindings(sortedBindings().plus(podName, changed));
+  }
+
+  /**
+   * This incarnation's pods marked for deletion or orphaning as their owner goes. A pod its node has not confirmed yet
+   * is orphaned too: the node may already hold it and list it, and a request sent after the admission reaches the node
+   * after it (it answers "not here" if the admission failed). A released pod (ORPHAN_REQUESTED already) is no longer
+   * this DaemonSet's: never deleted with it.
+   */
+  private DaemonSetState dependentsMarked(PodBinding.Phase next, java.time.Instant at) {
+    return mapBindings(b -> !b.ownerUid().equals(uid()) || b.isBeingDeleted()
+        || b.phase() == PodBinding.Phase.ORPHAN_REQUESTED ? b : b.withPendingPhase(next, at));
   }
 
   /** Rare (a deletion starts): the whole map is rebuilt once. */

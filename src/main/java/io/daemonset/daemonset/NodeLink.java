@@ -121,6 +121,24 @@ final class NodeLink {
   }
 
   /**
+   * Sets the pod's controller-revision-hash to the binding's (dedupCurHistories). Sent once, keyed apart from the
+   * binding protocol's steps so that neither holds the other back; the decisions read the binding, not the label.
+   */
+  void relabel(ActorContext<DaemonSetEntity.Command> ctx, PodBinding binding, Cause cause) {
+    String key = "relabel " + binding.podName();
+    if (!startSending(key)) {
+      return;
+    }
+    ask(ctx, nodes.apply(binding.nodeName()), (ActorRef<Outcome<Pod>> replyTo) -> new NodeEntity.SetPodLabel(
+            podKey(binding), binding.podUid(), io.daemonset.rollout.Revisions.HASH_LABEL, binding.revisionHash(), cause,
+            replyTo),
+        (outcome, failure) -> {
+          inFlight.remove(key);
+          return new DaemonSetEntity.RelabelAnswered(binding.podName());
+        });
+  }
+
+  /**
    * {@code ctx.ask} without its thread per answer: Pekko's javadsl pipeToSelf calls {@code handle} on the ask's
    * Scala-converted stage, which runs it as {@code handleAsync} on CompletableFuture's default executor, a new
    * thread per task on 2 cores. A plain future's {@code handle} runs on the completing thread.

@@ -16,4 +16,7 @@ public sealed interface NodeStep {
   record Delete(PodBinding binding, Cause cause) implements NodeStep {}
 
   record Orphan(PodBinding binding, Cause cause) implements NodeStep {}
+
+  /** Set the pod's controller-revision-hash label to the binding's hash (upstream dedupCurHistories' relabel). */
+  record Relabel(PodBinding binding, Cause cause) implements NodeStep {}
 }

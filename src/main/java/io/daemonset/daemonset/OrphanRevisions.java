@@ -26,6 +26,17 @@ final class OrphanRevisions {
     return Map.copyOf(out);
   }
 
+  /** The revisions no controller owns (orphaned already): a Background or Foreground deletion leaves them. */
+  static Map<String, ControllerRevision> orphansOnly(Map<String, ControllerRevision> revisions) {
+    Map<String, ControllerRevision> out = new LinkedHashMap<>();
+    revisions.forEach((name, r) -> {
+      if (r.metadata().ownerReferencesOrEmpty().stream().noneMatch(OwnerReference::isController)) {
+        out.put(name, r);
+      }
+    });
+    return Map.copyOf(out);
+  }
+
   static Map<String, ControllerRevision> adoptedBy(DaemonSet ds, Map<String, ControllerRevision> revisions) {
     if (revisions.isEmpty()) {
       return Map.of();

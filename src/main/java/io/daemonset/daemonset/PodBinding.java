@@ -71,6 +71,12 @@ public record PodBinding(
         waitingReason, pendingSince);
   }
 
+  /** The same pod under another revision hash: its revision was a duplicate of that one (dedupCurHistories). */
+  public PodBinding withRevisionHash(String value) {
+    return new PodBinding(podName, podUid, nodeName, ownerUid, value, phase, podPhase, readySince, createdAt,
+        waitingReason, pendingSince);
+  }
+
   /** A pending step decided at {@code at}: its expectation expires {@link #EXPECTATIONS_TTL} later. */
   public PodBinding withPendingPhase(Phase value, Instant at) {
     return new PodBinding(podName, podUid, nodeName, ownerUid, revisionHash, value, podPhase, readySince, createdAt,

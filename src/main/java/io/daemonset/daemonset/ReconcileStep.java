@@ -51,8 +51,9 @@ final class ReconcileStep {
   /** The decisions of one round: events, the backoffs to keep, and when to look again. */
   record Step(List<Event> events, Backoffs backoffs, Optional<Instant> requeueAt) {}
 
-  static Step run(DaemonSetState state, Fleet fleet, Map<String, Eligibility> eligibility, boolean fleetComplete,
+  static Step run(DaemonSetState before, Fleet fleet, Map<String, Eligibility> eligibility, boolean fleetComplete,
                   Backoffs backoffs, Instant now, String trigger) {
+    DaemonSetState state = before;
     DaemonSet ds = state.daemonSet();
     List<Event> events = new ArrayList<>();
     String hash = currentHash(state);
@@ -65,7 +66,11 @@ final class ReconcileStep {
       // Once: the next round hashes with the new collisionCount.
       return new Step(events, backoffs, Optional.of(now));
     }
-    events.addAll(revisionEvents(state, history, hash, now));
+    // The history first, as upstream's constructHistory runs before manage: the rollout sees deduplicated pods.
+    for (Event e : revisionEvents(state, history, hash, now)) {
+      events.add(e);
+      state = state.apply(e);
+    }
 
     String uid = ds.metadata().uid();
     Long observedGeneration = state.status().observedGeneration();
@@ -210,6 +215,9 @@ final class ReconcileStep {
   private static List<Event> revisionEvents(DaemonSetState state, HistoryDecision d, String hash, Instant now) {
     DaemonSet ds = state.daemonSet();
     List<Event> events = new ArrayList<>();
+    if (!d.duplicates().isEmpty()) {
+      events.add(deduplicated(state, d, now));
+    }
     if (d.action() == HistoryDecision.Action.CREATE) {
       events.add(new DaemonSetEntity.RevisionRecorded(Revisions.snapshot(ds, hash, d.current().revision()),
           Cause.byController(now, "template of generation " + ds.metadata().generation() + " recorded as revision "
@@ -223,13 +231,27 @@ final class ReconcileStep {
               + "renumbered to revision " + d.current().revision())));
     }
     List<String> trimmed = new ArrayList<>();
-    d.duplicates().forEach(r -> trimmed.add(r.name()));
     d.trim().forEach(r -> trimmed.add(r.name()));
     if (!trimmed.isEmpty()) {
       events.add(new DaemonSetEntity.RevisionsTrimmed(trimmed, Cause.byController(now,
           "revision history trimmed to revisionHistoryLimit " + ds.spec().revisionHistoryLimit())));
     }
     return events;
+  }
+
+  /**
+   * upstream dedupCurHistories: the pods carrying a duplicate's hash are relabelled to the kept one's before the
+   * duplicates go, in the same event, so that no pod is ever counted old (and replaced) because of a duplicate.
+   */
+  private static Event deduplicated(DaemonSetState state, HistoryDecision d, Instant now) {
+    Map<String, String> moved = d.relabelled();
+    List<String> pods = state.ownBindings().stream().filter(b -> moved.containsKey(b.revisionHash()))
+        .map(PodBinding::podName).toList();
+    List<String> names = d.duplicates().stream().map(RevisionRef::name).toList();
+    return new DaemonSetEntity.RevisionsDeduplicated(d.current().hash(), names, pods, Cause.byController(now,
+        "revisions " + names + " duplicate revision " + d.current().name() + " (the same template): deleted, "
+            + pods.size() + " pod" + (pods.size() == 1 ? "" : "s") + " relabelled to " + Revisions.HASH_LABEL + "="
+            + d.current().hash()));
   }
 
   /** "delete 1 pod on node n2: NODE_NO_LONGER_ELIGIBLE (…); trigger: node n2: label ssd removed". */

@@ -43,14 +43,20 @@ public final class Reconciler {
     Map<String, Eligibility> eligibility = Map.of();
     List<Event> decided = List.of();
     if (state.exists() && state.isTerminating()) {
-      // Gone once every pod is (deleted or orphaned) and no user's finalizer is left (those only a user removes).
+      // Gone once no user's finalizer is left (those only a user removes) and, for Foreground and Orphan, every pod is
+      // (deleted or orphaned); Background's pods go after the object, as upstream's garbage collector has them go.
       List<String> finalizers = java.util.Objects.requireNonNullElse(state.daemonSet().metadata().finalizers(),
           List.<String>of());
       List<String> users = DaemonSetObjects.userFinalizers(state.daemonSet().metadata());
+      boolean dependentsDone = state.ownBindings().isEmpty()
+          || finalizers.stream().noneMatch(DaemonSetObjects.SYSTEM_FINALIZERS::contains);
       if (state.ownBindings().isEmpty() && !users.isEmpty() && finalizers.contains("foregroundDeletion")) {
         decided = List.of(new DaemonSetEntity.FinalizerRemoved("foregroundDeletion", Cause.byController(in.now(),
             "all pods deleted: foreground deletion done; the object waits for finalizers " + users)));
-      } else if (state.ownBindings().isEmpty() && users.isEmpty()) {
+      } else if (state.ownBindings().isEmpty() && !users.isEmpty() && finalizers.contains("orphan")) {
+        decided = List.of(new DaemonSetEntity.FinalizerRemoved("orphan", Cause.byController(in.now(),
+            "every pod and revision orphaned: orphan deletion done; the object waits for finalizers " + users)));
+      } else if (dependentsDone && users.isEmpty()) {
         String policy = finalizers.contains("orphan") ? "Orphan"
             : finalizers.contains("foregroundDeletion") ? "Foreground" : "Background";
         decided = List.of(new DaemonSetEntity.DaemonSetDeleted(policy, Cause.byController(in.now(), switch (policy) {
@@ -86,6 +92,7 @@ public final class Reconciler {
     List<NodeStep> steps = new ArrayList<>(admissions(state, in.now()));
     steps.addAll(deletions(state, in.now()));
     steps.addAll(orphanings(state, in.now()));
+    steps.addAll(relabellings(state, decided));
     return new ReconcileOutput(events, steps, backoffs, requeueAt, state);
   }
 
@@ -139,6 +146,22 @@ public final class Reconciler {
                 ? ": released, its labels no longer match the selector"
                 : ": DaemonSet deleted with propagation Orphan"))))
         .toList();
+  }
+
+  /** The bound pods a deduplication of this round relabelled: their nodes set the label (sent once, see NodeLink). */
+  private static List<NodeStep> relabellings(DaemonSetState state, List<Event> decided) {
+    List<NodeStep> out = new ArrayList<>();
+    for (Event e : decided) {
+      if (e instanceof DaemonSetEntity.RevisionsDeduplicated d) {
+        for (String pod : d.pods()) {
+          PodBinding b = state.bindings().get(pod);
+          if (b != null && b.phase() == PodBinding.Phase.BOUND) {
+            out.add(new NodeStep.Relabel(b, d.cause()));
+          }
+        }
+      }
+    }
+    return out;
   }
 
   private static List<NodeStep> deletions(DaemonSetState state, Instant now) {

@@ -46,6 +46,16 @@ final class RolloutMemory {
     throw new IllegalArgumentException("not a rollout event: " + event);
   }
 
+  /** The memory with each revision hash that is a key of {@code moved} replaced by its value (dedupCurHistories). */
+  static RolloutStatus relabelled(RolloutStatus r, java.util.Map<String, String> moved) {
+    java.util.function.UnaryOperator<String> to = h -> h == null ? null : moved.getOrDefault(h, h);
+    RolloutStatus.Canary c = r.canary() == null ? null : new RolloutStatus.Canary(to.apply(r.canary().revision()),
+        r.canary().nodes(), r.canary().soakEndsAt(), r.canary().promoted());
+    return new RolloutStatus(r.phase(), to.apply(r.updateRevision()), to.apply(r.runningRevision()),
+        to.apply(r.lastGoodRevision()), to.apply(r.failedRevision()), r.message(), r.unavailable(), c,
+        r.progressTime(), r.updatedNumberAvailable());
+  }
+
   /** The revision whose canary passed (the user's promote counts only through the spec, not here). */
   static String canaryPassed(RolloutStatus r) {
     return r == null || r.canary() == null || !r.canary().promoted() ? null : r.canary().revision();

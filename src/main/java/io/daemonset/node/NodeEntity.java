@@ -105,6 +105,13 @@ public final class NodeEntity
                                   Map<String, String> annotations, Cause cause, ActorRef<Outcome<Pod>> replyTo)
       implements Command {}
 
+  /**
+   * An owner sets one label of its pod, the others kept (upstream's dedupCurHistories patches controller-revision-hash
+   * so): a PodMetadataUpdated like a user's write. uid: the pod the owner knows; another one under the name is NotFound.
+   */
+  public record SetPodLabel(String podKey, String uid, String key, String value, Cause cause,
+                            ActorRef<Outcome<Pod>> replyTo) implements Command {}
+
   /** Deletion of a pod whose processes are gone (the agent confirms), or whose owner disowned it. */
   public record OrphanPod(String podKey, Cause cause, ActorRef<Outcome<Pod>> replyTo) implements Command {}
 
@@ -276,6 +283,7 @@ public final class NodeEntity
         .onCommand(UpdatePodStatus.class, this::onUpdatePodStatus)
         .onCommand(OrphanPod.class, this::onOrphanPod)
         .onCommand(UpdatePodMetadata.class, this::onUpdatePodMetadata)
+        .onCommand(SetPodLabel.class, this::onSetPodLabel)
         .onCommand(CheckHeartbeat.class, this::onCheckHeartbeat)
         .onCommand(RenewLease.class, this::onRenewLease)
         .onCommand(GetLease.class, (state, cmd) -> Effect().reply(cmd.replyTo(), lease == null || !state.exists()
@@ -546,6 +554,15 @@ public final class NodeEntity
     return Effect().persist(new PodMetadataUpdated(cmd.podKey(), cmd.labels(), cmd.annotations(), cmd.cause()))
         .thenRun(s -> notifyOwner(pod, s.pods().get(cmd.podKey()), cmd.cause()))
         .thenReply(cmd.replyTo(), s -> Outcome.ok(s.pods().get(cmd.podKey()), lastSequenceNumber(context)));
+  }
+
+  private ReplyEffect<Event, NodeState> onSetPodLabel(NodeState state, SetPodLabel cmd) {
+    Pod pod = state.pods().get(cmd.podKey());
+    Map<String, String> labels = new java.util.LinkedHashMap<>(pod == null ? Map.of() : pod.metadata().labelsOrEmpty());
+    labels.put(cmd.key(), cmd.value());
+    return onUpdatePodMetadata(state, new UpdatePodMetadata(cmd.podKey(), cmd.uid(),
+        java.util.Collections.unmodifiableMap(labels), pod == null ? null : pod.metadata().annotations(), cmd.cause(),
+        cmd.replyTo()));
   }
 
   /** Tell the owner what became of its pod; the owner is taken from the pod as it was before the event. */

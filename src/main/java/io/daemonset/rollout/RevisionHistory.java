@@ -15,7 +15,8 @@ import java.util.Set;
  * has the highest number (re-applying an old template, as a rollback does, renumbers that revision to
  * the top instead of copying it); at most revisionHistoryLimit other revisions remain, the oldest
  * going first, except that a revision whose hash a live pod still carries is never deleted, whatever
- * the limit, and neither is the current one.
+ * the limit, and neither is the current one. Duplicates of the current revision (other revisions holding the same
+ * template) all go, whatever pods carry them: {@link HistoryDecision#relabelled} says which hashes their pods move to.
  */
 public record RevisionHistory(List<RevisionRef> revisions) {
 
@@ -55,10 +56,9 @@ public record RevisionHistory(List<RevisionRef> revisions) {
       keep = r.revision() >= keep.revision() ? r : keep;
     }
     RevisionRef kept = keep;
-    // upstream dedupCurHistories relabels the pods of a duplicate before deleting it; pods are not relabelled here,
-    // so a duplicate that live pods carry stays (their template must stay findable) until they are replaced.
-    Set<String> live = Set.copyOf(liveHashes);
-    List<RevisionRef> duplicates = current.stream().filter(r -> r != kept && !live.contains(r.hash())).toList();
+    // upstream dedupCurHistories: every other revision of the current template goes, live pods or not; the caller
+    // relabels their pods to the kept hash first, so that no pod is taken for old because of a duplicate.
+    List<RevisionRef> duplicates = current.stream().filter(r -> r != kept).toList();
     if (kept.revision() < next) {
       return new HistoryDecision(HistoryDecision.Action.RENUMBER, kept.withRevision(next), kept.revision(), duplicates, trim);
     }

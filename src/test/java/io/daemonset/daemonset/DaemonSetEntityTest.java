@@ -27,6 +27,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.FishingOutcomes;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.persistence.testkit.javadsl.EventSourcedBehaviorTestKit;
 import org.junit.jupiter.api.AfterAll;
@@ -216,6 +217,38 @@ class DaemonSetEntityTest {
     claim.replyTo().tell(new NodeEntity.AdmitResult("default/" + pod.metadata().name(), true, "adopted", false,
         orphaned.withMetadata(orphaned.metadata().withOwnerReferences(claim.pod().metadata().ownerReferences()))));
     awaitState(s -> s.bindings().containsKey(pod.metadata().name()) && s.status().desiredNumberScheduled() == 1);
+  }
+
+  /**
+   * Issue 10 item 5 (upstream dedupCurHistories), through the entity: a journal that holds a duplicate of the current
+   * revision, recovered; the pod of the duplicate is relabelled on its node to the kept hash, never deleted.
+   */
+  @Test
+  void aDuplicateRevisionInTheJournalRelabelsItsPodOnItsNode() {
+    entity.<Outcome<DaemonSet>>runCommand(r -> new DaemonSetEntity.Create(daemonSet(), ALICE, r));
+    directory.push(Map.of("n1", node("n1")));
+    NodeEntity.AdmitPod admit = n1.expectMessageClass(NodeEntity.AdmitPod.class, Duration.ofSeconds(5));
+    String podName = admit.pod().metadata().name();
+    admit.replyTo().tell(new NodeEntity.AdmitResult("default/" + podName, true, "admitted"));
+    awaitState(s -> s.bindings().get(podName).phase() == PodBinding.Phase.BOUND);
+
+    DaemonSetState bound = entity.getState();
+    entity.initialize(bound, new DaemonSetEntity.RevisionRecorded(
+        io.daemonset.rollout.Revisions.snapshot(bound.daemonSet(), "dup", 5), ALICE));
+    directory.push(Map.of("n1", node("n1")));
+
+    NodeEntity.SetPodLabel relabel = (NodeEntity.SetPodLabel) n1.fishForMessage(Duration.ofSeconds(5), m -> {
+      if (m instanceof NodeEntity.DeletePod || m instanceof NodeEntity.AdmitPod) {
+        return FishingOutcomes.fail("pod replaced because of a duplicate: " + m);
+      }
+      // the resync's Get after recovery comes first
+      return m instanceof NodeEntity.SetPodLabel ? FishingOutcomes.complete() : FishingOutcomes.continueAndIgnore();
+    }).get(0);
+    assertThat(relabel.podKey()).isEqualTo("default/" + podName);
+    assertThat(relabel.key()).isEqualTo(DaemonPods.REVISION_HASH_LABEL);
+    assertThat(relabel.value()).isEqualTo("dup");
+    awaitState(s -> s.revisions().keySet().equals(java.util.Set.of("logs-dup"))
+        && s.bindings().get(podName).revisionHash().equals("dup"));
   }
 
   private void awaitState(Predicate<DaemonSetState> condition) {

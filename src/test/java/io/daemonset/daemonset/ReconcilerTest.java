@@ -660,6 +660,36 @@ class ReconcilerTest {
   }
 
   /**
+   * Issue 10 item 5, upstream dedupCurHistories: a journal holding two revisions of the current template (an older
+   * controller could leave them) keeps the highest, relabels the pods of the other to its hash and deletes it in one
+   * event; the pods count as updated and none is replaced because of the duplicate.
+   */
+  @Test
+  void dedupCurHistoriesRelabelsThePodsOfADuplicateInsteadOfReplacingThem() {
+    ReconcileWorld w = new ReconcileWorld().withNodes(nodes(0, 2, null)).converged();
+    String original = w.podOn("node-0").revisionHash();
+    String originalName = "foo-" + original;
+    w.state = w.state.apply(new DaemonSetEntity.RevisionRecorded(
+        io.daemonset.rollout.Revisions.snapshot(w.state.daemonSet(), "dup", 5), ReconcileWorld.NODE));
+
+    ReconcileOutput out = w.round();
+
+    assertThat(deleted(out)).as("no pod replaced because of a duplicate").isEmpty();
+    assertThat(scheduled(out)).isEmpty();
+    assertThat(eventsOf(out, DaemonSetEntity.RevisionsDeduplicated.class)).singleElement().satisfies(e -> {
+      assertThat(e.keptHash()).isEqualTo("dup");
+      assertThat(e.duplicates()).containsExactly(originalName);
+      assertThat(e.pods()).containsExactlyInAnyOrder(w.podOn("node-0").podName(), w.podOn("node-1").podName());
+    });
+    assertThat(w.state.revisions()).containsOnlyKeys("foo-dup");
+    assertThat(w.state.ownBindings()).extracting(PodBinding::revisionHash).containsOnly("dup");
+    assertThat(out.steps()).filteredOn(st -> st instanceof NodeStep.Relabel).extracting(st -> st.binding().nodeName())
+        .containsExactlyInAnyOrder("node-0", "node-1");
+    assertThat(w.state.status().updatedNumberScheduled()).isEqualTo(2);
+    assertThat(w.round().events()).as("settled").isEmpty();
+  }
+
+  /**
    * Issue 10 item 8: a user's finalizer keeps a Foreground-deleted DaemonSet after its pods are gone (the collector's
    * finalizer beside it); once the user removes it, the deletion completes. Nothing is written to status meanwhile.
    */
@@ -688,5 +718,74 @@ class ReconcilerTest {
         held.withMetadata(held.metadata().withFinalizers(null))), ReconcileWorld.NODE));
     assertThat(eventsOf(w.round(), DaemonSetEntity.DaemonSetDeleted.class)).hasSize(1);
     assertThat(w.state.exists()).isFalse();
+  }
+
+  /**
+   * Issue 10 item 8, upstream's garbage collector with Background propagation: dependents go only once their owner is
+   * really gone. While a user's finalizer holds the DaemonSet (deletionTimestamp set) its pods stay, no pod is created
+   * or replaced, no status is written; removing the finalizer deletes the object, then its pods.
+   */
+  @Test
+  void backgroundDeletionLeavesThePodsWhileAUsersFinalizerHoldsTheObject() {
+    ReconcileWorld w = new ReconcileWorld().withNodes(nodes(0, 2, null)).converged();
+    var ds = w.state.daemonSet();
+    w.state = w.state.apply(new DaemonSetEntity.DaemonSetUpdated(ds.withMetadata(ds.metadata().withFinalizers(
+        List.of("example.com/keep"))), ReconcileWorld.NODE));
+    w.state = w.state.apply(new DaemonSetEntity.DeletionStarted("Background", w.now,
+        Cause.byUser(w.now, "alice", "delete")));
+    assertThat(w.state.daemonSet().metadata().finalizers()).containsExactly("example.com/keep");
+    DaemonSetStatus before = w.state.status();
+
+    ReconcileOutput held = w.withNodes(node("node-2", null)).round();
+    assertThat(held.events()).as("nothing decided while the user's finalizer holds, not even for a new node")
+        .isEmpty();
+    assertThat(held.steps()).isEmpty();
+    assertThat(w.state.ownBindings()).hasSize(2).allSatisfy(b -> assertThat(b.phase()).isEqualTo(PodBinding.Phase.BOUND));
+    assertThat(w.state.status()).isEqualTo(before);
+
+    var kept = w.state.daemonSet();
+    w.state = w.state.apply(new DaemonSetEntity.DaemonSetUpdated(DaemonSetObjects.forUpdate(kept,
+        kept.withMetadata(kept.metadata().withFinalizers(null))), ReconcileWorld.NODE));
+    ReconcileOutput gone = w.round();
+    assertThat(eventsOf(gone, DaemonSetEntity.DaemonSetDeleted.class)).singleElement()
+        .satisfies(e -> assertThat(e.propagationPolicy()).isEqualTo("Background"));
+    assertThat(w.state.exists()).isFalse();
+    assertThat(gone.steps()).as("the pods go once the owner is gone").hasSize(2)
+        .allSatisfy(st -> assertThat(st).isInstanceOf(NodeStep.Delete.class));
+    w.round(ReconcileWorld.deleteAll(gone));
+    assertThat(w.state.bindings()).isEmpty();
+  }
+
+  /**
+   * Orphan deletion while a user's finalizer holds the object: once every pod is orphaned the collector's orphan
+   * finalizer goes (upstream's garbage collector removes it) with the revisions orphaned too; the object waits for the
+   * user, and once it is gone the pods and revisions stay, without an owner.
+   */
+  @Test
+  void orphanDeletionRemovesItsFinalizerOnceDoneAndWaitsForTheUsers() {
+    ReconcileWorld w = new ReconcileWorld().withNodes(nodes(0, 1, null)).converged();
+    String revision = w.state.revisions().keySet().iterator().next();
+    var ds = w.state.daemonSet();
+    w.state = w.state.apply(new DaemonSetEntity.DaemonSetUpdated(ds.withMetadata(ds.metadata().withFinalizers(
+        List.of("example.com/keep"))), ReconcileWorld.NODE));
+    w.state = w.state.apply(new DaemonSetEntity.DeletionStarted("Orphan", w.now, ReconcileWorld.NODE));
+    assertThat(w.state.daemonSet().metadata().finalizers()).containsExactly("example.com/keep", "orphan");
+
+    w.round();
+    w.round(new DaemonSetEntity.OrphanAnswered(w.podOn("node-0").podName(), "node-0"));
+    assertThat(w.state.exists()).as("held by the user's finalizer").isTrue();
+    assertThat(w.state.daemonSet().metadata().finalizers()).as("the collector's own is done")
+        .containsExactly("example.com/keep");
+    assertThat(w.state.revisions().get(revision).metadata().ownerReferences()).as("revision orphaned").isNull();
+    assertThat(w.round().events()).as("nothing while the user's finalizer holds").isEmpty();
+
+    var held = w.state.daemonSet();
+    w.state = w.state.apply(new DaemonSetEntity.DaemonSetUpdated(DaemonSetObjects.forUpdate(held,
+        held.withMetadata(held.metadata().withFinalizers(null))), ReconcileWorld.NODE));
+    ReconcileOutput gone = w.round();
+    assertThat(eventsOf(gone, DaemonSetEntity.DaemonSetDeleted.class)).hasSize(1);
+    assertThat(gone.steps()).isEmpty();
+    assertThat(w.state.exists()).isFalse();
+    assertThat(w.state.revisions()).as("the orphaned revision outlives the object").containsOnlyKeys(revision);
   }
 }

@@ -383,4 +383,24 @@ class NodeEntityTest {
         Map.of(), null, ALICE, r));
     assertThat(other.reply().refusal()).isEqualTo(Outcome.Refusal.NOT_FOUND);
   }
+
+  /** dedupCurHistories' relabel: the owner sets one label, the others and the annotations stay. */
+  @Test
+  void anOwnerSetsOneLabelOfItsPodAndKeepsTheOthers() {
+    node.<Outcome<Node>>runCommand(r -> new NodeEntity.Register(node(Map.of(), "1", true), ALICE, r));
+    Pod labelled = pod("p1", "100m");
+    Pod withLabels = labelled.withMetadata(labelled.metadata().withLabels(Map.of("app", "ds",
+        "controller-revision-hash", "dup")).withAnnotations(Map.of("note", "x")));
+    node.<NodeEntity.AdmitResult>runCommand(r -> new NodeEntity.AdmitPod(withLabels, ALICE, r));
+
+    var set = node.<Outcome<Pod>>runCommand(r -> new NodeEntity.SetPodLabel("default/p1", "uid-p1",
+        "controller-revision-hash", "kept", ALICE, r));
+    assertThat(set.event()).isInstanceOf(NodeEntity.PodMetadataUpdated.class);
+    assertThat(set.reply().value().metadata().labels()).containsOnly(Map.entry("app", "ds"),
+        Map.entry("controller-revision-hash", "kept"));
+    assertThat(set.reply().value().metadata().annotations()).containsOnly(Map.entry("note", "x"));
+    var other = node.<Outcome<Pod>>runCommand(r -> new NodeEntity.SetPodLabel("default/p1", "another",
+        "controller-revision-hash", "x", ALICE, r));
+    assertThat(other.reply().refusal()).isEqualTo(Outcome.Refusal.NOT_FOUND);
+  }
 }

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import io.daemonset.rollout.HistoryDecision.Action;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Named;
@@ -19,7 +20,12 @@ import org.junit.jupiter.params.provider.MethodSource;
 class RevisionHistoryTest {
 
   record Case(List<RevisionRef> existing, String hash, JsonNode data, Set<String> live, Integer limit,
-      Action action, long currentRevision, List<String> duplicates, List<String> trimmed) {}
+      Action action, long currentRevision, List<String> duplicates, List<String> trimmed, Map<String, String> relabel) {
+    Case(List<RevisionRef> existing, String hash, JsonNode data, Set<String> live, Integer limit, Action action,
+         long currentRevision, List<String> duplicates, List<String> trimmed) {
+      this(existing, hash, data, live, limit, action, currentRevision, duplicates, trimmed, Map.of());
+    }
+  }
 
   static RevisionRef rev(String hash, long number) {
     return new RevisionRef("ds-" + hash, hash, number);
@@ -49,10 +55,17 @@ class RevisionHistoryTest {
                 Action.HASH_COLLISION, 0, List.of(), List.of())),
         Named.of("dedupCurHistories: keep the highest, delete the other",
             new Case(List.of(rev("a", 1, "T1"), rev("b", 2, "T2"), rev("c", 3, "T1")), "c", TextNode.valueOf("T1"),
-                Set.of(), null, Action.KEEP, 3, List.of("ds-a"), List.of())),
-        Named.of("dedupCurHistories: a duplicate a live pod still carries stays (its pods keep their template)",
+                Set.of(), null, Action.KEEP, 3, List.of("ds-a"), List.of(), Map.of("a", "c"))),
+        Named.of("dedupCurHistories: a duplicate live pods carry goes too, its pods relabelled to the kept hash",
             new Case(List.of(rev("a", 1, "T1"), rev("c", 3, "T1")), "c", TextNode.valueOf("T1"),
-                Set.of("a"), null, Action.KEEP, 3, List.of(), List.of())),
+                Set.of("a"), null, Action.KEEP, 3, List.of("ds-a"), List.of(), Map.of("a", "c"))),
+        Named.of("dedupCurHistories: several duplicates, the highest kept even when renumbered",
+            new Case(List.of(rev("a", 4, "T1"), rev("b", 5, "T2"), rev("c", 2, "T1"), rev("d", 1, "T1")), "a",
+                TextNode.valueOf("T1"), Set.of("c", "d"), null, Action.RENUMBER, 6, List.of("ds-c", "ds-d"), List.of(),
+                Map.of("c", "a", "d", "a"))),
+        Named.of("dedupCurHistories: no duplicate, nothing relabelled",
+            new Case(List.of(rev("a", 1, "T1"), rev("c", 3, "T2")), "c", TextNode.valueOf("T2"),
+                Set.of("a"), null, Action.KEEP, 3, List.of(), List.of(), Map.of())),
         Named.of("cleanupHistory: within limit, nothing trimmed",
             new Case(List.of(rev("a", 1), rev("b", 2)), "c", null, Set.of(), 2, Action.CREATE, 3, List.of(), List.of())),
         Named.of("cleanupHistory: trims the oldest beyond the limit, never the new current",
@@ -86,5 +99,8 @@ class RevisionHistoryTest {
     }
     assertThat(d.duplicates()).extracting(RevisionRef::name).containsExactlyElementsOf(c.duplicates());
     assertThat(d.trim()).extracting(RevisionRef::name).containsExactlyElementsOf(c.trimmed());
+    if (c.action() != Action.HASH_COLLISION) {
+      assertThat(d.relabelled()).isEqualTo(c.relabel());
+    }
   }
 }
