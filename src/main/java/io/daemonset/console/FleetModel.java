@@ -44,6 +44,32 @@ record FleetModel(DaemonSet daemonSet, Map<String, Cell> cells, Map<CellState, I
   }
 
   /**
+   * One node's cell as {@link #of} would give it, for a live update of the nodes that changed: null when the node is
+   * gone or does not match the filter. hash is {@link FleetCells#currentHash(DaemonSet, ObjectIndex)}, computed once.
+   */
+  static Cell cell(ObjectIndex index, DaemonSet ds, String hash, Selector filter, String nodeName) {
+    Node node = index.get(ObjectIndex.NODES, null, nodeName).map(o -> (Node) o.object()).orElse(null);
+    if (node == null || (filter != null && !filter.matches(labels(node)))) {
+      return null;
+    }
+    Pod pod = ds == null ? null : podOn(index, ds, hash, nodeName);
+    CellState state = ds == null ? CellState.NOT_ELIGIBLE : FleetCells.state(node, ds, hash, pod);
+    return new Cell(nodeName, state, pod == null ? null : pod.metadata().name());
+  }
+
+  /** The DaemonSet's pod on one node, chosen as {@link #podsByNode} does, from the pods the node admitted. */
+  static Pod podOn(ObjectIndex index, DaemonSet ds, String hash, String nodeName) {
+    String uid = ds.metadata().uid();
+    Pod chosen = null;
+    for (Pod pod : index.nodeState(nodeName).map(s -> s.pods().values()).orElse(List.of())) {
+      if (ownedBy(pod, uid) && pod.spec() != null && nodeName.equals(pod.spec().nodeName())) {
+        chosen = chosen == null ? pod : preferred(chosen, pod, hash);
+      }
+    }
+    return chosen;
+  }
+
+  /**
    * The DaemonSet's pod on each node. During a surge a node has two: the one on the current revision is the one
    * the cell shows (the rollout's news), else one not being deleted.
    */

@@ -2,6 +2,7 @@ package io.daemonset.console;
 
 import io.daemonset.model.DaemonSet;
 import io.daemonset.model.Json;
+import io.daemonset.model.Pod;
 import io.daemonset.placement.Selector;
 import io.daemonset.view.ClusterView;
 import io.daemonset.view.ObjectIndex;
@@ -9,9 +10,12 @@ import io.daemonset.view.WatchEvent;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
 import org.apache.pekko.NotUsed;
@@ -22,10 +26,13 @@ import org.apache.pekko.stream.javadsl.Source;
  * A page's live updates: one Server-Sent Events stream per open page, fed by the same watch fan-out that serves the
  * API's watches ({@link ClusterView#subscribe}), from the resourceVersion the page was rendered at, so nothing between
  * rendering and subscribing is missed.
- * <p>The watch marks what changed (a flag per kind, cheap, under the view's lock); every {@link #FLUSH} the stream
- * turns what changed into at most one message per kind: the overview's counts, the DaemonSets' summaries, and for the
- * fleet map only the cells whose state changed since the last message. A 5,000-node converge makes tens of
- * thousands of watch events; the browser gets four small messages a second and applies each in one frame.
+ * <p>The watch marks what changed (a flag per kind and, for the fleet map, the names of the nodes whose node or pods
+ * changed: cheap, under the view's lock); every {@link #FLUSH} the stream turns what changed into at most one message
+ * per kind: the overview's counts, the DaemonSets' summaries, and for the fleet map only the cells whose state
+ * changed since the last message. The fleet map looks up only the marked nodes ({@link FleetModel#cell}), and the
+ * whole fleet only when the DaemonSet's spec or current revision changed ({@link Shape}): a 5,000-node converge makes
+ * tens of thousands of watch events, and rebuilding the fleet four times a second per open page took the CPU the
+ * browser and the control plane needed. The browser gets four small messages a second and applies each in one frame.
  * The stream ends when the session does (sign-out, expiry), and asks the page to reload when the watch window no
  * longer holds its resourceVersion.
  */
@@ -40,7 +47,12 @@ final class LiveFeed {
   private final Scope scope;
   private final AtomicBoolean nodesOrPods = new AtomicBoolean(true);
   private final AtomicBoolean daemonSets = new AtomicBoolean(true);
+  /** Nodes whose node object or pods changed since the last message (fleet page only). */
+  private final Set<String> changedNodes = ConcurrentHashMap.newKeySet();
+  private final boolean fleetPage;
+  /** What the page has been sent: node → state code, and the shape those codes were computed for. */
   private final Map<String, String> sentCells = new HashMap<>();
+  private Shape sentShape = Shape.UNSENT;
   private volatile boolean gone;
   private boolean ended;
   private Runnable cancel = () -> { };
@@ -48,6 +60,24 @@ final class LiveFeed {
   private LiveFeed(ObjectIndex index, Scope scope) {
     this.index = index;
     this.scope = scope;
+    this.fleetPage = "fleet".equals(scope.page());
+  }
+
+  /**
+   * What decides every cell at once: the DaemonSet (uid), its spec (generation: selector, affinity, tolerations,
+   * template) and the revision hash new pods get. When it changes, every node is looked at again.
+   */
+  record Shape(String uid, long generation, String hash) {
+    static final Shape UNSENT = new Shape("", -1, "");
+    static final Shape NO_DAEMONSET = new Shape(null, 0, null);
+
+    static Shape of(DaemonSet ds, String hash) {
+      if (ds == null) {
+        return NO_DAEMONSET;
+      }
+      Long generation = ds.metadata().generation();
+      return new Shape(ds.metadata().uid(), generation == null ? 0 : generation, hash);
+    }
   }
 
   static Source<ServerSentEvent, NotUsed> source(ClusterView view, Scope scope, BooleanSupplier sessionLive) {
@@ -77,9 +107,27 @@ final class LiveFeed {
   /** Runs under the view's lock on its stream: only flags, never work. */
   private void mark(WatchEvent change) {
     switch (change.resource()) {
-      case ObjectIndex.NODES, ObjectIndex.PODS -> nodesOrPods.set(true);
+      case ObjectIndex.NODES -> {
+        nodesOrPods.set(true);
+        if (fleetPage) {
+          changedNodes.add(change.name());
+        }
+      }
+      case ObjectIndex.PODS -> {
+        nodesOrPods.set(true);
+        if (fleetPage) {
+          markNodeOf(change.object());
+          markNodeOf(change.previous() == null ? null : change.previous().object());
+        }
+      }
       case ObjectIndex.DAEMONSETS, ObjectIndex.REVISIONS -> daemonSets.set(true);
       default -> { }
+    }
+  }
+
+  private void markNodeOf(Object pod) {
+    if (pod instanceof Pod p && p.spec() != null && p.spec().nodeName() != null) {
+      changedNodes.add(p.spec().nodeName());
     }
   }
 
@@ -125,24 +173,45 @@ final class LiveFeed {
     if (sets && ds != null) {
       out.add(ServerSentEvent.create(Json.write(List.of(DaemonSetSummary.of(ds, index))), "daemonsets"));
     }
-    FleetModel model = FleetModel.of(index, ds, scope.filter());
-    Map<String, String> changed = new LinkedHashMap<>();
-    model.cells().forEach((node, cell) -> {
-      String code = cell.state().code();
-      if (!code.equals(sentCells.put(node, code))) {
-        changed.put(node, code);
-      }
-    });
-    List<String> removed = sentCells.keySet().stream().filter(n -> !model.cells().containsKey(n)).toList();
-    removed.forEach(sentCells::remove);
-    if (!changed.isEmpty() || !removed.isEmpty()) {
-      Map<String, Object> message = new LinkedHashMap<>();
-      message.put("cells", changed);
-      message.put("removed", removed);
-      Map<String, Integer> counts = new LinkedHashMap<>();
-      model.counts().forEach((state, n) -> counts.put(state.code(), n));
-      message.put("counts", counts);
-      out.add(ServerSentEvent.create(Json.write(message), "cells"));
+    String hash = ds == null ? null : FleetCells.currentHash(ds, index);
+    Shape shape = Shape.of(ds, hash);
+    FleetDiff diff = FleetDiff.between(sentCells, shape.equals(sentShape) ? changedCells(ds, hash) : allCells(ds));
+    sentShape = shape;
+    if (diff.isEmpty()) {
+      return;
     }
+    diff.applyTo(sentCells);
+    Map<String, Integer> counts = new LinkedHashMap<>();
+    for (CellState state : CellState.values()) {
+      counts.put(state.code(), 0);
+    }
+    sentCells.values().forEach(code -> counts.merge(code, 1, Integer::sum));
+    Map<String, Object> message = new LinkedHashMap<>();
+    message.put("cells", diff.changed());
+    message.put("removed", diff.removed());
+    message.put("counts", counts);
+    out.add(ServerSentEvent.create(Json.write(message), "cells"));
+  }
+
+  /** The marked nodes' cells now (null: not shown), each looked up alone. */
+  private Map<String, String> changedCells(DaemonSet ds, String hash) {
+    Map<String, String> looked = new HashMap<>();
+    for (Iterator<String> it = changedNodes.iterator(); it.hasNext(); ) {
+      String node = it.next();
+      // removed before the look-up: a change marked meanwhile is looked at again next time, never lost
+      it.remove();
+      FleetModel.Cell cell = FleetModel.cell(index, ds, hash, scope.filter(), node);
+      looked.put(node, cell == null ? null : cell.state().code());
+    }
+    return looked;
+  }
+
+  /** Every node's cell now, and null for each the page shows that is no longer there. */
+  private Map<String, String> allCells(DaemonSet ds) {
+    changedNodes.clear();
+    Map<String, String> looked = new HashMap<>();
+    FleetModel.of(index, ds, scope.filter()).cells().forEach((node, cell) -> looked.put(node, cell.state().code()));
+    sentCells.keySet().forEach(node -> looked.putIfAbsent(node, null));
+    return looked;
   }
 }
