@@ -22,6 +22,22 @@ record FleetModel(DaemonSet daemonSet, Map<String, Cell> cells, Map<CellState, I
 
   record Cell(String node, CellState state, String pod) {}
 
+  /**
+   * The cells' nodes in map order, separated by spaces (node names are DNS subdomains: no spaces), for the page to
+   * build its cells from; with {@link #stateCodes} a 5,000-node map is ≈ 40 kB of two attributes rather than
+   * 5,000 elements for the browser to parse, style and lay out in one task.
+   */
+  String nodeList() {
+    return String.join(" ", cells.keySet());
+  }
+
+  /** One state code per cell, in the order of {@link #nodeList}. */
+  String stateCodes() {
+    StringBuilder codes = new StringBuilder(cells.size());
+    cells.values().forEach(c -> codes.append(c.state().code()));
+    return codes.toString();
+  }
+
   /** ds null: every node is shown as not eligible (no DaemonSet selected). filter null: every node. */
   static FleetModel of(ObjectIndex index, DaemonSet ds, Selector filter) {
     Map<String, Pod> pods = ds == null ? Map.of() : podsByNode(index, ds);

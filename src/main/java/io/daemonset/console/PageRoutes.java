@@ -126,7 +126,7 @@ final class PageRoutes {
   }
 
   record FleetPage(List<DaemonSetOption> options, DaemonSetSummary daemonSet, String label, String labelError,
-                   List<FleetModel.Cell> cells, List<LegendEntry> legend, int nodes, String selected) {}
+                   String cellNodes, String cellStates, List<LegendEntry> legend, int nodes, String selected) {}
 
   record DaemonSetOption(String key, boolean selected) {}
 
@@ -150,7 +150,7 @@ final class PageRoutes {
         .map(s -> new LegendEntry(s.code(), s.label(), model.counts().get(s))).toList();
     FleetPage page = new FleetPage(all.stream().map(s -> new DaemonSetOption(s.key(), s.key().equals(key))).toList(),
         ds == null ? null : DaemonSetSummary.of(ds, view.index()), label, labelError,
-        List.copyOf(model.cells().values()), legend, model.cells().size(), ds == null ? "" : key);
+        model.nodeList(), model.stateCodes(), legend, model.cells().size(), ds == null ? "" : key);
     return html.page("fleet", Html.layout(visit, "Fleet map", "fleet", rv), page);
   }
 

@@ -30,8 +30,14 @@ class FleetMapPageProbe {
     Files.writeString(dir.resolve("fleet.html"), page());
     try (Browser browser = Browser.start(dir.resolve("profile"))) {
       browser.driver.get(dir.resolve("fleet.html").toUri().toString());
+      // the page builds its cells a chunk per frame after loading
+      org.awaitility.Awaitility.await().atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(200))
+          .until(() -> "true".equals(browser.driver.executeScript("return document.getElementById('fleet')"
+              + ".dataset.built")));
       Object initial = browser.driver.executeScript("return window.consoleLongTasks.map(t => Math.round(t.duration))");
       System.out.println("probe-initial-render long tasks (ms): " + initial);
+      System.out.println("probe-initial-render frames over 50 ms [duration, script, style and layout] (ms): "
+          + browser.driver.executeScript("return window.probeFrames"));
       browser.driver.executeScript("window.consoleLongTasks.length = 0;");
       BrowserProfile profile = BrowserProfile.startIfEnabled(browser.driver);
       browser.driver.executeScript("window.probeStart()");
@@ -54,12 +60,11 @@ class FleetMapPageProbe {
   }
 
   static String page() {
-    StringBuilder cells = new StringBuilder();
+    List<String> names = new java.util.ArrayList<>();
     for (int i = 1; i <= NODES; i++) {
-      String n = (i <= NODES / 2 ? "a-" + i : "b-" + (i - NODES / 2));
-      cells.append("<a class=\"c s-o\" href=\"nodes/").append(n).append("\" data-n=\"").append(n)
-          .append("\" tabindex=\"-1\"></a>");
+      names.add(i <= NODES / 2 ? "a-" + i : "b-" + (i - NODES / 2));
     }
+    String cells = "data-nodes=\"" + String.join(" ", names) + "\" data-states=\"" + "o".repeat(NODES) + "\"";
     String legend = "";
     for (String code : List.of("u", "o", "s", "x", "c", "m", "n")) {
       legend += "<li><span class=\"c s-" + code + "\" aria-hidden=\"true\"></span> " + code + ": <strong data-count=\""
@@ -75,7 +80,7 @@ class FleetMapPageProbe {
         <span data-field="availability-text">@N@ available</span><meter class="availability" data-field="availability"
         min="0" max="@N@" value="@N@"></meter></label></div>
         <ul class="legend">LEGEND</ul><p class="hint">@N@ nodes.</p>
-        <div class="fleet-box"><nav id="fleet" class="fleet" aria-label="Nodes" data-ds="default/agent" data-label="">CELLS</nav></div>
+        <div class="fleet-box"><nav id="fleet" class="fleet" aria-label="Nodes" data-ds="default/agent" data-label="" CELLS></nav></div>
         <div id="tip" class="tip" role="tooltip" hidden></div></main></body></html>
         """.replace("LEGEND", legend).replace("CELLS", cells).replace("@N@", String.valueOf(NODES));
   }
@@ -88,6 +93,11 @@ class FleetMapPageProbe {
         for (let i = 1; i <= n; i++) names.push(i <= n / 2 ? 'a-' + i : 'b-' + (i - n / 2));
         const state = names.map(() => 'o');
         let listeners = {};
+        // the initial build's long animation frames: how much of each was script, how much style and layout
+        window.probeFrames = [];
+        new PerformanceObserver(l => { for (const e of l.getEntries()) window.probeFrames.push([Math.round(e.duration),
+          Math.round(e.scripts.reduce((t, s) => t + s.duration, 0)), Math.round(e.styleAndLayoutStart ?
+          e.startTime + e.duration - e.styleAndLayoutStart : 0)]); }).observe({ type: 'long-animation-frame', buffered: true });
         window.probeMessages = 0;
         window.EventSource = class {
           constructor() { setTimeout(() => this.onopen && this.onopen(), 0); }

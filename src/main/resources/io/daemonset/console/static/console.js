@@ -74,16 +74,47 @@
   }
 
   // ---- Fleet map ----
+  // The page carries the map as two attributes (data-nodes: names in map order; data-states: one state code per
+  // node); the cells are built from them here, CHUNK per animation frame, each chunk drawn as it lands, so no single
+  // task parses, styles and lays out 5,000 elements (docs/performance.md, "Console"). Live updates wait until the
+  // last chunk is in.
+  const CHUNK = 250;
   const fleet = document.getElementById('fleet');
   const cells = new Map();
   let order = [];          // the cells in page order: a cell's index gives its place on the canvas
   let focused = null;
+  let built = !fleet;
 
-  function indexCells() {
-    order = Array.from(fleet.children);
-    for (const a of order) cells.set(a.dataset.n, a);
-    focused = fleet.firstElementChild;
-    if (focused) focused.tabIndex = 0;
+  function cellFor(node, code) {
+    const a = document.createElement('a');
+    a.className = 'c s-' + code; a.href = 'nodes/' + encodeURIComponent(node); a.dataset.n = node; a.tabIndex = -1;
+    cells.set(node, a);
+    return a;
+  }
+
+  function build() {
+    const names = fleet.dataset.nodes ? fleet.dataset.nodes.split(' ') : [];
+    const states = fleet.dataset.states || '';
+    let next = 0;
+    function chunk() {
+      const from = next;
+      next = Math.min(names.length, from + CHUNK);
+      const fresh = document.createDocumentFragment();
+      for (let i = from; i < next; i++) { const a = cellFor(names[i], states[i]); fresh.appendChild(a); order.push(a); }
+      fleet.appendChild(fresh);
+      if (from === 0) {
+        focused = fleet.firstElementChild;
+        if (focused) focused.tabIndex = 0;
+        drawAll(names.length);
+      } else {
+        for (let i = from; i < next; i++) drawCell(i);
+      }
+      if (next < names.length) { requestAnimationFrame(chunk); return; }
+      built = true;
+      fleet.dataset.built = 'true';
+      if (queue.length && !scheduled) { scheduled = true; requestAnimationFrame(flush); }
+    }
+    chunk();
   }
 
   // ---- Fleet map drawing ----
@@ -128,16 +159,23 @@
     map.ctx.putImageData(tile(a.className.slice(-1)), x, y);
   }
 
-  /** Sizes the canvas to the grid and draws every cell: at start, when the grid's width changes, when cells come or go. */
-  function drawAll() {
+  /**
+   * Sizes the canvas for total cells and draws every cell built so far: at start, when the grid's width changes,
+   * when cells come or go.
+   */
+  function drawAll(total) {
     if (!map.canvas) {
       map.canvas = document.createElement('canvas');
       map.canvas.className = 'fleet-canvas';
       map.canvas.setAttribute('aria-hidden', 'true');
       fleet.before(map.canvas);
       map.ctx = map.canvas.getContext('2d', { alpha: true });
-      new ResizeObserver(() => schedule(['redraw', null])).observe(fleet);
+      // the grid grows while it is built: only a new width (other columns) or a taller grid needs a redraw
+      new ResizeObserver(() => {
+        if (fleet.clientWidth !== map.width || fleet.offsetHeight > map.height) schedule(['redraw', null]);
+      }).observe(fleet);
     }
+    total = Math.max(total || 0, order.length);
     const first = order[0];
     map.dpr = window.devicePixelRatio || 1;
     map.tiles = {};
@@ -146,10 +184,12 @@
       map.x0 = first.offsetLeft; map.y0 = first.offsetTop;
       map.pitch = order.length > 1 && map.cols > 1 ? order[1].offsetLeft - first.offsetLeft : 12;
     }
+    map.width = fleet.clientWidth;
+    map.height = Math.max(fleet.offsetHeight, Math.ceil(2 * map.y0 + Math.ceil(total / map.cols) * map.pitch));
     map.canvas.width = Math.round(fleet.offsetWidth * map.dpr);
-    map.canvas.height = Math.round(fleet.offsetHeight * map.dpr);
+    map.canvas.height = Math.round(map.height * map.dpr);
     map.canvas.style.width = fleet.offsetWidth + 'px';
-    map.canvas.style.height = fleet.offsetHeight + 'px';
+    map.canvas.style.height = map.height + 'px';
     for (let i = 0; i < order.length; i++) drawCell(i);
     fleet.classList.add('drawn');
   }
@@ -171,7 +211,7 @@
       const a = cells.get(node);
       if (a) { if (a === focused) { focused = fleet.firstElementChild; } a.remove(); cells.delete(node); grew = true; }
     }
-    if (grew) { order = Array.from(fleet.children); drawAll(); }
+    if (grew) { order = Array.from(fleet.children); drawAll(order.length); }
     else if (changed.length) {
       const index = changed.length > 64 ? new Map(order.map((a, i) => [a, i])) : null;
       for (const a of changed) drawCell(index ? index.get(a) : order.indexOf(a));
@@ -217,7 +257,7 @@
   }
 
   // ---- the feed ----
-  const handlers = { counts: onCounts, daemonsets: onDaemonSets, cells: onCells, redraw: drawAll };
+  const handlers = { counts: onCounts, daemonsets: onDaemonSets, cells: onCells, redraw: () => drawAll(order.length) };
   let queue = [];
   let scheduled = false;
 
@@ -230,6 +270,7 @@
 
   function flush() {
     scheduled = false;
+    if (!built) return;   // build() flushes when its last chunk is in
     const batch = queue; queue = [];
     for (const [type, data] of batch) handlers[type](data);
   }
@@ -251,8 +292,7 @@
   document.addEventListener('DOMContentLoaded', () => {
     const page = document.body.dataset.page;
     if (fleet) {
-      indexCells();
-      drawAll();
+      build();
       fleet.addEventListener('keydown', keys);
       fleet.addEventListener('mouseover', showTip);
       fleet.addEventListener('focusin', e => { const a = e.target.closest('a.c'); if (a) { if (focused && focused !== a) focused.tabIndex = -1; focused = a; a.tabIndex = 0; } showTip(e); });
