@@ -40,6 +40,12 @@ class ConsolePureTest {
     List<String> names = new ArrayList<>(List.of("node-10", "node-2", "b-1", "node-1", "node-02x", "node-100"));
     names.sort(NaturalOrder.INSTANCE);
     assertThat(names).containsExactly("b-1", "node-1", "node-2", "node-02x", "node-10", "node-100");
+    List<String> zeros = new ArrayList<>(List.of("n-010", "n-9", "n-0", "n-00a", "n-1", "n-0010"));
+    zeros.sort(NaturalOrder.INSTANCE);
+    assertThat(zeros).containsExactly("n-0", "n-00a", "n-1", "n-9", "n-010", "n-0010");
+    assertThat(NaturalOrder.INSTANCE.compare("n-007", "n-7")).isZero();
+    assertThat(NaturalOrder.INSTANCE.compare("n-7", "n-8")).isNegative();
+    assertThat(NaturalOrder.INSTANCE.compare("n-71", "n-8")).isPositive();
   }
 
   @Test
