@@ -29,11 +29,18 @@ class FleetMapPageProbe {
     Files.writeString(dir.resolve("feed.js"), FEED.replace("NODES", String.valueOf(NODES)));
     Files.writeString(dir.resolve("fleet.html"), page());
     try (Browser browser = Browser.start(dir.resolve("profile"))) {
+      browser.driver.executeCdpCommand("Performance.enable", Map.of());
       browser.driver.get(dir.resolve("fleet.html").toUri().toString());
       // the page builds its cells a chunk per frame after loading
       org.awaitility.Awaitility.await().atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(200))
           .until(() -> "true".equals(browser.driver.executeScript("return document.getElementById('fleet')"
               + ".dataset.built")));
+      @SuppressWarnings("unchecked")
+      List<Map<String, Object>> metrics = (List<Map<String, Object>>) browser.driver.executeCdpCommand(
+          "Performance.getMetrics", Map.of()).get("metrics");
+      System.out.println("probe-initial-render main thread (s): " + metrics.stream().filter(m -> List.of(
+          "TaskDuration", "ScriptDuration", "RecalcStyleDuration", "LayoutDuration").contains(m.get("name")))
+          .map(m -> m.get("name") + "=" + String.format("%.3f", ((Number) m.get("value")).doubleValue())).toList());
       Object initial = browser.driver.executeScript("return window.consoleLongTasks.map(t => Math.round(t.duration))");
       System.out.println("probe-initial-render long tasks (ms): " + initial);
       System.out.println("probe-initial-render frames over 50 ms [duration, script, style and layout] (ms): "

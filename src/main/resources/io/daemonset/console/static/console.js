@@ -82,6 +82,7 @@
   const fleet = document.getElementById('fleet');
   const cells = new Map();
   let order = [];          // the cells in page order: a cell's index gives its place on the canvas
+  const place = new Map(); // cell → its index in order, kept with order rather than rebuilt per message
   let focused = null;
   let built = !fleet;
 
@@ -100,7 +101,10 @@
       const from = next;
       next = Math.min(names.length, from + CHUNK);
       const fresh = document.createDocumentFragment();
-      for (let i = from; i < next; i++) { const a = cellFor(names[i], states[i]); fresh.appendChild(a); order.push(a); }
+      for (let i = from; i < next; i++) {
+        const a = cellFor(names[i], states[i]);
+        fresh.appendChild(a); place.set(a, order.length); order.push(a);
+      }
       fleet.appendChild(fresh);
       if (from === 0) {
         focused = fleet.firstElementChild;
@@ -198,24 +202,19 @@
     let grew = false;
     const changed = [];
     for (const [node, code] of Object.entries(msg.cells)) {
-      let a = cells.get(node);
-      if (!a) {
-        a = document.createElement('a');
-        a.href = 'nodes/' + encodeURIComponent(node); a.dataset.n = node; a.tabIndex = -1;
-        fleet.appendChild(a); cells.set(node, a); grew = true;
-      }
+      const a = cells.get(node);
       const cls = 'c s-' + code;
-      if (a.className !== cls) { a.className = cls; changed.push(a); }
+      if (!a) { fleet.appendChild(cellFor(node, code)); grew = true; }
+      else if (a.className !== cls) { a.className = cls; changed.push(a); }
     }
     for (const node of msg.removed) {
       const a = cells.get(node);
-      if (a) { if (a === focused) { focused = fleet.firstElementChild; } a.remove(); cells.delete(node); grew = true; }
+      if (!a) continue;
+      a.remove(); cells.delete(node); grew = true;
+      if (a === focused) { focused = fleet.firstElementChild; if (focused) focused.tabIndex = 0; }
     }
-    if (grew) { order = Array.from(fleet.children); drawAll(order.length); }
-    else if (changed.length) {
-      const index = changed.length > 64 ? new Map(order.map((a, i) => [a, i])) : null;
-      for (const a of changed) drawCell(index ? index.get(a) : order.indexOf(a));
-    }
+    if (grew) { order = Array.from(fleet.children); place.clear(); order.forEach((c, i) => place.set(c, i)); drawAll(order.length); }
+    else for (const a of changed) drawCell(place.get(a));
     for (const [code, n] of Object.entries(msg.counts)) text(document.querySelector('[data-count="' + code + '"]'), n);
   }
 
