@@ -79,6 +79,7 @@
   // task parses, styles and lays out 5,000 elements (docs/performance.md, "Console"). Live updates wait until the
   // last chunk is in.
   const CHUNK = 250;
+  const CELLS_PER_FRAME = 500;
   const fleet = document.getElementById('fleet');
   const cells = new Map();
   let order = [];          // the cells in page order: a cell's index gives its place on the canvas
@@ -267,11 +268,32 @@
     if (!scheduled) { scheduled = true; requestAnimationFrame(flush); }
   }
 
+  /**
+   * Applies the queued messages in order, at most CELLS_PER_FRAME changed cells a frame: a rollout's first message
+   * can turn every cell (all old), and 5,000 class changes and tiles at once were one long task. The rest of a
+   * split message, and everything after it, waits for the next frame.
+   */
   function flush() {
     scheduled = false;
     if (!built) return;   // build() flushes when its last chunk is in
-    const batch = queue; queue = [];
-    for (const [type, data] of batch) handlers[type](data);
+    let budget = CELLS_PER_FRAME;
+    while (queue.length) {
+      const [type, data] = queue[0];
+      if (type === 'cells') {
+        const entries = Object.entries(data.cells);
+        if (entries.length > budget) {
+          if (budget > 0) {
+            onCells({ cells: Object.fromEntries(entries.slice(0, budget)), removed: [], counts: data.counts });
+            queue[0] = [type, { cells: Object.fromEntries(entries.slice(budget)), removed: data.removed, counts: data.counts }];
+          }
+          break;
+        }
+        budget -= entries.length;
+      }
+      queue.shift();
+      handlers[type](data);
+    }
+    if (queue.length) { scheduled = true; requestAnimationFrame(flush); }
   }
 
   function listen(page) {
