@@ -28,6 +28,22 @@ public final class AuditTrail {
         .map(Optional::get);
   }
 
+  /**
+   * As {@link #replay(JdbcReadJournal, long)}, with each {@link DaemonSetEntity.PodsAnswered} row unfolded into the
+   * PodBound / PodObserved events it stands for (same ordering, each with its own cause): what one pod's story reads,
+   * where the row alone would say only "nodes answered for N pods".
+   */
+  public static Source<AuditEntry, NotUsed> replayEachAnswer(JdbcReadJournal journal, long afterOrdering) {
+    return journal.currentEventsByTag(Journal.TAG, Offset.sequence(afterOrdering)).mapConcat(envelope -> {
+      if (envelope.event() instanceof DaemonSetEntity.PodsAnswered answered) {
+        long ordering = ((Sequence) envelope.offset()).value();
+        return answered.events().stream().map(e -> AuditEntry.of(ordering, envelope.persistenceId(),
+            envelope.sequenceNr(), e, e.cause(), Json.write(e))).toList();
+      }
+      return entry(envelope).map(java.util.List::of).orElse(java.util.List.of());
+    });
+  }
+
   /** Only the events of one entity ("DaemonSet default/fluentd", "Node n7"). */
   public static Source<AuditEntry, NotUsed> replay(JdbcReadJournal journal, String entity) {
     return replay(journal, 0L).filter(e -> e.entity().equals(entity));

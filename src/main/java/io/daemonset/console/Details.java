@@ -82,7 +82,7 @@ final class Details {
     String owner = "DaemonSet " + pod.ownerKey();
     String node = "Node " + pod.node();
     String quoted = "\"" + pod.name() + "\"";
-    return AuditTrail.replay(journal, 0L)
+    return AuditTrail.replayEachAnswer(journal, 0L)
         .filter(e -> (e.entity().equals(owner) || e.entity().equals(node)) && e.detail().contains(quoted))
         .map(Details::line)
         .runWith(Sink.seq(), system);
