@@ -59,10 +59,13 @@ import org.junit.jupiter.api.Test;
  * rolling update and surge in rollout's RollingUpdateTest (update_test.go); capacity and host ports are
  * decided by NodeEntity at admission (TestInsufficientCapacityNodeDaemonDoesNotLaunchPod,
  * TestPortConflict*: NodeEntityTest, issue 10 item 2 makes such pods Pending). TestClaimPods: adoption is
- * decided by the node (NodeEntityTest), release here (claimPodsReleasesAPodWhoseLabelsNoLongerMatch).
+ * decided by the node (NodeEntityTest: instead of admitting, and ClaimOrphans where nothing is admitted), its binding
+ * here (claimPods, claimPodsAdoptsOrphansWhereNoPodIsWantedAndTheManageStepDecides), release here
+ * (claimPodsReleasesAPodWhoseLabelsNoLongerMatch). TestUpdateNode: FleetChangesTest (with one deliberate
+ * difference, listed there).
  *
  * <p>Do not apply: TestDeleteFinalStateUnknown, TestExpectationsOnRecreate, TestDontDoAnythingIfBeingDeletedRace,
- * TestUpdateNode, TestDeleteNoDaemonPod and TestAddPod/TestUpdatePod/TestDeletePod*
+ * TestDeleteNoDaemonPod and TestAddPod/TestUpdatePod/TestDeletePod*
  * test informer event handlers and the expectations cache: here nodes reach a DaemonSet through the
  * directory (a whole-fleet diff, {@link FleetChanges}), pods through their owner's entity, and expectations are
  * binding phases persisted with the decisions.
