@@ -12,6 +12,7 @@ import static org.apache.pekko.http.javadsl.server.Directives.concat;
 import static org.apache.pekko.http.javadsl.server.Directives.entity;
 import static org.apache.pekko.http.javadsl.server.Directives.extractRequest;
 import static org.apache.pekko.http.javadsl.server.Directives.mapRequest;
+import static org.apache.pekko.http.javadsl.server.Directives.onSuccess;
 import static org.apache.pekko.http.javadsl.server.Directives.reject;
 import static org.apache.pekko.http.javadsl.server.Directives.withRequestTimeoutResponse;
 import static org.apache.pekko.http.javadsl.server.Directives.withSizeLimit;
@@ -177,9 +178,7 @@ public final class ApiServer {
 
   /** The resource routes, told the node credentials that sign exec tickets ({@link PodExec}). */
   private static Route withNodeKeys(TokenFile tokens, Route resourceRoutes) {
-    PodExec.NodeKeys keys = node -> tokens.entries().stream()
-        .filter(e -> e.identity().user().equals(Identity.NODE_USER_PREFIX + node) && e.identity().inGroup(Identity.NODES))
-        .map(TokenFile.Entry::token).findFirst();
+    PodExec.NodeKeys keys = tokens::nodeKey;
     return mapRequest(request -> request.addAttribute(PodExec.NODE_KEYS, keys), () -> resourceRoutes);
   }
 
@@ -264,10 +263,10 @@ public final class ApiServer {
     if (header.isPresent()) {
       String value = header.get().trim();
       if (value.regionMatches(true, 0, "Bearer ", 0, 7)) {
-        Optional<Identity> identity = tokens.authenticate(value.substring(7).trim());
-        if (identity.isPresent()) {
-          return inner.apply(identity.get().authenticated());
-        }
+        // Usually answered at once; a node credential another member issued a moment ago may take a few hundred
+        // milliseconds to reach this member (TokenFile.authenticateSoon).
+        return onSuccess(tokens.authenticateSoon(value.substring(7).trim()), identity -> identity
+            .map(found -> inner.apply(found.authenticated())).orElseGet(ApiServer::unauthorized));
       }
       return unauthorized();
     }

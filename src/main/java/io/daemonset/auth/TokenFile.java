@@ -55,6 +55,8 @@ public final class TokenFile {
   /** Modification time and size of the file when last read; -1 when not backed by disk. */
   private volatile long stamp;
   private volatile long checkedAt = System.nanoTime();
+  /** Node credentials held as cluster state (serve plugs them in); none until then. */
+  private volatile NodeCredentialSource clusterCredentials;
 
   private TokenFile(Path path, List<Entry> entries, long stamp) {
     this.path = path;
@@ -157,6 +159,43 @@ public final class TokenFile {
     return entries;
   }
 
+  /**
+   * Node credentials issued as cluster state: tokens the file does not hold are looked up there too. The file's node
+   * credentials (issued before they became cluster state) keep authenticating until their Node is deleted.
+   */
+  public void useClusterCredentials(NodeCredentialSource source) {
+    this.clusterCredentials = source;
+  }
+
+  /**
+   * As {@link #authenticate}, but a token nobody knows yet is given a moment to appear in the cluster's node
+   * credentials ({@link NodeCredentialSource#authenticateSoon}); completes at once for a known token.
+   */
+  public java.util.concurrent.CompletionStage<Optional<Identity>> authenticateSoon(String token) {
+    Optional<Identity> now = authenticate(token);
+    NodeCredentialSource cluster = clusterCredentials;
+    if (now.isPresent() || cluster == null || token == null || token.isEmpty()) {
+      return java.util.concurrent.CompletableFuture.completedFuture(now);
+    }
+    return cluster.authenticateSoon(token);
+  }
+
+  /**
+   * The token a node's agent authenticates with (it keys the node's exec tickets): the cluster's, else the file's (a
+   * credential of an older release; an agent that has a cluster credential obtained it later, and uses it).
+   */
+  public Optional<String> nodeKey(String nodeName) {
+    NodeCredentialSource cluster = clusterCredentials;
+    Optional<String> current = cluster == null ? Optional.empty() : cluster.tokenOf(nodeName);
+    if (current.isPresent()) {
+      return current;
+    }
+    String user = Identity.NODE_USER_PREFIX + nodeName;
+    return entries.stream()
+        .filter(e -> e.identity().user().equals(user) && e.identity().inGroup(Identity.NODES))
+        .map(Entry::token).findFirst();
+  }
+
   /** The identity a bearer token stands for; compares in constant time per entry. */
   public Optional<Identity> authenticate(String token) {
     if (token == null || token.isEmpty()) {
@@ -170,6 +209,10 @@ public final class TokenFile {
     // rather than refuse until the next once-a-second check. A stat per refused request, a read only on a change.
     if (found == null && reloadIfChanged()) {
       found = find(presented);
+    }
+    NodeCredentialSource cluster = clusterCredentials;
+    if (found == null && cluster != null) {
+      return cluster.authenticate(token);
     }
     return Optional.ofNullable(found);
   }

@@ -2,6 +2,7 @@ package io.daemonset.cluster;
 
 import static org.apache.pekko.http.javadsl.server.Directives.complete;
 import static org.apache.pekko.http.javadsl.server.Directives.entity;
+import static org.apache.pekko.http.javadsl.server.Directives.onComplete;
 import static org.apache.pekko.http.javadsl.server.Directives.path;
 import static org.apache.pekko.http.javadsl.server.Directives.post;
 
@@ -49,10 +50,18 @@ public final class NodeBootstrap {
 
   /**
    * Both routes: the node credential exchange, and agents' serving certificates signed by ca (null until the server
-   * is up: 503).
+   * is up: 503). Credentials are issued into tokens.csv (a single server; tests).
    */
   public static Route route(Supplier<TokenFile> tokens, Supplier<ClusterCa> ca) {
-    return credentials(tokens).orElse(servingCertificates(ca));
+    return route(tokens, ca, () -> null);
+  }
+
+  /**
+   * As {@link #route(Supplier, Supplier)}, with credentials issued as cluster state ({@link NodeCredentials}, what
+   * serve uses; null until the server is up: 503).
+   */
+  public static Route route(Supplier<TokenFile> tokens, Supplier<ClusterCa> ca, Supplier<NodeCredentials> cluster) {
+    return credentials(tokens, cluster).orElse(servingCertificates(ca));
   }
 
   /**
@@ -100,24 +109,30 @@ public final class NodeBootstrap {
     return Responses.json(201, answer);
   }
 
-  private static Route credentials(Supplier<TokenFile> tokens) {
+  private static Route credentials(Supplier<TokenFile> tokens, Supplier<NodeCredentials> cluster) {
     return path(PathMatchers.segment("bootstrap").slash("node-credentials"), () -> post(() ->
         ApiDirectives.apiRequest((who, request) -> entity(Unmarshaller.entityToString(), body -> {
           try {
-            return complete(exchange(tokens.get(), who, body));
+            if (tokens.get() == null) {
+              throw ApiException.serviceUnavailable("the API server is starting", 1);
+            }
+            String nodeName = nodeName(body);
+            NodeCredentials issuer = cluster.get();
+            if (issuer == null) {
+              return complete(answer(tokens.get().nodeCredential(nodeName), who));
+            }
+            return onComplete(issuer.obtain(nodeName), result -> result.isSuccess()
+                ? complete(answer(result.get(), who))
+                : complete(Responses.status(ApiException.timeout("the node's credential could not be read or"
+                    + " issued in time (database unavailable?); retry"))));
           } catch (ApiException e) {
             return complete(Responses.status(e));
           }
         }))));
   }
 
-  private static org.apache.pekko.http.javadsl.model.HttpResponse exchange(TokenFile tokens, Identity who,
-                                                                         String body) {
-    if (tokens == null) {
-      throw ApiException.serviceUnavailable("the API server is starting", 1);
-    }
-    String nodeName = nodeName(body);
-    TokenFile.NodeCredential credential = tokens.nodeCredential(nodeName);
+  private static org.apache.pekko.http.javadsl.model.HttpResponse answer(TokenFile.NodeCredential credential,
+                                                                       Identity who) {
     LOG.info("{} node credential of {} for {}", credential.issued() ? "issued the" : "handed out the existing",
         credential.user(), who.user());
     Map<String, Object> answer = new LinkedHashMap<>();

@@ -151,15 +151,18 @@ public final class ServeCommand implements Callable<Integer> {
     ApiSettings api = ApiSettings.defaults(data).withBindHost(bind).withPort(apiPort).withPlainHttp(plainHttp)
         .withExtraSans(sans);
     AtomicReference<ApiServer> started = new AtomicReference<>();
+    NodeCredentials nodeCredentials = NodeCredentials.start(plane.system(), plane.member().readJournal(), clock);
     ApiServer server = ApiServer.start(plane.system(), api, io.daemonset.api.Authorizer.standard(), servingPki(data, sans),
         ApiMetrics.measured(AdminRoutes.create(plane)
             .orElse(NodeBootstrap.route(() -> started.get() == null ? null : started.get().tokens(),
-                () -> started.get() == null ? null : started.get().clusterCa()))
+                () -> started.get() == null ? null : started.get().clusterCa(),
+                () -> started.get() == null ? null : nodeCredentials))
             .orElse(ResourceRoutes.create(plane.store(), clock))),
         Console.routes(plane.system(), plane.view(), plane.member().readJournal(), clock, Console.Settings.DEFAULT))
         .toCompletableFuture().get(1, TimeUnit.MINUTES);
+    server.tokens().useClusterCredentials(nodeCredentials);
     started.set(server);
-    IdentityUpkeep.start(plane.system(), plane.view(), server.tokens(), server.pki());
+    IdentityUpkeep.start(plane.system(), plane.view(), server.tokens(), nodeCredentials, server.pki());
     AtomicReference<HollowFleet> fleet = new AtomicReference<>();
     GracefulShutdown.register(plane.system(), server, fleet::get);
     server.tokens().ensureBootstrapToken(data.resolve(TokenFile.NODE_TOKEN_FILE));
@@ -171,6 +174,7 @@ public final class ServeCommand implements Callable<Integer> {
     System.out.println("node bootstrap token: " + dataDir.resolve(TokenFile.NODE_TOKEN_FILE) + "   (agent --server "
         + server.url() + (plainHttp ? "" : " --ca-file " + dataDir.resolve(io.daemonset.auth.Pki.CA_CRT)) + " --token-file "
         + dataDir.resolve(TokenFile.NODE_TOKEN_FILE) + " --node-name <name>)");
+    System.out.println("failover: " + FailoverBudget.of(plane.system().settings().config()));
     plane.view().caughtUp().toCompletableFuture().get(10, TimeUnit.MINUTES);
     Readiness.get(plane.system()).serving();
     if (hollowNodes > 0) {

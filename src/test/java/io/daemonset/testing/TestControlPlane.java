@@ -11,7 +11,9 @@ import io.daemonset.auth.Pki;
 import io.daemonset.auth.TokenFile;
 import io.daemonset.cluster.ControlPlane;
 import io.daemonset.cluster.ControlPlaneSystem;
+import io.daemonset.cluster.IdentityUpkeep;
 import io.daemonset.cluster.NodeBootstrap;
+import io.daemonset.cluster.NodeCredentials;
 import io.daemonset.cluster.Store;
 import io.daemonset.model.Json;
 import java.io.IOException;
@@ -125,12 +127,17 @@ public final class TestControlPlane implements AutoCloseable {
 
   private static ApiServer startApi(Path dir, ControlPlane plane, Options options, int port) throws Exception {
     AtomicReference<ApiServer> started = new AtomicReference<>();
+    // Node credentials as serve keeps them: cluster state, not lines of tokens.csv.
+    NodeCredentials credentials = NodeCredentials.start(plane.system(), plane.member().readJournal(), Clock.systemUTC());
     ApiServer server = ApiServer.start(plane.system(), ApiSettings.defaults(dir.resolve("api")).withPort(port),
         NodeBootstrap.route(() -> started.get() == null ? null : started.get().tokens(),
-                () -> started.get() == null ? null : started.get().clusterCa())
+                () -> started.get() == null ? null : started.get().clusterCa(),
+                () -> started.get() == null ? null : credentials)
             .orElse(ResourceRoutes.create(plane.store(), Clock.systemUTC(), options.routes())))
         .toCompletableFuture().get(STARTUP.toSeconds(), TimeUnit.SECONDS);
+    server.tokens().useClusterCredentials(credentials);
     started.set(server);
+    IdentityUpkeep.start(plane.system(), plane.view(), server.tokens(), credentials, server.pki());
     return server;
   }
 
