@@ -189,6 +189,36 @@ public final class DaemonSetEntity
 
   public record PodRejected(String podName, String nodeName, String reason, Cause cause) implements Event {}
 
+  /**
+   * What nodes answered for many pods, in the order the answers came, as one journal row: a converge binds and observes
+   * thousands of pods within seconds, and a row per answer made the DaemonSet's write of them the longest step of
+   * placing them (docs/architecture.md, "Events record what changed"). Each answer is a {@link PodBound} or a
+   * {@link PodObserved}, with its own cause; replayed, the batch is exactly those events one after the other.
+   */
+  public record PodsAnswered(List<PodAnswer> answers, Cause cause) implements Event {
+    public List<Event> events() {
+      return answers.stream().map(PodAnswer::event).toList();
+    }
+  }
+
+  /** One answer of {@link PodsAnswered}: bound (the node admitted it), or observed (phase null only when bound). */
+  public record PodAnswer(String podName, boolean bound, String podPhase, Instant readySince, boolean terminating,
+                          String waitingReason, Cause cause) {
+    static PodAnswer of(Event event) {
+      if (event instanceof PodBound b) {
+        return new PodAnswer(b.podName(), true, null, null, false, null, b.cause());
+      }
+      PodObserved o = (PodObserved) event;
+      return new PodAnswer(o.podName(), false, o.podPhase(), o.readySince(), o.terminating(), o.waitingReason(),
+          o.cause());
+    }
+
+    Event event() {
+      return bound ? new PodBound(podName, cause)
+          : new PodObserved(podName, podPhase, readySince, terminating, cause, waitingReason);
+    }
+  }
+
   /** waitingReason: why a pod that is not ready waits (CrashLoopBackOff, Unschedulable), null otherwise or unknown. */
   public record PodObserved(String podName, String podPhase, Instant readySince, boolean terminating, Cause cause,
                             String waitingReason) implements Event {
@@ -547,8 +577,15 @@ public final class DaemonSetEntity
     return Effect().stop().thenNoReply();
   }
 
+  /**
+   * At most one reconcile per coalescing window, counted from the first fact that waits: a timer restarted on every
+   * fact would be a debounce, and a steady stream of node answers (a converge: one every few milliseconds) would
+   * postpone the reconcile, and every binding and status it writes, until the stream paused.
+   */
   private void scheduleReconcile() {
-    timers.startSingleTimer("reconcile", Reconcile.INSTANCE, COALESCE);
+    if (!timers.isTimerActive("reconcile")) {
+      timers.startSingleTimer("reconcile", Reconcile.INSTANCE, COALESCE);
+    }
   }
 
   /** Later than the coalescing delay: another reconcile meanwhile does not cancel it (its own timer key). */

@@ -119,6 +119,12 @@ public record DaemonSetState(
             p.revisionHash(), PodBinding.Phase.SCHEDULED, "Pending", null, e.cause().at()));
       }
       return new DaemonSetState(daemonSet, specVersion, next, revisions, podOrdinals + e.pods().size());
+    } else if (event instanceof DaemonSetEntity.PodsAnswered e) {
+      DaemonSetState next = this;
+      for (DaemonSetEntity.Event answer : e.events()) {
+        next = next.apply(answer);
+      }
+      return next;
     } else if (event instanceof DaemonSetEntity.PodBound e) {
       return mapBinding(e.podName(), b -> b.phase() == PodBinding.Phase.SCHEDULED ? b.withPhase(PodBinding.Phase.BOUND) : b);
     } else if (event instanceof DaemonSetEntity.PodRejected e) {

@@ -14,7 +14,8 @@ final class ReconcileMeters {
     int placed = 0;
     int deleted = 0;
     int failed = 0;
-    for (DaemonSetEntity.Event event : events) {
+    for (DaemonSetEntity.Event event : events.stream().flatMap(e -> e instanceof DaemonSetEntity.PodsAnswered a
+        ? a.events().stream() : java.util.stream.Stream.of(e)).toList()) {
       if (event instanceof DaemonSetEntity.PodsScheduled scheduled) {
         placed += scheduled.pods().size();
       } else if (event instanceof DaemonSetEntity.PodsDeletionRequested deletion) {

@@ -35,7 +35,7 @@ public final class Reconciler {
 
   public static ReconcileOutput reconcile(ReconcileInput in) {
     Facts.Applied observed = Facts.apply(in.state(), in.facts(), in.backoffs(), in.now());
-    List<Event> events = new ArrayList<>(observed.events());
+    List<Event> events = new ArrayList<>(PodAnswers.batched(observed.events(), in.now()));
     DaemonSetState state = observed.state();
     Backoffs backoffs = observed.backoffs();
     Optional<Instant> requeueAt = Optional.empty();

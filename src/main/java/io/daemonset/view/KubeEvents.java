@@ -27,7 +27,19 @@ final class KubeEvents {
       return List.of();
     }
     List<Event> out = new ArrayList<>();
-    if (event instanceof DaemonSetEntity.PodsScheduled e) {
+    derive(before, event, ordering, out);
+    return out;
+  }
+
+  private void derive(DaemonSetState before, DaemonSetEntity.Event event, long ordering, List<Event> out) {
+    DaemonSet ds = before.daemonSet();
+    if (event instanceof DaemonSetEntity.PodsAnswered e) {
+      DaemonSetState state = before;
+      for (DaemonSetEntity.Event answer : e.events()) {
+        derive(state, answer, ordering, out);
+        state = state.apply(answer);
+      }
+    } else if (event instanceof DaemonSetEntity.PodsScheduled e) {
       for (DaemonSetEntity.ScheduledPod pod : e.pods()) {
         out.add(event(ds, ordering, out.size(), "Normal", "SuccessfulCreate", "Created pod: " + pod.podName(), e.cause()));
       }
@@ -37,22 +49,21 @@ final class KubeEvents {
             "Deleted pod: " + pod.podName() + " (" + pod.why() + ")", e.cause()));
       }
     } else if (event instanceof DaemonSetEntity.PodRejected e) {
-      out.add(event(ds, ordering, 0, "Warning", "FailedPlacement",
+      out.add(event(ds, ordering, out.size(), "Warning", "FailedPlacement",
           "failed to place pod on \"" + e.nodeName() + "\": " + e.reason(), e.cause()));
     } else if (event instanceof DaemonSetEntity.RolloutFailed e) {
-      out.add(event(ds, ordering, 0, "Warning", e.reason(), rolloutFailed(before, e), e.cause()));
+      out.add(event(ds, ordering, out.size(), "Warning", e.reason(), rolloutFailed(before, e), e.cause()));
     } else if (event instanceof DaemonSetEntity.CanaryPassed e) {
-      out.add(event(ds, ordering, 0, "Normal", "CanaryPassed", e.cause().reason(), e.cause()));
+      out.add(event(ds, ordering, out.size(), "Normal", "CanaryPassed", e.cause().reason(), e.cause()));
     } else if (event instanceof DaemonSetEntity.PodObserved e && finishedNow(before, e)) {
       // upstream's messages (daemon_controller.go podsShouldBeOnNode)
       String pod = ds.metadata().namespace() + "/" + e.podName() + " on node " + nodeOf(before, e.podName());
       out.add("Failed".equals(e.podPhase())
-          ? event(ds, ordering, 0, "Warning", "FailedDaemonPod", "Found failed daemon pod " + pod
+          ? event(ds, ordering, out.size(), "Warning", "FailedDaemonPod", "Found failed daemon pod " + pod
               + ", will try to kill it", e.cause())
-          : event(ds, ordering, 0, "Normal", "SucceededDaemonPod", "Found succeeded daemon pod " + pod
+          : event(ds, ordering, out.size(), "Normal", "SucceededDaemonPod", "Found succeeded daemon pod " + pod
               + ", will try to delete it", e.cause()));
     }
-    return out;
   }
 
   /**

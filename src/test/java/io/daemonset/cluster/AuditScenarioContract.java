@@ -339,7 +339,7 @@ abstract class AuditScenarioContract {
     // after the deletion only the pods of the deleted incarnation are accounted for
     assertThat(events).filteredOn("DaemonSetDeleted"::equals).hasSize(1);
     assertThat(events.subList(events.indexOf("DaemonSetDeleted") + 1, events.size())).allMatch(e -> e.equals("PodGone")
-        || e.equals("PodObserved"));
+        || e.equals("PodObserved") || e.equals("PodsAnswered"));
     assertThat(events.indexOf("DeletionStarted")).isLessThan(events.indexOf("DaemonSetDeleted"));
     assertThat(events).filteredOn("DaemonSetUpdated"::equals).hasSize(2);
     JsonNode created = history.get("items").get(0);

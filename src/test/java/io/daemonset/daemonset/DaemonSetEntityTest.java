@@ -30,6 +30,7 @@ import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.FishingOutcomes;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.persistence.testkit.javadsl.EventSourcedBehaviorTestKit;
+import org.apache.pekko.persistence.testkit.javadsl.PersistenceTestKit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -157,6 +158,45 @@ class DaemonSetEntityTest {
 
     entity.runCommand(new DaemonSetEntity.PodChanged("n1", podName, null, ALICE));
     awaitState(s -> !s.exists());
+  }
+
+  /**
+   * The reconcile runs within its coalescing window of the first fact that waits, however many follow: restarting the
+   * window on every fact (a debounce) postponed it, and every binding and status it writes, for as long as a converge's
+   * stream of answers lasted.
+   */
+  @Test
+  void aSteadyStreamOfFactsDoesNotPostponeTheReconcile() {
+    // spawned, not through the behaviour test kit (whose runCommand takes longer than the window): the facts are told
+    // as a node's notifications arrive, back to back
+    Map<String, TestProbe<NodeEntity.Command>> probes = Map.of("n1", n1);
+    var ref = testKit.spawn(DaemonSetEntity.create("default/stream", directory, name -> probes.get(name).ref(),
+        Clock.systemUTC()));
+    DaemonSet ds = daemonSet().withMetadata(daemonSet().metadata().withName("stream"));
+    TestProbe<Outcome<DaemonSet>> created = testKit.createTestProbe();
+    ref.tell(new DaemonSetEntity.Create(ds, ALICE, created.ref()));
+    created.expectMessageClass(Outcome.class, Duration.ofSeconds(5));
+    directory.push(Map.of("n1", node("n1")));
+    NodeEntity.AdmitPod admit = n1.expectMessageClass(NodeEntity.AdmitPod.class, Duration.ofSeconds(5));
+    String podName = admit.pod().metadata().name();
+    admit.replyTo().tell(new NodeEntity.AdmitResult("default/" + podName, true, "admitted"));
+    PersistenceTestKit journal = PersistenceTestKit.create(testKit.system());
+    String pid = "DaemonSet|default/stream";
+    await("the pod bound").until(() -> journal.persistedInStorage(pid).stream()
+        .anyMatch(e -> e instanceof DaemonSetEntity.PodBound || e instanceof DaemonSetEntity.PodsAnswered));
+    Pod running = admit.pod().withStatus(new PodStatus("Running",
+        List.of(new PodCondition("Ready", "True", null, Instant.now(), null, null)), null, null, null, null, null, null));
+
+    // a report every 2 ms for 1.5 s, ten times as often as the 20 ms window
+    boolean seenDuringTheStream = false;
+    long end = System.nanoTime() + Duration.ofMillis(1_500).toNanos();
+    while (System.nanoTime() < end && !seenDuringTheStream) {
+      ref.tell(new DaemonSetEntity.PodChanged("n1", podName, running, ALICE));
+      seenDuringTheStream = journal.persistedInStorage(pid).stream()
+          .anyMatch(e -> e instanceof DaemonSetEntity.PodObserved o && o.readySince() != null);
+      java.util.concurrent.locks.LockSupport.parkNanos(Duration.ofMillis(2).toNanos());
+    }
+    assertThat(seenDuringTheStream).as("the pod's readiness was written while reports kept coming").isTrue();
   }
 
   @Test
