@@ -46,7 +46,7 @@ public final class DaemonPods {
     labels.put(REVISION_HASH_LABEL, revisionHash);
     // upstream: the pod-template-generation label is the DaemonSet's template generation, not its generation.
     labels.put(TEMPLATE_GENERATION_LABEL, String.valueOf(DaemonSetObjects.templateGeneration(ds)));
-    OwnerReference owner = OwnerReference.controlledBy("apps/v1", DaemonSet.KIND, ds.metadata().name(), ds.metadata().uid());
+    OwnerReference owner = controllerOf(ds);
     ObjectMeta named = ObjectMeta.named(ds.metadata().namespace(), podName);
     ObjectMeta meta = new ObjectMeta(named.name(), PodNames.generateName(ds.metadata().name()), named.namespace(),
         null, null, null, null, null, null, null, null, null, null, null)
@@ -58,5 +58,10 @@ public final class DaemonPods {
     PodSpec spec = withNodeAffinity(DaemonTolerations.withDaemonTolerations(template.spec()), nodeName)
         .withNodeName(nodeName);
     return new Pod("v1", Pod.KIND, meta, spec, null);
+  }
+
+  /** The ownerReference of a DaemonSet's pods: controller and blockOwnerDeletion set, as upstream's. */
+  static OwnerReference controllerOf(DaemonSet ds) {
+    return OwnerReference.controlledBy("apps/v1", DaemonSet.KIND, ds.metadata().name(), ds.metadata().uid());
   }
 }

@@ -490,9 +490,27 @@ public final class DaemonSetEntity
         .filter(b -> b.phase() != PodBinding.Phase.SCHEDULED)
         .map(PodBinding::nodeName).distinct().toList();
     nodes.resync(context, nodesWithPods);
+    claimOrphans(state);
     changes = changes.and(Changes.RESYNC);
     scheduleReconcile();
     return Effect().noReply();
+  }
+
+  /**
+   * Upstream's ClaimPods runs in every sync; here on every resync, on the nodes where no admission of this DaemonSet
+   * waits (there AdmitPod adopts instead, and a claim racing it would make the admitted pod a duplicate).
+   */
+  private void claimOrphans(DaemonSetState state) {
+    if (!state.exists() || state.isTerminating() || state.daemonSet().spec().selector().isEmpty()) {
+      return;
+    }
+    Set<String> admitting = new java.util.HashSet<>();
+    state.bindings().values().stream().filter(b -> b.phase() == PodBinding.Phase.SCHEDULED)
+        .forEach(b -> admitting.add(b.nodeName()));
+    DaemonSet ds = state.daemonSet();
+    nodes.claimOrphans(fleet.nodes().keySet().stream().filter(n -> !admitting.contains(n)).toList(),
+        ds.spec().selector(), DaemonPods.controllerOf(ds),
+        Cause.byController(clock.instant(), "resync: claim orphan pods of DaemonSet " + ds.metadata().name()));
   }
 
   /** A resync answer: the next ask of the round goes out; the answer waits for the reconcile like any fact. */

@@ -23,8 +23,10 @@ final class Facts {
     DaemonSetState current = state;
     Backoffs currentBackoffs = backoffs;
     for (DaemonSetEntity.Fact fact : expandResyncs(state, facts)) {
-      if (fact instanceof DaemonSetEntity.AdmitAnswered a && a.adopted() != null) {
-        for (Event e : adoption(current, a, now)) {
+      List<Event> adopted = fact instanceof DaemonSetEntity.AdmitAnswered a && a.adopted() != null
+          ? adoption(current, a, now) : claimed(current, fact, now);
+      if (adopted != null) {
+        for (Event e : adopted) {
           events.add(e);
           current = current.apply(e);
         }
@@ -59,6 +61,32 @@ final class Facts {
         pod.metadata().uid(), a.nodeName(), hash, pod.metadata().creationTimestamp(), cause);
     DaemonSetState bound = state.apply(adopted);
     Event observed = PodObservation.of(bound.bindings().get(pod.metadata().name()), pod, cause, now);
+    return observed == null ? List.of(adopted) : List.of(adopted, observed);
+  }
+
+  /**
+   * A node adopted, on this DaemonSet's ClaimOrphans, a pod it had no binding for (upstream's ClaimPods): it is bound
+   * as it is, so that the manage step keeps it or deletes it (an ineligible node; the oldest of two on a node stays).
+   * null when the fact is no such claim: a pod this incarnation controls (by uid), not terminating, and not bound yet.
+   */
+  static List<Event> claimed(DaemonSetState state, DaemonSetEntity.Fact fact, Instant now) {
+    if (!(fact instanceof DaemonSetEntity.PodChanged c) || c.pod() == null || !state.exists()
+        || state.isTerminating() || state.bindings().containsKey(c.podName())
+        || c.pod().metadata().deletionTimestamp() != null) {
+      return null;
+    }
+    Pod pod = c.pod();
+    boolean ours = pod.metadata().ownerReferencesOrEmpty().stream()
+        .anyMatch(r -> r.isController() && state.uid().equals(r.uid()));
+    if (!ours) {
+      return null;
+    }
+    String hash = pod.metadata().labelsOrEmpty().get(DaemonPods.REVISION_HASH_LABEL);
+    Cause cause = Cause.byController(now, "node " + c.nodeName() + " adopted orphan pod " + pod.metadata().name()
+        + " (revision " + hash + "): its labels match the selector");
+    DaemonSetEntity.PodAdopted adopted = new DaemonSetEntity.PodAdopted(pod.metadata().name(), pod.metadata().name(),
+        pod.metadata().uid(), c.nodeName(), hash, pod.metadata().creationTimestamp(), cause);
+    Event observed = PodObservation.of(state.apply(adopted).bindings().get(pod.metadata().name()), pod, cause, now);
     return observed == null ? List.of(adopted) : List.of(adopted, observed);
   }
 

@@ -56,6 +56,18 @@ final class NodeLink {
         });
   }
 
+  /**
+   * Upstream's ClaimPods, node by node: each node adopts the orphans of this namespace the selector matches and
+   * tells the owner as of its own pods. Told, not asked: a lost message is made good by the next resync.
+   */
+  void claimOrphans(Iterable<String> nodeNames, io.daemonset.model.LabelSelector selector,
+                    io.daemonset.model.OwnerReference owner, Cause cause) {
+    NodeEntity.ClaimOrphans claim = new NodeEntity.ClaimOrphans(namespace, selector, owner, cause);
+    for (String nodeName : nodeNames) {
+      nodes.apply(nodeName).tell(claim);
+    }
+  }
+
   void delete(ActorContext<DaemonSetEntity.Command> ctx, PodBinding binding, Cause cause) {
     if (!startSending(binding.podName())) {
       return;

@@ -89,6 +89,15 @@ public final class NodeEntity
     }
   }
 
+  /**
+   * Upstream's ClaimPods for the pods this node holds: every orphan of {@code namespace} (not terminating or finished)
+   * whose labels the selector matches gets {@code owner} as its controller, and the owner hears of each as of its own
+   * pod; its manage step then keeps or deletes it (an ineligible node, a second pod on the node). Sent by a DaemonSet
+   * to the nodes where it is not admitting a pod (there AdmitPod adopts instead). Not answered: re-sent on resync.
+   */
+  public record ClaimOrphans(String namespace, LabelSelector selector, OwnerReference owner, Cause cause)
+      implements Command {}
+
   /** Begin a graceful deletion; a grace period of 0 releases the pod at once (a forced delete). */
   public record DeletePod(String podKey, Long gracePeriodSeconds, Cause cause, ActorRef<Outcome<Pod>> replyTo)
       implements Command {}
@@ -282,6 +291,7 @@ public final class NodeEntity
         .onCommand(DeletePod.class, this::onDeletePod)
         .onCommand(UpdatePodStatus.class, this::onUpdatePodStatus)
         .onCommand(OrphanPod.class, this::onOrphanPod)
+        .onCommand(ClaimOrphans.class, this::onClaimOrphans)
         .onCommand(UpdatePodMetadata.class, this::onUpdatePodMetadata)
         .onCommand(SetPodLabel.class, this::onSetPodLabel)
         .onCommand(CheckHeartbeat.class, this::onCheckHeartbeat)
@@ -472,16 +482,39 @@ public final class NodeEntity
 
   /** An orphan in the pod's namespace, not terminating or finished, whose labels the selector matches. */
   private static Pod adoptable(NodeState state, Pod pod, LabelSelector selector) {
+    return adoptables(state, pod.metadata().namespace(), selector).stream().findFirst().orElse(null);
+  }
+
+  /** Every such orphan of the namespace, by name (none for an empty selector, as upstream never claims with one). */
+  private static List<Pod> adoptables(NodeState state, String namespace, LabelSelector selector) {
     Selector matcher = Selector.fromLabelSelector(selector);
     if (matcher.isEmpty()) {
-      return null;
+      return List.of();
     }
     return state.pods().values().stream()
-        .filter(p -> Objects.equals(p.metadata().namespace(), pod.metadata().namespace()))
+        .filter(p -> Objects.equals(p.metadata().namespace(), namespace))
         .filter(p -> NodeState.controllerKey(p) == null && p.metadata().deletionTimestamp() == null && !isTerminal(p))
         .filter(p -> matcher.matches(p.metadata().labelsOrEmpty()))
-        .min(java.util.Comparator.comparing(p -> p.metadata().name()))
-        .orElse(null);
+        .sorted(java.util.Comparator.comparing(p -> p.metadata().name()))
+        .toList();
+  }
+
+  private ReplyEffect<Event, NodeState> onClaimOrphans(NodeState state, ClaimOrphans cmd) {
+    List<Pod> orphans = state.exists() ? adoptables(state, cmd.namespace(), cmd.selector()) : List.of();
+    if (orphans.isEmpty()) {
+      return Effect().noReply();
+    }
+    String ownerKey = cmd.namespace() + "/" + cmd.owner().name();
+    List<Event> events = orphans.stream().<Event>map(p -> new PodAdopted(NodeState.podKey(p), cmd.owner(),
+        cmd.cause().because("adopt orphan pod " + p.metadata().name() + " (labels match the selector of "
+            + cmd.owner().kind() + " " + cmd.owner().name() + ")"))).toList();
+    return Effect().persist(events)
+        .thenRun(s -> events.forEach(e -> {
+          PodAdopted adopted = (PodAdopted) e;
+          Pod pod = s.pods().get(adopted.podKey());
+          observer.podChanged(ownerKey, nodeName, pod.metadata().name(), pod, adopted.cause());
+        }))
+        .thenNoReply();
   }
 
   private ReplyEffect<Event, NodeState> adopt(NodeState state, AdmitPod cmd, Pod orphan) {

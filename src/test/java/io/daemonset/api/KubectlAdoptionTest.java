@@ -188,4 +188,31 @@ class KubectlAdoptionTest {
           .out().trim().lines().count()).as("a new pod on n1").isEqualTo(1);
     });
   }
+
+  /**
+   * Upstream's ClaimPods where the DaemonSet admits nothing: the pod released above, relabelled back into the
+   * selector, is an orphan next to the pod that replaced it. The DaemonSet adopts it (within a resync) and keeps the
+   * oldest of the two, so the replacement goes and the adopted pod stays, owned again.
+   */
+  @Test
+  @Order(4)
+  void anOrphanRelabelledIntoTheSelectorNextToAPodIsAdoptedAndTheOldestKept() {
+    String dsUid = dsUid();
+    JsonNode orphans = Json.read(ok("get", "pods", "-l", "app=debugging", "-o", "json").out(), JsonNode.class);
+    assertThat(orphans.path("items")).hasSize(1);
+    String orphan = orphans.path("items").get(0).path("metadata").path("name").asText();
+    String uid = orphans.path("items").get(0).path("metadata").path("uid").asText();
+    String replacement = ok("get", "pods", "-l", "app=fluentd", "--field-selector", "spec.nodeName=n1", "-o",
+        "jsonpath={.items[0].metadata.name}").out().trim();
+
+    ok("label", "pod", orphan, "app=fluentd", "--overwrite");
+
+    await().atMost(Duration.ofSeconds(90)).untilAsserted(() -> {
+      Map<String, List<String>> pods = fluentdPods();
+      assertThat(pods.get(orphan)).as("adopted").containsExactly(uid, dsUid);
+      assertThat(pods).as("the newer pod on n1 deleted").doesNotContainKey(replacement);
+      assertThat(ok("get", "pods", "-l", "app=fluentd", "--field-selector", "spec.nodeName=n1", "-o", "name")
+          .out().trim().lines().count()).isEqualTo(1);
+    });
+  }
 }

@@ -215,6 +215,10 @@ class DaemonSetEntityTest {
     Pod failed = admit.pod().withStatus(new PodStatus("Failed", null, null, null, null, null, null, null));
     entity.runCommand(DaemonSetEntity.ResyncPods.INSTANCE);
     NodeEntity.Get ask = n1.expectMessageClass(NodeEntity.Get.class, Duration.ofSeconds(5));
+    // and claims the orphans its selector matches on every node where it admits nothing (upstream ClaimPods)
+    NodeEntity.ClaimOrphans claim = n1.expectMessageClass(NodeEntity.ClaimOrphans.class, Duration.ofSeconds(5));
+    assertThat(claim.owner().uid()).isEqualTo(entity.getState().uid());
+    assertThat(claim.selector()).isEqualTo(daemonSet().spec().selector());
     ask.replyTo().tell(new NodeState(node("n1"), 1, Map.of("default/" + podName, failed), false));
 
     awaitState(s -> s.bindings().get(podName) == null

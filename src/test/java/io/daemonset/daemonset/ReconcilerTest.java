@@ -59,10 +59,13 @@ import org.junit.jupiter.api.Test;
  * rolling update and surge in rollout's RollingUpdateTest (update_test.go); capacity and host ports are
  * decided by NodeEntity at admission (TestInsufficientCapacityNodeDaemonDoesNotLaunchPod,
  * TestPortConflict*: NodeEntityTest, issue 10 item 2 makes such pods Pending). TestClaimPods: adoption is
- * decided by the node (NodeEntityTest), release here (claimPodsReleasesAPodWhoseLabelsNoLongerMatch).
+ * decided by the node (NodeEntityTest: instead of admitting, and ClaimOrphans where nothing is admitted), its binding
+ * here (claimPods, claimPodsAdoptsOrphansWhereNoPodIsWantedAndTheManageStepDecides), release here
+ * (claimPodsReleasesAPodWhoseLabelsNoLongerMatch). TestUpdateNode: FleetChangesTest (with one deliberate
+ * difference, listed there).
  *
  * <p>Do not apply: TestDeleteFinalStateUnknown, TestExpectationsOnRecreate, TestDontDoAnythingIfBeingDeletedRace,
- * TestUpdateNode, TestDeleteNoDaemonPod and TestAddPod/TestUpdatePod/TestDeletePod*
+ * TestDeleteNoDaemonPod and TestAddPod/TestUpdatePod/TestDeletePod*
  * test informer event handlers and the expectations cache: here nodes reach a DaemonSet through the
  * directory (a whole-fleet diff, {@link FleetChanges}), pods through their owner's entity, and expectations are
  * binding phases persisted with the decisions.
@@ -465,6 +468,45 @@ class ReconcilerTest {
     assertThat(scheduled(out)).isEmpty();
     // Its revision is not the current one: the rolling update replaces it, as upstream would.
     assertThat(deleted(out)).extracting(DaemonSetEntity.PodDeletion::podName).containsExactly("foo-old12");
+  }
+
+  /**
+   * Upstream TestClaimPods where the DaemonSet admits nothing: a node adopted (ClaimOrphans) an orphan on a node the
+   * DaemonSet does not want, and another next to the pod it already has. Both are bound, then the manage step
+   * deletes the first (not eligible) and keeps the oldest of the two on the wanted node: the adopted one.
+   */
+  @Test
+  void claimPodsAdoptsOrphansWhereNoPodIsWantedAndTheManageStepDecides() {
+    ReconcileWorld w = new ReconcileWorld(s -> nodeSelector(s, NODE_LABEL))
+        .withNodes(node("node-0", null), node("node-1", NODE_LABEL)).converged();
+    PodBinding own = w.podOn("node-1");
+    DaemonSetEntity.Fact unwanted = claimedPod(w, "node-0", "foo-old00", own.revisionHash(), ReconcileWorld.T0);
+    DaemonSetEntity.Fact older = claimedPod(w, "node-1", "foo-old01", own.revisionHash(),
+        ReconcileWorld.T0.minus(Duration.ofDays(1)));
+
+    ReconcileOutput out = w.round(unwanted, older);
+
+    assertThat(eventsOf(out, DaemonSetEntity.PodAdopted.class)).extracting(DaemonSetEntity.PodAdopted::podName)
+        .containsExactly("foo-old00", "foo-old01");
+    assertThat(deleted(out)).extracting(DaemonSetEntity.PodDeletion::podName)
+        .containsExactlyInAnyOrder("foo-old00", own.podName());
+    assertThat(scheduled(out)).isEmpty();
+    assertThat(w.state.bindings().get("foo-old01").isBeingDeleted()).isFalse();
+  }
+
+  /** A pod a node adopted for this incarnation (controller reference with its uid), Running and Ready. */
+  static DaemonSetEntity.Fact claimedPod(ReconcileWorld w, String nodeName, String name, String hash,
+                                         Instant created) {
+    Map<String, String> labels = new java.util.HashMap<>(DS_LABEL);
+    labels.put(DaemonPods.REVISION_HASH_LABEL, hash);
+    io.daemonset.model.Pod pod = new io.daemonset.model.Pod("v1", "Pod",
+        io.daemonset.model.ObjectMeta.named("default", name).withUid("uid-" + name).withLabels(labels)
+            .withCreationTimestamp(created)
+            .withOwnerReferences(List.of(io.daemonset.model.OwnerReference.controlledBy("apps/v1", "DaemonSet", "foo",
+                UID))),
+        null, new io.daemonset.model.PodStatus("Running", List.of(new io.daemonset.model.PodCondition("Ready", "True",
+            null, w.now, null, null)), null, null, null, null, null, null));
+    return new DaemonSetEntity.PodChanged(nodeName, name, pod, ReconcileWorld.NODE);
   }
 
   @Test

@@ -261,6 +261,37 @@ class NodeEntityTest {
     assertThat(notices).containsExactly(new Notice("default/ds", "p1", null));
   }
 
+  /**
+   * Upstream's ClaimPods adopts every matching orphan, also where its DaemonSet admits nothing (a node it does not
+   * want, a node where it has its pod already): the owner hears of each and its manage step decides.
+   */
+  @Test
+  void claimOrphansAdoptsEveryMatchingOrphanAndTellsTheOwner() {
+    node.<Outcome<Node>>runCommand(r -> new NodeEntity.Register(node(Map.of(), "2", true), ALICE, r));
+    for (String name : List.of("ds-aaaaa", "ds-bbbbb", "other")) {
+      Pod p = pod(name, "100m");
+      Pod labelled = p.withMetadata(p.metadata().withLabels(Map.of("app", name.equals("other") ? "web" : "logs")));
+      node.<NodeEntity.AdmitResult>runCommand(r -> new NodeEntity.AdmitPod(labelled, ALICE, r));
+      node.<Outcome<Pod>>runCommand(r -> new NodeEntity.OrphanPod("default/" + name, ALICE, r));
+    }
+    notices.clear();
+    OwnerReference owner = OwnerReference.controlledBy("apps/v1", "DaemonSet", "ds", "ds-uid-2");
+
+    node.runCommand(new NodeEntity.ClaimOrphans("default",
+        io.daemonset.model.LabelSelector.ofLabels(Map.of("app", "logs")), owner, ALICE));
+
+    assertThat(node.getState().pods().get("default/ds-aaaaa").metadata().ownerReferences()).containsExactly(owner);
+    assertThat(node.getState().pods().get("default/ds-bbbbb").metadata().ownerReferences()).containsExactly(owner);
+    assertThat(NodeState.controllerKey(node.getState().pods().get("default/other"))).isNull();
+    assertThat(notices).extracting(Notice::owner, Notice::podName)
+        .containsExactly(org.assertj.core.groups.Tuple.tuple("default/ds", "ds-aaaaa"),
+            org.assertj.core.groups.Tuple.tuple("default/ds", "ds-bbbbb"));
+    // another namespace's orphans are not claimed
+    node.runCommand(new NodeEntity.ClaimOrphans("kube-system",
+        io.daemonset.model.LabelSelector.ofLabels(Map.of("app", "web")), owner, ALICE));
+    assertThat(NodeState.controllerKey(node.getState().pods().get("default/other"))).isNull();
+  }
+
   @Test
   void orphaningDropsTheControllerReference() {
     node.<Outcome<Node>>runCommand(r -> new NodeEntity.Register(node(Map.of(), "1", true), ALICE, r));
