@@ -48,18 +48,23 @@ public final class AuditReader {
     return out;
   }
 
-  /** The life of one pod (namespace null: any). */
+  /** The life of one pod (namespace null: any), each node answer with its own cause. */
   public PodLife pod(String namespace, String name) throws Exception {
     PodLife.Builder life = new PodLife.Builder(namespace, name);
-    replay(null, life::accept);
+    replayEachAnswer(life::accept);
     return life.build();
   }
 
   /** Every pod ever placed on a node, with why each came and went. */
   public NodeLife node(String name) throws Exception {
     NodeLife.Builder life = new NodeLife.Builder(name);
-    replay(null, life::accept);
+    replayEachAnswer(life::accept);
     return life.build();
+  }
+
+  private void replayEachAnswer(Consumer<AuditRecord> out) throws Exception {
+    Replay replay = new Replay(null);
+    rows.forEach(row -> replay.applyEachAnswer(row, decode(row)).forEach(out));
   }
 
   /** The objects as they were at an instant; {@code ref} null: all of them. */
