@@ -335,13 +335,25 @@ class KubectlRolloutControlsTest {
 
   /** Every desired pod on the image, available, the generation observed. */
   static void awaitAll(String name, int nodes, String image) {
-    await(name + ": all " + nodes + " pods on " + image, WAIT).until(() -> {
-      JsonNode ds = api.read(DS + name);
-      JsonNode s = ds.path("status");
-      return s.path("observedGeneration").asLong() == ds.path("metadata").path("generation").asLong()
-          && s.path("desiredNumberScheduled").asInt() == nodes && s.path("numberAvailable").asInt() == nodes
-          && nodesWith(name, image).size() == nodes;
-    });
+    try {
+      await(name + ": all " + nodes + " pods on " + image, WAIT).until(() -> {
+        JsonNode ds = api.read(DS + name);
+        JsonNode s = ds.path("status");
+        return s.path("observedGeneration").asLong() == ds.path("metadata").path("generation").asLong()
+            && s.path("desiredNumberScheduled").asInt() == nodes && s.path("numberAvailable").asInt() == nodes
+            && nodesWith(name, image).size() == nodes;
+      });
+    } catch (org.awaitility.core.ConditionTimeoutException e) {
+      // what the rollout was stuck on, for whoever reads the failure
+      StringBuilder pods = new StringBuilder();
+      api.pods(name).forEach(p -> pods.append("\n  ").append(p.path("metadata").path("name").asText()).append(' ')
+          .append(p.path("spec").path("nodeName").asText()).append(' ')
+          .append(p.path("spec").path("containers").get(0).path("image").asText()).append(' ')
+          .append(p.path("status").path("phase").asText())
+          .append(p.path("metadata").path("deletionTimestamp").isMissingNode() ? "" : " terminating"));
+      throw new AssertionError(e.getMessage() + "\nDaemonSet: " + api.read(DS + name).path("status")
+          + "\nspec.updateStrategy: " + api.read(DS + name).path("spec").path("updateStrategy") + "\npods:" + pods, e);
+    }
   }
 
   /** The nodes whose live pod of this DaemonSet runs the image. */
