@@ -143,9 +143,8 @@ class DaemonSetEntityTest {
   void foregroundDeletionKeepsTheObjectUntilItsPodsAreGone() {
     entity.<Outcome<DaemonSet>>runCommand(r -> new DaemonSetEntity.Create(daemonSet(), ALICE, r));
     directory.push(Map.of("n1", node("n1")));
-    NodeEntity.AdmitPod admit = n1.expectMessageClass(NodeEntity.AdmitPod.class, Duration.ofSeconds(5));
+    NodeEntity.AdmitPod admit = admittedOnN1();
     String podName = admit.pod().metadata().name();
-    admit.replyTo().tell(new NodeEntity.AdmitResult("default/" + podName, true, "admitted"));
     awaitState(s -> s.bindings().get(podName).phase() == PodBinding.Phase.BOUND);
 
     var deleting = entity.<Outcome<DaemonSet>>runCommand(r -> new DaemonSetEntity.Delete("Foreground", ALICE, r));
@@ -177,9 +176,8 @@ class DaemonSetEntityTest {
     ref.tell(new DaemonSetEntity.Create(ds, ALICE, created.ref()));
     created.expectMessageClass(Outcome.class, Duration.ofSeconds(5));
     directory.push(Map.of("n1", node("n1")));
-    NodeEntity.AdmitPod admit = n1.expectMessageClass(NodeEntity.AdmitPod.class, Duration.ofSeconds(5));
+    NodeEntity.AdmitPod admit = admittedOnN1();
     String podName = admit.pod().metadata().name();
-    admit.replyTo().tell(new NodeEntity.AdmitResult("default/" + podName, true, "admitted"));
     PersistenceTestKit journal = PersistenceTestKit.create(testKit.system());
     String pid = "DaemonSet|default/stream";
     await("the pod bound").until(() -> journal.persistedInStorage(pid).stream()
@@ -203,9 +201,8 @@ class DaemonSetEntityTest {
   void theResyncRepairsALostNotificationForABoundReadyPod() {
     entity.<Outcome<DaemonSet>>runCommand(r -> new DaemonSetEntity.Create(daemonSet(), ALICE, r));
     directory.push(Map.of("n1", node("n1")));
-    NodeEntity.AdmitPod admit = n1.expectMessageClass(NodeEntity.AdmitPod.class, Duration.ofSeconds(5));
+    NodeEntity.AdmitPod admit = admittedOnN1();
     String podName = admit.pod().metadata().name();
-    admit.replyTo().tell(new NodeEntity.AdmitResult("default/" + podName, true, "admitted"));
     Pod running = admit.pod().withStatus(new PodStatus("Running",
         List.of(new PodCondition("Ready", "True", null, Instant.now(), null, null)), null, null, null, null, null, null));
     entity.runCommand(new DaemonSetEntity.PodChanged("n1", podName, running, ALICE));
@@ -271,9 +268,8 @@ class DaemonSetEntityTest {
   void aDuplicateRevisionInTheJournalRelabelsItsPodOnItsNode() {
     entity.<Outcome<DaemonSet>>runCommand(r -> new DaemonSetEntity.Create(daemonSet(), ALICE, r));
     directory.push(Map.of("n1", node("n1")));
-    NodeEntity.AdmitPod admit = n1.expectMessageClass(NodeEntity.AdmitPod.class, Duration.ofSeconds(5));
+    NodeEntity.AdmitPod admit = admittedOnN1();
     String podName = admit.pod().metadata().name();
-    admit.replyTo().tell(new NodeEntity.AdmitResult("default/" + podName, true, "admitted"));
     awaitState(s -> s.bindings().get(podName).phase() == PodBinding.Phase.BOUND);
 
     DaemonSetState bound = entity.getState();
@@ -293,6 +289,13 @@ class DaemonSetEntityTest {
     assertThat(relabel.value()).isEqualTo("dup");
     awaitState(s -> s.revisions().keySet().equals(java.util.Set.of("logs-dup"))
         && s.bindings().get(podName).revisionHash().equals("dup"));
+  }
+
+  /** The pod the DaemonSet sends to n1, admitted there. */
+  private NodeEntity.AdmitPod admittedOnN1() {
+    NodeEntity.AdmitPod admit = n1.expectMessageClass(NodeEntity.AdmitPod.class, Duration.ofSeconds(5));
+    admit.replyTo().tell(new NodeEntity.AdmitResult("default/" + admit.pod().metadata().name(), true, "admitted"));
+    return admit;
   }
 
   private void awaitState(Predicate<DaemonSetState> condition) {
