@@ -40,11 +40,6 @@ public final class Replay {
     return index;
   }
 
-  /** Applies one row's event; empty when it is not an audited event or lies after the instant. */
-  public Optional<AuditRecord> apply(JournalRow row, Object event) {
-    return applyOne(row, event);
-  }
-
   /**
    * As {@link #apply}, but a row of many node answers ({@code PodsAnswered}) gives one record per answer (same
    * ordering), each with its own cause, as rows of single answers did: a pod's story names the node's report that
@@ -54,14 +49,15 @@ public final class Replay {
     if (event instanceof DaemonSetEntity.PodsAnswered batch) {
       List<AuditRecord> out = new ArrayList<>();
       for (DaemonSetEntity.Event answer : batch.events()) {
-        applyOne(row, answer).ifPresent(out::add);
+        apply(row, answer).ifPresent(out::add);
       }
       return out;
     }
-    return applyOne(row, event).map(List::of).orElse(List.of());
+    return apply(row, event).map(List::of).orElse(List.of());
   }
 
-  private Optional<AuditRecord> applyOne(JournalRow row, Object event) {
+  /** Applies one row's event; empty when it is not an audited event or lies after the instant. */
+  public Optional<AuditRecord> apply(JournalRow row, Object event) {
     Optional<Cause> cause = EventCauses.of(event);
     if (!row.isAudited() || cause.isEmpty() || frozen.contains(row.persistenceId())) {
       return Optional.empty();

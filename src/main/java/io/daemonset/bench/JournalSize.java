@@ -65,7 +65,8 @@ final class JournalSize {
     return out.toString();
   }
 
-  private static String table(Config config, String path) {
+  /** A journal table's name as SQL wants it, with its schema when one is configured. */
+  static String table(Config config, String path) {
     Config table = config.getConfig(path);
     String schema = table.getString("schemaName");
     String name = "\"" + table.getString("tableName") + "\"";

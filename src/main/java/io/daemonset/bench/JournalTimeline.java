@@ -28,7 +28,7 @@ final class JournalTimeline {
     Map<String, List<Long>> byType = new LinkedHashMap<>();
     try (Connection c = slick.database(config.getConfig("jdbc-journal")).database().source().createConnection();
          PreparedStatement s = c.prepareStatement("SELECT \"event_ser_manifest\", \"write_timestamp\" FROM "
-             + table(config) + " WHERE \"write_timestamp\" >= ? ORDER BY \"ordering\"")) {
+             + JournalSize.table(config, "jdbc-journal.tables.event_journal") + " WHERE \"write_timestamp\" >= ? ORDER BY \"ordering\"")) {
       s.setLong(1, sinceEpochMillis);
       try (ResultSet r = s.executeQuery()) {
         while (r.next()) {
@@ -57,12 +57,5 @@ final class JournalTimeline {
 
   private static long median(List<Long> offsets) {
     return offsets.stream().mapToLong(Long::longValue).sorted().skip(offsets.size() / 2).findFirst().orElse(0);
-  }
-
-  private static String table(Config config) {
-    Config table = config.getConfig("jdbc-journal.tables.event_journal");
-    String schema = table.getString("schemaName");
-    String name = "\"" + table.getString("tableName") + "\"";
-    return schema.isEmpty() ? name : "\"" + schema + "\"." + name;
   }
 }
