@@ -1,5 +1,6 @@
 package io.daemonset.cluster;
 
+import io.daemonset.cluster.StoreConfig.JdbcTarget;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import java.nio.file.Files;
@@ -42,13 +43,19 @@ public final class ControlPlaneSystem implements AutoCloseable {
   public static final String SYSTEM_NAME = "daemonset";
 
   private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
+  /** The most a stop spends compacting the H2 file (about 2 s per 100 MB of garbage measured here). */
+  private static final Duration H2_COMPACT_ON_STOP = Duration.ofSeconds(5);
 
   private final ActorSystem<SpawnProtocol.Command> system;
   private final CompletableFuture<Done> memberUp;
+  /** Completes when the system has terminated and what follows it (the H2 file's last compaction) is done. */
+  private final CompletionStage<Done> stopped;
 
-  private ControlPlaneSystem(ActorSystem<SpawnProtocol.Command> system, CompletableFuture<Done> memberUp) {
+  private ControlPlaneSystem(ActorSystem<SpawnProtocol.Command> system, CompletableFuture<Done> memberUp,
+      CompletionStage<Done> stopped) {
     this.system = system;
     this.memberUp = memberUp;
+    this.stopped = stopped;
   }
 
   /**
@@ -144,11 +151,14 @@ public final class ControlPlaneSystem implements AutoCloseable {
       system.getWhenTerminated().thenRun(() ->
           up.completeExceptionally(new IllegalStateException("the ActorSystem terminated before its member was Up")));
       settings.initializers().forEach(init -> init.accept(system));
+      CompletionStage<Done> stopped = StoreConfig.store(config) == Store.H2
+          ? H2Housekeeping.compactWhenStopped(system, JdbcTarget.of(config), H2_COMPACT_ON_STOP)
+          : system.getWhenTerminated();
       Cluster cluster = Cluster.get(system);
       if (config.getStringList("pekko.cluster.seed-nodes").isEmpty() && !Management.bootstraps(config)) {
         cluster.manager().tell(Join.create(cluster.selfMember().address()));
       }
-      return new ControlPlaneSystem(system, up);
+      return new ControlPlaneSystem(system, up, stopped);
     } catch (RuntimeException | Error e) {
       system.terminate();
       throw e;
@@ -232,7 +242,7 @@ public final class ControlPlaneSystem implements AutoCloseable {
   /** Leaves the cluster (coordinated shutdown) and terminates the system. */
   public CompletionStage<Done> terminate() {
     system.terminate();
-    return system.getWhenTerminated();
+    return stopped;
   }
 
   /** {@link #terminate()} and wait for it, up to 30 s. */
