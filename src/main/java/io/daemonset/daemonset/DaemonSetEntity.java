@@ -468,11 +468,11 @@ public final class DaemonSetEntity
 
   private ReplyEffect<Event, DaemonSetState> onNodesChanged(DaemonSetState state, NodesChanged cmd) {
     Map<String, Node> before = fleetSeen ? fleet.nodes() : null;
-    List<String> described = FleetChanges.describe(before, cmd.fleet().nodes());
+    Set<String> changed = FleetChanges.namesChanged(before, cmd.fleet().nodes());
+    List<String> described = FleetChanges.describe(before, cmd.fleet().nodes(), changed);
     String trigger = described.isEmpty() ? null : String.join("; ", described.subList(0, Math.min(5, described.size())))
         + (described.size() > 5 ? "; and " + (described.size() - 5) + " more" : "");
-    changes = changes.and(new Changes(false, before == null, FleetChanges.namesChanged(before, cmd.fleet().nodes()),
-        Set.of(), trigger));
+    changes = changes.and(new Changes(false, before == null, changed, Set.of(), trigger));
     fleet = cmd.fleet();
     fleetSeen = true;
     scheduleReconcile();

@@ -18,13 +18,16 @@ final class FleetChanges {
   private FleetChanges() {}
 
   static List<String> describe(Map<String, Node> before, Map<String, Node> after) {
+    return describe(before, after, before == null || after == null ? null : namesChanged(before, after));
+  }
+
+  /** {@link #describe(Map, Map)} given the names that changed between the two ({@link #namesChanged}). */
+  static List<String> describe(Map<String, Node> before, Map<String, Node> after, Set<String> changed) {
     List<String> changes = new ArrayList<>();
     if (before == null) {
       return after == null ? changes : List.of("fleet of " + after.size() + " nodes seen");
     }
-    Set<String> names = new TreeSet<>(before.keySet());
-    names.addAll(after == null ? Set.of() : after.keySet());
-    for (String name : names) {
+    for (String name : changed == null ? namesChanged(before, after == null ? Map.of() : after) : changed) {
       Node was = before.get(name);
       Node now = after == null ? null : after.get(name);
       if (was == null) {
@@ -39,14 +42,19 @@ final class FleetChanges {
     return changes;
   }
 
-  /** The nodes added, removed or changed; every node when there was no view before. */
+  /**
+   * The nodes added, removed or changed, in name order; every node when there was no view before. A node whose
+   * object is the same in both views is skipped without comparing it: the directory keeps the object of a node
+   * that did not change ({@code node.FleetAssembly}), so a notification costs little more than what changed.
+   */
   static Set<String> namesChanged(Map<String, Node> before, Map<String, Node> after) {
     if (before == null) {
       return Set.copyOf(after.keySet());
     }
-    Set<String> names = new HashSet<>();
+    Set<String> names = new TreeSet<>();
     after.forEach((name, node) -> {
-      if (!node.equals(before.get(name))) {
+      Node was = before.get(name);
+      if (was != node && !node.equals(was)) {
         names.add(name);
       }
     });

@@ -5,10 +5,8 @@ import io.daemonset.model.Node;
 import io.daemonset.model.NodeSpec;
 import io.daemonset.model.ObjectMeta;
 import io.daemonset.model.Taint;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.function.Function;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -93,32 +91,24 @@ public final class ReplicatedNodeDirectory implements NodeDirectory {
    * notify-subscribers-interval), marked complete once every shard has been seen. A shard not seen yet only
    * hides its nodes: the DaemonSet creates nothing there, removes nothing there, and decides nothing that
    * depends on the whole fleet until it is complete.
+   *
+   * <p>Each notification costs the size of the shard that changed, not of the fleet ({@link FleetAssembly}): the
+   * fleet is a persistent map updated in place of the changed entries, and a node that did not change keeps its
+   * {@link Node} object, so that a subscriber comparing two fleets skips it by identity.
    */
   @Override
   @SuppressWarnings("unchecked")
   public <T> void subscribe(ActorContext<T> context, Function<Fleet, T> adapt) {
-    Map<String, Map<String, Node>> shards = new HashMap<>();
+    FleetAssembly assembly = new FleetAssembly(SHARDS);
     ActorRef<Replicator.SubscribeResponse<LWWMap<String, Entry>>> adapter = context.messageAdapter(
         (Class<Replicator.SubscribeResponse<LWWMap<String, Entry>>>) (Class<?>) Replicator.SubscribeResponse.class,
-        response -> {
-          if (response instanceof Replicator.Changed<LWWMap<String, Entry>> changed) {
-            shards.put(changed.key().id(), nodesOf(changed.dataValue()));
-          } else {
-            shards.remove(response.key().id());
-          }
-          Map<String, Node> fleet = new TreeMap<>();
-          shards.values().forEach(fleet::putAll);
-          return adapt.apply(new Fleet(fleet, shards.size() == SHARDS));
-        });
+        response -> adapt.apply(response instanceof Replicator.Changed<LWWMap<String, Entry>> changed
+            ? assembly.changed(changed.key().id(), changed.dataValue().getEntries())
+            : assembly.deleted(response.key().id())));
     KEYS.forEach(key -> replicator.tell(new Replicator.Subscribe<>(key, adapter)));
     // a new subscriber gets the current values at the replicator's next notification tick (notify-subscribers-
-    // interval, 500 ms): a DaemonSet just created would wait for it before its first decision. Flush now.
+    // interval): a DaemonSet just created would wait for it before its first decision. Flush now.
     replicator.tell(Replicator.flushChanges());
   }
 
-  static Map<String, Node> nodesOf(LWWMap<String, Entry> map) {
-    Map<String, Node> nodes = new TreeMap<>();
-    map.getEntries().forEach((name, entry) -> nodes.put(name, entry.toNode()));
-    return nodes;
-  }
 }

@@ -1,0 +1,61 @@
+package io.daemonset.node;
+
+import io.daemonset.model.Node;
+import io.daemonset.node.ReplicatedNodeDirectory.Entry;
+import java.util.HashMap;
+import java.util.Map;
+import org.pcollections.PSortedMap;
+import org.pcollections.TreePMap;
+
+/**
+ * One subscriber's fleet, assembled from the directory's shards as their notifications arrive.
+ *
+ * <p>Why incremental: at 5,000 nodes a notification used to rebuild the whole fleet (a sorted map of every node,
+ * each converted anew) for every DaemonSet, and the DaemonSet then compared every node with its previous view, so
+ * each notification cost every DaemonSet O(fleet) allocations and comparisons, whatever had changed. Here a
+ * notification costs the changed shard's size: its entries are compared with the ones seen before, and only the
+ * nodes that differ are converted and replaced in a persistent map (structural sharing). A node that did not change
+ * keeps the very {@link Node} object of the previous fleet, which lets a subscriber skip it by identity.
+ *
+ * <p>Not thread-safe: it lives in the subscribing actor's message adapter.
+ */
+final class FleetAssembly {
+  private final int shards;
+  /** What each shard held when last seen, by shard key. */
+  private final Map<String, Map<String, Entry>> entries = new HashMap<>();
+  private PSortedMap<String, Node> nodes = TreePMap.empty();
+
+  FleetAssembly(int shards) {
+    this.shards = shards;
+  }
+
+  /** Shard {@code shard} now holds {@code now}; returns the fleet after it. */
+  Fleet changed(String shard, Map<String, Entry> now) {
+    Map<String, Entry> before = entries.getOrDefault(shard, Map.of());
+    before.forEach((name, entry) -> {
+      if (!now.containsKey(name)) {
+        nodes = nodes.minus(name);
+      }
+    });
+    now.forEach((name, entry) -> {
+      if (!entry.equals(before.get(name))) {
+        nodes = nodes.plus(name, entry.toNode());
+      }
+    });
+    entries.put(shard, Map.copyOf(now));
+    return fleet();
+  }
+
+  /** Shard {@code shard} was deleted (it never is: a removed node is removed from its shard). */
+  Fleet deleted(String shard) {
+    Map<String, Entry> before = entries.remove(shard);
+    if (before != null) {
+      nodes = nodes.minusAll(before.keySet());
+    }
+    return fleet();
+  }
+
+  private Fleet fleet() {
+    return new Fleet(nodes, entries.size() == shards);
+  }
+}

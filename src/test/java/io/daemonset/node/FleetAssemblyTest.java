@@ -1,0 +1,58 @@
+package io.daemonset.node;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.daemonset.node.ReplicatedNodeDirectory.Entry;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class FleetAssemblyTest {
+  private static Entry entry(String name, String... labels) {
+    Map<String, String> map = new java.util.TreeMap<>();
+    for (int i = 0; i < labels.length; i += 2) {
+      map.put(labels[i], labels[i + 1]);
+    }
+    return new Entry(name, map, List.of(), null);
+  }
+
+  @Test
+  void theFleetIsTheUnionOfTheShardsAndCompleteOnceEveryShardWasSeen() {
+    FleetAssembly assembly = new FleetAssembly(2);
+
+    Fleet first = assembly.changed("a", Map.of("n1", entry("n1"), "n2", entry("n2")));
+    Fleet both = assembly.changed("b", Map.of("n3", entry("n3")));
+
+    assertThat(first.complete()).isFalse();
+    assertThat(first.nodes()).containsOnlyKeys("n1", "n2");
+    assertThat(both.complete()).isTrue();
+    assertThat(both.nodes().keySet()).containsExactly("n1", "n2", "n3");
+  }
+
+  @Test
+  void aNodeThatDidNotChangeKeepsItsObjectAndOneThatChangedGetsANewOne() {
+    FleetAssembly assembly = new FleetAssembly(1);
+    Fleet before = assembly.changed("a", Map.of("n1", entry("n1"), "n2", entry("n2")));
+
+    Fleet after = assembly.changed("a", Map.of("n1", entry("n1"), "n2", entry("n2", "ssd", "true")));
+
+    assertThat(after.get("n1")).isSameAs(before.get("n1"));
+    assertThat(after.get("n2")).isNotSameAs(before.get("n2"));
+    assertThat(after.get("n2").metadata().labels()).containsEntry("ssd", "true");
+    assertThat(before.get("n2").metadata().labelsOrEmpty()).isEmpty(); // an earlier fleet is never changed
+  }
+
+  @Test
+  void aNodeGoneFromItsShardLeavesTheFleetAndADeletedShardTakesItsNodesAndCompleteness() {
+    FleetAssembly assembly = new FleetAssembly(2);
+    assembly.changed("a", Map.of("n1", entry("n1"), "n2", entry("n2")));
+    assembly.changed("b", Map.of("n3", entry("n3")));
+
+    Fleet removed = assembly.changed("a", Map.of("n2", entry("n2")));
+    Fleet deleted = assembly.deleted("b");
+
+    assertThat(removed.nodes().keySet()).containsExactly("n2", "n3");
+    assertThat(deleted.nodes().keySet()).containsExactly("n2");
+    assertThat(deleted.complete()).isFalse();
+  }
+}
