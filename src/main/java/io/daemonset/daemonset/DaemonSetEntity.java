@@ -468,7 +468,7 @@ public final class DaemonSetEntity
 
   private ReplyEffect<Event, DaemonSetState> onNodesChanged(DaemonSetState state, NodesChanged cmd) {
     Map<String, Node> before = fleetSeen ? fleet.nodes() : null;
-    Set<String> changed = FleetChanges.namesChanged(before, cmd.fleet().nodes());
+    Set<String> changed = FleetChanges.namesChanged(before, cmd.fleet().nodes(), cmd.fleet().changed());
     List<String> described = FleetChanges.describe(before, cmd.fleet().nodes(), changed);
     String trigger = described.isEmpty() ? null : String.join("; ", described.subList(0, Math.min(5, described.size())))
         + (described.size() > 5 ? "; and " + (described.size() - 5) + " more" : "");

@@ -48,6 +48,27 @@ final class FleetChanges {
    * that did not change ({@code node.FleetAssembly}), so a notification costs little more than what changed.
    */
   static Set<String> namesChanged(Map<String, Node> before, Map<String, Node> after) {
+    return namesChanged(before, after, null);
+  }
+
+  /**
+   * {@link #namesChanged(Map, Map)} when the directory said which names it changed ({@code candidates}, null if it
+   * did not): only those are compared, so a notification costs what changed, not the fleet. The candidates are
+   * relative to the previous fleet the subscriber was given, which is {@code before} as long as it sees every
+   * notification; the comparison keeps the answer right for the ones that did not change after all.
+   */
+  static Set<String> namesChanged(Map<String, Node> before, Map<String, Node> after, Set<String> candidates) {
+    if (before != null && candidates != null) {
+      Set<String> names = new TreeSet<>();
+      for (String name : candidates) {
+        Node was = before.get(name);
+        Node now = after.get(name);
+        if (was != now && (was == null || !was.equals(now))) {
+          names.add(name);
+        }
+      }
+      return names;
+    }
     if (before == null) {
       return Set.copyOf(after.keySet());
     }

@@ -4,6 +4,8 @@ import io.daemonset.model.Node;
 import io.daemonset.node.ReplicatedNodeDirectory.Entry;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.HashSet;
+import java.util.Set;
 import org.pcollections.PSortedMap;
 import org.pcollections.TreePMap;
 
@@ -32,18 +34,21 @@ final class FleetAssembly {
   /** Shard {@code shard} now holds {@code now}; returns the fleet after it. */
   Fleet changed(String shard, Map<String, Entry> now) {
     Map<String, Entry> before = entries.getOrDefault(shard, Map.of());
+    Set<String> changed = new HashSet<>();
     before.forEach((name, entry) -> {
       if (!now.containsKey(name)) {
         nodes = nodes.minus(name);
+        changed.add(name);
       }
     });
     now.forEach((name, entry) -> {
       if (!entry.equals(before.get(name))) {
         nodes = nodes.plus(name, entry.toNode());
+        changed.add(name);
       }
     });
     entries.put(shard, Map.copyOf(now));
-    return fleet();
+    return fleet(changed);
   }
 
   /** Shard {@code shard} was deleted (it never is: a removed node is removed from its shard). */
@@ -52,10 +57,11 @@ final class FleetAssembly {
     if (before != null) {
       nodes = nodes.minusAll(before.keySet());
     }
-    return fleet();
+    return fleet(before == null ? Set.of() : before.keySet());
   }
 
-  private Fleet fleet() {
-    return new Fleet(nodes, entries.size() == shards);
+  /** The fleet now, with the names that changed since the previous one this assembly returned. */
+  private Fleet fleet(Set<String> changed) {
+    return new Fleet(nodes, entries.size() == shards, changed);
   }
 }

@@ -85,10 +85,26 @@ class FleetChangesTest {
     Map<String, Node> before = Map.of("node1", c.oldNode());
     Map<String, Node> after = Map.of("node1", c.newNode());
     assertThat(FleetChanges.namesChanged(before, after)).isEqualTo(c.changed() ? Set.of("node1") : Set.of());
+    // the directory names node1 as a candidate whenever its entry was rewritten; the comparison still decides
+    assertThat(FleetChanges.namesChanged(before, after, Set.of("node1")))
+        .isEqualTo(c.changed() ? Set.of("node1") : Set.of());
     assertThat(FleetChanges.describe(before, after)).isEqualTo(c.described());
 
     ReconcileOutput next = w.withNodes(c.newNode()).round();
     assertThat(scheduled(next)).hasSize(c.createsAfter());
     assertThat(deleted(next)).isEmpty();
+  }
+
+  @org.junit.jupiter.api.Test
+  void onlyTheCandidatesTheDirectoryNamesAreCompared() {
+    Node a = node("a", Map.of());
+    Node b = node("b", Map.of());
+    Map<String, Node> before = Map.of("a", a, "b", b);
+    Map<String, Node> after = Map.of("a", a, "b", node("b", Map.of("ssd", "true")), "c", node("c", Map.of()));
+
+    assertThat(FleetChanges.namesChanged(before, after, Set.of("b", "c"))).containsExactly("b", "c");
+    assertThat(FleetChanges.namesChanged(before, after, Set.of("c"))).containsExactly("c");
+    assertThat(FleetChanges.namesChanged(before, Map.of("b", b), Set.of("a"))).containsExactly("a");
+    assertThat(FleetChanges.namesChanged(before, after, null)).containsExactly("b", "c");
   }
 }

@@ -36,6 +36,7 @@ class FleetAssemblyTest {
 
     Fleet after = assembly.changed("a", Map.of("n1", entry("n1"), "n2", entry("n2", "ssd", "true")));
 
+    assertThat(after.changed()).containsExactly("n2");
     assertThat(after.get("n1")).isSameAs(before.get("n1"));
     assertThat(after.get("n2")).isNotSameAs(before.get("n2"));
     assertThat(after.get("n2").metadata().labels()).containsEntry("ssd", "true");
@@ -52,6 +53,8 @@ class FleetAssemblyTest {
     Fleet deleted = assembly.deleted("b");
 
     assertThat(removed.nodes().keySet()).containsExactly("n2", "n3");
+    assertThat(removed.changed()).containsExactly("n1");
+    assertThat(deleted.changed()).containsExactly("n3");
     assertThat(deleted.nodes().keySet()).containsExactly("n2");
     assertThat(deleted.complete()).isFalse();
   }
