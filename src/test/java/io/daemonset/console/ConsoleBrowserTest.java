@@ -290,6 +290,29 @@ class ConsoleBrowserTest {
     browser.screenshot("node-joined");
   }
 
+  @Test
+  @Order(8)
+  void theOverviewCountsANodeThatJoinsAndItsPodLive() throws Exception {
+    signInWith(plane.adminToken, "overview");
+    awaitLive();
+    driver.executeScript("window.sameDocument = 'yes'");
+    int nodes = Integer.parseInt(driver.findElement(By.cssSelector("[data-count=nodes]")).getText());
+    int pods = Integer.parseInt(driver.findElement(By.cssSelector("[data-count=pods]")).getText());
+
+    plane.fleet("b-20", 1, "b", Duration.ofMillis(500));
+
+    await().atMost(WAIT).untilAsserted(() -> {
+      assertThat(driver.findElement(By.cssSelector("[data-count=nodes]")).getText())
+          .isEqualTo(String.valueOf(nodes + 1));
+      assertThat(driver.findElement(By.cssSelector("[data-count=nodesReady]")).getText())
+          .isEqualTo(String.valueOf(nodes + 1));
+      assertThat(driver.findElement(By.cssSelector("[data-count=pods]")).getText())
+          .isEqualTo(String.valueOf(pods + 1));
+      assertThat(driver.findElement(By.id("pods-by-state")).getText()).contains("Running, ready " + (pods + 1));
+    });
+    assertThat(driver.executeScript("return window.sameDocument")).as("updated live, not reloaded").isEqualTo("yes");
+  }
+
   // ---- helpers ----
 
   /** The canvas pixel in the middle of a node's cell, as [r, g, b]. */
