@@ -54,6 +54,8 @@ final class LiveFeed {
   /** What the page has been sent: node → state code, and the shape those codes were computed for. */
   private final Map<String, String> sentCells = new HashMap<>();
   private Shape sentShape = Shape.UNSENT;
+  /** How many of sentCells are in each state, kept with them: a message's counts cost its changes, not the fleet. */
+  private final Map<String, Integer> sentCounts = new LinkedHashMap<>();
   /** The Overview's counts, kept from the watch (Overview page only). */
   private volatile OverviewTally tally;
   private volatile boolean gone;
@@ -64,6 +66,9 @@ final class LiveFeed {
     this.index = index;
     this.scope = scope;
     this.fleetPage = "fleet".equals(scope.page());
+    for (CellState state : CellState.values()) {
+      sentCounts.put(state.code(), 0);
+    }
   }
 
   /**
@@ -192,17 +197,23 @@ final class LiveFeed {
     if (diff.isEmpty()) {
       return;
     }
+    diff.changed().forEach((node, code) -> {
+      uncount(sentCells.get(node));
+      sentCounts.merge(code, 1, Integer::sum);
+    });
+    diff.removed().forEach(node -> uncount(sentCells.get(node)));
     diff.applyTo(sentCells);
-    Map<String, Integer> counts = new LinkedHashMap<>();
-    for (CellState state : CellState.values()) {
-      counts.put(state.code(), 0);
-    }
-    sentCells.values().forEach(code -> counts.merge(code, 1, Integer::sum));
     Map<String, Object> message = new LinkedHashMap<>();
     message.put("cells", diff.changed());
     message.put("removed", diff.removed());
-    message.put("counts", counts);
+    message.put("counts", new LinkedHashMap<>(sentCounts));
     out.add(ServerSentEvent.create(Json.write(message), "cells"));
+  }
+
+  private void uncount(String code) {
+    if (code != null) {
+      sentCounts.merge(code, -1, Integer::sum);
+    }
   }
 
   /** The marked nodes' cells now (null: not shown), each looked up alone. */
