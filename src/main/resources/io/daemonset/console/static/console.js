@@ -245,24 +245,15 @@
     const before = order.length;
     let first = before;
     for (const a of removed) { first = Math.min(first, place.get(a)); place.delete(a); a.remove(); }
-    const kept = removed.length ? order.filter(a => place.has(a)) : order;
-    let next = kept;
-    if (added.length) {
-      added.sort((x, y) => natural(x.dataset.n, y.dataset.n));
-      next = [];
-      let k = 0;
-      for (const a of kept) {
-        while (k < added.length && natural(added[k].dataset.n, a.dataset.n) < 0) {
-          fleet.insertBefore(added[k], a); first = Math.min(first, next.length); next.push(added[k++]);
-        }
-        next.push(a);
-      }
-      if (k < added.length) {
-        first = Math.min(first, next.length);
-        const tail = document.createDocumentFragment();
-        for (; k < added.length; k++) { tail.appendChild(added[k]); next.push(added[k]); }
-        fleet.appendChild(tail);
-      }
+    const next = removed.length ? order.filter(a => place.has(a)) : order;
+    for (const a of added) {
+      // the first cell that sorts after the new one, by binary search: the cells are in natural order
+      const name = a.dataset.n;
+      let lo = 0, hi = next.length;
+      while (lo < hi) { const mid = (lo + hi) >>> 1; if (natural(next[mid].dataset.n, name) < 0) lo = mid + 1; else hi = mid; }
+      fleet.insertBefore(a, next[lo] || null);
+      next.splice(lo, 0, a);
+      first = Math.min(first, lo);
     }
     order = next;
     for (let i = first; i < order.length; i++) place.set(order[i], i);
