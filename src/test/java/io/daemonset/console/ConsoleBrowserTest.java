@@ -313,6 +313,40 @@ class ConsoleBrowserTest {
     assertThat(driver.executeScript("return window.sameDocument")).as("updated live, not reloaded").isEqualTo("yes");
   }
 
+  @Test
+  @Order(9)
+  void aNodeThatNoLongerMatchesTheFilterLeavesTheMapLive() {
+    signInWith(plane.adminToken, "fleet?ds=default/agent&label=zone%3Da");
+    await().atMost(WAIT).until(() -> "true".equals(driver.executeScript(
+        "return document.getElementById('fleet').dataset.built")));
+    awaitLive();
+    @SuppressWarnings("unchecked")
+    List<String> before = (List<String>) driver.executeScript(
+        "return Array.from(document.querySelectorAll('#fleet a'), a => a.dataset.n)");
+    String last = before.get(before.size() - 1);
+    driver.executeScript("window.lastPlace = (a => [a.offsetLeft, a.offsetTop])(document.querySelector("
+        + "'#fleet a[data-n=\"' + arguments[0] + '\"]'));"
+        + "const a = document.querySelector('#fleet a'), c = document.querySelector('.fleet-canvas').getContext('2d');"
+        + "c.fillStyle = '#ff00ff'; c.fillRect(a.offsetLeft, a.offsetTop, 10, 10);", last);
+
+    plane.kubectl("label", "node", "a-3", "zone=c", "--overwrite");
+
+    await().atMost(WAIT).until(() -> count("c") == before.size() - 1);
+    List<String> expected = new java.util.ArrayList<>(before);
+    expected.remove("a-3");
+    assertThat(driver.executeScript("return Array.from(document.querySelectorAll('#fleet a'), a => a.dataset.n)"))
+        .isEqualTo(expected);
+    for (String node : List.of("a-4", last)) {
+      assertThat(pixel(node)).as("%s drawn at its new place", node).isEqualTo(List.of(0L, 114L, 178L));
+    }
+    assertThat(driver.executeScript("const [x, y] = window.lastPlace, d = window.devicePixelRatio; return Array.from("
+        + "document.querySelector('.fleet-canvas').getContext('2d').getImageData(Math.round((x + 5) * d),"
+        + " Math.round((y + 5) * d), 1, 1).data)")).as("the place the last cell left is cleared")
+        .isEqualTo(List.of(0L, 0L, 0L, 0L));
+    assertThat(pixel("a-1")).as("a-1, before the cell that left, not redrawn").isEqualTo(List.of(255L, 0L, 255L));
+    browser.screenshot("node-left-filter");
+  }
+
   // ---- helpers ----
 
   /** The canvas pixel in the middle of a node's cell, as [r, g, b]. */
