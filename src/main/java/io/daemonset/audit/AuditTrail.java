@@ -34,14 +34,25 @@ public final class AuditTrail {
    * where the row alone would say only "nodes answered for N pods".
    */
   public static Source<AuditEntry, NotUsed> replayEachAnswer(JdbcReadJournal journal, long afterOrdering) {
-    return journal.currentEventsByTag(Journal.TAG, Offset.sequence(afterOrdering)).mapConcat(envelope -> {
-      if (envelope.event() instanceof DaemonSetEntity.PodsAnswered answered) {
-        long ordering = ((Sequence) envelope.offset()).value();
-        return answered.events().stream().map(e -> AuditEntry.of(ordering, envelope.persistenceId(),
-            envelope.sequenceNr(), e, e.cause(), Json.write(e))).toList();
-      }
-      return entry(envelope).map(java.util.List::of).orElse(java.util.List.of());
-    });
+    return journal.currentEventsByTag(Journal.TAG, Offset.sequence(afterOrdering)).mapConcat(AuditTrail::eachAnswer);
+  }
+
+  /**
+   * As {@link #replayEachAnswer(JdbcReadJournal, long)}, for one entity only ("DaemonSet|default/fluentd",
+   * "Node|n7"; {@code PersistenceId.of(entity type, id)}), in its own order: read through the journal's primary key
+   * (persistence id, sequence number), so the cost is that entity's events, not the whole journal's.
+   */
+  public static Source<AuditEntry, NotUsed> replayEachAnswerOf(JdbcReadJournal journal, String persistenceId) {
+    return journal.currentEventsByPersistenceId(persistenceId, 0L, Long.MAX_VALUE).mapConcat(AuditTrail::eachAnswer);
+  }
+
+  private static java.util.List<AuditEntry> eachAnswer(EventEnvelope envelope) {
+    if (envelope.event() instanceof DaemonSetEntity.PodsAnswered answered) {
+      long ordering = ((Sequence) envelope.offset()).value();
+      return answered.events().stream().map(e -> AuditEntry.of(ordering, envelope.persistenceId(),
+          envelope.sequenceNr(), e, e.cause(), Json.write(e))).toList();
+    }
+    return entry(envelope).map(java.util.List::of).orElse(java.util.List.of());
   }
 
   /** Only the events of one entity ("DaemonSet default/fluentd", "Node n7"). */

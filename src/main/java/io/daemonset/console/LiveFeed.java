@@ -29,7 +29,8 @@ import org.apache.pekko.stream.javadsl.Source;
  * <p>The watch marks what changed (a flag per kind and, for the fleet map, the names of the nodes whose node or pods
  * changed: cheap, under the view's lock); every {@link #FLUSH} the stream turns what changed into at most one message
  * per kind: the overview's counts, the DaemonSets' summaries, and for the fleet map only the cells whose state
- * changed since the last message. The fleet map looks up only the marked nodes ({@link FleetModel#cell}), and the
+ * changed since the last message. The overview's counts are kept from the changes themselves ({@link OverviewTally},
+ * counted once when the page subscribes), not recounted over every node and pod. The fleet map looks up only the marked nodes ({@link FleetModel#cell}), and the
  * whole fleet only when the DaemonSet's spec or current revision changed ({@link Shape}): a 5,000-node converge makes
  * tens of thousands of watch events, and rebuilding the fleet four times a second per open page took the CPU the
  * browser and the control plane needed. The browser gets four small messages a second and applies each in one frame.
@@ -53,6 +54,10 @@ final class LiveFeed {
   /** What the page has been sent: node → state code, and the shape those codes were computed for. */
   private final Map<String, String> sentCells = new HashMap<>();
   private Shape sentShape = Shape.UNSENT;
+  /** How many of sentCells are in each state, kept with them: a message's counts cost its changes, not the fleet. */
+  private final Map<String, Integer> sentCounts = new LinkedHashMap<>();
+  /** The Overview's counts, kept from the watch (Overview page only). */
+  private volatile OverviewTally tally;
   private volatile boolean gone;
   private boolean ended;
   private Runnable cancel = () -> { };
@@ -61,6 +66,9 @@ final class LiveFeed {
     this.index = index;
     this.scope = scope;
     this.fleetPage = "fleet".equals(scope.page());
+    for (CellState state : CellState.values()) {
+      sentCounts.put(state.code(), 0);
+    }
   }
 
   /**
@@ -97,6 +105,12 @@ final class LiveFeed {
   }
 
   private void start(ClusterView view) {
+    if ("overview".equals(scope.page())) {
+      // counts are absolute: counted once now, then kept from every change after now, whatever the page's version
+      // (the tally is set inside the lock, before the first change can reach mark)
+      cancel = view.subscribeNow(index -> tally = OverviewTally.of(index), this::mark).subscription().cancel();
+      return;
+    }
     // The page already shows everything up to its resourceVersion; mark all changed so the first message
     // brings it up to date with whatever the view applied since.
     ClusterView.Subscription subscription = view.subscribe(scope.fromResourceVersion(), this::mark);
@@ -104,8 +118,11 @@ final class LiveFeed {
     cancel = subscription.cancel();
   }
 
-  /** Runs under the view's lock on its stream: only flags, never work. */
+  /** Runs under the view's lock on its stream: only flags and, for the Overview, a few comparisons. */
   private void mark(WatchEvent change) {
+    if (tally != null) {
+      tally.apply(change);
+    }
     switch (change.resource()) {
       case ObjectIndex.NODES -> {
         nodesOrPods.set(true);
@@ -151,7 +168,7 @@ final class LiveFeed {
     switch (scope.page()) {
       case "overview" -> {
         if (cells || sets) {
-          out.add(ServerSentEvent.create(Json.write(Overview.counts(index)), "counts"));
+          out.add(ServerSentEvent.create(Json.write(tally.counts()), "counts"));
         }
       }
       case "daemonsets" -> {
@@ -180,17 +197,23 @@ final class LiveFeed {
     if (diff.isEmpty()) {
       return;
     }
+    diff.changed().forEach((node, code) -> {
+      uncount(sentCells.get(node));
+      sentCounts.merge(code, 1, Integer::sum);
+    });
+    diff.removed().forEach(node -> uncount(sentCells.get(node)));
     diff.applyTo(sentCells);
-    Map<String, Integer> counts = new LinkedHashMap<>();
-    for (CellState state : CellState.values()) {
-      counts.put(state.code(), 0);
-    }
-    sentCells.values().forEach(code -> counts.merge(code, 1, Integer::sum));
     Map<String, Object> message = new LinkedHashMap<>();
     message.put("cells", diff.changed());
     message.put("removed", diff.removed());
-    message.put("counts", counts);
+    message.put("counts", new LinkedHashMap<>(sentCounts));
     out.add(ServerSentEvent.create(Json.write(message), "cells"));
+  }
+
+  private void uncount(String code) {
+    if (code != null) {
+      sentCounts.merge(code, -1, Integer::sum);
+    }
   }
 
   /** The marked nodes' cells now (null: not shown), each looked up alone. */

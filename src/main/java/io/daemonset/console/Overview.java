@@ -7,16 +7,13 @@ import io.daemonset.model.Pod;
 import io.daemonset.node.NodeEntity;
 import io.daemonset.view.ClusterView;
 import io.daemonset.view.ObjectIndex;
-import io.daemonset.view.StoredObject;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.concurrent.CompletionStage;
-import java.util.stream.Collectors;
 import org.apache.pekko.actor.Address;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
@@ -99,23 +96,12 @@ final class Overview {
   }
 
   static Counts counts(ObjectIndex index) {
-    int nodes = 0;
-    int ready = 0;
-    for (StoredObject o : index.list(ObjectIndex.NODES)) {
-      nodes++;
-      if (FleetCells.nodeReady((Node) o.object()) && hasReadyCondition((Node) o.object())) {
-        ready++;
-      }
-    }
-    Map<String, Integer> byState = new TreeMap<>();
-    int pods = 0;
-    for (StoredObject o : index.list(ObjectIndex.PODS)) {
-      pods++;
-      byState.merge(podState((Pod) o.object()), 1, Integer::sum);
-    }
-    List<Count> states = byState.entrySet().stream().map(e -> new Count(e.getKey(), e.getValue()))
-        .collect(Collectors.toList());
-    return new Counts(nodes, ready, nodes - ready, index.list(ObjectIndex.DAEMONSETS).size(), pods, states);
+    return OverviewTally.of(index).counts();
+  }
+
+  /** Ready as the Overview counts it: the node is ready for pods and reports a Ready condition that is True. */
+  static boolean ready(Node node) {
+    return FleetCells.nodeReady(node) && hasReadyCondition(node);
   }
 
   private static boolean hasReadyCondition(Node node) {

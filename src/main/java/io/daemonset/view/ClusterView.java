@@ -18,6 +18,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.slf4j.Logger;
@@ -238,6 +239,20 @@ public final class ClusterView {
     }
     watchers.add(watcher);
     return new Subscription(false, () -> watchers.remove(watcher));
+  }
+
+  /** What {@link #subscribeNow} computed from the index, and the subscription to every change after it. */
+  public record Seeded<T>(T value, Subscription subscription) {}
+
+  /**
+   * Registers a watcher of the changes after now, with what {@code seed} makes of the index now. Both under the lock
+   * that applies changes: a watcher that keeps a tally starting from the seed sees each later change exactly once
+   * (the console's Overview counts). seed runs while no change can be applied, so it should be quick.
+   */
+  public synchronized <T> Seeded<T> subscribeNow(Function<ObjectIndex, T> seed, Consumer<WatchEvent> watcher) {
+    T value = seed.apply(index);
+    watchers.add(watcher);
+    return new Seeded<>(value, new Subscription(false, () -> watchers.remove(watcher)));
   }
 
   /**

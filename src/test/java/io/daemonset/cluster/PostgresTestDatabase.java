@@ -16,9 +16,9 @@ import org.junit.jupiter.api.Assumptions;
 
 /**
  * The PostgreSQL the tests use: env DS_TEST_DB_URL, DS_TEST_DB_USER, DS_TEST_DB_PASSWORD. Each test class
- * works in a schema of its own, dropped afterwards, so reruns start clean.
+ * works in a schema of its own, dropped afterwards, so reruns start clean. Public for the console's PostgreSQL test.
  */
-final class PostgresTestDatabase {
+public final class PostgresTestDatabase {
   static final String URL = env("DS_TEST_DB_URL", "jdbc:postgresql://127.0.0.1:5432/daemonset_test");
   static final String USER = env("DS_TEST_DB_USER", "daemonset");
   static final String PASSWORD = env("DS_TEST_DB_PASSWORD", "daemonset");
@@ -26,7 +26,7 @@ final class PostgresTestDatabase {
   private PostgresTestDatabase() {}
 
   /** Skips the calling tests when PostgreSQL is unreachable; fails them instead when CI=true. */
-  static void assumeReachable() {
+  public static void assumeReachable() {
     try (Connection ignored = DriverManager.getConnection(URL, USER, PASSWORD)) {
       // reachable
     } catch (SQLException e) {
@@ -40,7 +40,7 @@ final class PostgresTestDatabase {
     }
   }
 
-  static String uniqueSchema() {
+  public static String uniqueSchema() {
     return "ds_test_" + UUID.randomUUID().toString().replace("-", "").substring(0, 16);
   }
 
@@ -49,7 +49,7 @@ final class PostgresTestDatabase {
   }
 
   /** Points the control plane's PostgreSQL store at the test database and {@code schema}. */
-  static Config config(String schema) {
+  public static Config config(String schema) {
     return ConfigFactory.parseMap(Map.of(
         "daemonset.persistence.postgres.db.url", URL,
         "daemonset.persistence.postgres.db.user", USER,
@@ -63,7 +63,7 @@ final class PostgresTestDatabase {
     }
   }
 
-  static void dropSchema(String schema) throws SQLException {
+  public static void dropSchema(String schema) throws SQLException {
     execute("DROP SCHEMA IF EXISTS \"" + schema + "\" CASCADE");
   }
 

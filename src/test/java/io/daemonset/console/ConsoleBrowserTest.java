@@ -153,10 +153,16 @@ class ConsoleBrowserTest {
 
     plane.kubectl("set", "image", "daemonset/agent", "c=agent:2");
 
-    await().atMost(WAIT).pollInterval(Duration.ofMillis(50)).until(() -> progress("value") < NODES
-        && count("s-o") > 0);
+    // polled with one script each time, and seldom: every poll runs on the page's main thread, the one measured
+    await().atMost(WAIT).pollInterval(Duration.ofMillis(200)).until(() -> {
+      MapState now = mapState();
+      return now.progress() < NODES && now.old() > 0;
+    });
     browser.screenshot("rollout-in-progress");
-    await().atMost(WAIT).until(() -> count("s-u") == NODES && progress("value") == NODES);
+    await().atMost(WAIT).pollInterval(Duration.ofSeconds(1)).until(() -> {
+      MapState now = mapState();
+      return now.updated() == NODES && now.progress() == NODES;
+    });
     assertThat(driver.findElement(By.cssSelector("[data-field=rollout-text]")).getText())
         .isEqualTo(NODES + " of " + NODES + " updated, 0 remaining");
     assertThat(driver.executeScript("return window.sameDocument")).as("updated live, not reloaded").isEqualTo("yes");
@@ -242,7 +248,114 @@ class ConsoleBrowserTest {
         ConsoleRoutes.COOKIE + "=" + session, "application/x-www-form-urlencoded", "csrf=x").code()).isEqualTo(401);
   }
 
+  @Test
+  @Order(7)
+  void aJoiningNodeGetsItsCellInNaturalOrderAndOnlyTheCellsFromThereAreRedrawn() throws Exception {
+    signInWith(plane.adminToken, "fleet?ds=default/agent");
+    await().atMost(WAIT).until(() -> count("s-u") == NODES);
+    awaitLive();
+    // marks: the element of b-1 (a rebuilt map would replace it), and a-1's place on the canvas painted magenta
+    // (a redraw of the whole map would paint it blue again)
+    Object rowAdded = driver.executeScript("window.b1 = document.querySelector('#fleet a[data-n=\"b-1\"]');"
+        + "const a = document.querySelector('#fleet a'), c = document.querySelector('.fleet-canvas').getContext('2d');"
+        + "c.fillStyle = '#ff00ff'; c.fillRect(a.offsetLeft, a.offsetTop, 10, 10);"
+        + "const all = document.querySelectorAll('#fleet a'), top0 = all[0].offsetTop;"
+        + "let cols = 0; for (const x of all) { if (x.offsetTop !== top0) break; cols++; }"
+        + "return all.length % cols === 0");
+
+    // a-201 sorts after a-20 and before b-1: it joins the middle of the map
+    plane.fleet("a-20", 1, "a", Duration.ofMillis(500));
+
+    await().atMost(WAIT).until(() -> count("s-u") == NODES + 1);
+    @SuppressWarnings("unchecked")
+    List<String> names = (List<String>) driver.executeScript(
+        "return Array.from(document.querySelectorAll('#fleet a'), a => a.dataset.n)");
+    List<String> expected = new java.util.ArrayList<>();
+    for (int i = 1; i <= PER_ZONE; i++) {
+      expected.add("a-" + i);
+    }
+    expected.add("a-201");
+    for (int i = 1; i <= PER_ZONE; i++) {
+      expected.add("b-" + i);
+    }
+    assertThat(names).containsExactlyElementsOf(expected);
+    assertThat(driver.executeScript("return window.b1 === document.querySelector('#fleet a[data-n=\"b-1\"]')"))
+        .as("b-1's cell moved, not rebuilt").isEqualTo(true);
+    for (String node : List.of("a-201", "b-1", "b-" + PER_ZONE)) {
+      assertThat(pixel(node)).as("%s drawn at its new place", node).isEqualTo(List.of(0L, 114L, 178L));
+    }
+    if (Boolean.FALSE.equals(rowAdded)) {
+      assertThat(pixel("a-1")).as("a-1, before the new cell, not redrawn").isEqualTo(List.of(255L, 0L, 255L));
+    }
+    browser.screenshot("node-joined");
+  }
+
+  @Test
+  @Order(8)
+  void theOverviewCountsANodeThatJoinsAndItsPodLive() throws Exception {
+    signInWith(plane.adminToken, "overview");
+    awaitLive();
+    driver.executeScript("window.sameDocument = 'yes'");
+    int nodes = Integer.parseInt(driver.findElement(By.cssSelector("[data-count=nodes]")).getText());
+    int pods = Integer.parseInt(driver.findElement(By.cssSelector("[data-count=pods]")).getText());
+
+    plane.fleet("b-20", 1, "b", Duration.ofMillis(500));
+
+    await().atMost(WAIT).untilAsserted(() -> {
+      assertThat(driver.findElement(By.cssSelector("[data-count=nodes]")).getText())
+          .isEqualTo(String.valueOf(nodes + 1));
+      assertThat(driver.findElement(By.cssSelector("[data-count=nodesReady]")).getText())
+          .isEqualTo(String.valueOf(nodes + 1));
+      assertThat(driver.findElement(By.cssSelector("[data-count=pods]")).getText())
+          .isEqualTo(String.valueOf(pods + 1));
+      assertThat(driver.findElement(By.id("pods-by-state")).getText()).contains("Running, ready " + (pods + 1));
+    });
+    assertThat(driver.executeScript("return window.sameDocument")).as("updated live, not reloaded").isEqualTo("yes");
+  }
+
+  @Test
+  @Order(9)
+  void aNodeThatNoLongerMatchesTheFilterLeavesTheMapLive() {
+    signInWith(plane.adminToken, "fleet?ds=default/agent&label=zone%3Da");
+    await().atMost(WAIT).until(() -> "true".equals(driver.executeScript(
+        "return document.getElementById('fleet').dataset.built")));
+    awaitLive();
+    @SuppressWarnings("unchecked")
+    List<String> before = (List<String>) driver.executeScript(
+        "return Array.from(document.querySelectorAll('#fleet a'), a => a.dataset.n)");
+    String last = before.get(before.size() - 1);
+    driver.executeScript("window.lastPlace = (a => [a.offsetLeft, a.offsetTop])(document.querySelector("
+        + "'#fleet a[data-n=\"' + arguments[0] + '\"]'));"
+        + "const a = document.querySelector('#fleet a'), c = document.querySelector('.fleet-canvas').getContext('2d');"
+        + "c.fillStyle = '#ff00ff'; c.fillRect(a.offsetLeft, a.offsetTop, 10, 10);", last);
+
+    plane.kubectl("label", "node", "a-3", "zone=c", "--overwrite");
+
+    await().atMost(WAIT).until(() -> count("c") == before.size() - 1);
+    List<String> expected = new java.util.ArrayList<>(before);
+    expected.remove("a-3");
+    assertThat(driver.executeScript("return Array.from(document.querySelectorAll('#fleet a'), a => a.dataset.n)"))
+        .isEqualTo(expected);
+    for (String node : List.of("a-4", last)) {
+      assertThat(pixel(node)).as("%s drawn at its new place", node).isEqualTo(List.of(0L, 114L, 178L));
+    }
+    assertThat(driver.executeScript("const [x, y] = window.lastPlace, d = window.devicePixelRatio; return Array.from("
+        + "document.querySelector('.fleet-canvas').getContext('2d').getImageData(Math.round((x + 5) * d),"
+        + " Math.round((y + 5) * d), 1, 1).data)")).as("the place the last cell left is cleared")
+        .isEqualTo(List.of(0L, 0L, 0L, 0L));
+    assertThat(pixel("a-1")).as("a-1, before the cell that left, not redrawn").isEqualTo(List.of(255L, 0L, 255L));
+    browser.screenshot("node-left-filter");
+  }
+
   // ---- helpers ----
+
+  /** The canvas pixel in the middle of a node's cell, as [r, g, b]. */
+  private Object pixel(String node) {
+    return driver.executeScript("const c = document.querySelector('.fleet-canvas'), a = document.querySelector("
+        + "'#fleet a[data-n=\"' + arguments[0] + '\"]'), d = window.devicePixelRatio; return Array.from(c.getContext("
+        + "'2d').getImageData(Math.round((a.offsetLeft + 5) * d), Math.round((a.offsetTop + 5) * d), 1, 1).data)"
+        + ".slice(0, 3)", node);
+  }
 
   private void signInWith(String token) {
     if (!driver.getCurrentUrl().endsWith("/console/login")) {
@@ -271,6 +384,17 @@ class ConsoleBrowserTest {
   private long count(String cssClass) {
     return (Long) driver.executeScript("return document.querySelectorAll('#fleet a.' + arguments[0]).length",
         cssClass);
+  }
+
+  /** The rollout bar's value and the counts of old and of updated cells, read in one script. */
+  record MapState(long progress, long old, long updated) {}
+
+  private MapState mapState() {
+    @SuppressWarnings("unchecked")
+    List<Long> values = (List<Long>) driver.executeScript("const q = s => document.querySelectorAll(s).length;"
+        + "return [Math.floor(document.querySelector('progress[data-field=rollout]').value),"
+        + " q('#fleet a.s-o'), q('#fleet a.s-u')]");
+    return new MapState(values.get(0), values.get(1), values.get(2));
   }
 
   private List<WebElement> cells(String cssClass) {

@@ -36,7 +36,7 @@ import java.util.concurrent.TimeUnit;
 import org.slf4j.LoggerFactory;
 
 /**
- * A real single-member control plane on H2, the real API server over HTTPS with the console mounted as serve mounts
+ * A real single-member control plane on H2 (or PostgreSQL), the real API server over HTTPS with the console mounted as serve mounts
  * it, hollow nodes in two zones (zone=a, zone=b) joined through the API, real kubectl, and an HTTP client trusting
  * the server's CA: what the browser tests drive.
  */
@@ -64,11 +64,16 @@ final class ConsolePlane implements AutoCloseable {
   }
 
   static ConsolePlane start(Path dir) throws Exception {
+    return start(dir, Store.H2, com.typesafe.config.ConfigFactory.empty());
+  }
+
+  /** On another store: extra is its configuration (PostgresTestDatabase.config(schema) for PostgreSQL). */
+  static ConsolePlane start(Path dir, Store store, com.typesafe.config.Config extra) throws Exception {
     if (LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME) instanceof Logger root) {
       root.setLevel(Level.toLevel(System.getProperty("console.test.log"), Level.WARN));
     }
     ControlPlane plane = ControlPlane.start(ControlPlaneSystem.Settings.defaults().withDataDir(dir.resolve("plane"))
-        .withStore(Store.H2).withClusterPort(0).withSeedNodes(List.of()), Clock.systemUTC());
+        .withStore(store).withClusterPort(0).withSeedNodes(List.of()).withExtraConfig(extra), Clock.systemUTC());
     try {
       plane.member().awaitMemberUp(WAIT);
       // not view().caughtUp(): the journal is new, and under heavy load its first query can time out, which

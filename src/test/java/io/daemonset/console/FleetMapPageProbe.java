@@ -22,7 +22,9 @@ class FleetMapPageProbe {
   void rolloutOverAFleetMap() throws Exception {
     Path dir = Files.createTempDirectory("fleet-probe");
     Path resources = Path.of("src", "main", "resources", "io", "daemonset", "console", "static");
-    Files.copy(resources.resolve("console.js"), dir.resolve("console.js"));
+    // -Dprobe.script=FILE measures another console.js (e.g. an older one from git show) on the same page and feed
+    Files.copy(System.getProperty("probe.script") == null ? resources.resolve("console.js")
+        : Path.of(System.getProperty("probe.script")), dir.resolve("console.js"));
     // -Dprobe.css=RULES appends rules to the stylesheet, to try a change without editing it
     Files.writeString(dir.resolve("console.css"), Files.readString(resources.resolve("console.css"))
         + System.getProperty("probe.css", ""));
@@ -63,7 +65,37 @@ class FleetMapPageProbe {
           .doubleValue()).max().orElse(0), tasks.stream().map(t -> Math.round(((Number) t.get("duration"))
           .doubleValue())).toList());
       browser.screenshot("probe-" + NODES);
+
+      // nodes joining, one message each (as the feed sends a join): at the end of the map (after b-N/2), then in
+      // its middle (after a-N/2); the main thread's time per join from Chrome's counters
+      for (String where : List.of("end", "middle")) {
+        Map<String, Double> before = metrics(browser);
+        browser.driver.executeScript("window.probeJoin(arguments[0], arguments[1])", where, JOINS);
+        org.awaitility.Awaitility.await().atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(500))
+            .until(() -> Boolean.TRUE.equals(browser.driver.executeScript("return window.probeJoined")));
+        Map<String, Double> after = metrics(browser);
+        Object placed = browser.driver.executeScript("const n = Array.from(document.getElementById('fleet').children,"
+            + " a => a.dataset.n); return [n.indexOf('a-' + (arguments[0] / 2 + 1)), n.indexOf('b-1'), n.length]",
+            NODES);
+        System.out.printf("probe-join: %d nodes, %d joins at the %s, per join: main thread tasks %.1f ms, script"
+            + " %.1f ms, layout %.1f ms; [place of a-%d, of b-1, cells] %s%n", NODES, JOINS, where,
+            1000 * (after.get("TaskDuration") - before.get("TaskDuration")) / JOINS,
+            1000 * (after.get("ScriptDuration") - before.get("ScriptDuration")) / JOINS,
+            1000 * (after.get("LayoutDuration") - before.get("LayoutDuration")) / JOINS, NODES / 2 + 1, placed);
+      }
     }
+  }
+
+  static final int JOINS = 10;
+
+  @SuppressWarnings("unchecked")
+  static Map<String, Double> metrics(Browser browser) {
+    Map<String, Double> out = new java.util.HashMap<>();
+    for (Map<String, Object> m : (List<Map<String, Object>>) browser.driver.executeCdpCommand(
+        "Performance.getMetrics", Map.of()).get("metrics")) {
+      out.put((String) m.get("name"), ((Number) m.get("value")).doubleValue());
+    }
+    return out;
   }
 
   static String page() {
@@ -112,6 +144,15 @@ class FleetMapPageProbe {
           close() {}
         };
         function send(type, data) { window.probeMessages++; if (listeners[type]) listeners[type]({ data: JSON.stringify(data) }); }
+        window.probeJoin = function (where, k) {
+          window.probeJoined = false;
+          let i = 0;
+          const timer = setInterval(() => {
+            const name = (where === 'end' ? 'b-' : 'a-') + (n / 2 + 1 + i);
+            send('cells', { cells: { [name]: 'm' }, removed: [], counts: {} });
+            if (++i === k) { clearInterval(timer); setTimeout(() => { window.probeJoined = true; }, 1000); }
+          }, 250);
+        };
         const quarter = Math.ceil(n / 4), rounds = 3;
         window.probeStart = function () {
           let tick = 0, round = 0, steps = ['x', 's', 'u'];

@@ -199,24 +199,93 @@
     fleet.classList.add('drawn');
   }
 
-  function onCells(msg) {
-    let grew = false;
-    const changed = [];
-    for (const [node, code] of Object.entries(msg.cells)) {
+  /** Clears the pixels of place i (a cell that moved away or left the map). */
+  function clearCell(i) {
+    if (!map.ctx) return;
+    const d = map.dpr, size = Math.round(10 * d);
+    map.ctx.clearRect(Math.round((map.x0 + (i % map.cols) * map.pitch) * d),
+      Math.round((map.y0 + Math.floor(i / map.cols) * map.pitch) * d), size, size);
+  }
+
+  /**
+   * NaturalOrder.java's order (node-2 before node-10: runs of digits by value, the rest by character), the order the
+   * server lists the map in: a joining node's cell goes where a fresh page would show it.
+   */
+  function isDigit(c) { return c >= 48 && c <= 57; }
+  function natural(a, b) {
+    let i = 0, j = 0;
+    while (i < a.length && j < b.length) {
+      const ca = a.charCodeAt(i), cb = b.charCodeAt(j);
+      if (isDigit(ca) && isDigit(cb)) {
+        let si = i, sj = j;
+        while (si + 1 < a.length && a.charCodeAt(si) === 48 && isDigit(a.charCodeAt(si + 1))) si++;
+        while (sj + 1 < b.length && b.charCodeAt(sj) === 48 && isDigit(b.charCodeAt(sj + 1))) sj++;
+        while (i < a.length && isDigit(a.charCodeAt(i))) i++;
+        while (j < b.length && isDigit(b.charCodeAt(j))) j++;
+        if (i - si !== j - sj) return (i - si) - (j - sj);
+        for (let k = 0; k < i - si; k++) {
+          const d = a.charCodeAt(si + k) - b.charCodeAt(sj + k);
+          if (d !== 0) return d;
+        }
+      } else {
+        if (ca !== cb) return ca - cb;
+        i++; j++;
+      }
+    }
+    return (a.length - i) - (b.length - j);
+  }
+
+  /**
+   * Takes the removed cells out and puts each added one where the natural order puts it, then repaints only the
+   * places from the first that changed on: a node joining the end of the map paints one cell, one joining the middle
+   * moves the cells after it (their places shift) and leaves those before it alone. The whole map is redrawn only
+   * when it needs another row (or had no cell to measure the grid by).
+   */
+  function restructure(added, removed) {
+    const before = order.length;
+    let first = before;
+    for (const a of removed) { first = Math.min(first, place.get(a)); place.delete(a); a.remove(); }
+    const next = removed.length ? order.filter(a => place.has(a)) : order;
+    for (const a of added) {
+      // the first cell that sorts after the new one, by binary search: the cells are in natural order
+      const name = a.dataset.n;
+      let lo = 0, hi = next.length;
+      while (lo < hi) { const mid = (lo + hi) >>> 1; if (natural(next[mid].dataset.n, name) < 0) lo = mid + 1; else hi = mid; }
+      fleet.insertBefore(a, next[lo] || null);
+      next.splice(lo, 0, a);
+      first = Math.min(first, lo);
+    }
+    order = next;
+    for (let i = first; i < order.length; i++) place.set(order[i], i);
+    if (focused && !focused.isConnected) { focused = order[0] || null; if (focused) focused.tabIndex = 0; }
+    const rows = Math.ceil(order.length / map.cols);
+    if (!map.ctx || before === 0 || Math.ceil(2 * map.y0 + rows * map.pitch) > map.height) { drawAll(order.length); return; }
+    for (let i = first; i < order.length; i++) drawCell(i);
+    for (let i = order.length; i < before; i++) clearCell(i);
+  }
+
+  /**
+   * Applies entries [from, to) of a cells message ([node, code] pairs); the message's removals and counts go with
+   * its last slice (last true).
+   */
+  function onCells(msg, from, to, last) {
+    const added = [], changed = [], removed = [];
+    for (let i = from; i < to; i++) {
+      const [node, code] = msg.entries[i];
       const a = cells.get(node);
       const cls = 'c s-' + code;
-      if (!a) { fleet.appendChild(cellFor(node, code)); grew = true; }
+      if (!a) added.push(cellFor(node, code));
       else if (a.className !== cls) { a.className = cls; changed.push(a); }
     }
-    for (const node of msg.removed) {
-      const a = cells.get(node);
-      if (!a) continue;
-      a.remove(); cells.delete(node); grew = true;
-      if (a === focused) { focused = fleet.firstElementChild; if (focused) focused.tabIndex = 0; }
+    if (last) {
+      for (const node of msg.removed) {
+        const a = cells.get(node);
+        if (a) { cells.delete(node); removed.push(a); }
+      }
     }
-    if (grew) { order = Array.from(fleet.children); place.clear(); order.forEach((c, i) => place.set(c, i)); drawAll(order.length); }
-    else for (const a of changed) drawCell(place.get(a));
-    for (const [code, n] of Object.entries(msg.counts)) text(document.querySelector('[data-count="' + code + '"]'), n);
+    if (added.length || removed.length) restructure(added, removed);
+    for (const a of changed) drawCell(place.get(a));
+    if (last) for (const [code, n] of Object.entries(msg.counts)) text(document.querySelector('[data-count="' + code + '"]'), n);
   }
 
   function columns() {
@@ -257,9 +326,14 @@
   }
 
   // ---- the feed ----
-  const handlers = { counts: onCounts, daemonsets: onDaemonSets, cells: onCells, redraw: () => drawAll(order.length) };
+  const handlers = { counts: onCounts, daemonsets: onDaemonSets, redraw: () => drawAll(order.length) };
   let queue = [];
   let scheduled = false;
+
+  /** A cells message as flush() applies it: its [node, code] pairs listed once, and how far it has been applied. */
+  function cellsMessage(msg) {
+    return { entries: Object.entries(msg.cells), at: 0, removed: msg.removed, counts: msg.counts };
+  }
 
   /** Queues [type, data] for the next animation frame: every message of a frame is applied in one go. */
   function schedule(item) {
@@ -271,7 +345,8 @@
   /**
    * Applies the queued messages in order, at most CELLS_PER_FRAME changed cells a frame: a rollout's first message
    * can turn every cell (all old), and 5,000 class changes and tiles at once were one long task. The rest of a
-   * split message, and everything after it, waits for the next frame.
+   * split message, and everything after it, waits for the next frame. A cells message's entries are listed once,
+   * when it arrives, and a split one resumes where the last frame stopped.
    */
   function flush() {
     scheduled = false;
@@ -280,18 +355,17 @@
     while (queue.length) {
       const [type, data] = queue[0];
       if (type === 'cells') {
-        const entries = Object.entries(data.cells);
-        if (entries.length > budget) {
-          if (budget > 0) {
-            onCells({ cells: Object.fromEntries(entries.slice(0, budget)), removed: [], counts: data.counts });
-            queue[0] = [type, { cells: Object.fromEntries(entries.slice(budget)), removed: data.removed, counts: data.counts }];
-          }
-          break;
-        }
-        budget -= entries.length;
+        const to = Math.min(data.entries.length, data.at + budget);
+        if (to === data.at && to < data.entries.length) break;
+        const last = to === data.entries.length;
+        onCells(data, data.at, to, last);
+        budget -= to - data.at;
+        data.at = to;
+        if (!last) break;
+      } else {
+        handlers[type](data);
       }
       queue.shift();
-      handlers[type](data);
     }
     if (queue.length) { scheduled = true; requestAnimationFrame(flush); }
   }
@@ -304,7 +378,8 @@
     source.onopen = () => { live.dataset.state = 'on'; live.textContent = 'live'; };
     source.onerror = () => { live.dataset.state = 'off'; live.textContent = 'not live'; };
     for (const type of ['counts', 'daemonsets', 'cells']) {
-      source.addEventListener(type, e => schedule([type, JSON.parse(e.data)]));
+      source.addEventListener(type, e => schedule([type, type === 'cells' ? cellsMessage(JSON.parse(e.data))
+        : JSON.parse(e.data)]));
     }
     source.addEventListener('signedout', () => { source.close(); location.href = '/console/login'; });
     source.addEventListener('reload', () => { source.close(); location.reload(); });
