@@ -88,7 +88,16 @@ public final class NodeReporter {
     Node wanted = new Node("v1", Node.KIND, ObjectMeta.named(null, description.name())
         .withLabels(labels()).withAnnotations(description.annotations().isEmpty() ? null : description.annotations()),
         new NodeSpec(null, null, null, description.taints().isEmpty() ? null : description.taints()), status());
+    Instant asked = clock.instant();
     return client.createNode(wanted)
+        .thenApply(created -> {
+          // a Node is created with its status (as kubelet registers it): no status write is due until the period
+          // has passed, so a registration is two requests (create, lease), not three
+          if (created.status() != null) {
+            statusReported = asked;
+          }
+          return created;
+        })
         .exceptionallyCompose(error -> {
           ApiError api = ApiError.of(error);
           if (api != null && api.isConflict()) {

@@ -133,7 +133,8 @@ public final class TestControlPlane implements AutoCloseable {
         NodeBootstrap.route(() -> started.get() == null ? null : started.get().tokens(),
                 () -> started.get() == null ? null : started.get().clusterCa(),
                 () -> started.get() == null ? null : credentials)
-            .orElse(ResourceRoutes.create(plane.store(), Clock.systemUTC(), options.routes())))
+            .orElse(io.daemonset.cluster.ApiMetrics.measured(
+                ResourceRoutes.create(plane.store(), Clock.systemUTC(), options.routes()))))
         .toCompletableFuture().get(STARTUP.toSeconds(), TimeUnit.SECONDS);
     server.tokens().useClusterCredentials(credentials);
     started.set(server);
