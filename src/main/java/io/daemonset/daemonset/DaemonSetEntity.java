@@ -322,6 +322,12 @@ public final class DaemonSetEntity
   /** Runtime only: failed-pod and admission backoffs, reset by a restart as upstream's are. */
   private Backoffs backoffs = Backoffs.NONE;
   private boolean passivating;
+  /**
+   * Runtime only: where to claim orphans after the next reconcile (see {@link OrphanClaims}): every node holding some
+   * of this namespace (claimAll: just created or recovered, a resync), or those that just came to hold some.
+   */
+  private boolean claimAll = true;
+  private final Set<String> claimDue = new java.util.HashSet<>();
 
   private DaemonSetEntity(ActorContext<Command> context, TimerScheduler<Command> timers, String key, NodeLink nodes,
                           Clock clock, Lifecycle lifecycle) {
@@ -395,7 +401,11 @@ public final class DaemonSetEntity
     }
     DaemonSet created = DaemonSetObjects.forCreate(cmd.daemonSet(), clock.instant());
     return Effect().persist(new DaemonSetCreated(created, cmd.cause()))
-        .thenRun(s -> scheduleReconcile())
+        .thenRun(s -> {
+          // upstream's ClaimPods runs in the first sync: orphans left by `delete --cascade=orphan` are adopted now
+          claimAll = true;
+          scheduleReconcile();
+        })
         .thenReply(cmd.replyTo(), s -> Outcome.ok(s.daemonSet(), lastSequenceNumber(context)));
   }
 
@@ -473,6 +483,7 @@ public final class DaemonSetEntity
         + (described.size() > 5 ? "; and " + (described.size() - 5) + " more" : "");
     changes = changes.and(new Changes(false, before == null, FleetChanges.namesChanged(before, cmd.fleet().nodes()),
         Set.of(), trigger));
+    claimDue.addAll(OrphanClaims.newlyHolding(fleetSeen ? fleet : null, cmd.fleet(), namespace()));
     fleet = cmd.fleet();
     fleetSeen = true;
     scheduleReconcile();
@@ -490,27 +501,36 @@ public final class DaemonSetEntity
         .filter(b -> b.phase() != PodBinding.Phase.SCHEDULED)
         .map(PodBinding::nodeName).distinct().toList();
     nodes.resync(context, nodesWithPods);
-    claimOrphans(state);
+    claimAll = true;
     changes = changes.and(Changes.RESYNC);
     scheduleReconcile();
     return Effect().noReply();
   }
 
   /**
-   * Upstream's ClaimPods runs in every sync; here on every resync, on the nodes where no admission of this DaemonSet
-   * waits (there AdmitPod adopts instead, and a claim racing it would make the admitted pod a duplicate).
+   * Upstream's ClaimPods runs in every sync; here after the reconcile that follows a creation, a recovery, a resync,
+   * or a node coming to hold orphans of this namespace, on the nodes {@link OrphanClaims} names: none when no node
+   * holds an orphan, whatever the fleet's size.
    */
   private void claimOrphans(DaemonSetState state) {
-    if (!state.exists() || state.isTerminating() || state.daemonSet().spec().selector().isEmpty()) {
+    if (!claimAll && claimDue.isEmpty()) {
       return;
     }
-    Set<String> admitting = new java.util.HashSet<>();
-    state.bindings().values().stream().filter(b -> b.phase() == PodBinding.Phase.SCHEDULED)
-        .forEach(b -> admitting.add(b.nodeName()));
+    List<String> targets = OrphanClaims.targets(state, fleet, claimAll ? null : claimDue);
+    String why = claimAll ? "claim orphan pods" : "node holds orphan pods";
+    claimAll = false;
+    claimDue.clear();
+    if (targets.isEmpty()) {
+      return;
+    }
     DaemonSet ds = state.daemonSet();
-    nodes.claimOrphans(fleet.nodes().keySet().stream().filter(n -> !admitting.contains(n)).toList(),
-        ds.spec().selector(), DaemonPods.controllerOf(ds),
-        Cause.byController(clock.instant(), "resync: claim orphan pods of DaemonSet " + ds.metadata().name()));
+    nodes.claimOrphans(targets, ds.spec().selector(), DaemonPods.controllerOf(ds),
+        Cause.byController(clock.instant(), why + " for DaemonSet " + ds.metadata().name() + " on "
+            + (targets.size() == 1 ? "node " + targets.get(0) : targets.size() + " nodes")));
+  }
+
+  private String namespace() {
+    return key.substring(0, key.indexOf('/'));
   }
 
   /** A resync answer: the next ask of the round goes out; the answer waits for the reconcile like any fact. */
@@ -562,6 +582,9 @@ public final class DaemonSetEntity
       }
     }
     DaemonSetState state = out.state();
+    if (fleetSeen) {
+      claimOrphans(state);
+    }
     if (!state.exists() && state.bindings().isEmpty() && facts.isEmpty() && lifecycle != null && !passivating) {
       // Gone, and no pod left to see off: stop, and be forgotten by remember-entities.
       passivating = true;

@@ -3,6 +3,9 @@ package io.daemonset.node;
 import io.daemonset.model.Node;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
+import java.util.SortedSet;
+import java.util.TreeSet;
 
 /**
  * The fleet as the node directory shows it to one subscriber: node name → node, and whether every part
@@ -10,13 +13,33 @@ import java.util.Objects;
  * never what depends on the whole fleet (desired counts, the maxUnavailable budget, status): after a
  * restart or on a member that just joined, the directory arrives in parts.
  */
-public record Fleet(Map<String, Node> nodes, boolean complete) {
+public record Fleet(Map<String, Node> nodes, boolean complete, Map<String, Set<String>> orphanNamespaces) {
 
   /** Before the first view: nothing is known, which must never be read as "no nodes". */
   public static final Fleet UNKNOWN = new Fleet(Map.of(), false);
 
+  /**
+   * @param orphanNamespaces node name → the namespaces in which it holds adoptable orphan pods; nodes holding none
+   *     are left out (the common case: an empty map)
+   */
   public Fleet {
     Objects.requireNonNull(nodes, "nodes");
+    Objects.requireNonNull(orphanNamespaces, "orphanNamespaces");
+  }
+
+  public Fleet(Map<String, Node> nodes, boolean complete) {
+    this(nodes, complete, Map.of());
+  }
+
+  /** The nodes of this fleet that hold adoptable orphans in the namespace, by name. */
+  public SortedSet<String> holdingOrphansIn(String namespace) {
+    SortedSet<String> holding = new TreeSet<>();
+    orphanNamespaces.forEach((node, namespaces) -> {
+      if (namespaces.contains(namespace) && nodes.containsKey(node)) {
+        holding.add(node);
+      }
+    });
+    return holding;
   }
 
   public static Fleet complete(Map<String, Node> nodes) {

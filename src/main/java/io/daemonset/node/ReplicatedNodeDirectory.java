@@ -8,6 +8,7 @@ import io.daemonset.model.Taint;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Function;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
@@ -35,15 +36,19 @@ public final class ReplicatedNodeDirectory implements NodeDirectory {
    */
   static final int SHARDS = 32;
 
-  /** A node as placement needs it: name, labels, taints, unschedulable; wrapped for Jackson. */
-  public record Entry(String name, Map<String, String> labels, List<Taint> taints, Boolean unschedulable)
-      implements JsonSerializable {
+  /**
+   * A node as placement needs it: name, labels, taints, unschedulable; and the namespaces where it holds orphan
+   * pods (null when none, the common case), for the DaemonSets' claims. Wrapped for Jackson.
+   */
+  public record Entry(String name, Map<String, String> labels, List<Taint> taints, Boolean unschedulable,
+                      Set<String> orphanNamespaces) implements JsonSerializable {
 
-    static Entry of(Node node) {
+    static Entry of(Node node, Set<String> orphanNamespaces) {
       List<Taint> taints = node.spec() == null ? null : node.spec().taints();
       return new Entry(node.name(), node.metadata().labels(), taints == null ? null
           : taints.stream().map(t -> Taint.of(t.key(), t.value(), t.effect())).toList(),
-          node.spec() == null ? null : node.spec().unschedulable());
+          node.spec() == null ? null : node.spec().unschedulable(),
+          orphanNamespaces == null || orphanNamespaces.isEmpty() ? null : new java.util.TreeSet<>(orphanNamespaces));
     }
 
     Node toNode() {
@@ -75,8 +80,8 @@ public final class ReplicatedNodeDirectory implements NodeDirectory {
   }
 
   @Override
-  public void put(Node node) {
-    Entry entry = Entry.of(node);
+  public void put(Node node, Set<String> orphanNamespaces) {
+    Entry entry = Entry.of(node, orphanNamespaces);
     replicator.tell(new Replicator.Update<>(keyFor(node.name()), LWWMap.create(), Replicator.writeLocal(),
         system.ignoreRef(), map -> entry.equals(map.getEntries().get(node.name())) ? map
             : map.put(self, node.name(), entry)));
@@ -97,23 +102,40 @@ public final class ReplicatedNodeDirectory implements NodeDirectory {
   @Override
   @SuppressWarnings("unchecked")
   public <T> void subscribe(ActorContext<T> context, Function<Fleet, T> adapt) {
-    Map<String, Map<String, Node>> shards = new HashMap<>();
+    Map<String, ShardView> shards = new HashMap<>();
     ActorRef<Replicator.SubscribeResponse<LWWMap<String, Entry>>> adapter = context.messageAdapter(
         (Class<Replicator.SubscribeResponse<LWWMap<String, Entry>>>) (Class<?>) Replicator.SubscribeResponse.class,
         response -> {
           if (response instanceof Replicator.Changed<LWWMap<String, Entry>> changed) {
-            shards.put(changed.key().id(), nodesOf(changed.dataValue()));
+            shards.put(changed.key().id(), ShardView.of(changed.dataValue()));
           } else {
             shards.remove(response.key().id());
           }
           Map<String, Node> fleet = new TreeMap<>();
-          shards.values().forEach(fleet::putAll);
-          return adapt.apply(new Fleet(fleet, shards.size() == SHARDS));
+          Map<String, Set<String>> orphans = new TreeMap<>();
+          shards.values().forEach(shard -> {
+            fleet.putAll(shard.nodes());
+            orphans.putAll(shard.orphans());
+          });
+          return adapt.apply(new Fleet(fleet, shards.size() == SHARDS, orphans));
         });
     KEYS.forEach(key -> replicator.tell(new Replicator.Subscribe<>(key, adapter)));
     // a new subscriber gets the current values at the replicator's next notification tick (notify-subscribers-
     // interval, 500 ms): a DaemonSet just created would wait for it before its first decision. Flush now.
     replicator.tell(Replicator.flushChanges());
+  }
+
+  /** One part of the directory as subscribers read it, converted once per change of that part. */
+  private record ShardView(Map<String, Node> nodes, Map<String, Set<String>> orphans) {
+    static ShardView of(LWWMap<String, Entry> map) {
+      Map<String, Set<String>> orphans = new TreeMap<>();
+      map.getEntries().forEach((name, entry) -> {
+        if (entry.orphanNamespaces() != null) {
+          orphans.put(name, Set.copyOf(entry.orphanNamespaces()));
+        }
+      });
+      return new ShardView(nodesOf(map), orphans);
+    }
   }
 
   static Map<String, Node> nodesOf(LWWMap<String, Entry> map) {

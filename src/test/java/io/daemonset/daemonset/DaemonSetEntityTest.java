@@ -212,10 +212,6 @@ class DaemonSetEntityTest {
     Pod failed = admit.pod().withStatus(new PodStatus("Failed", null, null, null, null, null, null, null));
     entity.runCommand(DaemonSetEntity.ResyncPods.INSTANCE);
     NodeEntity.Get ask = n1.expectMessageClass(NodeEntity.Get.class, Duration.ofSeconds(5));
-    // and claims the orphans its selector matches on every node where it admits nothing (upstream ClaimPods)
-    NodeEntity.ClaimOrphans claim = n1.expectMessageClass(NodeEntity.ClaimOrphans.class, Duration.ofSeconds(5));
-    assertThat(claim.owner().uid()).isEqualTo(entity.getState().uid());
-    assertThat(claim.selector()).isEqualTo(daemonSet().spec().selector());
     ask.replyTo().tell(new NodeState(node("n1"), 1, Map.of("default/" + podName, failed), false));
 
     awaitState(s -> s.bindings().get(podName) == null
@@ -292,6 +288,38 @@ class DaemonSetEntityTest {
   }
 
   /** The pod the DaemonSet sends to n1, admitted there. */
+  /**
+   * Issue 10 item 1 (upstream's ClaimPods runs in every sync): a DaemonSet just created claims the orphans at once
+   * where the directory shows some (here n2, a node it does not want: tainted), not at the next resync 30 s later;
+   * and it claims only there: a node without orphans (n1) gets no ClaimOrphans, on creation or on a resync, until
+   * it comes to hold some. Before, every resync told every node of the fleet.
+   */
+  @Test
+  void aNewDaemonSetClaimsOrphansAtOnceAndOnlyWhereNodesHoldThem() {
+    Node tainted = new Node("v1", "Node", ObjectMeta.named(null, "n2"), new NodeSpec(null, null, null,
+        List.of(new io.daemonset.model.Taint("dedicated", "db", "NoSchedule", null))), null);
+    entity.<Outcome<DaemonSet>>runCommand(r -> new DaemonSetEntity.Create(daemonSet(), ALICE, r));
+    directory.push(Map.of("n1", node("n1"), "n2", tainted), Map.of("n2", java.util.Set.of("default")));
+
+    NodeEntity.ClaimOrphans claim = n2.expectMessageClass(NodeEntity.ClaimOrphans.class, Duration.ofSeconds(5));
+    assertThat(claim.owner().uid()).isEqualTo(entity.getState().uid());
+    assertThat(claim.selector()).isEqualTo(daemonSet().spec().selector());
+    Pod pod = admittedOnN1().pod();
+    String podName = pod.metadata().name();
+    awaitState(s -> s.bindings().get(podName).phase() == PodBinding.Phase.BOUND);
+
+    entity.runCommand(DaemonSetEntity.ResyncPods.INSTANCE);
+    NodeEntity.Get ask = n1.expectMessageClass(NodeEntity.Get.class, Duration.ofSeconds(5));
+    ask.replyTo().tell(new NodeState(node("n1"), 1, Map.of("default/" + podName, pod), false));
+    n2.expectMessageClass(NodeEntity.ClaimOrphans.class, Duration.ofSeconds(5));
+
+    // n1 comes to hold an orphan: claimed at once; the first claim n1 ever gets is that one, not the resync's
+    directory.push(Map.of("n1", node("n1"), "n2", tainted), Map.of("n1", java.util.Set.of("default"),
+        "n2", java.util.Set.of("default")));
+    NodeEntity.ClaimOrphans onN1 = n1.expectMessageClass(NodeEntity.ClaimOrphans.class, Duration.ofSeconds(5));
+    assertThat(onN1.cause().reason()).contains("node holds orphan pods").contains("node n1");
+  }
+
   private NodeEntity.AdmitPod admittedOnN1() {
     NodeEntity.AdmitPod admit = n1.expectMessageClass(NodeEntity.AdmitPod.class, Duration.ofSeconds(5));
     admit.replyTo().tell(new NodeEntity.AdmitResult("default/" + admit.pod().metadata().name(), true, "admitted"));
