@@ -106,8 +106,11 @@ public final class DaemonSetEntity
   /** The node took the ownerReference off the pod (or no longer holds it): the pod is this DaemonSet's no more. */
   record OrphanAnswered(String podName, String nodeName) implements Fact {}
 
-  /** A node set (or could not set) a relabelled pod's label: nothing to decide, the pod's own notification follows. */
-  record RelabelAnswered(String podName) implements Command {}
+  /**
+   * A node answered the relabel of a pod (set the label, had it already, or does not hold that pod): the relabel is
+   * done ({@link PodRelabelled}); the pod's own notification follows. An ask that failed is re-sent instead.
+   */
+  record RelabelAnswered(String podName, String nodeName, String outcome) implements Fact {}
 
   /** Sharding's stop message after this entity asked to be passivated (its DaemonSet is gone, every pod too). */
   enum Stop implements Command { INSTANCE }
@@ -181,6 +184,9 @@ public final class DaemonSetEntity
       implements Event {}
 
   public record PodsScheduled(List<ScheduledPod> pods, Cause cause) implements Event {}
+
+  /** The pod's node answered the relabel a {@link RevisionsDeduplicated} asked for: no more to send. */
+  public record PodRelabelled(String podName, Cause cause) implements Event {}
 
   /** One pod decided for one node, with why (e.g. "node n7 gained label ssd=true"). */
   public record ScheduledPod(String podName, String podUid, String nodeName, String revisionHash, String why) {}
@@ -385,7 +391,7 @@ public final class DaemonSetEntity
         .onCommand(AdmitAnswered.class, this::onAdmitAnswered)
         .onCommand(DeleteAnswered.class, this::onFact)
         .onCommand(OrphanAnswered.class, this::onFact)
-        .onCommand(RelabelAnswered.class, (state, cmd) -> Effect().noReply())
+        .onCommand(RelabelAnswered.class, this::onFact)
         .onCommand(NodeHolds.class, this::onNodeHolds)
         .onCommand(ResyncPods.class, this::onResyncPods)
         .onCommand(Stop.class, this::onStop);

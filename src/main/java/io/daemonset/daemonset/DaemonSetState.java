@@ -148,6 +148,8 @@ public record DaemonSetState(
       return withBindings(next);
     } else if (event instanceof DaemonSetEntity.PodReleaseRequested e) {
       return mapBinding(e.podName(), b -> b.isBeingDeleted() ? b : b.withPhase(PodBinding.Phase.ORPHAN_REQUESTED));
+    } else if (event instanceof DaemonSetEntity.PodRelabelled e) {
+      return mapBinding(e.podName(), b -> b.withRelabelPending(false));
     } else if (event instanceof DaemonSetEntity.PodGone e) {
       return withoutBinding(e.podName());
     } else if (RolloutMemory.remembers(event)) {
@@ -174,7 +176,7 @@ public record DaemonSetState(
     for (String pod : e.pods()) {
       PodBinding b = relabelled.get(pod);
       if (b != null && moved.containsKey(b.revisionHash())) {
-        relabelled = relabelled.plus(pod, b.withRevisionHash(e.keptHash()));
+        relabelled = relabelled.plus(pod, b.withRevisionHash(e.keptHash()).withRelabelPending(true));
       }
     }
     DaemonSet ds = daemonSet.status() != null && daemonSet.status().rollout() != null

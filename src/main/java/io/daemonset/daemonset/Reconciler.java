@@ -92,7 +92,7 @@ public final class Reconciler {
     List<NodeStep> steps = new ArrayList<>(admissions(state, in.now()));
     steps.addAll(deletions(state, in.now()));
     steps.addAll(orphanings(state, in.now()));
-    steps.addAll(relabellings(state, decided));
+    steps.addAll(relabellings(state, in.now()));
     return new ReconcileOutput(events, steps, backoffs, requeueAt, state);
   }
 
@@ -148,17 +148,16 @@ public final class Reconciler {
         .toList();
   }
 
-  /** The bound pods a deduplication of this round relabelled: their nodes set the label (sent once, see NodeLink). */
-  private static List<NodeStep> relabellings(DaemonSetState state, List<Event> decided) {
+  /**
+   * The bound pods whose relabel (dedupCurHistories) their node has not answered yet: sent on every reconcile until
+   * answered, NodeLink holding back a repeat while one is in flight. A pod being deleted or released needs none.
+   */
+  private static List<NodeStep> relabellings(DaemonSetState state, Instant now) {
     List<NodeStep> out = new ArrayList<>();
-    for (Event e : decided) {
-      if (e instanceof DaemonSetEntity.RevisionsDeduplicated d) {
-        for (String pod : d.pods()) {
-          PodBinding b = state.bindings().get(pod);
-          if (b != null && b.phase() == PodBinding.Phase.BOUND) {
-            out.add(new NodeStep.Relabel(b, d.cause()));
-          }
-        }
+    for (PodBinding b : state.bindings().values()) {
+      if (b.relabelPending() && b.phase() == PodBinding.Phase.BOUND) {
+        out.add(new NodeStep.Relabel(b, Cause.byController(now, "relabel pod " + b.podName() + " on node "
+            + b.nodeName() + ": controller-revision-hash " + b.revisionHash() + " (its revision was a duplicate)")));
       }
     }
     return out;

@@ -284,10 +284,12 @@ class DaemonSetEntityTest {
     assertThat(relabel.key()).isEqualTo(DaemonPods.REVISION_HASH_LABEL);
     assertThat(relabel.value()).isEqualTo("dup");
     awaitState(s -> s.revisions().keySet().equals(java.util.Set.of("logs-dup"))
-        && s.bindings().get(podName).revisionHash().equals("dup"));
+        && s.bindings().get(podName).revisionHash().equals("dup") && s.bindings().get(podName).relabelPending());
+    // the node's answer is persisted: the relabel is not sent again
+    relabel.replyTo().tell(Outcome.ok(admit.pod(), 2));
+    awaitState(s -> !s.bindings().get(podName).relabelPending());
   }
 
-  /** The pod the DaemonSet sends to n1, admitted there. */
   /**
    * Issue 10 item 1 (upstream's ClaimPods runs in every sync): a DaemonSet just created claims the orphans at once
    * where the directory shows some (here n2, a node it does not want: tainted), not at the next resync 30 s later;
@@ -320,6 +322,7 @@ class DaemonSetEntityTest {
     assertThat(onN1.cause().reason()).contains("node holds orphan pods").contains("node n1");
   }
 
+  /** The pod the DaemonSet sends to n1, admitted there. */
   private NodeEntity.AdmitPod admittedOnN1() {
     NodeEntity.AdmitPod admit = n1.expectMessageClass(NodeEntity.AdmitPod.class, Duration.ofSeconds(5));
     admit.replyTo().tell(new NodeEntity.AdmitResult("default/" + admit.pod().metadata().name(), true, "admitted"));
