@@ -122,6 +122,8 @@ public final class Reconciler {
     List<NodeStep> out = new ArrayList<>();
     // one decode of a revision's template per reconcile, not one per pod (a burst admits up to 1,000)
     Map<String, PodTemplateSpec> templates = new HashMap<>();
+    Map<String, Long> generations = new HashMap<>();
+    String current = null;
     for (PodBinding b : state.ownBindings()) {
       if (b.phase() != PodBinding.Phase.SCHEDULED) {
         continue;
@@ -130,8 +132,14 @@ public final class Reconciler {
       if (template == null) {
         continue;
       }
-      Pod pod = DaemonPods.render(state.daemonSet(), template, b.revisionHash(), b.nodeName(), b.podName(),
-          b.podUid(), b.createdAt());
+      if (current == null) {
+        current = ReconcileStep.currentHash(state);
+      }
+      String currentHash = current;
+      long generation = generations.computeIfAbsent(b.revisionHash(),
+          hash -> templateGenerationOf(state, hash, currentHash));
+      Pod pod = DaemonPods.render(state.daemonSet(), template, generation, b.revisionHash(), b.nodeName(),
+          b.podName(), b.podUid(), b.createdAt());
       out.add(new NodeStep.Admit(b, pod, state.daemonSet().spec().selector(),
           Cause.byController(now, "admit pod " + b.podName() + " on node " + b.nodeName())));
     }
@@ -169,6 +177,19 @@ public final class Reconciler {
         .<NodeStep>map(b -> new NodeStep.Delete(b,
             Cause.byController(now, "delete pod " + b.podName() + " on node " + b.nodeName())))
         .toList();
+  }
+
+  /**
+   * The template generation of the template a revision hash stands for: the DaemonSet's for the current revision (a
+   * rollback makes an old revision current again under a new generation, as upstream labels it), else the one the
+   * ControllerRevision recorded when it was taken (it copies the DaemonSet's annotations, as upstream's snapshot
+   * does); the DaemonSet's when a revision recorded none.
+   */
+  static long templateGenerationOf(DaemonSetState state, String hash, String currentHash) {
+    long own = DaemonSetObjects.templateGeneration(state.daemonSet());
+    ControllerRevision revision = state.revisions().get(state.daemonSet().metadata().name() + "-" + hash);
+    return hash.equals(currentHash) || revision == null ? own
+        : DaemonSetObjects.templateGeneration(revision.metadata(), own);
   }
 
   /** The template a revision hash stands for: the one its ControllerRevision recorded. */
