@@ -110,6 +110,23 @@ public record DaemonSetState(
       Map<String, ControllerRevision> next = new LinkedHashMap<>(revisions);
       e.names().forEach(next::remove);
       return new DaemonSetState(daemonSet, specVersion, bindings, Map.copyOf(next), podOrdinals);
+    } else if (event instanceof DaemonSetEntity.RevisionsHandedOver e) {
+      Map<String, ControllerRevision> next = new LinkedHashMap<>(revisions);
+      for (String name : e.names()) {
+        ControllerRevision r = next.get(name);
+        if (r != null) {
+          next.put(name, OrphanRevisions.owned(r, e.to()));
+        }
+      }
+      return new DaemonSetState(daemonSet, specVersion, bindings, Map.copyOf(next), podOrdinals);
+    } else if (event instanceof DaemonSetEntity.RevisionsAdopted e) {
+      Map<String, ControllerRevision> next = new LinkedHashMap<>(revisions);
+      e.revisions().forEach(r -> next.putIfAbsent(r.metadata().name(), r));
+      return new DaemonSetState(daemonSet, specVersion, bindings, Map.copyOf(next), podOrdinals);
+    } else if (event instanceof DaemonSetEntity.RevisionsForgotten e) {
+      Map<String, ControllerRevision> next = new LinkedHashMap<>(revisions);
+      e.names().forEach(next::remove);
+      return new DaemonSetState(daemonSet, specVersion, bindings, Map.copyOf(next), podOrdinals);
     } else if (event instanceof DaemonSetEntity.RevisionsDeduplicated e) {
       return deduplicated(e);
     } else if (event instanceof DaemonSetEntity.PodsScheduled e) {
@@ -193,6 +210,19 @@ public record DaemonSetState(
       out.add(e.finalizer());
     }
     return out.isEmpty() ? null : List.copyOf(out);
+  }
+
+  /**
+   * The revision of this hash: named {@code <ds>-<hash>}, or, adopted from a DaemonSet of another name, the one whose
+   * controller-revision-hash label is the hash.
+   */
+  public ControllerRevision revisionByHash(String hash) {
+    ControllerRevision named = daemonSet == null ? null : revisions.get(daemonSet.metadata().name() + "-" + hash);
+    if (named != null || hash == null) {
+      return named;
+    }
+    return revisions.values().stream().filter(r -> hash.equals(io.daemonset.rollout.Revisions.hashOf(r)))
+        .findFirst().orElse(null);
   }
 
   /** The current revision's hash as the reconcile takes it (the matched revision's label), for readers. */

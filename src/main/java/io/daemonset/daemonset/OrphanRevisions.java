@@ -54,6 +54,39 @@ final class OrphanRevisions {
     return Map.copyOf(out);
   }
 
+  /**
+   * The holder's side of a hand-over to another DaemonSet (ClaimControllerRevisions across names): of the named
+   * revisions, those no controller owns whose labels the selector matches, and those handed to {@code to} already.
+   */
+  static Map<String, ControllerRevision> handOverable(Map<String, ControllerRevision> revisions, List<String> names,
+                                                      io.daemonset.model.LabelSelector selector, OwnerReference to) {
+    Selector matcher = Selector.fromLabelSelector(selector);
+    Map<String, ControllerRevision> out = new LinkedHashMap<>();
+    for (String name : names) {
+      ControllerRevision r = revisions.get(name);
+      if (r == null) {
+        continue;
+      }
+      OwnerReference controller = r.metadata().ownerReferencesOrEmpty().stream().filter(OwnerReference::isController)
+          .findFirst().orElse(null);
+      boolean orphan = controller == null && !matcher.isEmpty() && matcher.matches(r.metadata().labelsOrEmpty());
+      if (orphan || (controller != null && controller.uid().equals(to.uid()))) {
+        out.put(name, withOwners(r, List.of(to)));
+      }
+    }
+    return out;
+  }
+
+  /** Whether a revision is controlled by the DaemonSet of this uid. */
+  static boolean controlledBy(ControllerRevision r, String uid) {
+    return uid != null && r.metadata().ownerReferencesOrEmpty().stream()
+        .anyMatch(ref -> ref.isController() && uid.equals(ref.uid()));
+  }
+
+  static ControllerRevision owned(ControllerRevision r, OwnerReference owner) {
+    return withOwners(r, List.of(owner));
+  }
+
   private static ControllerRevision withOwners(ControllerRevision r, List<OwnerReference> owners) {
     return new ControllerRevision(r.apiVersion(), r.kind(), r.metadata().withOwnerReferences(owners), r.data(),
         r.revision());

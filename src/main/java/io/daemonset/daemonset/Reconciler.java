@@ -187,7 +187,7 @@ public final class Reconciler {
    */
   static long templateGenerationOf(DaemonSetState state, String hash, String currentHash) {
     long own = DaemonSetObjects.templateGeneration(state.daemonSet());
-    ControllerRevision revision = state.revisions().get(state.daemonSet().metadata().name() + "-" + hash);
+    ControllerRevision revision = state.revisionByHash(hash);
     return hash.equals(currentHash) || revision == null ? own
         : DaemonSetObjects.templateGeneration(revision.metadata(), own);
   }
@@ -195,7 +195,7 @@ public final class Reconciler {
   /** The template a revision hash stands for: the one its ControllerRevision recorded. */
   static PodTemplateSpec templateFor(DaemonSetState state, String hash) {
     DaemonSet ds = state.daemonSet();
-    ControllerRevision revision = state.revisions().get(ds.metadata().name() + "-" + hash);
+    ControllerRevision revision = state.revisionByHash(hash);
     if (revision == null) {
       return null;
     }
