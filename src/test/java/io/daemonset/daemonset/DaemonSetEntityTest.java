@@ -322,6 +322,67 @@ class DaemonSetEntityTest {
     assertThat(onN1.cause().reason()).contains("node holds orphan pods").contains("node n1");
   }
 
+  /**
+   * ClaimControllerRevisions across names, the holder's side: an orphan revision the asker's selector matches is
+   * handed over durably before the answer, a repeated ask answers the same without writing, and only the adopter's
+   * ForgetRevisions drops it.
+   */
+  @Test
+  void aHolderHandsItsOrphanRevisionsOverOnceAndForgetsThemOnlyForTheAdopter() {
+    DaemonSet ds = DaemonSetObjects.forCreate(daemonSet(), Instant.now());
+    var orphan = io.daemonset.rollout.Revisions.snapshot(ds, "h1", 1);
+    orphan = new io.daemonset.model.ControllerRevision(orphan.apiVersion(), orphan.kind(),
+        orphan.metadata().withOwnerReferences(null), orphan.data(), orphan.revision());
+    entity.initialize(new DaemonSetState(null, 3, Map.of(), Map.of("logs-h1", orphan), 1));
+    var adopter = io.daemonset.model.OwnerReference.controlledBy("apps/v1", "DaemonSet", "logs-v2", "uid-v2");
+
+    var first = entity.<DaemonSetEntity.RevisionsOffered>runCommand(r -> new DaemonSetEntity.HandOverRevisions(
+        List.of("logs-h1", "missing"), adopter, daemonSet().spec().selector(), r));
+    assertThat(first.event()).isInstanceOf(DaemonSetEntity.RevisionsHandedOver.class);
+    assertThat(first.reply().revisions()).singleElement()
+        .satisfies(r -> assertThat(r.metadata().ownerReferences()).containsExactly(adopter));
+    var again = entity.<DaemonSetEntity.RevisionsOffered>runCommand(r -> new DaemonSetEntity.HandOverRevisions(
+        List.of("logs-h1"), adopter, daemonSet().spec().selector(), r));
+    assertThat(again.hasNoEvents()).isTrue();
+    assertThat(again.reply().revisions()).isEqualTo(first.reply().revisions());
+    var someoneElse = entity.<DaemonSetEntity.RevisionsOffered>runCommand(r -> new DaemonSetEntity.HandOverRevisions(
+        List.of("logs-h1"), io.daemonset.model.OwnerReference.controlledBy("apps/v1", "DaemonSet", "x", "uid-x"),
+        daemonSet().spec().selector(), r));
+    assertThat(someoneElse.reply().revisions()).as("handed over already").isEmpty();
+
+    assertThat(entity.runCommand(new DaemonSetEntity.ForgetRevisions(List.of("logs-h1"), "uid-x")).hasNoEvents())
+        .isTrue();
+    assertThat(entity.runCommand(new DaemonSetEntity.ForgetRevisions(List.of("logs-h1"), "uid-v2")).event())
+        .isInstanceOf(DaemonSetEntity.RevisionsForgotten.class);
+    assertThat(entity.getState().revisions()).isEmpty();
+  }
+
+  /** The adopter's side: it records the offered revisions once, then tells the holder to forget them. */
+  @Test
+  void anAdopterRecordsOfferedRevisionsThenTellsTheHolderToForgetThem() {
+    TestProbe<DaemonSetEntity.Command> holder = testKit.createTestProbe();
+    var adopterKit = EventSourcedBehaviorTestKit.<DaemonSetEntity.Command, DaemonSetEntity.Event, DaemonSetState>create(
+        testKit.system(), DaemonSetEntity.create("default/logs-v2", directory, name -> n1.ref(), Clock.systemUTC(),
+            null, new DaemonSetEntity.Revisions(RevisionFinder.NONE, key -> holder.ref())));
+    DaemonSet requested = daemonSet();
+    DaemonSet created = adopterKit.<Outcome<DaemonSet>>runCommand(r -> new DaemonSetEntity.Create(
+        requested.withMetadata(requested.metadata().withName("logs-v2")), ALICE, r)).reply().value();
+    var offered = io.daemonset.rollout.Revisions.snapshot(daemonSet(), "h1", 1);
+    offered = new io.daemonset.model.ControllerRevision(offered.apiVersion(), offered.kind(),
+        offered.metadata().withOwnerReferences(List.of(DaemonPods.controllerOf(created))), offered.data(), 1);
+
+    var adopted = adopterKit.runCommand(new DaemonSetEntity.AdoptRevisions("default/logs", List.of(offered)));
+    assertThat(adopted.event()).isInstanceOf(DaemonSetEntity.RevisionsAdopted.class);
+    assertThat(holder.expectMessageClass(DaemonSetEntity.ForgetRevisions.class, Duration.ofSeconds(5)))
+        .isEqualTo(new DaemonSetEntity.ForgetRevisions(List.of("logs-h1"), created.metadata().uid()));
+    assertThat(adopterKit.getState().revisionByHash("h1")).isNotNull();
+
+    // offered again (the holder did not hear the first forget): nothing recorded twice, the holder told again
+    assertThat(adopterKit.runCommand(new DaemonSetEntity.AdoptRevisions("default/logs", List.of(offered)))
+        .hasNoEvents()).isTrue();
+    holder.expectMessageClass(DaemonSetEntity.ForgetRevisions.class, Duration.ofSeconds(5));
+  }
+
   /** The pod the DaemonSet sends to n1, admitted there. */
   private NodeEntity.AdmitPod admittedOnN1() {
     NodeEntity.AdmitPod admit = n1.expectMessageClass(NodeEntity.AdmitPod.class, Duration.ofSeconds(5));
