@@ -27,7 +27,8 @@ import org.apache.pekko.cluster.ddata.typed.javadsl.Replicator;
  * <p>Why replicated data and not a query: every DaemonSet entity must know every node (5,000 nodes ×
  * 50 DaemonSets), react within moments to a label or taint change, and a JVM that joins must learn the
  * whole fleet at once. NodeEntity is the only writer of its own entry; it writes on every persisted
- * change and when it recovers, never on a heartbeat. Each DaemonSet subscribes and filters locally.
+ * change of the Node, when the namespaces where it holds orphan pods change, and when it recovers, never on a
+ * heartbeat. Each DaemonSet subscribes and filters locally.
  */
 public final class ReplicatedNodeDirectory implements NodeDirectory {
   /**
