@@ -82,7 +82,7 @@ public record DaemonSetState(
           : daemonSet.metadata().finalizers().stream().filter(f -> !f.equals(e.finalizer())).toList();
       // The collector's orphan finalizer goes once the dependents are orphaned, revisions included (upstream): they
       // then outlive the object whatever ends its deletion.
-      Map<String, ControllerRevision> kept = "orphan".equals(e.finalizer()) ? OrphanRevisions.orphaned(revisions)
+      Map<String, ControllerRevision> kept = "orphan".equals(e.finalizer()) ? OrphanRevisions.orphaned(revisions, uid())
           : revisions;
       return new DaemonSetState(daemonSet.withMetadata(daemonSet.metadata().withFinalizers(left.isEmpty() ? null : left)),
           specVersion + 1, bindings, kept, podOrdinals);
@@ -99,8 +99,8 @@ public record DaemonSetState(
         }
       }
       // Revisions orphaned before (the orphan finalizer's work done while a user's held the object) stay.
-      Map<String, ControllerRevision> kept = e.orphanPods() ? OrphanRevisions.orphaned(revisions)
-          : OrphanRevisions.orphansOnly(revisions);
+      Map<String, ControllerRevision> kept = e.orphanPods() ? OrphanRevisions.orphaned(revisions, uid())
+          : OrphanRevisions.orphansOnly(revisions, uid());
       return new DaemonSetState(null, specVersion + 1, left, kept, podOrdinals);
     } else if (event instanceof DaemonSetEntity.RevisionRecorded e) {
       Map<String, ControllerRevision> next = new LinkedHashMap<>(revisions);

@@ -16,9 +16,17 @@ import java.util.Map;
 final class OrphanRevisions {
   private OrphanRevisions() {}
 
-  static Map<String, ControllerRevision> orphaned(Map<String, ControllerRevision> revisions) {
+  /**
+   * The controller reference of this DaemonSet ({@code ownerUid}) goes; a revision handed over to another DaemonSet
+   * already (controlled by it) keeps its controller.
+   */
+  static Map<String, ControllerRevision> orphaned(Map<String, ControllerRevision> revisions, String ownerUid) {
     Map<String, ControllerRevision> out = new LinkedHashMap<>();
     revisions.forEach((name, r) -> {
+      if (controlledByAnother(r, ownerUid)) {
+        out.put(name, r);
+        return;
+      }
       List<OwnerReference> others = r.metadata().ownerReferencesOrEmpty().stream()
           .filter(ref -> !ref.isController()).toList();
       out.put(name, withOwners(r, others.isEmpty() ? null : others));
@@ -26,15 +34,24 @@ final class OrphanRevisions {
     return Map.copyOf(out);
   }
 
-  /** The revisions no controller owns (orphaned already): a Background or Foreground deletion leaves them. */
-  static Map<String, ControllerRevision> orphansOnly(Map<String, ControllerRevision> revisions) {
+  /**
+   * The revisions this DaemonSet does not control (orphaned already, or handed over to another DaemonSet and not yet
+   * forgotten): a Background or Foreground deletion leaves them.
+   */
+  static Map<String, ControllerRevision> orphansOnly(Map<String, ControllerRevision> revisions, String ownerUid) {
     Map<String, ControllerRevision> out = new LinkedHashMap<>();
     revisions.forEach((name, r) -> {
-      if (r.metadata().ownerReferencesOrEmpty().stream().noneMatch(OwnerReference::isController)) {
+      if (r.metadata().ownerReferencesOrEmpty().stream().noneMatch(OwnerReference::isController)
+          || controlledByAnother(r, ownerUid)) {
         out.put(name, r);
       }
     });
     return Map.copyOf(out);
+  }
+
+  private static boolean controlledByAnother(ControllerRevision r, String ownerUid) {
+    return r.metadata().ownerReferencesOrEmpty().stream()
+        .anyMatch(ref -> ref.isController() && ownerUid != null && !ownerUid.equals(ref.uid()));
   }
 
   static Map<String, ControllerRevision> adoptedBy(DaemonSet ds, Map<String, ControllerRevision> revisions) {

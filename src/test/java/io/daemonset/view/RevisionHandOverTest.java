@@ -73,4 +73,28 @@ class RevisionHandOverTest {
     assertThat(served.metadata().ownerReferences()).containsExactly(owner);
     assertThat(index.adoptableRevisions("default", selector, "default/b", "uid-b")).isEmpty();
   }
+
+  /**
+   * A DaemonSet held by a user's finalizer after its Orphan deletion orphaned its revisions may hand them over before it
+   * is gone: its final DaemonSetDeleted must not take the adopter's controller reference off them again.
+   */
+  @Test
+  void theHoldersDeletionLeavesTheAdoptersControllerOnARevisionHandedOver() {
+    DaemonSet base = KubeEventsTest.withPodOnN1().daemonSet();
+    DaemonSet old = named(base, "a", "uid-a");
+    old = old.withMetadata(old.metadata().withFinalizers(List.of("example.com/keep")));
+    ObjectIndex index = new ObjectIndex();
+    index.apply("DaemonSet|default/a", 1, new DaemonSetEntity.DaemonSetCreated(old, CAUSE));
+    index.apply("DaemonSet|default/a", 2, new DaemonSetEntity.RevisionRecorded(Revisions.snapshot(old, "h1", 1), CAUSE));
+    index.apply("DaemonSet|default/a", 3, new DaemonSetEntity.DeletionStarted("Orphan", CAUSE.at(), CAUSE));
+    index.apply("DaemonSet|default/a", 4, new DaemonSetEntity.FinalizerRemoved("orphan", CAUSE));
+    OwnerReference owner = OwnerReference.controlledBy("apps/v1", "DaemonSet", "b", "uid-b");
+    index.apply("DaemonSet|default/a", 5, new DaemonSetEntity.RevisionsHandedOver(List.of("a-h1"), owner, CAUSE));
+
+    index.apply("DaemonSet|default/a", 6, new DaemonSetEntity.DaemonSetDeleted("Orphan", CAUSE));
+
+    ControllerRevision served = (ControllerRevision) index.get(ObjectIndex.REVISIONS, "default", "a-h1")
+        .orElseThrow().object();
+    assertThat(served.metadata().ownerReferences()).containsExactly(owner);
+  }
 }
