@@ -25,13 +25,21 @@ public final class ControlPlane implements AutoCloseable {
   }
 
   public static ControlPlane start(ControlPlaneSystem.Settings settings, Clock clock) {
+    // DaemonSets find revisions of other DaemonSets' entities by selector in this member's view, started below
+    java.util.concurrent.atomic.AtomicReference<ClusterView> started = new java.util.concurrent.atomic.AtomicReference<>();
+    io.daemonset.daemonset.RevisionFinder finder = (namespace, selector, askerKey, askerUid) -> {
+      ClusterView view = started.get();
+      return view == null ? java.util.Map.of()
+          : view.index().adoptableRevisions(namespace, selector, askerKey, askerUid);
+    };
     ControlPlaneSystem member = ControlPlaneSystem.start(settings
         .withInitializer(system -> NodeEntity.init(system, DaemonSetEntity.podObserver(system), clock))
-        .withInitializer(system -> DaemonSetEntity.init(system, clock))
+        .withInitializer(system -> DaemonSetEntity.init(system, clock, finder))
         .withInitializer(system -> ObjectEntity.init(system, clock))
         .withInitializer(system -> io.daemonset.audit.AuditSealing.init(system,
             JournalDatabases.of(system.settings().config()), JournalDatabases.auditKey(system.settings().config()))));
     ControlPlane plane = new ControlPlane(member, ClusterView.start(member.system(), Journal.TAG));
+    started.set(plane.view);
     io.daemonset.node.FleetSize.get(member.system())
         .countedBy(() -> plane.view.index().list(io.daemonset.view.ObjectIndex.NODES).size());
     NamespaceController.start(member.system(), member.memberUp(), plane.store(), clock);

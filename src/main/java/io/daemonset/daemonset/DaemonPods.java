@@ -39,13 +39,23 @@ public final class DaemonPods {
         : new Affinity(nodeAffinity, affinity.podAffinity(), affinity.podAntiAffinity()));
   }
 
+  /** A pod of the DaemonSet's own template: its template generation. */
   public static Pod render(DaemonSet ds, PodTemplateSpec template, String revisionHash, String nodeName,
                            String podName, String podUid, Instant now) {
+    return render(ds, template, DaemonSetObjects.templateGeneration(ds), revisionHash, nodeName, podName, podUid, now);
+  }
+
+  /**
+   * templateGeneration: of the template the pod is made of (upstream's CreatePodTemplate labels the pod with the
+   * generation of the template it creates it from), not the DaemonSet's generation, nor its template generation when
+   * the template is an older revision's (a canary, a partition, a paused rollout).
+   */
+  public static Pod render(DaemonSet ds, PodTemplateSpec template, long templateGeneration, String revisionHash,
+                           String nodeName, String podName, String podUid, Instant now) {
     ObjectMeta templateMeta = template.metadata() == null ? ObjectMeta.named(null, null) : template.metadata();
     Map<String, String> labels = new LinkedHashMap<>(templateMeta.labelsOrEmpty());
     labels.put(REVISION_HASH_LABEL, revisionHash);
-    // upstream: the pod-template-generation label is the DaemonSet's template generation, not its generation.
-    labels.put(TEMPLATE_GENERATION_LABEL, String.valueOf(DaemonSetObjects.templateGeneration(ds)));
+    labels.put(TEMPLATE_GENERATION_LABEL, String.valueOf(templateGeneration));
     OwnerReference owner = controllerOf(ds);
     ObjectMeta named = ObjectMeta.named(ds.metadata().namespace(), podName);
     ObjectMeta meta = new ObjectMeta(named.name(), PodNames.generateName(ds.metadata().name()), named.namespace(),

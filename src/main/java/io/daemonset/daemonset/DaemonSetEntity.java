@@ -106,8 +106,28 @@ public final class DaemonSetEntity
   /** The node took the ownerReference off the pod (or no longer holds it): the pod is this DaemonSet's no more. */
   record OrphanAnswered(String podName, String nodeName) implements Fact {}
 
-  /** A node set (or could not set) a relabelled pod's label: nothing to decide, the pod's own notification follows. */
-  record RelabelAnswered(String podName) implements Command {}
+  /**
+   * A node answered the relabel of a pod (set the label, had it already, or does not hold that pod): the relabel is
+   * done ({@link PodRelabelled}); the pod's own notification follows. An ask that failed is re-sent instead.
+   */
+  record RelabelAnswered(String podName, String nodeName, String outcome) implements Fact {}
+
+  /**
+   * Asked of the entity holding revisions another DaemonSet's selector matches (ClaimControllerRevisions across
+   * names): mark them handed over to {@code to} (durably, before answering) and answer with them.
+   */
+  public record HandOverRevisions(List<String> names, io.daemonset.model.OwnerReference to,
+                                  io.daemonset.model.LabelSelector selector, ActorRef<RevisionsOffered> replyTo)
+      implements Command {}
+
+  /** The holder's answer: the revisions now controlled by the asker (none: nothing to adopt there any more). */
+  public record RevisionsOffered(String holderKey, List<ControllerRevision> revisions) implements JsonSerializable {}
+
+  /** The adopter's side of a hand-over: record the offered revisions as its own, then let the holder drop them. */
+  record AdoptRevisions(String holderKey, List<ControllerRevision> revisions) implements Command {}
+
+  /** Told to the holder once the adopter recorded them: the revisions controlled by adopterUid go from its state. */
+  public record ForgetRevisions(List<String> names, String adopterUid) implements Command {}
 
   /** Sharding's stop message after this entity asked to be passivated (its DaemonSet is gone, every pod too). */
   enum Stop implements Command { INSTANCE }
@@ -172,6 +192,16 @@ public final class DaemonSetEntity
 
   public record RevisionsTrimmed(List<String> names, Cause cause) implements Event {}
 
+  /** Holder: these revisions (orphans the adopter's selector matches) are controlled by {@code to} from now on. */
+  public record RevisionsHandedOver(List<String> names, io.daemonset.model.OwnerReference to, Cause cause)
+      implements Event {}
+
+  /** Adopter: revisions another DaemonSet's entity handed over (names kept, as upstream adopts them in place). */
+  public record RevisionsAdopted(String holderKey, List<ControllerRevision> revisions, Cause cause) implements Event {}
+
+  /** Holder: the adopter recorded them; they leave this state (the view shows them under the adopter only). */
+  public record RevisionsForgotten(List<String> names, Cause cause) implements Event {}
+
   /**
    * upstream dedupCurHistories: several revisions held the current template; {@code keptHash}'s stays, the
    * {@code duplicates} (revision names) go, and the pods that carried their hashes ({@code pods}) carry
@@ -181,6 +211,9 @@ public final class DaemonSetEntity
       implements Event {}
 
   public record PodsScheduled(List<ScheduledPod> pods, Cause cause) implements Event {}
+
+  /** The pod's node answered the relabel a {@link RevisionsDeduplicated} asked for: no more to send. */
+  public record PodRelabelled(String podName, Cause cause) implements Event {}
 
   /** One pod decided for one node, with why (e.g. "node n7 gained label ssd=true"). */
   public record ScheduledPod(String podName, String podUid, String nodeName, String revisionHash, String why) {}
@@ -265,13 +298,20 @@ public final class DaemonSetEntity
   // ---- wiring ----------------------------------------------------------------------------------
 
   public static void init(ActorSystem<?> system, Clock clock) {
+    init(system, clock, RevisionFinder.NONE);
+  }
+
+  /** finder: where revisions of other DaemonSets' entities are found by selector (this JVM's view of the journal). */
+  public static void init(ActorSystem<?> system, Clock clock, RevisionFinder finder) {
     NodeDirectory directory = new io.daemonset.node.ReplicatedNodeDirectory(system);
     ClusterSharding sharding = ClusterSharding.get(system);
     // Remembered, so that a rollout interrupted by a restart resumes without anyone asking.
     Function<String, RecipientRef<NodeEntity.Command>> nodes =
         name -> sharding.entityRefFor(NodeEntity.ENTITY_TYPE_KEY, name);
+    Function<String, RecipientRef<Command>> daemonSets = key -> sharding.entityRefFor(ENTITY_TYPE_KEY, key);
     sharding.init(Entity.of(ENTITY_TYPE_KEY, ctx -> create(ctx.getEntityId(), directory, nodes, clock,
-            new Lifecycle(ctx.getShard(), sharding.entityRefFor(ENTITY_TYPE_KEY, ctx.getEntityId()))))
+            new Lifecycle(ctx.getShard(), sharding.entityRefFor(ENTITY_TYPE_KEY, ctx.getEntityId())),
+            new Revisions(finder, daemonSets)))
         .withStopMessage(Stop.INSTANCE)
         .withSettings(Journal.remembered(system)));
   }
@@ -289,6 +329,11 @@ public final class DaemonSetEntity
    */
   record Lifecycle(ActorRef<ClusterSharding.ShardCommand> shard, RecipientRef<Command> self) {}
 
+  /** How revisions of other DaemonSets' entities are found (by selector) and reached (by entity key). */
+  record Revisions(RevisionFinder finder, Function<String, RecipientRef<Command>> holders) {
+    static final Revisions NONE = new Revisions(RevisionFinder.NONE, key -> null);
+  }
+
   public static Behavior<Command> create(String key, NodeDirectory directory,
                                          Function<String, RecipientRef<NodeEntity.Command>> nodes, Clock clock) {
     return create(key, directory, nodes, clock, null);
@@ -297,12 +342,18 @@ public final class DaemonSetEntity
   static Behavior<Command> create(String key, NodeDirectory directory,
                                   Function<String, RecipientRef<NodeEntity.Command>> nodes, Clock clock,
                                   Lifecycle lifecycle) {
+    return create(key, directory, nodes, clock, lifecycle, Revisions.NONE);
+  }
+
+  static Behavior<Command> create(String key, NodeDirectory directory,
+                                  Function<String, RecipientRef<NodeEntity.Command>> nodes, Clock clock,
+                                  Lifecycle lifecycle, Revisions revisions) {
     return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
       directory.subscribe(ctx, NodesChanged::new);
       timers.startTimerWithFixedDelay("resync", ResyncPods.INSTANCE, RESYNC);
       String namespace = key.substring(0, key.indexOf('/'));
       NodeLink link = new NodeLink(nodes, namespace, NODE_ASK_TIMEOUT);
-      return new DaemonSetEntity(ctx, timers, key, link, clock, lifecycle);
+      return new DaemonSetEntity(ctx, timers, key, link, clock, lifecycle, revisions);
     }));
   }
 
@@ -312,6 +363,12 @@ public final class DaemonSetEntity
   private final NodeLink nodes;
   private final Clock clock;
   private final Lifecycle lifecycle;
+  private final Revisions otherRevisions;
+  /**
+   * Runtime only: a DaemonSet just created records no revision of its own until the revisions it asked other entities
+   * for arrived (or this instant passed): else it would record a duplicate of a revision it is about to adopt.
+   */
+  private Instant historyHeldUntil = Instant.MIN;
   /** The fleet as the node directory last showed it; unknown until the first view arrives. */
   private Fleet fleet = Fleet.UNKNOWN;
   private boolean fleetSeen;
@@ -322,9 +379,15 @@ public final class DaemonSetEntity
   /** Runtime only: failed-pod and admission backoffs, reset by a restart as upstream's are. */
   private Backoffs backoffs = Backoffs.NONE;
   private boolean passivating;
+  /**
+   * Runtime only: where to claim orphans after the next reconcile (see {@link OrphanClaims}): every node holding some
+   * of this namespace (claimAll: just created or recovered, a resync), or those that just came to hold some.
+   */
+  private boolean claimAll = true;
+  private final Set<String> claimDue = new java.util.HashSet<>();
 
   private DaemonSetEntity(ActorContext<Command> context, TimerScheduler<Command> timers, String key, NodeLink nodes,
-                          Clock clock, Lifecycle lifecycle) {
+                          Clock clock, Lifecycle lifecycle, Revisions otherRevisions) {
     super(PersistenceId.of(ENTITY_TYPE_KEY.name(), key), io.daemonset.journal.Journal.PERSIST_FAILURE_BACKOFF);
     this.context = context;
     this.timers = timers;
@@ -332,6 +395,7 @@ public final class DaemonSetEntity
     this.nodes = nodes;
     this.clock = clock;
     this.lifecycle = lifecycle;
+    this.otherRevisions = otherRevisions;
   }
 
   @Override
@@ -354,6 +418,7 @@ public final class DaemonSetEntity
     return newSignalHandlerBuilder()
         .onSignal(RecoveryCompleted.instance(), state -> {
           nodes.resync(context, state.bindings().values().stream().map(PodBinding::nodeName).distinct().toList());
+          claimRevisions(state);
           scheduleReconcile();
         })
         .build();
@@ -379,9 +444,12 @@ public final class DaemonSetEntity
         .onCommand(AdmitAnswered.class, this::onAdmitAnswered)
         .onCommand(DeleteAnswered.class, this::onFact)
         .onCommand(OrphanAnswered.class, this::onFact)
-        .onCommand(RelabelAnswered.class, (state, cmd) -> Effect().noReply())
+        .onCommand(RelabelAnswered.class, this::onFact)
         .onCommand(NodeHolds.class, this::onNodeHolds)
         .onCommand(ResyncPods.class, this::onResyncPods)
+        .onCommand(HandOverRevisions.class, this::onHandOverRevisions)
+        .onCommand(AdoptRevisions.class, this::onAdoptRevisions)
+        .onCommand(ForgetRevisions.class, this::onForgetRevisions)
         .onCommand(Stop.class, this::onStop);
     return builder.build();
   }
@@ -395,7 +463,14 @@ public final class DaemonSetEntity
     }
     DaemonSet created = DaemonSetObjects.forCreate(cmd.daemonSet(), clock.instant());
     return Effect().persist(new DaemonSetCreated(created, cmd.cause()))
-        .thenRun(s -> scheduleReconcile())
+        .thenRun(s -> {
+          // upstream's ClaimPods runs in the first sync: orphans left by `delete --cascade=orphan` are adopted now
+          claimAll = true;
+          if (claimRevisions(s)) {
+            historyHeldUntil = clock.instant().plus(NODE_ASK_TIMEOUT);
+          }
+          scheduleReconcile();
+        })
         .thenReply(cmd.replyTo(), s -> Outcome.ok(s.daemonSet(), lastSequenceNumber(context)));
   }
 
@@ -473,6 +548,7 @@ public final class DaemonSetEntity
     String trigger = described.isEmpty() ? null : String.join("; ", described.subList(0, Math.min(5, described.size())))
         + (described.size() > 5 ? "; and " + (described.size() - 5) + " more" : "");
     changes = changes.and(new Changes(false, before == null, changed, Set.of(), trigger));
+    claimDue.addAll(OrphanClaims.newlyHolding(fleetSeen ? fleet : null, cmd.fleet(), namespace()));
     fleet = cmd.fleet();
     fleetSeen = true;
     scheduleReconcile();
@@ -490,27 +566,37 @@ public final class DaemonSetEntity
         .filter(b -> b.phase() != PodBinding.Phase.SCHEDULED)
         .map(PodBinding::nodeName).distinct().toList();
     nodes.resync(context, nodesWithPods);
-    claimOrphans(state);
+    claimAll = true;
+    claimRevisions(state);
     changes = changes.and(Changes.RESYNC);
     scheduleReconcile();
     return Effect().noReply();
   }
 
   /**
-   * Upstream's ClaimPods runs in every sync; here on every resync, on the nodes where no admission of this DaemonSet
-   * waits (there AdmitPod adopts instead, and a claim racing it would make the admitted pod a duplicate).
+   * Upstream's ClaimPods runs in every sync; here after the reconcile that follows a creation, a recovery, a resync,
+   * or a node coming to hold orphans of this namespace, on the nodes {@link OrphanClaims} names: none when no node
+   * holds an orphan, whatever the fleet's size.
    */
   private void claimOrphans(DaemonSetState state) {
-    if (!state.exists() || state.isTerminating() || state.daemonSet().spec().selector().isEmpty()) {
+    if (!claimAll && claimDue.isEmpty()) {
       return;
     }
-    Set<String> admitting = new java.util.HashSet<>();
-    state.bindings().values().stream().filter(b -> b.phase() == PodBinding.Phase.SCHEDULED)
-        .forEach(b -> admitting.add(b.nodeName()));
+    List<String> targets = OrphanClaims.targets(state, fleet, claimAll ? null : claimDue);
+    String why = claimAll ? "claim orphan pods" : "node holds orphan pods";
+    claimAll = false;
+    claimDue.clear();
+    if (targets.isEmpty()) {
+      return;
+    }
     DaemonSet ds = state.daemonSet();
-    nodes.claimOrphans(fleet.nodes().keySet().stream().filter(n -> !admitting.contains(n)).toList(),
-        ds.spec().selector(), DaemonPods.controllerOf(ds),
-        Cause.byController(clock.instant(), "resync: claim orphan pods of DaemonSet " + ds.metadata().name()));
+    nodes.claimOrphans(targets, ds.spec().selector(), DaemonPods.controllerOf(ds),
+        Cause.byController(clock.instant(), why + " for DaemonSet " + ds.metadata().name() + " on "
+            + (targets.size() == 1 ? "node " + targets.get(0) : targets.size() + " nodes")));
+  }
+
+  private String namespace() {
+    return key.substring(0, key.indexOf('/'));
   }
 
   /** A resync answer: the next ask of the round goes out; the answer waits for the reconcile like any fact. */
@@ -523,10 +609,107 @@ public final class DaemonSetEntity
     return onFact(state, cmd);
   }
 
+  // ---- revisions of other DaemonSets (upstream's ClaimControllerRevisions across names) ----------------
+
+  /**
+   * Asks each entity holding revisions this DaemonSet may adopt to hand them over; false when the view shows none.
+   * Creation, recovery and every resync ask: a hand-over interrupted by a crash on either side is finished then (the
+   * finder also shows revisions handed to this uid that their holder still has).
+   */
+  private boolean claimRevisions(DaemonSetState state) {
+    if (!state.exists() || state.isTerminating() || state.daemonSet().spec().selector().isEmpty()) {
+      return false;
+    }
+    DaemonSet ds = state.daemonSet();
+    Map<String, List<String>> holders = otherRevisions.finder().adoptable(ds.metadata().namespace(),
+        ds.spec().selector(), key, ds.metadata().uid());
+    holders.forEach((holderKey, names) -> {
+      RecipientRef<Command> holder = otherRevisions.holders().apply(holderKey);
+      if (holder == null) {
+        return;
+      }
+      context.pipeToSelf(io.daemonset.model.Futures.plain(org.apache.pekko.actor.typed.javadsl.AskPattern.ask(holder,
+              (ActorRef<RevisionsOffered> replyTo) -> new HandOverRevisions(names, DaemonPods.controllerOf(ds),
+                  ds.spec().selector(), replyTo), NODE_ASK_TIMEOUT, context.getSystem().scheduler())),
+          (offered, failure) -> new AdoptRevisions(holderKey, failure != null ? List.of() : offered.revisions()));
+    });
+    return !holders.isEmpty();
+  }
+
+  /** The holder's side: persist that they are the asker's now, then answer with them (idempotent). */
+  private ReplyEffect<Event, DaemonSetState> onHandOverRevisions(DaemonSetState state, HandOverRevisions cmd) {
+    Map<String, ControllerRevision> offered = OrphanRevisions.handOverable(state.revisions(), cmd.names(),
+        cmd.selector(), cmd.to());
+    List<String> newly = offered.keySet().stream()
+        .filter(name -> !OrphanRevisions.controlledBy(state.revisions().get(name), cmd.to().uid())).toList();
+    RevisionsOffered answer = new RevisionsOffered(key, List.copyOf(offered.values()));
+    if (newly.isEmpty()) {
+      return Effect().reply(cmd.replyTo(), answer);
+    }
+    return Effect().persist(new RevisionsHandedOver(newly, cmd.to(), Cause.byController(clock.instant(),
+            "revisions " + newly + " handed over to " + cmd.to().kind() + " " + cmd.to().name()
+                + ": their labels match its selector")))
+        .thenReply(cmd.replyTo(), s -> answer);
+  }
+
+  /** The adopter's side: record what was offered (once), then tell the holder to drop its copies. */
+  private ReplyEffect<Event, DaemonSetState> onAdoptRevisions(DaemonSetState state, AdoptRevisions cmd) {
+    if (!state.exists() || cmd.revisions().isEmpty()) {
+      releaseHistory();
+      return Effect().noReply();
+    }
+    String uid = state.uid();
+    List<ControllerRevision> mine = cmd.revisions().stream()
+        .filter(r -> OrphanRevisions.controlledBy(r, uid)).toList();
+    List<ControllerRevision> added = mine.stream()
+        .filter(r -> !state.revisions().containsKey(r.metadata().name())).toList();
+    List<String> names = mine.stream().map(r -> r.metadata().name()).toList();
+    Runnable forget = () -> {
+      RecipientRef<Command> holder = otherRevisions.holders().apply(cmd.holderKey());
+      if (holder != null && !names.isEmpty()) {
+        holder.tell(new ForgetRevisions(names, uid));
+      }
+      releaseHistory();
+    };
+    if (added.isEmpty()) {
+      forget.run();
+      return Effect().noReply();
+    }
+    return Effect().persist(new RevisionsAdopted(cmd.holderKey(), added, Cause.byController(clock.instant(),
+            "adopted revisions " + added.stream().map(r -> r.metadata().name()).toList() + " of "
+                + cmd.holderKey() + ": their labels match the selector")))
+        .thenRun(s -> forget.run())
+        .thenNoReply();
+  }
+
+  private void releaseHistory() {
+    if (!historyHeldUntil.equals(Instant.MIN)) {
+      historyHeldUntil = Instant.MIN;
+      scheduleReconcile();
+    }
+  }
+
+  /** The holder drops the revisions the adopter recorded (only those it controls: a late duplicate changes nothing). */
+  private ReplyEffect<Event, DaemonSetState> onForgetRevisions(DaemonSetState state, ForgetRevisions cmd) {
+    List<String> gone = cmd.names().stream().filter(name -> state.revisions().containsKey(name)
+        && OrphanRevisions.controlledBy(state.revisions().get(name), cmd.adopterUid())).toList();
+    if (gone.isEmpty()) {
+      return Effect().noReply();
+    }
+    return Effect().persist(new RevisionsForgotten(gone, Cause.byController(clock.instant(),
+            "revisions " + gone + " adopted by another DaemonSet")))
+        .thenRun(s -> scheduleReconcile())
+        .thenNoReply();
+  }
+
   // ---- reconcile -------------------------------------------------------------------------------
 
   /** Builds the input, persists what the pure reconcile decided, then sends its steps. */
   private ReplyEffect<Event, DaemonSetState> reconcile(DaemonSetState state) {
+    if (clock.instant().isBefore(historyHeldUntil)) {
+      scheduleReconcileAt(historyHeldUntil);
+      return Effect().noReply();
+    }
     long started = System.nanoTime();
     int factCount = facts.size();
     ReconcileOutput out = Reconciler.reconcile(
@@ -562,6 +745,9 @@ public final class DaemonSetEntity
       }
     }
     DaemonSetState state = out.state();
+    if (fleetSeen) {
+      claimOrphans(state);
+    }
     if (!state.exists() && state.bindings().isEmpty() && facts.isEmpty() && lifecycle != null && !passivating) {
       // Gone, and no pod left to see off: stop, and be forgotten by remember-entities.
       passivating = true;

@@ -21,11 +21,16 @@ public final class DaemonSetObjects {
 
   /** The template generation an object carries (its annotation), 1 when absent. */
   static long templateGeneration(DaemonSet ds) {
-    String value = ds.metadata().annotationsOrEmpty().get(TEMPLATE_GENERATION);
+    return templateGeneration(ds.metadata(), 1);
+  }
+
+  /** The template generation in these annotations (a DaemonSet's, or a ControllerRevision's copy), else fallback. */
+  static long templateGeneration(ObjectMeta meta, long fallback) {
+    String value = meta.annotationsOrEmpty().get(TEMPLATE_GENERATION);
     try {
-      return value == null ? 1 : Long.parseLong(value);
+      return value == null ? fallback : Long.parseLong(value);
     } catch (NumberFormatException e) {
-      return 1;
+      return fallback;
     }
   }
 

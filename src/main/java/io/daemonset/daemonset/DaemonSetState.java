@@ -82,7 +82,7 @@ public record DaemonSetState(
           : daemonSet.metadata().finalizers().stream().filter(f -> !f.equals(e.finalizer())).toList();
       // The collector's orphan finalizer goes once the dependents are orphaned, revisions included (upstream): they
       // then outlive the object whatever ends its deletion.
-      Map<String, ControllerRevision> kept = "orphan".equals(e.finalizer()) ? OrphanRevisions.orphaned(revisions)
+      Map<String, ControllerRevision> kept = "orphan".equals(e.finalizer()) ? OrphanRevisions.orphaned(revisions, uid())
           : revisions;
       return new DaemonSetState(daemonSet.withMetadata(daemonSet.metadata().withFinalizers(left.isEmpty() ? null : left)),
           specVersion + 1, bindings, kept, podOrdinals);
@@ -99,14 +99,31 @@ public record DaemonSetState(
         }
       }
       // Revisions orphaned before (the orphan finalizer's work done while a user's held the object) stay.
-      Map<String, ControllerRevision> kept = e.orphanPods() ? OrphanRevisions.orphaned(revisions)
-          : OrphanRevisions.orphansOnly(revisions);
+      Map<String, ControllerRevision> kept = e.orphanPods() ? OrphanRevisions.orphaned(revisions, uid())
+          : OrphanRevisions.orphansOnly(revisions, uid());
       return new DaemonSetState(null, specVersion + 1, left, kept, podOrdinals);
     } else if (event instanceof DaemonSetEntity.RevisionRecorded e) {
       Map<String, ControllerRevision> next = new LinkedHashMap<>(revisions);
       next.put(e.revision().metadata().name(), e.revision());
       return new DaemonSetState(daemonSet, specVersion, bindings, Map.copyOf(next), podOrdinals);
     } else if (event instanceof DaemonSetEntity.RevisionsTrimmed e) {
+      Map<String, ControllerRevision> next = new LinkedHashMap<>(revisions);
+      e.names().forEach(next::remove);
+      return new DaemonSetState(daemonSet, specVersion, bindings, Map.copyOf(next), podOrdinals);
+    } else if (event instanceof DaemonSetEntity.RevisionsHandedOver e) {
+      Map<String, ControllerRevision> next = new LinkedHashMap<>(revisions);
+      for (String name : e.names()) {
+        ControllerRevision r = next.get(name);
+        if (r != null) {
+          next.put(name, OrphanRevisions.owned(r, e.to()));
+        }
+      }
+      return new DaemonSetState(daemonSet, specVersion, bindings, Map.copyOf(next), podOrdinals);
+    } else if (event instanceof DaemonSetEntity.RevisionsAdopted e) {
+      Map<String, ControllerRevision> next = new LinkedHashMap<>(revisions);
+      e.revisions().forEach(r -> next.putIfAbsent(r.metadata().name(), r));
+      return new DaemonSetState(daemonSet, specVersion, bindings, Map.copyOf(next), podOrdinals);
+    } else if (event instanceof DaemonSetEntity.RevisionsForgotten e) {
       Map<String, ControllerRevision> next = new LinkedHashMap<>(revisions);
       e.names().forEach(next::remove);
       return new DaemonSetState(daemonSet, specVersion, bindings, Map.copyOf(next), podOrdinals);
@@ -148,6 +165,8 @@ public record DaemonSetState(
       return withBindings(next);
     } else if (event instanceof DaemonSetEntity.PodReleaseRequested e) {
       return mapBinding(e.podName(), b -> b.isBeingDeleted() ? b : b.withPhase(PodBinding.Phase.ORPHAN_REQUESTED));
+    } else if (event instanceof DaemonSetEntity.PodRelabelled e) {
+      return mapBinding(e.podName(), b -> b.withRelabelPending(false));
     } else if (event instanceof DaemonSetEntity.PodGone e) {
       return withoutBinding(e.podName());
     } else if (RolloutMemory.remembers(event)) {
@@ -174,7 +193,7 @@ public record DaemonSetState(
     for (String pod : e.pods()) {
       PodBinding b = relabelled.get(pod);
       if (b != null && moved.containsKey(b.revisionHash())) {
-        relabelled = relabelled.plus(pod, b.withRevisionHash(e.keptHash()));
+        relabelled = relabelled.plus(pod, b.withRevisionHash(e.keptHash()).withRelabelPending(true));
       }
     }
     DaemonSet ds = daemonSet.status() != null && daemonSet.status().rollout() != null
@@ -191,6 +210,19 @@ public record DaemonSetState(
       out.add(e.finalizer());
     }
     return out.isEmpty() ? null : List.copyOf(out);
+  }
+
+  /**
+   * The revision of this hash: named {@code <ds>-<hash>}, or, adopted from a DaemonSet of another name, the one whose
+   * controller-revision-hash label is the hash.
+   */
+  public ControllerRevision revisionByHash(String hash) {
+    ControllerRevision named = daemonSet == null ? null : revisions.get(daemonSet.metadata().name() + "-" + hash);
+    if (named != null || hash == null) {
+      return named;
+    }
+    return revisions.values().stream().filter(r -> hash.equals(io.daemonset.rollout.Revisions.hashOf(r)))
+        .findFirst().orElse(null);
   }
 
   /** The current revision's hash as the reconcile takes it (the matched revision's label), for readers. */

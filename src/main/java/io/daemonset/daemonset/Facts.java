@@ -172,6 +172,14 @@ final class Facts {
       }
       return new DaemonSetEntity.PodGone(o.podName(), Cause.byController(now, "node " + o.nodeName()
           + " removed the ownerReference of " + o.podName() + ": orphaned"));
+    } else if (fact instanceof DaemonSetEntity.RelabelAnswered r) {
+      PodBinding binding = state.bindings().get(r.podName());
+      if (binding == null || !binding.relabelPending()) {
+        return null;
+      }
+      return new DaemonSetEntity.PodRelabelled(r.podName(), Cause.byController(now, "node " + r.nodeName()
+          + " answered the relabel of " + r.podName() + " (controller-revision-hash " + binding.revisionHash() + "): "
+          + r.outcome()));
     } else if (fact instanceof DaemonSetEntity.DeleteAnswered d) {
       PodBinding binding = state.bindings().get(d.podName());
       if (binding == null || !binding.isBeingDeleted()) {

@@ -133,8 +133,10 @@ final class NodeLink {
   }
 
   /**
-   * Sets the pod's controller-revision-hash to the binding's (dedupCurHistories). Sent once, keyed apart from the
-   * binding protocol's steps so that neither holds the other back; the decisions read the binding, not the label.
+   * Sets the pod's controller-revision-hash to the binding's (dedupCurHistories), idempotently (the node changes
+   * nothing when the label is set already). Asked until answered, as the other steps: the binding keeps
+   * relabelPending until the answer is persisted; a failed ask makes the next reconcile send it again. Keyed apart
+   * from the binding protocol's steps so that neither holds the other back.
    */
   void relabel(ActorContext<DaemonSetEntity.Command> ctx, PodBinding binding, Cause cause) {
     String key = "relabel " + binding.podName();
@@ -146,7 +148,11 @@ final class NodeLink {
             replyTo),
         (outcome, failure) -> {
           inFlight.remove(key);
-          return new DaemonSetEntity.RelabelAnswered(binding.podName());
+          if (failure != null) {
+            return DaemonSetEntity.Reconcile.INSTANCE;
+          }
+          return new DaemonSetEntity.RelabelAnswered(binding.podName(), binding.nodeName(),
+              outcome.isOk() ? "label set" : "pod not held: " + outcome.message());
         });
   }
 

@@ -16,9 +16,17 @@ import java.util.Map;
 final class OrphanRevisions {
   private OrphanRevisions() {}
 
-  static Map<String, ControllerRevision> orphaned(Map<String, ControllerRevision> revisions) {
+  /**
+   * The controller reference of this DaemonSet ({@code ownerUid}) goes; a revision handed over to another DaemonSet
+   * already (controlled by it) keeps its controller.
+   */
+  static Map<String, ControllerRevision> orphaned(Map<String, ControllerRevision> revisions, String ownerUid) {
     Map<String, ControllerRevision> out = new LinkedHashMap<>();
     revisions.forEach((name, r) -> {
+      if (controlledByAnother(r, ownerUid)) {
+        out.put(name, r);
+        return;
+      }
       List<OwnerReference> others = r.metadata().ownerReferencesOrEmpty().stream()
           .filter(ref -> !ref.isController()).toList();
       out.put(name, withOwners(r, others.isEmpty() ? null : others));
@@ -26,15 +34,24 @@ final class OrphanRevisions {
     return Map.copyOf(out);
   }
 
-  /** The revisions no controller owns (orphaned already): a Background or Foreground deletion leaves them. */
-  static Map<String, ControllerRevision> orphansOnly(Map<String, ControllerRevision> revisions) {
+  /**
+   * The revisions this DaemonSet does not control (orphaned already, or handed over to another DaemonSet and not yet
+   * forgotten): a Background or Foreground deletion leaves them.
+   */
+  static Map<String, ControllerRevision> orphansOnly(Map<String, ControllerRevision> revisions, String ownerUid) {
     Map<String, ControllerRevision> out = new LinkedHashMap<>();
     revisions.forEach((name, r) -> {
-      if (r.metadata().ownerReferencesOrEmpty().stream().noneMatch(OwnerReference::isController)) {
+      if (r.metadata().ownerReferencesOrEmpty().stream().noneMatch(OwnerReference::isController)
+          || controlledByAnother(r, ownerUid)) {
         out.put(name, r);
       }
     });
     return Map.copyOf(out);
+  }
+
+  private static boolean controlledByAnother(ControllerRevision r, String ownerUid) {
+    return r.metadata().ownerReferencesOrEmpty().stream()
+        .anyMatch(ref -> ref.isController() && ownerUid != null && !ownerUid.equals(ref.uid()));
   }
 
   static Map<String, ControllerRevision> adoptedBy(DaemonSet ds, Map<String, ControllerRevision> revisions) {
@@ -52,6 +69,39 @@ final class OrphanRevisions {
       }
     });
     return Map.copyOf(out);
+  }
+
+  /**
+   * The holder's side of a hand-over to another DaemonSet (ClaimControllerRevisions across names): of the named
+   * revisions, those no controller owns whose labels the selector matches, and those handed to {@code to} already.
+   */
+  static Map<String, ControllerRevision> handOverable(Map<String, ControllerRevision> revisions, List<String> names,
+                                                      io.daemonset.model.LabelSelector selector, OwnerReference to) {
+    Selector matcher = Selector.fromLabelSelector(selector);
+    Map<String, ControllerRevision> out = new LinkedHashMap<>();
+    for (String name : names) {
+      ControllerRevision r = revisions.get(name);
+      if (r == null) {
+        continue;
+      }
+      OwnerReference controller = r.metadata().ownerReferencesOrEmpty().stream().filter(OwnerReference::isController)
+          .findFirst().orElse(null);
+      boolean orphan = controller == null && !matcher.isEmpty() && matcher.matches(r.metadata().labelsOrEmpty());
+      if (orphan || (controller != null && controller.uid().equals(to.uid()))) {
+        out.put(name, withOwners(r, List.of(to)));
+      }
+    }
+    return out;
+  }
+
+  /** Whether a revision is controlled by the DaemonSet of this uid. */
+  static boolean controlledBy(ControllerRevision r, String uid) {
+    return uid != null && r.metadata().ownerReferencesOrEmpty().stream()
+        .anyMatch(ref -> ref.isController() && uid.equals(ref.uid()));
+  }
+
+  static ControllerRevision owned(ControllerRevision r, OwnerReference owner) {
+    return withOwners(r, List.of(owner));
   }
 
   private static ControllerRevision withOwners(ControllerRevision r, List<OwnerReference> owners) {

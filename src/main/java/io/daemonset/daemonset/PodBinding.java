@@ -15,6 +15,8 @@ import java.time.Instant;
  *     null: the rollout's failure detection and the unavailable breakdown read it
  * @param pendingSince when the pending step (SCHEDULED, DELETE_REQUESTED) was decided: upstream's expectations expire
  *     {@link #EXPECTATIONS_TTL} after it; null in bindings persisted before it was recorded (createdAt stands in)
+ * @param relabelPending its revision hash was moved to another (dedupCurHistories) and its node has not yet answered
+ *     the relabel of its controller-revision-hash label: re-sent until it does, as the other steps are
  */
 public record PodBinding(
     String podName,
@@ -27,10 +29,18 @@ public record PodBinding(
     Instant readySince,
     Instant createdAt,
     String waitingReason,
-    Instant pendingSince) implements JsonSerializable {
+    Instant pendingSince,
+    boolean relabelPending) implements JsonSerializable {
 
   /** Upstream's ExpectationsTimeout: a step never answered stops holding observedGeneration back after this. */
   public static final java.time.Duration EXPECTATIONS_TTL = java.time.Duration.ofMinutes(5);
+
+  public PodBinding(String podName, String podUid, String nodeName, String ownerUid, String revisionHash, Phase phase,
+                    String podPhase, Instant readySince, Instant createdAt, String waitingReason,
+                    Instant pendingSince) {
+    this(podName, podUid, nodeName, ownerUid, revisionHash, phase, podPhase, readySince, createdAt, waitingReason,
+        pendingSince, false);
+  }
 
   public PodBinding(String podName, String podUid, String nodeName, String ownerUid, String revisionHash, Phase phase,
                     String podPhase, Instant readySince, Instant createdAt, String waitingReason) {
@@ -68,19 +78,25 @@ public record PodBinding(
 
   public PodBinding withPhase(Phase value) {
     return new PodBinding(podName, podUid, nodeName, ownerUid, revisionHash, value, podPhase, readySince, createdAt,
-        waitingReason, pendingSince);
+        waitingReason, pendingSince, relabelPending);
   }
 
   /** The same pod under another revision hash: its revision was a duplicate of that one (dedupCurHistories). */
   public PodBinding withRevisionHash(String value) {
     return new PodBinding(podName, podUid, nodeName, ownerUid, value, phase, podPhase, readySince, createdAt,
-        waitingReason, pendingSince);
+        waitingReason, pendingSince, relabelPending);
+  }
+
+  /** The relabel of its controller-revision-hash to be sent (true) or answered by its node (false). */
+  public PodBinding withRelabelPending(boolean value) {
+    return new PodBinding(podName, podUid, nodeName, ownerUid, revisionHash, phase, podPhase, readySince, createdAt,
+        waitingReason, pendingSince, value);
   }
 
   /** A pending step decided at {@code at}: its expectation expires {@link #EXPECTATIONS_TTL} later. */
   public PodBinding withPendingPhase(Phase value, Instant at) {
     return new PodBinding(podName, podUid, nodeName, ownerUid, revisionHash, value, podPhase, readySince, createdAt,
-        waitingReason, at);
+        waitingReason, at, relabelPending);
   }
 
   /**
@@ -101,6 +117,6 @@ public record PodBinding(
 
   public PodBinding observed(String newPodPhase, Instant newReadySince, String newWaitingReason) {
     return new PodBinding(podName, podUid, nodeName, ownerUid, revisionHash, phase, newPodPhase, newReadySince, createdAt,
-        newWaitingReason, pendingSince);
+        newWaitingReason, pendingSince, relabelPending);
   }
 }

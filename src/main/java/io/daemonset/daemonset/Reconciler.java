@@ -92,7 +92,7 @@ public final class Reconciler {
     List<NodeStep> steps = new ArrayList<>(admissions(state, in.now()));
     steps.addAll(deletions(state, in.now()));
     steps.addAll(orphanings(state, in.now()));
-    steps.addAll(relabellings(state, decided));
+    steps.addAll(relabellings(state, in.now()));
     return new ReconcileOutput(events, steps, backoffs, requeueAt, state);
   }
 
@@ -122,6 +122,8 @@ public final class Reconciler {
     List<NodeStep> out = new ArrayList<>();
     // one decode of a revision's template per reconcile, not one per pod (a burst admits up to 1,000)
     Map<String, PodTemplateSpec> templates = new HashMap<>();
+    Map<String, Long> generations = new HashMap<>();
+    String current = null;
     for (PodBinding b : state.ownBindings()) {
       if (b.phase() != PodBinding.Phase.SCHEDULED) {
         continue;
@@ -130,8 +132,14 @@ public final class Reconciler {
       if (template == null) {
         continue;
       }
-      Pod pod = DaemonPods.render(state.daemonSet(), template, b.revisionHash(), b.nodeName(), b.podName(),
-          b.podUid(), b.createdAt());
+      if (current == null) {
+        current = ReconcileStep.currentHash(state);
+      }
+      String currentHash = current;
+      long generation = generations.computeIfAbsent(b.revisionHash(),
+          hash -> templateGenerationOf(state, hash, currentHash));
+      Pod pod = DaemonPods.render(state.daemonSet(), template, generation, b.revisionHash(), b.nodeName(),
+          b.podName(), b.podUid(), b.createdAt());
       out.add(new NodeStep.Admit(b, pod, state.daemonSet().spec().selector(),
           Cause.byController(now, "admit pod " + b.podName() + " on node " + b.nodeName())));
     }
@@ -148,17 +156,16 @@ public final class Reconciler {
         .toList();
   }
 
-  /** The bound pods a deduplication of this round relabelled: their nodes set the label (sent once, see NodeLink). */
-  private static List<NodeStep> relabellings(DaemonSetState state, List<Event> decided) {
+  /**
+   * The bound pods whose relabel (dedupCurHistories) their node has not answered yet: sent on every reconcile until
+   * answered, NodeLink holding back a repeat while one is in flight. A pod being deleted or released needs none.
+   */
+  private static List<NodeStep> relabellings(DaemonSetState state, Instant now) {
     List<NodeStep> out = new ArrayList<>();
-    for (Event e : decided) {
-      if (e instanceof DaemonSetEntity.RevisionsDeduplicated d) {
-        for (String pod : d.pods()) {
-          PodBinding b = state.bindings().get(pod);
-          if (b != null && b.phase() == PodBinding.Phase.BOUND) {
-            out.add(new NodeStep.Relabel(b, d.cause()));
-          }
-        }
+    for (PodBinding b : state.bindings().values()) {
+      if (b.relabelPending() && b.phase() == PodBinding.Phase.BOUND) {
+        out.add(new NodeStep.Relabel(b, Cause.byController(now, "relabel pod " + b.podName() + " on node "
+            + b.nodeName() + ": controller-revision-hash " + b.revisionHash() + " (its revision was a duplicate)")));
       }
     }
     return out;
@@ -172,10 +179,23 @@ public final class Reconciler {
         .toList();
   }
 
+  /**
+   * The template generation of the template a revision hash stands for: the DaemonSet's for the current revision (a
+   * rollback makes an old revision current again under a new generation, as upstream labels it), else the one the
+   * ControllerRevision recorded when it was taken (it copies the DaemonSet's annotations, as upstream's snapshot
+   * does); the DaemonSet's when a revision recorded none.
+   */
+  static long templateGenerationOf(DaemonSetState state, String hash, String currentHash) {
+    long own = DaemonSetObjects.templateGeneration(state.daemonSet());
+    ControllerRevision revision = state.revisionByHash(hash);
+    return hash.equals(currentHash) || revision == null ? own
+        : DaemonSetObjects.templateGeneration(revision.metadata(), own);
+  }
+
   /** The template a revision hash stands for: the one its ControllerRevision recorded. */
   static PodTemplateSpec templateFor(DaemonSetState state, String hash) {
     DaemonSet ds = state.daemonSet();
-    ControllerRevision revision = state.revisions().get(ds.metadata().name() + "-" + hash);
+    ControllerRevision revision = state.revisionByHash(hash);
     if (revision == null) {
       return null;
     }

@@ -111,7 +111,7 @@ final class RolloutGuard {
     String policy = ru == null ? RollingUpdateDaemonSet.CONTINUE : ru.failurePolicyOrDefault();
     boolean rollingBack = failed && RollingUpdateDaemonSet.ROLLBACK.equals(policy) && lastGood != null
         && !lastGood.equals(templateHash)
-        && state.revisions().containsKey(state.daemonSet().metadata().name() + "-" + lastGood);
+        && state.revisionByHash(lastGood) != null;
     String running = rollingBack ? lastGood : templateHash;
     RolloutControls controls = controls(spec, ru, failed, rollingBack, policy, selectorScope, canary, lastGood);
     RolloutStatus status = status(state, templateHash, running, lastGood, failedRevision, failed, rollingBack,

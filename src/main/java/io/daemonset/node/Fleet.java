@@ -4,6 +4,8 @@ import io.daemonset.model.Node;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.SortedSet;
+import java.util.TreeSet;
 
 /**
  * The fleet as the node directory shows it to one subscriber: node name → node, and whether every part
@@ -11,23 +13,43 @@ import java.util.Set;
  * never what depends on the whole fleet (desired counts, the maxUnavailable budget, status): after a
  * restart or on a member that just joined, the directory arrives in parts.
  */
-public record Fleet(Map<String, Node> nodes, boolean complete, Set<String> changed) {
+public record Fleet(Map<String, Node> nodes, boolean complete, Map<String, Set<String>> orphanNamespaces,
+    Set<String> changed) {
 
   /** Before the first view: nothing is known, which must never be read as "no nodes". */
   public static final Fleet UNKNOWN = new Fleet(Map.of(), false);
 
   /**
+   * @param orphanNamespaces node name → the namespaces in which it holds adoptable orphan pods; nodes holding none
+   *     are left out (the common case: an empty map)
    * @param changed the names of the nodes added, removed or changed since the previous fleet delivered to the same
    *     subscriber, or null if unknown (then a subscriber compares the two fleets)
    */
   public Fleet {
     Objects.requireNonNull(nodes, "nodes");
+    Objects.requireNonNull(orphanNamespaces, "orphanNamespaces");
     changed = changed == null ? null : Set.copyOf(changed);
   }
 
   /** A fleet that does not say what changed. */
+  public Fleet(Map<String, Node> nodes, boolean complete, Map<String, Set<String>> orphanNamespaces) {
+    this(nodes, complete, orphanNamespaces, null);
+  }
+
+  /** A fleet without orphans that does not say what changed. */
   public Fleet(Map<String, Node> nodes, boolean complete) {
-    this(nodes, complete, null);
+    this(nodes, complete, Map.of(), null);
+  }
+
+  /** The nodes of this fleet that hold adoptable orphans in the namespace, by name. */
+  public SortedSet<String> holdingOrphansIn(String namespace) {
+    SortedSet<String> holding = new TreeSet<>();
+    orphanNamespaces.forEach((node, namespaces) -> {
+      if (namespaces.contains(namespace) && nodes.containsKey(node)) {
+        holding.add(node);
+      }
+    });
+    return holding;
   }
 
   public static Fleet complete(Map<String, Node> nodes) {

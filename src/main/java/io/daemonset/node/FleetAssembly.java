@@ -26,6 +26,8 @@ final class FleetAssembly {
   /** What each shard held when last seen, by shard key. */
   private final Map<String, Map<String, Entry>> entries = new HashMap<>();
   private PSortedMap<String, Node> nodes = TreePMap.empty();
+  /** Node → the namespaces where it holds adoptable orphans; only the nodes that hold some (usually none). */
+  private PSortedMap<String, Set<String>> orphans = TreePMap.empty();
 
   FleetAssembly(int shards) {
     this.shards = shards;
@@ -38,12 +40,15 @@ final class FleetAssembly {
     before.forEach((name, entry) -> {
       if (!now.containsKey(name)) {
         nodes = nodes.minus(name);
+        orphans = orphans.minus(name);
         changed.add(name);
       }
     });
     now.forEach((name, entry) -> {
       if (!entry.equals(before.get(name))) {
         nodes = nodes.plus(name, entry.toNode());
+        orphans = entry.orphanNamespaces() == null ? orphans.minus(name)
+            : orphans.plus(name, Set.copyOf(entry.orphanNamespaces()));
         changed.add(name);
       }
     });
@@ -56,12 +61,13 @@ final class FleetAssembly {
     Map<String, Entry> before = entries.remove(shard);
     if (before != null) {
       nodes = nodes.minusAll(before.keySet());
+      orphans = orphans.minusAll(before.keySet());
     }
     return fleet(before == null ? Set.of() : before.keySet());
   }
 
   /** The fleet now, with the names that changed since the previous one this assembly returned. */
   private Fleet fleet(Set<String> changed) {
-    return new Fleet(nodes, entries.size() == shards, changed);
+    return new Fleet(nodes, entries.size() == shards, orphans, changed);
   }
 }

@@ -11,7 +11,11 @@ import org.apache.pekko.actor.typed.javadsl.ActorContext;
  */
 public interface NodeDirectory {
 
-  void put(Node node);
+  /**
+   * The node as placement needs it, and the namespaces in which it holds orphan pods a DaemonSet may adopt
+   * ({@link NodeState#orphanNamespaces}): DaemonSets claim orphans only on the nodes that hold some in their namespace.
+   */
+  void put(Node node, java.util.Set<String> orphanNamespaces);
 
   void remove(String nodeName);
 

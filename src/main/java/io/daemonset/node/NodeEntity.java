@@ -267,7 +267,7 @@ public final class NodeEntity
         .onSignal(RecoveryCompleted.instance(), state -> {
           // The directory is not durable: whoever hosts this node now announces it again.
           if (state.exists()) {
-            directory.put(state.node());
+            directory.put(state.node(), state.orphanNamespaces());
           }
         })
         .build();
@@ -422,7 +422,18 @@ public final class NodeEntity
   }
 
   private void announce(NodeState state) {
-    directory.put(state.node());
+    directory.put(state.node(), state.orphanNamespaces());
+  }
+
+  /**
+   * After a change of its pods: the directory learns when the namespaces holding orphans changed (an orphaning, an
+   * adoption, an orphan deleted), so that DaemonSets claim there at once and nowhere else. The directory's entry is
+   * compared before it is written, so an unchanged one costs no replication.
+   */
+  private void announceOrphans(NodeState before, NodeState after) {
+    if (after.exists() && !before.orphanNamespaces().equals(after.orphanNamespaces())) {
+      announce(after);
+    }
   }
 
   // ---- pods ------------------------------------------------------------------------------------
@@ -493,7 +504,7 @@ public final class NodeEntity
     }
     return state.pods().values().stream()
         .filter(p -> Objects.equals(p.metadata().namespace(), namespace))
-        .filter(p -> NodeState.controllerKey(p) == null && p.metadata().deletionTimestamp() == null && !isTerminal(p))
+        .filter(NodeState::isAdoptable)
         .filter(p -> matcher.matches(p.metadata().labelsOrEmpty()))
         .sorted(java.util.Comparator.comparing(p -> p.metadata().name()))
         .toList();
@@ -509,11 +520,14 @@ public final class NodeEntity
         cmd.cause().because("adopt orphan pod " + p.metadata().name() + " (labels match the selector of "
             + cmd.owner().kind() + " " + cmd.owner().name() + ")"))).toList();
     return Effect().persist(events)
-        .thenRun(s -> events.forEach(e -> {
-          PodAdopted adopted = (PodAdopted) e;
-          Pod pod = s.pods().get(adopted.podKey());
-          observer.podChanged(ownerKey, nodeName, pod.metadata().name(), pod, adopted.cause());
-        }))
+        .thenRun(s -> {
+          events.forEach(e -> {
+            PodAdopted adopted = (PodAdopted) e;
+            Pod pod = s.pods().get(adopted.podKey());
+            observer.podChanged(ownerKey, nodeName, pod.metadata().name(), pod, adopted.cause());
+          });
+          announceOrphans(state, s);
+        })
         .thenNoReply();
   }
 
@@ -524,6 +538,7 @@ public final class NodeEntity
     Cause cause = cmd.cause().because("adopt orphan pod " + orphan.metadata().name() + " (labels match the selector of "
         + owner.kind() + " " + owner.name() + ")");
     return Effect().persist(new PodAdopted(orphanKey, owner, cause))
+        .thenRun(s -> announceOrphans(state, s))
         .thenReply(cmd.replyTo(), s -> new AdmitResult(orphanKey, true, "adopted", false, s.pods().get(orphanKey)));
   }
 
@@ -538,7 +553,10 @@ public final class NodeEntity
     if (grace <= 0 || !NodeObjects.hasAgent(state.node()) || Unscheduled.isWaiting(pod)) {
       return Effect().persist(withWaitingThatFit(state, List.of(new PodReleased(cmd.podKey(), cmd.cause())),
               cmd.cause()))
-          .thenRun(s -> notifyOwner(pod, null, cmd.cause()))
+          .thenRun(s -> {
+            notifyOwner(pod, null, cmd.cause());
+            announceOrphans(state, s);
+          })
           .thenReply(cmd.replyTo(), s -> Outcome.ok(null, lastSequenceNumber(context)));
     }
     if (pod.metadata().deletionTimestamp() != null) {
@@ -546,7 +564,10 @@ public final class NodeEntity
     }
     Instant deadline = clock.instant().plusSeconds(grace);
     return Effect().persist(new PodDeletionStarted(cmd.podKey(), deadline, grace, cmd.cause()))
-        .thenRun(s -> notifyOwner(pod, s.pods().get(cmd.podKey()), cmd.cause()))
+        .thenRun(s -> {
+          notifyOwner(pod, s.pods().get(cmd.podKey()), cmd.cause());
+          announceOrphans(state, s);
+        })
         .thenReply(cmd.replyTo(), s -> Outcome.ok(s.pods().get(cmd.podKey()), lastSequenceNumber(context)));
   }
 
@@ -560,7 +581,10 @@ public final class NodeEntity
     }
     return Effect().persist(withWaitingThatFit(state,
             List.of(new PodStatusUpdated(cmd.podKey(), cmd.status(), cmd.cause())), cmd.cause()))
-        .thenRun(s -> notifyOwner(pod, s.pods().get(cmd.podKey()), cmd.cause()))
+        .thenRun(s -> {
+          notifyOwner(pod, s.pods().get(cmd.podKey()), cmd.cause());
+          announceOrphans(state, s);
+        })
         .thenReply(cmd.replyTo(), s -> Outcome.ok(s.pods().get(cmd.podKey()), lastSequenceNumber(context)));
   }
 
@@ -570,7 +594,10 @@ public final class NodeEntity
       return Effect().reply(cmd.replyTo(), Outcome.ok(pod, lastSequenceNumber(context)));
     }
     return Effect().persist(new PodOrphaned(cmd.podKey(), cmd.cause()))
-        .thenRun(s -> notifyOwner(pod, null, cmd.cause()))
+        .thenRun(s -> {
+          notifyOwner(pod, null, cmd.cause());
+          announceOrphans(state, s);
+        })
         .thenReply(cmd.replyTo(), s -> Outcome.ok(s.pods().get(cmd.podKey()), lastSequenceNumber(context)));
   }
 

@@ -97,6 +97,26 @@ public record NodeState(Node node, long version, Map<String, Pod> pods, boolean 
     return pod.withMetadata(pod.metadata().withOwnerReferences(List.copyOf(owners)));
   }
 
+  /**
+   * An orphan a controller may adopt (upstream's ClaimPods): no controller, not terminating, not finished. The
+   * selector's match is the claimant's part ({@code NodeEntity.ClaimOrphans}).
+   */
+  public static boolean isAdoptable(Pod pod) {
+    String phase = pod.status() == null ? null : pod.status().phase();
+    return controllerKey(pod) == null && pod.metadata().deletionTimestamp() == null
+        && !"Succeeded".equals(phase) && !"Failed".equals(phase);
+  }
+
+  /**
+   * The namespaces in which this node holds adoptable orphans, announced with the node in the directory: a DaemonSet
+   * claims only on the nodes that hold orphans of its namespace, so that no orphan costs nothing per node.
+   */
+  public java.util.Set<String> orphanNamespaces() {
+    java.util.Set<String> namespaces = new java.util.TreeSet<>();
+    pods.values().stream().filter(NodeState::isAdoptable).forEach(p -> namespaces.add(p.metadata().namespace()));
+    return java.util.Collections.unmodifiableSet(namespaces);
+  }
+
   /** "namespace/name" of the pod's controlling owner, or null for an orphan. */
   public static String controllerKey(Pod pod) {
     return pod.metadata().ownerReferencesOrEmpty().stream()

@@ -7,6 +7,7 @@ import io.daemonset.model.ObjectMeta;
 import io.daemonset.model.Taint;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Function;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -24,7 +25,8 @@ import org.apache.pekko.cluster.ddata.typed.javadsl.Replicator;
  * <p>Why replicated data and not a query: every DaemonSet entity must know every node (5,000 nodes ×
  * 50 DaemonSets), react within moments to a label or taint change, and a JVM that joins must learn the
  * whole fleet at once. NodeEntity is the only writer of its own entry; it writes on every persisted
- * change and when it recovers, never on a heartbeat. Each DaemonSet subscribes and filters locally.
+ * change of the Node, when the namespaces where it holds orphan pods change, and when it recovers, never on a
+ * heartbeat. Each DaemonSet subscribes and filters locally.
  */
 public final class ReplicatedNodeDirectory implements NodeDirectory {
   /**
@@ -33,15 +35,19 @@ public final class ReplicatedNodeDirectory implements NodeDirectory {
    */
   static final int SHARDS = 32;
 
-  /** A node as placement needs it: name, labels, taints, unschedulable; wrapped for Jackson. */
-  public record Entry(String name, Map<String, String> labels, List<Taint> taints, Boolean unschedulable)
-      implements JsonSerializable {
+  /**
+   * A node as placement needs it: name, labels, taints, unschedulable; and the namespaces where it holds orphan
+   * pods (null when none, the common case), for the DaemonSets' claims. Wrapped for Jackson.
+   */
+  public record Entry(String name, Map<String, String> labels, List<Taint> taints, Boolean unschedulable,
+                      Set<String> orphanNamespaces) implements JsonSerializable {
 
-    static Entry of(Node node) {
+    static Entry of(Node node, Set<String> orphanNamespaces) {
       List<Taint> taints = node.spec() == null ? null : node.spec().taints();
       return new Entry(node.name(), node.metadata().labels(), taints == null ? null
           : taints.stream().map(t -> Taint.of(t.key(), t.value(), t.effect())).toList(),
-          node.spec() == null ? null : node.spec().unschedulable());
+          node.spec() == null ? null : node.spec().unschedulable(),
+          orphanNamespaces == null || orphanNamespaces.isEmpty() ? null : new java.util.TreeSet<>(orphanNamespaces));
     }
 
     Node toNode() {
@@ -73,8 +79,8 @@ public final class ReplicatedNodeDirectory implements NodeDirectory {
   }
 
   @Override
-  public void put(Node node) {
-    Entry entry = Entry.of(node);
+  public void put(Node node, Set<String> orphanNamespaces) {
+    Entry entry = Entry.of(node, orphanNamespaces);
     replicator.tell(new Replicator.Update<>(keyFor(node.name()), LWWMap.create(), Replicator.writeLocal(),
         system.ignoreRef(), map -> entry.equals(map.getEntries().get(node.name())) ? map
             : map.put(self, node.name(), entry)));

@@ -84,6 +84,62 @@ public final class ObjectIndex {
     return Optional.ofNullable(daemonSets.get(namespace + "/" + name));
   }
 
+  /**
+   * Revisions a DaemonSet may adopt from other DaemonSets' entities (upstream's ClaimControllerRevisions by
+   * selector): of its namespace, held by another entity, no controller and labels matching, or controlled by the
+   * asker already (a hand-over not finished). Holder entity key → revision names.
+   */
+  public Map<String, List<String>> adoptableRevisions(String namespace, io.daemonset.model.LabelSelector selector,
+                                                      String askerKey, String askerUid) {
+    io.daemonset.placement.Selector matcher = io.daemonset.placement.Selector.fromLabelSelector(selector);
+    Map<String, List<String>> out = new java.util.TreeMap<>();
+    if (matcher.isEmpty()) {
+      return out;
+    }
+    String prefix = namespace + "/";
+    daemonSets.forEach((entityId, state) -> {
+      if (!entityId.startsWith(prefix) || entityId.equals(askerKey)) {
+        return;
+      }
+      state.revisions().values().forEach(r -> {
+        var controller = r.metadata().ownerReferencesOrEmpty().stream()
+            .filter(io.daemonset.model.OwnerReference::isController).findFirst();
+        boolean adoptable = controller.isEmpty() ? matcher.matches(r.metadata().labelsOrEmpty())
+            : askerUid != null && askerUid.equals(controller.get().uid())
+                && (state.daemonSet() == null || !askerUid.equals(state.uid()));
+        if (adoptable) {
+          out.computeIfAbsent(entityId, k -> new ArrayList<>()).add(r.metadata().name());
+        }
+      });
+    });
+    return out;
+  }
+
+  /**
+   * A revision handed over by another DaemonSet's entity appears in both states until the holder forgets it: the
+   * holder's copy (controlled by someone else than its own DaemonSet) is then not the served one.
+   */
+  private static boolean heldByAdopter(Map<String, DaemonSetState> states, String holderId, DaemonSetState holder,
+                                       ControllerRevision r) {
+    var controller = r.metadata().ownerReferencesOrEmpty().stream()
+        .filter(io.daemonset.model.OwnerReference::isController).findFirst();
+    if (controller.isEmpty() || controller.get().uid().equals(holder.uid())) {
+      return false;
+    }
+    return heldElsewhere(states, holderId, r.metadata().namespace(), r.metadata().name());
+  }
+
+  private static boolean heldElsewhere(Map<String, DaemonSetState> states, String entityId, String namespace,
+                                       String name) {
+    String prefix = namespace + "/";
+    for (Map.Entry<String, DaemonSetState> e : states.entrySet()) {
+      if (!e.getKey().equals(entityId) && e.getKey().startsWith(prefix) && e.getValue().revisions().containsKey(name)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   public Optional<NodeState> nodeState(String name) {
     return Optional.ofNullable(nodes.get(name));
   }
@@ -118,7 +174,9 @@ public final class ObjectIndex {
       if (state.daemonSet() != null) {
         derive(derived, versions, DAEMONSETS, state.daemonSet(), true);
       }
-      state.revisions().values().forEach(r -> derive(derived, versions, REVISIONS, r, true));
+      // a revision in the middle of a hand-over is served from its adopter only, as apply serves it
+      state.revisions().values().stream().filter(r -> !heldByAdopter(image.daemonSets(), id, state, r))
+          .forEach(r -> derive(derived, versions, REVISIONS, r, true));
     });
     image.nodes().forEach((id, state) -> {
       if (state.exists()) {
@@ -172,7 +230,7 @@ public final class ObjectIndex {
       DaemonSetState after = before.apply(e);
       daemonSets.put(entityId, after);
       diffDaemonSet(before, after, ordering, changes);
-      diffRevisions(before.revisions(), after.revisions(), ordering, changes);
+      diffRevisions(entityId, before.revisions(), after.revisions(), ordering, changes);
       kubeEvents.derive(before, e, ordering).forEach(k -> changes.add(store(EVENTS, k, ordering)));
     } else if (event instanceof NodeEntity.Event e) {
       NodeState before = nodes.getOrDefault(entityId, NodeState.EMPTY);
@@ -239,8 +297,8 @@ public final class ObjectIndex {
     }
   }
 
-  private void diffRevisions(Map<String, ControllerRevision> before, Map<String, ControllerRevision> after,
-                             long ordering, List<WatchEvent> out) {
+  private void diffRevisions(String entityId, Map<String, ControllerRevision> before,
+                             Map<String, ControllerRevision> after, long ordering, List<WatchEvent> out) {
     Set<String> names = new HashSet<>(before.keySet());
     names.addAll(after.keySet());
     for (String name : names) {
@@ -250,7 +308,10 @@ public final class ObjectIndex {
         continue;
       }
       if (now == null) {
-        out.add(remove(REVISIONS, was.metadata().namespace(), name, ordering));
+        // handed over to another DaemonSet, which holds it now: the object stays (it was MODIFIED, not DELETED)
+        if (!heldElsewhere(daemonSets, entityId, was.metadata().namespace(), name)) {
+          out.add(remove(REVISIONS, was.metadata().namespace(), name, ordering));
+        }
       } else {
         ControllerRevision stamped = new ControllerRevision(now.apiVersion(), now.kind(),
             now.metadata().withResourceVersion(String.valueOf(ordering)), now.data(), now.revision());

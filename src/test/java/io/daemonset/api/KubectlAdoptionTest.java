@@ -215,4 +215,51 @@ class KubectlAdoptionTest {
           .out().trim().lines().count()).isEqualTo(1);
     });
   }
+
+  /**
+   * Upstream's ClaimControllerRevisions adopts by selector, not by name (issue 10 item 1): after {@code kubectl delete
+   * ds fluentd --cascade=orphan}, a DaemonSet of another name whose selector matches adopts the orphaned revision (its
+   * ownerReference points to the new DaemonSet, the view shows it MODIFIED, never DELETED or ADDED) and records no
+   * revision of its own for the same template: {@code kubectl rollout history} lists the adopted one.
+   */
+  @Test
+  @Order(5)
+  void orphanedRevisionsAreAdoptedByADaemonSetOfAnotherNameWhoseSelectorMatches() throws Exception {
+    String revision = ok("get", "controllerrevisions", "-l", "app=fluentd", "-o",
+        "jsonpath={.items[*].metadata.name}").out().trim();
+    assertThat(revision).as("one revision, of fluentd").startsWith("fluentd-").doesNotContain(" ");
+
+    ok("delete", "ds", "fluentd", "--cascade=orphan");
+    await().atMost(Duration.ofSeconds(30)).until(() -> ok("get", "controllerrevision", revision, "-o",
+        "jsonpath={.metadata.ownerReferences}").out().isBlank());
+
+    ClusterView view = cluster.plane().view();
+    List<WatchEvent> revisionChanges = new CopyOnWriteArrayList<>();
+    ClusterView.Subscription watch = view.subscribe(view.resourceVersion(), change -> {
+      if ("controllerrevisions".equals(change.resource())) {
+        revisionChanges.add(change);
+      }
+    });
+    try {
+      Path renamed = tmp.resolve("fluentd-v2.yaml");
+      java.nio.file.Files.writeString(renamed, java.nio.file.Files.readString(Path.of("examples/fluentd.yaml"))
+          .replaceFirst("metadata:\n  name: fluentd\n", "metadata:\n  name: fluentd-v2\n"));
+      ok("apply", "-f", renamed.toString());
+      String uid = ok("get", "ds", "fluentd-v2", "-o", "jsonpath={.metadata.uid}").out().trim();
+
+      await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+        assertThat(ok("get", "controllerrevisions", "-l", "app=fluentd", "-o",
+            "jsonpath={range .items[*]}{.metadata.name} {.metadata.ownerReferences[0].name} "
+                + "{.metadata.ownerReferences[0].uid} {.metadata.ownerReferences[0].controller}{\"\\n\"}{end}")
+            .out().trim()).isEqualTo(revision + " fluentd-v2 " + uid + " true");
+        assertThat(ok("rollout", "history", "ds/fluentd-v2").out()).containsPattern("(?m)^1\\s+<none>");
+        assertThat(fluentdPods().values()).allSatisfy(v -> assertThat(v.get(1)).isEqualTo(uid));
+      });
+      assertThat(revisionChanges).filteredOn(c -> revision.equals(c.name())).isNotEmpty()
+          .allMatch(c -> "MODIFIED".equals(c.type()));
+      assertThat(revisionChanges).noneMatch(c -> "ADDED".equals(c.type()));
+    } finally {
+      watch.cancel().run();
+    }
+  }
 }

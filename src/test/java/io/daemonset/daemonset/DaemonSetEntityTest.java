@@ -212,10 +212,6 @@ class DaemonSetEntityTest {
     Pod failed = admit.pod().withStatus(new PodStatus("Failed", null, null, null, null, null, null, null));
     entity.runCommand(DaemonSetEntity.ResyncPods.INSTANCE);
     NodeEntity.Get ask = n1.expectMessageClass(NodeEntity.Get.class, Duration.ofSeconds(5));
-    // and claims the orphans its selector matches on every node where it admits nothing (upstream ClaimPods)
-    NodeEntity.ClaimOrphans claim = n1.expectMessageClass(NodeEntity.ClaimOrphans.class, Duration.ofSeconds(5));
-    assertThat(claim.owner().uid()).isEqualTo(entity.getState().uid());
-    assertThat(claim.selector()).isEqualTo(daemonSet().spec().selector());
     ask.replyTo().tell(new NodeState(node("n1"), 1, Map.of("default/" + podName, failed), false));
 
     awaitState(s -> s.bindings().get(podName) == null
@@ -288,7 +284,103 @@ class DaemonSetEntityTest {
     assertThat(relabel.key()).isEqualTo(DaemonPods.REVISION_HASH_LABEL);
     assertThat(relabel.value()).isEqualTo("dup");
     awaitState(s -> s.revisions().keySet().equals(java.util.Set.of("logs-dup"))
-        && s.bindings().get(podName).revisionHash().equals("dup"));
+        && s.bindings().get(podName).revisionHash().equals("dup") && s.bindings().get(podName).relabelPending());
+    // the node's answer is persisted: the relabel is not sent again
+    relabel.replyTo().tell(Outcome.ok(admit.pod(), 2));
+    awaitState(s -> !s.bindings().get(podName).relabelPending());
+  }
+
+  /**
+   * Issue 10 item 1 (upstream's ClaimPods runs in every sync): a DaemonSet just created claims the orphans at once
+   * where the directory shows some (here n2, a node it does not want: tainted), not at the next resync 30 s later;
+   * and it claims only there: a node without orphans (n1) gets no ClaimOrphans, on creation or on a resync, until
+   * it comes to hold some. Before, every resync told every node of the fleet.
+   */
+  @Test
+  void aNewDaemonSetClaimsOrphansAtOnceAndOnlyWhereNodesHoldThem() {
+    Node tainted = new Node("v1", "Node", ObjectMeta.named(null, "n2"), new NodeSpec(null, null, null,
+        List.of(new io.daemonset.model.Taint("dedicated", "db", "NoSchedule", null))), null);
+    entity.<Outcome<DaemonSet>>runCommand(r -> new DaemonSetEntity.Create(daemonSet(), ALICE, r));
+    directory.push(Map.of("n1", node("n1"), "n2", tainted), Map.of("n2", java.util.Set.of("default")));
+
+    NodeEntity.ClaimOrphans claim = n2.expectMessageClass(NodeEntity.ClaimOrphans.class, Duration.ofSeconds(5));
+    assertThat(claim.owner().uid()).isEqualTo(entity.getState().uid());
+    assertThat(claim.selector()).isEqualTo(daemonSet().spec().selector());
+    Pod pod = admittedOnN1().pod();
+    String podName = pod.metadata().name();
+    awaitState(s -> s.bindings().get(podName).phase() == PodBinding.Phase.BOUND);
+
+    entity.runCommand(DaemonSetEntity.ResyncPods.INSTANCE);
+    NodeEntity.Get ask = n1.expectMessageClass(NodeEntity.Get.class, Duration.ofSeconds(5));
+    ask.replyTo().tell(new NodeState(node("n1"), 1, Map.of("default/" + podName, pod), false));
+    n2.expectMessageClass(NodeEntity.ClaimOrphans.class, Duration.ofSeconds(5));
+
+    // n1 comes to hold an orphan: claimed at once; the first claim n1 ever gets is that one, not the resync's
+    directory.push(Map.of("n1", node("n1"), "n2", tainted), Map.of("n1", java.util.Set.of("default"),
+        "n2", java.util.Set.of("default")));
+    NodeEntity.ClaimOrphans onN1 = n1.expectMessageClass(NodeEntity.ClaimOrphans.class, Duration.ofSeconds(5));
+    assertThat(onN1.cause().reason()).contains("node holds orphan pods").contains("node n1");
+  }
+
+  /**
+   * ClaimControllerRevisions across names, the holder's side: an orphan revision the asker's selector matches is
+   * handed over durably before the answer, a repeated ask answers the same without writing, and only the adopter's
+   * ForgetRevisions drops it.
+   */
+  @Test
+  void aHolderHandsItsOrphanRevisionsOverOnceAndForgetsThemOnlyForTheAdopter() {
+    DaemonSet ds = DaemonSetObjects.forCreate(daemonSet(), Instant.now());
+    var orphan = io.daemonset.rollout.Revisions.snapshot(ds, "h1", 1);
+    orphan = new io.daemonset.model.ControllerRevision(orphan.apiVersion(), orphan.kind(),
+        orphan.metadata().withOwnerReferences(null), orphan.data(), orphan.revision());
+    entity.initialize(new DaemonSetState(null, 3, Map.of(), Map.of("logs-h1", orphan), 1));
+    var adopter = io.daemonset.model.OwnerReference.controlledBy("apps/v1", "DaemonSet", "logs-v2", "uid-v2");
+
+    var first = entity.<DaemonSetEntity.RevisionsOffered>runCommand(r -> new DaemonSetEntity.HandOverRevisions(
+        List.of("logs-h1", "missing"), adopter, daemonSet().spec().selector(), r));
+    assertThat(first.event()).isInstanceOf(DaemonSetEntity.RevisionsHandedOver.class);
+    assertThat(first.reply().revisions()).singleElement()
+        .satisfies(r -> assertThat(r.metadata().ownerReferences()).containsExactly(adopter));
+    var again = entity.<DaemonSetEntity.RevisionsOffered>runCommand(r -> new DaemonSetEntity.HandOverRevisions(
+        List.of("logs-h1"), adopter, daemonSet().spec().selector(), r));
+    assertThat(again.hasNoEvents()).isTrue();
+    assertThat(again.reply().revisions()).isEqualTo(first.reply().revisions());
+    var someoneElse = entity.<DaemonSetEntity.RevisionsOffered>runCommand(r -> new DaemonSetEntity.HandOverRevisions(
+        List.of("logs-h1"), io.daemonset.model.OwnerReference.controlledBy("apps/v1", "DaemonSet", "x", "uid-x"),
+        daemonSet().spec().selector(), r));
+    assertThat(someoneElse.reply().revisions()).as("handed over already").isEmpty();
+
+    assertThat(entity.runCommand(new DaemonSetEntity.ForgetRevisions(List.of("logs-h1"), "uid-x")).hasNoEvents())
+        .isTrue();
+    assertThat(entity.runCommand(new DaemonSetEntity.ForgetRevisions(List.of("logs-h1"), "uid-v2")).event())
+        .isInstanceOf(DaemonSetEntity.RevisionsForgotten.class);
+    assertThat(entity.getState().revisions()).isEmpty();
+  }
+
+  /** The adopter's side: it records the offered revisions once, then tells the holder to forget them. */
+  @Test
+  void anAdopterRecordsOfferedRevisionsThenTellsTheHolderToForgetThem() {
+    TestProbe<DaemonSetEntity.Command> holder = testKit.createTestProbe();
+    var adopterKit = EventSourcedBehaviorTestKit.<DaemonSetEntity.Command, DaemonSetEntity.Event, DaemonSetState>create(
+        testKit.system(), DaemonSetEntity.create("default/logs-v2", directory, name -> n1.ref(), Clock.systemUTC(),
+            null, new DaemonSetEntity.Revisions(RevisionFinder.NONE, key -> holder.ref())));
+    DaemonSet requested = daemonSet();
+    DaemonSet created = adopterKit.<Outcome<DaemonSet>>runCommand(r -> new DaemonSetEntity.Create(
+        requested.withMetadata(requested.metadata().withName("logs-v2")), ALICE, r)).reply().value();
+    var offered = io.daemonset.rollout.Revisions.snapshot(daemonSet(), "h1", 1);
+    offered = new io.daemonset.model.ControllerRevision(offered.apiVersion(), offered.kind(),
+        offered.metadata().withOwnerReferences(List.of(DaemonPods.controllerOf(created))), offered.data(), 1);
+
+    var adopted = adopterKit.runCommand(new DaemonSetEntity.AdoptRevisions("default/logs", List.of(offered)));
+    assertThat(adopted.event()).isInstanceOf(DaemonSetEntity.RevisionsAdopted.class);
+    assertThat(holder.expectMessageClass(DaemonSetEntity.ForgetRevisions.class, Duration.ofSeconds(5)))
+        .isEqualTo(new DaemonSetEntity.ForgetRevisions(List.of("logs-h1"), created.metadata().uid()));
+    assertThat(adopterKit.getState().revisionByHash("h1")).isNotNull();
+
+    // offered again (the holder did not hear the first forget): nothing recorded twice, the holder told again
+    assertThat(adopterKit.runCommand(new DaemonSetEntity.AdoptRevisions("default/logs", List.of(offered)))
+        .hasNoEvents()).isTrue();
+    holder.expectMessageClass(DaemonSetEntity.ForgetRevisions.class, Duration.ofSeconds(5));
   }
 
   /** The pod the DaemonSet sends to n1, admitted there. */

@@ -17,13 +17,18 @@ final class PushedNodeDirectory implements NodeDirectory {
     subscriber.accept(Fleet.complete(nodes));
   }
 
+  /** The whole fleet, some nodes holding orphan pods (node → namespaces), as NodeEntity announces them. */
+  void push(Map<String, Node> nodes, Map<String, java.util.Set<String>> orphanNamespaces) {
+    subscriber.accept(new Fleet(nodes, true, orphanNamespaces));
+  }
+
   /** Some parts of the directory not seen yet, as after a restart. */
   void pushPartial(Map<String, Node> nodes) {
     subscriber.accept(new Fleet(nodes, false));
   }
 
   @Override
-  public void put(Node node) {
+  public void put(Node node, java.util.Set<String> orphanNamespaces) {
   }
 
   @Override

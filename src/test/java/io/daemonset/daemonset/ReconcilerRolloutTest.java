@@ -245,6 +245,42 @@ class ReconcilerRolloutTest {
     assertThat(w.state.status().rollout().lastGoodRevision()).isEqualTo(b);
   }
 
+  /**
+   * Issue 10 item 4: the pod-template-generation label comes from the template the pod is made of (upstream labels its
+   * pods with the generation of the template it creates them from): a node joining during a canary gets the stable
+   * revision, labelled with that revision's generation (recorded on its ControllerRevision), not the DaemonSet's.
+   */
+  @Test
+  void aPodOfAnOlderRevisionCarriesThatRevisionsTemplateGeneration() {
+    ReconcileWorld w = converged(6, budget(1));
+    String a = hash(w);
+    CanaryStrategy canary = new CanaryStrategy(IntOrString.of(2), null, 60, null, null);
+    DaemonSet ds = w.state.daemonSet();
+    // written as the API writes an update: the template changed, so its generation annotation goes to 2
+    DaemonSet next = DaemonSetObjects.forUpdate(ds, ds.withSpec(strategy(new RollingUpdateDaemonSet(IntOrString.of(1),
+        IntOrString.of(0), null, null, null, canary, null, null))
+        .apply(withPodSpec(ds.spec(), p -> p.withTerminationGracePeriodSeconds(7L)))));
+    w.state = w.state.apply(new DaemonSetEntity.DaemonSetUpdated(next, ReconcileWorld.NODE));
+    assertThat(DaemonSetObjects.templateGeneration(w.state.daemonSet())).isEqualTo(2);
+    String b = hash(w);
+    List<ReconcileOutput> canaryOuts = settle(w);
+    assertThat(canaryOuts.stream().flatMap(o -> o.steps().stream()).filter(st -> st instanceof NodeStep.Admit)
+        .map(st -> (NodeStep.Admit) st)).isNotEmpty().allSatisfy(admit -> {
+          assertThat(admit.binding().revisionHash()).isEqualTo(b);
+          assertThat(admit.pod().metadata().labels()).containsEntry(DaemonPods.TEMPLATE_GENERATION_LABEL, "2");
+        });
+
+    w.withNodes(node("node-9", null));
+    List<NodeStep.Admit> joined = w.round().steps().stream().filter(st -> st instanceof NodeStep.Admit)
+        .map(st -> (NodeStep.Admit) st).toList();
+    assertThat(joined).singleElement().satisfies(admit -> {
+      assertThat(admit.binding().nodeName()).isEqualTo("node-9");
+      assertThat(admit.binding().revisionHash()).isEqualTo(a);
+      assertThat(admit.pod().metadata().labels()).containsEntry(DaemonPods.REVISION_HASH_LABEL, a)
+          .containsEntry(DaemonPods.TEMPLATE_GENERATION_LABEL, "1");
+    });
+  }
+
   @Test
   void canaryRequeuesAtTheEndOfItsSoak() {
     ReconcileWorld w = converged(3, budget(1));

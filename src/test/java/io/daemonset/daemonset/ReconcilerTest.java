@@ -732,6 +732,35 @@ class ReconcilerTest {
   }
 
   /**
+   * Issue 10 item 3: the relabel of dedupCurHistories is a step like the others: re-sent in every reconcile until its
+   * node answers (a lost message, a crash after the write), and no more once the answer is persisted.
+   */
+  @Test
+  void dedupCurHistoriesRelabelIsResentUntilTheNodeAnswers() {
+    ReconcileWorld w = new ReconcileWorld().withNodes(nodes(0, 2, null)).converged();
+    w.state = w.state.apply(new DaemonSetEntity.RevisionRecorded(
+        io.daemonset.rollout.Revisions.snapshot(w.state.daemonSet(), "dup", 5), ReconcileWorld.NODE));
+    w.round();
+    String onNode0 = w.podOn("node-0").podName();
+    String onNode1 = w.podOn("node-1").podName();
+
+    // the answers were lost: the next round (and one after a recovery: the state is all it reads) sends both again
+    assertThat(w.round().steps()).filteredOn(st -> st instanceof NodeStep.Relabel)
+        .extracting(st -> st.binding().podName()).containsExactlyInAnyOrder(onNode0, onNode1);
+
+    ReconcileOutput answered = w.round(new DaemonSetEntity.RelabelAnswered(onNode0, "node-0", "label set"));
+    assertThat(eventsOf(answered, DaemonSetEntity.PodRelabelled.class)).extracting(e -> e.podName())
+        .containsExactly(onNode0);
+    assertThat(answered.steps()).filteredOn(st -> st instanceof NodeStep.Relabel)
+        .extracting(st -> st.binding().podName()).containsExactly(onNode1);
+
+    w.round(new DaemonSetEntity.RelabelAnswered(onNode1, "node-1", "label set"));
+    assertThat(w.round().steps()).filteredOn(st -> st instanceof NodeStep.Relabel).isEmpty();
+    assertThat(w.round(new DaemonSetEntity.RelabelAnswered(onNode1, "node-1", "label set")).events())
+        .as("a late duplicate answer changes nothing").isEmpty();
+  }
+
+  /**
    * Issue 10 item 8: a user's finalizer keeps a Foreground-deleted DaemonSet after its pods are gone (the collector's
    * finalizer beside it); once the user removes it, the deletion completes. Nothing is written to status meanwhile.
    */

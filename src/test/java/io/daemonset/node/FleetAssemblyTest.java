@@ -13,7 +13,7 @@ class FleetAssemblyTest {
     for (int i = 0; i < labels.length; i += 2) {
       map.put(labels[i], labels[i + 1]);
     }
-    return new Entry(name, map, List.of(), null);
+    return new Entry(name, map, List.of(), null, null);
   }
 
   @Test
@@ -57,5 +57,20 @@ class FleetAssemblyTest {
     assertThat(deleted.changed()).containsExactly("n3");
     assertThat(deleted.nodes().keySet()).containsExactly("n2");
     assertThat(deleted.complete()).isFalse();
+  }
+
+  @Test
+  void theNamespacesWhereANodeHoldsOrphansFollowItsEntry() {
+    FleetAssembly assembly = new FleetAssembly(1);
+    Entry plain = entry("n1");
+    Entry holding = new Entry("n1", plain.labels(), plain.taints(), null, java.util.Set.of("default"));
+
+    Fleet orphaned = assembly.changed("a", Map.of("n1", holding, "n2", entry("n2")));
+    Fleet adopted = assembly.changed("a", Map.of("n1", plain, "n2", entry("n2")));
+
+    assertThat(orphaned.holdingOrphansIn("default")).containsExactly("n1");
+    assertThat(orphaned.changed()).containsExactlyInAnyOrder("n1", "n2");
+    assertThat(adopted.holdingOrphansIn("default")).isEmpty();
+    assertThat(adopted.changed()).containsExactly("n1");
   }
 }

@@ -292,6 +292,26 @@ class NodeEntityTest {
     assertThat(NodeState.controllerKey(node.getState().pods().get("default/other"))).isNull();
   }
 
+  /**
+   * Issue 10 item 1: a node announces in the directory the namespaces where it holds orphans, so that DaemonSets
+   * claim there at once and nowhere else; an adoption (or the orphan's deletion) withdraws it.
+   */
+  @Test
+  void theDirectoryLearnsWhichNamespacesHoldOrphansHere() {
+    node.<Outcome<Node>>runCommand(r -> new NodeEntity.Register(node(Map.of(), "2", true), ALICE, r));
+    Pod p = pod("ds-aaaaa", "100m");
+    Pod labelled = p.withMetadata(p.metadata().withLabels(Map.of("app", "logs")));
+    node.<NodeEntity.AdmitResult>runCommand(r -> new NodeEntity.AdmitPod(labelled, ALICE, r));
+    assertThat(directory.orphanNamespaces.get("n1")).isEmpty();
+
+    node.<Outcome<Pod>>runCommand(r -> new NodeEntity.OrphanPod("default/ds-aaaaa", ALICE, r));
+    assertThat(directory.orphanNamespaces.get("n1")).containsExactly("default");
+
+    node.runCommand(new NodeEntity.ClaimOrphans("default", io.daemonset.model.LabelSelector.ofLabels(
+        Map.of("app", "logs")), OwnerReference.controlledBy("apps/v1", "DaemonSet", "ds", "ds-uid-2"), ALICE));
+    assertThat(directory.orphanNamespaces.get("n1")).isEmpty();
+  }
+
   @Test
   void orphaningDropsTheControllerReference() {
     node.<Outcome<Node>>runCommand(r -> new NodeEntity.Register(node(Map.of(), "1", true), ALICE, r));

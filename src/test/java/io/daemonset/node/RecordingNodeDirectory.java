@@ -9,10 +9,13 @@ import org.apache.pekko.actor.typed.javadsl.ActorContext;
 /** A node directory for single-entity tests: it records what entities announce and delivers nothing. */
 public final class RecordingNodeDirectory implements NodeDirectory {
   public final Map<String, Node> nodes = new ConcurrentHashMap<>();
+  /** What each node last announced: the namespaces where it holds adoptable orphans. */
+  public final Map<String, java.util.Set<String>> orphanNamespaces = new ConcurrentHashMap<>();
 
   @Override
-  public void put(Node node) {
+  public void put(Node node, java.util.Set<String> orphanNamespaces) {
     nodes.put(node.name(), node);
+    this.orphanNamespaces.put(node.name(), orphanNamespaces);
   }
 
   @Override
