@@ -116,6 +116,8 @@ class VersionSkewTest {
          "spec":{"nextRelease":["s"]},
          "status":{"capacity":{"cpu":"2","memory":"4Gi","pods":"20"},"nextRelease":"st"}}""");
     assertThat(created.code()).as(created.toString()).isEqualTo(201);
+    assertThat(created.warnings()).as("fieldValidation absent is Warn, as kube-apiserver's")
+        .anySatisfy(w -> assertThat(w).contains("unknown field").contains("nextRelease"));
     Response status = api.call("PUT", "/api/v1/nodes/n-next/status", token, "application/json", """
         {"apiVersion":"v1","kind":"Node","metadata":{"name":"n-next"},
          "status":{"capacity":{"cpu":"2","memory":"4Gi","pods":"20"},"allocatable":{"cpu":"2","memory":"4Gi","pods":"20"},
