@@ -149,6 +149,11 @@ final class JournalTail implements AutoCloseable {
             stoppedBefore = ordering;
             break;
           }
+          if (ordering != position + 1 && ordering <= settledBelow) {
+            // rare (a database outage, a member killed mid-write): worth a line when it happens
+            LOG.info("journal orderings {}..{} were never committed (their transactions ended): read on at once",
+                position + 1, ordering - 1);
+          }
           gapSince = 0;
           position = ordering;
           String persistenceId = r.getString(2);
@@ -162,7 +167,6 @@ final class JournalTail implements AutoCloseable {
       full = seen == BATCH;
       if (stoppedAtGap && writers.noneStartedBefore(c)) {
         // Checked after the read: the next read sees a row whose transaction committed meanwhile, and steps over the rest.
-        LOG.debug("journal ordering gap after {}: no transaction left that could fill it", position);
         settledBelow = stoppedBefore;
       }
     }
