@@ -48,8 +48,15 @@ public final class ApiClient {
   private final Queue<Runnable> waiting = new ArrayDeque<>();
   private int inFlight;
   private volatile String token;
+  private final ServerSkew skew;
 
   public ApiClient(ApiTarget target, HttpClient http, int maxInFlight) {
+    this(target, http, maxInFlight, io.daemonset.model.Release.runningVersion());
+  }
+
+  /** A client that states agentVersion as its own (a test standing in for another release). */
+  public ApiClient(ApiTarget target, HttpClient http, int maxInFlight, java.util.Optional<String> agentVersion) {
+    this.skew = new ServerSkew(agentVersion);
     this.target = target;
     this.token = target.token();
     this.http = http;
@@ -91,6 +98,16 @@ public final class ApiClient {
 
   public ApiTarget target() {
     return target;
+  }
+
+  /** The API server's version as its last answer named it (every answer does); empty before any, or if it names none. */
+  public java.util.Optional<String> serverVersion() {
+    return skew.serverVersion();
+  }
+
+  /** How the server's release stands to this agent's (logged when it changes, never a failure). */
+  public io.daemonset.model.Release.Skew serverSkew() {
+    return skew.skew();
   }
 
   /** The bearer token calls carry now (the node's credential once exchanged). */
@@ -230,6 +247,7 @@ public final class ApiClient {
     HttpRequest request = request(target.resolve("/api/v1/pods", query.toString()), token)
         .GET().build();
     HttpResponse<InputStream> response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
+    skew.observed(response.headers().firstValue(io.daemonset.model.Release.HEADER));
     if (response.statusCode() / 100 != 2) {
       byte[] body;
       try (InputStream in = response.body()) {
@@ -269,6 +287,7 @@ public final class ApiClient {
     HttpRequest request = builder.build();
     return limited(() -> CompletableFuture.supplyAsync(() -> sendBlocking(request), senders))
         .thenApply(response -> {
+          skew.observed(response.headers().firstValue(io.daemonset.model.Release.HEADER));
           if (response.statusCode() / 100 != 2) {
             throw error(response.statusCode(), response.body(), what);
           }
@@ -303,7 +322,7 @@ public final class ApiClient {
 
   private HttpRequest.Builder request(URI uri, String bearer) {
     HttpRequest.Builder builder = HttpRequest.newBuilder(uri).header("Accept", "application/json")
-        .header("User-Agent", "daemonset-agent/0.1.0");
+        .header("User-Agent", "daemonset-agent/" + skew.agentVersion());
     if (bearer != null && !bearer.isEmpty()) {
       builder.header("Authorization", "Bearer " + bearer);
     }

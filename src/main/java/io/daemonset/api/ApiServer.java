@@ -14,6 +14,7 @@ import static org.apache.pekko.http.javadsl.server.Directives.extractRequest;
 import static org.apache.pekko.http.javadsl.server.Directives.mapRequest;
 import static org.apache.pekko.http.javadsl.server.Directives.onSuccess;
 import static org.apache.pekko.http.javadsl.server.Directives.reject;
+import static org.apache.pekko.http.javadsl.server.Directives.respondWithHeader;
 import static org.apache.pekko.http.javadsl.server.Directives.withRequestTimeoutResponse;
 import static org.apache.pekko.http.javadsl.server.Directives.withSizeLimit;
 import static org.apache.pekko.http.javadsl.server.Directives.withoutRequestTimeout;
@@ -135,7 +136,9 @@ public final class ApiServer {
     InFlightLimit limit = InFlightLimit.from(system.settings().config());
     Route frontRoute = front == null ? null
         : front.create(new ApiFront(tokens, authorizer, settings, asIdentity(system, settings, authorizer, resourceRoutes, limit)));
-    Route route = routes(settings, tokens, authorizer, resourceRoutes, frontRoute, limit);
+    // the cluster's app-version: the build's, or DS_APP_VERSION (ControlPlaneConfig), as sharding sees it
+    String version = system.settings().config().getString("pekko.cluster.app-version");
+    Route route = routes(settings, tokens, authorizer, resourceRoutes, frontRoute, limit, version);
     ServerBuilder builder = Http.get(system).newServerAt(settings.bindHost(), settings.port())
         .adaptSettings(server -> server.withTimeouts(server.getTimeouts().withIdleTimeout(
                 scala.concurrent.duration.Duration.create(WATCH_IDLE_TIMEOUT.toSeconds(), TimeUnit.SECONDS)))
@@ -163,11 +166,22 @@ public final class ApiServer {
   /** The whole sealed route, without binding (for tests and for composing into another server). */
   public static Route routes(ApiSettings settings, TokenFile tokens, Authorizer authorizer, Route resourceRoutes) {
     return routes(settings, tokens, authorizer, resourceRoutes, null,
-        new InFlightLimit(InFlightLimit.DEFAULT_NODES, InFlightLimit.DEFAULT_OTHERS));
+        new InFlightLimit(InFlightLimit.DEFAULT_NODES, InFlightLimit.DEFAULT_OTHERS),
+        io.daemonset.model.Release.runningVersion().orElse("0.0.0"));
   }
 
+  /**
+   * Every answer names the server's version in {@link io.daemonset.model.Release#HEADER} (errors and health checks
+   * too): an agent learns of version skew from any answer, without a request of its own.
+   */
   static Route routes(ApiSettings settings, TokenFile tokens, Authorizer authorizer, Route resourceRoutes,
-                      Route front, InFlightLimit limit) {
+                      Route front, InFlightLimit limit, String version) {
+    RawHeader versionHeader = RawHeader.create(io.daemonset.model.Release.HEADER, version);
+    return respondWithHeader(versionHeader, () -> sealed(settings, tokens, authorizer, resourceRoutes, front, limit));
+  }
+
+  private static Route sealed(ApiSettings settings, TokenFile tokens, Authorizer authorizer, Route resourceRoutes,
+                              Route front, InFlightLimit limit) {
     Route inner = withRequestTimeoutResponse(
         request -> Responses.status(ApiException.timeout("request did not complete within the allotted timeout")),
         () -> concat(health(), front == null ? reject() : front, extractRequest(request -> authenticate(request,

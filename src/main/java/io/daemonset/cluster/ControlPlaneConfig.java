@@ -71,10 +71,9 @@ public final class ControlPlaneConfig {
    * Empty outside a built jar (tests), where Pekko's default 0.0.0 holds.
    */
   static Config appVersion() {
-    String built = ControlPlaneConfig.class.getPackage().getImplementationVersion();
-    String version = Optional.ofNullable(System.getenv("DS_APP_VERSION")).filter(v -> !v.isBlank()).orElse(built);
-    return version == null ? ConfigFactory.empty()
-        : ConfigFactory.parseMap(Map.of("pekko.cluster.app-version", version), "the build's version");
+    return io.daemonset.model.Release.runningVersion()
+        .map(version -> ConfigFactory.parseMap(Map.of("pekko.cluster.app-version", version), "the build's version"))
+        .orElse(ConfigFactory.empty());
   }
 
   private static Config explicit(Settings settings) {

@@ -50,6 +50,7 @@ public final class ClusterView {
   /** The journal row of lastOrdering (guarded by this). */
   private ViewSnapshot.Anchor lastEvent;
   private final AtomicLong eventsApplied = new AtomicLong();
+  private final AtomicLong journalReads = new AtomicLong();
   private volatile long startedFrom;
   private final CompletableFuture<Long> caughtUp = new CompletableFuture<>();
   private long caughtUpTarget = -1;
@@ -105,8 +106,10 @@ public final class ClusterView {
       CoordinatedShutdown.get(system).addTask(CoordinatedShutdown.PhaseBeforeActorSystemTerminate(), "view-snapshot",
           () -> view.snapshots.writeFinal(view));
     }
+    Duration gapTimeout = config.hasPath("daemonset.view.gap-timeout")
+        ? config.getDuration("daemonset.view.gap-timeout") : Duration.ofSeconds(5);
     view.tail = new JournalTail(system, database, ObjectIndex::isIndexed, view::applyRows, view::startTail, idle,
-        Duration.ofSeconds(5));
+        gapTimeout);
     JournalWrites.get(system).onWrite(view.tail::poke);
     view.tail.start();
     system.getWhenTerminated().thenRun(view.tail::close);
@@ -170,6 +173,11 @@ public final class ClusterView {
   /** The journal position this view started from: its snapshot's, or 0 when it replayed the whole journal. */
   public long startedFrom() {
     return startedFrom;
+  }
+
+  /** How many times this view has read the journal since it started (what a test waits for to see it keep waiting). */
+  public long journalReads() {
+    return journalReads.get();
   }
 
   /** How many journal events this view has applied since it started (those after its snapshot, if any). */
@@ -305,6 +313,7 @@ public final class ClusterView {
   }
 
   private void applyRows(List<JournalTail.Row> rows, long readUpTo) {
+    journalReads.incrementAndGet();
     List<Waiter> done = new ArrayList<>();
     for (JournalTail.Row row : rows) {
       apply(row.persistenceId(), row.ordering(), row.sequenceNr(), row.event(), done);

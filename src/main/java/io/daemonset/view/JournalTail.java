@@ -18,10 +18,11 @@ import org.slf4j.LoggerFactory;
  * Reads the journal table in ordering order for this JVM's view, on one thread of its own. It reads again as soon
  * as it is poked (a write of this JVM committed), and otherwise every idle interval (writes of other members).
  * <p>Orderings are taken when a row is inserted but become visible when its transaction commits, so a later row
- * can be seen before an earlier one: a gap. The tail stops before a gap and reads again shortly; a gap that stays
- * for {@code gapTimeout} (a rolled-back write), or that lies before a row written longer ago than that (rows
- * deleted long ago), is stepped over. This is what pekko-persistence-jdbc's JournalSequenceActor does for
- * eventsByTag, without its fixed polling delays.
+ * can be seen before an earlier one: a gap. The tail stops before a gap and reads again shortly. A gap is stepped
+ * over when the database says no transaction that could fill it is still open ({@link JournalWriters}: a write
+ * rolled back, e.g. refused in a database outage), or when it stays for {@code gapTimeout} (databases that cannot
+ * say), or when it lies before a row written longer ago than that (rows deleted long ago). The timeout alone is what
+ * pekko-persistence-jdbc's JournalSequenceActor does for eventsByTag, without its fixed polling delays.
  */
 final class JournalTail implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(JournalTail.class);
@@ -57,6 +58,9 @@ final class JournalTail implements AutoCloseable {
   private volatile boolean closed;
   private long position;
   private long gapSince;
+  private JournalWriters writers;
+  /** Missing orderings below this one belong to transactions that have ended: they will never be read. */
+  private long settledBelow;
 
   /**
    * @param starter run once, before the first read (again until the database answers): restores what the view
@@ -129,16 +133,26 @@ final class JournalTail implements AutoCloseable {
     List<Row> rows = new ArrayList<>();
     boolean full;
     boolean stoppedAtGap = false;
+    long stoppedBefore = 0;
     try (Connection c = connection(); PreparedStatement s = c.prepareStatement(query)) {
+      if (writers == null) {
+        writers = JournalWriters.of(c, table);
+      }
       s.setLong(1, position);
       int seen = 0;
       try (ResultSet r = s.executeQuery()) {
         while (r.next()) {
           seen++;
           long ordering = r.getLong(1);
-          if (ordering != position + 1 && !gapSettled(r.getLong(5))) {
+          if (ordering != position + 1 && ordering > settledBelow && !gapSettled(r.getLong(5))) {
             stoppedAtGap = true;
+            stoppedBefore = ordering;
             break;
+          }
+          if (ordering != position + 1 && ordering <= settledBelow) {
+            // rare (a database outage, a member killed mid-write): worth a line when it happens
+            LOG.info("journal orderings {}..{} were never committed (their transactions ended): read on at once",
+                position + 1, ordering - 1);
           }
           gapSince = 0;
           position = ordering;
@@ -151,10 +165,14 @@ final class JournalTail implements AutoCloseable {
         }
       }
       full = seen == BATCH;
+      if (stoppedAtGap && writers.noneStartedBefore(c)) {
+        // Checked after the read: the next read sees a row whose transaction committed meanwhile, and steps over the rest.
+        settledBelow = stoppedBefore;
+      }
     }
     sink.apply(rows, position);
     if (stoppedAtGap) {
-      return GAP_RETRY_MILLIS;
+      return settledBelow == stoppedBefore ? 0 : GAP_RETRY_MILLIS;
     }
     return full ? 0 : idleMillis;
   }

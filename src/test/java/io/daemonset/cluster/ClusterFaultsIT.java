@@ -46,8 +46,11 @@ import org.junit.jupiter.api.io.TempDir;
  *       survivors; the time from the kill to the first rollout step seen afterwards is printed;</li>
  *   <li>PostgreSQL unreachable for 15 s in the middle of a rollout: writes answer 504/503 within the request
  *       timeout, reads keep answering, the rollout finishes after, no accepted write is lost;</li>
- *   <li>a rolling upgrade: each member in turn stopped and started as the next release (the same jar with another
- *       {@code DS_APP_VERSION}), writes going on through the others: none answered is lost, no pod replaced;</li>
+ *   <li>a rolling upgrade: each member in turn stopped and started as the next release (this build with another
+ *       {@code DS_APP_VERSION}), writes going on through the others: none answered is lost, no pod replaced. With
+ *       {@code -Ddaemonset.previous.jar=PATH} (the last release's jar) the members run that jar until the upgrade
+ *       replaces them by this build, so the upgrade is between two real builds; without it (CI) every phase runs
+ *       this build;</li>
  *   <li>all members restarted: every object back, no pod replaced.</li>
  * </ol>
  * Throughout, a watch on pods checks on every event that no node ever has two live pods of the DaemonSet
@@ -261,9 +264,10 @@ class ClusterFaultsIT {
   }
 
   /**
-   * Replaces the members one at a time, as an operator upgrades the control plane: SIGTERM, then the same jar started
-   * with {@code DS_APP_VERSION} {@link #NEXT_VERSION} (this build stands in for the next release: the test shows the
-   * hand-over between versions as sharding sees them, not a change of code or event format). Meanwhile a writer
+   * Replaces the members one at a time, as an operator upgrades the control plane: SIGTERM, then this build's jar
+   * started with {@code DS_APP_VERSION} {@link #NEXT_VERSION} (newer than any build's, so sharding moves the shards to
+   * the replaced members). The members it replaces run {@link #PREVIOUS_JAR}: a change of code and event format
+   * between two real builds when it is given, else only the hand-over between versions as sharding sees them. Meanwhile a writer
    * annotates the DaemonSet through the members that are up, one write a second. Afterwards: every write that was
    * answered is there, no pod was replaced, the fleet is whole.
    */
@@ -287,6 +291,8 @@ class ClusterFaultsIT {
     }, "upgrade-writer");
     writer.setDaemon(true);
     writer.start();
+    System.out.printf(LOG + "UPGRADE: from %s to this build (%s)%n", PREVIOUS_JAR.equals(JarProcess.JAR)
+        ? "this build (no -Ddaemonset.previous.jar)" : PREVIOUS_JAR, JarProcess.JAR);
     for (int i = 0; i < 3; i++) {
       int stopping = i;
       away.set(i);
@@ -295,11 +301,12 @@ class ClusterFaultsIT {
       await().atMost(Duration.ofMinutes(1)).until(() -> knownAway.get() == stopping);
       members[i].terminate();
       assertThat(members[i].awaitExit(Duration.ofSeconds(90))).isTrue();
-      members[i] = startMember(i, NEXT_VERSION);
+      members[i] = startMember(JarProcess.JAR, i, NEXT_VERSION);
       awaitReady(i);
       phase("member " + i + " replaced by " + NEXT_VERSION, started);
     }
     away.set(-1);
+    memberJar = JarProcess.JAR;
     await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofSeconds(1))
         .until(() -> kubectl(0, "get", "nodes", "-o", "name").out().lines().count() == NODES);
     awaitRolledOut(Duration.ofMinutes(3));
@@ -320,13 +327,21 @@ class ClusterFaultsIT {
 
   /** The app-version the rolling upgrade starts members with; this build's is its jar's Implementation-Version. */
   static final String NEXT_VERSION = "99.0.0";
+  /**
+   * The release the cluster runs before the upgrade: {@code -Ddaemonset.previous.jar} (a jar built from the last
+   * release's commit), else this build's jar, which then stands in for both releases.
+   */
+  static final Path PREVIOUS_JAR = java.util.Optional.ofNullable(System.getProperty("daemonset.previous.jar"))
+      .filter(p -> !p.isBlank()).map(Path::of).orElse(JarProcess.JAR);
+  /** What startMember starts: the previous release until the upgrade, this build after it. */
+  Path memberJar = PREVIOUS_JAR;
 
   private JarProcess startMember(int i) {
-    return startMember(i, null);
+    return startMember(memberJar, i, null);
   }
 
-  /** Member i, its output appended to member-i.log (a restart adds to the same log); appVersion null: the build's. */
-  private JarProcess startMember(int i, String appVersion) {
+  /** Member i, its output appended to member-i.log (a restart adds to the same log); appVersion null: the jar's. */
+  private JarProcess startMember(Path jar, int i, String appVersion) {
     List<String> args = new ArrayList<>(List.of("serve", "--data-dir", data.toString(),
         "--db-url", PostgresTestDatabase.URL.replaceFirst("//[^/]+/", "//127.0.0.1:" + database.port() + "/"),
         "--db-user", PostgresTestDatabase.USER, "--db-password", PostgresTestDatabase.PASSWORD,
@@ -340,7 +355,7 @@ class ClusterFaultsIT {
     // failover time is the one an operator gets; the heartbeat delays the members logged are printed at the end.
     // C1 only and the serial collector: three JVMs warming up at once on two cores (a full restart starts them
     // together) otherwise spend the cores compiling and collecting in parallel threads and delay their heartbeats.
-    return JarProcess.start(work.resolve("member-" + i + ".log"),
+    return JarProcess.start(jar, work.resolve("member-" + i + ".log"),
         List.of("-Xmx384m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC"), appVersion == null
             ? Map.of("DS_DB_SCHEMA", schema, "DS_REPLAY_FILTER_MODE", "fail")
             : Map.of("DS_DB_SCHEMA", schema, "DS_REPLAY_FILTER_MODE", "fail", "DS_APP_VERSION", appVersion), args);

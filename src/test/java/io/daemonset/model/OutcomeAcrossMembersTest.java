@@ -47,6 +47,27 @@ class OutcomeAcrossMembersTest {
     assertThat(roundTrip(outcome)).isEqualTo(outcome);
   }
 
+  /**
+   * A member of the next release answers with fields this one does not know: in the answer, in its value and in the
+   * value's metadata. Spliced into the bytes as written (the value's JSON holds "kind" twice, the type id and the
+   * object's own field, which a JSON tree would merge).
+   */
+  @ParameterizedTest
+  @MethodSource("values")
+  void anAnswerOfTheNextReleaseReadsBackWithoutItsNewFields(Object value) {
+    Outcome<Object> outcome = Outcome.ok(value, 42);
+    var serializer = SERIALIZATION.findSerializerFor(outcome);
+    String json = new String(SERIALIZATION.serialize(outcome).get(), java.nio.charset.StandardCharsets.UTF_8);
+    String added = "\"addedByTheNextRelease\":{\"any\":[1]},";
+    String next = ("{" + added + json.substring(1)).replaceFirst("\"value\":\\{", "\"value\":{" + added)
+        .replaceFirst("\"metadata\":\\{", "\"metadata\":{" + added);
+    assertThat(next.split("addedByTheNextRelease", -1)).as(next).hasSizeGreaterThanOrEqualTo(
+        value instanceof RawObject ? 3 : 4);
+    Object read = SERIALIZATION.deserialize(next.getBytes(java.nio.charset.StandardCharsets.UTF_8),
+        serializer.identifier(), Serializers.manifestFor(serializer, outcome)).get();
+    assertThat(read).isEqualTo(outcome);
+  }
+
   @Test
   void aRefusalReadsBackOnAnotherMember() {
     Outcome<Object> outcome = Outcome.refused(Outcome.Refusal.CONFLICT, Outcome.CONFLICT_MESSAGE);

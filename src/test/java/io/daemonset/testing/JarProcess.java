@@ -40,10 +40,16 @@ public final class JarProcess implements AutoCloseable {
 
   /** {@code java jvmOptions… -jar JAR args…} with env added to this JVM's environment, output appended to log. */
   public static JarProcess start(Path log, List<String> jvmOptions, Map<String, String> env, List<String> args) {
+    return start(JAR, log, jvmOptions, env, args);
+  }
+
+  /** The same from another jar (another release's, for an upgrade test). */
+  public static JarProcess start(Path jar, Path log, List<String> jvmOptions, Map<String, String> env,
+                                 List<String> args) {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.addAll(jvmOptions);
-    command.addAll(List.of("-jar", JAR.toAbsolutePath().toString()));
+    command.addAll(List.of("-jar", jar.toAbsolutePath().toString()));
     command.addAll(args);
     try {
       Files.createDirectories(log.toAbsolutePath().getParent());
