@@ -378,6 +378,8 @@ public final class DaemonSetEntity
   private Changes changes = Changes.RESYNC;
   /** Runtime only: failed-pod and admission backoffs, reset by a restart as upstream's are. */
   private Backoffs backoffs = Backoffs.NONE;
+  /** Runtime only: how long facts gather before the next reconcile, from the last one's cost. */
+  private Duration window = COALESCE;
   private boolean passivating;
   /**
    * Runtime only: where to claim orphans after the next reconcile (see {@link OrphanClaims}): every node holding some
@@ -718,7 +720,9 @@ public final class DaemonSetEntity
     changes = out.decided() ? Changes.NONE : new Changes(false, false, Set.of(), Set.of(), changes.trigger());
     backoffs = out.backoffs();
     out.requeueAt().ifPresent(this::scheduleReconcileAt);
-    io.daemonset.journal.Meters.reconciled(Duration.ofNanos(System.nanoTime() - started), factCount);
+    Duration took = Duration.ofNanos(System.nanoTime() - started);
+    window = ReconcileWindow.after(took);
+    io.daemonset.journal.Meters.reconciled(took, factCount);
     if (out.events().isEmpty()) {
       afterReconcile(out);
       return Effect().noReply();
@@ -764,13 +768,13 @@ public final class DaemonSetEntity
   }
 
   /**
-   * At most one reconcile per coalescing window, counted from the first fact that waits: a timer restarted on every
-   * fact would be a debounce, and a steady stream of node answers (a converge: one every few milliseconds) would
+   * At most one reconcile per coalescing window ({@link ReconcileWindow}: 20 ms, longer when reconciles are
+   * expensive), counted from the first fact that waits: a timer restarted on every fact would be a debounce, and a steady stream of node answers (a converge: one every few milliseconds) would
    * postpone the reconcile, and every binding and status it writes, until the stream paused.
    */
   private void scheduleReconcile() {
     if (!timers.isTimerActive("reconcile")) {
-      timers.startSingleTimer("reconcile", Reconcile.INSTANCE, COALESCE);
+      timers.startSingleTimer("reconcile", Reconcile.INSTANCE, window);
     }
   }
 
