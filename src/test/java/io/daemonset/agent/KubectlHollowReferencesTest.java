@@ -41,11 +41,6 @@ class KubectlHollowReferencesTest {
     }
   }
 
-  static String status(String pod) {
-    Kubectl.Result row = api.kubectl().run("get", "pod", pod, "--no-headers");
-    return row.exit() == 0 ? row.out().trim().split("\\s+")[2] : row.all();
-  }
-
   @Test
   void aHollowPodWaitsForItsConfigMapAndStartsWhenItIsCreated() throws Exception {
     Path manifest = tmp.resolve("shipper.yaml");
@@ -68,12 +63,14 @@ class KubectlHollowReferencesTest {
     assertThat(applied.exit()).as(applied.all()).isZero();
     await("the pod").atMost(WAIT).until(() -> !api.pods("shipper").isEmpty());
     String pod = api.pods("shipper").get(0).path("metadata").path("name").asText();
-    await("waiting for its ConfigMap").atMost(WAIT).until(() -> status(pod), "CreateContainerConfigError"::equals);
+    await("waiting for its ConfigMap").atMost(WAIT).until(() -> api.kubectl().podStatus(pod),
+        "CreateContainerConfigError"::equals);
     assertThat(api.pods("shipper").get(0).path("status").path("containerStatuses").path(0).path("state")
         .path("waiting").path("message").asText()).isEqualTo("configmap \"shipper-config\" not found");
 
     Kubectl.Result created = api.kubectl().run("create", "configmap", "shipper-config", "--from-literal=a=b");
     assertThat(created.exit()).as(created.all()).isZero();
-    await("running once the ConfigMap exists").atMost(WAIT).until(() -> status(pod), "Running"::equals);
+    await("running once the ConfigMap exists").atMost(WAIT).until(() -> api.kubectl().podStatus(pod),
+        "Running"::equals);
   }
 }

@@ -111,23 +111,17 @@ class KubectlVersionMatrixTest {
                 ports:
                 - containerPort: 80
         """.formatted(name, name, name, version));
-    ok(kubectl, version, "apply", "-f", manifest.toString());
-    ok(kubectl, version, "apply", "-f", manifest.toString()); // the second apply patches (client-side)
-    assertThat(ok(kubectl, version, "get", "ds", name).out()).containsPattern("NAME\\s+DESIRED\\s+CURRENT")
+    kubectl.ok("apply", "-f", manifest.toString());
+    kubectl.ok("apply", "-f", manifest.toString()); // the second apply patches (client-side)
+    assertThat(kubectl.ok("get", "ds", name).out()).containsPattern("NAME\\s+DESIRED\\s+CURRENT")
         .contains(name);
-    ok(kubectl, version, "label", "ds", name, "matrix=" + name);
-    assertThat(ok(kubectl, version, "get", "ds", "-l", "matrix=" + name, "-o", "name").out().trim())
+    kubectl.ok("label", "ds", name, "matrix=" + name);
+    assertThat(kubectl.ok("get", "ds", "-l", "matrix=" + name, "-o", "name").out().trim())
         .isEqualTo("daemonset.apps/" + name);
-    assertThat(ok(kubectl, version, "rollout", "status", "ds/" + name, "--timeout=60s").out())
+    assertThat(kubectl.ok("rollout", "status", "ds/" + name, "--timeout=60s").out())
         .contains("successfully rolled out");
-    Kubectl.Result explain = ok(kubectl, version, "explain", "daemonset.spec.updateStrategy.rollingUpdate");
+    Kubectl.Result explain = kubectl.ok("explain", "daemonset.spec.updateStrategy.rollingUpdate");
     assertThat(explain.out()).contains("maxUnavailable").contains("maxSurge");
-    assertThat(ok(kubectl, version, "delete", "ds", name).out()).contains("deleted");
-  }
-
-  private static Kubectl.Result ok(Kubectl kubectl, String version, String... args) {
-    Kubectl.Result result = kubectl.run(args);
-    assertThat(result.exit()).as("kubectl " + version + " " + String.join(" ", args) + ": " + result.all()).isZero();
-    return result;
+    assertThat(kubectl.ok("delete", "ds", name).out()).contains("deleted");
   }
 }
