@@ -14,9 +14,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
-import java.util.Map;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -38,26 +37,17 @@ class KubectlObjectsTest {
   static Path tmp;
   static TestControlPlane cluster;
   static HttpAgents agents;
+  @AutoClose
+  static ApiWithAgents fixture;
   static Kubectl kubectl;
 
   @BeforeAll
   static void start() throws Exception {
     assumeTrue(Kubectl.available(), "kubectl is not on the PATH");
-    cluster = TestControlPlane.start(tmp, HttpAgents.CONFIG);
-    agents = new HttpAgents(cluster);
-    agents.join("n1", Map.of());
-    agents.join("n2", Map.of());
+    fixture = ApiWithAgents.start(tmp, HttpAgents.CONFIG, "n1", "n2");
+    cluster = fixture.cluster();
+    agents = fixture.agents();
     kubectl = cluster.kubectl();
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    if (agents != null) {
-      agents.close();
-    }
-    if (cluster != null) {
-      cluster.close();
-    }
   }
 
   static Path manifest(String name, String yaml) throws Exception {

@@ -12,8 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -31,6 +30,8 @@ class KubectlScenarioTest {
   static Path tmp;
   static TestControlPlane cluster;
   static HttpAgents agents;
+  @AutoClose
+  static ApiWithAgents fixture;
   static Kubectl kubectl;
   /** A get -w line of DaemonSet agent with all three pods desired, current, ready, up to date and available. */
   static final String ROLLED_OUT = "agent\\s+3\\s+3\\s+3\\s+3\\s+3\\s+.*";
@@ -38,22 +39,10 @@ class KubectlScenarioTest {
   @BeforeAll
   static void start() throws Exception {
     assumeTrue(Kubectl.available(), "kubectl is not on the PATH");
-    cluster = TestControlPlane.start(tmp, HttpAgents.CONFIG);
-    agents = new HttpAgents(cluster);
-    for (String node : List.of("n1", "n2", "n3")) {
-      agents.join(node, Map.of());
-    }
+    fixture = ApiWithAgents.start(tmp, HttpAgents.CONFIG, "n1", "n2", "n3");
+    cluster = fixture.cluster();
+    agents = fixture.agents();
     kubectl = cluster.kubectl();
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    if (agents != null) {
-      agents.close();
-    }
-    if (cluster != null) {
-      cluster.close();
-    }
   }
 
   /** Live (not terminating) pods of a DaemonSet, by the node they run on. */

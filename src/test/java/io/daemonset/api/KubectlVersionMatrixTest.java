@@ -10,9 +10,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -31,24 +30,15 @@ class KubectlVersionMatrixTest {
   static Path tmp;
   static TestControlPlane cluster;
   static HttpAgents agents;
+  @AutoClose
+  static ApiWithAgents fixture;
 
   @BeforeAll
   static void start() throws Exception {
     assumeTrue(!found().isEmpty() || "true".equals(System.getenv("CI")), "no versioned kubectl on this machine");
-    cluster = TestControlPlane.start(tmp);
-    agents = new HttpAgents(cluster);
-    agents.join("m1", Map.of());
-    agents.join("m2", Map.of());
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    if (agents != null) {
-      agents.close();
-    }
-    if (cluster != null) {
-      cluster.close();
-    }
+    fixture = ApiWithAgents.start(tmp, TestControlPlane.Options.DEFAULTS, "m1", "m2");
+    cluster = fixture.cluster();
+    agents = fixture.agents();
   }
 
   /** The directory of the kubectl on the PATH, where the versioned binaries are installed beside it. */
