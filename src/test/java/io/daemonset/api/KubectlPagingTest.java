@@ -13,7 +13,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -34,6 +34,7 @@ class KubectlPagingTest {
 
   @TempDir
   static Path tmp;
+  @AutoClose
   static TestControlPlane api;
   static Kubectl kubectl;
 
@@ -48,13 +49,6 @@ class KubectlPagingTest {
     kubectl.ok("create", "namespace", NS);
     for (String name : List.of("a", "b", "c", "d", "e")) {
       kubectl.ok("create", "configmap", name, "-n", NS, "--from-literal=v=1");
-    }
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    if (api != null) {
-      api.close();
     }
   }
 
