@@ -38,7 +38,7 @@ import javax.net.ssl.SSLContext;
 import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
 import org.bouncycastle.openssl.PEMParser;
 import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -55,6 +55,7 @@ class AgentEndpointTlsTest {
   static final String DS = "/apis/apps/v1/namespaces/default/daemonsets";
 
   @TempDir static Path tmp;
+  @AutoClose
   static TestControlPlane api;
   static Kubectl kubectl;
   static String pod;
@@ -79,13 +80,6 @@ class AgentEndpointTlsTest {
     JsonNode annotations = api.read("/api/v1/nodes/tls-1").path("metadata").path("annotations");
     logs = URI.create(annotations.path("daemonset.io/agent-endpoint").asText() + "/containerLogs/default/" + pod + "/c");
     execEndpoint = annotations.path("daemonset.io/agent-exec-endpoint").asText();
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    if (api != null) {
-      api.close();
-    }
   }
 
   @Test

@@ -57,12 +57,6 @@ class ConfigAcceptanceTest {
     }
   }
 
-  static Kubectl.Result ok(String... args) throws Exception {
-    Kubectl.Result result = api.kubectl().run(args);
-    assertThat(result.exit()).as("kubectl " + String.join(" ", args) + ": " + result.out() + result.err()).isZero();
-    return result;
-  }
-
   static String logs() throws Exception {
     return api.kubectl().run("-n", "logging", "logs", "-l", "app=shipper", "--tail=-1").out();
   }
@@ -80,11 +74,11 @@ class ConfigAcceptanceTest {
 
   @Test
   void configurationReachesTheProcessAndGoesWithTheNamespace() throws Exception {
-    ok("create", "namespace", "logging");
+    api.kubectl().ok("create", "namespace", "logging");
     Path configMap = tmp.resolve("fluent.yaml");
     Files.writeString(configMap, fluentConfig("level info"));
-    ok("apply", "-f", configMap.toString());
-    ok("-n", "logging", "create", "secret", "generic", "api", "--from-literal=key=" + SECRET);
+    api.kubectl().ok("apply", "-f", configMap.toString());
+    api.kubectl().ok("-n", "logging", "create", "secret", "generic", "api", "--from-literal=key=" + SECRET);
     Path ds = Files.writeString(tmp.resolve("ds.yaml"), """
         apiVersion: apps/v1
         kind: DaemonSet
@@ -105,11 +99,11 @@ class ConfigAcceptanceTest {
               volumes:
               - {name: conf, configMap: {name: fluent}}
         """);
-    ok("apply", "-f", ds.toString());
+    api.kubectl().ok("apply", "-f", ds.toString());
     await().atMost(Duration.ofSeconds(60)).until(() -> logs().contains("conf=level info mode=fast key=" + SECRET));
 
     Files.writeString(configMap, fluentConfig("level debug"));
-    ok("apply", "-f", configMap.toString());
+    api.kubectl().ok("apply", "-f", configMap.toString());
     await().atMost(Duration.ofSeconds(10)).until(() -> logs().contains("conf=level debug mode=fast"));
 
     List<String> forms = List.of(SECRET, Base64.getEncoder().encodeToString(SECRET.getBytes(StandardCharsets.UTF_8)));
@@ -124,12 +118,12 @@ class ConfigAcceptanceTest {
     assertThat(viewer.exit()).isNotZero();
     assertThat(viewer.err()).contains("Forbidden");
 
-    ok("delete", "namespace", "logging");
+    api.kubectl().ok("delete", "namespace", "logging");
     await().atMost(Duration.ofSeconds(60)).until(() -> api.kubectl().run("get", "namespace", "logging").err()
         .contains("not found"));
     await().atMost(Duration.ofSeconds(30)).until(() -> agent.runtime().pods().isEmpty());
     for (String kind : List.of("ds", "pods", "configmaps", "secrets")) {
-      assertThat(ok("-n", "logging", "get", kind, "-o", "name").out()).as(kind).isBlank();
+      assertThat(api.kubectl().ok("-n", "logging", "get", kind, "-o", "name").out()).as(kind).isBlank();
     }
   }
 }

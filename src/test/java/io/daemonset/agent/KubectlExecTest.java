@@ -18,7 +18,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -35,6 +35,7 @@ class KubectlExecTest {
   static final String DS = "/apis/apps/v1/namespaces/default/daemonsets";
 
   @TempDir static Path tmp;
+  @AutoClose
   static TestControlPlane api;
   static Kubectl kubectl;
   static String processPod;
@@ -70,13 +71,6 @@ class KubectlExecTest {
     api.startAgent(name, "--runtime", runtime);
   }
 
-
-  @AfterAll
-  static void stop() throws Exception {
-    if (api != null) {
-      api.close();
-    }
-  }
 
   @Test
   void runsInTheContainersEnvironmentWithItsStreamsAndExitCode() {

@@ -9,7 +9,7 @@ import io.daemonset.testing.TestControlPlane;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -24,6 +24,7 @@ class KubectlHollowReferencesTest {
   static final String DS = "/apis/apps/v1/namespaces/default/daemonsets";
 
   @TempDir static Path tmp;
+  @AutoClose
   static TestControlPlane api;
   static NodeAgent agent;
 
@@ -32,18 +33,6 @@ class KubectlHollowReferencesTest {
     assumeTrue(Kubectl.available(), "kubectl is not on the PATH");
     api = TestControlPlane.start(tmp, "daemonset.node.heartbeat-grace = 1h");
     agent = api.startAgent("hollow-1", "--runtime", "hollow");
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    if (api != null) {
-      api.close();
-    }
-  }
-
-  static String status(String pod) {
-    Kubectl.Result row = api.kubectl().run("get", "pod", pod, "--no-headers");
-    return row.exit() == 0 ? row.out().trim().split("\\s+")[2] : row.all();
   }
 
   @Test
@@ -68,12 +57,14 @@ class KubectlHollowReferencesTest {
     assertThat(applied.exit()).as(applied.all()).isZero();
     await("the pod").atMost(WAIT).until(() -> !api.pods("shipper").isEmpty());
     String pod = api.pods("shipper").get(0).path("metadata").path("name").asText();
-    await("waiting for its ConfigMap").atMost(WAIT).until(() -> status(pod), "CreateContainerConfigError"::equals);
+    await("waiting for its ConfigMap").atMost(WAIT).until(() -> api.kubectl().podStatus(pod),
+        "CreateContainerConfigError"::equals);
     assertThat(api.pods("shipper").get(0).path("status").path("containerStatuses").path(0).path("state")
         .path("waiting").path("message").asText()).isEqualTo("configmap \"shipper-config\" not found");
 
     Kubectl.Result created = api.kubectl().run("create", "configmap", "shipper-config", "--from-literal=a=b");
     assertThat(created.exit()).as(created.all()).isZero();
-    await("running once the ConfigMap exists").atMost(WAIT).until(() -> status(pod), "Running"::equals);
+    await("running once the ConfigMap exists").atMost(WAIT).until(() -> api.kubectl().podStatus(pod),
+        "Running"::equals);
   }
 }

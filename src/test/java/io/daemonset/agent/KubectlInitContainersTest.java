@@ -9,7 +9,7 @@ import io.daemonset.testing.Kubectl;
 import io.daemonset.testing.TestControlPlane;
 import java.nio.file.Path;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -25,6 +25,7 @@ class KubectlInitContainersTest {
   static final String DS = "/apis/apps/v1/namespaces/default/daemonsets";
 
   @TempDir static Path tmp;
+  @AutoClose
   static TestControlPlane api;
   static NodeAgent agent;
 
@@ -33,13 +34,6 @@ class KubectlInitContainersTest {
     assumeTrue(Kubectl.available(), "kubectl is not on the PATH");
     api = TestControlPlane.start(tmp, "daemonset.node.heartbeat-grace = 1h");
     agent = api.startAgent("init-1", "--runtime", "process", "--crash-backoff", "3s");
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    if (api != null) {
-      api.close();
-    }
   }
 
   static String daemonSet(String name, String firstInit, String secondInit) {
@@ -58,11 +52,6 @@ class KubectlInitContainersTest {
         """.formatted(name, firstInit, secondInit);
   }
 
-  static String status(String pod) {
-    Kubectl.Result row = api.kubectl().run("get", "pod", pod, "--no-headers");
-    return row.exit() == 0 ? row.out().trim().split("\\s+")[2] : row.all();
-  }
-
   static String podOf(String app) {
     await(app + "'s pod").atMost(WAIT).until(() -> !api.pods(app).isEmpty());
     return api.pods(app).get(0).path("metadata").path("name").asText();
@@ -76,7 +65,8 @@ class KubectlInitContainersTest {
         "[\"sh\",\"-c\",\"echo hello from init > work/greeting; echo prepared\"]",
         "[\"sh\",\"-c\",\"while [ ! -e '" + gate + "' ]; do sleep 0.1; done; grep -q hello work/greeting\"]"));
     String pod = podOf("prepared");
-    await("the second init container running").atMost(WAIT).until(() -> status(pod), "Init:1/2"::equals);
+    await("the second init container running").atMost(WAIT).until(() -> api.kubectl().podStatus(pod),
+        "Init:1/2"::equals);
     JsonNode waiting = api.pods("prepared").get(0).path("status");
     assertThat(waiting.path("containerStatuses").path(0).path("state").path("waiting").path("reason").asText())
         .isEqualTo("PodInitializing");
@@ -86,7 +76,7 @@ class KubectlInitContainersTest {
     assertThat(api.kubectl().run("logs", pod, "-c", "prepare").out()).isEqualTo("prepared\n");
 
     assertThat(tmp.resolve("gate").toFile().mkdir()).isTrue();
-    await("the container running").atMost(WAIT).until(() -> status(pod), "Running"::equals);
+    await("the container running").atMost(WAIT).until(() -> api.kubectl().podStatus(pod), "Running"::equals);
     await("the file the init container wrote, printed by the container").atMost(WAIT)
         .until(() -> api.kubectl().run("logs", pod).out().equals("hello from init\n"));
     JsonNode running = api.pods("prepared").get(0).path("status");

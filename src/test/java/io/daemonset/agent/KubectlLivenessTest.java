@@ -9,7 +9,7 @@ import io.daemonset.testing.Kubectl;
 import io.daemonset.testing.TestControlPlane;
 import java.nio.file.Path;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -24,6 +24,7 @@ class KubectlLivenessTest {
   static final String DS = "/apis/apps/v1/namespaces/default/daemonsets";
 
   @TempDir static Path tmp;
+  @AutoClose
   static TestControlPlane api;
   static NodeAgent agent;
 
@@ -32,13 +33,6 @@ class KubectlLivenessTest {
     assumeTrue(Kubectl.available(), "kubectl is not on the PATH");
     api = TestControlPlane.start(tmp, "daemonset.node.heartbeat-grace = 1h");
     agent = api.startAgent("live-1", "--runtime", "process", "--crash-backoff", "200ms");
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    if (api != null) {
-      api.close();
-    }
   }
 
   static String daemonSet(String name, String command) {

@@ -11,7 +11,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -27,6 +27,7 @@ class KubectlLogsFollowTest {
   static final Pattern LINE = Pattern.compile("count (\\d+)");
 
   @TempDir static Path tmp;
+  @AutoClose
   static TestControlPlane api;
   static NodeAgent agent;
   static Kubectl kubectl;
@@ -37,13 +38,6 @@ class KubectlLogsFollowTest {
     api = TestControlPlane.start(tmp, "daemonset.node.heartbeat-grace = 1h");
     kubectl = api.kubectl();
     agent = api.startAgent("follow-1", "--runtime", "process");
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    if (api != null) {
-      api.close();
-    }
   }
 
   static int lastCount(String out) {

@@ -90,7 +90,7 @@ class KubectlRolloutControlsTest {
     assertQuiet("part");
     assertImages("part", 7, 3);
     // the wide table shows the partition
-    String wide = ok("get", "ds", "part", "-o", "wide", "--no-headers").out().trim();
+    String wide = kubectl.ok("get", "ds", "part", "-o", "wide", "--no-headers").out().trim();
     assertThat(wide.split("\\s+")).contains("Complete", "false", "7");
   }
 
@@ -101,9 +101,9 @@ class KubectlRolloutControlsTest {
   void pausedHoldsAndUnpausingContinues() throws Exception {
     apply(manifest("hold", "ctl", "pause:1", "\"maxUnavailable\":2", null));
     awaitAll("hold", SMALL, "pause:1");
-    ok("patch", "ds", "hold", "--type=merge", "-p",
+    kubectl.ok("patch", "ds", "hold", "--type=merge", "-p",
         "{\"spec\":{\"updateStrategy\":{\"rollingUpdate\":{\"paused\":true}}}}");
-    ok("set", "image", "ds/hold", "c=pause:2");
+    kubectl.ok("set", "image", "ds/hold", "c=pause:2");
     JsonNode reconciled = Quiet.reconciled(api, DS + "hold");
     assertThat(reconciled.path("spec").path("updateStrategy").path("rollingUpdate").path("paused").asBoolean())
         .as("the controller's writes keep the field").isTrue();
@@ -112,7 +112,7 @@ class KubectlRolloutControlsTest {
     assertQuiet("hold");
     assertImages("hold", SMALL, 0);
 
-    ok("patch", "ds", "hold", "--type=merge", "-p",
+    kubectl.ok("patch", "ds", "hold", "--type=merge", "-p",
         "{\"spec\":{\"updateStrategy\":{\"rollingUpdate\":{\"paused\":false}}}}");
     awaitAll("hold", SMALL, "pause:2");
   }
@@ -122,7 +122,7 @@ class KubectlRolloutControlsTest {
   @Test
   @Order(3)
   void aSelectorScopedUpdateTouchesOnlyMatchingNodes() throws Exception {
-    ok("label", "node", "ctl-2", "ctl-5", "ctl-9", "wave=first");
+    kubectl.ok("label", "node", "ctl-2", "ctl-5", "ctl-9", "wave=first");
     apply(manifest("scoped", "ctl", "pause:1", "\"maxUnavailable\":2", null));
     awaitAll("scoped", SMALL, "pause:1");
     apply(manifest("scoped", "ctl", "pause:2",
@@ -134,7 +134,7 @@ class KubectlRolloutControlsTest {
     assertThat(nodesWith("scoped", "pause:2")).containsExactly("ctl-2", "ctl-5", "ctl-9");
 
     // clearing it continues the rollout everywhere
-    ok("patch", "ds", "scoped", "--type=json", "-p",
+    kubectl.ok("patch", "ds", "scoped", "--type=json", "-p",
         "[{\"op\":\"remove\",\"path\":\"/spec/updateStrategy/rollingUpdate/selector\"}]");
     awaitAll("scoped", SMALL, "pause:2");
   }
@@ -214,10 +214,10 @@ class KubectlRolloutControlsTest {
             && s.path("numberAvailable").asInt() == LARGE && s.path("updatedNumberScheduled").asInt() == 0);
     awaitAll("back", LARGE, "pause:1");
     // the user's template is untouched
-    assertThat(ok("get", "ds", "back", "-o", "jsonpath={.spec.template.spec.containers[0].image}").out())
+    assertThat(kubectl.ok("get", "ds", "back", "-o", "jsonpath={.spec.template.spec.containers[0].image}").out())
         .isEqualTo("pause:2");
     // re-applying the failed template changes nothing, and it stays there
-    ok("apply", "-f", failing.toString());
+    kubectl.ok("apply", "-f", failing.toString());
     assertQuiet("back");
     assertThat(nodesWith("back", "pause:1")).hasSize(LARGE);
     JsonNode warning = events("back").stream().filter(e -> e.path("type").asText().equals("Warning")
@@ -272,7 +272,7 @@ class KubectlRolloutControlsTest {
     assertThat(writes).as("create and delete writes of the rollout").hasSize(plannedWrites);
 
     // the same manifest, pinned to that resourceVersion, is refused once something changed
-    ok("annotate", "ds", "planned", "touched=yes");
+    kubectl.ok("annotate", "ds", "planned", "touched=yes");
     Kubectl.Result stale = kubectl.run("replace", "-f", pinned.toString());
     assertThat(stale.exit()).isNotZero();
     assertThat(stale.all()).containsIgnoringCase("modified");
@@ -319,14 +319,8 @@ class KubectlRolloutControlsTest {
   static Path apply(String manifest) throws Exception {
     Path file = Files.createTempFile(tmp, "ds-", ".json");
     Files.writeString(file, manifest);
-    ok("apply", "-f", file.toString());
+    kubectl.ok("apply", "-f", file.toString());
     return file;
-  }
-
-  static Kubectl.Result ok(String... args) {
-    Kubectl.Result result = kubectl.run(args);
-    assertThat(result.exit()).as("kubectl " + String.join(" ", args) + ": " + result.all()).isZero();
-    return result;
   }
 
   static JsonNode awaitStatus(String name, String what, Predicate<JsonNode> done) {

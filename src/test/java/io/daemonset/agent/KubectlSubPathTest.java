@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import io.daemonset.testing.TestControlPlane;
 import java.nio.file.Path;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -20,6 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
 class KubectlSubPathTest {
   static final Duration WAIT = Duration.ofSeconds(60);
   @TempDir static Path tmp;
+  @AutoClose
   static TestControlPlane api;
 
   @BeforeAll
@@ -27,13 +28,6 @@ class KubectlSubPathTest {
     assumeTrue(io.daemonset.testing.Kubectl.available(), "kubectl is not on the PATH");
     api = TestControlPlane.start(tmp, "daemonset.node.heartbeat-grace = 1h");
     api.startAgent("sub-1", "--runtime", "process");
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    if (api != null) {
-      api.close();
-    }
   }
 
   @Test

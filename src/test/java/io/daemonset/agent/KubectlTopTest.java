@@ -10,7 +10,7 @@ import io.daemonset.testing.Response;
 import io.daemonset.testing.TestControlPlane;
 import java.nio.file.Path;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -27,6 +27,7 @@ class KubectlTopTest {
   static final String METRICS = "/apis/metrics.k8s.io/v1beta1";
 
   @TempDir static Path tmp;
+  @AutoClose
   static TestControlPlane api;
   static Kubectl kubectl;
 
@@ -41,13 +42,6 @@ class KubectlTopTest {
 
   static void agent(String name, String runtime) throws Exception {
     api.startAgent(name, "--runtime", runtime, "--labels", "runtime=" + runtime);
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    if (api != null) {
-      api.close();
-    }
   }
 
   static String daemonSet(String name, String command) {

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Path;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -16,6 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
 class AuthReviewsTest {
   @TempDir
   static Path tmp;
+  @AutoClose
   static TestControlPlane cluster;
   static Kubectl kubectl;
 
@@ -24,13 +25,6 @@ class AuthReviewsTest {
     assumeTrue(Kubectl.available(), "kubectl is not on the PATH");
     cluster = TestControlPlane.start(tmp);
     kubectl = cluster.kubectl();
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    if (cluster != null) {
-      cluster.close();
-    }
   }
 
   @Test

@@ -15,13 +15,13 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -36,15 +36,17 @@ class ConcurrentWritesTest {
   static Path tmp;
   static TestControlPlane cluster;
   static HttpAgents agents;
+  @AutoClose
+  static ApiWithAgents fixture;
   static Kubectl kubectl;
   static ExecutorService pool;
 
   @BeforeAll
   static void start() throws Exception {
     assumeTrue(Kubectl.available(), "kubectl is not on the PATH");
-    cluster = TestControlPlane.start(tmp, HttpAgents.CONFIG);
-    agents = new HttpAgents(cluster);
-    agents.join("busy", Map.of());
+    fixture = ApiWithAgents.start(tmp, HttpAgents.CONFIG, "busy");
+    cluster = fixture.cluster();
+    agents = fixture.agents();
     kubectl = cluster.kubectl();
     pool = Executors.newFixedThreadPool(40);
   }
@@ -53,12 +55,6 @@ class ConcurrentWritesTest {
   static void stop() throws Exception {
     if (pool != null) {
       pool.shutdownNow();
-    }
-    if (agents != null) {
-      agents.close();
-    }
-    if (cluster != null) {
-      cluster.close();
     }
   }
 

@@ -11,7 +11,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -25,23 +25,16 @@ class DaemonSetRoutesTest {
   static Path tmp;
   static TestControlPlane cluster;
   static HttpAgents agents;
+  @AutoClose
+  static ApiWithAgents fixture;
 
   @BeforeAll
   static void start() throws Exception {
-    cluster = TestControlPlane.start(tmp, HttpAgents.CONFIG);
-    agents = new HttpAgents(cluster);
+    fixture = ApiWithAgents.start(tmp, HttpAgents.CONFIG);
+    cluster = fixture.cluster();
+    agents = fixture.agents();
     agents.join("n1", Map.of("disk", "ssd"));
     agents.join("n2", Map.of());
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    if (agents != null) {
-      agents.close();
-    }
-    if (cluster != null) {
-      cluster.close();
-    }
   }
 
   static String daemonSet(String name, String image) {

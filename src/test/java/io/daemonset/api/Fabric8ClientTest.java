@@ -26,6 +26,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -36,12 +37,15 @@ class Fabric8ClientTest {
   static Path tmp;
   static TestControlPlane cluster;
   static HttpAgents agents;
+  @AutoClose
+  static ApiWithAgents fixture;
   static KubernetesClient client;
 
   @BeforeAll
   static void start() throws Exception {
-    cluster = TestControlPlane.start(tmp, HttpAgents.CONFIG);
-    agents = new HttpAgents(cluster);
+    fixture = ApiWithAgents.start(tmp, HttpAgents.CONFIG);
+    cluster = fixture.cluster();
+    agents = fixture.agents();
     agents.join("f1", Map.of("disk", "ssd"));
     agents.join("f2", Map.of());
     Config config = new ConfigBuilder(Config.empty()).withMasterUrl(cluster.server().url())
@@ -55,12 +59,6 @@ class Fabric8ClientTest {
   static void stop() throws Exception {
     if (client != null) {
       client.close();
-    }
-    if (agents != null) {
-      agents.close();
-    }
-    if (cluster != null) {
-      cluster.close();
     }
   }
 

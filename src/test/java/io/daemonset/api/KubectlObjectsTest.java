@@ -14,9 +14,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
-import java.util.Map;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -38,38 +37,17 @@ class KubectlObjectsTest {
   static Path tmp;
   static TestControlPlane cluster;
   static HttpAgents agents;
+  @AutoClose
+  static ApiWithAgents fixture;
   static Kubectl kubectl;
 
   @BeforeAll
   static void start() throws Exception {
     assumeTrue(Kubectl.available(), "kubectl is not on the PATH");
-    cluster = TestControlPlane.start(tmp, HttpAgents.CONFIG);
-    agents = new HttpAgents(cluster);
-    agents.join("n1", Map.of());
-    agents.join("n2", Map.of());
+    fixture = ApiWithAgents.start(tmp, HttpAgents.CONFIG, "n1", "n2");
+    cluster = fixture.cluster();
+    agents = fixture.agents();
     kubectl = cluster.kubectl();
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    if (agents != null) {
-      agents.close();
-    }
-    if (cluster != null) {
-      cluster.close();
-    }
-  }
-
-  static Kubectl.Result ok(String... args) {
-    Kubectl.Result result = kubectl.run(args);
-    assertThat(result.exit()).as("kubectl " + String.join(" ", args) + ": " + result.all()).isZero();
-    return result;
-  }
-
-  static Kubectl.Result fails(String... args) {
-    Kubectl.Result result = kubectl.run(args);
-    assertThat(result.exit()).as("kubectl " + String.join(" ", args) + ": " + result.all()).isNotZero();
-    return result;
   }
 
   static Path manifest(String name, String yaml) throws Exception {
@@ -80,45 +58,47 @@ class KubectlObjectsTest {
   @Order(1)
   void defaultAndKubeSystemExistFromTheStart() {
     await().atMost(WAIT).until(() -> kubectl.run("get", "ns").out().contains("kube-system"));
-    Kubectl.Result ns = ok("get", "namespaces");
+    Kubectl.Result ns = kubectl.ok("get", "namespaces");
     assertThat(ns.out()).containsPattern("(?m)^NAME\\s+STATUS\\s+AGE").containsPattern("(?m)^default\\s+Active")
         .containsPattern("(?m)^kube-system\\s+Active");
-    assertThat(ok("get", "ns", "default", "-o", "jsonpath={.spec.finalizers[0]} {.metadata.labels}").out())
+    assertThat(kubectl.ok("get", "ns", "default", "-o", "jsonpath={.spec.finalizers[0]} {.metadata.labels}").out())
         .contains("kubernetes").contains("kubernetes.io/metadata.name");
   }
 
   @Test
   @Order(2)
   void createNamespaceConfigMapSecretServiceAccount() throws Exception {
-    assertThat(ok("create", "namespace", "logging").out()).contains("namespace/logging created");
-    assertThat(ok("-n", "logging", "create", "configmap", "fluent", "--from-literal=fluent.conf=level info",
+    assertThat(kubectl.ok("create", "namespace", "logging").out()).contains("namespace/logging created");
+    assertThat(kubectl.ok("-n", "logging", "create", "configmap", "fluent", "--from-literal=fluent.conf=level info",
         "--from-literal=mode=fast").out()).contains("configmap/fluent created");
-    assertThat(ok("-n", "logging", "create", "secret", "generic", "api", "--from-literal=key=" + SECRET_VALUE).out())
+    assertThat(kubectl.ok("-n", "logging", "create", "secret", "generic", "api",
+        "--from-literal=key=" + SECRET_VALUE).out())
         .contains("secret/api created");
-    assertThat(ok("-n", "logging", "create", "serviceaccount", "shipper").out())
+    assertThat(kubectl.ok("-n", "logging", "create", "serviceaccount", "shipper").out())
         .contains("serviceaccount/shipper created");
 
-    assertThat(ok("-n", "logging", "get", "cm").out()).containsPattern("(?m)^fluent\\s+2\\s+");
-    assertThat(ok("-n", "logging", "get", "secrets").out()).containsPattern("(?m)^api\\s+Opaque\\s+1\\s+");
-    assertThat(ok("-n", "logging", "get", "sa").out()).containsPattern("(?m)^shipper\\s+0\\s+");
-    String key = ok("-n", "logging", "get", "secret", "api", "-o", "jsonpath={.data.key}").out();
+    assertThat(kubectl.ok("-n", "logging", "get", "cm").out()).containsPattern("(?m)^fluent\\s+2\\s+");
+    assertThat(kubectl.ok("-n", "logging", "get", "secrets").out()).containsPattern("(?m)^api\\s+Opaque\\s+1\\s+");
+    assertThat(kubectl.ok("-n", "logging", "get", "sa").out()).containsPattern("(?m)^shipper\\s+0\\s+");
+    String key = kubectl.ok("-n", "logging", "get", "secret", "api", "-o", "jsonpath={.data.key}").out();
     assertThat(new String(Base64.getDecoder().decode(key), StandardCharsets.UTF_8)).isEqualTo(SECRET_VALUE);
 
     // stringData is folded into data and never served
-    ok("-n", "logging", "apply", "-f", manifest("string-data.yaml", """
+    kubectl.ok("-n", "logging", "apply", "-f", manifest("string-data.yaml", """
         apiVersion: v1
         kind: Secret
         metadata: {name: plain}
         stringData: {user: admin}
         """).toString());
-    JsonNode plain = Json.read(ok("-n", "logging", "get", "secret", "plain", "-o", "json").out(), JsonNode.class);
+    JsonNode plain = Json.read(kubectl.ok("-n", "logging", "get", "secret", "plain", "-o",
+        "json").out(), JsonNode.class);
     assertThat(plain.path("data").path("user").asText()).isEqualTo(Base64.getEncoder().encodeToString(
         "admin".getBytes(StandardCharsets.UTF_8)));
     assertThat(plain.has("stringData")).isFalse();
 
     // a DaemonSet in the namespace (its pods are deleted with the namespace, last test); made early, while the
     // test's agents, which send no heartbeats, are still Ready
-    ok("-n", "logging", "apply", "-f", manifest("ds.yaml", """
+    kubectl.ok("-n", "logging", "apply", "-f", manifest("ds.yaml", """
         apiVersion: apps/v1
         kind: DaemonSet
         metadata: {name: shipper}
@@ -151,14 +131,16 @@ class KubectlObjectsTest {
         metadata: {name: app, namespace: logging}
         data: {a: "1"}
         """);
-    assertThat(ok("apply", "-f", cm.toString()).out()).contains("configmap/app created");
+    assertThat(kubectl.ok("apply", "-f", cm.toString()).out()).contains("configmap/app created");
     Files.writeString(cm, Files.readString(cm).replace("a: \"1\"", "a: \"2\", b: \"3\""));
-    assertThat(ok("apply", "-f", cm.toString()).out()).contains("configmap/app configured");
-    assertThat(ok("-n", "logging", "get", "cm", "app", "-o", "jsonpath={.data.a}{.data.b}").out()).isEqualTo("23");
-    ok("-n", "logging", "patch", "cm", "app", "--type=merge", "-p", "{\"data\":{\"c\":\"4\"}}");
-    ok("-n", "logging", "patch", "cm", "app", "--type=json", "-p", "[{\"op\":\"remove\",\"path\":\"/data/a\"}]");
-    ok("-n", "logging", "patch", "cm", "app", "-p", "{\"data\":{\"d\":\"5\"}}");
-    assertThat(ok("-n", "logging", "get", "cm", "app", "-o", "json").out()).doesNotContain("\"a\":")
+    assertThat(kubectl.ok("apply", "-f", cm.toString()).out()).contains("configmap/app configured");
+    assertThat(kubectl.ok("-n", "logging", "get", "cm", "app", "-o",
+        "jsonpath={.data.a}{.data.b}").out()).isEqualTo("23");
+    kubectl.ok("-n", "logging", "patch", "cm", "app", "--type=merge", "-p", "{\"data\":{\"c\":\"4\"}}");
+    kubectl.ok("-n", "logging", "patch", "cm", "app", "--type=json", "-p",
+        "[{\"op\":\"remove\",\"path\":\"/data/a\"}]");
+    kubectl.ok("-n", "logging", "patch", "cm", "app", "-p", "{\"data\":{\"d\":\"5\"}}");
+    assertThat(kubectl.ok("-n", "logging", "get", "cm", "app", "-o", "json").out()).doesNotContain("\"a\":")
         .contains("\"c\": \"4\"").contains("\"d\": \"5\"");
     Path ssa = manifest("ssa.yaml", """
         apiVersion: v1
@@ -166,24 +148,26 @@ class KubectlObjectsTest {
         metadata: {name: ssa, namespace: logging}
         data: {x: "1"}
         """);
-    assertThat(ok("apply", "--server-side", "-f", ssa.toString()).out()).contains("configmap/ssa serverside-applied");
-    assertThat(ok("-n", "logging", "get", "cm", "ssa", "-o", "jsonpath={.metadata.managedFields[0].manager}").out())
+    assertThat(kubectl.ok("apply", "--server-side",
+        "-f", ssa.toString()).out()).contains("configmap/ssa serverside-applied");
+    assertThat(kubectl.ok("-n", "logging", "get", "cm", "ssa", "-o",
+        "jsonpath={.metadata.managedFields[0].manager}").out())
         .isEqualTo("kubectl");
-    assertThat(ok("apply", "--dry-run=server", "-f", manifest("dry.yaml", """
+    assertThat(kubectl.ok("apply", "--dry-run=server", "-f", manifest("dry.yaml", """
         apiVersion: v1
         kind: ConfigMap
         metadata: {name: dry, namespace: logging}
         """).toString()).out()).contains("(server dry run)");
-    fails("-n", "logging", "get", "cm", "dry");
+    kubectl.fails("-n", "logging", "get", "cm", "dry");
     // field validation and Status errors with the field at fault
-    Kubectl.Result unknown = fails("apply", "-f", manifest("unknown.yaml", """
+    Kubectl.Result unknown = kubectl.fails("apply", "-f", manifest("unknown.yaml", """
         apiVersion: v1
         kind: ConfigMap
         metadata: {name: bad, namespace: logging}
         dataa: {x: "1"}
         """).toString());
     assertThat(unknown.err()).contains("unknown field \"dataa\"");
-    Kubectl.Result badKey = fails("apply", "-f", manifest("badkey.yaml", """
+    Kubectl.Result badKey = kubectl.fails("apply", "-f", manifest("badkey.yaml", """
         apiVersion: v1
         kind: ConfigMap
         metadata: {name: badkey, namespace: logging}
@@ -191,14 +175,14 @@ class KubectlObjectsTest {
         """).toString());
     assertThat(badKey.err()).contains("data[no/slash]").contains("a valid config key");
     // immutable
-    ok("apply", "-f", manifest("frozen.yaml", """
+    kubectl.ok("apply", "-f", manifest("frozen.yaml", """
         apiVersion: v1
         kind: ConfigMap
         metadata: {name: frozen, namespace: logging}
         immutable: true
         data: {x: "1"}
         """).toString());
-    Kubectl.Result frozen = fails("-n", "logging", "patch", "cm", "frozen", "--type=merge", "-p",
+    Kubectl.Result frozen = kubectl.fails("-n", "logging", "patch", "cm", "frozen", "--type=merge", "-p",
         "{\"data\":{\"x\":\"2\"}}");
     assertThat(frozen.err()).contains("field is immutable when `immutable` is set");
   }
@@ -206,8 +190,8 @@ class KubectlObjectsTest {
   @Test
   @Order(4)
   void watchSeesConfigMapChanges() {
-    String rv = ok("-n", "logging", "get", "cm", "app", "-o", "jsonpath={.metadata.resourceVersion}").out();
-    ok("-n", "logging", "patch", "cm", "app", "--type=merge", "-p", "{\"data\":{\"e\":\"6\"}}");
+    String rv = kubectl.ok("-n", "logging", "get", "cm", "app", "-o", "jsonpath={.metadata.resourceVersion}").out();
+    kubectl.ok("-n", "logging", "patch", "cm", "app", "--type=merge", "-p", "{\"data\":{\"e\":\"6\"}}");
     io.daemonset.testing.Response watched = cluster.get("/api/v1/namespaces/logging/configmaps?watch=true&resourceVersion="
         + rv + "&timeoutSeconds=2&fieldSelector=metadata.name%3Dapp");
     assertThat(watched.body().lines().map(l -> Json.read(l, JsonNode.class))
@@ -218,17 +202,18 @@ class KubectlObjectsTest {
   @Test
   @Order(5)
   void creatingInAMissingNamespaceIsNotFound() {
-    Kubectl.Result missing = fails("-n", "nowhere", "create", "configmap", "x", "--from-literal=a=b");
+    Kubectl.Result missing = kubectl.fails("-n", "nowhere", "create", "configmap", "x", "--from-literal=a=b");
     assertThat(missing.err()).contains("namespaces \"nowhere\" not found");
   }
 
   @Test
   @Order(6)
   void viewersMayNotReadSecrets() {
-    Kubectl.Result secret = fails("--token", cluster.viewerToken(), "-n", "logging", "get", "secret", "api");
+    Kubectl.Result secret = kubectl.fails("--token", cluster.viewerToken(), "-n", "logging", "get", "secret", "api");
     assertThat(secret.err()).contains("Forbidden").contains("cannot get resource \"secrets\"");
-    assertThat(fails("--token", cluster.viewerToken(), "-n", "logging", "get", "secrets").err()).contains("Forbidden");
-    assertThat(ok("--token", cluster.viewerToken(), "-n", "logging", "get", "cm").out()).contains("fluent");
+    assertThat(kubectl.fails("--token", cluster.viewerToken(), "-n", "logging", "get",
+        "secrets").err()).contains("Forbidden");
+    assertThat(kubectl.ok("--token", cluster.viewerToken(), "-n", "logging", "get", "cm").out()).contains("fluent");
   }
 
   @Test
@@ -257,16 +242,16 @@ class KubectlObjectsTest {
   @Test
   @Order(8)
   void deletingANamespaceRemovesEverythingInIt() throws Exception {
-    Kubectl.Result deleted = ok("delete", "namespace", "logging");
+    Kubectl.Result deleted = kubectl.ok("delete", "namespace", "logging");
     assertThat(deleted.out()).contains("namespace \"logging\" deleted");
     await().atMost(WAIT).until(() -> kubectl.run("get", "ns", "logging").err().contains("not found"));
-    Kubectl.Result terminating = fails("-n", "logging", "create", "configmap", "late");
+    Kubectl.Result terminating = kubectl.fails("-n", "logging", "create", "configmap", "late");
     assertThat(terminating.err()).containsAnyOf("not found", "being terminated");
     for (String kind : List.of("ds", "pods", "cm", "secrets", "sa", "controllerrevisions", "events")) {
-      assertThat(ok("-n", "logging", "get", kind, "-o", "name").out()).as(kind).isBlank();
+      assertThat(kubectl.ok("-n", "logging", "get", kind, "-o", "name").out()).as(kind).isBlank();
     }
     // a namespace of the same name can be made again, empty
-    ok("create", "namespace", "logging");
-    assertThat(ok("-n", "logging", "get", "cm", "-o", "name").out()).isBlank();
+    kubectl.ok("create", "namespace", "logging");
+    assertThat(kubectl.ok("-n", "logging", "get", "cm", "-o", "name").out()).isBlank();
   }
 }

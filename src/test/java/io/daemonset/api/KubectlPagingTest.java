@@ -13,7 +13,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -34,6 +34,7 @@ class KubectlPagingTest {
 
   @TempDir
   static Path tmp;
+  @AutoClose
   static TestControlPlane api;
   static Kubectl kubectl;
 
@@ -45,27 +46,14 @@ class KubectlPagingTest {
         daemonset.view.watch-window-max-changes = 100000
         """);
     kubectl = api.kubectl();
-    ok("create", "namespace", NS);
+    kubectl.ok("create", "namespace", NS);
     for (String name : List.of("a", "b", "c", "d", "e")) {
-      ok("create", "configmap", name, "-n", NS, "--from-literal=v=1");
+      kubectl.ok("create", "configmap", name, "-n", NS, "--from-literal=v=1");
     }
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    if (api != null) {
-      api.close();
-    }
-  }
-
-  static Kubectl.Result ok(String... args) {
-    Kubectl.Result result = kubectl.run(args);
-    assertThat(result.exit()).as("kubectl " + String.join(" ", args) + ": " + result.all()).isZero();
-    return result;
   }
 
   static JsonNode raw(String path) {
-    return Json.read(ok("get", "--raw", path).out(), JsonNode.class);
+    return Json.read(kubectl.ok("get", "--raw", path).out(), JsonNode.class);
   }
 
   static List<String> names(JsonNode list) {
@@ -84,9 +72,9 @@ class KubectlPagingTest {
     assertThat(first.path("metadata").path("remainingItemCount").asLong()).isEqualTo(3);
 
     // Between the pages: one created after the first page's key, one deleted and one changed on the next page.
-    ok("create", "configmap", "cc", "-n", NS, "--from-literal=v=1");
-    ok("delete", "configmap", "d", "-n", NS);
-    ok("label", "configmap", "c", "-n", NS, "changed=yes");
+    kubectl.ok("create", "configmap", "cc", "-n", NS, "--from-literal=v=1");
+    kubectl.ok("delete", "configmap", "d", "-n", NS);
+    kubectl.ok("label", "configmap", "c", "-n", NS, "changed=yes");
 
     JsonNode second = raw(CONFIGMAPS + "?limit=2&continue=" + token);
     assertThat(names(second)).containsExactly("c", "d");
@@ -101,7 +89,7 @@ class KubectlPagingTest {
         .containsExactly("a", "b", "c", "d", "e");
     assertThat(names(raw(CONFIGMAPS + "?resourceVersion=" + rv + "&resourceVersionMatch=NotOlderThan")))
         .containsExactly("a", "b", "c", "cc", "e");
-    assertThat(ok("get", "configmaps", "-n", NS, "--chunk-size=1", "-o", "name").out().lines().toList())
+    assertThat(kubectl.ok("get", "configmaps", "-n", NS, "--chunk-size=1", "-o", "name").out().lines().toList())
         .containsExactly("configmap/a", "configmap/b", "configmap/c", "configmap/cc", "configmap/e");
   }
 
@@ -143,7 +131,7 @@ class KubectlPagingTest {
     // the snapshot is gone (a marker change per poll moves the window; nothing sleeps).
     int[] marker = {0};
     await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500)).until(() -> {
-      ok("annotate", "--overwrite", "configmap", "a", "-n", NS, "marker=" + marker[0]++);
+      kubectl.ok("annotate", "--overwrite", "configmap", "a", "-n", NS, "marker=" + marker[0]++);
       return api.get(CONFIGMAPS + "?limit=2&continue=" + token).code() == 410;
     });
 
@@ -171,7 +159,7 @@ class KubectlPagingTest {
     String rv = raw(CONFIGMAPS).path("metadata").path("resourceVersion").asText();
     int[] marker = {0};
     await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500)).until(() -> {
-      ok("annotate", "--overwrite", "configmap", "a", "-n", NS, "watch-marker=" + marker[0]++);
+      kubectl.ok("annotate", "--overwrite", "configmap", "a", "-n", NS, "watch-marker=" + marker[0]++);
       return api.get(CONFIGMAPS + "?resourceVersion=" + rv + "&resourceVersionMatch=Exact").code() == 410;
     });
     // Upstream answers such a watch with 200 and one ERROR event, then ends the stream; client-go relists on it.

@@ -12,8 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -31,6 +30,8 @@ class KubectlScenarioTest {
   static Path tmp;
   static TestControlPlane cluster;
   static HttpAgents agents;
+  @AutoClose
+  static ApiWithAgents fixture;
   static Kubectl kubectl;
   /** A get -w line of DaemonSet agent with all three pods desired, current, ready, up to date and available. */
   static final String ROLLED_OUT = "agent\\s+3\\s+3\\s+3\\s+3\\s+3\\s+.*";
@@ -38,33 +39,15 @@ class KubectlScenarioTest {
   @BeforeAll
   static void start() throws Exception {
     assumeTrue(Kubectl.available(), "kubectl is not on the PATH");
-    cluster = TestControlPlane.start(tmp, HttpAgents.CONFIG);
-    agents = new HttpAgents(cluster);
-    for (String node : List.of("n1", "n2", "n3")) {
-      agents.join(node, Map.of());
-    }
+    fixture = ApiWithAgents.start(tmp, HttpAgents.CONFIG, "n1", "n2", "n3");
+    cluster = fixture.cluster();
+    agents = fixture.agents();
     kubectl = cluster.kubectl();
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    if (agents != null) {
-      agents.close();
-    }
-    if (cluster != null) {
-      cluster.close();
-    }
-  }
-
-  static Kubectl.Result ok(String... args) {
-    Kubectl.Result result = kubectl.run(args);
-    assertThat(result.exit()).as("kubectl " + String.join(" ", args) + ": " + result.all()).isZero();
-    return result;
   }
 
   /** Live (not terminating) pods of a DaemonSet, by the node they run on. */
   static List<String> podNodes(String labelSelector) {
-    JsonNode pods = Json.read(ok("get", "pods", "-l", labelSelector, "-o", "json").out(), JsonNode.class);
+    JsonNode pods = Json.read(kubectl.ok("get", "pods", "-l", labelSelector, "-o", "json").out(), JsonNode.class);
     List<String> nodes = new ArrayList<>();
     pods.path("items").forEach(p -> {
       if (p.path("metadata").path("deletionTimestamp").isMissingNode()) {
@@ -108,40 +91,41 @@ class KubectlScenarioTest {
   @Test
   @Order(1)
   void applyFluentdRunsOnePodPerNode() {
-    Kubectl.Result apply = ok("apply", "-f", "examples/fluentd.yaml");
+    Kubectl.Result apply = kubectl.ok("apply", "-f", "examples/fluentd.yaml");
     assertThat(apply.out()).contains("daemonset.extensions/fluentd created");
     awaitPodNodes("app=fluentd", "n1", "n2", "n3");
-    await("kubectl get ds: 3 desired, current, ready, up-to-date and available").until(() -> ok("get", "ds").out()
+    await("kubectl get ds: 3 desired, current, ready, up-to-date and available").until(() -> kubectl.ok("get",
+        "ds").out()
         .matches("(?s).*fluentd\\s+3\\s+3\\s+3\\s+3\\s+3\\s+<none>.*"));
   }
 
   @Test
   @Order(2)
   void labelNodeAndSelectIt() {
-    assertThat(ok("label", "nodes", "n2", "ssd=true").out()).contains("node/n2 labeled");
-    Kubectl.Result selected = ok("get", "nodes", "--selector", "ssd=true", "-o", "name");
+    assertThat(kubectl.ok("label", "nodes", "n2", "ssd=true").out()).contains("node/n2 labeled");
+    Kubectl.Result selected = kubectl.ok("get", "nodes", "--selector", "ssd=true", "-o", "name");
     assertThat(selected.out().trim().lines()).containsExactly("node/n2");
-    Kubectl.Result table = ok("get", "nodes", "--selector", "ssd=true");
+    Kubectl.Result table = kubectl.ok("get", "nodes", "--selector", "ssd=true");
     assertThat(table.out().lines().skip(1).map(l -> l.split("\\s+")[0])).containsExactly("n2");
 
-    assertThat(ok("cordon", "n1").out()).contains("node/n1 cordoned");
-    assertThat(ok("get", "nodes", "n1").out()).contains("SchedulingDisabled");
-    assertThat(ok("uncordon", "n1").out()).contains("node/n1 uncordoned");
-    assertThat(ok("taint", "nodes", "n1", "k=v:NoSchedule").out()).contains("node/n1 tainted");
-    assertThat(ok("taint", "nodes", "n1", "k=v:NoSchedule-").out()).contains("node/n1 untainted");
-    assertThat(ok("get", "ds", "fluentd", "-o", "yaml").out()).doesNotContain("null")
+    assertThat(kubectl.ok("cordon", "n1").out()).contains("node/n1 cordoned");
+    assertThat(kubectl.ok("get", "nodes", "n1").out()).contains("SchedulingDisabled");
+    assertThat(kubectl.ok("uncordon", "n1").out()).contains("node/n1 uncordoned");
+    assertThat(kubectl.ok("taint", "nodes", "n1", "k=v:NoSchedule").out()).contains("node/n1 tainted");
+    assertThat(kubectl.ok("taint", "nodes", "n1", "k=v:NoSchedule-").out()).contains("node/n1 untainted");
+    assertThat(kubectl.ok("get", "ds", "fluentd", "-o", "yaml").out()).doesNotContain("null")
         .contains("apiVersion: apps/v1");
   }
 
   @Test
   @Order(3)
   void nginxFastStorageFollowsTheSsdLabel() {
-    assertThat(ok("apply", "-f", "examples/nginx-fast-storage.yaml").out())
+    assertThat(kubectl.ok("apply", "-f", "examples/nginx-fast-storage.yaml").out())
         .contains("daemonset.extensions/nginx-fast-storage created");
     awaitPodNodes("app=nginx", "n2");
-    assertThat(ok("label", "nodes", "n3", "ssd=true").out()).contains("node/n3 labeled");
+    assertThat(kubectl.ok("label", "nodes", "n3", "ssd=true").out()).contains("node/n3 labeled");
     awaitPodNodes("app=nginx", "n2", "n3");
-    assertThat(ok("label", "nodes", "n2", "ssd-").out()).contains("node/n2 unlabeled");
+    assertThat(kubectl.ok("label", "nodes", "n2", "ssd-").out()).contains("node/n2 unlabeled");
     awaitPodNodes("app=nginx", "n3");
   }
 
@@ -150,30 +134,30 @@ class KubectlScenarioTest {
   void rollingUpdateHistoryUndoAndRestart() throws Exception {
     Path v1 = manifest("agent-v1.yaml", agentDaemonSet("agent:1"));
     Path v2 = manifest("agent-v2.yaml", agentDaemonSet("agent:2"));
-    assertThat(ok("apply", "-f", v1.toString()).out()).contains("daemonset.apps/agent created");
-    assertThat(ok("rollout", "status", "daemonsets/agent", "--timeout=60s").out())
+    assertThat(kubectl.ok("apply", "-f", v1.toString()).out()).contains("daemonset.apps/agent created");
+    assertThat(kubectl.ok("rollout", "status", "daemonsets/agent", "--timeout=60s").out())
         .contains("daemon set \"agent\" successfully rolled out");
 
-    assertThat(ok("apply", "-f", v2.toString()).out()).contains("daemonset.apps/agent configured");
-    assertThat(ok("rollout", "status", "daemonsets/agent", "--timeout=60s").out())
+    assertThat(kubectl.ok("apply", "-f", v2.toString()).out()).contains("daemonset.apps/agent configured");
+    assertThat(kubectl.ok("rollout", "status", "daemonsets/agent", "--timeout=60s").out())
         .contains("daemon set \"agent\" successfully rolled out");
     assertThat(images("app=agent")).containsOnly("agent:2");
 
-    Kubectl.Result history = ok("rollout", "history", "daemonsets/agent");
+    Kubectl.Result history = kubectl.ok("rollout", "history", "daemonsets/agent");
     assertThat(history.out()).contains("REVISION").containsPattern("(?m)^1\\s").containsPattern("(?m)^2\\s");
 
-    Kubectl.Result skipped = ok("rollout", "undo", "daemonsets/agent", "--to-revision=2");
+    Kubectl.Result skipped = kubectl.ok("rollout", "undo", "daemonsets/agent", "--to-revision=2");
     assertThat(skipped.out()).contains("skipped rollback (current template already matches revision 2)");
 
-    assertThat(ok("rollout", "undo", "daemonsets/agent").out()).contains("daemonset.apps/agent rolled back");
-    ok("rollout", "status", "daemonsets/agent", "--timeout=60s");
+    assertThat(kubectl.ok("rollout", "undo", "daemonsets/agent").out()).contains("daemonset.apps/agent rolled back");
+    kubectl.ok("rollout", "status", "daemonsets/agent", "--timeout=60s");
     await("agent:1 restored").until(() -> images("app=agent").equals(List.of("agent:1")));
-    assertThat(ok("rollout", "history", "daemonsets/agent").out()).containsPattern("(?m)^2\\s")
+    assertThat(kubectl.ok("rollout", "history", "daemonsets/agent").out()).containsPattern("(?m)^2\\s")
         .containsPattern("(?m)^3\\s");
 
     List<String> before = podNames("app=agent");
-    assertThat(ok("rollout", "restart", "daemonsets/agent").out()).contains("daemonset.apps/agent restarted");
-    ok("rollout", "status", "daemonsets/agent", "--timeout=60s");
+    assertThat(kubectl.ok("rollout", "restart", "daemonsets/agent").out()).contains("daemonset.apps/agent restarted");
+    kubectl.ok("rollout", "status", "daemonsets/agent", "--timeout=60s");
     await("every pod replaced by the restart").until(() -> podNames("app=agent").size() == 3
         && podNames("app=agent").stream().noneMatch(before::contains));
   }
@@ -186,7 +170,7 @@ class KubectlScenarioTest {
       // the watch has started once it printed the DaemonSet as it is; only then is the change sent
       await("kubectl get -w printing the DaemonSet").until(watching::out, out -> out.lines()
           .anyMatch(l -> l.startsWith("agent ")));
-      ok("apply", "-f", manifest("agent-v4.yaml", agentDaemonSet("agent:4")).toString());
+      kubectl.ok("apply", "-f", manifest("agent-v4.yaml", agentDaemonSet("agent:4")).toString());
       await("kubectl get -w showing the rollout in progress, then done").until(watching::out, out -> {
         List<String> lines = out.lines().toList();
         return lines.stream().anyMatch(l -> l.startsWith("agent ") && !l.matches(ROLLED_OUT))
@@ -205,20 +189,21 @@ class KubectlScenarioTest {
   void serverSideApplyDescribeAndEvents() throws Exception {
     Path ssa = manifest("ssa.yaml", agentDaemonSet("ssa:1").replace("name: agent", "name: ssa")
         .replace("app: agent", "app: ssa"));
-    assertThat(ok("apply", "--server-side", "-f", ssa.toString()).out())
+    assertThat(kubectl.ok("apply", "--server-side", "-f", ssa.toString()).out())
         .contains("daemonset.apps/ssa serverside-applied");
-    ok("rollout", "status", "daemonsets/ssa", "--timeout=60s");
+    kubectl.ok("rollout", "status", "daemonsets/ssa", "--timeout=60s");
     Files.writeString(ssa, Files.readString(ssa).replace("ssa:1", "ssa:2"));
-    assertThat(ok("apply", "--server-side", "-f", ssa.toString()).out())
+    assertThat(kubectl.ok("apply", "--server-side", "-f", ssa.toString()).out())
         .contains("daemonset.apps/ssa serverside-applied");
     await("ssa:2 on every node").until(() -> images("app=ssa").equals(List.of("ssa:2")) && podNodes("app=ssa")
         .size() == 3);
-    Kubectl.Result describe = ok("describe", "ds", "ssa");
+    Kubectl.Result describe = kubectl.ok("describe", "ds", "ssa");
     assertThat(describe.out()).contains("Name:           ssa").containsPattern("Image:\\s+ssa:2")
         .contains("SuccessfulCreate");
-    assertThat(ok("get", "events", "--field-selector", "involvedObject.name=ssa").out()).contains("Created pod: ssa-");
-    assertThat(ok("rollout", "history", "daemonsets/ssa", "--revision=1").out()).contains("Image:\tssa:1");
-    ok("delete", "ds", "ssa");
+    assertThat(kubectl.ok("get", "events", "--field-selector",
+        "involvedObject.name=ssa").out()).contains("Created pod: ssa-");
+    assertThat(kubectl.ok("rollout", "history", "daemonsets/ssa", "--revision=1").out()).contains("Image:\tssa:1");
+    kubectl.ok("delete", "ds", "ssa");
   }
 
   @Test
@@ -250,25 +235,26 @@ class KubectlScenarioTest {
   @Test
   @Order(9)
   void deleteWithEachCascade() {
-    assertThat(ok("delete", "ds", "agent", "--cascade=orphan").out()).contains("daemonset.apps \"agent\" deleted");
+    assertThat(kubectl.ok("delete", "ds", "agent",
+        "--cascade=orphan").out()).contains("daemonset.apps \"agent\" deleted");
     assertThat(podNodes("app=agent")).containsExactly("n1", "n2", "n3");
-    JsonNode orphans = Json.read(ok("get", "pods", "-l", "app=agent", "-o", "json").out(), JsonNode.class);
+    JsonNode orphans = Json.read(kubectl.ok("get", "pods", "-l", "app=agent", "-o", "json").out(), JsonNode.class);
     orphans.path("items").forEach(p -> assertThat(p.path("metadata").path("ownerReferences").isMissingNode()
         || p.path("metadata").path("ownerReferences").isEmpty()).isTrue());
 
-    assertThat(ok("delete", "ds", "nginx-fast-storage", "--cascade=foreground").out())
+    assertThat(kubectl.ok("delete", "ds", "nginx-fast-storage", "--cascade=foreground").out())
         .contains("daemonset.apps \"nginx-fast-storage\" deleted");
     assertThat(podNodes("app=nginx")).isEmpty();
     Kubectl.Result gone = kubectl.run("get", "ds", "nginx-fast-storage");
     assertThat(gone.err()).contains("NotFound");
 
-    assertThat(ok("delete", "-f", "examples/fluentd.yaml").out())
+    assertThat(kubectl.ok("delete", "-f", "examples/fluentd.yaml").out())
         .contains("daemonset.extensions \"fluentd\" deleted");
     await("fluentd's pods deleted in the background").until(() -> podNodes("app=fluentd").isEmpty());
   }
 
   static List<String> images(String selector) {
-    JsonNode pods = Json.read(ok("get", "pods", "-l", selector, "-o", "json").out(), JsonNode.class);
+    JsonNode pods = Json.read(kubectl.ok("get", "pods", "-l", selector, "-o", "json").out(), JsonNode.class);
     List<String> images = new ArrayList<>();
     pods.path("items").forEach(p -> {
       if (p.path("metadata").path("deletionTimestamp").isMissingNode()) {
@@ -282,7 +268,7 @@ class KubectlScenarioTest {
   }
 
   static List<String> podNames(String selector) {
-    JsonNode pods = Json.read(ok("get", "pods", "-l", selector, "-o", "json").out(), JsonNode.class);
+    JsonNode pods = Json.read(kubectl.ok("get", "pods", "-l", selector, "-o", "json").out(), JsonNode.class);
     List<String> names = new ArrayList<>();
     pods.path("items").forEach(p -> {
       if (p.path("metadata").path("deletionTimestamp").isMissingNode()) {

@@ -10,9 +10,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -31,24 +30,15 @@ class KubectlVersionMatrixTest {
   static Path tmp;
   static TestControlPlane cluster;
   static HttpAgents agents;
+  @AutoClose
+  static ApiWithAgents fixture;
 
   @BeforeAll
   static void start() throws Exception {
     assumeTrue(!found().isEmpty() || "true".equals(System.getenv("CI")), "no versioned kubectl on this machine");
-    cluster = TestControlPlane.start(tmp);
-    agents = new HttpAgents(cluster);
-    agents.join("m1", Map.of());
-    agents.join("m2", Map.of());
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    if (agents != null) {
-      agents.close();
-    }
-    if (cluster != null) {
-      cluster.close();
-    }
+    fixture = ApiWithAgents.start(tmp, TestControlPlane.Options.DEFAULTS, "m1", "m2");
+    cluster = fixture.cluster();
+    agents = fixture.agents();
   }
 
   /** The directory of the kubectl on the PATH, where the versioned binaries are installed beside it. */
@@ -111,23 +101,17 @@ class KubectlVersionMatrixTest {
                 ports:
                 - containerPort: 80
         """.formatted(name, name, name, version));
-    ok(kubectl, version, "apply", "-f", manifest.toString());
-    ok(kubectl, version, "apply", "-f", manifest.toString()); // the second apply patches (client-side)
-    assertThat(ok(kubectl, version, "get", "ds", name).out()).containsPattern("NAME\\s+DESIRED\\s+CURRENT")
+    kubectl.ok("apply", "-f", manifest.toString());
+    kubectl.ok("apply", "-f", manifest.toString()); // the second apply patches (client-side)
+    assertThat(kubectl.ok("get", "ds", name).out()).containsPattern("NAME\\s+DESIRED\\s+CURRENT")
         .contains(name);
-    ok(kubectl, version, "label", "ds", name, "matrix=" + name);
-    assertThat(ok(kubectl, version, "get", "ds", "-l", "matrix=" + name, "-o", "name").out().trim())
+    kubectl.ok("label", "ds", name, "matrix=" + name);
+    assertThat(kubectl.ok("get", "ds", "-l", "matrix=" + name, "-o", "name").out().trim())
         .isEqualTo("daemonset.apps/" + name);
-    assertThat(ok(kubectl, version, "rollout", "status", "ds/" + name, "--timeout=60s").out())
+    assertThat(kubectl.ok("rollout", "status", "ds/" + name, "--timeout=60s").out())
         .contains("successfully rolled out");
-    Kubectl.Result explain = ok(kubectl, version, "explain", "daemonset.spec.updateStrategy.rollingUpdate");
+    Kubectl.Result explain = kubectl.ok("explain", "daemonset.spec.updateStrategy.rollingUpdate");
     assertThat(explain.out()).contains("maxUnavailable").contains("maxSurge");
-    assertThat(ok(kubectl, version, "delete", "ds", name).out()).contains("deleted");
-  }
-
-  private static Kubectl.Result ok(Kubectl kubectl, String version, String... args) {
-    Kubectl.Result result = kubectl.run(args);
-    assertThat(result.exit()).as("kubectl " + version + " " + String.join(" ", args) + ": " + result.all()).isZero();
-    return result;
+    assertThat(kubectl.ok("delete", "ds", name).out()).contains("deleted");
   }
 }

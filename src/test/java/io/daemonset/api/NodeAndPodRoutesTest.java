@@ -8,7 +8,7 @@ import io.daemonset.testing.Response;
 import io.daemonset.testing.TestControlPlane;
 import java.nio.file.Path;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -21,26 +21,17 @@ class NodeAndPodRoutesTest {
   static Path tmp;
   static TestControlPlane cluster;
   static HttpAgents agents;
+  @AutoClose
+  static ApiWithAgents fixture;
 
   @BeforeAll
   static void start() throws Exception {
-    cluster = TestControlPlane.start(tmp, HttpAgents.CONFIG);
-    agents = new HttpAgents(cluster);
-    agents.join("p1", Map.of());
-    agents.join("p2", Map.of());
+    fixture = ApiWithAgents.start(tmp, HttpAgents.CONFIG, "p1", "p2");
+    cluster = fixture.cluster();
+    agents = fixture.agents();
     cluster.post(DaemonSetRoutesTest.DS, DaemonSetRoutesTest.daemonSet("pp", "nginx:1"));
     await("two running pods").until(() -> pods().size() == 2 && pods().stream()
         .allMatch(p -> p.at("/status/phase").asText().equals("Running")));
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    if (agents != null) {
-      agents.close();
-    }
-    if (cluster != null) {
-      cluster.close();
-    }
   }
 
   static java.util.List<JsonNode> pods() {

@@ -9,8 +9,7 @@ import io.daemonset.testing.TestControlPlane;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -26,24 +25,15 @@ class NodeLeaseTest {
   static Path tmp;
   static TestControlPlane cluster;
   static HttpAgents agents;
+  @AutoClose
+  static ApiWithAgents fixture;
 
   @BeforeAll
   static void start() throws Exception {
     // a short grace, so that a node that stops renewing becomes unreachable within the test
-    cluster = TestControlPlane.start(tmp, "daemonset.node.heartbeat-grace = 2s");
-    agents = new HttpAgents(cluster);
-    agents.join("leased", Map.of());
-    agents.join("neighbour", Map.of());
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    if (agents != null) {
-      agents.close();
-    }
-    if (cluster != null) {
-      cluster.close();
-    }
+    fixture = ApiWithAgents.start(tmp, "daemonset.node.heartbeat-grace = 2s", "leased", "neighbour");
+    cluster = fixture.cluster();
+    agents = fixture.agents();
   }
 
   static String lease(String name) {

@@ -2,12 +2,10 @@ package io.daemonset.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.daemonset.testing.Kubectl;
 import io.daemonset.testing.Response;
 import io.daemonset.testing.TestControlPlane;
 import java.nio.file.Path;
-import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -20,22 +18,14 @@ class NodeRestrictionTest {
   static Path tmp;
   static TestControlPlane cluster;
   static HttpAgents agents;
+  @AutoClose
+  static ApiWithAgents fixture;
 
   @BeforeAll
   static void start() throws Exception {
-    cluster = TestControlPlane.start(tmp, HttpAgents.CONFIG);
-    agents = new HttpAgents(cluster);
-    agents.join("self", Map.of());
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    if (agents != null) {
-      agents.close();
-    }
-    if (cluster != null) {
-      cluster.close();
-    }
+    fixture = ApiWithAgents.start(tmp, HttpAgents.CONFIG, "self");
+    cluster = fixture.cluster();
+    agents = fixture.agents();
   }
 
   @ParameterizedTest

@@ -13,12 +13,11 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -31,24 +30,16 @@ class WatchRouteTest {
   static Path tmp;
   static TestControlPlane cluster;
   static HttpAgents agents;
+  @AutoClose
+  static ApiWithAgents fixture;
 
   @BeforeAll
   static void start() throws Exception {
-    cluster = TestControlPlane.start(tmp,
+    fixture = ApiWithAgents.start(tmp,
         TestControlPlane.Options.DEFAULTS.withConfig(HttpAgents.CONFIG).withRoutes(
-            ResourceRoutes.Settings.DEFAULT.withBookmarkInterval(Duration.ofMillis(300))));
-    agents = new HttpAgents(cluster);
-    agents.join("w1", Map.of());
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    if (agents != null) {
-      agents.close();
-    }
-    if (cluster != null) {
-      cluster.close();
-    }
+            ResourceRoutes.Settings.DEFAULT.withBookmarkInterval(Duration.ofMillis(300))), "w1");
+    cluster = fixture.cluster();
+    agents = fixture.agents();
   }
 
   /** An open watch: its events as they arrive, and the end of the stream as a "CLOSED" marker. */

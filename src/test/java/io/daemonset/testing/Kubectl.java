@@ -1,5 +1,7 @@
 package io.daemonset.testing;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -59,6 +61,31 @@ public final class Kubectl {
     try (Running running = start(args)) {
       return running.awaitExit(RUN_LIMIT_SECONDS);
     }
+  }
+
+  /** Runs kubectl to its end and fails the test, with the command and all it printed, unless it exits 0. */
+  public Result ok(String... args) {
+    Result result = run(args);
+    assertThat(result.exit()).as(described(args, result)).isZero();
+    return result;
+  }
+
+  /** Runs kubectl to its end and fails the test, with the command and all it printed, if it exits 0. */
+  public Result fails(String... args) {
+    Result result = run(args);
+    assertThat(result.exit()).as(described(args, result)).isNotZero();
+    return result;
+  }
+
+  /** The STATUS column of {@code get pod POD --no-headers} (Running, Init:Error, …), or what kubectl said if not. */
+  public String podStatus(String pod) {
+    Result row = run("get", "pod", pod, "--no-headers");
+    return row.exit() == 0 ? row.out().trim().split("\\s+")[2] : row.all();
+  }
+
+  /** "kubectl ARGS: OUTPUT", or with the binary's path for a versioned kubectl (the version matrix). */
+  private String described(String[] args, Result result) {
+    return binary + " " + String.join(" ", args) + ": " + result.all();
   }
 
   /** stdout and stderr of a call, trimmed, whatever its exit: for probes that poll until an answer looks right. */
