@@ -586,7 +586,7 @@ public final class DaemonSetEntity
       return;
     }
     List<String> targets = OrphanClaims.targets(state, fleet, claimAll ? null : claimDue);
-    String why = claimAll ? "claim orphan pods" : "node holds orphan pods";
+    String why = claimAll ? "claim orphan pods" : "node holds new or relabelled orphan pods";
     claimAll = false;
     claimDue.clear();
     if (targets.isEmpty()) {
