@@ -383,7 +383,8 @@ public final class DaemonSetEntity
   private boolean passivating;
   /**
    * Runtime only: where to claim orphans after the next reconcile (see {@link OrphanClaims}): every node holding some
-   * of this namespace (claimAll: just created or recovered, a resync), or those that just came to hold some.
+   * of this namespace (claimAll: just created or recovered, a resync), or those that just came to hold some or whose
+   * orphans were relabelled.
    */
   private boolean claimAll = true;
   private final Set<String> claimDue = new java.util.HashSet<>();
@@ -550,7 +551,7 @@ public final class DaemonSetEntity
     String trigger = described.isEmpty() ? null : String.join("; ", described.subList(0, Math.min(5, described.size())))
         + (described.size() > 5 ? "; and " + (described.size() - 5) + " more" : "");
     changes = changes.and(new Changes(false, before == null, changed, Set.of(), trigger));
-    claimDue.addAll(OrphanClaims.newlyHolding(fleetSeen ? fleet : null, cmd.fleet(), namespace()));
+    claimDue.addAll(OrphanClaims.newlyHoldingOrRelabelled(fleetSeen ? fleet : null, cmd.fleet(), namespace()));
     fleet = cmd.fleet();
     fleetSeen = true;
     scheduleReconcile();
@@ -585,7 +586,7 @@ public final class DaemonSetEntity
       return;
     }
     List<String> targets = OrphanClaims.targets(state, fleet, claimAll ? null : claimDue);
-    String why = claimAll ? "claim orphan pods" : "node holds orphan pods";
+    String why = claimAll ? "claim orphan pods" : "node holds new or relabelled orphan pods";
     claimAll = false;
     claimDue.clear();
     if (targets.isEmpty()) {

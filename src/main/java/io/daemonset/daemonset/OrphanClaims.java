@@ -15,7 +15,7 @@ final class OrphanClaims {
   private OrphanClaims() {}
 
   /**
-   * @param due the nodes to consider (those that just came to hold orphans), or null for every node (a DaemonSet just
+   * @param due the nodes to consider (those that just came to hold orphans or whose orphans were relabelled), or null for every node (a DaemonSet just
    *     created or recovered, a resync)
    * @return node names to send {@code ClaimOrphans} to, sorted
    */
@@ -33,11 +33,16 @@ final class OrphanClaims {
         .toList();
   }
 
-  /** The nodes that hold orphans of the namespace in {@code after} and did not in {@code before} (null: unknown). */
-  static Set<String> newlyHolding(Fleet before, Fleet after, String namespace) {
+  /**
+   * The nodes that hold orphans of the namespace in {@code after} and either did not in {@code before} (null: unknown)
+   * or whose orphans' labels changed since (an orphan relabelled so that it may now match, or another one added).
+   */
+  static Set<String> newlyHoldingOrRelabelled(Fleet before, Fleet after, String namespace) {
     Set<String> now = new HashSet<>(after.holdingOrphansIn(namespace));
     if (before != null) {
-      now.removeAll(before.holdingOrphansIn(namespace));
+      Set<String> held = before.holdingOrphansIn(namespace);
+      now.removeIf(node -> held.contains(node)
+          && java.util.Objects.equals(before.orphanLabelsOf(node), after.orphanLabelsOf(node)));
     }
     return now;
   }

@@ -14,7 +14,7 @@ import java.util.TreeSet;
  * restart or on a member that just joined, the directory arrives in parts.
  */
 public record Fleet(Map<String, Node> nodes, boolean complete, Map<String, Set<String>> orphanNamespaces,
-    Set<String> changed) {
+    Map<String, Integer> orphanLabels, Set<String> changed) {
 
   /** Before the first view: nothing is known, which must never be read as "no nodes". */
   public static final Fleet UNKNOWN = new Fleet(Map.of(), false);
@@ -22,23 +22,32 @@ public record Fleet(Map<String, Node> nodes, boolean complete, Map<String, Set<S
   /**
    * @param orphanNamespaces node name → the namespaces in which it holds adoptable orphan pods; nodes holding none
    *     are left out (the common case: an empty map)
+   * @param orphanLabels node name → the fingerprint of its orphans' labels ({@link NodeState#orphanLabels}), for the
+   *     same nodes: a change says an orphan came or was relabelled there
    * @param changed the names of the nodes added, removed or changed since the previous fleet delivered to the same
    *     subscriber, or null if unknown (then a subscriber compares the two fleets)
    */
   public Fleet {
     Objects.requireNonNull(nodes, "nodes");
     Objects.requireNonNull(orphanNamespaces, "orphanNamespaces");
+    Objects.requireNonNull(orphanLabels, "orphanLabels");
     changed = changed == null ? null : Set.copyOf(changed);
   }
 
   /** A fleet that does not say what changed. */
+  public Fleet(Map<String, Node> nodes, boolean complete, Map<String, Set<String>> orphanNamespaces,
+      Map<String, Integer> orphanLabels) {
+    this(nodes, complete, orphanNamespaces, orphanLabels, null);
+  }
+
+  /** A fleet that does not say what changed nor its orphans' labels. */
   public Fleet(Map<String, Node> nodes, boolean complete, Map<String, Set<String>> orphanNamespaces) {
-    this(nodes, complete, orphanNamespaces, null);
+    this(nodes, complete, orphanNamespaces, Map.of(), null);
   }
 
   /** A fleet without orphans that does not say what changed. */
   public Fleet(Map<String, Node> nodes, boolean complete) {
-    this(nodes, complete, Map.of(), null);
+    this(nodes, complete, Map.of(), Map.of(), null);
   }
 
   /** The nodes of this fleet that hold adoptable orphans in the namespace, by name. */
@@ -50,6 +59,11 @@ public record Fleet(Map<String, Node> nodes, boolean complete, Map<String, Set<S
       }
     });
     return holding;
+  }
+
+  /** The fingerprint of the node's orphans' labels, null if it holds none. */
+  public Integer orphanLabelsOf(String nodeName) {
+    return orphanLabels.get(nodeName);
   }
 
   public static Fleet complete(Map<String, Node> nodes) {

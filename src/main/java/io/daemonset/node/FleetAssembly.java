@@ -28,6 +28,8 @@ final class FleetAssembly {
   private PSortedMap<String, Node> nodes = TreePMap.empty();
   /** Node → the namespaces where it holds adoptable orphans; only the nodes that hold some (usually none). */
   private PSortedMap<String, Set<String>> orphans = TreePMap.empty();
+  /** Node → the fingerprint of its orphans' labels; the same nodes as {@link #orphans}. */
+  private PSortedMap<String, Integer> orphanLabels = TreePMap.empty();
 
   FleetAssembly(int shards) {
     this.shards = shards;
@@ -41,6 +43,7 @@ final class FleetAssembly {
       if (!now.containsKey(name)) {
         nodes = nodes.minus(name);
         orphans = orphans.minus(name);
+        orphanLabels = orphanLabels.minus(name);
         changed.add(name);
       }
     });
@@ -49,6 +52,8 @@ final class FleetAssembly {
         nodes = nodes.plus(name, entry.toNode());
         orphans = entry.orphanNamespaces() == null ? orphans.minus(name)
             : orphans.plus(name, Set.copyOf(entry.orphanNamespaces()));
+        orphanLabels = entry.orphanLabels() == null ? orphanLabels.minus(name)
+            : orphanLabels.plus(name, entry.orphanLabels());
         changed.add(name);
       }
     });
@@ -62,12 +67,13 @@ final class FleetAssembly {
     if (before != null) {
       nodes = nodes.minusAll(before.keySet());
       orphans = orphans.minusAll(before.keySet());
+      orphanLabels = orphanLabels.minusAll(before.keySet());
     }
     return fleet(before == null ? Set.of() : before.keySet());
   }
 
   /** The fleet now, with the names that changed since the previous one this assembly returned. */
   private Fleet fleet(Set<String> changed) {
-    return new Fleet(nodes, entries.size() == shards, orphans, changed);
+    return new Fleet(nodes, entries.size() == shards, orphans, orphanLabels, changed);
   }
 }

@@ -13,9 +13,11 @@ public interface NodeDirectory {
 
   /**
    * The node as placement needs it, and the namespaces in which it holds orphan pods a DaemonSet may adopt
-   * ({@link NodeState#orphanNamespaces}): DaemonSets claim orphans only on the nodes that hold some in their namespace.
+   * ({@link NodeState#orphanNamespaces}): DaemonSets claim orphans only on the nodes that hold some in their namespace;
+   * and the fingerprint of those orphans' labels ({@link NodeState#orphanLabels}), whose change (an orphan relabelled
+   * or added) makes them claim there again at once.
    */
-  void put(Node node, java.util.Set<String> orphanNamespaces);
+  void put(Node node, java.util.Set<String> orphanNamespaces, int orphanLabels);
 
   void remove(String nodeName);
 

@@ -267,7 +267,7 @@ public final class NodeEntity
         .onSignal(RecoveryCompleted.instance(), state -> {
           // The directory is not durable: whoever hosts this node now announces it again.
           if (state.exists()) {
-            directory.put(state.node(), state.orphanNamespaces());
+            announce(state);
           }
         })
         .build();
@@ -422,16 +422,18 @@ public final class NodeEntity
   }
 
   private void announce(NodeState state) {
-    directory.put(state.node(), state.orphanNamespaces());
+    directory.put(state.node(), state.orphanNamespaces(), state.orphanLabels());
   }
 
   /**
-   * After a change of its pods: the directory learns when the namespaces holding orphans changed (an orphaning, an
-   * adoption, an orphan deleted), so that DaemonSets claim there at once and nowhere else. The directory's entry is
-   * compared before it is written, so an unchanged one costs no replication.
+   * After a change of its pods: the directory learns when the orphans changed (an orphaning, an adoption, an orphan
+   * admitted, relabelled, deleted or finished: the namespaces holding them or their labels' fingerprint), so that
+   * DaemonSets claim there at once and nowhere else. A change of pods that are not orphans writes nothing, and the
+   * directory's entry is compared before it is written, so an unchanged one costs no replication.
    */
   private void announceOrphans(NodeState before, NodeState after) {
-    if (after.exists() && !before.orphanNamespaces().equals(after.orphanNamespaces())) {
+    if (after.exists() && (before.orphanLabels() != after.orphanLabels()
+        || !before.orphanNamespaces().equals(after.orphanNamespaces()))) {
       announce(after);
     }
   }
@@ -463,7 +465,10 @@ public final class NodeEntity
         : cmd.pod().withStatus(PodStatus.pending());
     String answer = unschedulable.map(r -> "Pending: " + Admission.message(r)).orElse("admitted");
     return Effect().persist(new PodAdmitted(pod, cmd.cause()))
-        .thenRun(s -> notifyOwner(pod, pod, cmd.cause()))
+        .thenRun(s -> {
+          notifyOwner(pod, pod, cmd.cause());
+          announceOrphans(state, s); // a pod created without a controller is an orphan a DaemonSet may adopt
+        })
         .thenReply(cmd.replyTo(), s -> new AdmitResult(key, true, answer));
   }
 
@@ -612,7 +617,10 @@ public final class NodeEntity
       return Effect().reply(cmd.replyTo(), Outcome.ok(pod, lastSequenceNumber(context)));
     }
     return Effect().persist(new PodMetadataUpdated(cmd.podKey(), cmd.labels(), cmd.annotations(), cmd.cause()))
-        .thenRun(s -> notifyOwner(pod, s.pods().get(cmd.podKey()), cmd.cause()))
+        .thenRun(s -> {
+          notifyOwner(pod, s.pods().get(cmd.podKey()), cmd.cause());
+          announceOrphans(state, s);
+        })
         .thenReply(cmd.replyTo(), s -> Outcome.ok(s.pods().get(cmd.podKey()), lastSequenceNumber(context)));
   }
 

@@ -117,6 +117,22 @@ public record NodeState(Node node, long version, Map<String, Pod> pods, boolean 
     return java.util.Collections.unmodifiableSet(namespaces);
   }
 
+  /**
+   * A fingerprint of the adoptable orphans' names and labels (0 when none), announced with {@link #orphanNamespaces}:
+   * it changes when an orphan comes or is relabelled, which the namespaces alone do not show (a pod relabelled so
+   * that it now matches a selector), so that DaemonSets claim on this node at once rather than at the next resync.
+   * Derived from the pods (String and Map hash codes are specified), so every incarnation computes the same one.
+   */
+  public int orphanLabels() {
+    int hash = 0;
+    for (Map.Entry<String, Pod> e : new java.util.TreeMap<>(pods).entrySet()) {
+      if (isAdoptable(e.getValue())) {
+        hash = 31 * (31 * hash + e.getKey().hashCode()) + e.getValue().metadata().labelsOrEmpty().hashCode();
+      }
+    }
+    return hash;
+  }
+
   /** "namespace/name" of the pod's controlling owner, or null for an orphan. */
   public static String controllerKey(Pod pod) {
     return pod.metadata().ownerReferencesOrEmpty().stream()

@@ -25,7 +25,7 @@ import org.apache.pekko.cluster.ddata.typed.javadsl.Replicator;
  * <p>Why replicated data and not a query: every DaemonSet entity must know every node (5,000 nodes ×
  * 50 DaemonSets), react within moments to a label or taint change, and a JVM that joins must learn the
  * whole fleet at once. NodeEntity is the only writer of its own entry; it writes on every persisted
- * change of the Node, when the namespaces where it holds orphan pods change, and when it recovers, never on a
+ * change of the Node, when its orphan pods change (namespaces, labels), and when it recovers, never on a
  * heartbeat. Each DaemonSet subscribes and filters locally.
  */
 public final class ReplicatedNodeDirectory implements NodeDirectory {
@@ -37,17 +37,19 @@ public final class ReplicatedNodeDirectory implements NodeDirectory {
 
   /**
    * A node as placement needs it: name, labels, taints, unschedulable; and the namespaces where it holds orphan
-   * pods (null when none, the common case), for the DaemonSets' claims. Wrapped for Jackson.
+   * pods (null when none, the common case) with the fingerprint of their labels (null when none), for the DaemonSets'
+   * claims. Wrapped for Jackson.
    */
   public record Entry(String name, Map<String, String> labels, List<Taint> taints, Boolean unschedulable,
-                      Set<String> orphanNamespaces) implements JsonSerializable {
+                      Set<String> orphanNamespaces, Integer orphanLabels) implements JsonSerializable {
 
-    static Entry of(Node node, Set<String> orphanNamespaces) {
+    static Entry of(Node node, Set<String> orphanNamespaces, int orphanLabels) {
+      boolean orphans = orphanNamespaces != null && !orphanNamespaces.isEmpty();
       List<Taint> taints = node.spec() == null ? null : node.spec().taints();
       return new Entry(node.name(), node.metadata().labels(), taints == null ? null
           : taints.stream().map(t -> Taint.of(t.key(), t.value(), t.effect())).toList(),
           node.spec() == null ? null : node.spec().unschedulable(),
-          orphanNamespaces == null || orphanNamespaces.isEmpty() ? null : new java.util.TreeSet<>(orphanNamespaces));
+          orphans ? new java.util.TreeSet<>(orphanNamespaces) : null, orphans ? orphanLabels : null);
     }
 
     Node toNode() {
@@ -79,8 +81,8 @@ public final class ReplicatedNodeDirectory implements NodeDirectory {
   }
 
   @Override
-  public void put(Node node, Set<String> orphanNamespaces) {
-    Entry entry = Entry.of(node, orphanNamespaces);
+  public void put(Node node, Set<String> orphanNamespaces, int orphanLabels) {
+    Entry entry = Entry.of(node, orphanNamespaces, orphanLabels);
     replicator.tell(new Replicator.Update<>(keyFor(node.name()), LWWMap.create(), Replicator.writeLocal(),
         system.ignoreRef(), map -> entry.equals(map.getEntries().get(node.name())) ? map
             : map.put(self, node.name(), entry)));

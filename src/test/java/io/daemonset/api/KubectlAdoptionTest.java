@@ -16,7 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -36,38 +36,22 @@ class KubectlAdoptionTest {
   static Path tmp;
   static TestControlPlane cluster;
   static HttpAgents agents;
+  @AutoClose
+  static ApiWithAgents fixture;
   static Kubectl kubectl;
 
   @BeforeAll
   static void start() throws Exception {
     assumeTrue(Kubectl.available(), "kubectl is not on the PATH");
-    cluster = TestControlPlane.start(tmp);
-    agents = new HttpAgents(cluster);
-    for (String node : List.of("n1", "n2", "n3")) {
-      agents.join(node, Map.of());
-    }
+    fixture = ApiWithAgents.start(tmp, TestControlPlane.Options.DEFAULTS, "n1", "n2", "n3");
+    cluster = fixture.cluster();
+    agents = fixture.agents();
     kubectl = cluster.kubectl();
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    if (agents != null) {
-      agents.close();
-    }
-    if (cluster != null) {
-      cluster.close();
-    }
-  }
-
-  static Kubectl.Result ok(String... args) {
-    Kubectl.Result result = kubectl.run(args);
-    assertThat(result.exit()).as("kubectl " + String.join(" ", args) + ": " + result.all()).isZero();
-    return result;
   }
 
   /** Pod name → [uid, controller owner uid or "-"], for the fluentd pods. */
   static Map<String, List<String>> fluentdPods() {
-    JsonNode pods = Json.read(ok("get", "pods", "-l", "app=fluentd", "-o", "json").out(), JsonNode.class);
+    JsonNode pods = Json.read(kubectl.ok("get", "pods", "-l", "app=fluentd", "-o", "json").out(), JsonNode.class);
     Map<String, List<String>> out = new TreeMap<>();
     pods.path("items").forEach(p -> {
       String owner = "-";
@@ -82,23 +66,23 @@ class KubectlAdoptionTest {
   }
 
   static String dsUid() {
-    return ok("get", "ds", "fluentd", "-o", "jsonpath={.metadata.uid}").out().trim();
+    return kubectl.ok("get", "ds", "fluentd", "-o", "jsonpath={.metadata.uid}").out().trim();
   }
 
   @Test
   @Order(1)
   void orphanedPodsAreAdoptedByTheDaemonSetAppliedAgainAndNoneIsCreated() {
-    ok("apply", "-f", "examples/fluentd.yaml");
+    kubectl.ok("apply", "-f", "examples/fluentd.yaml");
     await().atMost(Duration.ofSeconds(60)).until(() -> fluentdPods().size() == 3
-        && ok("get", "ds", "fluentd", "-o", "jsonpath={.status.numberAvailable}").out().trim().equals("3"));
+        && kubectl.ok("get", "ds", "fluentd", "-o", "jsonpath={.status.numberAvailable}").out().trim().equals("3"));
     Map<String, List<String>> before = fluentdPods();
     String firstUid = dsUid();
     assertThat(before.values()).allSatisfy(v -> assertThat(v.get(1)).isEqualTo(firstUid));
 
-    ok("delete", "ds", "fluentd", "--cascade=orphan");
+    kubectl.ok("delete", "ds", "fluentd", "--cascade=orphan");
     await().atMost(Duration.ofSeconds(30)).until(() -> fluentdPods().values().stream()
         .allMatch(v -> v.get(1).equals("-")) && fluentdPods().size() == 3);
-    assertThat(ok("get", "ds", "-o", "name").out()).doesNotContain("fluentd");
+    assertThat(kubectl.ok("get", "ds", "-o", "name").out()).doesNotContain("fluentd");
 
     ClusterView view = cluster.plane().view();
     List<WatchEvent> podChanges = new CopyOnWriteArrayList<>();
@@ -108,14 +92,14 @@ class KubectlAdoptionTest {
       }
     });
     try {
-      ok("apply", "-f", "examples/fluentd.yaml");
+      kubectl.ok("apply", "-f", "examples/fluentd.yaml");
       String secondUid = dsUid();
       assertThat(secondUid).isNotEqualTo(firstUid);
       await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
         Map<String, List<String>> after = fluentdPods();
         assertThat(after.keySet()).isEqualTo(before.keySet());
         after.forEach((name, v) -> assertThat(v).containsExactly(before.get(name).get(0), secondUid));
-        assertThat(ok("get", "ds", "fluentd", "-o", "jsonpath={.status.numberAvailable}/"
+        assertThat(kubectl.ok("get", "ds", "fluentd", "-o", "jsonpath={.status.numberAvailable}/"
             + "{.status.desiredNumberScheduled}").out().trim()).isEqualTo("3/3");
       });
       // Marker: every adoption was seen through the watch, and not one pod was added.
@@ -133,7 +117,7 @@ class KubectlAdoptionTest {
   void aNodeWithoutRoomShowsAPendingDaemonPodWithTheSchedulersReason() {
     agents.join("tiny", Map.of(), "50m");
     await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
-      JsonNode pods = Json.read(ok("get", "pods", "-l", "app=fluentd", "-o", "json").out(), JsonNode.class);
+      JsonNode pods = Json.read(kubectl.ok("get", "pods", "-l", "app=fluentd", "-o", "json").out(), JsonNode.class);
       JsonNode pending = null;
       for (JsonNode p : pods.path("items")) {
         if (p.path("status").path("phase").asText().equals("Pending")) {
@@ -148,14 +132,14 @@ class KubectlAdoptionTest {
       assertThat(condition.path("reason").asText()).isEqualTo("Unschedulable");
       assertThat(condition.path("message").asText()).isEqualTo("0/1 nodes are available: 1 Insufficient cpu.");
       // Counted as upstream counts it: scheduled, and unavailable.
-      assertThat(ok("get", "ds", "fluentd", "-o", "jsonpath={.status.desiredNumberScheduled}/"
+      assertThat(kubectl.ok("get", "ds", "fluentd", "-o", "jsonpath={.status.desiredNumberScheduled}/"
           + "{.status.currentNumberScheduled}/{.status.numberUnavailable}").out().trim()).isEqualTo("4/4/1");
     });
-    assertThat(ok("get", "pods", "-l", "app=fluentd").out()).containsPattern("fluentd-\\S+\\s+0/1\\s+Pending");
+    assertThat(kubectl.ok("get", "pods", "-l", "app=fluentd").out()).containsPattern("fluentd-\\S+\\s+0/1\\s+Pending");
     // the scheduler's event, on the pod, as kubectl describe pod shows it
-    String pendingPod = ok("get", "pods", "-l", "app=fluentd", "-o",
+    String pendingPod = kubectl.ok("get", "pods", "-l", "app=fluentd", "-o",
         "jsonpath={.items[?(@.status.phase==\"Pending\")].metadata.name}").out().trim();
-    await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(ok("get", "events", "-o", "jsonpath="
+    await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(kubectl.ok("get", "events", "-o", "jsonpath="
         + "{range .items[?(@.reason==\"FailedScheduling\")]}{.involvedObject.name}: {.message}{\"\\n\"}{end}")
         .out()).containsOnlyOnce(pendingPod + ": 0/1 nodes are available: 1 Insufficient cpu."));
   }
@@ -170,48 +154,49 @@ class KubectlAdoptionTest {
   void aPodRelabelledOutOfTheSelectorIsReleasedAndReplaced() {
     Map<String, List<String>> before = fluentdPods();
     String dsUid = dsUid();
-    String pod = ok("get", "pods", "-l", "app=fluentd", "--field-selector", "spec.nodeName=n1", "-o",
+    String pod = kubectl.ok("get", "pods", "-l", "app=fluentd", "--field-selector", "spec.nodeName=n1", "-o",
         "jsonpath={.items[0].metadata.name}").out().trim();
     String uid = before.get(pod).get(0);
 
-    ok("label", "pod", pod, "app=debugging", "--overwrite");
+    kubectl.ok("label", "pod", pod, "app=debugging", "--overwrite");
 
     await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
-      JsonNode released = Json.read(ok("get", "pod", pod, "-o", "json").out(), JsonNode.class);
+      JsonNode released = Json.read(kubectl.ok("get", "pod", pod, "-o", "json").out(), JsonNode.class);
       assertThat(released.path("metadata").path("uid").asText()).isEqualTo(uid);
       assertThat(released.path("metadata").path("ownerReferences").isMissingNode()
           || released.path("metadata").path("ownerReferences").isEmpty()).as("released").isTrue();
       Map<String, List<String>> after = fluentdPods();
       assertThat(after).doesNotContainKey(pod).hasSize(before.size());
       assertThat(after.values()).allSatisfy(v -> assertThat(v.get(1)).isEqualTo(dsUid));
-      assertThat(ok("get", "pods", "-l", "app=fluentd", "--field-selector", "spec.nodeName=n1", "-o", "name")
+      assertThat(kubectl.ok("get", "pods", "-l", "app=fluentd", "--field-selector", "spec.nodeName=n1", "-o", "name")
           .out().trim().lines().count()).as("a new pod on n1").isEqualTo(1);
     });
   }
 
   /**
    * Upstream's ClaimPods where the DaemonSet admits nothing: the pod released above, relabelled back into the
-   * selector, is an orphan next to the pod that replaced it. The DaemonSet adopts it (within a resync) and keeps the
-   * oldest of the two, so the replacement goes and the adopted pod stays, owned again.
+   * selector, is an orphan next to the pod that replaced it. The DaemonSet adopts it (at once: the node announces the
+   * new fingerprint of its orphans' labels, see OrphanClaims) and keeps the oldest of the two, so the replacement goes
+   * and the adopted pod stays, owned again.
    */
   @Test
   @Order(4)
   void anOrphanRelabelledIntoTheSelectorNextToAPodIsAdoptedAndTheOldestKept() {
     String dsUid = dsUid();
-    JsonNode orphans = Json.read(ok("get", "pods", "-l", "app=debugging", "-o", "json").out(), JsonNode.class);
+    JsonNode orphans = Json.read(kubectl.ok("get", "pods", "-l", "app=debugging", "-o", "json").out(), JsonNode.class);
     assertThat(orphans.path("items")).hasSize(1);
     String orphan = orphans.path("items").get(0).path("metadata").path("name").asText();
     String uid = orphans.path("items").get(0).path("metadata").path("uid").asText();
-    String replacement = ok("get", "pods", "-l", "app=fluentd", "--field-selector", "spec.nodeName=n1", "-o",
+    String replacement = kubectl.ok("get", "pods", "-l", "app=fluentd", "--field-selector", "spec.nodeName=n1", "-o",
         "jsonpath={.items[0].metadata.name}").out().trim();
 
-    ok("label", "pod", orphan, "app=fluentd", "--overwrite");
+    kubectl.ok("label", "pod", orphan, "app=fluentd", "--overwrite");
 
     await().atMost(Duration.ofSeconds(90)).untilAsserted(() -> {
       Map<String, List<String>> pods = fluentdPods();
       assertThat(pods.get(orphan)).as("adopted").containsExactly(uid, dsUid);
       assertThat(pods).as("the newer pod on n1 deleted").doesNotContainKey(replacement);
-      assertThat(ok("get", "pods", "-l", "app=fluentd", "--field-selector", "spec.nodeName=n1", "-o", "name")
+      assertThat(kubectl.ok("get", "pods", "-l", "app=fluentd", "--field-selector", "spec.nodeName=n1", "-o", "name")
           .out().trim().lines().count()).isEqualTo(1);
     });
   }
@@ -225,12 +210,12 @@ class KubectlAdoptionTest {
   @Test
   @Order(5)
   void orphanedRevisionsAreAdoptedByADaemonSetOfAnotherNameWhoseSelectorMatches() throws Exception {
-    String revision = ok("get", "controllerrevisions", "-l", "app=fluentd", "-o",
+    String revision = kubectl.ok("get", "controllerrevisions", "-l", "app=fluentd", "-o",
         "jsonpath={.items[*].metadata.name}").out().trim();
     assertThat(revision).as("one revision, of fluentd").startsWith("fluentd-").doesNotContain(" ");
 
-    ok("delete", "ds", "fluentd", "--cascade=orphan");
-    await().atMost(Duration.ofSeconds(30)).until(() -> ok("get", "controllerrevision", revision, "-o",
+    kubectl.ok("delete", "ds", "fluentd", "--cascade=orphan");
+    await().atMost(Duration.ofSeconds(30)).until(() -> kubectl.ok("get", "controllerrevision", revision, "-o",
         "jsonpath={.metadata.ownerReferences}").out().isBlank());
 
     ClusterView view = cluster.plane().view();
@@ -244,15 +229,15 @@ class KubectlAdoptionTest {
       Path renamed = tmp.resolve("fluentd-v2.yaml");
       java.nio.file.Files.writeString(renamed, java.nio.file.Files.readString(Path.of("examples/fluentd.yaml"))
           .replaceFirst("metadata:\n  name: fluentd\n", "metadata:\n  name: fluentd-v2\n"));
-      ok("apply", "-f", renamed.toString());
-      String uid = ok("get", "ds", "fluentd-v2", "-o", "jsonpath={.metadata.uid}").out().trim();
+      kubectl.ok("apply", "-f", renamed.toString());
+      String uid = kubectl.ok("get", "ds", "fluentd-v2", "-o", "jsonpath={.metadata.uid}").out().trim();
 
       await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
-        assertThat(ok("get", "controllerrevisions", "-l", "app=fluentd", "-o",
+        assertThat(kubectl.ok("get", "controllerrevisions", "-l", "app=fluentd", "-o",
             "jsonpath={range .items[*]}{.metadata.name} {.metadata.ownerReferences[0].name} "
                 + "{.metadata.ownerReferences[0].uid} {.metadata.ownerReferences[0].controller}{\"\\n\"}{end}")
             .out().trim()).isEqualTo(revision + " fluentd-v2 " + uid + " true");
-        assertThat(ok("rollout", "history", "ds/fluentd-v2").out()).containsPattern("(?m)^1\\s+<none>");
+        assertThat(kubectl.ok("rollout", "history", "ds/fluentd-v2").out()).containsPattern("(?m)^1\\s+<none>");
         assertThat(fluentdPods().values()).allSatisfy(v -> assertThat(v.get(1)).isEqualTo(uid));
       });
       assertThat(revisionChanges).filteredOn(c -> revision.equals(c.name())).isNotEmpty()

@@ -19,7 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -50,37 +50,22 @@ class KubectlBackgroundDeletionTest {
   static Path tmp;
   static TestControlPlane cluster;
   static HttpAgents agents;
+  @AutoClose
+  static ApiWithAgents fixture;
   static Kubectl kubectl;
 
   @BeforeAll
   static void start() throws Exception {
     assumeTrue(Kubectl.available(), "kubectl is not on the PATH");
-    cluster = TestControlPlane.start(tmp, HttpAgents.CONFIG);
-    agents = new HttpAgents(cluster);
-    agents.join("n1", Map.of());
-    agents.join("n2", Map.of());
+    fixture = ApiWithAgents.start(tmp, HttpAgents.CONFIG, "n1", "n2");
+    cluster = fixture.cluster();
+    agents = fixture.agents();
     kubectl = cluster.kubectl();
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    if (agents != null) {
-      agents.close();
-    }
-    if (cluster != null) {
-      cluster.close();
-    }
-  }
-
-  static Kubectl.Result ok(String... args) {
-    Kubectl.Result result = kubectl.run(args);
-    assertThat(result.exit()).as("kubectl " + String.join(" ", args) + ": " + result.all()).isZero();
-    return result;
   }
 
   /** Pod name → uid, deletionTimestamp or "-", for the keeper pods. */
   static Map<String, List<String>> keeperPods() {
-    JsonNode pods = Json.read(ok("get", "pods", "-l", "app=keeper", "-o", "json").out(), JsonNode.class);
+    JsonNode pods = Json.read(kubectl.ok("get", "pods", "-l", "app=keeper", "-o", "json").out(), JsonNode.class);
     Map<String, List<String>> out = new TreeMap<>();
     pods.path("items").forEach(p -> out.put(p.at("/metadata/name").asText(), List.of(p.at("/metadata/uid").asText(),
         p.at("/metadata/deletionTimestamp").asText("-"))));
@@ -90,11 +75,11 @@ class KubectlBackgroundDeletionTest {
   @Test
   void backgroundDeletionLeavesThePodsUntilTheUsersFinalizerIsRemoved() throws Exception {
     Path manifest = Files.writeString(tmp.resolve("keeper.yaml"), MANIFEST);
-    ok("apply", "-f", manifest.toString());
+    kubectl.ok("apply", "-f", manifest.toString());
     await().atMost(Duration.ofSeconds(60)).until(() -> keeperPods().size() == 2
-        && ok("get", "ds", "keeper", "-o", "jsonpath={.status.numberAvailable}").out().trim().equals("2"));
+        && kubectl.ok("get", "ds", "keeper", "-o", "jsonpath={.status.numberAvailable}").out().trim().equals("2"));
     Map<String, List<String>> before = keeperPods();
-    String statusBefore = ok("get", "ds", "keeper", "-o", "jsonpath={.status}").out();
+    String statusBefore = kubectl.ok("get", "ds", "keeper", "-o", "jsonpath={.status}").out();
 
     ClusterView view = cluster.plane().view();
     List<WatchEvent> changes = new CopyOnWriteArrayList<>();
@@ -106,15 +91,18 @@ class KubectlBackgroundDeletionTest {
       }
     });
     try {
-      assertThat(ok("delete", "ds", "keeper", "--wait=false").out()).contains("daemonset.apps \"keeper\" deleted");
-      assertThat(ok("get", "ds", "keeper", "-o", "jsonpath={.metadata.deletionTimestamp} {.metadata.finalizers}")
-          .out()).matches("\\S+ \\[\"example.com/keep\"\\]");
+      assertThat(kubectl.ok("delete", "ds", "keeper", "--wait=false").out())
+          .contains("daemonset.apps \"keeper\" deleted");
+      assertThat(kubectl.ok("get", "ds", "keeper", "-o",
+          "jsonpath={.metadata.deletionTimestamp} {.metadata.finalizers}").out())
+          .matches("\\S+ \\[\"example.com/keep\"\\]");
       // A new node: a DaemonSet that still acted would create a pod for it; the one being deleted creates none.
       agents.join("n3", Map.of());
-      await().atMost(Duration.ofSeconds(30)).until(() -> ok("get", "nodes", "-o", "name").out().contains("node/n3"));
+      await().atMost(Duration.ofSeconds(30))
+          .until(() -> kubectl.ok("get", "nodes", "-o", "name").out().contains("node/n3"));
       assertThat(keeperPods()).as("the same pods, not being deleted").isEqualTo(before);
 
-      ok("patch", "ds", "keeper", "--type=merge", "-p", "{\"metadata\":{\"finalizers\":null}}");
+      kubectl.ok("patch", "ds", "keeper", "--type=merge", "-p", "{\"metadata\":{\"finalizers\":null}}");
       await().atMost(Duration.ofSeconds(60)).until(() -> kubectl.run("get", "ds", "keeper").exit() != 0
           && keeperPods().isEmpty());
       await().atMost(Duration.ofSeconds(10)).until(() -> changes.stream().filter(c -> "pods".equals(c.resource()))

@@ -294,7 +294,8 @@ class DaemonSetEntityTest {
    * Issue 10 item 1 (upstream's ClaimPods runs in every sync): a DaemonSet just created claims the orphans at once
    * where the directory shows some (here n2, a node it does not want: tainted), not at the next resync 30 s later;
    * and it claims only there: a node without orphans (n1) gets no ClaimOrphans, on creation or on a resync, until
-   * it comes to hold some. Before, every resync told every node of the fleet.
+   * it comes to hold some; a node whose orphans are relabelled is claimed again at once. Before, every resync told
+   * every node of the fleet.
    */
   @Test
   void aNewDaemonSetClaimsOrphansAtOnceAndOnlyWhereNodesHoldThem() {
@@ -319,7 +320,14 @@ class DaemonSetEntityTest {
     directory.push(Map.of("n1", node("n1"), "n2", tainted), Map.of("n1", java.util.Set.of("default"),
         "n2", java.util.Set.of("default")));
     NodeEntity.ClaimOrphans onN1 = n1.expectMessageClass(NodeEntity.ClaimOrphans.class, Duration.ofSeconds(5));
-    assertThat(onN1.cause().reason()).contains("node holds orphan pods").contains("node n1");
+    assertThat(onN1.cause().reason()).contains("node holds new or relabelled orphan pods").contains("node n1");
+
+    // an orphan on n2 relabelled (kubectl label pod): the namespaces holding orphans are as they were, the
+    // fingerprint of their labels is not; claimed there at once, not at the next resync
+    directory.push(Map.of("n1", node("n1"), "n2", tainted), Map.of("n1", java.util.Set.of("default"),
+        "n2", java.util.Set.of("default")), Map.of("n2", 42));
+    NodeEntity.ClaimOrphans onN2 = n2.expectMessageClass(NodeEntity.ClaimOrphans.class, Duration.ofSeconds(5));
+    assertThat(onN2.cause().reason()).contains("relabelled").contains("node n2");
   }
 
   /**

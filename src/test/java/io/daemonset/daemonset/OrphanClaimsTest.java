@@ -53,8 +53,26 @@ class OrphanClaimsTest {
   void newlyHoldingIsWhatChanged() {
     Fleet before = new Fleet(nodes(3), true, Map.of("node-1", Set.of("default")));
     Fleet after = new Fleet(nodes(3), true, Map.of("node-1", Set.of("default"), "node-2", Set.of("default")));
-    assertThat(OrphanClaims.newlyHolding(before, after, "default")).containsExactly("node-2");
-    assertThat(OrphanClaims.newlyHolding(null, after, "default")).containsExactlyInAnyOrder("node-1", "node-2");
-    assertThat(OrphanClaims.newlyHolding(after, before, "default")).isEmpty();
+    assertThat(OrphanClaims.newlyHoldingOrRelabelled(before, after, "default")).containsExactly("node-2");
+    assertThat(OrphanClaims.newlyHoldingOrRelabelled(null, after, "default"))
+        .containsExactlyInAnyOrder("node-1", "node-2");
+    assertThat(OrphanClaims.newlyHoldingOrRelabelled(after, before, "default")).isEmpty();
+  }
+
+  /**
+   * Issue 10 leftover: {@code kubectl label pod X app=fluentd} on an orphan leaves the namespaces holding orphans as
+   * they were; the fingerprint of the orphans' labels changes, and the node is due for a claim at once (not at the
+   * next resync). Another node's unchanged orphans, and another namespace's DaemonSets' view, stay quiet.
+   */
+  @Test
+  void aNodeWhoseOrphansWereRelabelledIsDueAgain() {
+    Map<String, Set<String>> orphans = Map.of("node-1", Set.of("default"), "node-2", Set.of("default"));
+    Fleet before = new Fleet(nodes(3), true, orphans, Map.of("node-1", 11, "node-2", 22));
+    Fleet relabelled = new Fleet(nodes(3), true, orphans, Map.of("node-1", 12, "node-2", 22));
+    assertThat(OrphanClaims.newlyHoldingOrRelabelled(before, relabelled, "default")).containsExactly("node-1");
+    assertThat(OrphanClaims.newlyHoldingOrRelabelled(before, relabelled, "kube-system")).isEmpty();
+    assertThat(OrphanClaims.newlyHoldingOrRelabelled(relabelled, relabelled, "default")).isEmpty();
+    assertThat(OrphanClaims.targets(created(), relabelled,
+        OrphanClaims.newlyHoldingOrRelabelled(before, relabelled, "default"))).containsExactly("node-1");
   }
 }

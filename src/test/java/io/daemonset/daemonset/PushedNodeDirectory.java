@@ -22,13 +22,19 @@ final class PushedNodeDirectory implements NodeDirectory {
     subscriber.accept(new Fleet(nodes, true, orphanNamespaces));
   }
 
+  /** The whole fleet, some nodes holding orphan pods, with the fingerprint of their labels (node → fingerprint). */
+  void push(Map<String, Node> nodes, Map<String, java.util.Set<String>> orphanNamespaces,
+            Map<String, Integer> orphanLabels) {
+    subscriber.accept(new Fleet(nodes, true, orphanNamespaces, orphanLabels));
+  }
+
   /** Some parts of the directory not seen yet, as after a restart. */
   void pushPartial(Map<String, Node> nodes) {
     subscriber.accept(new Fleet(nodes, false));
   }
 
   @Override
-  public void put(Node node, java.util.Set<String> orphanNamespaces) {
+  public void put(Node node, java.util.Set<String> orphanNamespaces, int orphanLabels) {
   }
 
   @Override

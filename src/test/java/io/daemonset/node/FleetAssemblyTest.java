@@ -13,7 +13,7 @@ class FleetAssemblyTest {
     for (int i = 0; i < labels.length; i += 2) {
       map.put(labels[i], labels[i + 1]);
     }
-    return new Entry(name, map, List.of(), null, null);
+    return new Entry(name, map, List.of(), null, null, null);
   }
 
   @Test
@@ -63,13 +63,19 @@ class FleetAssemblyTest {
   void theNamespacesWhereANodeHoldsOrphansFollowItsEntry() {
     FleetAssembly assembly = new FleetAssembly(1);
     Entry plain = entry("n1");
-    Entry holding = new Entry("n1", plain.labels(), plain.taints(), null, java.util.Set.of("default"));
+    Entry holding = new Entry("n1", plain.labels(), plain.taints(), null, java.util.Set.of("default"), 7);
+    Entry relabelled = new Entry("n1", plain.labels(), plain.taints(), null, java.util.Set.of("default"), 8);
 
     Fleet orphaned = assembly.changed("a", Map.of("n1", holding, "n2", entry("n2")));
+    Fleet afterRelabel = assembly.changed("a", Map.of("n1", relabelled, "n2", entry("n2")));
     Fleet adopted = assembly.changed("a", Map.of("n1", plain, "n2", entry("n2")));
 
     assertThat(orphaned.holdingOrphansIn("default")).containsExactly("n1");
+    assertThat(orphaned.orphanLabelsOf("n1")).isEqualTo(7);
     assertThat(orphaned.changed()).containsExactlyInAnyOrder("n1", "n2");
+    assertThat(afterRelabel.orphanLabelsOf("n1")).isEqualTo(8);
+    assertThat(afterRelabel.changed()).containsExactly("n1");
+    assertThat(adopted.orphanLabelsOf("n1")).isNull();
     assertThat(adopted.holdingOrphansIn("default")).isEmpty();
     assertThat(adopted.changed()).containsExactly("n1");
   }

@@ -312,6 +312,43 @@ class NodeEntityTest {
     assertThat(directory.orphanNamespaces.get("n1")).isEmpty();
   }
 
+  /**
+   * Issue 10 leftover: an orphan relabelled (kubectl label pod) leaves the namespaces as they were, so the node
+   * announces the fingerprint of its orphans' labels, and only when it changes: relabelling a pod a controller owns,
+   * or changing an orphan's annotations, writes nothing.
+   */
+  @Test
+  void relabellingAnOrphanIsAnnouncedAndNothingElseIs() {
+    node.<Outcome<Node>>runCommand(r -> new NodeEntity.Register(node(Map.of(), "2", true), ALICE, r));
+    node.<NodeEntity.AdmitResult>runCommand(r -> new NodeEntity.AdmitPod(pod("p1", "100m"), ALICE, r));
+    node.<NodeEntity.AdmitResult>runCommand(r -> new NodeEntity.AdmitPod(pod("p2", "100m"), ALICE, r));
+    node.<Outcome<Pod>>runCommand(r -> new NodeEntity.OrphanPod("default/p1", ALICE, r));
+    Integer orphaned = directory.orphanLabels.get("n1");
+    int announced = directory.announcements.get("n1");
+
+    node.<Outcome<Pod>>runCommand(r -> new NodeEntity.UpdatePodMetadata("default/p2", "uid-p2",
+        Map.of("app", "other"), null, ALICE, r));
+    node.<Outcome<Pod>>runCommand(r -> new NodeEntity.UpdatePodMetadata("default/p1", "uid-p1",
+        node.getState().pods().get("default/p1").metadata().labels(), Map.of("note", "x"), ALICE, r));
+    assertThat(directory.announcements.get("n1")).isEqualTo(announced);
+
+    node.<Outcome<Pod>>runCommand(r -> new NodeEntity.UpdatePodMetadata("default/p1", "uid-p1",
+        Map.of("app", "fluentd"), Map.of("note", "x"), ALICE, r));
+    assertThat(directory.orphanNamespaces.get("n1")).containsExactly("default");
+    assertThat(directory.orphanLabels.get("n1")).isNotEqualTo(orphaned)
+        .isEqualTo(node.getState().orphanLabels());
+  }
+
+  /** A pod created without a controller (a user's bare pod) is an orphan from the start: the directory learns it. */
+  @Test
+  void aBarePodIsAnnouncedAsAnOrphan() {
+    node.<Outcome<Node>>runCommand(r -> new NodeEntity.Register(node(Map.of(), "2", true), ALICE, r));
+    Pod p = pod("bare", "100m");
+    Pod bare = p.withMetadata(p.metadata().withOwnerReferences(null));
+    node.<NodeEntity.AdmitResult>runCommand(r -> new NodeEntity.AdmitPod(bare, ALICE, r));
+    assertThat(directory.orphanNamespaces.get("n1")).containsExactly("default");
+  }
+
   @Test
   void orphaningDropsTheControllerReference() {
     node.<Outcome<Node>>runCommand(r -> new NodeEntity.Register(node(Map.of(), "1", true), ALICE, r));

@@ -11,11 +11,17 @@ public final class RecordingNodeDirectory implements NodeDirectory {
   public final Map<String, Node> nodes = new ConcurrentHashMap<>();
   /** What each node last announced: the namespaces where it holds adoptable orphans. */
   public final Map<String, java.util.Set<String>> orphanNamespaces = new ConcurrentHashMap<>();
+  /** What each node last announced: the fingerprint of its orphans' labels. */
+  public final Map<String, Integer> orphanLabels = new ConcurrentHashMap<>();
+  /** How many times each node announced itself. */
+  public final Map<String, Integer> announcements = new ConcurrentHashMap<>();
 
   @Override
-  public void put(Node node, java.util.Set<String> orphanNamespaces) {
+  public void put(Node node, java.util.Set<String> orphanNamespaces, int orphanLabels) {
     nodes.put(node.name(), node);
     this.orphanNamespaces.put(node.name(), orphanNamespaces);
+    this.orphanLabels.put(node.name(), orphanLabels);
+    announcements.merge(node.name(), 1, Integer::sum);
   }
 
   @Override
