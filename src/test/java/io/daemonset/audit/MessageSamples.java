@@ -71,6 +71,7 @@ final class MessageSamples {
         new ObjectEntity.Create("configmaps", configMap, CAUSE, ref(replyTo)),
         new ObjectEntity.Update(configMap, 2, CAUSE, ref(replyTo)),
         new ObjectEntity.Delete(-1, CAUSE, ref(replyTo)),
+        new ObjectEntity.Get(ref(replyTo)),
         // NodeCredentialEntity
         new NodeCredentialEntity.Obtain(ref(replyTo)),
         new NodeCredentialEntity.Revoke(at, ref(replyTo)),

@@ -5,11 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.daemonset.model.Outcome;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -33,6 +35,17 @@ class MessagesAcrossReleasesTest {
   @AfterAll
   static void stop() {
     fixtures.close();
+  }
+
+  /** A new public command of an entity (one another member may send) fails here until it has a sample. */
+  @Test
+  void everyCommandAnotherMemberSendsHasAFixture() throws Exception {
+    List<Class<?>> commands = PersistedEventTypes.publicCommands();
+    assertThat(commands).as("the four entities' commands are found").hasSizeGreaterThanOrEqualTo(25)
+        .contains(io.daemonset.daemonset.DaemonSetEntity.HandOverRevisions.class,
+            io.daemonset.node.NodeEntity.AdmitPod.class);
+    List<String> without = commands.stream().map(Class::getName).filter(name -> !samples.containsKey(name)).toList();
+    assertThat(without).as("public entity commands without a value in MessageSamples").isEmpty();
   }
 
   static Stream<String> names() {

@@ -17,21 +17,36 @@ import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehavior;
 /**
  * Every event type this release can persist, found rather than listed: the Event type argument of every
  * EventSourcedBehavior among the main classes, expanded through its sealed hierarchy to the concrete records. A new
- * entity, or a new record in an entity's sealed Event, is found without anyone remembering to add it.
+ * entity, or a new record in an entity's sealed Event, is found without anyone remembering to add it. The same for
+ * the entities' commands that other members send.
  */
 final class PersistedEventTypes {
   private PersistedEventTypes() {}
 
   static List<Class<?>> all() throws IOException {
-    Set<Class<?>> events = new TreeSet<>(Comparator.comparing(Class::getName));
+    return typeArgument(1);
+  }
+
+  /**
+   * The commands other members send to these entities: the public concrete types of their sealed Command (the
+   * package-private ones are an entity's messages to itself; enums are its timers).
+   */
+  static List<Class<?>> publicCommands() throws IOException {
+    return typeArgument(0).stream()
+        .filter(c -> !c.isEnum() && java.lang.reflect.Modifier.isPublic(c.getModifiers())).toList();
+  }
+
+  /** The concrete types of the behaviors' C (0) or E (1), sorted by name. */
+  private static List<Class<?>> typeArgument(int index) throws IOException {
+    Set<Class<?>> types = new TreeSet<>(Comparator.comparing(Class::getName));
     for (Class<?> behavior : eventSourcedBehaviors()) {
-      Class<?> event = eventTypeOf(behavior);
-      if (event == null) {
-        throw new IllegalStateException(behavior + ": its Event type is not a class (a generic behavior?)");
+      Class<?> type = typeArgumentOf(behavior, index);
+      if (type == null) {
+        throw new IllegalStateException(behavior + ": its type argument " + index + " is not a class");
       }
-      concrete(event, events);
+      concrete(type, types);
     }
-    return List.copyOf(events);
+    return List.copyOf(types);
   }
 
   /** The main classes (the directory or jar DaemonSetEntity came from) that are event-sourced behaviors. */
@@ -65,13 +80,13 @@ final class PersistedEventTypes {
     }
   }
 
-  /** The E of the nearest EventSourcedBehavior<C, E, S> (or ...WithEnforcedReplies) above the class. */
-  static Class<?> eventTypeOf(Class<?> behavior) {
+  /** The C (0) or E (1) of the nearest EventSourcedBehavior<C, E, S> (or ...WithEnforcedReplies) above it. */
+  static Class<?> typeArgumentOf(Class<?> behavior, int index) {
     for (Class<?> c = behavior; c != null && c != Object.class; c = c.getSuperclass()) {
       Type parent = c.getGenericSuperclass();
       if (parent instanceof ParameterizedType p && p.getRawType() instanceof Class<?> raw
           && EventSourcedBehavior.class.isAssignableFrom(raw) && p.getActualTypeArguments().length == 3) {
-        return p.getActualTypeArguments()[1] instanceof Class<?> e ? e : null;
+        return p.getActualTypeArguments()[index] instanceof Class<?> e ? e : null;
       }
     }
     return null;
@@ -83,7 +98,7 @@ final class PersistedEventTypes {
         concrete(sub, into);
       }
     } else if (type.isInterface() || java.lang.reflect.Modifier.isAbstract(type.getModifiers())) {
-      throw new IllegalStateException(type + " is an open event hierarchy: seal it, so its types can be listed");
+      throw new IllegalStateException(type + " is an open hierarchy: seal it, so its types can be listed");
     } else {
       into.add(type);
     }
