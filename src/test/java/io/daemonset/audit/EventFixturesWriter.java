@@ -7,8 +7,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 
 /**
- * Writes the missing single-value fixtures: events ({@link EventSamples#events()}) and messages between members
- * ({@link MessageSamples}), through this release's real serialization, into src/test/resources. Run only on
+ * Writes the missing single-value fixtures: events ({@link EventSamples#events()}), snapshots
+ * ({@link SnapshotSamples}) and messages between members ({@link MessageSamples}), through this release's real serialization, into src/test/resources. Run only on
  * purpose, after adding an event or message type and its sample:
  *
  * <pre>mvn -o test -Dtest=EventFixturesWriter -Dgolden.fixtures=write</pre>
@@ -22,7 +22,10 @@ class EventFixturesWriter {
     try (SerializedFixtures fixtures = new SerializedFixtures()) {
       Map<String, Object> events = new java.util.LinkedHashMap<>();
       EventSamples.events().forEach((type, event) -> events.put(type.getName(), event));
+      Map<String, Object> snapshots = new java.util.LinkedHashMap<>();
+      SnapshotSamples.snapshots().forEach((type, snapshot) -> snapshots.put(type.getName(), snapshot));
       int written = write(fixtures, SerializedFixtures.EVENTS, events)
+          + write(fixtures, SerializedFixtures.SNAPSHOTS, snapshots)
           + write(fixtures, SerializedFixtures.MESSAGES, MessageSamples.messages(fixtures.replyTo()));
       System.out.println("golden fixtures written: " + written);
     }

@@ -36,7 +36,12 @@ final class PersistedEventTypes {
         .filter(c -> !c.isEnum() && java.lang.reflect.Modifier.isPublic(c.getModifiers())).toList();
   }
 
-  /** The concrete types of the behaviors' C (0) or E (1), sorted by name. */
+  /** The entities' states, which their snapshots hold. */
+  static List<Class<?>> snapshots() throws IOException {
+    return typeArgument(2);
+  }
+
+  /** The concrete types of the behaviors' C (0), E (1) or S (2), sorted by name. */
   private static List<Class<?>> typeArgument(int index) throws IOException {
     Set<Class<?>> types = new TreeSet<>(Comparator.comparing(Class::getName));
     for (Class<?> behavior : eventSourcedBehaviors()) {
@@ -80,7 +85,7 @@ final class PersistedEventTypes {
     }
   }
 
-  /** The C (0) or E (1) of the nearest EventSourcedBehavior<C, E, S> (or ...WithEnforcedReplies) above it. */
+  /** The C (0), E (1) or S (2) of the nearest EventSourcedBehavior<C, E, S> (or ...WithEnforcedReplies) above it. */
   static Class<?> typeArgumentOf(Class<?> behavior, int index) {
     for (Class<?> c = behavior; c != null && c != Object.class; c = c.getSuperclass()) {
       Type parent = c.getGenericSuperclass();

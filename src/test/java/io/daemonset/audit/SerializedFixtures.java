@@ -28,6 +28,7 @@ final class SerializedFixtures implements AutoCloseable {
   static final String SYSTEM_NAME = "golden-fixtures";
   static final String EVENTS = "events";
   static final String MESSAGES = "messages";
+  static final String SNAPSHOTS = "snapshots";
   /** Where the writer puts new fixtures (run from the module's directory, as Maven does). */
   static final Path SOURCE_DIR = Path.of("src/test/resources/io/daemonset/audit/golden");
 
