@@ -2,15 +2,10 @@ package io.daemonset.audit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.DeserializationConfig;
 import com.fasterxml.jackson.databind.JavaType;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.introspect.BeanPropertyDefinition;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.typesafe.config.ConfigFactory;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -18,7 +13,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
-import java.util.zip.GZIPInputStream;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.Adapter;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
@@ -40,7 +34,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * during a rolling upgrade. docs/persistence.md, "Events across releases".
  */
 class NextReleaseEventsTest {
-  static final String ADDED = "addedByTheNextRelease";
+  static final String ADDED = NextReleaseFields.ADDED;
 
   static ActorSystem<Void> system;
   static Serialization serialization;
@@ -88,40 +82,11 @@ class NextReleaseEventsTest {
         .isGreaterThan(3 * journal.rows().size());
   }
 
-  /** The node with ADDED in it and in every record it holds, following the type Jackson reads it as. */
   static JsonNode widen(JsonNode node, JavaType type, AtomicInteger added) {
-    if (node.isArray() && type.getContentType() != null && (type.isCollectionLikeType() || type.isArrayType())) {
-      ArrayNode copy = mapper.createArrayNode();
-      node.forEach(item -> copy.add(widen(item, type.getContentType(), added)));
-      return copy;
-    }
-    if (type.isReferenceType()) { // Optional<T>
-      return widen(node, type.getContentType(), added);
-    }
-    Class<?> raw = type.getRawClass();
-    if (!node.isObject() || type.isContainerType() || raw.isEnum() || raw.isInterface()
-        || java.lang.reflect.Modifier.isAbstract(raw.getModifiers()) || !raw.getName().startsWith("io.daemonset.")) {
-      return node; // scalars, maps (keys are data), free-form JsonNode, polymorphic types, other libraries' types
-    }
-    ObjectNode copy = ((ObjectNode) node).deepCopy();
-    DeserializationConfig config = mapper.getDeserializationConfig();
-    for (BeanPropertyDefinition property : config.introspect(type).findProperties()) {
-      JsonNode child = copy.get(property.getName());
-      if (child != null && !child.isNull()) {
-        copy.set(property.getName(), widen(child, property.getPrimaryType(), added));
-      }
-    }
-    copy.put(ADDED, "a field this release does not know");
-    added.incrementAndGet();
-    return copy;
+    return NextReleaseFields.widen(mapper, node, type, added);
   }
 
-  /** A payload as JSON (Pekko's Jackson serializer gzips large ones). */
   static JsonNode json(byte[] payload) throws IOException {
-    boolean gzip = payload.length > 2 && (payload[0] & 0xff) == 0x1f && (payload[1] & 0xff) == 0x8b;
-    try (InputStream in = gzip ? new GZIPInputStream(new ByteArrayInputStream(payload))
-        : new ByteArrayInputStream(payload)) {
-      return mapper.readTree(in);
-    }
+    return NextReleaseFields.json(mapper, payload);
   }
 }
