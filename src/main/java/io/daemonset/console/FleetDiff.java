@@ -2,6 +2,7 @@ package io.daemonset.console;
 
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SortedMap;
@@ -47,6 +48,29 @@ record FleetDiff(SortedMap<String, String> changed, List<String> removed) {
     });
     removed.sort(NaturalOrder.INSTANCE);
     return new FleetDiff(changed, removed);
+  }
+
+  /**
+   * The "cells" message the page applies, dense so that a whole-fleet message (a page's first, a new revision's)
+   * parses and lists in a few milliseconds: {@code nodes} the changed nodes' names joined by spaces (names never
+   * hold one), {@code states} their state codes, one letter each in the same order, {@code removed} names joined
+   * by spaces, as the page's own data-nodes and data-states attributes are; e.g.
+   * {@code {"nodes":"n1 n2 n10","states":"uox","removed":"n3","full":false,"counts":{…}}}.
+   *
+   * @param full the message lists every cell the page should show, and the page drops every cell it does not list:
+   *     the feed's first message, which cannot know what the page was rendered with (a node may have left since)
+   * @param counts how many cells the page shows in each state once it applied the message
+   */
+  Map<String, Object> message(boolean full, Map<String, Integer> counts) {
+    StringBuilder states = new StringBuilder(changed.size());
+    changed.values().forEach(states::append);
+    Map<String, Object> message = new LinkedHashMap<>();
+    message.put("nodes", String.join(" ", changed.keySet()));
+    message.put("states", states.toString());
+    message.put("removed", String.join(" ", removed));
+    message.put("full", full);
+    message.put("counts", counts);
+    return message;
   }
 
   /** Makes sent what the page has once it applied this diff. */

@@ -29,7 +29,8 @@ import org.apache.pekko.stream.javadsl.Source;
  * <p>The watch marks what changed (a flag per kind and, for the fleet map, the names of the nodes whose node or pods
  * changed: cheap, under the view's lock); every {@link #FLUSH} the stream turns what changed into at most one message
  * per kind: the overview's counts, the DaemonSets' summaries, and for the fleet map only the cells whose state
- * changed since the last message. The overview's counts are kept from the changes themselves ({@link OverviewTally},
+ * changed since the last message (names and state codes as two compact strings, {@link FleetDiff#message}; the first
+ * message replaces the page's cells). The overview's counts are kept from the changes themselves ({@link OverviewTally},
  * counted once when the page subscribes), not recounted over every node and pod. The fleet map looks up only the marked nodes ({@link FleetModel#cell}), and the
  * whole fleet only when the DaemonSet's spec or current revision changed ({@link Shape}): a 5,000-node converge makes
  * tens of thousands of watch events, and rebuilding the fleet four times a second per open page took the CPU the
@@ -192,9 +193,12 @@ final class LiveFeed {
     }
     String hash = ds == null ? null : FleetCells.currentHash(ds, index);
     Shape shape = Shape.of(ds, hash);
+    // the first message replaces the page's cells: they are what the page was rendered with, which the feed does not
+    // know (sentCells starts empty), so a node that left between rendering and now could not be removed otherwise
+    boolean first = sentShape == Shape.UNSENT;
     FleetDiff diff = FleetDiff.between(sentCells, shape.equals(sentShape) ? changedCells(ds, hash) : allCells(ds));
     sentShape = shape;
-    if (diff.isEmpty()) {
+    if (diff.isEmpty() && !first) {
       return;
     }
     diff.changed().forEach((node, code) -> {
@@ -203,11 +207,7 @@ final class LiveFeed {
     });
     diff.removed().forEach(node -> uncount(sentCells.get(node)));
     diff.applyTo(sentCells);
-    Map<String, Object> message = new LinkedHashMap<>();
-    message.put("cells", diff.changed());
-    message.put("removed", diff.removed());
-    message.put("counts", new LinkedHashMap<>(sentCounts));
-    out.add(ServerSentEvent.create(Json.write(message), "cells"));
+    out.add(ServerSentEvent.create(Json.write(diff.message(first, new LinkedHashMap<>(sentCounts))), "cells"));
   }
 
   private void uncount(String code) {

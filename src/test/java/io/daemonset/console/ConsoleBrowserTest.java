@@ -347,6 +347,49 @@ class ConsoleBrowserTest {
     browser.screenshot("node-left-filter");
   }
 
+  @Test
+  @Order(10)
+  void aNodeThatLeavesBetweenRenderingAndTheFeedsFirstMessageLeavesTheMap() {
+    signInWith(plane.adminToken, "overview");
+    // the page's EventSource connects only when the test says so: the page is rendered, then a-5 leaves the
+    // filtered map, then the feed starts
+    driver.executeCdpCommand("Page.addScriptToEvaluateOnNewDocument", Map.of("source", """
+        const RealEventSource = window.EventSource;
+        window.EventSource = class {
+          constructor(url) { this.url = url; this.listeners = []; window.heldFeed = this; }
+          addEventListener(type, fn) { this.listeners.push([type, fn]); }
+          close() { if (this.real) this.real.close(); }
+        };
+        window.releaseFeed = () => {
+          const held = window.heldFeed, real = new RealEventSource(held.url);
+          held.real = real;
+          real.onopen = e => held.onopen && held.onopen(e);
+          real.onerror = e => held.onerror && held.onerror(e);
+          for (const [type, fn] of held.listeners) real.addEventListener(type, fn);
+        };
+        """));
+    driver.get(plane.consoleUrl() + "fleet?ds=default/agent&label=zone%3Da");
+    await().atMost(WAIT).until(() -> "true".equals(driver.executeScript(
+        "return document.getElementById('fleet').dataset.built")));
+    @SuppressWarnings("unchecked")
+    List<String> rendered = (List<String>) driver.executeScript(
+        "return Array.from(document.querySelectorAll('#fleet a'), a => a.dataset.n)");
+    assertThat(rendered).contains("a-5");
+
+    plane.kubectl("label", "node", "a-5", "zone=c", "--overwrite");
+    await().atMost(WAIT).until(() -> "c".equals(plane.api("/api/v1/nodes/a-5").at("/metadata/labels/zone")
+        .asText()));
+    driver.executeScript("window.releaseFeed()");
+    awaitLive();
+
+    List<String> expected = new java.util.ArrayList<>(rendered);
+    expected.remove("a-5");
+    await().atMost(WAIT).untilAsserted(() -> assertThat(driver.executeScript(
+        "return Array.from(document.querySelectorAll('#fleet a'), a => a.dataset.n)")).isEqualTo(expected));
+    assertThat(driver.findElement(By.cssSelector("[data-count=u]")).getText())
+        .isEqualTo(String.valueOf(expected.size()));
+  }
+
   // ---- helpers ----
 
   /** The canvas pixel in the middle of a node's cell, as [r, g, b]. */

@@ -81,6 +81,19 @@ class FleetDiffTest {
   }
 
   @Test
+  void theMessageCarriesNamesAndStateCodesAsTwoStringsInNaturalOrder() {
+    FleetDiff diff = FleetDiff.between(cells("n1=o n3=o n4=u"), cells("n10=x n2=u n1=s n3=- n4=-"));
+    Map<String, Integer> counts = new java.util.LinkedHashMap<>(Map.of("u", 1));
+
+    assertThat(io.daemonset.model.Json.write(diff.message(false, counts)))
+        .isEqualTo("{\"nodes\":\"n1 n2 n10\",\"states\":\"sux\",\"removed\":\"n3 n4\",\"full\":false,"
+            + "\"counts\":{\"u\":1}}");
+    assertThat(io.daemonset.model.Json.write(FleetDiff.between(Map.of(), Map.of()).message(true, Map.of())))
+        .as("a first message over an empty map still replaces the page's cells")
+        .isEqualTo("{\"nodes\":\"\",\"states\":\"\",\"removed\":\"\",\"full\":true,\"counts\":{}}");
+  }
+
+  @Test
   void aNodeLookedUpAloneHasTheCellTheWholeMapGivesIt() {
     DaemonSet ds = FleetCellsTest.daemonSet(Map.of("disk", "ssd"));
     String current = FleetCells.currentHash(ds);

@@ -13,7 +13,9 @@ import org.junit.jupiter.api.Test;
  * measured without a control plane and hollow fleet competing for the CPU.
  * {@code mvn -o test -Dtest=FleetMapPageProbe -Dconsole.nodes=5000 [-Dconsole.profile=true]} prints
  * {@code probe-long-tasks: …}. The feed plays a rollout with maxUnavailable 25%: every 250 ms one message (as
- * LiveFeed sends) moving the next quarter of the cells old → unavailable → starting → updated.
+ * LiveFeed sends) moving the next quarter of the cells old → unavailable → starting → updated. The page is rendered
+ * with every cell updated, and the rollout's first message (a new revision: every cell turns old) covers the whole
+ * fleet, as LiveFeed's does.
  */
 class FleetMapPageProbe {
   static final int NODES = Integer.getInteger("console.nodes", 5000);
@@ -64,6 +66,9 @@ class FleetMapPageProbe {
           + " all %s%n", NODES, applied, tasks.size(), tasks.stream().mapToDouble(t -> ((Number) t.get("duration"))
           .doubleValue()).max().orElse(0), tasks.stream().map(t -> Math.round(((Number) t.get("duration"))
           .doubleValue())).toList());
+      System.out.println("probe-cells-handlers: [cells, ms] whole-fleet first, then the slowest: " + browser.driver
+          .executeScript("const h = window.probeHandlers; return [h[0], h.slice(1).reduce((m, x) => x[1] > m[1] ? x : m,"
+          + " [0, 0])]"));
       browser.screenshot("probe-" + NODES);
 
       // nodes joining, one message each (as the feed sends a join): at the end of the map (after b-N/2), then in
@@ -103,11 +108,11 @@ class FleetMapPageProbe {
     for (int i = 1; i <= NODES; i++) {
       names.add(i <= NODES / 2 ? "a-" + i : "b-" + (i - NODES / 2));
     }
-    String cells = "data-nodes=\"" + String.join(" ", names) + "\" data-states=\"" + "o".repeat(NODES) + "\"";
+    String cells = "data-nodes=\"" + String.join(" ", names) + "\" data-states=\"" + "u".repeat(NODES) + "\"";
     String legend = "";
     for (String code : List.of("u", "o", "s", "x", "c", "m", "n")) {
       legend += "<li><span class=\"c s-" + code + "\" aria-hidden=\"true\"></span> " + code + ": <strong data-count=\""
-          + code + "\">" + (code.equals("o") ? NODES : 0) + "</strong></li>";
+          + code + "\">" + (code.equals("u") ? NODES : 0) + "</strong></li>";
     }
     return """
         <!doctype html><html lang="en"><head><meta charset="utf-8"><title>probe</title>
@@ -143,33 +148,49 @@ class FleetMapPageProbe {
           addEventListener(type, fn) { listeners[type] = fn; }
           close() {}
         };
-        function send(type, data) { window.probeMessages++; if (listeners[type]) listeners[type]({ data: JSON.stringify(data) }); }
+        // how long the page's listener takes for each cells message (parsing and listing it, before any frame applies
+        // it): [cells in the message, ms]
+        window.probeHandlers = [];
+        function send(type, data) {
+          window.probeMessages++;
+          if (!listeners[type]) return;
+          const event = { data: JSON.stringify(data) }, t0 = performance.now();
+          listeners[type](event);
+          if (type === 'cells') window.probeHandlers.push([data.cells ? Object.keys(data.cells).length
+            : data.states.length, Math.round(10 * (performance.now() - t0)) / 10]);
+        }
         window.probeJoin = function (where, k) {
           window.probeJoined = false;
           let i = 0;
           const timer = setInterval(() => {
             const name = (where === 'end' ? 'b-' : 'a-') + (n / 2 + 1 + i);
-            send('cells', { cells: { [name]: 'm' }, removed: [], counts: {} });
+            send('cells', cellsMessage([name], ['m'], {}));
             if (++i === k) { clearInterval(timer); setTimeout(() => { window.probeJoined = true; }, 1000); }
           }, 250);
         };
+        /** A cells message in LiveFeed's format (FleetDiff.message): nodes, in natural order, and their state codes. */
+        function cellsMessage(nodes, codes, counts) {
+          return { nodes: nodes.join(' '), states: codes.join(''), removed: '', full: false, counts: counts };
+        }
         const quarter = Math.ceil(n / 4), rounds = 3;
         window.probeStart = function () {
           let tick = 0, round = 0, steps = ['x', 's', 'u'];
+          // the new revision: every cell turns old at once, one message over the whole fleet
+          send('cells', cellsMessage(names, state, { u: 0, o: n, s: 0, x: 0, c: 0, m: 0, n: 0 }));
           const timer = setInterval(() => {
             // wave w moves step (tick - w) of its quarter; waves overlap as maxUnavailable lets them
-            const cells = {};
+            const nodes = [], codes = [];
             for (let w = 0; w < 4; w++) {
               const s = tick - w;
               if (s < 0 || s >= steps.length) continue;
-              for (let i = w * quarter; i < Math.min(n, (w + 1) * quarter); i++) { state[i] = steps[s]; cells[names[i]] = steps[s]; }
+              for (let i = w * quarter; i < Math.min(n, (w + 1) * quarter); i++) { state[i] = steps[s]; nodes.push(names[i]); codes.push(steps[s]); }
             }
             const counts = { u: 0, o: 0, s: 0, x: 0, c: 0, m: 0, n: 0 };
             for (const c of state) counts[c]++;
             send('daemonsets', [{ key: 'default/agent', domId: 'ds-default--agent', desired: n, updated: counts.u + counts.s,
               remaining: counts.o + counts.x, available: counts.u + counts.o, unavailable: counts.x + counts.s,
               conditions: [], revisions: [] }]);
-            send('cells', { cells: cells, removed: [], counts: counts });
+            send('cells', cellsMessage(nodes, codes, counts));
             if (++tick > 4 + steps.length) {
               tick = 0; steps = ['x', 's', ++round % 2 ? 'o' : 'u'];
               if (round === rounds) { clearInterval(timer); setTimeout(() => { window.probeDone = true; }, 1000); }
