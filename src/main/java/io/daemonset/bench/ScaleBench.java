@@ -57,7 +57,7 @@ public final class ScaleBench {
         o.out().println(JournalSize.describe(server.plane.system(), store.dataDir));
         o.out().println(JournalTimeline.describe(server.plane.system(), applied));
         o.out().println(floor(server, requestsBefore, ready));
-        o.out().println(HeapPerBinding.measure(Math.max(10_000, o.nodes() * o.daemonSets())));
+        o.out().println(HeapPerBinding.measure(o.nodes() * o.daemonSets()));
       }
     }
   }

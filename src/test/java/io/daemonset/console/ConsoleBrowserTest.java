@@ -84,12 +84,15 @@ class ConsoleBrowserTest {
     assertThat(driver.getCurrentUrl()).endsWith("/console/login");
 
     signInWith("not-a-token-from-tokens.csv");
-    assertThat(driver.findElement(By.id("login-error")).getText()).contains("not valid");
+    // the click returns before the form's POST has been answered: wait for the page it lands on
+    await().atMost(Duration.ofSeconds(30)).ignoreExceptions().untilAsserted(() ->
+        assertThat(driver.findElement(By.id("login-error")).getText()).contains("not valid"));
     assertThat(driver.manage().getCookieNamed(ConsoleRoutes.COOKIE)).isNull();
     browser.screenshot("sign-in-refused");
 
     signInWith(plane.adminToken);
-    assertThat(driver.getCurrentUrl()).endsWith("/console/overview");
+    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(driver.getCurrentUrl())
+        .endsWith("/console/overview"));
     assertThat(driver.findElement(By.id("user")).getText()).isEqualTo("admin");
     assertThat(driver.findElement(By.id("role")).getText()).isEqualTo("master");
     Cookie cookie = driver.manage().getCookieNamed(ConsoleRoutes.COOKIE);
