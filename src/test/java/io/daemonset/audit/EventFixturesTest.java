@@ -8,8 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -24,18 +23,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * a sample and a fixture. docs/persistence.md, "Events across releases".
  */
 class EventFixturesTest {
-  static SerializedFixtures fixtures;
+  @AutoClose static final SerializedFixtures fixtures = new SerializedFixtures();
   static final Map<Class<?>, Object> SAMPLES = EventSamples.events();
-
-  @BeforeAll
-  static void start() {
-    fixtures = new SerializedFixtures();
-  }
-
-  @AfterAll
-  static void stop() {
-    fixtures.close();
-  }
 
   @Test
   void everyPersistedEventTypeHasAFixture() throws Exception {

@@ -9,8 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -23,19 +22,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * inside it (from the next one). docs/persistence.md, "Events across releases".
  */
 class MessagesAcrossReleasesTest {
-  static SerializedFixtures fixtures;
-  static Map<String, Object> samples;
-
-  @BeforeAll
-  static void start() {
-    fixtures = new SerializedFixtures();
-    samples = MessageSamples.messages(fixtures.replyTo());
-  }
-
-  @AfterAll
-  static void stop() {
-    fixtures.close();
-  }
+  @AutoClose static final SerializedFixtures fixtures = new SerializedFixtures();
+  static final Map<String, Object> samples = MessageSamples.messages(fixtures.replyTo());
 
   /** A new public command of an entity (one another member may send) fails here until it has a sample. */
   @Test
