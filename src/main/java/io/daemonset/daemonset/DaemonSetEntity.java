@@ -52,6 +52,8 @@ public final class DaemonSetEntity
   public static final EntityTypeKey<Command> ENTITY_TYPE_KEY = EntityTypeKey.create(Command.class, "DaemonSet");
   static final Duration RESYNC = Duration.ofSeconds(30);
   static final Duration COALESCE = Duration.ofMillis(20);
+  /** How often steps waiting for a permit look for one when no answer of their own frees one first. */
+  static final Duration DEFERRED_RETRY = Duration.ofMillis(50);
   static final Duration NODE_ASK_TIMEOUT = Duration.ofSeconds(10);
 
   // ---- commands --------------------------------------------------------------------------------
@@ -88,6 +90,9 @@ public final class DaemonSetEntity
   record NodesChanged(Fleet fleet) implements Command {}
 
   enum Reconcile implements Command { INSTANCE }
+
+  /** Steps that waited for the member's write budget ({@link NodeWriteBudget}) try again. */
+  enum SendDeferred implements Command { INSTANCE }
 
   /** alreadyExists: the node holds another pod under that name; the binding goes and a new name is tried. */
   record AdmitAnswered(String podName, String nodeName, boolean admitted, String reason, boolean alreadyExists,
@@ -352,7 +357,7 @@ public final class DaemonSetEntity
       directory.subscribe(ctx, NodesChanged::new);
       timers.startTimerWithFixedDelay("resync", ResyncPods.INSTANCE, RESYNC);
       String namespace = key.substring(0, key.indexOf('/'));
-      NodeLink link = new NodeLink(nodes, namespace, NODE_ASK_TIMEOUT);
+      NodeLink link = new NodeLink(nodes, namespace, NODE_ASK_TIMEOUT, NodeWriteBudget.get(ctx.getSystem()));
       return new DaemonSetEntity(ctx, timers, key, link, clock, lifecycle, revisions);
     }));
   }
@@ -444,6 +449,11 @@ public final class DaemonSetEntity
         .onCommand(PodChanged.class, this::onFact)
         .onCommand(NodesChanged.class, this::onNodesChanged)
         .onCommand(Reconcile.class, (state, cmd) -> reconcile(state))
+        .onCommand(SendDeferred.class, (state, cmd) -> {
+          nodes.sendDeferred();
+          retryDeferredSteps();
+          return Effect().noReply();
+        })
         .onCommand(AdmitAnswered.class, this::onAdmitAnswered)
         .onCommand(DeleteAnswered.class, this::onFact)
         .onCommand(OrphanAnswered.class, this::onFact)
@@ -749,6 +759,7 @@ public final class DaemonSetEntity
         nodes.relabel(context, relabel.binding(), relabel.cause());
       }
     }
+    retryDeferredSteps();
     DaemonSetState state = out.state();
     if (fleetSeen) {
       claimOrphans(state);
@@ -757,6 +768,13 @@ public final class DaemonSetEntity
       // Gone, and no pod left to see off: stop, and be forgotten by remember-entities.
       passivating = true;
       lifecycle.shard().tell(new ClusterSharding.Passivate<>(context.getSelf()));
+    }
+  }
+
+  /** While steps wait for a permit, look again shortly: other DaemonSets' answers free permits too. */
+  private void retryDeferredSteps() {
+    if (nodes.hasDeferred() && !timers.isTimerActive("send-deferred")) {
+      timers.startSingleTimer("send-deferred", SendDeferred.INSTANCE, DEFERRED_RETRY);
     }
   }
 

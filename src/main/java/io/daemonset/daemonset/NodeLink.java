@@ -8,7 +8,10 @@ import io.daemonset.node.NodeState;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiFunction;
 import java.util.function.Function;
 import io.daemonset.model.Futures;
@@ -21,31 +24,37 @@ import org.apache.pekko.actor.typed.javadsl.AskPattern;
  * The DaemonSet's side of the binding protocol: asks nodes to admit, delete or orphan pods and turns
  * their answers into commands. Remembers what is in flight so that a reconcile re-sends a step only
  * when its answer is overdue (the steps are idempotent by pod name, so a duplicate is harmless).
+ * Every step is a write on the node's side: a step is sent only with a permit of the member's
+ * {@link NodeWriteBudget}, else it waits here, in order, until an answer or {@link #sendDeferred} finds one.
  */
 final class NodeLink {
   private final Function<String, RecipientRef<NodeEntity.Command>> nodes;
   private final String namespace;
   private final Duration timeout;
+  private final NodeWriteBudget budget;
   private final Map<String, Instant> inFlight = new HashMap<>();
+  /** Steps waiting for a permit, oldest first; a newer step for the same key replaces the waiting one in place. */
+  private final Map<String, Runnable> deferred = new LinkedHashMap<>();
+  /** Permits this link holds: decremented where an answer completes, which may be after the entity stopped. */
+  private final AtomicInteger held = new AtomicInteger();
   static final int RESYNC_WINDOW = 256;
   private final java.util.ArrayDeque<String> resyncQueue = new java.util.ArrayDeque<>();
   private int resyncInFlight;
 
-  NodeLink(Function<String, RecipientRef<NodeEntity.Command>> nodes, String namespace, Duration timeout) {
+  NodeLink(Function<String, RecipientRef<NodeEntity.Command>> nodes, String namespace, Duration timeout,
+           NodeWriteBudget budget) {
     this.nodes = nodes;
     this.namespace = namespace;
     this.timeout = timeout;
+    this.budget = budget;
   }
 
   void admit(ActorContext<DaemonSetEntity.Command> ctx, PodBinding binding, Pod pod,
              io.daemonset.model.LabelSelector claimSelector, Cause cause) {
-    if (!startSending(binding.podName())) {
-      return;
-    }
-    RecipientRef<NodeEntity.Command> node = nodes.apply(binding.nodeName());
-    ask(ctx, node, (ActorRef<NodeEntity.AdmitResult> replyTo) -> new NodeEntity.AdmitPod(pod, cause, replyTo, claimSelector),
+    send(binding.podName(), () -> writeAsk(ctx, nodes.apply(binding.nodeName()),
+        (ActorRef<NodeEntity.AdmitResult> replyTo) -> new NodeEntity.AdmitPod(pod, cause, replyTo, claimSelector),
         (result, failure) -> {
-          inFlight.remove(binding.podName());
+          answered(binding.podName());
           if (failure != null) {
             return DaemonSetEntity.Reconcile.INSTANCE;
           }
@@ -53,7 +62,7 @@ final class NodeLink {
               result.admitted() ? "node " + binding.nodeName() + " admitted pod " + binding.podName()
                   : "node " + binding.nodeName() + " rejected pod " + binding.podName() + ": " + result.reason(),
               result.alreadyExists(), result.adopted());
-        });
+        }));
   }
 
   /**
@@ -69,20 +78,17 @@ final class NodeLink {
   }
 
   void delete(ActorContext<DaemonSetEntity.Command> ctx, PodBinding binding, Cause cause) {
-    if (!startSending(binding.podName())) {
-      return;
-    }
-    RecipientRef<NodeEntity.Command> node = nodes.apply(binding.nodeName());
     String podKey = podKey(binding);
-    ask(ctx, node, (ActorRef<Outcome<Pod>> replyTo) -> new NodeEntity.DeletePod(podKey, null, cause, replyTo),
+    send(binding.podName(), () -> writeAsk(ctx, nodes.apply(binding.nodeName()),
+        (ActorRef<Outcome<Pod>> replyTo) -> new NodeEntity.DeletePod(podKey, null, cause, replyTo),
         (outcome, failure) -> {
-          inFlight.remove(binding.podName());
+          answered(binding.podName());
           if (failure != null || !outcome.isOk()) {
             return DaemonSetEntity.Reconcile.INSTANCE;
           }
           Pod pod = outcome.value();
           return new DaemonSetEntity.DeleteAnswered(binding.podName(), pod == null, pod != null);
-        });
+        }));
   }
 
   /**
@@ -120,16 +126,13 @@ final class NodeLink {
 
   /** Asked until answered: the answer (the pod without its controller, or gone) ends the binding. */
   void orphan(ActorContext<DaemonSetEntity.Command> ctx, PodBinding binding, Cause cause) {
-    if (!startSending(binding.podName())) {
-      return;
-    }
-    ask(ctx, nodes.apply(binding.nodeName()),
+    send(binding.podName(), () -> writeAsk(ctx, nodes.apply(binding.nodeName()),
         (ActorRef<Outcome<Pod>> replyTo) -> new NodeEntity.OrphanPod(podKey(binding), cause, replyTo),
         (outcome, failure) -> {
-          inFlight.remove(binding.podName());
+          answered(binding.podName());
           return failure != null || !outcome.isOk() ? DaemonSetEntity.Reconcile.INSTANCE
               : new DaemonSetEntity.OrphanAnswered(binding.podName(), binding.nodeName());
-        });
+        }));
   }
 
   /**
@@ -140,20 +143,79 @@ final class NodeLink {
    */
   void relabel(ActorContext<DaemonSetEntity.Command> ctx, PodBinding binding, Cause cause) {
     String key = "relabel " + binding.podName();
-    if (!startSending(key)) {
-      return;
-    }
-    ask(ctx, nodes.apply(binding.nodeName()), (ActorRef<Outcome<Pod>> replyTo) -> new NodeEntity.SetPodLabel(
-            podKey(binding), binding.podUid(), io.daemonset.rollout.Revisions.HASH_LABEL, binding.revisionHash(), cause,
-            replyTo),
+    send(key, () -> writeAsk(ctx, nodes.apply(binding.nodeName()), (ActorRef<Outcome<Pod>> replyTo) ->
+            new NodeEntity.SetPodLabel(podKey(binding), binding.podUid(), io.daemonset.rollout.Revisions.HASH_LABEL,
+                binding.revisionHash(), cause, replyTo),
         (outcome, failure) -> {
-          inFlight.remove(key);
+          answered(key);
           if (failure != null) {
             return DaemonSetEntity.Reconcile.INSTANCE;
           }
           return new DaemonSetEntity.RelabelAnswered(binding.podName(), binding.nodeName(),
               outcome.isOk() ? "label set" : "pod not held: " + outcome.message());
-        });
+        }));
+  }
+
+  /** Sends the steps that waited for a permit, oldest first, as far as the budget allows. */
+  void sendDeferred() {
+    var waiting = deferred.entrySet().iterator();
+    while (waiting.hasNext() && acquire()) {
+      var step = waiting.next();
+      waiting.remove();
+      inFlight.put(step.getKey(), Instant.now());
+      step.getValue().run();
+    }
+  }
+
+  /** Whether steps wait for a permit: the entity then calls {@link #sendDeferred} again soon. */
+  boolean hasDeferred() {
+    return !deferred.isEmpty();
+  }
+
+  /** Sends the step now if a permit is free and none waits before it, else keeps it (replacing an older one). */
+  private void send(String key, Runnable step) {
+    if (deferred.containsKey(key)) {
+      deferred.put(key, step);
+      return;
+    }
+    if (isInFlight(key)) {
+      return;
+    }
+    if (deferred.isEmpty() && acquire()) {
+      inFlight.put(key, Instant.now());
+      step.run();
+    } else {
+      deferred.put(key, step);
+    }
+  }
+
+  private boolean acquire() {
+    if (!budget.tryAcquire(this, held.get(), System.nanoTime())) {
+      return false;
+    }
+    held.incrementAndGet();
+    return true;
+  }
+
+  /** An answer (or a failed ask) is being handled on the entity's thread: its permit is back, use it. */
+  private void answered(String key) {
+    inFlight.remove(key);
+    sendDeferred();
+  }
+
+  /** {@link #ask} holding a permit, returned when the ask completes, whether or not the entity still runs. */
+  private <Res> void writeAsk(ActorContext<DaemonSetEntity.Command> ctx, RecipientRef<NodeEntity.Command> target,
+                              Function<ActorRef<Res>, NodeEntity.Command> request,
+                              BiFunction<Res, Throwable, DaemonSetEntity.Command> then) {
+    CompletableFuture<Res> answer = Futures.plain(AskPattern.ask(target, request::apply, timeout,
+        ctx.getSystem().scheduler()));
+    // the permit is back before the answer is handled (whenComplete's stage completes after its action), so that
+    // the handler's sendDeferred finds it
+    CompletableFuture<Res> released = answer.whenComplete((result, failure) -> {
+      held.decrementAndGet();
+      budget.release();
+    });
+    ctx.pipeToSelf(released, then::apply);
   }
 
   /**
@@ -172,13 +234,8 @@ final class NodeLink {
     return NodeState.podKey(namespace, binding.podName());
   }
 
-  private boolean startSending(String podName) {
-    Instant now = Instant.now();
-    Instant sent = inFlight.get(podName);
-    if (sent != null && sent.plus(timeout).isAfter(now)) {
-      return false;
-    }
-    inFlight.put(podName, now);
-    return true;
+  private boolean isInFlight(String key) {
+    Instant sent = inFlight.get(key);
+    return sent != null && sent.plus(timeout).isAfter(Instant.now());
   }
 }
