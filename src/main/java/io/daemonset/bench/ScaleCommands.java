@@ -52,7 +52,7 @@ public final class ScaleCommands {
     }
   }
 
-  @Command(name = "rollout", description = "Converge, then change the image (maxUnavailable 10%); time to all updated.")
+  @Command(name = "rollout", description = "Converge, then change the image (maxUnavailable 10%%); time to all updated.")
   public static final class Rollout implements Callable<Integer> {
     @Mixin Common common;
 

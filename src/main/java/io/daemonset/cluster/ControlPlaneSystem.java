@@ -1,12 +1,12 @@
 package io.daemonset.cluster;
 
-import io.daemonset.cluster.StoreConfig.JdbcTarget;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import io.daemonset.cluster.StoreConfig.JdbcTarget;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

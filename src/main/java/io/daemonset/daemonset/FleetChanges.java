@@ -18,7 +18,7 @@ final class FleetChanges {
   private FleetChanges() {}
 
   static List<String> describe(Map<String, Node> before, Map<String, Node> after) {
-    return describe(before, after, before == null || after == null ? null : namesChanged(before, after));
+    return describe(before, after, before == null ? Set.of() : namesChanged(before, after == null ? Map.of() : after));
   }
 
   /** {@link #describe(Map, Map)} given the names that changed between the two ({@link #namesChanged}). */
@@ -27,7 +27,7 @@ final class FleetChanges {
     if (before == null) {
       return after == null ? changes : List.of("fleet of " + after.size() + " nodes seen");
     }
-    for (String name : changed == null ? namesChanged(before, after == null ? Map.of() : after) : changed) {
+    for (String name : changed) {
       Node was = before.get(name);
       Node now = after == null ? null : after.get(name);
       if (was == null) {

@@ -1,6 +1,7 @@
 package io.daemonset.daemonset;
 
 import io.daemonset.model.Cause;
+import io.daemonset.model.Futures;
 import io.daemonset.model.Outcome;
 import io.daemonset.model.Pod;
 import io.daemonset.node.NodeEntity;
@@ -14,7 +15,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiFunction;
 import java.util.function.Function;
-import io.daemonset.model.Futures;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.RecipientRef;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
