@@ -383,6 +383,8 @@ public final class DaemonSetEntity
   private Changes changes = Changes.RESYNC;
   /** Runtime only: failed-pod and admission backoffs, reset by a restart as upstream's are. */
   private Backoffs backoffs = Backoffs.NONE;
+  /** Runtime only: the last reconcile's judgement of the fleet, reused for nodes that did not change. */
+  private Eligibilities eligibilities = Eligibilities.NONE;
   /** Runtime only: how long facts gather before the next reconcile, from the last one's cost. */
   private Duration window = COALESCE;
   private boolean passivating;
@@ -726,10 +728,11 @@ public final class DaemonSetEntity
     long started = System.nanoTime();
     int factCount = facts.size();
     ReconcileOutput out = Reconciler.reconcile(
-        new ReconcileInput(state, fleet, facts, changes, backoffs, clock.instant()));
+        new ReconcileInput(state, fleet, facts, changes, backoffs, clock.instant(), eligibilities));
     facts.clear();
     changes = out.decided() ? Changes.NONE : new Changes(false, false, Set.of(), Set.of(), changes.trigger());
     backoffs = out.backoffs();
+    eligibilities = out.eligibilities();
     out.requeueAt().ifPresent(this::scheduleReconcileAt);
     Duration took = Duration.ofNanos(System.nanoTime() - started);
     window = ReconcileWindow.after(took);
@@ -750,7 +753,7 @@ public final class DaemonSetEntity
   private void afterReconcile(ReconcileOutput out) {
     for (NodeStep step : out.steps()) {
       if (step instanceof NodeStep.Admit admit) {
-        nodes.admit(context, admit.binding(), admit.pod(), admit.claimSelector(), admit.cause());
+        nodes.admit(context, admit.binding(), admit.rendering(), admit.claimSelector(), admit.cause());
       } else if (step instanceof NodeStep.Delete delete) {
         nodes.delete(context, delete.binding(), delete.cause());
       } else if (step instanceof NodeStep.Orphan orphan) {

@@ -15,6 +15,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiFunction;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.RecipientRef;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
@@ -49,10 +50,11 @@ final class NodeLink {
     this.budget = budget;
   }
 
-  void admit(ActorContext<DaemonSetEntity.Command> ctx, PodBinding binding, Pod pod,
+  /** The pod is rendered only when the ask is sent (see {@link NodeStep.Admit}). */
+  void admit(ActorContext<DaemonSetEntity.Command> ctx, PodBinding binding, Supplier<Pod> pod,
              io.daemonset.model.LabelSelector claimSelector, Cause cause) {
     send(binding.podName(), () -> writeAsk(ctx, nodes.apply(binding.nodeName()),
-        (ActorRef<NodeEntity.AdmitResult> replyTo) -> new NodeEntity.AdmitPod(pod, cause, replyTo, claimSelector),
+        (ActorRef<NodeEntity.AdmitResult> replyTo) -> new NodeEntity.AdmitPod(pod.get(), cause, replyTo, claimSelector),
         (result, failure) -> {
           answered(binding.podName());
           if (failure != null) {

@@ -14,9 +14,15 @@ import java.util.Objects;
  * @param changes what changed since the last reconcile
  * @param backoffs failed-pod and admission backoffs
  * @param now the only clock
+ * @param eligibilities the last reconcile's judgement of the fleet, reused for the nodes that did not change
  */
 public record ReconcileInput(DaemonSetState state, Fleet fleet, List<DaemonSetEntity.Fact> facts, Changes changes,
-                             Backoffs backoffs, Instant now) {
+                             Backoffs backoffs, Instant now, Eligibilities eligibilities) {
+
+  public ReconcileInput(DaemonSetState state, Fleet fleet, List<DaemonSetEntity.Fact> facts, Changes changes,
+                        Backoffs backoffs, Instant now) {
+    this(state, fleet, facts, changes, backoffs, now, Eligibilities.NONE);
+  }
 
   public ReconcileInput {
     Objects.requireNonNull(state, "state");
@@ -25,5 +31,6 @@ public record ReconcileInput(DaemonSetState state, Fleet fleet, List<DaemonSetEn
     facts = facts == null ? List.of() : List.copyOf(facts);
     changes = changes == null ? Changes.NONE : changes;
     backoffs = backoffs == null ? Backoffs.NONE : backoffs;
+    eligibilities = eligibilities == null ? Eligibilities.NONE : eligibilities;
   }
 }

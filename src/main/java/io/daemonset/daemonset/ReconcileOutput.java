@@ -14,9 +14,10 @@ import java.util.Optional;
  * @param requeueAt the earliest instant a held decision becomes possible (a backoff's end, minReadySeconds,
  *     the burst limit's next round); never "now" for something only time can change
  * @param state the state once {@code events} are applied (what the entity will hold after the persist)
+ * @param eligibilities this reconcile's judgement of the fleet, for the next one
  */
 public record ReconcileOutput(List<Event> events, List<NodeStep> steps, Backoffs backoffs,
-                              Optional<Instant> requeueAt, DaemonSetState state) {
+                              Optional<Instant> requeueAt, DaemonSetState state, Eligibilities eligibilities) {
 
   public ReconcileOutput {
     events = List.copyOf(events);

@@ -9,7 +9,6 @@ import io.daemonset.model.DaemonSetStatus;
 import io.daemonset.model.Node;
 import io.daemonset.node.Fleet;
 import io.daemonset.placement.Eligibility;
-import io.daemonset.placement.NodeEligibility;
 import io.daemonset.rollout.HistoryDecision;
 import io.daemonset.rollout.NodePods;
 import io.daemonset.rollout.PodCreation;
@@ -29,7 +28,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
 
 /**
  * The deciding half of a reconcile: revisions (placement and rollout decide, this only translates their
@@ -121,11 +119,7 @@ final class ReconcileStep {
 
   /** placement's answer for every node of the fleet, computed once per reconcile. */
   static Map<String, Eligibility> eligibility(DaemonSet ds, Fleet fleet) {
-    Map<String, Eligibility> out = new TreeMap<>();
-    for (Node node : fleet.nodes().values()) {
-      out.put(node.name(), NodeEligibility.evaluate(node, ds));
-    }
-    return out;
+    return Eligibilities.of(ds, fleet, Eligibilities.NONE).byNode();
   }
 
   /** The hash a template would get as a new revision (template + collisionCount). */

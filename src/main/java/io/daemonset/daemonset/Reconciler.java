@@ -16,6 +16,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * One reconcile of a DaemonSet, as a pure function {@code reconcile(ReconcileInput) → ReconcileOutput}:
@@ -40,6 +41,7 @@ public final class Reconciler {
     Backoffs backoffs = observed.backoffs();
     Optional<Instant> requeueAt = Optional.empty();
     boolean complete = fleetComplete(state, in.fleet());
+    Eligibilities judged = in.eligibilities();
     Map<String, Eligibility> eligibility = Map.of();
     List<Event> decided = List.of();
     if (state.exists() && state.isTerminating()) {
@@ -66,7 +68,8 @@ public final class Reconciler {
         })));
       }
     } else if (state.exists() && !state.daemonSet().spec().selector().isEmpty() && seen(in.fleet())) {
-      eligibility = ReconcileStep.eligibility(state.daemonSet(), in.fleet());
+      judged = Eligibilities.of(state.daemonSet(), in.fleet(), judged);
+      eligibility = judged.byNode();
       ReconcileStep.Step step = ReconcileStep.run(state, in.fleet(), eligibility, complete, backoffs, in.now(),
           in.changes().trigger());
       decided = step.events();
@@ -80,7 +83,8 @@ public final class Reconciler {
     // Upstream writes no status once deletionTimestamp is set.
     if (state.exists() && !state.isTerminating() && complete && !state.daemonSet().spec().selector().isEmpty()) {
       if (eligibility.isEmpty() && !in.fleet().nodes().isEmpty()) {
-        eligibility = ReconcileStep.eligibility(state.daemonSet(), in.fleet());
+        judged = Eligibilities.of(state.daemonSet(), in.fleet(), judged);
+        eligibility = judged.byNode();
       }
       DaemonSetStatus status = ReconcileStep.status(state, eligibility, in.fleet(), in.now());
       if (!status.equals(state.status())) {
@@ -93,7 +97,7 @@ public final class Reconciler {
     steps.addAll(deletions(state, in.now()));
     steps.addAll(orphanings(state, in.now()));
     steps.addAll(relabellings(state, in.now()));
-    return new ReconcileOutput(events, steps, backoffs, requeueAt, state);
+    return new ReconcileOutput(events, steps, backoffs, requeueAt, state, judged);
   }
 
   /** Nothing seen of the directory yet: not "no nodes", so nothing is decided at all. */
@@ -138,9 +142,10 @@ public final class Reconciler {
       String currentHash = current;
       long generation = generations.computeIfAbsent(b.revisionHash(),
           hash -> templateGenerationOf(state, hash, currentHash));
-      Pod pod = DaemonPods.render(state.daemonSet(), template, generation, b.revisionHash(), b.nodeName(),
-          b.podName(), b.podUid(), b.createdAt());
-      out.add(new NodeStep.Admit(b, pod, state.daemonSet().spec().selector(),
+      DaemonSet ds = state.daemonSet();
+      Supplier<Pod> pod = () -> DaemonPods.render(ds, template, generation, b.revisionHash(),
+          b.nodeName(), b.podName(), b.podUid(), b.createdAt());
+      out.add(new NodeStep.Admit(b, pod, ds.spec().selector(),
           Cause.byController(now, "admit pod " + b.podName() + " on node " + b.nodeName())));
     }
     return out;

@@ -29,13 +29,26 @@ public final class NodeEligibility {
   private NodeEligibility() {}
 
   public static Eligibility evaluate(Node node, DaemonSet ds) {
+    return judge(ds).apply(node);
+  }
+
+  /**
+   * {@link #evaluate} for many nodes of one DaemonSet: the pod's spec with the daemon tolerations is built once, not
+   * once per node (a reconcile judges the whole fleet).
+   */
+  public static java.util.function.Function<Node, Eligibility> judge(DaemonSet ds) {
     PodSpec template = templateSpec(ds);
+    PodSpec tolerating = DaemonTolerations.withDaemonTolerations(template);
+    return node -> evaluate(node, template, tolerating);
+  }
+
+  private static Eligibility evaluate(Node node, PodSpec template, PodSpec tolerating) {
     String nodeName = node.name() == null ? "" : node.name();
     String wanted = template.nodeName();
     if (wanted != null && !wanted.isEmpty() && !wanted.equals(nodeName)) {
       return Eligibility.ineligible("template nodeName " + wanted + " is another node");
     }
-    PodSpec pod = DaemonTolerations.withDaemonTolerations(template).withNodeName(nodeName);
+    PodSpec pod = tolerating.withNodeName(nodeName);
     RequiredNodeAffinity.Result affinity = RequiredNodeAffinity.match(pod, node);
     if (!affinity.matches()) {
       return Eligibility.ineligible(affinity.reason());

@@ -41,6 +41,8 @@ final class ReconcileWorld {
   DaemonSetState state;
   Fleet fleet = Fleet.complete(Map.of());
   Backoffs backoffs = Backoffs.NONE;
+  /** Carried between rounds as the entity carries it: every scenario here also checks the reuse of judgements. */
+  Eligibilities eligibilities = Eligibilities.NONE;
   Instant now = T0;
   int rounds;
 
@@ -119,7 +121,8 @@ final class ReconcileWorld {
   }
 
   ReconcileOutput round(Changes changes, DaemonSetEntity.Fact... facts) {
-    ReconcileOutput out = Reconciler.reconcile(new ReconcileInput(state, fleet, List.of(facts), changes, backoffs, now));
+    ReconcileOutput out = Reconciler.reconcile(new ReconcileInput(state, fleet, List.of(facts), changes, backoffs, now,
+        eligibilities));
     for (DaemonSetEntity.Event e : out.events()) {
       state = state.apply(e);
     }
@@ -127,6 +130,7 @@ final class ReconcileWorld {
       throw new AssertionError("the output's state is not its events applied");
     }
     backoffs = out.backoffs();
+    eligibilities = out.eligibilities();
     rounds++;
     return out;
   }

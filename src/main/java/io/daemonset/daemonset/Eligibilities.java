@@ -1,0 +1,45 @@
+package io.daemonset.daemonset;
+
+import io.daemonset.model.DaemonSet;
+import io.daemonset.model.Node;
+import io.daemonset.model.PodSpec;
+import io.daemonset.node.Fleet;
+import io.daemonset.placement.Eligibility;
+import io.daemonset.placement.NodeEligibility;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+import java.util.function.Function;
+
+/**
+ * placement's answer for every node of the fleet, carried from one reconcile to the next: a node whose object is the
+ * one judged last time (the directory keeps the object of a node that did not change, {@code node.FleetAssembly}) is
+ * not judged again while the DaemonSet's pod template is the same. A reconcile of a 5,000-node fleet then judges the
+ * nodes that changed, not 5,000, which matters most when ten DaemonSets reconcile the same fleet. Judging is pure, so
+ * the answers are the ones a fresh evaluation gives ({@code EligibilitiesTest}).
+ *
+ * @param template the pod template the answers were judged for (null: nothing judged yet)
+ * @param nodes the node objects judged, by name
+ * @param byNode the answers, in node name order
+ */
+record Eligibilities(PodSpec template, Map<String, Node> nodes, Map<String, Eligibility> byNode) {
+  static final Eligibilities NONE = new Eligibilities(null, Map.of(), Map.of());
+
+  /** Every node of the fleet judged for the DaemonSet, reusing previous answers for unchanged nodes. */
+  static Eligibilities of(DaemonSet ds, Fleet fleet, Eligibilities previous) {
+    PodSpec template = ds.spec() == null || ds.spec().template() == null ? null : ds.spec().template().spec();
+    boolean sameTemplate = previous.template() != null && Objects.equals(previous.template(), template);
+    Function<Node, Eligibility> judge = null;
+    Map<String, Eligibility> byNode = new TreeMap<>();
+    for (Node node : fleet.nodes().values()) {
+      Eligibility known = sameTemplate && previous.nodes().get(node.name()) == node
+          ? previous.byNode().get(node.name()) : null;
+      if (known == null) {
+        judge = judge == null ? NodeEligibility.judge(ds) : judge;
+        known = judge.apply(node);
+      }
+      byNode.put(node.name(), known);
+    }
+    return new Eligibilities(template, fleet.nodes(), java.util.Collections.unmodifiableMap(byNode));
+  }
+}
