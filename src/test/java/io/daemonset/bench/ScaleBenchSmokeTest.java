@@ -42,7 +42,8 @@ class ScaleBenchSmokeTest {
     assertThat(row).startsWith("| converge | 30 nodes × 2 DS | h2 | register ");
     assertThat(printed).containsPattern("journal: \\d+ events, [\\d.]+ MB of payload \\(.*PodAdmitted 60 × ")
         .containsPattern("requests: \\d+ \\([\\d.]+ per pod: .*update pods/status 1\\.00.*\\); floor: \\d+ node reads at 64 in flight take ")
-        .containsPattern("heap per binding: \\d+ B \\(a DaemonSet state of 50,000 bindings");
+        .containsPattern("heap per binding: \\d+ B \\(a DaemonSet state of 50,000 bindings")
+        .containsPattern("live heap after a full GC: \\d+ MiB of a \\d+ MiB maximum");
     String[] cells = row.split("\\|");
     int threads = Integer.parseInt(cells[8].trim());
     // Bounded pools start their threads lazily as the first work arrives (15 seen on the 2-core CI machine); a thread
