@@ -3,10 +3,15 @@ package io.daemonset.journal;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.BeanDescription;
+import com.fasterxml.jackson.databind.DeserializationConfig;
 import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonSerializer;
+import com.fasterxml.jackson.databind.SerializationConfig;
 import com.fasterxml.jackson.databind.SerializerProvider;
+import com.fasterxml.jackson.databind.deser.BeanDeserializerModifier;
+import com.fasterxml.jackson.databind.ser.BeanSerializerModifier;
 import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.datatype.jsr310.deser.InstantDeserializer;
 import java.io.IOException;
@@ -24,9 +29,27 @@ import java.time.LocalDate;
 public final class InstantTextModule extends SimpleModule {
   public InstantTextModule() {
     super("daemonset-instant-text");
-    addSerializer(Instant.class, new Writer());
-    addDeserializer(Instant.class, new Reader());
+    // Modifiers rather than serializers: Jackson asks the serializers of the module registered last first, and Pekko
+    // registers the modules of our config before its own (JavaTimeModule among them); modifiers apply to whatever
+    // serializer was found, whatever the order.
+    setSerializerModifier(new BeanSerializerModifier() {
+      @Override
+      public JsonSerializer<?> modifySerializer(SerializationConfig config, BeanDescription description,
+                                                JsonSerializer<?> serializer) {
+        return description.getBeanClass() == Instant.class ? WRITER : serializer;
+      }
+    });
+    setDeserializerModifier(new BeanDeserializerModifier() {
+      @Override
+      public JsonDeserializer<?> modifyDeserializer(DeserializationConfig config, BeanDescription description,
+                                                    JsonDeserializer<?> deserializer) {
+        return description.getBeanClass() == Instant.class ? READER : deserializer;
+      }
+    });
   }
+
+  static final JsonSerializer<Instant> WRITER = new Writer();
+  static final JsonDeserializer<Instant> READER = new Reader();
 
   /** {@link Instant#toString()} for years 0000-9999, by hand. */
   static String format(Instant instant) {

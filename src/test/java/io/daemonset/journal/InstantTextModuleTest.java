@@ -18,8 +18,9 @@ class InstantTextModuleTest {
 
   private static final ObjectMapper BEFORE = JsonMapper.builder().addModule(new JavaTimeModule())
       .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS).build();
-  private static final ObjectMapper NOW = JsonMapper.builder().addModule(new JavaTimeModule())
-      .addModule(new InstantTextModule()).disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS).build();
+  // in Pekko's order: ours first
+  private static final ObjectMapper NOW = JsonMapper.builder().addModule(new InstantTextModule())
+      .addModule(new JavaTimeModule()).disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS).build();
 
   private static List<Instant> instants() {
     List<Instant> all = new ArrayList<>(List.of(Instant.EPOCH, Instant.ofEpochSecond(-1), Instant.ofEpochSecond(0, 1),
@@ -49,6 +50,25 @@ class InstantTextModuleTest {
       assertThat(NOW.writeValueAsString(new Stamped(instant))).isEqualTo(before);
       assertThat(NOW.readValue(before, Stamped.class).at()).isEqualTo(instant);
       assertThat(InstantTextModule.format(instant)).isEqualTo(instant.toString());
+    }
+  }
+
+  /** Pekko registers our modules before its own JavaTimeModule: the instants must still be ours. */
+  @Test
+  void pekkosJournalMapperUsesItWhateverTheOrderOfModules() throws Exception {
+    var system = org.apache.pekko.actor.typed.ActorSystem.create(
+        org.apache.pekko.actor.typed.javadsl.Behaviors.empty(), "instants");
+    try {
+      ObjectMapper pekko = org.apache.pekko.serialization.jackson.JacksonObjectMapperProvider.get(system)
+          .getOrCreate("jackson-json", java.util.Optional.empty());
+      assertThat(pekko.getSerializerProviderInstance().findValueSerializer(Instant.class))
+          .isSameAs(InstantTextModule.WRITER);
+      var context = ((com.fasterxml.jackson.databind.deser.DefaultDeserializationContext) pekko
+          .getDeserializationContext()).createInstance(pekko.getDeserializationConfig(), null, null);
+      assertThat(context.findRootValueDeserializer(pekko.constructType(Instant.class)))
+          .isSameAs(InstantTextModule.READER);
+    } finally {
+      system.terminate();
     }
   }
 
