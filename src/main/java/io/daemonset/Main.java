@@ -41,7 +41,8 @@ public final class Main implements Callable<Integer> {
       subcommands = {Main.PlacementBench.class, Main.ReplayBench.class,
           io.daemonset.bench.ScaleCommands.Converge.class, io.daemonset.bench.ScaleCommands.Join.class,
           io.daemonset.bench.ScaleCommands.Rollout.class, io.daemonset.bench.ScaleCommands.Restart.class,
-          io.daemonset.bench.ScaleCommands.Api.class})
+          io.daemonset.bench.ScaleCommands.Api.class,
+          io.daemonset.bench.ScaleCommands.JournalWrites.class})
   static final class Bench implements Callable<Integer> {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 

@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** {@code bench converge|join|rollout|restart|api}: the fleet-scale benchmarks, one table row each. */
+/** {@code bench converge|join|rollout|restart|api|journal}: the fleet-scale benchmarks, one table row each. */
 public final class ScaleCommands {
   private ScaleCommands() {}
 
@@ -92,6 +92,29 @@ public final class ScaleCommands {
     @Override
     public Integer call() throws Exception {
       common.bench().api();
+      return 0;
+    }
+  }
+
+  @Command(name = "journal", description = "Real Node entities persist pod status reports as fast as the journal takes"
+      + " them (no HTTP); events/s against raw batched inserts of equal rows in the same run.")
+  public static final class JournalWrites implements Callable<Integer> {
+    @Option(names = "--entities", defaultValue = "1000", description = "Node entities writing at once (default ${DEFAULT-VALUE}).")
+    int entities;
+
+    @Option(names = "--events", defaultValue = "20", description = "Events each entity persists, one after the other (default ${DEFAULT-VALUE}).")
+    int events;
+
+    @Option(names = "--store", defaultValue = "h2",
+        description = "h2 (a fresh temp dir) or postgres (a fresh schema in DS_DB_URL, DS_DB_USER, DS_DB_PASSWORD).")
+    String store;
+
+    @Option(names = "--jfr", description = "Record the measured part with JFR (the 'profile' settings) to FILE.")
+    Path jfr;
+
+    @Override
+    public Integer call() throws Exception {
+      new JournalBench(new JournalBench.Options(entities, events, Store.parse(store), jfr, System.out)).run();
       return 0;
     }
   }

@@ -61,6 +61,19 @@ class ScaleBenchSmokeTest {
     assertThat(api).containsPattern("throughput: 200 node reads at 64 in flight take [\\d.]+ s .*requests/s");
   }
 
+  @Test
+  void journalPrintsItsRowAndEveryEventKeepsItsTagAndOrder() throws Exception {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    new JournalBench(new JournalBench.Options(5, 3, Store.H2, null,
+        new PrintStream(bytes, true, StandardCharsets.UTF_8))).run();
+    String printed = bytes.toString(StandardCharsets.UTF_8);
+    System.out.print(printed);
+    // 5 entities: one warm-up report each, then 2 measured ones each
+    assertThat(lastRow(printed)).startsWith("| journal | 5 × 3 | h2 | ").contains("batchSize ");
+    assertThat(printed).contains("journal rows 10, 10 tag rows, 0 out of order")
+        .containsPattern("ceiling: 2000 rows in batches of \\d+ from one connection");
+  }
+
   /** The table row: the last line that is a row of the table, not its header or separator. */
   private static String lastRow(String printed) {
     return java.util.Arrays.stream(printed.strip().split("\n"))

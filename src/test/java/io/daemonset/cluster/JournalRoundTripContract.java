@@ -96,6 +96,65 @@ abstract class JournalRoundTripContract {
     }
   }
 
+  /**
+   * Many entities persisting at once share the journal's batches (on PostgreSQL one statement per batch,
+   * io.daemonset.journal.BatchedJournalDao): every event is still one journal row with one tag row pointing at its
+   * ordering, each entity's orderings follow its sequence numbers, and a restart recovers every entity.
+   */
+  @Test
+  void concurrentWritersShareBatchesAndEveryEventKeepsItsTagAndItsOrder() throws Exception {
+    int entities = 40;
+    int rounds = 3;
+    String run = "b-" + UUID.randomUUID() + "-";
+    try (ControlPlaneSystem cps = ControlPlaneSystem.start(settings())) {
+      cps.awaitMemberUp(TIMEOUT);
+      ActorTestKit kit = ActorTestKit.create(cps.system());
+      List<TestProbe<State>> probes = new ArrayList<>();
+      for (int i = 0; i < entities; i++) {
+        ActorRef<Command> counter = kit.spawn(Counter.create(run + i));
+        TestProbe<State> probe = kit.createTestProbe();
+        for (int round = 0; round < rounds; round++) {
+          counter.tell(new AddAll(List.of(1, 2), probe.ref()));
+        }
+        probes.add(probe);
+      }
+      for (TestProbe<State> probe : probes) {
+        assertThat(probe.receiveSeveralMessages(rounds, TIMEOUT).get(rounds - 1)).isEqualTo(new State(9, 6));
+      }
+      for (int i = 0; i < entities; i++) {
+        List<Long> orderings = journalRows(cps, Counter.persistenceId(run + i).id()).stream()
+            .map(JournalRow::ordering).toList();
+        assertThat(orderings).as("orderings by sequence number").hasSize(2 * rounds).isSorted()
+            .doesNotHaveDuplicates();
+      }
+      assertThat(taggedRows(cps, run)).as("journal rows with their tag row").isEqualTo(2L * rounds * entities);
+    }
+    try (ControlPlaneSystem second = ControlPlaneSystem.start(settings())) {
+      second.awaitMemberUp(TIMEOUT);
+      assertThat(CounterRef.on(second, run + (entities - 1)).send(Get::new)).isEqualTo(new State(9, 6));
+    }
+  }
+
+  /** Journal rows of the entities whose id starts with the prefix that have exactly one tag row, ours. */
+  private static long taggedRows(ControlPlaneSystem cps, String idPrefix) throws Exception {
+    JdbcTarget target = JdbcTarget.of(cps.config());
+    try (Connection c = target.connect()) {
+      if (!target.schema().isEmpty()) {
+        c.setSchema(target.schema());
+      }
+      try (PreparedStatement q = c.prepareStatement("SELECT count(*) FROM \"event_journal\" j"
+          + " WHERE j.\"persistence_id\" LIKE ? AND 1 = (SELECT count(*) FROM \"event_tag\" t"
+          + " WHERE t.\"event_id\" = j.\"ordering\" AND t.\"tag\" = ?)")) {
+        q.setString(1, Counter.persistenceId(idPrefix).id() + "%");
+        q.setString(2, Counter.TAG);
+        try (ResultSet rs = q.executeQuery()) {
+          rs.next();
+          return rs.getLong(1);
+        }
+      }
+    }
+  }
+
   private static List<EventEnvelope> currentByTag(
       ControlPlaneSystem cps, JdbcReadJournal journal, Offset from, String persistenceId) throws Exception {
     return journal.currentEventsByTag(Counter.TAG, from)
