@@ -76,6 +76,29 @@ public final class Rfc3339 {
     return new String(c);
   }
 
+  /**
+   * The instant as {@link Instant#toString()} writes it: the fraction in groups of three digits, as many as it needs
+   * (none for a whole second), for the years 0 to 9999 ({@link Instant#toString()} itself for any other).
+   */
+  public static String format(Instant value) {
+    int nanos = value.getNano();
+    if (nanos == 0) {
+      return formatSeconds(value);
+    }
+    String seconds = formatSeconds(value);
+    if (seconds.length() != 20) {
+      return value.toString();
+    }
+    int digits = nanos % 1_000_000 == 0 ? 3 : nanos % 1_000 == 0 ? 6 : 9;
+    int fraction = digits == 3 ? nanos / 1_000_000 : digits == 6 ? nanos / 1_000 : nanos;
+    char[] c = new char[21 + digits];
+    seconds.getChars(0, 19, c, 0);
+    c[19] = '.';
+    put(c, 20, fraction, digits);
+    c[20 + digits] = 'Z';
+    return new String(c);
+  }
+
   /** The decimal value of count ASCII digits at from; -1 if any is not a digit. */
   private static int digits(String s, int from, int count) {
     int value = 0;

@@ -43,6 +43,11 @@ class Rfc3339Test {
       String jdk = DateTimeFormatter.ISO_INSTANT.format(t);
       assertThat(Rfc3339.parse(jdk)).as(jdk).isEqualTo(t);
       assertThat(Rfc3339.formatSeconds(t)).as(jdk).isEqualTo(t.truncatedTo(ChronoUnit.SECONDS).toString());
+      assertThat(Rfc3339.format(t)).as(jdk).isEqualTo(t.toString());
+      Instant micros = t.truncatedTo(ChronoUnit.MICROS);
+      assertThat(Rfc3339.format(micros)).as(jdk).isEqualTo(micros.toString());
+      Instant millis = t.truncatedTo(ChronoUnit.MILLIS);
+      assertThat(Rfc3339.format(millis)).as(jdk).isEqualTo(millis.toString());
     }
   }
 
@@ -50,6 +55,7 @@ class Rfc3339Test {
   void writesYearsBeyondFourDigitsAsTheJdkDoes() {
     Instant far = Instant.parse("+12026-12-03T07:15:00.5Z");
     assertThat(Rfc3339.formatSeconds(far)).isEqualTo("+12026-12-03T07:15:00Z");
+    assertThat(Rfc3339.format(far)).isEqualTo(far.toString());
     Instant before = Instant.parse("-0001-12-03T07:15:00Z");
     assertThat(Rfc3339.formatSeconds(before)).isEqualTo(before.toString());
   }
