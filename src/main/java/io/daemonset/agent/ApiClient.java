@@ -196,10 +196,15 @@ public final class ApiClient {
     return send("GET", podPath(namespace, name), null, null, Pod.class, "get pod " + namespace + "/" + name);
   }
 
-  public CompletableFuture<Pod> updatePodStatus(Pod pod) {
+  /**
+   * PUT of the pod's status. Completes when the server accepted it; the pod it answers with is not decoded (the agent
+   * learns of the pod from its watch: decoding every answer into a Pod was work nobody read).
+   */
+  public CompletableFuture<Void> updatePodStatus(Pod pod) {
     String ns = pod.metadata().namespace();
     String name = pod.metadata().name();
-    return send("PUT", podPath(ns, name) + "/status", null, pod, Pod.class, "update status of pod " + ns + "/" + name);
+    return send("PUT", podPath(ns, name) + "/status", null, pod, (JavaType) null,
+        "update status of pod " + ns + "/" + name);
   }
 
   /**
@@ -290,6 +295,9 @@ public final class ApiClient {
           skew.observed(response.headers().firstValue(io.daemonset.model.Release.HEADER));
           if (response.statusCode() / 100 != 2) {
             throw error(response.statusCode(), response.body(), what);
+          }
+          if (type == null) {
+            return null; // the caller does not read the answer
           }
           try {
             return MAPPER.<T>readValue(response.body(), type);

@@ -295,9 +295,12 @@ public final class PodManager implements PodWatch.Sink {
     }, wait);
   }
 
-  /** As the API will store it (times in seconds), so that equal statuses compare equal. */
+  /**
+   * As the API will store it (times in seconds), so that equal statuses compare equal: one conversion (Jackson writes
+   * into a token buffer and reads it back), not a tree and then a record from the tree.
+   */
   private static PodStatus normalize(PodStatus status) {
-    return Json.convert(Json.tree(status), PodStatus.class);
+    return Json.convert(status, PodStatus.class);
   }
 
   private void schedule(Runnable r, Duration wait) {

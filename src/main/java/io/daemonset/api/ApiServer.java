@@ -177,16 +177,20 @@ public final class ApiServer {
   static Route routes(ApiSettings settings, TokenFile tokens, Authorizer authorizer, Route resourceRoutes,
                       Route front, InFlightLimit limit, String version) {
     RawHeader versionHeader = RawHeader.create(io.daemonset.model.Release.HEADER, version);
-    return respondWithHeader(versionHeader, () -> sealed(settings, tokens, authorizer, resourceRoutes, front, limit));
+    // Built once: the supplier runs for every request, and sealing builds the rejection handler, which renders
+    // its fixed answers (a 404 Status as JSON among them) as it is built (1.7% of a converge's CPU samples).
+    Route sealed = sealed(settings, tokens, authorizer, resourceRoutes, front, limit);
+    return respondWithHeader(versionHeader, () -> sealed);
   }
 
   private static Route sealed(ApiSettings settings, TokenFile tokens, Authorizer authorizer, Route resourceRoutes,
                               Route front, InFlightLimit limit) {
+    Route withKeys = withNodeKeys(tokens, resourceRoutes);
     Route inner = withRequestTimeoutResponse(
         request -> Responses.status(ApiException.timeout("request did not complete within the allotted timeout")),
         () -> concat(health(), front == null ? reject() : front, extractRequest(request -> authenticate(request,
             settings, tokens, identity -> authorizeAndDispatch(request, identity, settings, authorizer,
-                withNodeKeys(tokens, resourceRoutes), limit)))));
+                withKeys, limit)))));
     return inner.seal(ErrorHandling.rejectionHandler(), ErrorHandling.exceptionHandler(settings.maxRequestBytes()));
   }
 

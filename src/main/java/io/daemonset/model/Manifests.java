@@ -71,18 +71,23 @@ public final class Manifests {
   public static <T> Decoded<T> decode(String document, JavaType type) {
     String text = document == null ? "" : document;
     ObjectMapper mapper = text.stripLeading().startsWith("{") ? JSON : YAML;
-    JsonNode tree;
-    try {
-      tree = mapper.readTree(text);
-    } catch (JsonProcessingException e) {
-      throw ManifestException.malformed("invalid document: " + e.getOriginalMessage() + location(e));
+    JsonNode tree = mapper == JSON ? withoutDuplicates(text) : null;
+    boolean mayHoldDuplicates = tree == null;
+    if (tree == null) {
+      try {
+        tree = mapper.readTree(text);
+      } catch (JsonProcessingException e) {
+        throw ManifestException.malformed("invalid document: " + e.getOriginalMessage() + location(e));
+      }
     }
     if (tree == null || tree.isMissingNode() || tree.isNull()) {
       throw ManifestException.malformed("invalid document: empty");
     }
     List<DecodeProblem> problems = new ArrayList<>();
     walk(mapper, tree, type, "", problems);
-    problems.addAll(duplicates(mapper, text));
+    if (mayHoldDuplicates) {
+      problems.addAll(duplicates(mapper, text));
+    }
     try {
       T value = mapper.readerFor(type).readValue(text);
       return new Decoded<>(value, List.copyOf(problems));
@@ -140,6 +145,21 @@ public final class Manifests {
       out.put(p.getName(), p.getPrimaryType());
     }
     return out;
+  }
+
+  /**
+   * The tree of a JSON document read with the parser's own duplicate detection: a document without duplicate keys (every
+   * agent's status report) then needs no second pass to look for them, a pass that built a path string for every
+   * value. Null when that read fails for any reason (a duplicate key, malformed JSON): the caller reads as before, for
+   * the same paths and messages.
+   */
+  private static JsonNode withoutDuplicates(String text) {
+    try (JsonParser p = JSON.getFactory().createParser(text)) {
+      p.enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+      return JSON.readTree(p);
+    } catch (IOException e) {
+      return null;
+    }
   }
 
   /** Duplicate keys in any object, found on the token stream (the tree keeps only the last value). */

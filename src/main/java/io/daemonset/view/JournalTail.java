@@ -44,6 +44,7 @@ final class JournalTail implements AutoCloseable {
 
   private final JournalDatabase database;
   private final Serialization serialization;
+  private final io.daemonset.journal.JournalWrites writes;
   private final Predicate<String> wanted;
   private final Sink sink;
   private final Start starter;
@@ -70,6 +71,7 @@ final class JournalTail implements AutoCloseable {
               Duration idle, Duration gapTimeout) {
     this.database = database;
     this.serialization = SerializationExtension.get(system.classicSystem());
+    this.writes = io.daemonset.journal.JournalWrites.get(system);
     this.wanted = wanted;
     this.sink = sink;
     this.starter = starter;
@@ -157,11 +159,15 @@ final class JournalTail implements AutoCloseable {
           gapSince = 0;
           position = ordering;
           String persistenceId = r.getString(2);
+          long sequenceNr = r.getLong(3);
+          Object written = writes.take(persistenceId, sequenceNr);
           if (r.getBoolean(4) || !wanted.test(persistenceId)) {
             continue;
           }
-          Object event = serialization.deserialize(r.getBytes(8), r.getInt(6), r.getString(7)).get();
-          rows.add(new Row(ordering, persistenceId, r.getLong(3), r.getLong(5), event));
+          // the event this JVM wrote at that row, or else the row's bytes deserialized (JournalWrites says why)
+          Object event = written != null ? written
+              : serialization.deserialize(r.getBytes(8), r.getInt(6), r.getString(7)).get();
+          rows.add(new Row(ordering, persistenceId, sequenceNr, r.getLong(5), event));
         }
       }
       full = seen == BATCH;

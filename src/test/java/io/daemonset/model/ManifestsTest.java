@@ -48,7 +48,13 @@ class ManifestsTest {
             "image: busybox\n        securityContext: {anything: goes}"), List.of()),
         Arguments.of("json body", "{\"apiVersion\":\"v1\",\"kind\":\"Node\",\"metadata\":{\"name\":\"n\"},"
             + "\"spec\":{\"taints\":[{\"key\":\"k\",\"efect\":\"NoSchedule\"}]}}",
-            List.of("unknown field \"spec.taints[0].efect\"")));
+            List.of("unknown field \"spec.taints[0].efect\"")),
+        // JSON is first read with the parser's duplicate detection; a duplicate falls back to the reporting pass
+        Arguments.of("json body with duplicates", "{\"apiVersion\":\"v1\",\"kind\":\"Node\",\"metadata\":"
+            + "{\"name\":\"n\",\"name\":\"m\"},\"spec\":{\"taints\":[{\"key\":\"k\",\"key\":\"j\","
+            + "\"efect\":\"NoSchedule\"}]}}",
+            List.of("unknown field \"spec.taints[0].efect\"", "duplicate field \"metadata.name\"",
+                "duplicate field \"spec.taints[0].key\"")));
   }
 
   @ParameterizedTest(name = "{0}")
