@@ -356,7 +356,14 @@ public final class ApiClient {
       }
     }
     if (start) {
-      senders.execute(this::sendWhileWaiting);
+      try {
+        senders.execute(this::sendWhileWaiting);
+      } catch (java.util.concurrent.RejectedExecutionException closing) {
+        synchronized (waiting) {
+          senderCount--;
+        }
+        close();
+      }
     }
   }
 
