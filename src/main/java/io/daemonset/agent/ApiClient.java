@@ -27,13 +27,15 @@ import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Supplier;
 
 /**
  * The agent's client of the API: the few calls a kubelet makes (register and update its Node and the Node's status,
  * list and watch pods, report pod status, confirm pod deletion), over one {@link HttpClient} with the bearer token.
- * <p>Calls are asynchronous; at most {@code maxInFlight} run at once (the others queue), so a fleet of thousands
- * of hollow nodes does not open thousands of connections. Watches do not count against that limit: they hold a
+ * <p>Calls are asynchronous; at most {@code maxInFlight} run at once (the others queue, in order, and are never
+ * refused), so a fleet of thousands of hollow nodes does not open thousands of connections. Each of the at most
+ * maxInFlight senders sends one call at a time and hands the answer to two answer threads, where it is read and the
+ * caller's callbacks run: a slow callback never holds a sender. A 429 TooManyRequests (the server's max-in-flight) is
+ * sent again after its Retry-After, as client-go does. Watches do not count against that limit: they hold a
  * connection each for as long as they last.
  */
 public final class ApiClient {
@@ -41,12 +43,22 @@ public final class ApiClient {
   private static final ObjectMapper MAPPER = Json.mapper();
   private static final JavaType POD_LIST = MAPPER.getTypeFactory().constructType(new TypeReference<KubeList<Pod>>() {});
 
+  /** client-go's maxRetries for 429 answers: how often a call waits the server's Retry-After and is sent again. */
+  static final int TOO_MANY_REQUESTS_ATTEMPTS = 10;
+  /** The wait after a 429 that names no Retry-After (client-go's default is 1 s as well). */
+  static final Duration DEFAULT_RETRY_AFTER = Duration.ofSeconds(1);
+
   private final ApiTarget target;
   private final HttpClient http;
   private final int maxInFlight;
+  /** Where the senders run: a thread is started only when none is idle; at most maxInFlight are busy (see send). */
   private final java.util.concurrent.ThreadPoolExecutor senders;
-  private final Queue<Runnable> waiting = new ArrayDeque<>();
-  private int inFlight;
+  /** Where answers are read and callers' callbacks run: never on a sender, so a slow callback never stops a send. */
+  private final java.util.concurrent.ThreadPoolExecutor callbacks;
+  private final Queue<Call> waiting = new ArrayDeque<>();
+  /** Senders running (each takes calls from {@link #waiting} until it is empty): at most maxInFlight. */
+  private int senderCount;
+  private volatile boolean closed;
   private volatile String token;
   private final ServerSkew skew;
 
@@ -61,15 +73,23 @@ public final class ApiClient {
     this.token = target.token();
     this.http = http;
     this.maxInFlight = Math.max(1, maxInFlight);
+    // Never rejects: at most maxInFlight senders are asked for (send), and a sender that has just finished may not be
+    // idle yet, so the pool itself is unbounded; a thread is started only when none is idle, and kept a minute.
+    this.senders = new java.util.concurrent.ThreadPoolExecutor(0, Integer.MAX_VALUE, 60,
+        java.util.concurrent.TimeUnit.SECONDS, new java.util.concurrent.SynchronousQueue<>(), daemon("api-client-send"));
+    // two threads started as needed, each kept a minute; the queue is unbounded (one task per answer)
+    this.callbacks = new java.util.concurrent.ThreadPoolExecutor(2, 2, 60, java.util.concurrent.TimeUnit.SECONDS,
+        new java.util.concurrent.LinkedBlockingQueue<>(), daemon("api-client-answer"));
+    this.callbacks.allowCoreThreadTimeOut(true);
+  }
+
+  private static java.util.concurrent.ThreadFactory daemon(String prefix) {
     AtomicInteger threads = new AtomicInteger();
-    // A thread is started only when none is idle, and kept a minute. limited() keeps at most maxInFlight sends
-    // running; a finishing send starts the next before its thread is free again, hence the headroom.
-    this.senders = new java.util.concurrent.ThreadPoolExecutor(0, 2 * this.maxInFlight, 60,
-        java.util.concurrent.TimeUnit.SECONDS, new java.util.concurrent.SynchronousQueue<>(), r -> {
-          Thread t = new Thread(r, "api-client-send-" + threads.incrementAndGet());
-          t.setDaemon(true);
-          return t;
-        });
+    return r -> {
+      Thread t = new Thread(r, prefix + "-" + threads.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    };
   }
 
   /**
@@ -290,42 +310,147 @@ public final class ApiClient {
       builder.header("Content-Type", "application/json");
     }
     HttpRequest request = builder.build();
-    return limited(() -> CompletableFuture.supplyAsync(() -> sendBlocking(request), senders))
-        .thenApply(response -> {
-          skew.observed(response.headers().firstValue(io.daemonset.model.Release.HEADER));
-          if (response.statusCode() / 100 != 2) {
-            throw error(response.statusCode(), response.body(), what);
-          }
-          if (type == null) {
-            return null; // the caller does not read the answer
-          }
-          try {
-            return MAPPER.<T>readValue(response.body(), type);
-          } catch (IOException e) {
-            throw new UncheckedIOException("cannot read the answer to " + what, e);
-          }
-        });
+    CompletableFuture<T> result = new CompletableFuture<>();
+    enqueue(new Call(request, response -> {
+      skew.observed(response.headers().firstValue(io.daemonset.model.Release.HEADER));
+      if (response.statusCode() / 100 != 2) {
+        throw error(response.statusCode(), response.body(), what);
+      }
+      if (type == null) {
+        return null; // the caller does not read the answer
+      }
+      try {
+        return MAPPER.<T>readValue(response.body(), type);
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot read the answer to " + what, e);
+      }
+    }, result, 1));
+    return result;
   }
 
-  /**
-   * The blocking send on one of this client's own threads (at most maxInFlight, kept while busy). Not sendAsync: the
-   * JDK client hands every sendAsync response to CompletableFuture's default executor, which on 2 cores starts a
-   * thread per response (HttpClientImpl's "ASYNC_POOL").
-   */
-  private HttpResponse<byte[]> sendBlocking(HttpRequest request) {
-    try {
-      return http.send(request, HttpResponse.BodyHandlers.ofByteArray());
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new java.util.concurrent.CancellationException("interrupted");
+  /** A request waiting to be sent, what its answer means, and the future its caller holds. */
+  private record Call(HttpRequest request, java.util.function.Function<HttpResponse<byte[]>, ?> read,
+                      CompletableFuture<?> result, int attempt) {
+    Call again() {
+      return new Call(request, read, result, attempt + 1);
+    }
+
+    @SuppressWarnings("unchecked")
+    void answer(HttpResponse<byte[]> response) {
+      try {
+        ((CompletableFuture<Object>) result).complete(read.apply(response));
+      } catch (RuntimeException e) {
+        result.completeExceptionally(e);
+      }
     }
   }
 
-  /** Stops this client's sending threads (calls in flight fail). */
+  /**
+   * Queues a call and starts a sender if fewer than maxInFlight run. The limit is the number of senders, each of which
+   * sends one call at a time (blocking) until the queue is empty: the calls beyond the limit wait in the queue, in
+   * order, and a sender's thread is never held by what callers do with an answer, which runs on {@link #callbacks}.
+   */
+  private void enqueue(Call call) {
+    boolean start;
+    synchronized (waiting) {
+      if (closed) {
+        call.result().completeExceptionally(new java.util.concurrent.CancellationException("the client is closed"));
+        return;
+      }
+      waiting.add(call);
+      start = senderCount < maxInFlight;
+      if (start) {
+        senderCount++;
+      }
+    }
+    if (start) {
+      try {
+        senders.execute(this::sendWhileWaiting);
+      } catch (java.util.concurrent.RejectedExecutionException closing) {
+        synchronized (waiting) {
+          senderCount--;
+        }
+        close();
+      }
+    }
+  }
+
+  /** A sender: sends the waiting calls one by one; returns (and is counted out) when none waits. */
+  private void sendWhileWaiting() {
+    while (true) {
+      Call call;
+      synchronized (waiting) {
+        call = closed ? null : waiting.poll();
+        if (call == null) {
+          senderCount--;
+          return;
+        }
+      }
+      try {
+        // Blocking, not sendAsync: the JDK client hands every sendAsync response to CompletableFuture's default
+        // executor, which on 2 cores starts a thread per response (HttpClientImpl's "ASYNC_POOL").
+        HttpResponse<byte[]> response = http.send(call.request(), HttpResponse.BodyHandlers.ofByteArray());
+        Duration retryAfter = retryAfter(response, call.attempt());
+        if (retryAfter != null) {
+          // the server is over its budget of requests in flight: wait as it says, without holding a sender
+          // (enqueue is short: it runs on the JDK's one delay thread)
+          Executor later = CompletableFuture.delayedExecutor(retryAfter.toMillis(),
+              java.util.concurrent.TimeUnit.MILLISECONDS, Runnable::run);
+          later.execute(() -> enqueue(call.again()));
+        } else {
+          callbacks.execute(() -> call.answer(response));
+        }
+      } catch (IOException e) {
+        fail(call, new UncheckedIOException(e));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        fail(call, new java.util.concurrent.CancellationException("interrupted"));
+      } catch (RuntimeException e) {
+        fail(call, e);
+      }
+    }
+  }
+
+  private void fail(Call call, RuntimeException error) {
+    try {
+      callbacks.execute(() -> call.result().completeExceptionally(error));
+    } catch (java.util.concurrent.RejectedExecutionException closing) {
+      call.result().completeExceptionally(error);
+    }
+  }
+
+  /**
+   * How long to wait before sending again, when the answer is 429 TooManyRequests and attempts remain (as client-go
+   * does: its Retry-After, in seconds, else 1 s; at most {@link #TOO_MANY_REQUESTS_ATTEMPTS} attempts); else null.
+   */
+  static Duration retryAfter(HttpResponse<?> response, int attempt) {
+    if (response.statusCode() != 429 || attempt >= TOO_MANY_REQUESTS_ATTEMPTS) {
+      return null;
+    }
+    return response.headers().firstValue("Retry-After").flatMap(ApiClient::seconds).orElse(DEFAULT_RETRY_AFTER);
+  }
+
+  private static java.util.Optional<Duration> seconds(String value) {
+    try {
+      long s = Long.parseLong(value.trim());
+      return s < 0 ? java.util.Optional.empty() : java.util.Optional.of(Duration.ofSeconds(Math.min(s, 60)));
+    } catch (NumberFormatException e) {
+      return java.util.Optional.empty(); // an HTTP date: not sent by our server; the default wait
+    }
+  }
+
+  /** Stops this client's sending threads (calls waiting or in flight fail). */
   public void close() {
+    List<Call> dropped;
+    synchronized (waiting) {
+      closed = true;
+      dropped = List.copyOf(waiting);
+      waiting.clear();
+    }
+    dropped.forEach(c -> c.result().completeExceptionally(
+        new java.util.concurrent.CancellationException("the client is closed")));
     senders.shutdownNow();
+    callbacks.shutdown();
   }
 
   private HttpRequest.Builder request(URI uri, String bearer) {
@@ -348,54 +473,6 @@ public final class ApiClient {
           new String(body, StandardCharsets.UTF_8).lines().findFirst().orElse(""), null);
     }
     return new ApiError(code, status, what);
-  }
-
-  /** Runs call now if fewer than maxInFlight calls are running, else when one finishes. */
-  private <T> CompletableFuture<T> limited(Supplier<CompletableFuture<T>> call) {
-    CompletableFuture<T> result = new CompletableFuture<>();
-    Runnable start = () -> {
-      CompletableFuture<T> f;
-      try {
-        f = call.get();
-      } catch (RuntimeException e) {
-        f = CompletableFuture.failedFuture(e);
-      }
-      f.whenComplete((value, error) -> {
-        release();
-        if (error != null) {
-          result.completeExceptionally(error);
-        } else {
-          result.complete(value);
-        }
-      });
-    };
-    boolean now;
-    synchronized (waiting) {
-      now = inFlight < maxInFlight;
-      if (now) {
-        inFlight++;
-      } else {
-        waiting.add(start);
-      }
-    }
-    if (now) {
-      start.run();
-    }
-    return result;
-  }
-
-  private void release() {
-    Runnable next;
-    synchronized (waiting) {
-      next = waiting.poll();
-      if (next == null) {
-        inFlight--;
-      }
-    }
-    if (next != null) {
-      // not inline: the caller may hold a lock of its own, and the next call's callbacks take others
-      CompletableFuture.runAsync(next, http.executor().orElse(SHARED));
-    }
   }
 
   private static String podPath(String namespace, String name) {

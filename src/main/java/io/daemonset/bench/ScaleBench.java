@@ -39,9 +39,11 @@ public final class ScaleBench {
          BenchServer server = BenchServer.start(BenchServer.settings(store.dataDir, o.store(), store.config()),
              store.dataDir);
          BenchClient client = new BenchClient(server.admin)) {
+      Map<String, double[]> beforeRegistration = HttpFloor.serverTimeByKind();
       Meter register = Meter.start(() -> server.plane.view().resourceVersion(), false);
       server.startFleet(o.nodes(), o.readyDelay());
       register.stop();
+      String registration = registration(register, beforeRegistration);
       Meter m = Meter.start(() -> server.plane.view().resourceVersion(), true);
       Map<String, Double> requestsBefore = HttpFloor.requestsByKind();
       try (Profile p = Profile.start(o.jfr())) {
@@ -54,6 +56,7 @@ public final class ScaleBench {
         p.close();
         row("converge", String.format("register %.1f s; scheduled %.2f s, Ready %.2f s", register.seconds(),
             scheduled, ready), m, store);
+        o.out().println(registration);
         o.out().println(JournalSize.describe(server.plane.system(), store.dataDir));
         o.out().println(JournalTimeline.describe(server.plane.system(), applied));
         o.out().println(floor(server, requestsBefore, ready));
@@ -198,6 +201,16 @@ public final class ScaleBench {
       o.out().printf("throughput: %s: %.0f requests/s, %.2f ms CPU per request%n", floor,
           floor.requests() / floor.seconds(), 1000 * floor.cpuSeconds() / floor.requests());
     }
+  }
+
+  /** What registering the fleet asked of the server: requests by kind with the server's mean time, CPU per request. */
+  private static String registration(Meter register, Map<String, double[]> before) {
+    Map<String, double[]> after = HttpFloor.serverTimeByKind();
+    double requests = after.values().stream().mapToDouble(v -> v[0]).sum()
+        - before.values().stream().mapToDouble(v -> v[0]).sum();
+    return String.format("registration: %.1f s, %.0f requests (%s); %.1f CPU s, %.1f ms CPU per request",
+        register.seconds(), requests, HttpFloor.serverTimes(before, after), register.cpuSeconds(),
+        1000 * register.cpuSeconds() / Math.max(1, requests));
   }
 
   /** The API requests the measured part made, and how long serving as many minimal ones takes here. */
