@@ -91,8 +91,24 @@ public final class HollowFleet implements AutoCloseable {
   }
 
   public static HollowFleet start(FleetSettings settings, Clock clock) {
+    return start(settings, clock, Duration.ZERO);
+  }
+
+  /**
+   * Nodes arriving one every {@code spacing} (node i registers after i × spacing), as an autoscaler adds them, rather
+   * than all at once; zero: all at once.
+   */
+  public static HollowFleet start(FleetSettings settings, Clock clock, Duration spacing) {
     HollowFleet fleet = new HollowFleet(settings, clock);
-    fleet.members.values().forEach(m -> fleet.register(m, 0));
+    long index = 0;
+    for (Member m : fleet.members.values()) {
+      long at = spacing.toMillis() * index++;
+      if (at == 0) {
+        fleet.register(m, 0);
+      } else {
+        fleet.schedule(() -> fleet.register(m, 0), at);
+      }
+    }
     fleet.watch.start();
     LOG.info("hollow fleet: {} nodes {}1…{}{} starting", settings.nodes(), settings.namePrefix(),
         settings.namePrefix(), settings.nodes());

@@ -65,9 +65,9 @@ final class BenchServer implements AutoCloseable {
     return fleet;
   }
 
-  /** A second fleet (join-1…join-M) joining the running one; does not wait. */
-  HollowFleet startJoiners(int nodes, Duration readyDelay) {
-    joiners = HollowFleet.start(fleetSettings(nodes, "join-", readyDelay));
+  /** A second fleet (join-1…join-M) joining the running one, one every spacing (zero: all at once); does not wait. */
+  HollowFleet startJoiners(int nodes, Duration readyDelay, Duration spacing) {
+    joiners = HollowFleet.start(fleetSettings(nodes, "join-", readyDelay), java.time.Clock.systemUTC(), spacing);
     return joiners;
   }
 

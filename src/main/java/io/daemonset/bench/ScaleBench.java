@@ -24,8 +24,9 @@ public final class ScaleBench {
   private static final String DS_PATH = "/apis/apps/v1/namespaces/default/daemonsets";
 
   /** What to run: sizes, store, optional JFR file, hollow pods' ready delay, joining nodes. */
+  /** joinRate: joining nodes per second, 0 for all at once. */
   public record Options(int nodes, int daemonSets, Store store, Path jfr, Duration readyDelay, int joiners,
-                        PrintStream out) {}
+                        int joinRate, PrintStream out) {}
 
   private final Options o;
 
@@ -119,14 +120,16 @@ public final class ScaleBench {
       var subscription = server.plane.view().subscribe(server.plane.view().resourceVersion(), watch);
       Meter m = Meter.start(() -> server.plane.view().resourceVersion(), true);
       try (Profile p = Profile.start(o.jfr())) {
-        server.startJoiners(o.joiners(), o.readyDelay());
+        server.startJoiners(o.joiners(), o.readyDelay(),
+            o.joinRate() <= 0 ? Duration.ZERO : Duration.ofMillis(Math.max(1, 1000 / o.joinRate())));
         Await.until(() -> watch.complete() == o.joiners(), Duration.ofMinutes(10),
             () -> watch.complete() + " of " + o.joiners() + " joined nodes complete");
         m.stop();
         p.close();
         subscription.cancel().run();
         List<Long> latencies = watch.latenciesMillis();
-        row("join", String.format("%d nodes join: p50 %d ms, p99 %d ms, max %d ms", o.joiners(),
+        row("join", String.format("%d nodes join%s: p50 %d ms, p99 %d ms, max %d ms", o.joiners(),
+            o.joinRate() <= 0 ? "" : " at " + o.joinRate() + "/s",
             percentile(latencies, 50), percentile(latencies, 99), percentile(latencies, 100)), m, store,
             (long) o.joiners() * o.daemonSets());
       }

@@ -34,10 +34,14 @@ public final class ScaleCommands {
     @Option(names = "--joiners", defaultValue = "100", description = "join: nodes joining (default ${DEFAULT-VALUE}).")
     int joiners;
 
+    @Option(names = "--join-rate", defaultValue = "0",
+        description = "join: joining nodes per second, as an autoscaler adds them; 0: all at once (default).")
+    int joinRate;
+
     ScaleBench bench() {
       Duration delay = com.typesafe.config.ConfigFactory.parseString("d = " + readyDelay).getDuration("d");
       return new ScaleBench(new ScaleBench.Options(nodes, daemonSets, Store.parse(store), jfr, delay, joiners,
-          System.out));
+          joinRate, System.out));
     }
   }
 
