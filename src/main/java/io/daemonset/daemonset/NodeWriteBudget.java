@@ -12,7 +12,7 @@ import org.apache.pekko.actor.Extension;
  * bounded member-wide. Each such ask is one journal write on the node's side; without a bound, ten DaemonSets each
  * scheduling a round of 1,000 pods queue 10,000 writes at once, more than the journal commits within its call
  * timeout (10 s on H2 under a 5,000-node fleet's load): writes then fail, the circuit breaker opens and entities
- * restart, which adds their recoveries to the load (docs/performance.md, "The 50,000-pod collapse").
+ * restart, which adds their recoveries to the load (docs/performance.md, "Idle machine after the write budget").
  *
  * <p>Shared fairly: a DaemonSet may hold at most its share, the capacity divided among the DaemonSets that asked
  * for a permit within the last {@link #ACTIVE_NANOS} (never less than {@link #MIN_SHARE}), so that ten DaemonSets

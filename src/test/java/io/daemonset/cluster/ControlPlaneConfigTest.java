@@ -66,22 +66,23 @@ class ControlPlaneConfigTest {
     assertThat(config.getString(StoreConfig.SHARED_DB_PATH + ".profile")).isEqualTo("slick.jdbc.PostgresProfile$");
     assertThat(config.getBoolean(StoreConfig.SHARED_DB_PATH + ".db.properties.reWriteBatchedInserts")).isTrue();
     for (String table : List.of("jdbc-journal.tables.event_journal", "jdbc-journal.tables.event_tag",
-        "jdbc-journal-sharding.tables.event_journal", "jdbc-snapshot-store.tables.snapshot", "jdbc-read-journal.tables.event_journal",
-        "jdbc-read-journal.tables.event_tag")) {
+        "jdbc-journal-sharding.tables.event_journal", "jdbc-snapshot-store.tables.snapshot",
+        "jdbc-read-journal.tables.event_journal", "jdbc-read-journal.tables.event_tag")) {
       assertThat(config.getString(table + ".schemaName")).as(table).isEqualTo("control_plane");
     }
   }
 
   /**
    * Sharding's stores write through a journal of their own (its own queue and breaker), on the same tables: a burst
-   * of entity writes must not time out the coordinator's (docs/performance.md, "The 50,000-pod collapse").
+   * of entity writes must not time out the coordinator's (docs/performance.md, "Idle machine after the write budget").
    */
   @Test
   void clusterShardingWritesThroughItsOwnJournalOnTheSameDatabase() {
     Config config = ControlPlaneConfig.load(base());
     assertThat(config.getString("pekko.cluster.sharding.journal-plugin-id")).isEqualTo("jdbc-journal-sharding");
     Config sharding = config.getConfig("jdbc-journal-sharding");
-    assertThat(sharding.getString("class")).isEqualTo("org.apache.pekko.persistence.jdbc.journal.JdbcAsyncWriteJournal");
+    assertThat(sharding.getString("class"))
+        .isEqualTo("org.apache.pekko.persistence.jdbc.journal.JdbcAsyncWriteJournal");
     assertThat(sharding.getString("use-shared-db")).isEqualTo("slick");
     assertThat(sharding.getConfig("tables")).isEqualTo(config.getConfig("jdbc-journal.tables"));
     assertThat(sharding.getDuration("circuit-breaker.reset-timeout"))
