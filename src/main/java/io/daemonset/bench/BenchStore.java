@@ -45,7 +45,13 @@ final class BenchStore implements AutoCloseable {
 
   static Connection connect() throws SQLException {
     String url = env("DS_DB_URL", "jdbc:postgresql://127.0.0.1:5432/daemonset");
-    return DriverManager.getConnection(url, env("DS_DB_USER", "daemonset"), env("DS_DB_PASSWORD", ""));
+    java.util.Properties properties = new java.util.Properties();
+    properties.setProperty("user", env("DS_DB_USER", "daemonset"));
+    properties.setProperty("password", env("DS_DB_PASSWORD", ""));
+    // the driver setting the journal's connections have (persistence-postgres.conf), whatever DS_DB_URL says: the
+    // ceiling's batches are then multi-row INSERTs as the journal's are
+    properties.setProperty("reWriteBatchedInserts", "true");
+    return DriverManager.getConnection(url, properties);
   }
 
   private static String env(String name, String fallback) {
