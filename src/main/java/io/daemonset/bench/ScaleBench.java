@@ -120,6 +120,7 @@ public final class ScaleBench {
       var subscription = server.plane.view().subscribe(server.plane.view().resourceVersion(), watch);
       Meter m = Meter.start(() -> server.plane.view().resourceVersion(), true);
       try (Profile p = Profile.start(o.jfr())) {
+        long joinStart = System.currentTimeMillis();
         server.startJoiners(o.joiners(), o.readyDelay(),
             o.joinRate() <= 0 ? Duration.ZERO : Duration.ofMillis(Math.max(1, 1000 / o.joinRate())));
         Await.until(() -> watch.complete() == o.joiners(), Duration.ofMinutes(10),
@@ -132,6 +133,7 @@ public final class ScaleBench {
             o.joinRate() <= 0 ? "" : " at " + o.joinRate() + "/s",
             percentile(latencies, 50), percentile(latencies, 99), percentile(latencies, 100)), m, store,
             (long) o.joiners() * o.daemonSets());
+        o.out().println(JoinStages.describe(server.plane.system(), joinStart, "join-"));
       }
     }
   }

@@ -1,23 +1,25 @@
 package io.daemonset.journal;
 
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.BeanDescription;
 import com.fasterxml.jackson.databind.DeserializationConfig;
+import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonSerializer;
 import com.fasterxml.jackson.databind.SerializationConfig;
 import com.fasterxml.jackson.databind.SerializerProvider;
 import com.fasterxml.jackson.databind.deser.BeanDeserializerModifier;
-import com.fasterxml.jackson.databind.ser.BeanSerializerModifier;
 import com.fasterxml.jackson.databind.module.SimpleModule;
-import io.daemonset.model.FastInstants;
-import io.daemonset.model.Rfc3339;
+import com.fasterxml.jackson.databind.ser.BeanSerializerModifier;
+import com.fasterxml.jackson.datatype.jsr310.deser.InstantDeserializer;
 import java.io.IOException;
 import java.time.Instant;
 
 /**
  * Instants in Pekko's Jackson serializer (events, snapshots, messages) written and read without
- * {@link java.time.format.DateTimeFormatter} ({@link Rfc3339}, {@link FastInstants#READER}): the text is the same as before ({@link Instant#toString()}, ISO-8601 in
+ * {@link java.time.format.DateTimeFormatter} ({@link Rfc3339}): the text is the same as before ({@link Instant#toString()}, ISO-8601 in
  * UTC, the fraction in groups of three digits), only cheaper. In a write-bound run (bench journal) the formatter took a
  * fifth of the process's CPU samples: every event carries a few instants, and the view reads each event back.
  * Anything this does not recognise (another offset, a number, years beyond 9999) goes to jackson-datatype-jsr310's
@@ -46,7 +48,8 @@ public final class InstantTextModule extends SimpleModule {
   }
 
   static final JsonSerializer<Instant> WRITER = new Writer();
-  static final JsonDeserializer<Instant> READER = FastInstants.READER;
+  /** Reads the usual shape by hand ({@link Rfc3339#parse}), every other input as jsr310 does. */
+  public static final JsonDeserializer<Instant> READER = new Reader();
 
   private static final class Writer extends JsonSerializer<Instant> {
     @Override
@@ -56,6 +59,24 @@ public final class InstantTextModule extends SimpleModule {
 
     @Override
     public Class<Instant> handledType() {
+      return Instant.class;
+    }
+  }
+
+  private static final class Reader extends JsonDeserializer<Instant> {
+    @Override
+    public Instant deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
+      if (p.hasToken(JsonToken.VALUE_STRING)) {
+        Instant fast = Rfc3339.parse(p.getText());
+        if (fast != null) {
+          return fast;
+        }
+      }
+      return InstantDeserializer.INSTANT.deserialize(p, ctxt);
+    }
+
+    @Override
+    public Class<?> handledType() {
       return Instant.class;
     }
   }

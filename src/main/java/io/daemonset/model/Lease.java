@@ -1,5 +1,6 @@
 package io.daemonset.model;
 
+import io.daemonset.journal.Rfc3339;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 

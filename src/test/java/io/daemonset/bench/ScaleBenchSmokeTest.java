@@ -54,7 +54,9 @@ class ScaleBenchSmokeTest {
   @Test
   void rolloutJoinRestartAndApiPrintTheirRows() throws Exception {
     assertThat(lastRow(run(ScaleBench::rollout))).startsWith("| rollout | 4 nodes × 2 DS | h2 | all updated and Ready ");
-    assertThat(lastRow(run(ScaleBench::join))).startsWith("| join | 4 nodes × 2 DS | h2 | 2 nodes join: p50 ");
+    String join = run(ScaleBench::join);
+    assertThat(lastRow(join)).startsWith("| join | 4 nodes × 2 DS | h2 | 2 nodes join: p50 ");
+    assertThat(join).containsPattern("join stages \\(p50 / p99 ms over 2 nodes\\): NodeRegistered → last PodsScheduled");
     assertThat(lastRow(run(ScaleBench::restart))).contains("| restart |").contains(", 0 pods replaced |");
     String api = run(ScaleBench::api);
     assertThat(lastRow(api)).startsWith("| api | 4 nodes × 2 DS | h2 | node label merge patch p50 ");

@@ -49,7 +49,7 @@ class InstantTextModuleTest {
       String before = BEFORE.writeValueAsString(new Stamped(instant));
       assertThat(NOW.writeValueAsString(new Stamped(instant))).isEqualTo(before);
       assertThat(NOW.readValue(before, Stamped.class).at()).isEqualTo(instant);
-      assertThat(io.daemonset.model.Rfc3339.format(instant)).isEqualTo(instant.toString());
+      assertThat(Rfc3339.format(instant)).isEqualTo(instant.toString());
     }
   }
 
@@ -92,8 +92,8 @@ class InstantTextModuleTest {
       }
       assertThat(actual).as(json).isEqualTo(expected);
     }
-    assertThat(io.daemonset.model.Rfc3339.parse("2026-13-03T07:16:24Z")).isNull();
-    assertThat(io.daemonset.model.Rfc3339.parse("2026-02-30T07:16:24Z")).isNull();
-    assertThat(io.daemonset.model.Rfc3339.parse("2026-12-03 07:16:24Z")).isNull();
+    assertThat(Rfc3339.parse("2026-13-03T07:16:24Z")).isNull();
+    assertThat(Rfc3339.parse("2026-02-30T07:16:24Z")).isNull();
+    assertThat(Rfc3339.parse("2026-12-03 07:16:24Z")).isNull();
   }
 }

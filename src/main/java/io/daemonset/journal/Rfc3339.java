@@ -1,4 +1,4 @@
-package io.daemonset.model;
+package io.daemonset.journal;
 
 import java.time.Instant;
 import java.time.LocalDateTime;

@@ -1,4 +1,4 @@
-package io.daemonset.model;
+package io.daemonset.journal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -62,7 +62,7 @@ class Rfc3339Test {
 
   @Test
   void theMappersReadOtherShapesAndRefuseNonsenseAsBefore() throws Exception {
-    ObjectMapper mapper = Json.mapper();
+    ObjectMapper mapper = io.daemonset.model.Json.mapper();
     assertThat(mapper.readValue("\"2026-12-03T08:15:00+01:00\"", Instant.class))
         .isEqualTo(Instant.parse("2026-12-03T07:15:00Z"));
     assertThat(mapper.readValue("\"2026-12-03T07:15:00.25Z\"", Instant.class))

@@ -1,0 +1,78 @@
+package io.daemonset.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.typesafe.config.Config;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.persistence.jdbc.db.SlickExtension;
+import org.apache.pekko.persistence.jdbc.db.SlickExtensionImpl;
+
+/**
+ * Where a joining node's time goes, from the journal's write timestamps: its {@code NodeRegistered}, the last of the
+ * DaemonSets' {@code PodsScheduled} that names it, the last {@code PodAdmitted} on it; with the view's own times
+ * ({@link JoinWatch}: the Node seen, the last pod seen bound) the stages of the join figure, as p50 / p99 over the
+ * joining nodes.
+ */
+final class JoinStages {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private JoinStages() {}
+
+  static String describe(ActorSystem<?> system, long sinceEpochMillis, String prefix) {
+    Config config = system.settings().config();
+    SlickExtensionImpl slick = (SlickExtensionImpl) SlickExtension.get(system.classicSystem());
+    Map<String, Long> registered = new HashMap<>();
+    Map<String, Long> scheduled = new HashMap<>();
+    Map<String, Long> admitted = new HashMap<>();
+    try (Connection c = slick.database(config.getConfig("jdbc-journal")).database().source().createConnection();
+         PreparedStatement s = c.prepareStatement("SELECT \"persistence_id\", \"event_ser_manifest\", \"write_timestamp\","
+             + " \"event_payload\" FROM " + JournalSize.table(config, "jdbc-journal.tables.event_journal")
+             + " WHERE \"write_timestamp\" >= ? ORDER BY \"ordering\"")) {
+      s.setLong(1, sinceEpochMillis);
+      try (ResultSet r = s.executeQuery()) {
+        while (r.next()) {
+          String pid = r.getString(1);
+          String type = r.getString(2);
+          type = type.substring(type.lastIndexOf('$') + 1);
+          long at = r.getLong(3);
+          String node = pid.substring(pid.indexOf('|') + 1);
+          if (pid.startsWith("Node|" + prefix) && type.equals("NodeRegistered")) {
+            registered.putIfAbsent(node, at);
+          } else if (pid.startsWith("Node|" + prefix) && type.equals("PodAdmitted")) {
+            admitted.merge(node, at, Math::max);
+          } else if (type.equals("PodsScheduled")) {
+            for (String named : JSON.readTree(r.getBytes(4)).findValuesAsText("nodeName")) {
+              if (named.startsWith(prefix)) {
+                scheduled.merge(named, at, Math::max);
+              }
+            }
+          }
+        }
+      }
+    } catch (SQLException | java.io.IOException e) {
+      return "join stages: not measured (" + e.getMessage() + ")";
+    }
+    List<Long> toScheduled = new ArrayList<>();
+    List<Long> toAdmitted = new ArrayList<>();
+    registered.forEach((node, at) -> {
+      Long lastScheduled = scheduled.get(node);
+      Long lastAdmitted = admitted.get(node);
+      if (lastScheduled != null && lastAdmitted != null) {
+        toScheduled.add(lastScheduled - at);
+        toAdmitted.add(lastAdmitted - lastScheduled);
+      }
+    });
+    return String.format("join stages (p50 / p99 ms over %d nodes): NodeRegistered → last PodsScheduled naming it %d / %d,"
+            + " → last PodAdmitted on it %d / %d", toScheduled.size(), ScaleBench.percentile(toScheduled, 50),
+        ScaleBench.percentile(toScheduled, 99), ScaleBench.percentile(toAdmitted, 50),
+        ScaleBench.percentile(toAdmitted, 99));
+  }
+}
