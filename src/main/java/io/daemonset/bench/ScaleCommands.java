@@ -12,6 +12,16 @@ import picocli.CommandLine.Option;
 public final class ScaleCommands {
   private ScaleCommands() {}
 
+  /** Where every benchmark writes its journal, and whether it profiles the measured part. */
+  public static final class StoreAndProfile {
+    @Option(names = "--store", defaultValue = "h2",
+        description = "h2 (a fresh temp dir) or postgres (a fresh schema in DS_DB_URL, DS_DB_USER, DS_DB_PASSWORD).")
+    String store;
+
+    @Option(names = "--jfr", description = "Record the measured part with JFR (the 'profile' settings) to FILE.")
+    Path jfr;
+  }
+
   /** The options every fleet benchmark takes. */
   public static final class Common {
     @Option(names = "--nodes", defaultValue = "1000", description = "Hollow nodes (default ${DEFAULT-VALUE}).")
@@ -20,12 +30,7 @@ public final class ScaleCommands {
     @Option(names = "--daemonsets", defaultValue = "1", description = "DaemonSets (default ${DEFAULT-VALUE}).")
     int daemonSets;
 
-    @Option(names = "--store", defaultValue = "h2",
-        description = "h2 (a fresh temp dir) or postgres (a fresh schema in DS_DB_URL, DS_DB_USER, DS_DB_PASSWORD).")
-    String store;
-
-    @Option(names = "--jfr", description = "Record the measured part with JFR (the 'profile' settings) to FILE.")
-    Path jfr;
+    @Mixin StoreAndProfile where;
 
     @Option(names = "--ready-delay", defaultValue = "0s",
         description = "How long a hollow pod takes to become Ready (default ${DEFAULT-VALUE}).")
@@ -40,8 +45,8 @@ public final class ScaleCommands {
 
     ScaleBench bench() {
       Duration delay = com.typesafe.config.ConfigFactory.parseString("d = " + readyDelay).getDuration("d");
-      return new ScaleBench(new ScaleBench.Options(nodes, daemonSets, Store.parse(store), jfr, delay, joiners,
-          joinRate, System.out));
+      return new ScaleBench(new ScaleBench.Options(nodes, daemonSets, Store.parse(where.store), where.jfr, delay,
+          joiners, joinRate, System.out));
     }
   }
 
@@ -109,16 +114,12 @@ public final class ScaleCommands {
     @Option(names = "--events", defaultValue = "20", description = "Events each entity persists, one after the other (default ${DEFAULT-VALUE}).")
     int events;
 
-    @Option(names = "--store", defaultValue = "h2",
-        description = "h2 (a fresh temp dir) or postgres (a fresh schema in DS_DB_URL, DS_DB_USER, DS_DB_PASSWORD).")
-    String store;
-
-    @Option(names = "--jfr", description = "Record the measured part with JFR (the 'profile' settings) to FILE.")
-    Path jfr;
+    @Mixin StoreAndProfile where;
 
     @Override
     public Integer call() throws Exception {
-      new JournalBench(new JournalBench.Options(entities, events, Store.parse(store), jfr, System.out)).run();
+      new JournalBench(new JournalBench.Options(entities, events, Store.parse(where.store), where.jfr, System.out))
+          .run();
       return 0;
     }
   }
