@@ -55,6 +55,9 @@ import org.junit.jupiter.api.io.TempDir;
  * </ol>
  * Throughout, a watch on pods checks on every event that no node ever has two live pods of the DaemonSet
  * (maxSurge 0).
+ * <p>On a failure the members' logs are printed; {@code -Ddaemonset.it.keep-schema=true} also keeps the PostgreSQL
+ * schema (its name is printed) for reading the journal, and a full restart that replaced pods prints what the
+ * DaemonSet did (its events, each deletion with its reason).
  * <p>Runs in {@code .ci/run} (about 4-6 minutes on an idle 2-core machine, 6 at load 25); every line it prints starts with
  * {@code [ClusterFaultsIT]}, and .ci/run repeats those lines at the end of its log.
  */
@@ -123,6 +126,10 @@ class ClusterFaultsIT {
     }
     http.shutdownNow();
     database.close();
+    if (!passed && Boolean.getBoolean("daemonset.it.keep-schema")) {
+      System.out.println(LOG + "schema kept for inspection: " + schema);
+      return;
+    }
     PostgresTestDatabase.dropSchema(schema);
   }
 
@@ -254,7 +261,11 @@ class ClusterFaultsIT {
     await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofSeconds(1))
         .until(() -> kubectl(0, "get", "nodes", "-o", "name").out().lines().count() == NODES);
     awaitRolledOut(Duration.ofMinutes(3));
-    assertThat(podNodes()).isEqualTo(before);
+    Map<String, String> afterRestart = podNodes();
+    if (!afterRestart.equals(before)) {
+      printWhatTheDaemonSetDid();
+    }
+    assertThat(afterRestart).isEqualTo(before);
     assertThat(kubectl(2, "get", "ds", name, "-o", "jsonpath={.metadata.annotations.after-outage}").out())
         .isEqualTo("accepted");
     phase("all members restarted, every pod kept", started);
@@ -508,6 +519,15 @@ class ClusterFaultsIT {
     await().atMost(timeout).pollInterval(Duration.ofSeconds(1))
         .until(() -> kubectl(member, "rollout", "status", "ds/" + name, "--timeout=5s").out()
             .contains("successfully rolled out"));
+  }
+
+  /** For a failure's diagnosis: the DaemonSet's status, revisions and events (each with the reason it acted). */
+  private void printWhatTheDaemonSetDid() {
+    System.out.println(LOG + "DaemonSet status: " + kubectl(0, "get", "ds", name, "-o", "jsonpath={.status}").out());
+    System.out.println(LOG + "revisions:\n" + kubectl(0, "get", "controllerrevisions", "-o",
+        "custom-columns=NAME:.metadata.name,REVISION:.revision,HASH:.metadata.labels.controller-revision-hash").out());
+    System.out.println(LOG + "events:\n" + kubectl(0, "get", "events", "--field-selector",
+        "involvedObject.name=" + name, "-o", "custom-columns=TIME:.lastTimestamp,REASON:.reason,MESSAGE:.message").out());
   }
 
   private long imageCount(String image) {
