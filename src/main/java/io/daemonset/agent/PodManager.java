@@ -277,9 +277,14 @@ public final class PodManager implements PodWatch.Sink {
       return;
     }
     ApiError api = ApiError.of(error);
-    if (api != null && api.isNotFound()) {
-      return; // the pod is gone; the watch will say so
+    Pod now = pods.get(key);
+    boolean stillBound = now != null && now.metadata().uid().equals(pod.metadata().uid());
+    if (api != null && api.isNotFound() && !stillBound) {
+      return; // the pod is gone, and the watch said so
     }
+    // A 404 for a pod the watch still shows is not the end: the node that holds it may be recovering (a database
+    // outage). Dropping the report there left a pod Pending for ever; as kubelet's status manager does, report again
+    // until the status is taken or the watch says the pod is gone.
     int n = failures.merge(key, 1, Integer::sum);
     Duration wait = backoff(n - 1);
     LOG.warn("cannot report the status of pod {}: {}; again in {} ms", key, error.getMessage(), wait.toMillis());

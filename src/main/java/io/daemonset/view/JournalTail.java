@@ -60,6 +60,8 @@ final class JournalTail implements AutoCloseable {
   private long position;
   private long gapSince;
   private JournalWriters writers;
+  /** Whether a read has reached the end of the journal since this tail started (history is read). */
+  private boolean caughtUp;
   /** Missing orderings below this one belong to transactions that have ended: they will never be read. */
   private long settledBelow;
 
@@ -177,16 +179,27 @@ final class JournalTail implements AutoCloseable {
       }
     }
     sink.apply(rows, position);
+    if (!full && !stoppedAtGap) {
+      caughtUp = true;
+    }
     if (stoppedAtGap) {
       return settledBelow == stoppedBefore ? 0 : GAP_RETRY_MILLIS;
     }
     return full ? 0 : idleMillis;
   }
 
-  /** A gap before a row written at writeTimestamp: wait for it, unless it has lasted (or that row is) too long. */
+  /**
+   * A gap before a row written at writeTimestamp: wait for it, unless it has lasted too long, or that row is old and
+   * either the database cannot say who still writes or the tail is still reading history (its first catch-up, where
+   * old gaps are rows rolled back long ago). Once caught up on PostgreSQL an old row says nothing: its write timestamp
+   * is taken before its transaction, which may wait in the write queue (a database outage, a loaded machine) and
+   * commit after a later one; stepping over the gap then lost that row from this view for good. There the writers'
+   * check settles gaps.
+   */
   private boolean gapSettled(long writeTimestamp) {
     long now = System.currentTimeMillis();
-    if (writeTimestamp > 0 && writeTimestamp < now - gapTimeoutMillis) {
+    boolean oldRowSettles = writers == JournalWriters.UNKNOWN || !caughtUp;
+    if (oldRowSettles && writeTimestamp > 0 && writeTimestamp < now - gapTimeoutMillis) {
       return true;
     }
     if (gapSince == 0) {
@@ -194,7 +207,7 @@ final class JournalTail implements AutoCloseable {
       return false;
     }
     if (now - gapSince >= gapTimeoutMillis) {
-      LOG.debug("journal ordering gap after {} not filled within {} ms: stepping over it", position, gapTimeoutMillis);
+      LOG.info("journal ordering gap after {} not filled within {} ms: stepping over it", position, gapTimeoutMillis);
       return true;
     }
     return false;

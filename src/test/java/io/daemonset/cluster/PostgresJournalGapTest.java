@@ -97,8 +97,33 @@ class PostgresJournalGapTest {
     }
   }
 
-  /** A ConfigMap's creation event written into the journal in the caller's transaction; returns its ordering. */
+  @Test
+  void aRowCommittedAfterAnOlderLookingLaterRowIsReadNotSteppedOver() throws Exception {
+    try (Connection t = connection()) {
+      t.setAutoCommit(false);
+      // What a database outage leaves: a write taken from the queue late commits after a row stamped long ago.
+      long queued = insertConfigMapEvent(t, "queued", System.currentTimeMillis());
+      try (Connection late = connection()) {
+        long later = insertConfigMapEvent(late, "stamped-long-ago", System.currentTimeMillis() - 3_600_000);
+        assertThat(later).isGreaterThan(queued);
+      }
+      long reads = plane.view().journalReads();
+      await("the view read the journal again and again", WAIT).until(() -> plane.view().journalReads() >= reads + 20);
+      assertThat(configMaps()).as("the view waits at the gap").doesNotContain("queued", "stamped-long-ago");
+
+      t.commit();
+
+      await("the row that filled the gap was read, not stepped over", WAIT)
+          .untilAsserted(() -> assertThat(configMaps()).contains("queued", "stamped-long-ago"));
+    }
+  }
+
   private long insertConfigMapEvent(Connection c, String name) throws Exception {
+    return insertConfigMapEvent(c, name, System.currentTimeMillis());
+  }
+
+  /** A ConfigMap's creation event written into the journal in the caller's transaction; returns its ordering. */
+  private long insertConfigMapEvent(Connection c, String name, long writeTimestamp) throws Exception {
     var object = Json.mapper().readTree("{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"" + name
         + "\",\"namespace\":\"default\",\"uid\":\"" + java.util.UUID.randomUUID() + "\",\"creationTimestamp\":\""
         + Instant.now() + "\"},\"data\":{\"k\":\"v\"}}");
@@ -110,7 +135,7 @@ class PostgresJournalGapTest {
         + " sequence_number, writer, write_timestamp, adapter_manifest, event_ser_id, event_ser_manifest,"
         + " event_payload) VALUES (?, 1, 'test', ?, '', ?, ?, ?) RETURNING ordering")) {
       s.setString(1, persistenceId(name));
-      s.setLong(2, System.currentTimeMillis());
+      s.setLong(2, writeTimestamp);
       s.setInt(3, serializer.identifier());
       s.setString(4, Serializers.manifestFor(serializer, event));
       s.setBytes(5, serializer.toBinary(event));
