@@ -26,7 +26,7 @@ import org.junit.jupiter.api.Test;
  * (its node entity recovering after a database outage): it reports again until the status is taken, as kubelet's
  * status manager does; once the watch says the pod is gone, it stops. Over real HTTP, with the hollow runtime.
  */
-class PodStatusReportTest {
+class PodStatusAfterNotFoundTest {
   private final ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(2);
   private final AtomicInteger notFoundLeft = new AtomicInteger();
   private final List<Integer> answers = new CopyOnWriteArrayList<>();
