@@ -8,6 +8,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
@@ -48,6 +49,8 @@ public final class PodManager implements PodWatch.Sink {
   private final Map<String, PodStatus> reported = new HashMap<>();
   private final Set<String> terminating = new HashSet<>();
   private final Set<String> reporting = new HashSet<>();
+  /** The status of the report in flight, by key (its watch event may come before its answer). */
+  private final Map<String, PodStatus> sending = new HashMap<>();
   private final Set<String> dirty = new HashSet<>();
   private final Map<String, Integer> failures = new HashMap<>();
   private volatile boolean closed;
@@ -110,6 +113,7 @@ public final class PodManager implements PodWatch.Sink {
     String key = PodRuntime.key(pod);
     String uid = pod.metadata().uid();
     Pod before = pods.put(key, pod);
+    boolean echo = isEcho(before, pod, key);
     if (before == null && pod.status() != null && !reported.containsKey(key)) {
       reported.put(key, normalize(pod.status()));
     } else if (pod.status() != null && !reporting.contains(key) && readyDiffers(reported.get(key), pod.status())) {
@@ -117,6 +121,7 @@ public final class PodManager implements PodWatch.Sink {
       // unreachable): as kubelet's status manager reconciles the API's status with its own, report again (the
       // changed() below compares the runtime's status with the API's now).
       reported.put(key, normalize(pod.status()));
+      echo = false;
     }
     String held = runtime.pods().get(key);
     if (held != null && !held.equals(uid)) {
@@ -149,7 +154,22 @@ public final class PodManager implements PodWatch.Sink {
       return; // a terminal pod is not started again
     }
     runtime.ensureRunning(pod);
-    changed(key);
+    if (!echo || held == null) { // a pod the runtime starts only now has a status to report
+      changed(key);
+    }
+  }
+
+  /**
+   * The watch's event of this agent's own report (or of one already reported): nothing the runtime computes from
+   * has changed (same pod, same spec: the runtime tells of its own changes through {@link #changed}), so computing
+   * the status again would only find it equal to the one reported. Every report came back so, and each such
+   * comparison cost a status computation and its normalisation through JSON.
+   */
+  private boolean isEcho(Pod before, Pod pod, String key) {
+    PodStatus status = pod.status();
+    return before != null && status != null && before.metadata().uid().equals(pod.metadata().uid())
+        && Objects.equals(before.spec(), pod.spec())
+        && (status.equals(reported.get(key)) || status.equals(sending.get(key)));
   }
 
   /** The API no longer has the pod: stop what runs of it, nothing to confirm. */
@@ -259,12 +279,17 @@ public final class PodManager implements PodWatch.Sink {
       return;
     }
     reporting.add(key);
-    Pod body = pod.withStatus(status).withMetadata(pod.metadata().withResourceVersion(null));
+    sending.put(key, status);
+    // Without the spec: pods/status takes the status only (upstream's status strategy keeps the stored spec, this
+    // server keeps everything but the status), and the spec was most of what the agent encoded and the server
+    // decoded for every report. The metadata stays, for its identity (name, namespace, uid).
+    Pod body = pod.withSpec(null).withStatus(status).withMetadata(pod.metadata().withResourceVersion(null));
     client.updatePodStatus(body).whenComplete((answer, error) -> reported(key, pod, status, error));
   }
 
   private synchronized void reported(String key, Pod pod, PodStatus status, Throwable error) {
     reporting.remove(key);
+    sending.remove(key);
     if (error == null) {
       failures.remove(key);
       Pod now = pods.get(key);

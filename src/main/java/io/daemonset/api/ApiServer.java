@@ -303,19 +303,20 @@ public final class ApiServer {
 
   private static Route authorizeAndDispatch(HttpRequest request, Identity identity, ApiSettings settings,
                                             Authorizer authorizer, Route resourceRoutes, InFlightLimit limit) {
-    RequestAttributes attributes = RequestInfo.parse(request.method().value(), request.getUri().path(),
-        request.getUri().query().toMap());
+    // the path rendered once: every getUri().path() renders it again (the health check renders it too)
+    String path = request.getUri().path();
+    RequestAttributes attributes = RequestInfo.parse(request.method().value(), path, request.getUri().query().toMap());
     Decision decision = authorizer.decide(identity, attributes);
     if (!decision.allowed()) {
       LOG.debug("forbidden: {} {} {}: {}", identity.user(), attributes.verb(), attributes.path(), decision.reason());
       return complete(Responses.status(ApiException.forbidden(identity, attributes)));
     }
-    if (Reviews.isReview(request.getUri().path())) {
+    if (Reviews.isReview(path)) {
       return withSizeLimit(settings.maxRequestBytes(), () -> entity(Unmarshaller.entityToByteArray(),
-          body -> complete(Responses.json(201, Reviews.answer(request.method().value(), request.getUri().path(),
+          body -> complete(Responses.json(201, Reviews.answer(request.method().value(), path,
               request.entity().getContentType().mediaType().toString(), body, identity, authorizer)))));
     }
-    Optional<HttpResponse> builtIn = builtIn(request.method().value(), request.getUri().path(),
+    Optional<HttpResponse> builtIn = builtIn(request.method().value(), path,
         Responses.accept(request), request.getUri().query().get("hash").orElse(null));
     if (builtIn.isPresent()) {
       return complete(builtIn.get());

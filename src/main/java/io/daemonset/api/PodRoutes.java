@@ -200,7 +200,9 @@ final class PodRoutes {
     return node == null ? "" : node;
   }
 
+  /** The pod as the view holds it (its JSON shared with the watch events of the same change), or as answered. */
   private HttpResponse respond(Call call, Object pod, List<String> warnings) {
-    return Render.withWarnings(Responses.json(200, pod), warnings);
+    return Render.withWarnings(HttpResponse.create().withEntity(Responses.JSON, EncodedObjects.shared().json(pod)),
+        warnings);
   }
 }

@@ -89,6 +89,15 @@ public final class Json {
     }
   }
 
+  /** As {@link #write}, as UTF-8 bytes. */
+  public static byte[] writeBytes(Object value) {
+    try {
+      return JSON.writeValueAsBytes(value);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   public static String writeYaml(Object value) {
     try {
       return YAML.writeValueAsString(value);

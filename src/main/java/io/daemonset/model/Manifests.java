@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.JavaType;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.cfg.CoercionAction;
 import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
 import com.fasterxml.jackson.databind.introspect.BeanPropertyDefinition;
@@ -39,6 +40,12 @@ public final class Manifests {
   private static final ObjectMapper JSON = strict(Json.mapper());
   private static final ObjectMapper YAML = strict(Json.yamlMapper());
   private static final Map<JavaType, Map<String, JavaType>> PROPERTIES = new ConcurrentHashMap<>();
+  /**
+   * One reader per target type and mapper: {@code readerFor} looks the root deserializer up again on every call
+   * (a quarter of decoding a pod status report, cold).
+   */
+  private static final Map<JavaType, ObjectReader> JSON_READERS = new ConcurrentHashMap<>();
+  private static final Map<JavaType, ObjectReader> YAML_READERS = new ConcurrentHashMap<>();
 
   private Manifests() {}
 
@@ -84,12 +91,14 @@ public final class Manifests {
       throw ManifestException.malformed("invalid document: empty");
     }
     List<DecodeProblem> problems = new ArrayList<>();
-    walk(mapper, tree, type, "", problems);
+    walk(mapper, tree, type, null, problems);
     if (mayHoldDuplicates) {
       problems.addAll(duplicates(mapper, text));
     }
     try {
-      T value = mapper.readerFor(type).readValue(text);
+      ObjectReader reader = (mapper == JSON ? JSON_READERS : YAML_READERS)
+          .computeIfAbsent(type, mapper::readerFor);
+      T value = reader.readValue(text);
       return new Decoded<>(value, List.copyOf(problems));
     } catch (JsonMappingException e) {
       throw TypeErrors.describe(e, tree);
@@ -113,29 +122,43 @@ public final class Manifests {
     return m;
   }
 
-  /** Unknown fields: object keys the target record has no property for, at any depth, in document order. */
-  private static void walk(ObjectMapper mapper, JsonNode node, JavaType type, String path, List<DecodeProblem> out) {
+  /**
+   * Unknown fields: object keys the target record has no property for, at any depth, in document order. The path is
+   * a chain of steps, spelled out only for a field reported: building a path string for every field of every body
+   * was most of this walk's cost.
+   */
+  private static void walk(ObjectMapper mapper, JsonNode node, JavaType type, Step path, List<DecodeProblem> out) {
     if (node == null || node.isNull()) {
       return;
     }
     if (node.isArray() && (type.isCollectionLikeType() || type.isArrayType())) {
       for (int i = 0; i < node.size(); i++) {
-        walk(mapper, node.get(i), type.getContentType(), path + "[" + i + "]", out);
+        walk(mapper, node.get(i), type.getContentType(), new Step(path, null, i), out);
       }
     } else if (node.isObject() && type.isMapLikeType()) {
-      node.properties().forEach(e -> walk(mapper, e.getValue(), type.getContentType(), join(path, e.getKey()), out));
+      node.properties().forEach(e -> walk(mapper, e.getValue(), type.getContentType(),
+          new Step(path, e.getKey(), -1), out));
     } else if (node.isObject() && type.getRawClass().isRecord()) {
       Map<String, JavaType> properties = PROPERTIES.computeIfAbsent(type, t -> properties(mapper, t));
       node.properties().forEach(e -> {
         JavaType propertyType = properties.get(e.getKey());
         if (propertyType == null) {
-          out.add(new DecodeProblem(DecodeProblem.Kind.UNKNOWN_FIELD, join(path, e.getKey())));
-        } else {
-          walk(mapper, e.getValue(), propertyType, join(path, e.getKey()), out);
+          out.add(new DecodeProblem(DecodeProblem.Kind.UNKNOWN_FIELD, new Step(path, e.getKey(), -1).toString()));
+        } else if (e.getValue().isContainerNode()) {
+          walk(mapper, e.getValue(), propertyType, new Step(path, e.getKey(), -1), out);
         }
       });
     }
     // anything else is a scalar, free-form JSON (JsonNode, Object) or a type error the typed read reports
+  }
+
+  /** One step of a field path: a field name, or an index when name is null. */
+  private record Step(Step parent, String name, int index) {
+    @Override
+    public String toString() {
+      String before = parent == null ? "" : parent.toString();
+      return name == null ? before + "[" + index + "]" : join(before, name);
+    }
   }
 
   private static Map<String, JavaType> properties(ObjectMapper mapper, JavaType type) {
