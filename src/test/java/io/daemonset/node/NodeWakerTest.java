@@ -7,6 +7,11 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.stream.Stream;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.serialization.Serialization;
+import org.apache.pekko.serialization.SerializationExtension;
+import org.apache.pekko.serialization.Serializers;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -44,5 +49,26 @@ class NodeWakerTest {
                                                          Set<String> hostedAnywhere, List<String> expected) {
     assertThat(NodeWaker.toWake(LISTED, SHARD, runningHere, hostedAnywhere)).as(situation)
         .containsExactlyElementsOf(expected);
+  }
+
+  /**
+   * A member wakes nodes that another member hosts, of another release during a rolling upgrade: the wake is the
+   * heartbeat check every release reads, written as it always was (a class and a constant name).
+   */
+  @Test
+  void theWakeCrossesMembersAsEveryReleaseWroteIt() {
+    ActorTestKit kit = ActorTestKit.create();
+    try {
+      Serialization serialization = SerializationExtension.get(kit.system().classicSystem());
+      Object wake = NodeEntity.wake();
+      var serializer = serialization.findSerializerFor(wake);
+      byte[] bytes = serialization.serialize(wake).get();
+      assertThat(Serializers.manifestFor(serializer, wake)).isEqualTo("io.daemonset.node.NodeEntity$CheckHeartbeat");
+      assertThat(new String(bytes, java.nio.charset.StandardCharsets.UTF_8)).isEqualTo("\"INSTANCE\"");
+      assertThat(serialization.deserialize(bytes, serializer.identifier(), Serializers.manifestFor(serializer, wake))
+          .get()).isSameAs(wake);
+    } finally {
+      kit.shutdownTestKit();
+    }
   }
 }
