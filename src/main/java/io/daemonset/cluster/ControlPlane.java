@@ -42,6 +42,10 @@ public final class ControlPlane implements AutoCloseable {
     started.set(plane.view);
     io.daemonset.node.FleetSize.get(member.system())
         .countedBy(() -> plane.view.index().list(io.daemonset.view.ObjectIndex.NODES).size());
+    // Node entities are not remembered: the nodes the view lists are woken where they should run (NodeWaker).
+    io.daemonset.node.NodeWaker.start(member.system(), member.memberUp().thenCompose(up -> plane.view.caughtUp()),
+        () -> plane.view.index().list(io.daemonset.view.ObjectIndex.NODES).stream()
+            .map(io.daemonset.view.StoredObject::name).toList());
     NamespaceController.start(member.system(), member.memberUp(), plane.store(), clock);
     return plane;
   }

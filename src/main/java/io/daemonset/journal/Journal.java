@@ -25,7 +25,8 @@ public final class Journal {
 
   /**
    * Sharding settings for entities that must be running whenever the cluster is (their ids are stored in the
-   * journal), so that after a full restart every node re-announces itself and every DaemonSet resumes its rollout.
+   * journal), so that after a full restart every DaemonSet resumes its rollout. Node entities are woken from the view
+   * instead (node.NodeWaker): remembering cost each new node a write before its entity started.
    */
   public static ClusterShardingSettings remembered(ActorSystem<?> system) {
     return ClusterShardingSettings.create(system)

@@ -7,7 +7,7 @@ import org.apache.pekko.actor.typed.ExtensionId;
 
 /**
  * How many nodes the fleet has, as this member's view counts them: what the node entities size their lease terms
- * by. The entities start before the view (they are remembered, and wake with the system), so the view plugs its
+ * by. An entity may start before the view (an agent's heartbeat or a DaemonSet's ask wakes it), so the view plugs its
  * count in when it exists; until then the fleet counts as empty and leases are granted as the agents ask, which the
  * view's start (seconds) ends long before a node's first grace period could.
  */

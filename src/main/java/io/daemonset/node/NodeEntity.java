@@ -24,6 +24,7 @@ import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.cluster.sharding.typed.ClusterShardingSettings;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
@@ -75,8 +76,16 @@ public final class NodeEntity
   /** The node's Lease as last renewed (NOT_FOUND before the first renewal since this entity started). */
   public record GetLease(ActorRef<Outcome<io.daemonset.model.Lease>> replyTo) implements Command {}
 
-  /** Timer: has the agent gone silent for longer than the grace period? */
+  /**
+   * Timer: has the agent gone silent for longer than the grace period? Also what wakes the entity from outside
+   * ({@link #wake()}): a type every release reads, whose check is a no-op on an entity that just started.
+   */
   enum CheckHeartbeat implements Command { INSTANCE }
+
+  /** Starts the entity where it is not running (its heartbeat timer with it), and costs a running one a check. */
+  public static Command wake() {
+    return CheckHeartbeat.INSTANCE;
+  }
 
   /**
    * Admit a pod, or, when {@code claimSelector} is given, adopt instead an orphan of the pod's namespace whose
@@ -177,13 +186,15 @@ public final class NodeEntity
 
   public static void init(ActorSystem<?> system, PodObserver observer, Clock clock) {
     NodeDirectory directory = new ReplicatedNodeDirectory(system);
-    // Remembered, so that after a full restart every node announces itself to the directory again.
+    // Not remembered (remembering wrote a row of sharding's own before each new entity started): NodeWaker starts
+    // the entities of the nodes the view lists after a restart, a failover or a rebalance. Never passivated: an
+    // idle entity's heartbeat timer is what notices its agent's silence.
     Duration grace = heartbeatGrace(system);
     LeaseTerms terms = LeaseTerms.of(system.settings().config());
     FleetSize fleet = FleetSize.get(system);
     ClusterSharding.get(system).init(Entity.of(ENTITY_TYPE_KEY, ctx ->
         create(ctx.getEntityId(), directory, observer, clock, grace, terms, fleet::nodes))
-        .withSettings(Journal.remembered(system)));
+        .withSettings(ClusterShardingSettings.create(system).withNoPassivationStrategy()));
   }
 
   public static Behavior<Command> create(String nodeName, NodeDirectory directory, PodObserver observer, Clock clock) {

@@ -302,6 +302,29 @@ abstract class ControllerScenarioContract {
     }
   }
 
+  /**
+   * Node entities are not remembered: after a restart, a node whose agent stays silent is still marked unreachable,
+   * though nothing asks for it (NodeWaker starts the entities of the nodes the view lists, and their heartbeat timers).
+   */
+  @Test
+  void aNodeSilentAcrossARestartTurnsUnreachableThoughNobodyAsksForIt() throws Exception {
+    try (ControlPlane plane = start()) { // the default grace (40 s): the node stays Ready while this member runs
+      register(plane, node("quiet", Map.of(), null));
+      await("the node listed", WAIT).until(() -> plane.view().index().get(ObjectIndex.NODES, null, "quiet").isPresent());
+      assertThat(nodeIn(plane, "quiet").spec().taints()).isNull();
+    }
+    try (ControlPlane plane = start(settings().withExtraConfig("""
+        daemonset.node.heartbeat-grace = 2s
+        daemonset.node.wake-interval = 1s
+        """))) {
+      await("the silent node tainted unreachable", WAIT).until(() -> plane.view().index()
+          .get(ObjectIndex.NODES, null, "quiet").map(o -> ((Node) o.object()).spec().taintsOrEmpty().size() == 2)
+          .orElse(false));
+      assertThat(nodeIn(plane, "quiet").status().conditions()).filteredOn(c -> c.type().equals("Ready"))
+          .singleElement().satisfies(c -> assertThat(c.status()).isEqualTo("Unknown"));
+    }
+  }
+
   // ---- steps ---------------------------------------------------------------------------------
 
   static Cause alice(String why) {
