@@ -290,10 +290,10 @@ public final class PodManager implements PodWatch.Sink {
   private synchronized void reported(String key, Pod pod, PodStatus status, Throwable error) {
     reporting.remove(key);
     sending.remove(key);
+    boolean stillWatched = isWatched(key, pod);
     if (error == null) {
       failures.remove(key);
-      Pod now = pods.get(key);
-      if (now != null && now.metadata().uid().equals(pod.metadata().uid())) {
+      if (stillWatched) {
         reported.put(key, status);
       }
       if (dirty.contains(key)) {
@@ -302,9 +302,7 @@ public final class PodManager implements PodWatch.Sink {
       return;
     }
     ApiError api = ApiError.of(error);
-    Pod now = pods.get(key);
-    boolean stillBound = now != null && now.metadata().uid().equals(pod.metadata().uid());
-    if (api != null && api.isNotFound() && !stillBound) {
+    if (api != null && api.isNotFound() && !stillWatched) {
       return; // the pod is gone, and the watch said so
     }
     // A 404 for a pod the watch still shows is not the end: the node that holds it may be recovering (a database
@@ -323,6 +321,12 @@ public final class PodManager implements PodWatch.Sink {
         }
       }
     }, wait);
+  }
+
+  /** Whether the watch still shows this pod (the same uid under its key). */
+  private boolean isWatched(String key, Pod pod) {
+    Pod now = pods.get(key);
+    return now != null && now.metadata().uid().equals(pod.metadata().uid());
   }
 
   /**

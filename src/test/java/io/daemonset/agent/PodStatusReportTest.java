@@ -28,11 +28,17 @@ import org.junit.jupiter.api.Test;
 
 /**
  * What a node's pod manager sends to pods/status, over real HTTP: the pod's identity and status without its spec; the
- * watch's echo of its own report computes nothing again; a Ready condition someone else changed is reported again.
+ * watch's echo of its own report computes nothing again; a Ready condition someone else changed is reported again; a
+ * report answered 404 for a pod the watch still shows (its node entity recovering after a database outage) is sent
+ * again until taken, as kubelet's status manager does, and no more once the watch says the pod is gone.
  */
 class PodStatusReportTest {
   private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
   private final List<JsonNode> puts = new CopyOnWriteArrayList<>();
+  /** How many pods/status PUTs are still answered 404 NotFound (then 200). */
+  private final AtomicInteger notFoundLeft = new AtomicInteger();
+  /** The answer codes of the pods/status PUTs, in order. */
+  private final List<Integer> answers = new CopyOnWriteArrayList<>();
   private HttpServer server;
   private ApiClient client;
 
@@ -47,7 +53,10 @@ class PodStatusReportTest {
     scheduler.shutdownNow();
   }
 
-  /** An API that records every pods/status PUT and answers with its body, as a server answers with the pod. */
+  /**
+   * An API that records every pods/status PUT and answers with its body, as a server answers with the pod (or 404
+   * while {@link #notFoundLeft} lasts).
+   */
   private ApiClient start() throws IOException {
     server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
     server.createContext("/", this::serve);
@@ -59,19 +68,25 @@ class PodStatusReportTest {
 
   private void serve(HttpExchange exchange) throws IOException {
     byte[] body = exchange.getRequestBody().readAllBytes();
+    int code = 200;
     if (exchange.getRequestMethod().equals("PUT") && exchange.getRequestURI().getPath().endsWith("/status")) {
       puts.add(Json.mapper().readTree(new String(body, StandardCharsets.UTF_8)));
+      code = notFoundLeft.getAndDecrement() > 0 ? 404 : 200;
+      answers.add(code);
+    }
+    if (code == 404) {
+      body = ("{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"status\":\"Failure\",\"reason\":\"NotFound\","
+          + "\"code\":404}").getBytes(StandardCharsets.UTF_8);
     }
     exchange.getResponseHeaders().add("Content-Type", "application/json");
-    exchange.sendResponseHeaders(200, body.length);
+    exchange.sendResponseHeaders(code, body.length);
     exchange.getResponseBody().write(body);
     exchange.close();
   }
 
   @Test
   void reportsTheStatusWithoutTheSpecAndTheEchoOfItsOwnReportComputesNothing() throws Exception {
-    CountingRuntime runtime = new CountingRuntime(new HollowRuntime(HollowBehavior.allReady(Duration.ZERO), Map.of(),
-        "10.0.0.1", scheduler, Clock.systemUTC()));
+    CountingRuntime runtime = new CountingRuntime(hollowRuntime());
     PodManager manager = new PodManager("node-1", start(), runtime, scheduler);
     Pod pod = TestPods.pod("p", TestPods.container("c", "true"));
 
@@ -101,6 +116,36 @@ class PodStatusReportTest {
     manager.event("MODIFIED", Json.read(Json.write(pod.withStatus(notReady)), Pod.class));
     await("reported again").until(() -> puts.size() == 2 && manager.idle());
     assertThat(PodStatuses.isReady(Json.mapper().treeToValue(puts.get(1).path("status"), PodStatus.class))).isTrue();
+  }
+
+  @Test
+  void aStatusAnswered404ForAPodStillWatchedIsReportedAgainUntilTaken() throws Exception {
+    notFoundLeft.set(2);
+    PodManager manager = new PodManager("node-1", start(), hollowRuntime(), scheduler);
+
+    manager.event("ADDED", TestPods.pod("p", TestPods.container("c", "true")));
+
+    await("the report taken after two 404s").atMost(Duration.ofSeconds(30)).until(() -> answers.contains(200));
+    assertThat(answers).startsWith(404, 404, 200);
+  }
+
+  @Test
+  void aPodTheWatchRemovedIsNotReportedAgain() throws Exception {
+    notFoundLeft.set(Integer.MAX_VALUE);
+    PodManager manager = new PodManager("node-1", start(), hollowRuntime(), scheduler);
+    Pod pod = TestPods.pod("p", TestPods.container("c", "true"));
+
+    manager.event("ADDED", pod);
+    await("the first report answered").atMost(Duration.ofSeconds(30)).until(() -> !answers.isEmpty());
+    manager.event("DELETED", pod);
+    int seen = answers.size();
+    // a report already scheduled may still go out once; none after that
+    await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(10)).until(() -> answers.size() <= seen + 1);
+  }
+
+  private HollowRuntime hollowRuntime() {
+    return new HollowRuntime(HollowBehavior.allReady(Duration.ZERO), Map.of(), "10.0.0.1", scheduler,
+        Clock.systemUTC());
   }
 
   /** The hollow runtime, counting the statuses asked of it. */
