@@ -171,7 +171,7 @@ final class WatchRoute {
       if (sub.gone()) {
         offer(new Out("ERROR", ApiException.expired("too old resource version: " + from + " ("
             + view.resourceVersion() + ")").status(), 0));
-        queue.complete();
+        end(queue);
         close();
         return this;
       }
@@ -227,7 +227,7 @@ final class WatchRoute {
       if (!queue.offer(out).isEnqueued()) {
         // Too slow (or gone): end this watch rather than hold the view back; the client resumes from its RV.
         closed = true;
-        queue.complete();
+        end(queue);
         if (subscription != null) {
           subscription.cancel().run();
         }
@@ -246,6 +246,20 @@ final class WatchRoute {
       if (bookmarks != null) {
         bookmarks.cancel();
       }
+    }
+  }
+
+  /**
+   * Ends a watch's stream from the view's side. The client may have ended it first (it went away, or the watch's
+   * timeout cancelled the queue) before this watch's subscription was cancelled: the queue then refuses the offer
+   * and completing it again throws, which must not reach the view (it would lose the rest of the rows it was
+   * applying).
+   */
+  static void end(BoundedSourceQueue<?> queue) {
+    try {
+      queue.complete();
+    } catch (IllegalStateException alreadyEnded) {
+      // ended by the client or the timeout: nothing left to end
     }
   }
 

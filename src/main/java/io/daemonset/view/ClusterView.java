@@ -315,7 +315,14 @@ public final class ClusterView {
   private void applyRows(List<JournalTail.Row> rows, long readUpTo) {
     journalReads.incrementAndGet();
     List<Waiter> done = new ArrayList<>();
+    long applied;
+    synchronized (this) {
+      applied = position;
+    }
     for (JournalTail.Row row : rows) {
+      if (row.ordering() <= applied) {
+        continue; // read again after a read whose applying failed part way: applied already
+      }
       apply(row.persistenceId(), row.ordering(), row.sequenceNr(), row.event(), done);
       if (caughtUp.isDone()) {
         io.daemonset.journal.Meters.viewLag(Duration.ofMillis(System.currentTimeMillis() - row.writeTimestamp()));
@@ -333,11 +340,23 @@ public final class ClusterView {
     }
   }
 
+  /**
+   * Applies one row. Nothing here may throw: the rows after it in the same read would be lost to this view (and to
+   * every snapshot it writes), so a watcher that fails is dropped and an event the index cannot apply is logged.
+   */
   void apply(String persistenceId, long ordering, long sequenceNr, Object event, List<Waiter> done) {
     long now = System.nanoTime();
     synchronized (this) {
       // Under the lock with the recording of its changes, so a snapshot can undo every change the index shows.
-      List<WatchEvent> changes = index.apply(persistenceId, ordering, event);
+      List<WatchEvent> changes;
+      try {
+        changes = index.apply(persistenceId, ordering, event);
+      } catch (RuntimeException e) {
+        // The entity's own recovery applies the same handler, so it fails on this event too: a bug to see, not hide.
+        LOG.error("journal row {} ({} #{}, {}) does not apply to the view: {}", ordering, persistenceId, sequenceNr,
+            event.getClass().getSimpleName(), e.toString(), e);
+        changes = List.of();
+      }
       eventsApplied.incrementAndGet();
       if (ordering > lastOrdering) {
         lastOrdering = ordering;
@@ -346,13 +365,26 @@ public final class ClusterView {
       position = Math.max(position, ordering);
       for (WatchEvent change : changes) {
         recent.addLast(new Recent(change, now));
-        watchers.forEach(w -> w.accept(change));
+        for (Consumer<WatchEvent> w : watchers) {
+          tell(w, change);
+        }
       }
       trimWindow(now);
       sequenceNrs.merge(persistenceId, sequenceNr, Math::max);
       collectWaiters(done);
       completeVersionWaiters();
       completeCaughtUp();
+    }
+  }
+
+  /** A watcher that throws is a broken watch (a stream ended under it): it is dropped, the others still get the change. */
+  private void tell(Consumer<WatchEvent> watcher, WatchEvent change) {
+    try {
+      watcher.accept(change);
+    } catch (RuntimeException e) {
+      watchers.remove(watcher);
+      LOG.warn("a watcher failed on {} {} at resourceVersion {} and was dropped: {}", change.resource(), change.key(),
+          change.resourceVersion(), e.toString());
     }
   }
 

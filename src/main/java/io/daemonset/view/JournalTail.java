@@ -135,6 +135,9 @@ final class JournalTail implements AutoCloseable {
   /** Reads and applies what is there; returns how long to wait before the next read (0: read again now). */
   private long readOnce() throws SQLException {
     List<Row> rows = new ArrayList<>();
+    // Where this read gets to: the tail's position moves there only once the sink has applied the rows, so a read
+    // whose applying fails is read again instead of lost.
+    long readTo = position;
     boolean full;
     boolean stoppedAtGap = false;
     long stoppedBefore = 0;
@@ -142,24 +145,24 @@ final class JournalTail implements AutoCloseable {
       if (writers == null) {
         writers = JournalWriters.of(c, table);
       }
-      s.setLong(1, position);
+      s.setLong(1, readTo);
       int seen = 0;
       try (ResultSet r = s.executeQuery()) {
         while (r.next()) {
           seen++;
           long ordering = r.getLong(1);
-          if (ordering != position + 1 && ordering > settledBelow && !gapSettled(r.getLong(5))) {
+          if (ordering != readTo + 1 && ordering > settledBelow && !gapSettled(readTo, r.getLong(5))) {
             stoppedAtGap = true;
             stoppedBefore = ordering;
             break;
           }
-          if (ordering != position + 1 && ordering <= settledBelow) {
+          if (ordering != readTo + 1 && ordering <= settledBelow) {
             // rare (a database outage, a member killed mid-write): worth a line when it happens
             LOG.info("journal orderings {}..{} were never committed (their transactions ended): read on at once",
-                position + 1, ordering - 1);
+                readTo + 1, ordering - 1);
           }
           gapSince = 0;
-          position = ordering;
+          readTo = ordering;
           String persistenceId = r.getString(2);
           long sequenceNr = r.getLong(3);
           Object written = writes.take(persistenceId, sequenceNr);
@@ -178,7 +181,8 @@ final class JournalTail implements AutoCloseable {
         settledBelow = stoppedBefore;
       }
     }
-    sink.apply(rows, position);
+    sink.apply(rows, readTo);
+    position = readTo;
     if (!full && !stoppedAtGap) {
       caughtUp = true;
     }
@@ -196,7 +200,7 @@ final class JournalTail implements AutoCloseable {
    * commit after a later one; stepping over the gap then lost that row from this view for good. There the writers'
    * check settles gaps.
    */
-  private boolean gapSettled(long writeTimestamp) {
+  private boolean gapSettled(long readTo, long writeTimestamp) {
     long now = System.currentTimeMillis();
     boolean oldRowSettles = writers == JournalWriters.UNKNOWN || !caughtUp;
     if (oldRowSettles && writeTimestamp > 0 && writeTimestamp < now - gapTimeoutMillis) {
@@ -207,7 +211,7 @@ final class JournalTail implements AutoCloseable {
       return false;
     }
     if (now - gapSince >= gapTimeoutMillis) {
-      LOG.info("journal ordering gap after {} not filled within {} ms: stepping over it", position, gapTimeoutMillis);
+      LOG.info("journal ordering gap after {} not filled within {} ms: stepping over it", readTo, gapTimeoutMillis);
       return true;
     }
     return false;
