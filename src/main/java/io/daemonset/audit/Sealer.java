@@ -21,7 +21,9 @@ import java.util.Optional;
  *
  * <p>It reads by ordering. An ordering not yet visible (a transaction that took its number but has not
  * committed) holds the scan position back for {@link #holeGrace}; later rows are sealed meanwhile and skipped
- * when read again. A hole older than that is taken as a rolled-back insert.
+ * when read again. A hole older than that is taken as a rolled-back insert; if its row commits after all, the
+ * entity's next row (read by the scan with no sealed predecessor) sends the sealer back to that entity by persistence
+ * id, so its chain goes on.
  *
  * <p>Not thread-safe: one caller at a time.
  */
@@ -29,6 +31,8 @@ public final class Sealer {
   static final int BATCH = 2_000;
   /** Re-read this far behind the last sealed ordering after a start, for rows committed late before a crash. */
   static final long RESTART_LOOKBACK = 10_000;
+  /** Entities read by persistence id per call when the scan has left them behind (rare: a very late commit). */
+  static final int CATCH_UP_ENTITIES = 100;
 
   private final JournalDatabase database;
   private final AuditKey key;
@@ -37,6 +41,8 @@ public final class Sealer {
   private final Map<String, Checkpoint.Head> heads = new HashMap<>();
   private final Map<String, Checkpoint.Head> unsigned = new LinkedHashMap<>();
   private final Map<Long, Instant> holes = new HashMap<>();
+  /** Entities whose chain waits for a row the scan has passed (committed after its hole was taken as rolled back). */
+  private final java.util.Set<String> behind = new java.util.LinkedHashSet<>();
   private boolean loaded;
   private long cursor;
   private Checkpoint.Signed last;
@@ -58,6 +64,7 @@ public final class Sealer {
         int batch = sealBatch(c);
         sealed += batch;
         if (batch < BATCH || cursor == before) {
+          catchUp(c);
           return sealed;
         }
       }
@@ -129,6 +136,17 @@ public final class Sealer {
         }
       }
     }
+    List<JournalRow> waiting = new ArrayList<>();
+    seal(c, rows, waiting);
+    advance(rows);
+    // A row whose predecessor is not sealed is read again while the scan is held back at a hole; once the scan has
+    // passed it, only a read by entity finds the predecessor (a write that committed after its hole was given up).
+    waiting.stream().filter(row -> row.ordering() <= cursor).forEach(row -> behind.add(row.persistenceId()));
+    return rows.size();
+  }
+
+  /** Extends the chains with the rows that follow their heads; collects the rows whose predecessor is not sealed. */
+  private void seal(Connection c, List<JournalRow> rows, List<JournalRow> waiting) throws SQLException {
     List<ChainTables.Link> links = new ArrayList<>();
     Map<String, Checkpoint.Head> moved = new LinkedHashMap<>();
     for (JournalRow row : rows) {
@@ -138,7 +156,10 @@ public final class Sealer {
       Checkpoint.Head head = moved.getOrDefault(row.persistenceId(), heads.get(row.persistenceId()));
       long next = head == null ? 1 : head.seq() + 1;
       if (row.sequenceNr() != next) {
-        continue; // sealed already, or its predecessor is not visible yet (read again later)
+        if (row.sequenceNr() > next) {
+          waiting.add(row); // its predecessor is not visible yet
+        }
+        continue; // or sealed already
       }
       String digest = ChainDigest.of(head == null ? ChainDigest.GENESIS : head.digest(), row);
       links.add(new ChainTables.Link(row.persistenceId(), row.sequenceNr(), row.ordering(),
@@ -150,8 +171,36 @@ public final class Sealer {
       heads.putAll(moved);
       unsigned.putAll(moved);
     }
-    advance(rows);
-    return rows.size();
+  }
+
+  /**
+   * Reads the entities left behind by the scan by persistence id, from their heads on, and seals what follows. Without
+   * it such an entity's chain stopped for good, and every later row of it was reported as inserted once a checkpoint's
+   * watermark passed it. An entity stays behind while its next row is missing (still open, or deleted: the verifier
+   * says which); at most {@link #CATCH_UP_ENTITIES} are read per call.
+   */
+  private void catchUp(Connection c) throws SQLException {
+    List<String> now = behind.stream().limit(CATCH_UP_ENTITIES).toList();
+    for (String persistenceId : now) {
+      Checkpoint.Head head = heads.get(persistenceId);
+      List<JournalRow> rows = new ArrayList<>();
+      try (PreparedStatement s = c.prepareStatement("SELECT \"ordering\", \"persistence_id\", \"sequence_number\","
+          + " \"write_timestamp\", \"event_ser_id\", \"event_ser_manifest\", \"event_payload\" FROM \"event_journal\""
+          + " WHERE \"persistence_id\" = ? AND \"sequence_number\" > ? ORDER BY \"sequence_number\" LIMIT " + BATCH)) {
+        s.setString(1, persistenceId);
+        s.setLong(2, head == null ? 0 : head.seq());
+        try (ResultSet rs = s.executeQuery()) {
+          while (rs.next()) {
+            rows.add(JournalRows.row(rs));
+          }
+        }
+      }
+      List<JournalRow> waiting = new ArrayList<>();
+      seal(c, rows, waiting);
+      if (waiting.isEmpty() && rows.size() < BATCH) {
+        behind.remove(persistenceId);
+      }
+    }
   }
 
   private void write(Connection c, List<ChainTables.Link> links) throws SQLException {

@@ -1,0 +1,95 @@
+package io.daemonset.audit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.Statement;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A write that commits after the sealer gave up its hole as rolled back (a transaction held up longer than the grace:
+ * a stalled JVM, a database that came back): its row, and every later row of its entity, must still be sealed.
+ * They used to stay unsealed for good, and the verifier called them inserted once a checkpoint's watermark passed them.
+ */
+class SealerLateRowTest {
+  private final String url = "jdbc:h2:mem:sealer-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1";
+  private final JournalDatabase database = () -> DriverManager.getConnection(url, "sa", "");
+  private final AuditKey key = AuditKey.of(Base64.getEncoder().encodeToString(new byte[32]), "test");
+  private Connection keepAlive;
+
+  @BeforeEach
+  void createJournal() throws Exception {
+    keepAlive = database.open();
+    try (Statement s = keepAlive.createStatement()) {
+      s.execute("CREATE TABLE \"event_journal\" (\"ordering\" BIGINT NOT NULL PRIMARY KEY,"
+          + " \"persistence_id\" VARCHAR(255) NOT NULL, \"sequence_number\" BIGINT NOT NULL,"
+          + " \"write_timestamp\" BIGINT NOT NULL, \"event_ser_id\" INT NOT NULL,"
+          + " \"event_ser_manifest\" VARCHAR(255) NOT NULL, \"event_payload\" BLOB NOT NULL)");
+    }
+  }
+
+  @AfterEach
+  void close() throws Exception {
+    keepAlive.close();
+  }
+
+  private void insert(long ordering, String persistenceId, long seq) throws Exception {
+    try (PreparedStatement s = keepAlive.prepareStatement("INSERT INTO \"event_journal\" VALUES (?, ?, ?, ?, 1, 'E', ?)")) {
+      s.setLong(1, ordering);
+      s.setString(2, persistenceId);
+      s.setLong(3, seq);
+      s.setLong(4, System.currentTimeMillis());
+      s.setBytes(5, ("{\"n\":" + seq + "}").getBytes(StandardCharsets.UTF_8));
+      s.executeUpdate();
+    }
+  }
+
+  private long sealed(String persistenceId) throws Exception {
+    try (Connection c = database.open()) {
+      return ChainTables.links(c, persistenceId).size();
+    }
+  }
+
+  @Test
+  void aRowCommittedAfterItsHoleWasPassedIsSealed_andSoAreTheRowsAfterIt() throws Exception {
+    // no grace: a hole is passed over at once, as one older than the grace would be
+    Sealer sealer = new Sealer(database, key, Clock.systemUTC(), Duration.ZERO);
+    insert(1, "Node|a", 1);
+    insert(3, "Node|b", 1); // ordering 2 is taken by Node|a #2, whose transaction is still open
+    sealer.seal();
+    assertThat(sealer.watermark()).isEqualTo(3);
+
+    insert(2, "Node|a", 2); // it commits after all, below the scan position
+    insert(4, "Node|a", 3);
+    insert(5, "Node|b", 2);
+    sealer.seal();
+
+    assertThat(sealed("Node|a")).as("a's chain goes on past the late row").isEqualTo(3);
+    assertThat(sealed("Node|b")).isEqualTo(2);
+    assertThat(sealer.watermark()).isEqualTo(5);
+  }
+
+  @Test
+  void anEntityWhoseNextRowIsStillMissingIsAskedAgainAndSealedOnceItCommits() throws Exception {
+    Sealer sealer = new Sealer(database, key, Clock.systemUTC(), Duration.ZERO);
+    insert(1, "Node|a", 1);
+    insert(3, "Node|a", 3); // #2 took ordering 2 and is neither visible nor rolled back yet
+    sealer.seal();
+    sealer.seal();
+    assertThat(sealed("Node|a")).isEqualTo(1);
+
+    insert(2, "Node|a", 2);
+    sealer.seal();
+
+    assertThat(sealed("Node|a")).isEqualTo(3);
+  }
+}
