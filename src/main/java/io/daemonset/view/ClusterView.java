@@ -57,6 +57,8 @@ public final class ClusterView {
   private long windowStart;
   private JournalTail tail;
   private ViewSnapshots snapshots;
+  /** An event was passed over (the index could not apply it): this view may differ from the journal's. */
+  private volatile boolean divergent;
   private long startNanos;
   private long startCpu;
   private static final java.lang.management.ThreadMXBean CPU = java.lang.management.ManagementFactory.getThreadMXBean();
@@ -104,7 +106,8 @@ public final class ClusterView {
     if (policy.enabled()) {
       view.snapshots = new ViewSnapshots(system, database, policy);
       CoordinatedShutdown.get(system).addTask(CoordinatedShutdown.PhaseBeforeActorSystemTerminate(), "view-snapshot",
-          () -> view.snapshots.writeFinal(view));
+          () -> view.divergent ? CompletableFuture.completedFuture(org.apache.pekko.Done.getInstance())
+              : view.snapshots.writeFinal(view));
     }
     Duration gapTimeout = config.hasPath("daemonset.view.gap-timeout")
         ? config.getDuration("daemonset.view.gap-timeout") : Duration.ofSeconds(5);
@@ -168,6 +171,14 @@ public final class ClusterView {
     windowStart = snapshot.resourceVersion();
     startedFrom = snapshot.position();
     return true;
+  }
+
+  /**
+   * Whether an event was passed over since this view started. Such a view writes no snapshot: the other members
+   * would start from its differences (a restart replays the journal, or starts from another member's snapshot).
+   */
+  public boolean divergent() {
+    return divergent;
   }
 
   /** The journal position this view started from: its snapshot's, or 0 when it replayed the whole journal. */
@@ -335,7 +346,7 @@ public final class ClusterView {
     long rv = lastOrdering;
     // Not on the tail's thread: what a reply does next (render, send) must not delay the next read.
     done.forEach(w -> replies.execute(() -> w.done().complete(rv)));
-    if (snapshots != null) {
+    if (snapshots != null && !divergent) {
       snapshots.afterRead(this);
     }
   }
@@ -356,6 +367,7 @@ public final class ClusterView {
         LOG.error("journal row {} ({} #{}, {}) does not apply to the view: {}", ordering, persistenceId, sequenceNr,
             event.getClass().getSimpleName(), e.toString(), e);
         changes = List.of();
+        divergent = true;
       }
       eventsApplied.incrementAndGet();
       if (ordering > lastOrdering) {

@@ -43,6 +43,7 @@ class ViewKeepsApplyingTest {
     assertThat(seen).containsExactly("a", "b");
     assertThat(view.index().get(ObjectIndex.NODES, null, "b")).isPresent();
     assertThat(view.resourceVersion()).isEqualTo(2);
+    assertThat(view.divergent()).as("a broken watch changes nothing the view holds").isFalse();
   }
 
   @Test
@@ -54,5 +55,6 @@ class ViewKeepsApplyingTest {
 
     assertThat(view.index().get(ObjectIndex.NODES, null, "b")).isPresent();
     assertThat(view.resourceVersion()).isEqualTo(3);
+    assertThat(view.divergent()).as("it writes no snapshot for the other members to start from").isTrue();
   }
 }
