@@ -14,6 +14,7 @@ final class Meter {
       (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
   private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
   private static final MemoryMXBean MEMORY = ManagementFactory.getMemoryMXBean();
+  private static final java.lang.management.CompilationMXBean JIT = ManagementFactory.getCompilationMXBean();
 
   private final LongSupplier ordering;
   private final long startNanos;
@@ -21,7 +22,9 @@ final class Meter {
   private final long startThreads;
   private final long startOrdering;
   private final long startHeap;
+  private final long startJitMillis;
   private long endNanos;
+  private long endJitMillis;
   private long endCpu;
   private long endThreads;
   private long endOrdering;
@@ -32,7 +35,12 @@ final class Meter {
     this.startOrdering = ordering.getAsLong();
     this.startThreads = THREADS.getTotalStartedThreadCount();
     this.startCpu = OS.getProcessCpuTime();
+    this.startJitMillis = jitMillis();
     this.startNanos = System.nanoTime();
+  }
+
+  private static long jitMillis() {
+    return JIT != null && JIT.isCompilationTimeMonitoringSupported() ? JIT.getTotalCompilationTime() : 0;
   }
 
   /** Starts measuring; with measureHeap, first collects garbage to know the live heap. */
@@ -46,7 +54,16 @@ final class Meter {
     endCpu = OS.getProcessCpuTime();
     endThreads = THREADS.getTotalStartedThreadCount();
     endOrdering = ordering.getAsLong();
+    endJitMillis = jitMillis();
     return this;
+  }
+
+  /**
+   * Seconds the JIT compilers spent compiling during the interval (the JVM's accumulated compilation time): on two
+   * cores a cold JVM's compiling takes CPU the request path then lacks (docs/performance.md, "reg9").
+   */
+  double jitSeconds() {
+    return (endJitMillis - startJitMillis) / 1e3;
   }
 
   long startNanos() {

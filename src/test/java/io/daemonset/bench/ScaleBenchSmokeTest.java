@@ -43,7 +43,8 @@ class ScaleBenchSmokeTest {
     assertThat(printed).containsPattern("journal: \\d+ events, [\\d.]+ MB of payload \\(.*PodAdmitted 60 × ")
         .containsPattern("requests: \\d+ \\([\\d.]+ per pod: .*update pods/status 1\\.00.*\\); floor: \\d+ node reads at 64 in flight take ")
         .containsPattern("heap per binding: \\d+ B \\(a DaemonSet state of 50,000 bindings")
-        .containsPattern("live heap after a full GC: \\d+ MiB of a \\d+ MiB maximum");
+        .containsPattern("live heap after a full GC: \\d+ MiB of a \\d+ MiB maximum")
+        .containsPattern("jit: [\\d.]+ s compiling during the measured part \\(\\d+ % of its [\\d.]+ CPU s\\)");
     String[] cells = row.split("\\|");
     int threads = Integer.parseInt(cells[8].trim());
     // Bounded pools start their threads lazily as the first work arrives (15 seen on the 2-core CI machine); a thread
