@@ -546,6 +546,7 @@ public final class DaemonSetEntity
     // What nodes said since the last reconcile comes first: a pod already gone from its node (a node removed a
     // moment ago) is not decided for deletion again.
     Facts.Applied observed = Facts.apply(state, facts, backoffs, clock.instant());
+    nodes.consumed(facts);
     facts.clear();
     backoffs = observed.backoffs();
     List<Event> events = new java.util.ArrayList<>(observed.events());
@@ -753,6 +754,7 @@ public final class DaemonSetEntity
     int factCount = facts.size();
     ReconcileOutput out = Reconciler.reconcile(
         new ReconcileInput(state, fleet, facts, changes, backoffs, clock.instant(), eligibilities));
+    nodes.consumed(facts);
     facts.clear();
     changes = out.decided() ? Changes.NONE : new Changes(false, false, Set.of(), Set.of(), changes.trigger());
     backoffs = out.backoffs();
