@@ -235,7 +235,9 @@ final class NodeLink {
         ctx.getSystem().scheduler()));
     // the permit is back before the answer is handled (whenComplete's stage completes after its action), so that
     // the handler's sendDeferred finds it
+    long sent = System.nanoTime();
     CompletableFuture<Res> released = answer.whenComplete((result, failure) -> {
+      ReconcileMeters.asked(sent);
       held.decrementAndGet();
       budget.release();
     });
