@@ -54,6 +54,9 @@ final class Outstanding {
   boolean heardTheLast(DaemonSetEntity.Fact fact) {
     boolean waited = !(creates.isEmpty() && deletes.isEmpty());
     boolean anyUnready = !unready.isEmpty();
+    if (!waited && !anyUnready) {
+      return false; // nothing to hear (NONE included: before the first reconcile, as after a recovery)
+    }
     if (fact instanceof DaemonSetEntity.AdmitAnswered a) {
       creates.remove(a.podName()); // admitted, refused or AlreadyExists: that create is answered either way
     } else if (fact instanceof DaemonSetEntity.DeleteAnswered d) {

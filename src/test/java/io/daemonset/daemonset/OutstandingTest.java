@@ -95,6 +95,14 @@ class OutstandingTest {
         Arguments.of("nothing awaited at all", state(), List.of(admitted("x")), false));
   }
 
+  /** Before its first reconcile (a recovery) a DaemonSet waits for nothing, and a node's report changes that not. */
+  @org.junit.jupiter.api.Test
+  void beforeTheFirstReconcileNoFactIsTheLast() {
+    assertThat(Outstanding.NONE.heardTheLast(reported("a", pod("a", true, false)))).isFalse();
+    assertThat(Outstanding.NONE.heardTheLast(reported("a", null))).isFalse();
+    assertThat(Outstanding.NONE.heardTheLast(admitted("a"))).isFalse();
+  }
+
   @ParameterizedTest(name = "{0}")
   @MethodSource("rows")
   void theLastAnswerAwaitedIsRecognised(String why, DaemonSetState state, List<DaemonSetEntity.Fact> facts,
