@@ -147,18 +147,26 @@ public final class NodeReporter {
     return leaseRenewed;
   }
 
-  /**
-   * Whether a heartbeat ticking every {@code tick} should renew now: at every tick, as kubelet, unless the server
-   * granted a longer lease than asked (its fleet is large: node.LeaseTerms), then every quarter of the grant.
-   */
+  /** Whether a heartbeat ticking every {@code tick} should renew now ({@link #renewalDue}). */
   public boolean heartbeatDue(java.time.Duration tick) {
-    Instant answered = leaseAnswered;
-    int granted = leaseGrantedSeconds;
-    if (answered == null || granted <= io.daemonset.model.Lease.NODE_LEASE_DURATION_SECONDS) {
+    return renewalDue(leaseAnswered, leaseGrantedSeconds, tick, clock.instant());
+  }
+
+  /**
+   * Whether to renew at a tick: once per tick, as kubelet renews every 10 s, or every quarter of the grant when the
+   * server granted a longer lease than asked (its fleet is large: node.LeaseTerms); counted from the last renewal
+   * answered, half a tick early at most. So a lease created a moment ago (registration ends with it) is not renewed
+   * again at the next tick: a hollow fleet's first tick falls at a random point of the period after registration, and
+   * renewing there made every node's first interval half a period on average, renewals a converge started right after
+   * registration had to serve (docs/performance.md, "sched9").
+   */
+  static boolean renewalDue(Instant answered, int grantedSeconds, java.time.Duration tick, Instant now) {
+    if (answered == null) {
       return true;
     }
-    java.time.Duration interval = java.time.Duration.ofSeconds(granted).dividedBy(4);
-    return !clock.instant().isBefore(answered.plus(interval).minus(tick.dividedBy(2)));
+    java.time.Duration interval = grantedSeconds > io.daemonset.model.Lease.NODE_LEASE_DURATION_SECONDS
+        ? java.time.Duration.ofSeconds(grantedSeconds).dividedBy(4) : tick;
+    return !now.isBefore(answered.plus(interval).minus(tick.dividedBy(2)));
   }
 
   /** The heartbeat: the status when due (see the class), then the Lease renewed. */

@@ -47,6 +47,7 @@ public final class ScaleBench {
       String registration = registration(register, beforeRegistration);
       Meter m = Meter.start(() -> server.plane.view().resourceVersion(), true);
       Map<String, Double> requestsBefore = HttpFloor.requestsByKind();
+      DaemonSetPipeline pipeline = DaemonSetPipeline.start();
       try (Profile p = Profile.start(o.jfr())) {
         long applied = System.currentTimeMillis();
         createDaemonSets(client);
@@ -60,6 +61,7 @@ public final class ScaleBench {
         o.out().println(registration);
         o.out().println(JournalSize.describe(server.plane.system(), store.dataDir));
         o.out().println(JournalTimeline.describe(server.plane.system(), applied));
+        o.out().println(pipeline.describe());
         o.out().println(floor(server, requestsBefore, ready));
         o.out().println(HeapPerBinding.measure(o.nodes() * o.daemonSets()));
       }

@@ -353,12 +353,24 @@ public final class DaemonSetEntity
   static Behavior<Command> create(String key, NodeDirectory directory,
                                   Function<String, RecipientRef<NodeEntity.Command>> nodes, Clock clock,
                                   Lifecycle lifecycle, Revisions revisions) {
+    return create(key, directory, nodes, clock, lifecycle, revisions, (took, state) -> ReconcileWindow.after(took));
+  }
+
+  /** How long facts gather after a reconcile that took so long and left this state ({@link ReconcileWindow}). */
+  interface WindowPolicy {
+    Duration after(Duration took, DaemonSetState state);
+  }
+
+  /** windowAfter: {@link ReconcileWindow} in production; tests stretch it. */
+  static Behavior<Command> create(String key, NodeDirectory directory,
+                                  Function<String, RecipientRef<NodeEntity.Command>> nodes, Clock clock,
+                                  Lifecycle lifecycle, Revisions revisions, WindowPolicy windowAfter) {
     return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
       directory.subscribe(ctx, NodesChanged::new);
       timers.startTimerWithFixedDelay("resync", ResyncPods.INSTANCE, RESYNC);
       String namespace = key.substring(0, key.indexOf('/'));
       NodeLink link = new NodeLink(nodes, namespace, NODE_ASK_TIMEOUT, NodeWriteBudget.get(ctx.getSystem()));
-      return new DaemonSetEntity(ctx, timers, key, link, clock, lifecycle, revisions);
+      return new DaemonSetEntity(ctx, timers, key, link, clock, lifecycle, revisions, windowAfter);
     }));
   }
 
@@ -369,6 +381,7 @@ public final class DaemonSetEntity
   private final Clock clock;
   private final Lifecycle lifecycle;
   private final Revisions otherRevisions;
+  private final WindowPolicy windowAfter;
   /**
    * Runtime only: a DaemonSet just created records no revision of its own until the revisions it asked other entities
    * for arrived (or this instant passed): else it would record a duplicate of a revision it is about to adopt.
@@ -387,6 +400,8 @@ public final class DaemonSetEntity
   private Eligibilities eligibilities = Eligibilities.NONE;
   /** Runtime only: how long facts gather before the next reconcile, from the last one's cost. */
   private Duration window = COALESCE;
+  /** Runtime only: the steps and unready pods the last reconcile left waiting for an answer. */
+  private Outstanding outstanding = Outstanding.NONE;
   private boolean passivating;
   /**
    * Runtime only: where to claim orphans after the next reconcile (see {@link OrphanClaims}): every node holding some
@@ -397,7 +412,8 @@ public final class DaemonSetEntity
   private final Set<String> claimDue = new java.util.HashSet<>();
 
   private DaemonSetEntity(ActorContext<Command> context, TimerScheduler<Command> timers, String key, NodeLink nodes,
-                          Clock clock, Lifecycle lifecycle, Revisions otherRevisions) {
+                          Clock clock, Lifecycle lifecycle, Revisions otherRevisions,
+                          WindowPolicy windowAfter) {
     super(PersistenceId.of(ENTITY_TYPE_KEY.name(), key), io.daemonset.journal.Journal.PERSIST_FAILURE_BACKOFF);
     this.context = context;
     this.timers = timers;
@@ -406,6 +422,7 @@ public final class DaemonSetEntity
     this.clock = clock;
     this.lifecycle = lifecycle;
     this.otherRevisions = otherRevisions;
+    this.windowAfter = windowAfter;
   }
 
   @Override
@@ -529,6 +546,7 @@ public final class DaemonSetEntity
     // What nodes said since the last reconcile comes first: a pod already gone from its node (a node removed a
     // moment ago) is not decided for deletion again.
     Facts.Applied observed = Facts.apply(state, facts, backoffs, clock.instant());
+    nodes.consumed(facts);
     facts.clear();
     backoffs = observed.backoffs();
     List<Event> events = new java.util.ArrayList<>(observed.events());
@@ -549,10 +567,17 @@ public final class DaemonSetEntity
 
   // ---- what nodes tell ---------------------------------------------------------------------------
 
-  /** A fact waits for the next reconcile, so that facts and the decisions they cause are one write. */
+  /**
+   * A fact waits for the next reconcile, so that facts and the decisions they cause are one write; the last answer
+   * awaited (the last create or delete, the last pod to turn Ready) waits no longer than the coalescing delay.
+   */
   private ReplyEffect<Event, DaemonSetState> onFact(DaemonSetState state, Fact fact) {
     facts.add(fact);
-    scheduleReconcile();
+    if (outstanding.heardTheLast(fact)) {
+      timers.startSingleTimer("reconcile", Reconcile.INSTANCE, COALESCE);
+    } else {
+      scheduleReconcile();
+    }
     return Effect().noReply();
   }
 
@@ -729,13 +754,15 @@ public final class DaemonSetEntity
     int factCount = facts.size();
     ReconcileOutput out = Reconciler.reconcile(
         new ReconcileInput(state, fleet, facts, changes, backoffs, clock.instant(), eligibilities));
+    nodes.consumed(facts);
     facts.clear();
     changes = out.decided() ? Changes.NONE : new Changes(false, false, Set.of(), Set.of(), changes.trigger());
     backoffs = out.backoffs();
     eligibilities = out.eligibilities();
     out.requeueAt().ifPresent(this::scheduleReconcileAt);
     Duration took = Duration.ofNanos(System.nanoTime() - started);
-    window = ReconcileWindow.after(took);
+    window = windowAfter.after(took, out.state());
+    outstanding = Outstanding.of(out.state(), clock.instant());
     io.daemonset.journal.Meters.reconciled(took, factCount);
     if (out.events().isEmpty()) {
       afterReconcile(out);

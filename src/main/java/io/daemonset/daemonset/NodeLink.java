@@ -56,7 +56,7 @@ final class NodeLink {
     send(binding.podName(), () -> writeAsk(ctx, nodes.apply(binding.nodeName()),
         (ActorRef<NodeEntity.AdmitResult> replyTo) -> new NodeEntity.AdmitPod(pod.get(), cause, replyTo, claimSelector),
         (result, failure) -> {
-          answered(binding.podName());
+          answered(binding.podName(), failure != null);
           if (failure != null) {
             return DaemonSetEntity.Reconcile.INSTANCE;
           }
@@ -84,7 +84,7 @@ final class NodeLink {
     send(binding.podName(), () -> writeAsk(ctx, nodes.apply(binding.nodeName()),
         (ActorRef<Outcome<Pod>> replyTo) -> new NodeEntity.DeletePod(podKey, null, cause, replyTo),
         (outcome, failure) -> {
-          answered(binding.podName());
+          answered(binding.podName(), failure != null || !outcome.isOk());
           if (failure != null || !outcome.isOk()) {
             return DaemonSetEntity.Reconcile.INSTANCE;
           }
@@ -131,7 +131,7 @@ final class NodeLink {
     send(binding.podName(), () -> writeAsk(ctx, nodes.apply(binding.nodeName()),
         (ActorRef<Outcome<Pod>> replyTo) -> new NodeEntity.OrphanPod(podKey(binding), cause, replyTo),
         (outcome, failure) -> {
-          answered(binding.podName());
+          answered(binding.podName(), failure != null || !outcome.isOk());
           return failure != null || !outcome.isOk() ? DaemonSetEntity.Reconcile.INSTANCE
               : new DaemonSetEntity.OrphanAnswered(binding.podName(), binding.nodeName());
         }));
@@ -149,7 +149,7 @@ final class NodeLink {
             new NodeEntity.SetPodLabel(podKey(binding), binding.podUid(), io.daemonset.rollout.Revisions.HASH_LABEL,
                 binding.revisionHash(), cause, replyTo),
         (outcome, failure) -> {
-          answered(key);
+          answered(key, failure != null);
           if (failure != null) {
             return DaemonSetEntity.Reconcile.INSTANCE;
           }
@@ -199,10 +199,32 @@ final class NodeLink {
     return true;
   }
 
-  /** An answer (or a failed ask) is being handled on the entity's thread: its permit is back, use it. */
-  private void answered(String key) {
-    inFlight.remove(key);
+  /**
+   * An answer (or a failed ask) is being handled on the entity's thread: its permit is back, use it. A failed ask is
+   * sent again by the next reconcile; an answer keeps its step counted in flight until the entity has taken the fact
+   * into a reconcile ({@link #consumed}): the answer may come while the entity persists the very round that decided
+   * the step (the fact then waits in the stash), and that round's steps, sent once the write is done, would otherwise
+   * send it again, a second admission asked and answered for every pod answered during the write.
+   */
+  private void answered(String key, boolean resend) {
+    if (resend) {
+      inFlight.remove(key);
+    }
     sendDeferred();
+  }
+
+  /** These facts are in the state now (a reconcile took them): their steps are no longer in flight. */
+  void consumed(java.util.List<DaemonSetEntity.Fact> facts) {
+    for (DaemonSetEntity.Fact fact : facts) {
+      String key = fact instanceof DaemonSetEntity.AdmitAnswered a ? a.podName()
+          : fact instanceof DaemonSetEntity.DeleteAnswered d ? d.podName()
+          : fact instanceof DaemonSetEntity.OrphanAnswered o ? o.podName()
+          : fact instanceof DaemonSetEntity.RelabelAnswered r ? "relabel " + r.podName()
+          : null;
+      if (key != null) {
+        inFlight.remove(key);
+      }
+    }
   }
 
   /** {@link #ask} holding a permit, returned when the ask completes, whether or not the entity still runs. */
@@ -213,7 +235,9 @@ final class NodeLink {
         ctx.getSystem().scheduler()));
     // the permit is back before the answer is handled (whenComplete's stage completes after its action), so that
     // the handler's sendDeferred finds it
+    long sent = System.nanoTime();
     CompletableFuture<Res> released = answer.whenComplete((result, failure) -> {
+      ReconcileMeters.asked(sent);
       held.decrementAndGet();
       budget.release();
     });

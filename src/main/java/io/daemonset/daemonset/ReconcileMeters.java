@@ -6,7 +6,17 @@ import java.util.List;
 
 /** What a DaemonSet's persisted reconcile means for the meters (journal.Meters): pods placed, deleted, failed. */
 final class ReconcileMeters {
+  /** A node step's ask, sent to answered: the node's journal write and its confirmation (`bench` prints it). */
+  static final String NODE_ASK = "daemonset.node.ask.duration";
+  private static final io.micrometer.core.instrument.Timer NODE_ASKS = io.micrometer.core.instrument.Timer
+      .builder(NODE_ASK).description("A DaemonSet's write step asked of a node, until the answer came")
+      .register(io.micrometer.core.instrument.Metrics.globalRegistry);
+
   private ReconcileMeters() {}
+
+  static void asked(long sentNanos) {
+    NODE_ASKS.record(System.nanoTime() - sentNanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+  }
 
   static void persisted(List<DaemonSetEntity.Event> events, long startedNanos) {
     Meters.persisted(DaemonSetEntity.ENTITY_TYPE_KEY.name(), Duration.ofNanos(System.nanoTime() - startedNanos),

@@ -13,6 +13,10 @@ import java.time.Duration;
  * 1 / {@code SHARE} of its time, whatever the fleet's size, and batches more facts into each write when deciding
  * is expensive; when the machine is busy a reconcile's wall time grows, so the spacing does too. A small fleet
  * keeps the 20 ms window.
+ *
+ * <p>The window batches answers that are still on their way; once the last one a DaemonSet waits for has come (its
+ * last create or delete answered, its last pod Ready: {@link Outstanding}) the reconcile runs after the coalescing
+ * delay instead, since nothing more would join the batch.
  */
 final class ReconcileWindow {
   static final int SHARE = 4;

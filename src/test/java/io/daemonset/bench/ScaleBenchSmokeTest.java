@@ -43,6 +43,8 @@ class ScaleBenchSmokeTest {
     assertThat(printed).containsPattern("journal: \\d+ events, [\\d.]+ MB of payload \\(.*PodAdmitted 60 × ")
         .containsPattern("requests: \\d+ \\([\\d.]+ per pod: .*update pods/status 1\\.00.*\\); floor: \\d+ node reads at 64 in flight take ")
         .containsPattern("heap per binding: \\d+ B \\(a DaemonSet state of 50,000 bindings")
+        // 60 pods admitted: an ask each, timed to its answer
+        .containsPattern("DaemonSets: [1-9]\\d* reconciles deciding \\d+ ms in all .* \\d{2,} node asks, answered in \\d+ ms")
         .containsPattern("live heap after a full GC: \\d+ MiB of a \\d+ MiB maximum")
         .containsPattern("jit: [\\d.]+ s compiling during the measured part \\(\\d+ % of its [\\d.]+ CPU s\\)");
     String[] cells = row.split("\\|");
