@@ -14,7 +14,6 @@ final class Meter {
       (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
   private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
   private static final MemoryMXBean MEMORY = ManagementFactory.getMemoryMXBean();
-  private static final java.lang.management.CompilationMXBean JIT = ManagementFactory.getCompilationMXBean();
 
   private final LongSupplier ordering;
   private final long startNanos;
@@ -22,9 +21,9 @@ final class Meter {
   private final long startThreads;
   private final long startOrdering;
   private final long startHeap;
-  private final long startJitMillis;
+  private final RunQueue startJit;
   private long endNanos;
-  private long endJitMillis;
+  private RunQueue endJit;
   private long endCpu;
   private long endThreads;
   private long endOrdering;
@@ -35,13 +34,10 @@ final class Meter {
     this.startOrdering = ordering.getAsLong();
     this.startThreads = THREADS.getTotalStartedThreadCount();
     this.startCpu = OS.getProcessCpuTime();
-    this.startJitMillis = jitMillis();
+    this.startJit = RunQueue.compilers();
     this.startNanos = System.nanoTime();
   }
 
-  private static long jitMillis() {
-    return JIT != null && JIT.isCompilationTimeMonitoringSupported() ? JIT.getTotalCompilationTime() : 0;
-  }
 
   /** Starts measuring; with measureHeap, first collects garbage to know the live heap. */
   static Meter start(LongSupplier ordering, boolean measureHeap) {
@@ -54,16 +50,16 @@ final class Meter {
     endCpu = OS.getProcessCpuTime();
     endThreads = THREADS.getTotalStartedThreadCount();
     endOrdering = ordering.getAsLong();
-    endJitMillis = jitMillis();
+    endJit = RunQueue.compilers();
     return this;
   }
 
   /**
-   * Seconds the JIT compilers spent compiling during the interval (the JVM's accumulated compilation time): on two
-   * cores a cold JVM's compiling takes CPU the request path then lacks (docs/performance.md, "reg9").
+   * CPU seconds the JIT's compiler threads ran during the interval (Linux; 0 elsewhere): on two cores a cold JVM's
+   * compiling takes CPU the request path then lacks (docs/performance.md, "reg9", "The JIT on two cores").
    */
-  double jitSeconds() {
-    return (endJitMillis - startJitMillis) / 1e3;
+  double jitCpuSeconds() {
+    return endJit.since(startJit).runNanos() / 1e9;
   }
 
   long startNanos() {

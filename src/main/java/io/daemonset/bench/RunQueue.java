@@ -14,11 +14,24 @@ import java.util.stream.Stream;
 record RunQueue(long runNanos, long waitNanos) {
 
   static RunQueue now() {
+    return of(name -> true);
+  }
+
+  /** The JIT's compiler threads alone (Linux names them "C1 CompilerThre…", "C2 CompilerThre…"). */
+  static RunQueue compilers() {
+    return of(name -> name.startsWith("C1 CompilerThre") || name.startsWith("C2 CompilerThre"));
+  }
+
+  /** The threads whose name (their {@code comm}, 15 characters at most) passes {@code named}. */
+  static RunQueue of(java.util.function.Predicate<String> named) {
     long run = 0;
     long wait = 0;
     try (Stream<Path> tasks = Files.list(Path.of("/proc/self/task"))) {
       for (Path task : (Iterable<Path>) tasks::iterator) {
         try {
+          if (!named.test(Files.readString(task.resolve("comm")).trim())) {
+            continue;
+          }
           String[] fields = Files.readString(task.resolve("schedstat")).trim().split("\\s+");
           run += Long.parseLong(fields[0]);
           wait += Long.parseLong(fields[1]);

@@ -46,7 +46,7 @@ class ScaleBenchSmokeTest {
         // 60 pods admitted: an ask each, timed to its answer
         .containsPattern("DaemonSets: [1-9]\\d* reconciles deciding \\d+ ms in all .* \\d{2,} node asks, answered in \\d+ ms")
         .containsPattern("live heap after a full GC: \\d+ MiB of a \\d+ MiB maximum")
-        .containsPattern("jit: [\\d.]+ s compiling during the measured part \\(\\d+ % of its [\\d.]+ CPU s\\)");
+        .containsPattern("jit: the compiler threads ran [\\d.]+ CPU s of the measured part's [\\d.]+ \\(\\d+ %\\)");
     String[] cells = row.split("\\|");
     int threads = Integer.parseInt(cells[8].trim());
     // Bounded pools start their threads lazily as the first work arrives (15 seen on the 2-core CI machine); a thread
