@@ -174,10 +174,4 @@ public final class PodStatuses {
     return new PodStatus(next.phase(), conditions, next.message(), next.reason(), next.hostIP(), next.podIP(), start,
         next.containerStatuses(), next.initContainerStatuses());
   }
-
-  /** Whether the status has condition Ready=True. */
-  public static boolean isReady(PodStatus status) {
-    return status != null && status.conditionsOrEmpty().stream()
-        .anyMatch(c -> READY.equals(c.type()) && "True".equals(c.status()));
-  }
 }

@@ -5,11 +5,9 @@ import io.daemonset.model.DaemonSet;
 import io.daemonset.model.Node;
 import io.daemonset.model.NodeCondition;
 import io.daemonset.model.Pod;
-import io.daemonset.model.PodCondition;
 import io.daemonset.placement.NodeEligibility;
 import io.daemonset.rollout.Revisions;
 import io.daemonset.rollout.TemplateHash;
-import java.util.List;
 
 /**
  * The pure decision behind a fleet-map cell: a node, the selected DaemonSet and its pod there (if any) give one
@@ -60,9 +58,7 @@ public final class FleetCells {
   }
 
   static boolean ready(Pod pod) {
-    List<PodCondition> conditions = pod.status() == null || pod.status().conditions() == null ? List.of()
-        : pod.status().conditions();
-    return conditions.stream().anyMatch(c -> "Ready".equals(c.type()) && "True".equals(c.status()));
+    return io.daemonset.model.PodStatus.isReady(pod.status());
   }
 
   static boolean crashLooping(Pod pod) {

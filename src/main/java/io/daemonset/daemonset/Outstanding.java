@@ -81,13 +81,8 @@ final class Outstanding {
     creates.remove(podName); // the node holds it: a pod it reports is bound (DaemonSetState applies PodObserved so)
     if (pod.metadata().deletionTimestamp() != null) {
       deletes.remove(podName);
-    } else if (isReady(pod)) {
+    } else if (io.daemonset.model.PodStatus.isReady(pod.status())) {
       unready.remove(podName);
     }
-  }
-
-  private static boolean isReady(Pod pod) {
-    return pod.status() != null && pod.status().conditionsOrEmpty().stream()
-        .anyMatch(c -> "Ready".equals(c.type()) && "True".equals(c.status()));
   }
 }

@@ -36,4 +36,10 @@ public record PodStatus(
   public List<PodCondition> conditionsOrEmpty() {
     return conditions == null ? List.of() : conditions;
   }
+
+  /** Whether the status has condition Ready=True (static: a record's is-method would become a JSON property). */
+  public static boolean isReady(PodStatus status) {
+    return status != null && status.conditionsOrEmpty().stream()
+        .anyMatch(c -> "Ready".equals(c.type()) && "True".equals(c.status()));
+  }
 }

@@ -87,7 +87,7 @@ class HollowFateTest {
     clock.now = T0.plusSeconds(35);
     PodStatus status = runtime.status(pod);
     assertThat(status.phase()).isEqualTo("Running");
-    assertThat(PodStatuses.isReady(status)).isFalse();
+    assertThat(PodStatus.isReady(status)).isFalse();
     ContainerStatus app = status.containerStatuses().get(0);
     assertThat(app.state().waiting().reason()).isEqualTo("CrashLoopBackOff");
     assertThat(app.lastState().terminated().exitCode()).isEqualTo(1);
@@ -102,7 +102,7 @@ class HollowFateTest {
         new MutableClock(T0));
     Pod pod = TestPods.pod("agent-y", Container.of("app", "agent:2"));
     runtime.ensureRunning(pod);
-    assertThat(PodStatuses.isReady(runtime.status(pod))).isTrue();
+    assertThat(PodStatus.isReady(runtime.status(pod))).isTrue();
   }
 
   private static Pod withFate(Pod pod, String fate, String revision) {

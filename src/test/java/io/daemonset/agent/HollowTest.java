@@ -97,7 +97,7 @@ class HollowTest {
     await("a change", Duration.ofSeconds(5)).until(() -> changes.contains("default/web"));
     PodStatus ready = runtime.status(pod);
     assertThat(ready.phase()).isEqualTo("Running");
-    assertThat(PodStatuses.isReady(ready)).isTrue();
+    assertThat(PodStatus.isReady(ready)).isTrue();
     assertThat(ready.podIP()).isEqualTo("10.0.0.7");
     assertThat(ready.containerStatuses()).allSatisfy(c -> {
       assertThat(c.ready()).isTrue();
@@ -180,7 +180,7 @@ class HollowTest {
     await("running once the ConfigMap exists", Duration.ofSeconds(10))
         .until(() -> "Running".equals(runtime.status(pod).phase()));
     PodStatus running = runtime.status(pod);
-    assertThat(PodStatuses.isReady(running)).isTrue();
+    assertThat(PodStatus.isReady(running)).isTrue();
     assertThat(running.initContainerStatuses().get(0).state().terminated().exitCode()).isZero();
     assertThat(running.conditions()).anySatisfy(c -> {
       assertThat(c.type()).isEqualTo("Initialized");
@@ -199,13 +199,13 @@ class HollowTest {
 
     PodStatus running = runtime.status(neverReady);
     assertThat(running.phase()).isEqualTo("Running");
-    assertThat(PodStatuses.isReady(running)).isFalse();
+    assertThat(PodStatus.isReady(running)).isFalse();
     assertThat(running.containerStatuses()).allSatisfy(c -> assertThat(c.state().running()).isNotNull());
 
     PodStatus failed = runtime.status(failing);
     assertThat(failed.phase()).isEqualTo("Failed");
     assertThat(failed.reason()).isEqualTo("HollowFailure");
-    assertThat(PodStatuses.isReady(failed)).isFalse();
+    assertThat(PodStatus.isReady(failed)).isFalse();
     assertThat(failed.containerStatuses()).allSatisfy(c -> assertThat(c.state().terminated().exitCode()).isEqualTo(1));
   }
 }

@@ -98,7 +98,7 @@ class PodStatusReportTest {
     assertThat(body.path("metadata").path("uid").asText()).isEqualTo(pod.metadata().uid());
     assertThat(body.path("status").path("phase").asText()).isEqualTo("Running");
     PodStatus reported = Json.mapper().treeToValue(body.path("status"), PodStatus.class);
-    assertThat(PodStatuses.isReady(reported)).isTrue();
+    assertThat(PodStatus.isReady(reported)).isTrue();
 
     // the watch brings the pod back with the status just reported (as decoded from the wire)
     int computed = runtime.statuses.get();
@@ -115,7 +115,7 @@ class PodStatusReportTest {
         reported.containerStatuses(), reported.initContainerStatuses());
     manager.event("MODIFIED", Json.read(Json.write(pod.withStatus(notReady)), Pod.class));
     await("reported again").until(() -> puts.size() == 2 && manager.idle());
-    assertThat(PodStatuses.isReady(Json.mapper().treeToValue(puts.get(1).path("status"), PodStatus.class))).isTrue();
+    assertThat(PodStatus.isReady(Json.mapper().treeToValue(puts.get(1).path("status"), PodStatus.class))).isTrue();
   }
 
   @Test

@@ -82,7 +82,7 @@ class ProcessRuntimeTest {
     PodStatus status = await("Running", WAIT).until(() -> runtime.status(pod), s -> "Running".equals(s.phase()));
     assertThat(only(status).state().running()).isNotNull();
     assertThat(only(status).ready()).isTrue();
-    assertThat(PodStatuses.isReady(status)).isTrue();
+    assertThat(PodStatus.isReady(status)).isTrue();
     assertThat(status.hostIP()).isEqualTo("127.0.0.1");
     assertThat(only(status).containerID()).startsWith("process://");
     Path log = runtime.logFile("default", "hello", "main").orElseThrow();
@@ -101,7 +101,7 @@ class ProcessRuntimeTest {
         .terminated() != null);
     assertThat(only(stopped).state().terminated().exitCode()).isEqualTo(143);
     assertThat(only(stopped).restartCount()).isZero();
-    assertThat(PodStatuses.isReady(stopped)).isFalse();
+    assertThat(PodStatus.isReady(stopped)).isFalse();
   }
 
   @Test
@@ -140,7 +140,7 @@ class ProcessRuntimeTest {
     assertThat(only(looping).lastState().terminated().exitCode()).isEqualTo(3);
     assertThat(only(looping).lastState().terminated().reason()).isEqualTo("Error");
     assertThat(looping.phase()).isEqualTo("Running");
-    assertThat(PodStatuses.isReady(looping)).isFalse();
+    assertThat(PodStatus.isReady(looping)).isFalse();
 
     long t0 = System.nanoTime();
     await("4 restarts", WAIT).until(() -> only(runtime.status(pod)).restartCount() >= 4);
@@ -176,7 +176,7 @@ class ProcessRuntimeTest {
     assertThat(status.phase()).isEqualTo("Pending");
     assertThat(only(status).ready()).isFalse();
     assertThat(only(status).started()).isFalse();
-    assertThat(PodStatuses.isReady(status)).isFalse();
+    assertThat(PodStatus.isReady(status)).isFalse();
     holdsFor("no restart over 3 back-off periods", Duration.ofMillis(300))
         .until(() -> only(runtime.status(pod)).restartCount() == 0);
   }
@@ -218,9 +218,9 @@ class ProcessRuntimeTest {
     Pod pod = pod("probed", c);
     runtime.ensureRunning(pod);
     PodStatus running = await("Running", WAIT).until(() -> runtime.status(pod), s -> "Running".equals(s.phase()));
-    assertThat(PodStatuses.isReady(running)).isFalse();
+    assertThat(PodStatus.isReady(running)).isFalse();
     assertThat(only(running).ready()).isFalse();
-    await("Ready", WAIT).until(() -> PodStatuses.isReady(runtime.status(pod)));
+    await("Ready", WAIT).until(() -> PodStatus.isReady(runtime.status(pod)));
   }
 
   @Test
