@@ -13,7 +13,7 @@ import java.time.Instant;
  */
 public final class JournalRows {
   static final int PAGE = 1_000;
-  private static final String COLUMNS = "\"ordering\", \"persistence_id\", \"sequence_number\", \"write_timestamp\","
+  static final String COLUMNS = "\"ordering\", \"persistence_id\", \"sequence_number\", \"write_timestamp\","
       + " \"event_ser_id\", \"event_ser_manifest\", \"event_payload\"";
 
   /** Receives rows; may throw to stop the reading. */
@@ -61,15 +61,28 @@ public final class JournalRows {
 
   /** The rows of one entity, in sequence-number order. */
   public void forEachOf(String persistenceId, RowConsumer consumer) throws Exception {
-    try (Connection c = database.open(); PreparedStatement s = c.prepareStatement("SELECT " + COLUMNS
-        + " FROM \"event_journal\" WHERE \"persistence_id\" = ? ORDER BY \"sequence_number\"")) {
+    try (Connection c = database.open()) {
+      for (JournalRow row : ofEntity(c, persistenceId, 0)) {
+        consumer.accept(row);
+      }
+    }
+  }
+
+  /** The rows of one entity after a sequence number, in sequence-number order, read on the caller's connection. */
+  static java.util.List<JournalRow> ofEntity(Connection c, String persistenceId, long afterSequenceNr)
+      throws SQLException {
+    java.util.List<JournalRow> rows = new java.util.ArrayList<>();
+    try (PreparedStatement s = c.prepareStatement("SELECT " + COLUMNS + " FROM \"event_journal\""
+        + " WHERE \"persistence_id\" = ? AND \"sequence_number\" > ? ORDER BY \"sequence_number\"")) {
       s.setString(1, persistenceId);
+      s.setLong(2, afterSequenceNr);
       try (ResultSet rs = s.executeQuery()) {
         while (rs.next()) {
-          consumer.accept(row(rs));
+          rows.add(row(rs));
         }
       }
     }
+    return rows;
   }
 
   /** The highest ordering written so far, 0 for an empty journal. */

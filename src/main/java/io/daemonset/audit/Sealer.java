@@ -126,8 +126,7 @@ public final class Sealer {
 
   private int sealBatch(Connection c) throws SQLException {
     List<JournalRow> rows = new ArrayList<>();
-    try (PreparedStatement s = c.prepareStatement("SELECT \"ordering\", \"persistence_id\", \"sequence_number\","
-        + " \"write_timestamp\", \"event_ser_id\", \"event_ser_manifest\", \"event_payload\" FROM \"event_journal\""
+    try (PreparedStatement s = c.prepareStatement("SELECT " + JournalRows.COLUMNS + " FROM \"event_journal\""
         + " WHERE \"ordering\" > ? ORDER BY \"ordering\" LIMIT " + BATCH)) {
       s.setLong(1, cursor);
       try (ResultSet rs = s.executeQuery()) {
@@ -183,21 +182,9 @@ public final class Sealer {
     List<String> now = behind.stream().limit(CATCH_UP_ENTITIES).toList();
     for (String persistenceId : now) {
       Checkpoint.Head head = heads.get(persistenceId);
-      List<JournalRow> rows = new ArrayList<>();
-      try (PreparedStatement s = c.prepareStatement("SELECT \"ordering\", \"persistence_id\", \"sequence_number\","
-          + " \"write_timestamp\", \"event_ser_id\", \"event_ser_manifest\", \"event_payload\" FROM \"event_journal\""
-          + " WHERE \"persistence_id\" = ? AND \"sequence_number\" > ? ORDER BY \"sequence_number\" LIMIT " + BATCH)) {
-        s.setString(1, persistenceId);
-        s.setLong(2, head == null ? 0 : head.seq());
-        try (ResultSet rs = s.executeQuery()) {
-          while (rs.next()) {
-            rows.add(JournalRows.row(rs));
-          }
-        }
-      }
       List<JournalRow> waiting = new ArrayList<>();
-      seal(c, rows, waiting);
-      if (waiting.isEmpty() && rows.size() < BATCH) {
+      seal(c, JournalRows.ofEntity(c, persistenceId, head == null ? 0 : head.seq()), waiting);
+      if (waiting.isEmpty()) {
         behind.remove(persistenceId);
       }
     }

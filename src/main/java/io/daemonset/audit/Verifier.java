@@ -243,17 +243,6 @@ public final class Verifier {
   }
 
   private static List<JournalRow> rowsOf(Connection c, String pid) throws Exception {
-    List<JournalRow> out = new ArrayList<>();
-    try (PreparedStatement s = c.prepareStatement("SELECT \"ordering\", \"persistence_id\", \"sequence_number\","
-        + " \"write_timestamp\", \"event_ser_id\", \"event_ser_manifest\", \"event_payload\" FROM \"event_journal\""
-        + " WHERE \"persistence_id\" = ? ORDER BY \"sequence_number\"")) {
-      s.setString(1, pid);
-      try (ResultSet rs = s.executeQuery()) {
-        while (rs.next()) {
-          out.add(JournalRows.row(rs));
-        }
-      }
-    }
-    return out;
+    return JournalRows.ofEntity(c, pid, 0);
   }
 }

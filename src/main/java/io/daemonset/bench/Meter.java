@@ -38,7 +38,6 @@ final class Meter {
     this.startNanos = System.nanoTime();
   }
 
-
   /** Starts measuring; with measureHeap, first collects garbage to know the live heap. */
   static Meter start(LongSupplier ordering, boolean measureHeap) {
     return new Meter(ordering, measureHeap ? liveHeap() : -1);
