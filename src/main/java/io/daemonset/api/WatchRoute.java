@@ -21,7 +21,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.function.Consumer;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.actor.ActorSystem;
 import org.apache.pekko.actor.Cancellable;
@@ -124,7 +123,7 @@ final class WatchRoute {
   }
 
   /** One watcher of the view: decides what this watch sends, never blocks the view. */
-  private final class Session implements Consumer<WatchEvent> {
+  private final class Session implements ClusterView.Watcher {
     private final Call call;
     private final ListQuery query;
     private final BoundedSourceQueue<Out> queue;
@@ -195,6 +194,22 @@ final class WatchRoute {
         decide(change);
       }
       lastOffered = Math.max(lastOffered, change.resourceVersion());
+    }
+
+    /**
+     * The view stopped sending this watch changes (deciding one threw): end it with an error event, as the
+     * apiserver does, so the client watches again from its last resourceVersion instead of waiting on a silent stream.
+     */
+    @Override
+    public synchronized void dropped(RuntimeException cause) {
+      offer(new Out("ERROR", ApiException.internal("this watch ended on an internal error: " + cause).status(), 0));
+      if (!closed) {
+        closed = true;
+        end(queue);
+      }
+      if (bookmarks != null) {
+        bookmarks.cancel();
+      }
     }
 
     private void decide(WatchEvent change) {

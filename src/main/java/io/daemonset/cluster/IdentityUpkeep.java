@@ -32,7 +32,14 @@ public final class IdentityUpkeep {
                            Pki pki) {
     scala.concurrent.ExecutionContextExecutor blocking = system.dispatchers().lookup(DispatcherSelector.blocking());
     // From now on only: replaying an old deletion would revoke the credential of a node that joined again since.
-    view.subscribe(view.resourceVersion(), change -> onChange(change, tokens, credentials, blocking));
+    view.subscribe(view.resourceVersion(), change -> {
+      // Never throws: the view drops a watcher that throws, and deleted nodes would keep their credentials.
+      try {
+        onChange(change, tokens, credentials, blocking);
+      } catch (RuntimeException e) {
+        LOG.error("could not act on {} {}: {}", change.resource(), change.key(), e.toString(), e);
+      }
+    });
     system.scheduler().scheduleWithFixedDelay(CHECK_EVERY, CHECK_EVERY, () -> {
       tokens.reloadIfChanged();
       try {

@@ -13,6 +13,8 @@ import io.daemonset.view.WatchEvent;
 import java.time.Instant;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Node agents as the control plane sees them, without processes or HTTP: they watch this JVM's view for
@@ -21,6 +23,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * controller tests and benchmarks that measure the controller alone; real agents use the API.
  */
 public final class InProcessAgents implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(InProcessAgents.class);
   private final ControlPlane plane;
   private final Set<String> neverReady = ConcurrentHashMap.newKeySet();
   private final ClusterView.Subscription subscription;
@@ -31,7 +34,7 @@ public final class InProcessAgents implements AutoCloseable {
     // pods it already holds. Watching first: a pod changed in between is seen twice (the reports are idempotent),
     // never missed.
     ClusterView view = plane.view();
-    this.subscription = view.subscribe(view.resourceVersion(), this::onChange);
+    this.subscription = view.subscribe(view.resourceVersion(), this::onChangeKept);
     for (StoredObject stored : view.index().list(ObjectIndex.PODS)) {
       Pod pod = (Pod) stored.object();
       onChange(new WatchEvent("ADDED", ObjectIndex.PODS, stored.namespace(), stored.name(), pod,
@@ -64,6 +67,15 @@ public final class InProcessAgents implements AutoCloseable {
 
   public void neverReadyOn(String nodeName) {
     neverReady.add(nodeName);
+  }
+
+  /** Never throws: the view drops a watcher that throws, and these agents would stop running their pods. */
+  private void onChangeKept(WatchEvent change) {
+    try {
+      onChange(change);
+    } catch (RuntimeException e) {
+      LOG.error("the in-process agents could not act on {} {}: {}", change.resource(), change.key(), e.toString(), e);
+    }
   }
 
   private void onChange(WatchEvent change) {

@@ -109,14 +109,19 @@ final class LiveFeed {
     if ("overview".equals(scope.page())) {
       // counts are absolute: counted once now, then kept from every change after now, whatever the page's version
       // (the tally is set inside the lock, before the first change can reach mark)
-      cancel = view.subscribeNow(index -> tally = OverviewTally.of(index), this::mark).subscription().cancel();
+      cancel = view.subscribeNow(index -> tally = OverviewTally.of(index), watcher()).subscription().cancel();
       return;
     }
     // The page already shows everything up to its resourceVersion; mark all changed so the first message
     // brings it up to date with whatever the view applied since.
-    ClusterView.Subscription subscription = view.subscribe(scope.fromResourceVersion(), this::mark);
+    ClusterView.Subscription subscription = view.subscribe(scope.fromResourceVersion(), watcher());
     gone = subscription.gone();
     cancel = subscription.cancel();
+  }
+
+  /** If the view drops this feed (marking threw), the page reloads rather than stop changing. */
+  private ClusterView.Watcher watcher() {
+    return ClusterView.watcher(this::mark, cause -> gone = true);
   }
 
   /** Runs under the view's lock on its stream: only flags and, for the Overview, a few comparisons. */

@@ -70,6 +70,31 @@ public final class ClusterView {
   /** The outcome of subscribing: the changes to replay first, or gone when the window no longer has them. */
   public record Subscription(boolean gone, Runnable cancel) {}
 
+  /**
+   * A watcher that serves someone (a watch stream, a console page) and must learn that the view dropped it for
+   * throwing: it then ends what it serves, so that its client starts again, instead of going silent while its
+   * connection stays open.
+   */
+  public interface Watcher extends Consumer<WatchEvent> {
+    /** Called once, under the view's lock, after {@link #accept} threw and the view stopped sending changes. */
+    void dropped(RuntimeException cause);
+  }
+
+  /** A {@link Watcher} of {@code onChange} that runs {@code onDropped} when the view drops it. */
+  public static Watcher watcher(Consumer<WatchEvent> onChange, Consumer<RuntimeException> onDropped) {
+    return new Watcher() {
+      @Override
+      public void accept(WatchEvent change) {
+        onChange.accept(change);
+      }
+
+      @Override
+      public void dropped(RuntimeException cause) {
+        onDropped.accept(cause);
+      }
+    };
+  }
+
   /** The objects of one resource exactly as they were at resourceVersion. */
   public record Snapshot(long resourceVersion, Collection<StoredObject> objects) {}
 
@@ -389,7 +414,10 @@ public final class ClusterView {
     }
   }
 
-  /** A watcher that throws is a broken watch (a stream ended under it): it is dropped, the others still get the change. */
+  /**
+   * A watcher that throws is a broken watch (a stream ended under it): it is dropped, and told so if it serves someone
+   * ({@link Watcher}); the others still get the change.
+   */
   private void tell(Consumer<WatchEvent> watcher, WatchEvent change) {
     try {
       watcher.accept(change);
@@ -397,6 +425,13 @@ public final class ClusterView {
       watchers.remove(watcher);
       LOG.warn("a watcher failed on {} {} at resourceVersion {} and was dropped: {}", change.resource(), change.key(),
           change.resourceVersion(), e.toString());
+      if (watcher instanceof Watcher served) {
+        try {
+          served.dropped(e);
+        } catch (RuntimeException again) {
+          LOG.warn("a dropped watcher failed to end what it serves: {}", again.toString());
+        }
+      }
     }
   }
 

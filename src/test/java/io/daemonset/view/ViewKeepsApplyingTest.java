@@ -47,6 +47,19 @@ class ViewKeepsApplyingTest {
   }
 
   @Test
+  void aDroppedWatcherThatServesSomeoneIsToldOnce_soItCanEndItsStream() {
+    List<String> told = new ArrayList<>();
+    view.subscribe(0, ClusterView.watcher(change -> {
+      throw new IllegalStateException("broken");
+    }, cause -> told.add(cause.getMessage())));
+
+    register(1, "a");
+    register(2, "b");
+
+    assertThat(told).containsExactly("broken");
+  }
+
+  @Test
   void anEventTheIndexCannotApplyIsPassedOver_theNextRowsStillApply() {
     register(1, "a");
     // a status for a pod node "a" never admitted: the node's event handler cannot apply it
