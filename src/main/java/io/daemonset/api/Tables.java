@@ -344,8 +344,7 @@ public final class Tables {
       }
     }
     if (reason.equals("Completed") && hasRunning) {
-      boolean podReady = conditions.stream().anyMatch(c -> "Ready".equals(c.type()) && "True".equals(c.status()));
-      reason = podReady ? "Running" : "NotReady";
+      reason = PodStatus.isReady(status) ? "Running" : "NotReady";
     }
     ObjectMeta meta = pod.metadata();
     boolean terminal = phase.equals("Succeeded") || phase.equals("Failed");

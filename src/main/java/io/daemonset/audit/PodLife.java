@@ -2,6 +2,7 @@ package io.daemonset.audit;
 
 import io.daemonset.daemonset.PodBinding;
 import io.daemonset.model.Pod;
+import io.daemonset.model.PodStatus;
 import io.daemonset.view.ObjectIndex;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -112,8 +113,7 @@ public record PodLife(String namespace, String name, List<Milestone> milestones)
     }
 
     private static boolean ready(Pod p) {
-      return p.status() != null && p.status().conditionsOrEmpty().stream()
-          .anyMatch(k -> "Ready".equals(k.type()) && "True".equals(k.status()));
+      return PodStatus.isReady(p.status());
     }
 
     PodLife build() {
