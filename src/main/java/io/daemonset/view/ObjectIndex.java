@@ -79,6 +79,15 @@ public final class ObjectIndex {
     return objects.get(resource).values();
   }
 
+  /** How many objects the API serves, of every resource: what a snapshot of this index serializes. */
+  public int size() {
+    int size = 0;
+    for (Map<String, StoredObject> byKey : objects.values()) {
+      size += byKey.size();
+    }
+    return size;
+  }
+
   /** The entity state behind a DaemonSet (its specVersion is the precondition of an update). */
   public Optional<DaemonSetState> daemonSetState(String namespace, String name) {
     return Optional.ofNullable(daemonSets.get(namespace + "/" + name));

@@ -137,7 +137,7 @@ final class ViewSnapshots {
   void afterRead(ClusterView view) {
     long events = view.eventsApplied();
     long now = System.nanoTime();
-    if (!policy.due(events - eventsAtLast, Duration.ofNanos(now - nanosAtLast)) || !writing.compareAndSet(false, true)) {
+    if (!policy.due(events - eventsAtLast, Duration.ofNanos(now - nanosAtLast), view.index().size()) || !writing.compareAndSet(false, true)) {
       return;
     }
     eventsAtLast = events;

@@ -50,7 +50,8 @@ abstract class ViewSnapshotContract {
 
   ControlPlane start() throws Exception {
     // small enough that the history below writes snapshots while it runs, not only at the stop
-    ControlPlane plane = ControlPlane.start(settings().withExtraConfig("daemonset.view.snapshot.every-events = 30"),
+    ControlPlane plane = ControlPlane.start(settings().withExtraConfig(
+        "daemonset.view.snapshot { every-events = 30, every-events-per-object = 0 }"),
         Clock.systemUTC());
     try {
       plane.member().awaitMemberUp(WAIT);
