@@ -7,7 +7,9 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.BooleanSupplier;
 import java.util.function.Predicate;
+import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.serialization.Serialization;
 import org.apache.pekko.serialization.SerializationExtension;
@@ -54,6 +56,8 @@ final class JournalTail implements AutoCloseable {
   private final long idleMillis;
   private final long gapTimeoutMillis;
   private final Thread thread;
+  /** Whether the actor system is shutting down. */
+  private final BooleanSupplier stopping;
   private final Object signal = new Object();
   private boolean poked;
   private volatile boolean closed;
@@ -72,6 +76,7 @@ final class JournalTail implements AutoCloseable {
   JournalTail(ActorSystem<?> system, JournalDatabase database, Predicate<String> wanted, Sink sink, Start starter,
               Duration idle, Duration gapTimeout) {
     this.database = database;
+    this.stopping = () -> CoordinatedShutdown.get(system).getShutdownReason().isPresent();
     this.serialization = SerializationExtension.get(system.classicSystem());
     this.writes = io.daemonset.journal.JournalWrites.get(system);
     this.wanted = wanted;
@@ -123,7 +128,12 @@ final class JournalTail implements AutoCloseable {
         if (closed || String.valueOf(e.getMessage()).contains("has been closed")) {
           return; // the actor system is shutting down: its connection pool is gone
         }
-        LOG.warn("cannot read the journal: {}; again in 1 s", e.toString());
+        if (stopping.getAsBoolean()) {
+          // the pool's connections close during the shutdown ("Socket closed"): expected, not worth a warning
+          LOG.debug("cannot read the journal while stopping: {}; again in 1 s", e.toString());
+        } else {
+          LOG.warn("cannot read the journal: {}; again in 1 s", e.toString());
+        }
         wait = 1000;
       }
       if (wait > 0) {
