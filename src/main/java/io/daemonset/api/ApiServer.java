@@ -5,6 +5,7 @@ import io.daemonset.auth.Kubeconfig;
 import io.daemonset.auth.Identity;
 import io.daemonset.auth.ClusterCa;
 import io.daemonset.auth.Pki;
+import io.daemonset.auth.ServerCipherSuites;
 import io.daemonset.auth.TokenFile;
 
 import static org.apache.pekko.http.javadsl.server.Directives.complete;
@@ -146,14 +147,18 @@ public final class ApiServer {
             // no valid media range: no warning each time (the raw header is still read, see builtIn)
             .withParserSettings(server.getParserSettings().withIllegalHeaderWarnings(false)));
     if (!settings.plainHttp()) {
-      builder = builder.enableHttps(ConnectionContext.httpsServer(pki.serverSslContext()));
+      javax.net.ssl.SSLContext tls = pki.serverSslContext();
+      // the suites' order is the server's (ServerCipherSuites: ChaCha20 first when AES-GCM runs as plain Java)
+      builder = builder.enableHttps(ConnectionContext.httpsServer(() -> ServerCipherSuites.serverEngine(tls)));
     }
     return builder.bind(route).thenApply(binding -> {
       int port = binding.localAddress().getPort();
       String url = Kubeconfig.serverUrl(!settings.plainHttp(), settings.bindHost(), port);
       Path kubeconfig = settings.dataDir().resolve(Kubeconfig.FILE_NAME);
       Kubeconfig.write(kubeconfig, url, settings.plainHttp() ? null : pki.caPem(), kubeconfigUsers(tokens));
-      LOG.info("API server listening on {} (kubeconfig {})", url, kubeconfig);
+      LOG.info("API server listening on {} (kubeconfig {}){}", url, kubeconfig, settings.plainHttp() ? ""
+          : ServerCipherSuites.prefersChaCha20() ? "; TLS prefers ChaCha20-Poly1305 (no C2: AES-GCM is plain Java)"
+          : "; TLS keeps the JDK's cipher order");
       return new ApiServer(settings, binding, pki, clusterCa, tokens, url, kubeconfig);
     });
   }

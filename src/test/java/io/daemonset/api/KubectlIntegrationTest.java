@@ -14,6 +14,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.daemonset.auth.Pki;
+import io.daemonset.auth.ServerCipherSuites;
 import io.daemonset.auth.TokenFile;
 import io.daemonset.model.Json;
 import io.daemonset.model.KubeList;
@@ -32,6 +33,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.http.javadsl.server.Route;
@@ -229,6 +232,18 @@ class KubectlIntegrationTest {
         HttpResponse.BodyHandlers.ofString());
     assertThat(noToken.statusCode()).isEqualTo(401);
     assertThat(noToken.body()).contains("\"reason\":\"Unauthorized\"");
+  }
+
+  @Test
+  void theApiServersCipherOrderDecidesTheSuite() throws Exception {
+    URI url = URI.create(server.url());
+    SSLContext trusting = Pki.clientSslContext(tmp.resolve("data").resolve(Pki.CA_CRT));
+    try (SSLSocket socket = (SSLSocket) trusting.getSocketFactory().createSocket(url.getHost(), url.getPort())) {
+      socket.startHandshake();
+      // the JDK client offers AES-256-GCM first; ChaCha20 when this JVM's AES-GCM is plain Java (no C2)
+      assertThat(socket.getSession().getCipherSuite()).isEqualTo(ServerCipherSuites.prefersChaCha20()
+          ? "TLS_CHACHA20_POLY1305_SHA256" : "TLS_AES_256_GCM_SHA384");
+    }
   }
 
   @Test
