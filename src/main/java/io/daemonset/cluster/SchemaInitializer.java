@@ -30,13 +30,15 @@ import org.slf4j.LoggerFactory;
  *   <li>Before: the database is reachable; the tables may be absent, complete, or partly created by a run
  *       that died half-way.
  *   <li>After a normal return: all of {@link #TABLES} exist in the target schema; nothing that existed
- *       was changed or dropped; the data in them is untouched.
+ *       was dropped; the data in them is untouched (on H2 an earlier release's file gets two settings,
+ *       {@link H2SchemaUpkeep}).
  *   <li>Any number of concurrent callers (threads or JVMs) against one PostgreSQL database: exactly one
  *       runs the script at a time (session advisory lock), the others find the tables and return.
  * </ul>
  *
- * <p>The scripts are the ones shipped inside the pekko-persistence-jdbc jar, so the tables always match
- * the plugin version. They are not re-runnable ({@code CREATE INDEX} without {@code IF NOT EXISTS}), they
+ * <p>The PostgreSQL script is the one shipped inside the pekko-persistence-jdbc jar, so the tables always match
+ * the plugin version; the H2 one is ours, the plugin's with payloads in line and ordering as the key (the script
+ * says why; {@code H2SchemaScriptTest} holds it to the plugin's columns). Both are not re-runnable ({@code CREATE INDEX} without {@code IF NOT EXISTS}), they
  * name the {@code public} schema, and the PostgreSQL one uses {@code CREATE INDEX CONCURRENTLY}, which
  * cannot run inside a transaction. So: statements run one by one in autocommit mode, the hard-coded
  * {@code public.} qualifier is dropped so that the connection's current schema is used, and an
@@ -57,6 +59,7 @@ public final class SchemaInitializer {
    *  H2: table, index and constraint already exist. */
   private static final Set<String> ALREADY_EXISTS = Set.of("42P07", "42710", "42P06", "42S01", "42S11", "90045");
   private static final Pattern PUBLIC_QUALIFIER = Pattern.compile("(?i)\\bpublic\\.");
+  private static final Pattern COMMENT_LINE = Pattern.compile("(?m)^\\s*--.*$");
   /** Serialises H2 callers inside one JVM (H2 has no advisory locks; one JVM owns an H2 file anyway). */
   private static final Object H2_LOCK = new Object();
 
@@ -78,9 +81,12 @@ public final class SchemaInitializer {
       connection.setAutoCommit(true);
       String schema = target.schema().isEmpty() ? connection.getSchema() : target.schema();
       if (schema != null && missingTables(connection, schema).isEmpty()) {
-        return false; // the common case on every restart: no lock, no DDL
+        upkeep(connection, target.store(), schema);
+        return false; // the common case on every restart: no lock, no DDL (on H2 at most two settings)
       }
-      return withLock(connection, target.store(), () -> createMissing(connection, target));
+      boolean created = withLock(connection, target.store(), () -> createMissing(connection, target));
+      upkeep(connection, target.store(), connection.getSchema());
+      return created;
     } catch (SQLException e) {
       throw new IllegalStateException("cannot create the journal tables in " + target + ": " + e.getMessage(), e);
     }
@@ -121,6 +127,17 @@ public final class SchemaInitializer {
     return true;
   }
 
+  /** H2: the settings of today's script on a file an earlier release created ({@link H2SchemaUpkeep}). */
+  private static void upkeep(Connection connection, Store store, String schema) throws SQLException {
+    if (store != Store.H2) {
+      return;
+    }
+    List<String> ran = H2SchemaUpkeep.apply(connection, schema);
+    if (!ran.isEmpty()) {
+      log.info("H2 journal created by an earlier release: applied {}", ran);
+    }
+  }
+
   /** Tables of {@link #TABLES} absent from {@code schema}. */
   static List<String> missingTables(Connection connection, String schema) throws SQLException {
     List<String> missing = new ArrayList<>();
@@ -134,9 +151,9 @@ public final class SchemaInitializer {
     return missing;
   }
 
-  /** The statements of the jar's create script for {@code store}, unqualified (current schema). */
+  /** The statements of the create script for {@code store}, unqualified (current schema), without comment lines. */
   static List<String> statements(Store store) {
-    String script = readResource(store.createSchemaScript());
+    String script = COMMENT_LINE.matcher(readResource(store.createSchemaScript())).replaceAll("");
     return Arrays.stream(script.split(";\\s*(\\R|$)"))
         .map(s -> PUBLIC_QUALIFIER.matcher(s).replaceAll("").strip())
         .filter(s -> !s.isEmpty())

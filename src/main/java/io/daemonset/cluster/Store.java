@@ -5,7 +5,8 @@ import java.util.Locale;
 
 /** The database behind the event journal: embedded H2 (default) or PostgreSQL (production). */
 public enum Store {
-  H2("h2", "schema/h2/h2-create-schema.sql"),
+  // our copy of the plugin's H2 script (VARBINARY payloads, ordering as the key): the script says why
+  H2("h2", "daemonset/schema/h2-create-schema.sql"),
   POSTGRES("postgres", "schema/postgres/postgres-create-schema.sql");
 
   private final String configName;
@@ -21,7 +22,7 @@ public enum Store {
     return configName;
   }
 
-  /** Classpath resource, inside the pekko-persistence-jdbc jar, that creates the tables. */
+  /** Classpath resource that creates the tables: the plugin jar's for PostgreSQL, ours (derived from it) for H2. */
   String createSchemaScript() {
     return createSchemaScript;
   }

@@ -35,7 +35,9 @@ public final class SnapshotTable {
 
   /**
    * The statement that creates the table (in the connection's current schema) when it is missing; the same on H2
-   * and PostgreSQL but for the payload's type, which is the one the journal's own payload column has.
+   * and PostgreSQL but for the payload's type. On H2 a BLOB, unlike the journal's VARBINARY payloads (its create
+   * script says why): a view snapshot is hundreds of KB, written every few seconds at most, and H2's LOB store keeps
+   * it out of the B-tree pages whose every rewrite would copy it.
    */
   public static String createStatement(boolean postgres) {
     return "CREATE TABLE IF NOT EXISTS \"" + NAME + "\" (\"position\" BIGINT NOT NULL PRIMARY KEY,"

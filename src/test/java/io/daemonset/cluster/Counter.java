@@ -9,6 +9,7 @@ import org.apache.pekko.persistence.typed.PersistenceId;
 import org.apache.pekko.persistence.typed.javadsl.CommandHandlerWithReply;
 import org.apache.pekko.persistence.typed.javadsl.EventHandler;
 import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehaviorWithEnforcedReplies;
+import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
 
 /** Test-only event-sourced counter: just enough to exercise the journal, recovery and tags. */
 final class Counter extends EventSourcedBehaviorWithEnforcedReplies<Counter.Command, Counter.Event, Counter.State> {
@@ -36,11 +37,24 @@ final class Counter extends EventSourcedBehaviorWithEnforcedReplies<Counter.Comm
   }
 
   static Behavior<Command> create(String id) {
-    return new Counter(persistenceId(id));
+    return new Counter(persistenceId(id), RetentionCriteria.disabled());
   }
 
-  private Counter(PersistenceId persistenceId) {
+  /** A counter that snapshots its state every {@code every} events (the snapshot store's round trip). */
+  static Behavior<Command> snapshotting(String id, int every) {
+    return new Counter(persistenceId(id), RetentionCriteria.snapshotEvery(every, 2));
+  }
+
+  private final RetentionCriteria retention;
+
+  private Counter(PersistenceId persistenceId, RetentionCriteria retention) {
     super(persistenceId);
+    this.retention = retention;
+  }
+
+  @Override
+  public RetentionCriteria retentionCriteria() {
+    return retention;
   }
 
   @Override

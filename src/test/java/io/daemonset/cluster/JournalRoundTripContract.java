@@ -135,6 +135,63 @@ abstract class JournalRoundTripContract {
     }
   }
 
+  /**
+   * Snapshots go through the snapshot store's table and back: an entity that snapshots every 2 events recovers, after
+   * a restart and with the events its newest snapshot covers deleted, from that snapshot's payload and the event after.
+   */
+  @Test
+  void anEntityRecoversFromItsSnapshotAfterARestart() throws Exception {
+    String id = "s-" + UUID.randomUUID();
+    try (ControlPlaneSystem first = ControlPlaneSystem.start(settings())) {
+      first.awaitMemberUp(TIMEOUT);
+      ActorTestKit kit = ActorTestKit.create(first.system());
+      CounterRef counter = new CounterRef(kit, kit.spawn(Counter.snapshotting(id, 2)));
+      assertThat(counter.send(r -> new AddAll(List.of(1, 2), r))).isEqualTo(new State(3, 2));
+      assertThat(counter.send(r -> new AddAll(List.of(3, 4), r))).isEqualTo(new State(10, 4));
+      assertThat(counter.send(r -> new AddAll(List.of(5), r))).isEqualTo(new State(15, 5));
+      org.awaitility.Awaitility.await().atMost(TIMEOUT).until(() -> newestSnapshot(first, id) == 4);
+    }
+    try (ControlPlaneSystem second = ControlPlaneSystem.start(settings())) {
+      second.awaitMemberUp(TIMEOUT);
+      sql(second, "DELETE FROM \"event_journal\" WHERE \"persistence_id\" = ? AND \"sequence_number\" <= 4",
+          Counter.persistenceId(id).id());
+      ActorTestKit kit = ActorTestKit.create(second.system());
+      CounterRef counter = new CounterRef(kit, kit.spawn(Counter.snapshotting(id, 2)));
+      assertThat(counter.send(Get::new)).isEqualTo(new State(15, 5));
+    }
+  }
+
+  private static void sql(ControlPlaneSystem cps, String update, String parameter) throws Exception {
+    JdbcTarget target = JdbcTarget.of(cps.config());
+    try (Connection c = target.connect()) {
+      if (!target.schema().isEmpty()) {
+        c.setSchema(target.schema());
+      }
+      try (PreparedStatement q = c.prepareStatement(update)) {
+        q.setString(1, parameter);
+        q.executeUpdate();
+      }
+    }
+  }
+
+  /** The sequence number of the entity's newest snapshot with a payload, 0 if none. */
+  private static long newestSnapshot(ControlPlaneSystem cps, String id) throws Exception {
+    JdbcTarget target = JdbcTarget.of(cps.config());
+    try (Connection c = target.connect()) {
+      if (!target.schema().isEmpty()) {
+        c.setSchema(target.schema());
+      }
+      try (PreparedStatement q = c.prepareStatement("SELECT coalesce(max(\"sequence_number\"), 0) FROM \"snapshot\""
+          + " WHERE \"persistence_id\" = ? AND octet_length(\"snapshot_payload\") > 0")) {
+        q.setString(1, Counter.persistenceId(id).id());
+        try (ResultSet rs = q.executeQuery()) {
+          rs.next();
+          return rs.getLong(1);
+        }
+      }
+    }
+  }
+
   /** Journal rows of the entities whose id starts with the prefix that have exactly one tag row, ours. */
   private static long taggedRows(ControlPlaneSystem cps, String idPrefix) throws Exception {
     JdbcTarget target = JdbcTarget.of(cps.config());
