@@ -43,7 +43,8 @@ class ClusterAssetsTest {
   static void application() throws IOException {
     knownEnv = new TreeSet<>();
     try (Stream<Path> files = Files.list(REPO.resolve("src/main/resources/daemonset"))) {
-      for (Path conf : files.toList()) {
+      // the .conf files (the directory also holds the H2 create script, under schema/)
+      for (Path conf : files.filter(f -> f.toString().endsWith(".conf")).toList()) {
         Matcher m = CONFIG_ENV.matcher(Files.readString(conf));
         while (m.find()) {
           knownEnv.add(m.group(1));
