@@ -398,6 +398,8 @@ public final class DaemonSetEntity
   private Backoffs backoffs = Backoffs.NONE;
   /** Runtime only: the last reconcile's judgement of the fleet, reused for nodes that did not change. */
   private Eligibilities eligibilities = Eligibilities.NONE;
+  /** Runtime only: the last reconcile's node views, rebuilt only where something changed. */
+  private NodeViews views = NodeViews.NONE;
   /** Runtime only: how long facts gather before the next reconcile, from the last one's cost. */
   private Duration window = COALESCE;
   /** Runtime only: the steps and unready pods the last reconcile left waiting for an answer. */
@@ -753,12 +755,13 @@ public final class DaemonSetEntity
     long started = System.nanoTime();
     int factCount = facts.size();
     ReconcileOutput out = Reconciler.reconcile(
-        new ReconcileInput(state, fleet, facts, changes, backoffs, clock.instant(), eligibilities));
+        new ReconcileInput(state, fleet, facts, changes, backoffs, clock.instant(), eligibilities, views));
     nodes.consumed(facts);
     facts.clear();
     changes = out.decided() ? Changes.NONE : new Changes(false, false, Set.of(), Set.of(), changes.trigger());
     backoffs = out.backoffs();
     eligibilities = out.eligibilities();
+    views = out.views();
     out.requeueAt().ifPresent(this::scheduleReconcileAt);
     Duration took = Duration.ofNanos(System.nanoTime() - started);
     window = windowAfter.after(took, out.state());
