@@ -400,6 +400,14 @@ public final class DaemonSetEntity
   private Eligibilities eligibilities = Eligibilities.NONE;
   /** Runtime only: the last reconcile's node views, rebuilt only where something changed. */
   private NodeViews views = NodeViews.NONE;
+  /**
+   * Runtime only: the state the last reconcile left, and the sequence number its write (if any) reached. While nothing
+   * else was persisted since, it equals the entity's state (the same events applied to the same state: the event
+   * handler is pure), and it holds the very objects {@link #views} were built from, so the next reconcile compares
+   * the bindings its facts name instead of walking all of them.
+   */
+  private DaemonSetState reconciled;
+  private long reconciledAt = -1;
   /** Runtime only: how long facts gather before the next reconcile, from the last one's cost. */
   private Duration window = COALESCE;
   /** Runtime only: the steps and unready pods the last reconcile left waiting for an answer. */
@@ -754,8 +762,10 @@ public final class DaemonSetEntity
     }
     long started = System.nanoTime();
     int factCount = facts.size();
+    DaemonSetState input = reconciled != null && reconciledAt == lastSequenceNumber(context) ? reconciled : state;
     ReconcileOutput out = Reconciler.reconcile(
-        new ReconcileInput(state, fleet, facts, changes, backoffs, clock.instant(), eligibilities, views));
+        new ReconcileInput(input, fleet, facts, changes, backoffs, clock.instant(), eligibilities, views));
+    reconciled = null;
     nodes.consumed(facts);
     facts.clear();
     changes = out.decided() ? Changes.NONE : new Changes(false, false, Set.of(), Set.of(), changes.trigger());
@@ -768,12 +778,16 @@ public final class DaemonSetEntity
     outstanding = Outstanding.of(out.state(), clock.instant());
     io.daemonset.journal.Meters.reconciled(took, factCount);
     if (out.events().isEmpty()) {
+      reconciled = out.state();
+      reconciledAt = lastSequenceNumber(context);
       afterReconcile(out);
       return Effect().noReply();
     }
     long persisting = System.nanoTime();
     return Effect().persist(out.events())
         .thenRun(s -> {
+          reconciled = out.state();
+          reconciledAt = lastSequenceNumber(context);
           ReconcileMeters.persisted(out.events(), persisting);
           afterReconcile(out);
         }).thenNoReply();

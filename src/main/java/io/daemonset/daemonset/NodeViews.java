@@ -67,8 +67,33 @@ record NodeViews(String uid, Map<String, PodBinding> bindings, Map<String, Node>
     return missing.isEmpty();
   }
 
+  /**
+   * This view brought up to {@code after}, the state {@code events} made of {@code before}: when the view reflects
+   * {@code before}'s bindings (the same map) and every event names the bindings it changes, only those are compared;
+   * otherwise the bindings are compared in full.
+   */
+  NodeViews withEvents(DaemonSetState before, List<DaemonSetEntity.Event> events, DaemonSetState after, Fleet fleet) {
+    if (bindings != before.bindings() || !Objects.equals(uid, after.uid())) {
+      return withBindings(after, fleet, null);
+    }
+    Set<String> named = new HashSet<>();
+    for (DaemonSetEntity.Event e : events) {
+      java.util.Collection<String> pods = DaemonSetState.podsChangedBy(e);
+      if (pods == null) {
+        return withBindings(after, fleet, null);
+      }
+      named.addAll(pods);
+    }
+    return withBindings(after, fleet, named);
+  }
+
   /** This view brought up to the state's bindings and the fleet's nodes (node views to build marked stale). */
   NodeViews withBindings(DaemonSetState state, Fleet fleet) {
+    return withBindings(state, fleet, null);
+  }
+
+  /** named: every pod whose binding may differ between this view's bindings and the state's, or null if unknown. */
+  private NodeViews withBindings(DaemonSetState state, Fleet fleet, Set<String> named) {
     if (!Objects.equals(uid, state.uid()) || bindings == null) {
       return fresh(state, fleet);
     }
@@ -79,7 +104,17 @@ record NodeViews(String uid, Map<String, PodBinding> bindings, Map<String, Node>
     PMap<String, PSortedMap<String, PodBinding>> index = bindingsByNode;
     if (bindings != state.bindings()) {
       Changed<PodBinding> changed = new Changed<>();
-      walk(bindings, state.bindings(), changed);
+      if (named == null) {
+        walk(bindings, state.bindings(), changed);
+      } else {
+        for (String pod : named) {
+          PodBinding was = bindings.get(pod);
+          PodBinding now = state.bindings().get(pod);
+          if (was != now && !Objects.equals(was, now)) {
+            changed.add(pod, was, now);
+          }
+        }
+      }
       for (int i = 0; i < changed.names.size(); i++) {
         PodBinding was = changed.before.get(i);
         PodBinding now = changed.after.get(i);

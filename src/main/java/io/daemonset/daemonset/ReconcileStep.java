@@ -66,14 +66,15 @@ final class ReconcileStep {
       return new Step(events, backoffs, Optional.of(now), views);
     }
     // The history first, as upstream's constructHistory runs before manage: the rollout sees deduplicated pods.
-    for (Event e : revisionEvents(state, history, hash, now)) {
+    List<Event> revised = revisionEvents(state, history, hash, now);
+    for (Event e : revised) {
       events.add(e);
       state = state.apply(e);
     }
 
     String uid = ds.metadata().uid();
     Long observedGeneration = state.status().observedGeneration();
-    NodeViews judged = views.withBindings(state, fleet).judged(eligibility, fleet);
+    NodeViews judged = views.withEvents(before, revised, state, fleet).judged(eligibility, fleet);
     List<NodePods> nodes = judged.nodes();
     // The controls first: they say which revision runs (the template's, or the last good one after a rollback).
     RolloutGuard.Decision guard = RolloutGuard.decide(state, hash, nodes, fleet, fleetComplete, true, now);

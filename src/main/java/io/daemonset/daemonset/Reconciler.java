@@ -41,7 +41,7 @@ public final class Reconciler {
     Backoffs backoffs = observed.backoffs();
     Optional<Instant> requeueAt = Optional.empty();
     // The views follow the state and the fleet by comparison, so only what changed since the last round costs.
-    NodeViews views = in.views().withBindings(state, in.fleet());
+    NodeViews views = in.views().withEvents(in.state(), observed.events(), state, in.fleet());
     boolean complete = in.fleet().complete() && views.bindingsAllListed();
     Eligibilities judged = in.eligibilities();
     Map<String, Eligibility> eligibility = Map.of();
@@ -79,6 +79,7 @@ public final class Reconciler {
       backoffs = step.backoffs();
       requeueAt = step.requeueAt();
     }
+    DaemonSetState undecided = state;
     for (Event e : decided) {
       state = state.apply(e);
       events.add(e);
@@ -89,7 +90,7 @@ public final class Reconciler {
         judged = Eligibilities.of(state.daemonSet(), in.fleet(), judged);
         eligibility = judged.byNode();
       }
-      views = views.withBindings(state, in.fleet()).judged(eligibility, in.fleet());
+      views = views.withEvents(undecided, decided, state, in.fleet()).judged(eligibility, in.fleet());
       DaemonSetStatus status = ReconcileStep.status(state, views.nodes(), in.fleet(), in.now());
       if (!status.equals(state.status())) {
         Event changed = new DaemonSetEntity.StatusChanged(status, Cause.byController(in.now(), "status recomputed"));
