@@ -26,7 +26,9 @@ import org.pcollections.TreePMap;
  *
  * <p>What changed is found by comparing, never assumed from {@link Changes}: the bindings, the fleet's nodes and the
  * eligibility answers of this view are compared with the current ones in one ordered walk over both (all three are
- * sorted by name), object identity first; a map the view was built from is itself skipped at once. Persistent maps
+ * sorted by name), object identity first; a map the view was built from is itself skipped at once, and when the view
+ * reflects the very bindings a round's events were applied to, only the bindings those events name are compared
+ * ({@link #withEvents}, {@link DaemonSetState#podsChangedBy}). Persistent maps
  * share every unchanged entry, so a walk finds the few changed ones at the cost of following pointers, and a
  * reconcile in which nothing changed costs nothing here. The views are derived (not persisted): a fresh one
  * ({@link #NONE}) gives the same answers, which the table tests check on every round.
