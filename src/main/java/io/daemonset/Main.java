@@ -38,7 +38,7 @@ public final class Main implements Callable<Integer> {
   }
 
   @Command(name = "bench", description = "Run a benchmark and print its figures (see docs/performance.md).",
-      subcommands = {Main.PlacementBench.class, Main.ReplayBench.class,
+      subcommands = {Main.PlacementBench.class, Main.ReplayBench.class, Main.ReconcileBench.class,
           io.daemonset.bench.ScaleCommands.Converge.class, io.daemonset.bench.ScaleCommands.Join.class,
           io.daemonset.bench.ScaleCommands.Rollout.class, io.daemonset.bench.ScaleCommands.Restart.class,
           io.daemonset.bench.ScaleCommands.Api.class,
@@ -61,6 +61,26 @@ public final class Main implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
       io.daemonset.bench.PlacementBenchmark.replay(dataDir, System.out);
+      return 0;
+    }
+  }
+
+  @Command(name = "reconcile", description = "Time the pure reconcile alone on a synthetic converge of N nodes.")
+  static final class ReconcileBench implements Callable<Integer> {
+    @CommandLine.Option(names = "--nodes", defaultValue = "5000", description = "Nodes (default ${DEFAULT-VALUE}).")
+    int nodes;
+
+    @CommandLine.Option(names = "--facts", defaultValue = "1250",
+        description = "Node answers per round at most (default ${DEFAULT-VALUE}).")
+    int facts;
+
+    @CommandLine.Option(names = "--repeats", defaultValue = "5",
+        description = "Runs of the scenario; the first warm the JIT up (default ${DEFAULT-VALUE}).")
+    int repeats;
+
+    @Override
+    public Integer call() {
+      new io.daemonset.daemonset.ReconcileBenchmark(nodes, facts, System.out).run(repeats);
       return 0;
     }
   }

@@ -398,6 +398,20 @@ public final class DaemonSetEntity
   private Backoffs backoffs = Backoffs.NONE;
   /** Runtime only: the last reconcile's judgement of the fleet, reused for nodes that did not change. */
   private Eligibilities eligibilities = Eligibilities.NONE;
+  /** Runtime only: the last reconcile's node views, rebuilt only where something changed. */
+  private NodeViews views = NodeViews.NONE;
+  /**
+   * Runtime only: the state the last reconcile left, and the sequence number its write (if any) reached. While nothing
+   * else was persisted since, it equals the entity's state (the same events applied to the same state: the event
+   * handler is pure), and it holds the very objects {@link #views} were built from, so the next reconcile compares
+   * the bindings its facts name instead of walking all of them.
+   */
+  private DaemonSetState reconciled;
+  private long reconciledAt = -1;
+  /** Runtime only: how long the last reconcile's write took (the window counts it with the deciding). */
+  private Duration lastWrite = Duration.ZERO;
+  /** Runtime only: System.nanoTime() when the last reconcile finished deciding (a join waits out the rest of a window). */
+  private long reconcileEnded = System.nanoTime() - ReconcileWindow.MAX.toNanos();
   /** Runtime only: how long facts gather before the next reconcile, from the last one's cost. */
   private Duration window = COALESCE;
   /** Runtime only: the steps and unready pods the last reconcile left waiting for an answer. */
@@ -589,9 +603,15 @@ public final class DaemonSetEntity
         + (described.size() > 5 ? "; and " + (described.size() - 5) + " more" : "");
     changes = changes.and(new Changes(false, before == null, changed, Set.of(), trigger));
     claimDue.addAll(OrphanClaims.newlyHoldingOrRelabelled(fleetSeen ? fleet : null, cmd.fleet(), namespace()));
+    boolean joinedOnly = before != null && !changed.isEmpty()
+        && changed.stream().noneMatch(before::containsKey);
     fleet = cmd.fleet();
     fleetSeen = true;
-    scheduleReconcile();
+    if (joinedOnly) {
+      scheduleReconcileForJoin();
+    } else {
+      scheduleReconcile();
+    }
     return Effect().noReply();
   }
 
@@ -752,25 +772,35 @@ public final class DaemonSetEntity
     }
     long started = System.nanoTime();
     int factCount = facts.size();
+    DaemonSetState input = reconciled != null && reconciledAt == lastSequenceNumber(context) ? reconciled : state;
     ReconcileOutput out = Reconciler.reconcile(
-        new ReconcileInput(state, fleet, facts, changes, backoffs, clock.instant(), eligibilities));
+        new ReconcileInput(input, fleet, facts, changes, backoffs, clock.instant(), eligibilities, views));
+    reconciled = null;
     nodes.consumed(facts);
     facts.clear();
     changes = out.decided() ? Changes.NONE : new Changes(false, false, Set.of(), Set.of(), changes.trigger());
     backoffs = out.backoffs();
     eligibilities = out.eligibilities();
+    views = out.views();
     out.requeueAt().ifPresent(this::scheduleReconcileAt);
-    Duration took = Duration.ofNanos(System.nanoTime() - started);
-    window = windowAfter.after(took, out.state());
+    reconcileEnded = System.nanoTime();
+    Duration took = Duration.ofNanos(reconcileEnded - started);
+    // Spaced by deciding and writing: a cheap reconcile must not multiply the writes that queue on the journal.
+    window = windowAfter.after(took.plus(lastWrite), out.state());
     outstanding = Outstanding.of(out.state(), clock.instant());
     io.daemonset.journal.Meters.reconciled(took, factCount);
     if (out.events().isEmpty()) {
+      reconciled = out.state();
+      reconciledAt = lastSequenceNumber(context);
       afterReconcile(out);
       return Effect().noReply();
     }
     long persisting = System.nanoTime();
     return Effect().persist(out.events())
         .thenRun(s -> {
+          reconciled = out.state();
+          reconciledAt = lastSequenceNumber(context);
+          lastWrite = Duration.ofNanos(System.nanoTime() - persisting);
           ReconcileMeters.persisted(out.events(), persisting);
           afterReconcile(out);
         }).thenNoReply();
@@ -825,6 +855,20 @@ public final class DaemonSetEntity
     if (!timers.isTimerActive("reconcile")) {
       timers.startSingleTimer("reconcile", Reconcile.INSTANCE, window);
     }
+  }
+
+  /**
+   * A notification that only adds nodes: the window still spaces reconciles (at least one window from the end of the
+   * last to the next, so the share of time spent deciding stays bounded), but a DaemonSet that has been quiet for a
+   * window already gives the joined nodes their pods after the coalescing delay, instead of waiting a whole window
+   * counted from the notification.
+   */
+  private void scheduleReconcileForJoin() {
+    if (timers.isTimerActive("reconcile")) {
+      return;
+    }
+    Duration rest = window.minus(Duration.ofNanos(System.nanoTime() - reconcileEnded));
+    timers.startSingleTimer("reconcile", Reconcile.INSTANCE, rest.compareTo(COALESCE) > 0 ? rest : COALESCE);
   }
 
   /** Later than the coalescing delay: another reconcile meanwhile does not cancel it (its own timer key). */

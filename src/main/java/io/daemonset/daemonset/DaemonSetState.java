@@ -179,6 +179,44 @@ public record DaemonSetState(
     throw new IllegalArgumentException("unknown DaemonSet event " + event);
   }
 
+  /**
+   * The names of the bindings an event may change, for {@link NodeViews}; null when it may change any number (a
+   * deletion starting or completing) or is not known here: the caller then compares the bindings in full. Kept beside
+   * {@link #apply}: an event that changes a binding and is not listed here costs a full comparison, never a wrong view.
+   */
+  static java.util.Collection<String> podsChangedBy(Event event) {
+    if (event instanceof DaemonSetEntity.PodsScheduled e) {
+      return e.pods().stream().map(DaemonSetEntity.ScheduledPod::podName).toList();
+    } else if (event instanceof DaemonSetEntity.PodsDeletionRequested e) {
+      return e.pods().stream().map(DaemonSetEntity.PodDeletion::podName).toList();
+    } else if (event instanceof DaemonSetEntity.PodsAnswered e) {
+      return e.answers().stream().map(DaemonSetEntity.PodAnswer::podName).toList();
+    } else if (event instanceof DaemonSetEntity.PodBound e) {
+      return List.of(e.podName());
+    } else if (event instanceof DaemonSetEntity.PodObserved e) {
+      return List.of(e.podName());
+    } else if (event instanceof DaemonSetEntity.PodRejected e) {
+      return List.of(e.podName());
+    } else if (event instanceof DaemonSetEntity.PodGone e) {
+      return List.of(e.podName());
+    } else if (event instanceof DaemonSetEntity.PodReleaseRequested e) {
+      return List.of(e.podName());
+    } else if (event instanceof DaemonSetEntity.PodRelabelled e) {
+      return List.of(e.podName());
+    } else if (event instanceof DaemonSetEntity.PodAdopted e) {
+      return List.of(e.scheduledPodName(), e.podName());
+    } else if (event instanceof DaemonSetEntity.RevisionsDeduplicated e) {
+      return e.pods();
+    } else if (event instanceof DaemonSetEntity.DaemonSetCreated || event instanceof DaemonSetEntity.DaemonSetUpdated
+        || event instanceof DaemonSetEntity.StatusChanged || event instanceof DaemonSetEntity.FinalizerRemoved
+        || event instanceof DaemonSetEntity.RevisionRecorded || event instanceof DaemonSetEntity.RevisionsTrimmed
+        || event instanceof DaemonSetEntity.RevisionsHandedOver || event instanceof DaemonSetEntity.RevisionsAdopted
+        || event instanceof DaemonSetEntity.RevisionsForgotten || RolloutMemory.remembers(event)) {
+      return List.of(); // the bindings map itself is kept
+    }
+    return null;
+  }
+
   /** The duplicates go; their pods and the rollout's memory take the kept hash (upstream dedupCurHistories). */
   private DaemonSetState deduplicated(DaemonSetEntity.RevisionsDeduplicated e) {
     Map<String, String> moved = new LinkedHashMap<>();

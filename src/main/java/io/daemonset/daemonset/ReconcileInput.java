@@ -15,13 +15,19 @@ import java.util.Objects;
  * @param backoffs failed-pod and admission backoffs
  * @param now the only clock
  * @param eligibilities the last reconcile's judgement of the fleet, reused for the nodes that did not change
+ * @param views the last reconcile's node views, rebuilt only for the nodes whose bindings, object or answer changed
  */
 public record ReconcileInput(DaemonSetState state, Fleet fleet, List<DaemonSetEntity.Fact> facts, Changes changes,
-                             Backoffs backoffs, Instant now, Eligibilities eligibilities) {
+                             Backoffs backoffs, Instant now, Eligibilities eligibilities, NodeViews views) {
 
   public ReconcileInput(DaemonSetState state, Fleet fleet, List<DaemonSetEntity.Fact> facts, Changes changes,
                         Backoffs backoffs, Instant now) {
-    this(state, fleet, facts, changes, backoffs, now, Eligibilities.NONE);
+    this(state, fleet, facts, changes, backoffs, now, Eligibilities.NONE, NodeViews.NONE);
+  }
+
+  public ReconcileInput(DaemonSetState state, Fleet fleet, List<DaemonSetEntity.Fact> facts, Changes changes,
+                        Backoffs backoffs, Instant now, Eligibilities eligibilities) {
+    this(state, fleet, facts, changes, backoffs, now, eligibilities, NodeViews.NONE);
   }
 
   public ReconcileInput {
@@ -32,5 +38,6 @@ public record ReconcileInput(DaemonSetState state, Fleet fleet, List<DaemonSetEn
     changes = changes == null ? Changes.NONE : changes;
     backoffs = backoffs == null ? Backoffs.NONE : backoffs;
     eligibilities = eligibilities == null ? Eligibilities.NONE : eligibilities;
+    views = views == null ? NodeViews.NONE : views;
   }
 }

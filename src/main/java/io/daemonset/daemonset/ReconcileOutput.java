@@ -15,9 +15,11 @@ import java.util.Optional;
  *     the burst limit's next round); never "now" for something only time can change
  * @param state the state once {@code events} are applied (what the entity will hold after the persist)
  * @param eligibilities this reconcile's judgement of the fleet, for the next one
+ * @param views this reconcile's node views, for the next one
  */
 public record ReconcileOutput(List<Event> events, List<NodeStep> steps, Backoffs backoffs,
-                              Optional<Instant> requeueAt, DaemonSetState state, Eligibilities eligibilities) {
+                              Optional<Instant> requeueAt, DaemonSetState state, Eligibilities eligibilities,
+                              NodeViews views) {
 
   public ReconcileOutput {
     events = List.copyOf(events);

@@ -13,7 +13,6 @@ import io.daemonset.rollout.HistoryDecision;
 import io.daemonset.rollout.NodePods;
 import io.daemonset.rollout.PodCreation;
 import io.daemonset.rollout.PodDeletion;
-import io.daemonset.rollout.PodInfo;
 import io.daemonset.rollout.RevisionHistory;
 import io.daemonset.rollout.RevisionRef;
 import io.daemonset.rollout.Revisions;
@@ -24,7 +23,6 @@ import io.daemonset.rollout.StatusCalculator;
 import io.daemonset.rollout.TemplateHash;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -47,10 +45,11 @@ final class ReconcileStep {
   private ReconcileStep() {}
 
   /** The decisions of one round: events, the backoffs to keep, and when to look again. */
-  record Step(List<Event> events, Backoffs backoffs, Optional<Instant> requeueAt) {}
+  record Step(List<Event> events, Backoffs backoffs, Optional<Instant> requeueAt, NodeViews views) {}
 
-  static Step run(DaemonSetState before, Fleet fleet, Map<String, Eligibility> eligibility, boolean fleetComplete,
-                  Backoffs backoffs, Instant now, String trigger) {
+  /** views: the node views of the previous round or of {@code before}; the step brings them up to date. */
+  static Step run(DaemonSetState before, Fleet fleet, Map<String, Eligibility> eligibility, NodeViews views,
+                  boolean fleetComplete, Backoffs backoffs, Instant now, String trigger) {
     DaemonSetState state = before;
     DaemonSet ds = state.daemonSet();
     List<Event> events = new ArrayList<>();
@@ -62,17 +61,19 @@ final class ReconcileStep {
       events.add(new DaemonSetEntity.StatusChanged(withCollisionCount(s, collisions),
           Cause.byController(now, "hash collision on revision name " + ds.metadata().name() + "-" + hash)));
       // Once: the next round hashes with the new collisionCount.
-      return new Step(events, backoffs, Optional.of(now));
+      return new Step(events, backoffs, Optional.of(now), views);
     }
     // The history first, as upstream's constructHistory runs before manage: the rollout sees deduplicated pods.
-    for (Event e : revisionEvents(state, history, hash, now)) {
+    List<Event> revised = revisionEvents(state, history, hash, now);
+    for (Event e : revised) {
       events.add(e);
       state = state.apply(e);
     }
 
     String uid = ds.metadata().uid();
     Long observedGeneration = state.status().observedGeneration();
-    List<NodePods> nodes = nodePods(state, eligibility, fleet);
+    NodeViews judged = views.withEvents(before, revised, state, fleet).judged(eligibility, fleet);
+    List<NodePods> nodes = judged.nodes();
     // The controls first: they say which revision runs (the template's, or the last good one after a rollback).
     RolloutGuard.Decision guard = RolloutGuard.decide(state, hash, nodes, fleet, fleetComplete, true, now);
     events.addAll(guard.events());
@@ -110,7 +111,7 @@ final class ReconcileStep {
       events.add(new DaemonSetEntity.PodsDeletionRequested(deletions,
           Cause.byController(now, summary("delete", deletions.size(), deletions.get(0), trigger))));
     }
-    return new Step(events, backoffs.withFailedPods(uid, observedGeneration, plan.backoffs(), now), requeue);
+    return new Step(events, backoffs.withFailedPods(uid, observedGeneration, plan.backoffs(), now), requeue, judged);
   }
 
   private static Optional<Instant> earliest(Optional<Instant> current, Instant candidate) {
@@ -147,13 +148,18 @@ final class ReconcileStep {
    * Status as upstream computes it; observedGeneration waits until no create or delete is unacknowledged, or until
    * what is unacknowledged has waited longer than the expectations' TTL (5 minutes, upstream's).
    */
-  static DaemonSetStatus status(DaemonSetState state, Map<String, Eligibility> eligibility, Fleet fleet,
-                                Instant now) {
+  static DaemonSetStatus status(DaemonSetState state, List<NodePods> nodes, Fleet fleet, Instant now) {
     DaemonSet ds = state.daemonSet();
-    List<NodePods> nodes = nodePods(state, eligibility, fleet);
     String hash = currentHash(state);
     DaemonSetStatus computed = StatusCalculator.compute(nodes, hash, ds.spec().minReadySecondsOrZero(), now);
-    boolean settled = state.ownBindings().stream().noneMatch(b -> b.isAwaited(now));
+    boolean settled = true;
+    String uid = state.uid();
+    for (PodBinding b : state.bindings().values()) {
+      if (b.isPending() && b.isAwaited(now) && b.ownerUid().equals(uid)) {
+        settled = false;
+        break;
+      }
+    }
     Long observed = settled ? ds.metadata().generation() : state.status().observedGeneration();
     RolloutGuard.Decision guard = RolloutGuard.decide(state, hash, nodes, fleet, true, false, now);
     return new DaemonSetStatus(computed.currentNumberScheduled(), computed.numberMisscheduled(),
@@ -164,23 +170,11 @@ final class ReconcileStep {
 
   /**
    * Every node of the directory with its eligibility and this DaemonSet's pods on it. Bindings on nodes
-   * the directory does not list are left out: such a node may only not have announced itself yet.
+   * the directory does not list are left out: such a node may only not have announced itself yet. The full build;
+   * the reconcile keeps {@link NodeViews} from round to round instead.
    */
   static List<NodePods> nodePods(DaemonSetState state, Map<String, Eligibility> eligibility, Fleet fleet) {
-    Map<String, List<PodInfo>> podsByNode = new HashMap<>();
-    for (PodBinding b : state.ownBindings()) {
-      if (b.phase() == PodBinding.Phase.ORPHAN_REQUESTED) {
-        continue; // released (or being orphaned): no longer this DaemonSet's pod, upstream counts it nowhere
-      }
-      podsByNode.computeIfAbsent(b.nodeName(), n -> new ArrayList<>()).add(new PodInfo(b.podName(), b.revisionHash(),
-          b.createdAt(), b.readySince() != null, b.readySince(), b.isBeingDeleted(), b.podPhase(),
-          b.readySince() != null ? null : b.waitingReason()));
-    }
-    List<NodePods> nodes = new ArrayList<>(eligibility.size());
-    eligibility.forEach((name, e) -> nodes.add(new NodePods(name, e.shouldRun(), e.shouldContinueRunning(),
-        podsByNode.getOrDefault(name, List.of())).withEligibilityDetail(e.reason())
-        .withNodeReady(nodeReady(fleet.nodes().get(name)))));
-    return nodes;
+    return NodeViews.of(state, eligibility, fleet);
   }
 
   /** NotReady or unreachable (Ready False or Unknown): its pods' unavailability is the node's doing. */

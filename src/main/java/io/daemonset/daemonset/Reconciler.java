@@ -40,7 +40,9 @@ public final class Reconciler {
     DaemonSetState state = observed.state();
     Backoffs backoffs = observed.backoffs();
     Optional<Instant> requeueAt = Optional.empty();
-    boolean complete = fleetComplete(state, in.fleet());
+    // The views follow the state and the fleet by comparison, so only what changed since the last round costs.
+    NodeViews views = in.views().withEvents(in.state(), observed.events(), state, in.fleet());
+    boolean complete = in.fleet().complete() && views.bindingsAllListed();
     Eligibilities judged = in.eligibilities();
     Map<String, Eligibility> eligibility = Map.of();
     List<Event> decided = List.of();
@@ -70,12 +72,14 @@ public final class Reconciler {
     } else if (state.exists() && !state.daemonSet().spec().selector().isEmpty() && seen(in.fleet())) {
       judged = Eligibilities.of(state.daemonSet(), in.fleet(), judged);
       eligibility = judged.byNode();
-      ReconcileStep.Step step = ReconcileStep.run(state, in.fleet(), eligibility, complete, backoffs, in.now(),
-          in.changes().trigger());
+      ReconcileStep.Step step = ReconcileStep.run(state, in.fleet(), eligibility, views, complete, backoffs,
+          in.now(), in.changes().trigger());
+      views = step.views();
       decided = step.events();
       backoffs = step.backoffs();
       requeueAt = step.requeueAt();
     }
+    DaemonSetState undecided = state;
     for (Event e : decided) {
       state = state.apply(e);
       events.add(e);
@@ -86,7 +90,8 @@ public final class Reconciler {
         judged = Eligibilities.of(state.daemonSet(), in.fleet(), judged);
         eligibility = judged.byNode();
       }
-      DaemonSetStatus status = ReconcileStep.status(state, eligibility, in.fleet(), in.now());
+      views = views.withEvents(undecided, decided, state, in.fleet()).judged(eligibility, in.fleet());
+      DaemonSetStatus status = ReconcileStep.status(state, views.nodes(), in.fleet(), in.now());
       if (!status.equals(state.status())) {
         Event changed = new DaemonSetEntity.StatusChanged(status, Cause.byController(in.now(), "status recomputed"));
         events.add(changed);
@@ -97,7 +102,7 @@ public final class Reconciler {
     steps.addAll(deletions(state, in.now()));
     steps.addAll(orphanings(state, in.now()));
     steps.addAll(relabellings(state, in.now()));
-    return new ReconcileOutput(events, steps, backoffs, requeueAt, state, judged);
+    return new ReconcileOutput(events, steps, backoffs, requeueAt, state, judged, views);
   }
 
   /** Nothing seen of the directory yet: not "no nodes", so nothing is decided at all. */
@@ -105,7 +110,10 @@ public final class Reconciler {
     return fleet.complete() || !fleet.nodes().isEmpty();
   }
 
-  /** The directory showed every part, and every node this DaemonSet has pods on is in it. */
+  /**
+   * The directory showed every part, and every node this DaemonSet has pods on is in it. The reconcile reads the
+   * same from its {@link NodeViews} (kept as it goes); this is the definition, for tests and readers.
+   */
   static boolean fleetComplete(DaemonSetState state, Fleet fleet) {
     if (!fleet.complete()) {
       return false;

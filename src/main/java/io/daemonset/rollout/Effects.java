@@ -18,6 +18,7 @@ final class Effects {
   private final List<PodCreation> creations = new ArrayList<>();
   private final List<PodDeletion> deletions = new ArrayList<>();
   private final Set<String> deleted = new HashSet<>();
+  private final Set<String> nodesWithDeletions = new HashSet<>();
   private final Map<String, Backoff> backoffs;
   private Instant requeueAt;
 
@@ -31,6 +32,7 @@ final class Effects {
 
   void delete(PodInfo pod, String nodeName, Reason reason) {
     if (deleted.add(pod.name())) {
+      nodesWithDeletions.add(nodeName);
       deletions.add(new PodDeletion(pod.name(), nodeName, reason));
     }
   }
@@ -48,7 +50,8 @@ final class Effects {
   /**
    * The nodes as they will be once the effects so far are applied: deleted pods marked deleting,
    * each planned creation a new pod that is not ready yet. The rolling update plans on this view,
-   * so that one plan does what upstream does in a manage pass and the rolling-update pass after it.
+   * so that one plan does what upstream does in a manage pass and the rolling-update pass after it. A node without
+   * effects is the same object in the projection (most nodes, most rounds).
    */
   List<NodePods> project(List<NodePods> nodes, Instant now) {
     Map<String, List<PodInfo>> planned = new LinkedHashMap<>();
@@ -59,6 +62,10 @@ final class Effects {
     }
     List<NodePods> projected = new ArrayList<>(nodes.size());
     for (NodePods node : nodes) {
+      if (!nodesWithDeletions.contains(node.nodeName()) && !planned.containsKey(node.nodeName())) {
+        projected.add(node);
+        continue;
+      }
       List<PodInfo> pods = new ArrayList<>();
       for (PodInfo pod : node.pods()) {
         pods.add(deleted.contains(pod.name()) ? pod.markedDeleting() : pod);

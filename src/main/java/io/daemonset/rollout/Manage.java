@@ -54,6 +54,9 @@ final class Manage {
   }
 
   private void keepOne(NodePods node, List<PodInfo> listed) {
+    if (listed.size() == 1 && keptAsItIs(listed.get(0))) {
+      return; // the steady state of nearly every node: one running pod, nothing to decide
+    }
     List<PodInfo> running = new ArrayList<>();
     for (PodInfo pod : listed) {
       if (pod.deleting()) {
@@ -77,6 +80,11 @@ final class Manage {
     } else if (running.size() > 1) {
       keepNewestPair(node, running);
     }
+  }
+
+  /** A node's only pod, running and not being deleted: kept, with or without surge. */
+  private static boolean keptAsItIs(PodInfo pod) {
+    return !pod.deleting() && !pod.failed() && !pod.succeeded();
   }
 
   /** Failed pods: one deletion per node per backoff step; otherwise look again when it runs out. */

@@ -57,8 +57,16 @@ public record NodePods(
     return new NodePods(nodeName, exists, shouldRun, shouldContinueRunning, eligibilityDetail, pods, value);
   }
 
-  /** The pods upstream's getNodesToDaemonPods would list: all but those both deleted and terminal. */
+  /**
+   * The pods upstream's getNodesToDaemonPods would list: all but those both deleted and terminal. Every planning pass
+   * asks this of every node, so the common answer (all of them) is the list itself, without a copy.
+   */
   public List<PodInfo> listedPods() {
-    return pods.stream().filter(p -> !p.deletedAndTerminal()).toList();
+    for (int i = 0; i < pods.size(); i++) {
+      if (pods.get(i).deletedAndTerminal()) {
+        return pods.stream().filter(p -> !p.deletedAndTerminal()).toList();
+      }
+    }
+    return pods;
   }
 }

@@ -38,7 +38,10 @@ public final class StatusCalculator {
         continue;
       }
       current++;
-      PodInfo oldest = pods.stream().min(Availability.OLDEST_FIRST).orElseThrow();
+      PodInfo oldest = pods.get(0);
+      for (int i = 1; i < pods.size(); i++) {
+        oldest = Availability.OLDEST_FIRST.compare(pods.get(i), oldest) < 0 ? pods.get(i) : oldest;
+      }
       if (oldest.ready()) {
         ready++;
         available += Availability.available(oldest, minReadySeconds, now) ? 1 : 0;

@@ -20,7 +20,10 @@ public record UpdateBudget(int maxSurge, int maxUnavailable, int desiredNumberSc
       DaemonSetUpdateStrategy.ROLLING_UPDATE, new RollingUpdateDaemonSet(IntOrString.of(1), IntOrString.of(0)));
 
   public static UpdateBudget of(DaemonSetUpdateStrategy strategy, List<NodePods> nodes) {
-    int desired = (int) nodes.stream().filter(NodePods::shouldRun).count();
+    int desired = 0;
+    for (int i = 0; i < nodes.size(); i++) {
+      desired += nodes.get(i).shouldRun() ? 1 : 0;
+    }
     int maxUnavailable = scaled(rollingUpdate(strategy), true, desired);
     int maxSurge = scaled(rollingUpdate(strategy), false, desired);
     if (desired > 0 && maxUnavailable == 0 && maxSurge == 0) {

@@ -43,6 +43,8 @@ final class ReconcileWorld {
   Backoffs backoffs = Backoffs.NONE;
   /** Carried between rounds as the entity carries it: every scenario here also checks the reuse of judgements. */
   Eligibilities eligibilities = Eligibilities.NONE;
+  /** Carried as the entity carries it; every round is also decided from scratch and compared. */
+  NodeViews views = NodeViews.NONE;
   Instant now = T0;
   int rounds;
 
@@ -122,17 +124,34 @@ final class ReconcileWorld {
 
   ReconcileOutput round(Changes changes, DaemonSetEntity.Fact... facts) {
     ReconcileOutput out = Reconciler.reconcile(new ReconcileInput(state, fleet, List.of(facts), changes, backoffs, now,
-        eligibilities));
+        eligibilities, views));
+    // What is carried from round to round only saves work: a reconcile from scratch decides exactly the same.
+    ReconcileOutput fresh = Reconciler.reconcile(new ReconcileInput(state, fleet, List.of(facts), changes, backoffs,
+        now));
+    if (!out.events().equals(fresh.events()) || !out.state().equals(fresh.state())
+        || !out.backoffs().equals(fresh.backoffs()) || !out.requeueAt().equals(fresh.requeueAt())
+        || !stepsOf(out).equals(stepsOf(fresh))) {
+      throw new AssertionError("the carried judgements and node views changed the decision:\n" + out.events()
+          + "\nfrom scratch:\n" + fresh.events());
+    }
     for (DaemonSetEntity.Event e : out.events()) {
       state = state.apply(e);
     }
     if (!state.equals(out.state())) {
       throw new AssertionError("the output's state is not its events applied");
     }
+    // As the entity does while nothing else was persisted: the next round starts from the output's own objects, so
+    // that the node views compare only the bindings the events name (rounds after extraPod() and the like walk all).
+    state = out.state();
     backoffs = out.backoffs();
     eligibilities = out.eligibilities();
+    views = out.views();
     rounds++;
     return out;
+  }
+
+  private static List<String> stepsOf(ReconcileOutput out) {
+    return out.steps().stream().map(s -> s.getClass().getSimpleName() + " " + s.binding()).toList();
   }
 
   /** Every Admit step answered yes by its node. */
