@@ -8,7 +8,6 @@ import io.daemonset.cluster.Counter.Added;
 import io.daemonset.cluster.Counter.Command;
 import io.daemonset.cluster.Counter.Get;
 import io.daemonset.cluster.Counter.State;
-import io.daemonset.cluster.StoreConfig.JdbcTarget;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -162,11 +161,7 @@ abstract class JournalRoundTripContract {
   }
 
   private static void sql(ControlPlaneSystem cps, String update, String parameter) throws Exception {
-    JdbcTarget target = JdbcTarget.of(cps.config());
-    try (Connection c = target.connect()) {
-      if (!target.schema().isEmpty()) {
-        c.setSchema(target.schema());
-      }
+    try (Connection c = JournalDatabases.of(cps.config()).open()) {
       try (PreparedStatement q = c.prepareStatement(update)) {
         q.setString(1, parameter);
         q.executeUpdate();
@@ -176,11 +171,7 @@ abstract class JournalRoundTripContract {
 
   /** The sequence number of the entity's newest snapshot with a payload, 0 if none. */
   private static long newestSnapshot(ControlPlaneSystem cps, String id) throws Exception {
-    JdbcTarget target = JdbcTarget.of(cps.config());
-    try (Connection c = target.connect()) {
-      if (!target.schema().isEmpty()) {
-        c.setSchema(target.schema());
-      }
+    try (Connection c = JournalDatabases.of(cps.config()).open()) {
       try (PreparedStatement q = c.prepareStatement("SELECT coalesce(max(\"sequence_number\"), 0) FROM \"snapshot\""
           + " WHERE \"persistence_id\" = ? AND octet_length(\"snapshot_payload\") > 0")) {
         q.setString(1, Counter.persistenceId(id).id());
@@ -194,11 +185,7 @@ abstract class JournalRoundTripContract {
 
   /** Journal rows of the entities whose id starts with the prefix that have exactly one tag row, ours. */
   private static long taggedRows(ControlPlaneSystem cps, String idPrefix) throws Exception {
-    JdbcTarget target = JdbcTarget.of(cps.config());
-    try (Connection c = target.connect()) {
-      if (!target.schema().isEmpty()) {
-        c.setSchema(target.schema());
-      }
+    try (Connection c = JournalDatabases.of(cps.config()).open()) {
       try (PreparedStatement q = c.prepareStatement("SELECT count(*) FROM \"event_journal\" j"
           + " WHERE j.\"persistence_id\" LIKE ? AND 1 = (SELECT count(*) FROM \"event_tag\" t"
           + " WHERE t.\"event_id\" = j.\"ordering\" AND t.\"tag\" = ?)")) {
@@ -224,11 +211,7 @@ abstract class JournalRoundTripContract {
 
   /** The journal rows of one entity, read with plain SQL as an auditor would. */
   private static List<JournalRow> journalRows(ControlPlaneSystem cps, String persistenceId) throws Exception {
-    JdbcTarget target = JdbcTarget.of(cps.config());
-    try (Connection c = target.connect()) {
-      if (!target.schema().isEmpty()) {
-        c.setSchema(target.schema());
-      }
+    try (Connection c = JournalDatabases.of(cps.config()).open()) {
       try (PreparedStatement q = c.prepareStatement("SELECT \"ordering\", \"event_payload\" FROM \"event_journal\""
           + " WHERE \"persistence_id\" = ? ORDER BY \"sequence_number\"")) {
         q.setString(1, persistenceId);
