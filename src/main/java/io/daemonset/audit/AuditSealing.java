@@ -7,6 +7,8 @@ import java.time.Instant;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.DispatcherSelector;
+import org.apache.pekko.actor.typed.PostStop;
+import org.apache.pekko.actor.typed.PreRestart;
 import org.apache.pekko.actor.typed.SupervisorStrategy;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.cluster.typed.ClusterSingleton;
@@ -22,6 +24,11 @@ public final class AuditSealing {
 
   private enum Tick { INSTANCE }
 
+  private static <T> Behavior<T> closed(Sealer sealer) {
+    sealer.close();
+    return Behaviors.same();
+  }
+
   public static void init(ActorSystem<?> system, JournalDatabase database, AuditKey key) {
     Config config = system.settings().config().getConfig("daemonset.audit");
     if (!config.getBoolean("sealer")) {
@@ -34,14 +41,18 @@ public final class AuditSealing {
       Sealer sealer = new Sealer(database, key, Clock.systemUTC(), holeGrace);
       timers.startTimerWithFixedDelay(Tick.INSTANCE, seal);
       Instant[] lastCheckpoint = {Instant.now()};
-      return Behaviors.receiveMessage(tick -> {
-        sealer.seal();
-        if (!Instant.now().isBefore(lastCheckpoint[0].plus(checkpoint))) {
-          sealer.checkpoint();
-          lastCheckpoint[0] = Instant.now();
-        }
-        return Behaviors.same();
-      });
+      return Behaviors.receive(Tick.class)
+          .onMessage(Tick.class, tick -> {
+            sealer.seal();
+            if (!Instant.now().isBefore(lastCheckpoint[0].plus(checkpoint))) {
+              sealer.checkpoint();
+              lastCheckpoint[0] = Instant.now();
+            }
+            return Behaviors.same();
+          })
+          .onSignal(PostStop.class, stop -> closed(sealer))
+          .onSignal(PreRestart.class, restart -> closed(sealer))
+          .build();
     }))).onFailure(Exception.class, SupervisorStrategy.restartWithBackoff(Duration.ofSeconds(1), Duration.ofSeconds(30),
         0.2));
     ClusterSingleton.get(system).init(SingletonActor.of(behavior, "audit-sealer")
