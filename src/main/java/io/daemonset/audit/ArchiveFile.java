@@ -22,14 +22,20 @@ import java.util.List;
 public final class ArchiveFile {
   private static final ObjectMapper JSON = JsonMapper.builder().build();
 
-  /** What a file holds: its rows in the order written, and the signed checkpoint of the cut (null if none). */
-  public record Contents(List<JournalRow> rows, List<String> digests, Checkpoint.Signed cut) {}
+  /**
+   * What a file holds: its rows in the order written with their chained digests, the chain's format (1 in files
+   * written before formats, whose header has none), and the signed checkpoint of the cut (null if none).
+   */
+  public record Contents(List<JournalRow> rows, List<String> digests, ChainDigest.Format format,
+                         Checkpoint.Signed cut) {}
 
   private ArchiveFile() {}
 
-  public static void writeHeader(Writer out, Instant createdAt, String note) throws IOException {
+  public static void writeHeader(Writer out, Instant createdAt, String note, ChainDigest.Format format)
+      throws IOException {
     ObjectNode header = JSON.createObjectNode().put("apiVersion", AuditOutput.API_VERSION)
-        .put("kind", "JournalArchive").put("createdAt", createdAt.toString()).put("note", note);
+        .put("kind", "JournalArchive").put("createdAt", createdAt.toString()).put("note", note)
+        .put("chainFormat", format.version);
     out.write(JSON.writeValueAsString(header));
     out.write('\n');
   }
@@ -57,6 +63,7 @@ public final class ArchiveFile {
     List<JournalRow> rows = new ArrayList<>();
     List<String> digests = new ArrayList<>();
     Checkpoint.Signed cut = null;
+    ChainDigest.Format format = ChainDigest.Format.V1;
     BufferedReader lines = new BufferedReader(in);
     int n = 0;
     for (String line = lines.readLine(); line != null; line = lines.readLine()) {
@@ -75,11 +82,11 @@ public final class ArchiveFile {
         }
         case "Cut" -> cut = new Checkpoint.Signed(node.get("id").asLong(), node.get("body").asText(),
             node.get("mac").asText());
-        case "JournalArchive" -> { }
+        case "JournalArchive" -> format = ChainDigest.Format.of(node.path("chainFormat").asInt(1));
         default -> throw new IOException("line " + n + ": not an archive line (kind " + node.path("kind") + ")");
       }
     }
-    return new Contents(rows, digests, cut);
+    return new Contents(rows, digests, format, cut);
   }
 
   static BufferedWriter buffered(Writer out) {

@@ -45,12 +45,13 @@ public final class Archiver {
         throw new AuditException("the journal has no chain yet (serve seals it): nothing can be archived");
       }
       Signed signed = signedState(c);
+      ChainDigest.Format format = ChainTables.format(c);
       Map<String, List<JournalRow>> chosen = new LinkedHashMap<>();
       Map<String, Checkpoint.Head> cuts = new LinkedHashMap<>();
       for (String pid : ChainTables.chainedEntities(c)) {
         List<JournalRow> rows = new ArrayList<>();
         new JournalRows(database).forEachOf(pid, rows::add);
-        Checkpoint.Head cut = archivable(pid, rows, until, signed);
+        Checkpoint.Head cut = archivable(pid, rows, until, signed, format);
         if (cut != null) {
           chosen.put(pid, rows);
           cuts.put(pid, cut);
@@ -61,12 +62,12 @@ public final class Archiver {
       }
       Checkpoint.Signed checkpoint = signCut(c, signed, cuts);
       Writer w = ArchiveFile.buffered(out);
-      ArchiveFile.writeHeader(w, clock.instant(), "entities gone before " + until);
+      ArchiveFile.writeHeader(w, clock.instant(), "entities gone before " + until, format);
       long events = 0;
       for (var e : chosen.entrySet()) {
         String previous = ChainDigest.GENESIS;
         for (JournalRow row : e.getValue()) {
-          previous = ChainDigest.of(previous, row);
+          previous = ChainDigest.chained(format, previous, row);
           ArchiveFile.writeRow(w, row, previous);
           events++;
         }
@@ -104,7 +105,8 @@ public final class Archiver {
   }
 
   /** The cut for an entity whose whole history may go, or null. */
-  private Checkpoint.Head archivable(String pid, List<JournalRow> rows, Instant until, Signed signed) {
+  private Checkpoint.Head archivable(String pid, List<JournalRow> rows, Instant until, Signed signed,
+                                       ChainDigest.Format format) {
     if (rows.isEmpty() || signed.cuts().containsKey(pid) || rows.get(0).sequenceNr() != 1) {
       return null;
     }
@@ -117,7 +119,7 @@ public final class Archiver {
     String digest = ChainDigest.GENESIS;
     for (JournalRow row : rows) {
       replay.apply(row, codec.decode(row));
-      digest = ChainDigest.of(digest, row);
+      digest = ChainDigest.chained(format, digest, row);
     }
     if (!digest.equals(head.digest())) {
       throw new AuditException(pid + " does not match its signed checkpoint (run audit verify)");

@@ -8,27 +8,69 @@ import java.util.HexFormat;
 
 /**
  * The per-entity hash chain: each event's digest is SHA-256 over the previous digest, the persistence id, the
- * sequence number, the serializer id, the manifest and the payload bytes exactly as stored. The first event of
- * an entity chains from {@link #GENESIS}. Pure: the sealer and the verifier compute the same thing.
+ * sequence number, the serializer id, the manifest and the payload exactly as stored, or (format 2) the payload's
+ * own SHA-256. The first event of an entity chains from {@link #GENESIS}. Pure: the sealer, the verifier and the
+ * archiver compute the same thing.
  */
 public final class ChainDigest {
   /** The "previous digest" of an entity's first event: 64 zeros. */
   public static final String GENESIS = "0".repeat(64);
   private static final HexFormat HEX = HexFormat.of();
 
+  /** How a link covers the payload. One per database ({@link ChainTables#format}), one per archive file. */
+  public enum Format {
+    /** The payload bytes themselves: every payload was hashed twice, once here and once for its own digest. */
+    V1(1),
+    /**
+     * The payload's own SHA-256, which the link table keeps anyway: each payload is hashed once. Under C1 alone
+     * (what the image runs) SHA-256 has no intrinsic, and the second pass was a tenth of a write-bound journal's CPU.
+     * The input starts, after the previous digest, with a zero byte and the version, where a format 1 input holds
+     * the persistence id: no format 1 link of an entity can equal a format 2 one.
+     */
+    V2(2);
+
+    public final int version;
+
+    Format(int version) {
+      this.version = version;
+    }
+
+    public static Format of(int version) {
+      for (Format f : values()) {
+        if (f.version == version) {
+          return f;
+        }
+      }
+      throw new IllegalArgumentException("unknown audit chain format " + version + " (a newer release wrote it)");
+    }
+  }
+
+  /** One row's two digests, in lower-case hex: its payload's, and the chained one. */
+  public record Digests(String payload, String chained) {}
+
   private ChainDigest() {}
 
-  /** The chained digest of one row, in lower-case hex. */
-  public static String of(String previous, JournalRow row) {
+  /** The chained digest of one row, and its payload's digest, hashing the payload once in {@link Format#V2}. */
+  public static Digests of(Format format, String previous, JournalRow row) {
+    byte[] payload = sha256().digest(row.payload());
     MessageDigest sha = sha256();
     sha.update(HEX.parseHex(previous));
+    if (format == Format.V2) {
+      sha.update((byte) 0);
+      sha.update((byte) format.version);
+    }
     sha.update(row.persistenceId().getBytes(StandardCharsets.UTF_8));
     sha.update((byte) 0);
     sha.update(ByteBuffer.allocate(12).putLong(row.sequenceNr()).putInt(row.serializerId()).array());
     sha.update(row.manifest().getBytes(StandardCharsets.UTF_8));
     sha.update((byte) 0);
-    sha.update(row.payload());
-    return HEX.formatHex(sha.digest());
+    sha.update(format == Format.V2 ? payload : row.payload());
+    return new Digests(HEX.formatHex(payload), HEX.formatHex(sha.digest()));
+  }
+
+  /** The chained digest of one row, in lower-case hex. */
+  public static String chained(Format format, String previous, JournalRow row) {
+    return of(format, previous, row).chained();
   }
 
   /** SHA-256 of the payload alone: tells an edited row from a moved one. */

@@ -14,7 +14,8 @@ import java.util.Optional;
 /**
  * The chain's two tables beside the journal, created if missing (same SQL on H2 and PostgreSQL):
  * {@code audit_chain} (one row per sealed event: its payload digest and chained digest) and
- * {@code audit_checkpoint} (signed heads). Neither is trusted by itself: an attacker who can write the journal
+ * {@code audit_checkpoint} (signed heads), and {@code audit_format} (one row: the chain's {@link ChainDigest.Format}).
+ * Neither is trusted by itself: an attacker who can write the journal
  * can write these too; only the checkpoints' signatures, made with a key kept outside the database, are.
  */
 public final class ChainTables {
@@ -31,7 +32,52 @@ public final class ChainTables {
           + " PRIMARY KEY (\"persistence_id\", \"sequence_number\"))");
       s.execute("CREATE TABLE IF NOT EXISTS \"audit_checkpoint\" (\"id\" BIGINT NOT NULL PRIMARY KEY,"
           + " \"created_at\" BIGINT NOT NULL, \"body\" VARCHAR NOT NULL, \"mac\" VARCHAR(64) NOT NULL)");
+      s.execute("CREATE TABLE IF NOT EXISTS \"audit_format\" (\"id\" INT NOT NULL PRIMARY KEY,"
+          + " \"version\" INT NOT NULL)");
     }
+  }
+
+  /**
+   * The chain format of this database: the one its first sealer pinned, else 1 (tables of a release before formats,
+   * or none yet). Not signed, and need not be: a changed format recomputes every chain differently, so every signed
+   * head stops matching.
+   */
+  public static ChainDigest.Format format(Connection c) throws SQLException {
+    try (Statement s = c.createStatement();
+         ResultSet rs = s.executeQuery("SELECT \"version\" FROM \"audit_format\" WHERE \"id\" = 1")) {
+      return rs.next() ? ChainDigest.Format.of(rs.getInt(1)) : ChainDigest.Format.V1;
+    } catch (SQLException missing) {
+      if (!c.getAutoCommit()) {
+        c.rollback();
+      }
+      return ChainDigest.Format.V1;
+    }
+  }
+
+  /**
+   * Pins the format if none is: the newest for a database with nothing sealed or signed yet, 1 where an earlier
+   * release already sealed (its links are format 1, and an entity's chain keeps one format).
+   */
+  static ChainDigest.Format pinFormat(Connection c) throws SQLException {
+    try (Statement s = c.createStatement();
+         ResultSet rs = s.executeQuery("SELECT \"version\" FROM \"audit_format\" WHERE \"id\" = 1")) {
+      if (rs.next()) {
+        return ChainDigest.Format.of(rs.getInt(1));
+      }
+    }
+    boolean sealedBefore;
+    try (Statement s = c.createStatement();
+         ResultSet rs = s.executeQuery("SELECT (SELECT COUNT(*) FROM (SELECT 1 FROM \"audit_chain\" LIMIT 1) a)"
+             + " + (SELECT COUNT(*) FROM (SELECT 1 FROM \"audit_checkpoint\" LIMIT 1) b)")) {
+      rs.next();
+      sealedBefore = rs.getLong(1) > 0;
+    }
+    ChainDigest.Format format = sealedBefore ? ChainDigest.Format.V1 : ChainDigest.Format.V2;
+    try (PreparedStatement s = c.prepareStatement("INSERT INTO \"audit_format\" (\"id\", \"version\") VALUES (1, ?)")) {
+      s.setInt(1, format.version);
+      s.executeUpdate(); // a second sealer racing here fails on the key, restarts, and reads this row
+    }
+    return format;
   }
 
   static boolean exist(Connection c) throws SQLException {

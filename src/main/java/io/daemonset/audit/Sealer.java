@@ -50,6 +50,7 @@ public final class Sealer implements AutoCloseable {
   private long cursor;
   private Checkpoint.Signed last;
   private Connection connection;
+  private ChainDigest.Format format;
 
   public Sealer(JournalDatabase database, AuditKey key, Clock clock, Duration holeGrace) {
     this.database = database;
@@ -134,6 +135,7 @@ public final class Sealer implements AutoCloseable {
       return;
     }
     ChainTables.create(c);
+    format = ChainTables.pinFormat(c);
     long maxSealed = 0;
     for (ChainTables.Link l : ChainTables.heads(c).values()) {
       heads.put(l.persistenceId(), new Checkpoint.Head(l.seq(), l.digest()));
@@ -194,10 +196,10 @@ public final class Sealer implements AutoCloseable {
         }
         continue; // or sealed already
       }
-      String digest = ChainDigest.of(head == null ? ChainDigest.GENESIS : head.digest(), row);
-      links.add(new ChainTables.Link(row.persistenceId(), row.sequenceNr(), row.ordering(),
-          ChainDigest.ofPayload(row.payload()), digest));
-      moved.put(row.persistenceId(), new Checkpoint.Head(row.sequenceNr(), digest));
+      ChainDigest.Digests digests = ChainDigest.of(format, head == null ? ChainDigest.GENESIS : head.digest(), row);
+      links.add(new ChainTables.Link(row.persistenceId(), row.sequenceNr(), row.ordering(), digests.payload(),
+          digests.chained()));
+      moved.put(row.persistenceId(), new Checkpoint.Head(row.sequenceNr(), digests.chained()));
     }
     if (!links.isEmpty()) {
       write(c, links);

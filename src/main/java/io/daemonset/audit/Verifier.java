@@ -44,6 +44,7 @@ public final class Verifier {
     List<Damage> damages = new ArrayList<>();
     try (Connection c = database.open()) {
       boolean chained = ChainTables.exist(c);
+      ChainDigest.Format format = ChainTables.format(c);
       List<Checkpoint.Signed> signed = chained ? ChainTables.checkpoints(c) : List.of();
       Signatures signatures = checkSignatures(signed, damages);
       Set<String> entities = new LinkedHashSet<>(journalEntities(c));
@@ -54,7 +55,7 @@ public final class Verifier {
       long events = 0;
       long[] windows = new long[2];
       for (String pid : entities) {
-        events += verifyEntity(c, pid, chained, signatures, damages, windows);
+        events += verifyEntity(c, pid, chained, format, signatures, damages, windows);
       }
       return new VerifyReport(damages.isEmpty(), entities.size(), events, signed.size(), signatures.lastAt(),
           key != null, key == null ? null : key.source(), windows[0], windows[1], damages);
@@ -100,7 +101,8 @@ public final class Verifier {
       if (row.sequenceNr() != want) {
         damages.add(new Damage(row.persistenceId(), want, "missing", "the archive skips to #" + row.sequenceNr()));
       }
-      String digest = ChainDigest.of(previous.getOrDefault(row.persistenceId(), ChainDigest.GENESIS), row);
+      String digest = ChainDigest.chained(archive.format(), previous.getOrDefault(row.persistenceId(), ChainDigest.GENESIS),
+          row);
       if (!digest.equals(archive.digests().get(i))) {
         damages.add(new Damage(row.persistenceId(), row.sequenceNr(), "edited", "the archived row's digest differs"));
       }
@@ -157,7 +159,8 @@ public final class Verifier {
   }
 
   /** Checks one entity; returns the number of its events read. windows: [unsealed, uncheckpointed]. */
-  private long verifyEntity(Connection c, String pid, boolean chained, Signatures signatures, List<Damage> damages,
+  private long verifyEntity(Connection c, String pid, boolean chained, ChainDigest.Format format, Signatures signatures,
+                            List<Damage> damages,
                             long[] windows) throws Exception {
     Map<Long, ChainTables.Link> links = chained ? ChainTables.links(c, pid) : Map.of();
     Map<String, Long> sealedPayloads = new HashMap<>();
@@ -187,8 +190,9 @@ public final class Verifier {
       } catch (RuntimeException e) {
         damages.add(new Damage(pid, row.sequenceNr(), "undeserializable", String.valueOf(e.getMessage())));
       }
-      String digest = ChainDigest.of(previous, row);
-      String payloadDigest = ChainDigest.ofPayload(row.payload());
+      ChainDigest.Digests digests = ChainDigest.of(format, previous, row);
+      String digest = digests.chained();
+      String payloadDigest = digests.payload();
       ChainTables.Link link = links.get(row.sequenceNr());
       if (link == null) {
         if (row.ordering() <= signatures.watermark()) {

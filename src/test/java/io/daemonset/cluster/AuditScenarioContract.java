@@ -554,10 +554,12 @@ abstract class AuditScenarioContract {
     new io.daemonset.audit.JournalRows(database()).forEachOf(pid, rows::add);
     try (Connection c = database().open(); PreparedStatement s = c.prepareStatement("UPDATE \"audit_chain\" SET"
         + " \"payload_digest\" = ?, \"digest\" = ? WHERE \"persistence_id\" = ? AND \"sequence_number\" = ?")) {
+      var format = io.daemonset.audit.ChainTables.format(c);
       String previous = io.daemonset.audit.ChainDigest.GENESIS;
       for (var row : rows) {
-        previous = io.daemonset.audit.ChainDigest.of(previous, row);
-        s.setString(1, io.daemonset.audit.ChainDigest.ofPayload(row.payload()));
+        var digests = io.daemonset.audit.ChainDigest.of(format, previous, row);
+        previous = digests.chained();
+        s.setString(1, digests.payload());
         s.setString(2, previous);
         s.setString(3, pid);
         s.setLong(4, row.sequenceNr());

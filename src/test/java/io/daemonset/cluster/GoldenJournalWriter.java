@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.daemonset.audit.ArchiveFile;
 import io.daemonset.audit.ChainDigest;
+import io.daemonset.audit.ChainTables;
 import io.daemonset.audit.JournalDatabase;
 import io.daemonset.audit.JournalRow;
 import io.daemonset.audit.JournalRows;
@@ -66,20 +67,26 @@ class GoldenJournalWriter {
       live = seen[0];
       Files.createDirectories(DIR);
       try (Writer out = Files.newBufferedWriter(journalFile, StandardCharsets.UTF_8, StandardOpenOption.CREATE_NEW)) {
-        ArchiveFile.writeHeader(out, Instant.now(), "golden journal " + name + ": AuditScenarioContract.Scenario");
+        ChainDigest.Format format;
+        try (java.sql.Connection c = db.open()) {
+          format = ChainTables.format(c);
+        }
+        ArchiveFile.writeHeader(out, Instant.now(), "golden journal " + name + ": AuditScenarioContract.Scenario",
+            format);
         Map<String, String> previous = new HashMap<>();
-        new JournalRows(db).forEach(row -> write(out, row, previous));
+        new JournalRows(db).forEach(row -> write(out, row, previous, format));
       }
     }
     Files.writeString(stateFile, Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(live) + "\n",
         StandardOpenOption.CREATE_NEW);
   }
 
-  private static void write(Writer out, JournalRow row, Map<String, String> previous) throws Exception {
+  private static void write(Writer out, JournalRow row, Map<String, String> previous, ChainDigest.Format format)
+      throws Exception {
     if (!row.isAudited()) {
       return;
     }
-    String digest = ChainDigest.of(previous.getOrDefault(row.persistenceId(), ChainDigest.GENESIS), row);
+    String digest = ChainDigest.chained(format, previous.getOrDefault(row.persistenceId(), ChainDigest.GENESIS), row);
     previous.put(row.persistenceId(), digest);
     ArchiveFile.writeRow(out, row, digest);
   }
