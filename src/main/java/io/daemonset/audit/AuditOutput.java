@@ -121,6 +121,11 @@ public final class AuditOutput {
       report.damages().forEach(d -> t.row(d.persistenceId(), String.valueOf(d.sequenceNr()), d.kind(), d.detail()));
       out.append(t.render());
     }
+    if (!report.notices().isEmpty()) {
+      TextTable t = new TextTable("ENTITY", "SEQ", "NOTICE", "DETAIL");
+      report.notices().forEach(d -> t.row(d.persistenceId(), String.valueOf(d.sequenceNr()), d.kind(), d.detail()));
+      out.append(t.render());
+    }
     return out.toString();
   }
 

@@ -40,9 +40,21 @@ public final class EventCodec implements AutoCloseable {
     return new EventCodec(SerializationExtension.get(Adapter.toClassic(system)), system);
   }
 
-  /** The event a row holds; throws when it does not deserialize (a damaged row or an unknown manifest). */
+  /**
+   * The event a row holds; throws {@link IllegalArgumentException} when it does not deserialize (a damaged row or an
+   * unknown manifest). Pekko's {@code Try} would rethrow its cause as is, and an unknown manifest's cause is a checked
+   * {@code NotSerializableException} that no caller's {@code catch (RuntimeException)} saw: verify stopped there.
+   */
   public Object decode(JournalRow row) {
-    return serialization.deserialize(row.payload(), row.serializerId(), row.manifest()).get();
+    scala.util.Try<Object> decoded = serialization.deserialize(row.payload(), row.serializerId(), row.manifest());
+    if (decoded.isFailure()) {
+      Throwable cause = decoded.failed().get();
+      if (cause instanceof RuntimeException unchecked) {
+        throw unchecked;
+      }
+      throw new IllegalArgumentException(cause.getMessage(), cause);
+    }
+    return decoded.get();
   }
 
   @Override

@@ -42,6 +42,7 @@ public final class Verifier {
 
   public VerifyReport verify() throws Exception {
     List<Damage> damages = new ArrayList<>();
+    List<Damage> notices = new ArrayList<>();
     try (Connection c = database.open()) {
       boolean chained = ChainTables.exist(c);
       ChainDigest.Format format = ChainTables.format(c);
@@ -55,10 +56,10 @@ public final class Verifier {
       long events = 0;
       long[] windows = new long[2];
       for (String pid : entities) {
-        events += verifyEntity(c, pid, chained, format, signatures, damages, windows);
+        events += verifyEntity(c, pid, chained, format, signatures, damages, notices, windows);
       }
       return new VerifyReport(damages.isEmpty(), entities.size(), events, signed.size(), signatures.lastAt(),
-          key != null, key == null ? null : key.source(), windows[0], windows[1], damages);
+          key != null, key == null ? null : key.source(), windows[0], windows[1], damages, notices);
     }
   }
 
@@ -113,7 +114,9 @@ public final class Verifier {
   }
 
   /** What the checkpoints claim, per entity: sequence number → (checkpoint id, digest). */
-  record Signatures(Map<String, TreeMap<Long, Claim>> claims, Map<String, Claim> cuts, long watermark, Instant lastAt,
+  /** watermarks: checkpoint id → the highest watermark signed up to and including it. */
+  record Signatures(Map<String, TreeMap<Long, Claim>> claims, Map<String, Claim> cuts, long watermark,
+                    TreeMap<Long, Long> watermarks, Instant lastAt,
                     long lastId) {}
 
   record Claim(long checkpoint, String digest) {}
@@ -125,6 +128,7 @@ public final class Verifier {
     String previousMac = "";
     long expectedId = 1;
     long watermark = 0;
+    TreeMap<Long, Long> watermarks = new TreeMap<>();
     Instant lastAt = null;
     for (Checkpoint.Signed s : signed) {
       if (key != null && !key.verifies(s.body(), s.mac())) {
@@ -153,14 +157,15 @@ public final class Verifier {
       previousMac = s.mac();
       expectedId = s.id() + 1;
       watermark = Math.max(watermark, cp.watermark());
+      watermarks.put(cp.id(), watermark);
       lastAt = cp.createdAt();
     }
-    return new Signatures(claims, cuts, watermark, lastAt, expectedId - 1);
+    return new Signatures(claims, cuts, watermark, watermarks, lastAt, expectedId - 1);
   }
 
   /** Checks one entity; returns the number of its events read. windows: [unsealed, uncheckpointed]. */
   private long verifyEntity(Connection c, String pid, boolean chained, ChainDigest.Format format, Signatures signatures,
-                            List<Damage> damages,
+                            List<Damage> damages, List<Damage> notices,
                             long[] windows) throws Exception {
     Map<Long, ChainTables.Link> links = chained ? ChainTables.links(c, pid) : Map.of();
     Map<String, Long> sealedPayloads = new HashMap<>();
@@ -217,6 +222,9 @@ public final class Verifier {
       if (link != null && row.sequenceNr() > lastSigned) {
         windows[1]++;
       }
+      if (link != null) {
+        sealedLate(pid, row, claims, signatures).ifPresent(notices::add);
+      }
       previous = digest;
       lastSeq = row.sequenceNr();
       expected = row.sequenceNr() + 1;
@@ -230,6 +238,26 @@ public final class Verifier {
           + " are gone (" + witness + ")"));
     }
     return count;
+  }
+
+  /**
+   * A row sealed after a checkpoint's watermark had passed its ordering: its write committed after the sealer gave
+   * its ordering up as rolled back (a transaction held up past the hole grace), or someone inserted it there later.
+   * The sealer cannot tell the two apart, so the verifier names every such row; the checkpoint that first signed its
+   * sequence number, and the highest watermark signed before that one, say it was late. Not damage: a stalled writer
+   * does it too. Rows not yet signed are compared with the last watermark.
+   */
+  private static Optional<Damage> sealedLate(String pid, JournalRow row, TreeMap<Long, Claim> claims,
+                                             Signatures signatures) {
+    Map.Entry<Long, Claim> signing = claims.ceilingEntry(row.sequenceNr());
+    Map.Entry<Long, Long> before = signing == null ? signatures.watermarks().lastEntry()
+        : signatures.watermarks().lowerEntry(signing.getValue().checkpoint());
+    if (before == null || row.ordering() > before.getValue()) {
+      return Optional.empty();
+    }
+    return Optional.of(new Damage(pid, row.sequenceNr(), "sealed-late", "ordering " + row.ordering()
+        + " was already below checkpoint " + before.getKey() + "'s watermark " + before.getValue()
+        + " when the row was sealed: a write that committed late, or a row inserted there afterwards"));
   }
 
   private static List<String> journalEntities(Connection c) throws Exception {

@@ -92,4 +92,51 @@ class SealerLateRowTest {
 
     assertThat(sealed("Node|a")).isEqualTo(3);
   }
+
+  @Test
+  void verifyNamesARowSealedBelowASignedWatermark_andNoOther() throws Exception {
+    Sealer sealer = new Sealer(database, key, Clock.systemUTC(), Duration.ZERO);
+    insert(1, "Node|a", 1);
+    insert(3, "Node|b", 1); // ordering 2 is given up at once (no grace)
+    sealer.seal();
+    sealer.checkpoint(); // signs watermark 3
+
+    insert(2, "Node|a", 2); // a late commit, or a row inserted at the given-up ordering: the sealer cannot tell
+    insert(4, "Node|a", 3);
+    sealer.seal();
+    insert(5, "Node|c", 1);
+    sealer.seal(); // Node|a #2 is signed by the next checkpoint; Node|c #1 by none yet
+    sealer.checkpoint();
+    insert(6, "Node|c", 2);
+    sealer.seal();
+
+    VerifyReport report;
+    try (EventCodec codec = EventCodec.offline()) {
+      report = new Verifier(database, codec, key).verify();
+    }
+    assertThat(report.notices()).extracting(VerifyReport.Damage::persistenceId, VerifyReport.Damage::sequenceNr,
+        VerifyReport.Damage::kind).containsExactly(org.assertj.core.groups.Tuple.tuple("Node|a", 2L, "sealed-late"));
+    assertThat(report.notices().get(0).detail()).contains("ordering 2", "checkpoint 1's watermark 3");
+    assertThat(report.damages()).extracting(VerifyReport.Damage::kind)
+        .as("these test rows are not events; nothing else is wrong").containsOnly("undeserializable");
+  }
+
+  @Test
+  void aLateRowNotYetSignedIsNamedToo() throws Exception {
+    Sealer sealer = new Sealer(database, key, Clock.systemUTC(), Duration.ZERO);
+    insert(1, "Node|a", 1);
+    insert(3, "Node|b", 1);
+    sealer.seal();
+    sealer.checkpoint();
+    insert(2, "Node|a", 2);
+    insert(4, "Node|a", 3); // the scan meets #3 without #2 sealed, and goes back for it
+    sealer.seal();
+
+    VerifyReport report;
+    try (EventCodec codec = EventCodec.offline()) {
+      report = new Verifier(database, codec, key).verify();
+    }
+    assertThat(report.notices()).extracting(VerifyReport.Damage::persistenceId, VerifyReport.Damage::sequenceNr)
+        .containsExactly(org.assertj.core.groups.Tuple.tuple("Node|a", 2L));
+  }
 }
