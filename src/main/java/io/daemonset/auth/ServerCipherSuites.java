@@ -29,9 +29,9 @@ public final class ServerCipherSuites {
   private ServerCipherSuites() {}
 
   /** How this JVM compiles, as far as the choice of cipher needs: whether C2 (with its AES intrinsics) runs. */
-  record CompilerProbe(boolean compilerOn, boolean tiered, int tieredStopAtLevel, boolean aesInstructions) {
+  public record CompilerProbe(boolean compilerOn, boolean tiered, int tieredStopAtLevel, boolean aesInstructions) {
     /** This JVM's flags; when they cannot be read, the JDK's order is kept (as if C2 ran). */
-    static CompilerProbe current() {
+    public static CompilerProbe current() {
       try {
         HotSpotDiagnosticMXBean vm = ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class);
         return new CompilerProbe(flag(vm, "UseCompiler"), flag(vm, "TieredCompilation"),
@@ -45,10 +45,14 @@ public final class ServerCipherSuites {
       return Boolean.parseBoolean(vm.getVMOption(name).getValue());
     }
 
-    /** Whether AES-GCM runs on C2's intrinsics: C2 compiles (tiered up to level 4, or C2 alone) and the CPU has AES. */
+    /** Whether C2 compiles: tiered up to level 4, or C2 alone. */
+    public boolean c2Runs() {
+      return compilerOn && (!tiered || tieredStopAtLevel >= 4);
+    }
+
+    /** Whether AES-GCM runs on C2's intrinsics: C2 compiles and the CPU has AES. */
     boolean aesGcmIntrinsified() {
-      boolean c2 = compilerOn && (!tiered || tieredStopAtLevel >= 4);
-      return c2 && aesInstructions;
+      return c2Runs() && aesInstructions;
     }
   }
 

@@ -175,6 +175,8 @@ public final class ServeCommand implements Callable<Integer> {
         + server.url() + (plainHttp ? "" : " --ca-file " + dataDir.resolve(io.daemonset.auth.Pki.CA_CRT)) + " --token-file "
         + dataDir.resolve(TokenFile.NODE_TOKEN_FILE) + " --node-name <name>)");
     System.out.println("failover: " + FailoverBudget.of(plane.system().settings().config()));
+    JitAdvice.of(Runtime.getRuntime().availableProcessors(),
+        io.daemonset.auth.ServerCipherSuites.CompilerProbe.current().c2Runs()).ifPresent(System.out::println);
     plane.view().caughtUp().toCompletableFuture().get(10, TimeUnit.MINUTES);
     Readiness.get(plane.system()).serving();
     if (hollowNodes > 0) {
