@@ -300,8 +300,11 @@ public final class ApiServer {
       if (value.regionMatches(true, 0, "Bearer ", 0, 7)) {
         // Usually answered at once; a node credential another member issued a moment ago may take a few hundred
         // milliseconds to reach this member (TokenFile.authenticateSoon).
-        return onSuccess(tokens.authenticateSoon(value.substring(7).trim()), identity -> identity
-            .map(found -> inner.apply(found.authenticated())).orElseGet(ApiServer::unauthorized));
+        java.util.concurrent.CompletableFuture<Optional<Identity>> identity =
+            tokens.authenticateSoon(value.substring(7).trim()).toCompletableFuture();
+        // a known token is answered at once: no Scala future and onSuccess directive for it
+        return identity.isDone() && !identity.isCompletedExceptionally() ? authenticated(identity.join(), inner)
+            : onSuccess(identity, found -> authenticated(found, inner));
       }
       return unauthorized();
     }
@@ -312,6 +315,10 @@ public final class ApiServer {
       return inner.apply(Identity.ANONYMOUS);
     }
     return unauthorized();
+  }
+
+  private static Route authenticated(Optional<Identity> identity, Function<Identity, Route> inner) {
+    return identity.map(found -> inner.apply(found.authenticated())).orElseGet(ApiServer::unauthorized);
   }
 
   private static Route unauthorized() {
