@@ -191,11 +191,14 @@ public final class ApiServer {
   private static Route sealed(ApiSettings settings, TokenFile tokens, Authorizer authorizer, Route resourceRoutes,
                               Route front, InFlightLimit limit) {
     Route withKeys = withNodeKeys(tokens, resourceRoutes);
+    // Built once: a javadsl directive calls its inner route's supplier for every request, so whatever the supplier
+    // builds (here the concatenation, the health route, the authentication step) would be built per request.
+    Route pipeline = concat(health(), front == null ? reject() : front, extractRequest(request -> authenticate(
+        request, settings, tokens, identity -> authorizeAndDispatch(request, identity, settings, authorizer,
+            withKeys, limit))));
     Route inner = withRequestTimeoutResponse(
         request -> Responses.status(ApiException.timeout("request did not complete within the allotted timeout")),
-        () -> concat(health(), front == null ? reject() : front, extractRequest(request -> authenticate(request,
-            settings, tokens, identity -> authorizeAndDispatch(request, identity, settings, authorizer,
-                withKeys, limit)))));
+        () -> pipeline);
     return inner.seal(ErrorHandling.rejectionHandler(), ErrorHandling.exceptionHandler(settings.maxRequestBytes()));
   }
 
@@ -266,18 +269,27 @@ public final class ApiServer {
 
   // ---- pipeline steps ----
 
+  private static final List<String> HEALTH_ENDPOINTS = List.of("/healthz", "/livez", "/readyz");
+
   private static Route health() {
-    return extractRequest(request -> {
-      String path = request.getUri().path();
-      String method = request.method().value();
-      boolean read = method.equals("GET") || method.equals("HEAD");
-      for (String endpoint : List.of("/healthz", "/livez", "/readyz")) {
-        if (read && (path.equals(endpoint) || path.startsWith(endpoint + "/"))) {
-          return complete(HttpResponse.create().withEntity(Responses.TEXT, "ok".getBytes(StandardCharsets.UTF_8)));
-        }
+    Route ok = complete(HttpResponse.create().withEntity(Responses.TEXT, "ok".getBytes(StandardCharsets.UTF_8)));
+    Route notHealth = reject();
+    return extractRequest(request -> isHealthCheck(request) ? ok : notHealth);
+  }
+
+  /** GET or HEAD of /healthz, /livez, /readyz or a path below them (e.g. /readyz/ping). */
+  static boolean isHealthCheck(HttpRequest request) {
+    String method = request.method().value();
+    if (!method.equals("GET") && !method.equals("HEAD")) {
+      return false; // the path is not rendered for the writes and most reads
+    }
+    String path = request.getUri().path();
+    for (String endpoint : HEALTH_ENDPOINTS) {
+      if (path.startsWith(endpoint) && (path.length() == endpoint.length() || path.charAt(endpoint.length()) == '/')) {
+        return true;
       }
-      return reject();
-    });
+    }
+    return false;
   }
 
   private static Route authenticate(HttpRequest request, ApiSettings settings, TokenFile tokens,
@@ -288,8 +300,11 @@ public final class ApiServer {
       if (value.regionMatches(true, 0, "Bearer ", 0, 7)) {
         // Usually answered at once; a node credential another member issued a moment ago may take a few hundred
         // milliseconds to reach this member (TokenFile.authenticateSoon).
-        return onSuccess(tokens.authenticateSoon(value.substring(7).trim()), identity -> identity
-            .map(found -> inner.apply(found.authenticated())).orElseGet(ApiServer::unauthorized));
+        java.util.concurrent.CompletableFuture<Optional<Identity>> identity =
+            tokens.authenticateSoon(value.substring(7).trim()).toCompletableFuture();
+        // a known token is answered at once: no Scala future and onSuccess directive for it
+        return identity.isDone() && !identity.isCompletedExceptionally() ? authenticated(identity.join(), inner)
+            : onSuccess(identity, found -> authenticated(found, inner));
       }
       return unauthorized();
     }
@@ -300,6 +315,10 @@ public final class ApiServer {
       return inner.apply(Identity.ANONYMOUS);
     }
     return unauthorized();
+  }
+
+  private static Route authenticated(Optional<Identity> identity, Function<Identity, Route> inner) {
+    return identity.map(found -> inner.apply(found.authenticated())).orElseGet(ApiServer::unauthorized);
   }
 
   private static Route unauthorized() {

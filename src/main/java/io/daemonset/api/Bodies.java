@@ -6,9 +6,19 @@ import io.daemonset.model.FieldValidation;
 import io.daemonset.model.Json;
 import io.daemonset.model.ManifestException;
 import io.daemonset.model.Manifests;
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Function;
+import org.apache.pekko.http.javadsl.model.HttpEntity;
+import org.apache.pekko.http.javadsl.model.HttpRequest;
+import org.apache.pekko.http.javadsl.model.HttpResponse;
+import org.apache.pekko.http.javadsl.server.Directives;
+import org.apache.pekko.http.javadsl.server.Route;
+import org.apache.pekko.http.javadsl.unmarshalling.Unmarshaller;
 
 /**
  * Request bodies: which media types a write takes, decoding into model records with fieldValidation
@@ -18,6 +28,24 @@ final class Bodies {
   static final List<String> OBJECT_MEDIA_TYPES = List.of("application/json", "application/yaml");
 
   private Bodies() {}
+
+  /**
+   * The request's body as text, handed to answer. A body that arrived with the request's head (a strict entity, as
+   * kubectl's small bodies do) is read in place; pekko's unmarshaller would wrap it in futures and rejection handling
+   * first. A body still arriving (the JDK client sends head and body apart) is collected by the unmarshaller, which
+   * materializes a stream for it. Decoded as the unmarshaller decodes: the content type's charset, else UTF-8. The
+   * size limit needs no check here: a strict entity has a declared length, which {@code ApiServer} checked.
+   */
+  static Route text(HttpRequest request, Function<String, CompletionStage<HttpResponse>> answer) {
+    if (request.entity() instanceof HttpEntity.Strict strict) {
+      return Directives.completeWithFuture(answer.apply(strict.getData().decodeString(charset(strict))));
+    }
+    return Directives.entity(Unmarshaller.entityToString(), body -> Directives.completeWithFuture(answer.apply(body)));
+  }
+
+  private static Charset charset(HttpEntity entity) {
+    return entity.getContentType().getCharsetOption().map(c -> c.nioCharset()).orElse(StandardCharsets.UTF_8);
+  }
 
   /** The media type of the request body, lower-cased, without parameters; "" when there is none. */
   static String mediaType(Call call) {

@@ -1,7 +1,6 @@
 package io.daemonset.api;
 
 import static org.apache.pekko.http.javadsl.server.Directives.completeWithFuture;
-import static org.apache.pekko.http.javadsl.server.Directives.entity;
 
 import io.daemonset.auth.Identity;
 import io.daemonset.model.Cause;
@@ -12,9 +11,9 @@ import io.daemonset.node.NodeEntity;
 import io.daemonset.view.ObjectStore;
 import java.time.Clock;
 import java.util.concurrent.CompletionStage;
+import org.apache.pekko.http.javadsl.model.HttpRequest;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.server.Route;
-import org.apache.pekko.http.javadsl.unmarshalling.Unmarshaller;
 
 /**
  * Node leases, {@code /apis/coordination.k8s.io/v1/namespaces/kube-node-lease/leases/NAME}: a node agent's
@@ -39,15 +38,14 @@ final class LeaseRoutes {
         && req.resource().equals(LEASES.resource()) && req.subresource().isEmpty();
   }
 
-  Route route(Identity who, RequestAttributes req) {
+  Route route(Identity who, RequestAttributes req, HttpRequest http) {
     if (!req.namespace().equals(Lease.NODE_LEASE_NAMESPACE)) {
       throw ApiException.notFound(LEASES, req.name());
     }
     return switch (req.verb()) {
       case "get" -> completeWithFuture(store.lease(req.name(), NodeEntity.GetLease::new)
           .thenApply(outcome -> answer(req.name(), 200, outcome)));
-      case "update", "create" -> entity(Unmarshaller.entityToString(), body -> completeWithFuture(
-          renew(who, req, body)));
+      case "update", "create" -> Bodies.text(http, body -> renew(who, req, body));
       default -> throw ApiException.methodNotSupported(LEASES, req.verb());
     };
   }

@@ -1,7 +1,5 @@
 package io.daemonset.api;
 
-import static org.apache.pekko.http.javadsl.server.Directives.completeWithFuture;
-import static org.apache.pekko.http.javadsl.server.Directives.entity;
 
 import io.daemonset.api.patch.PatchSchema;
 import io.daemonset.api.patch.PatchType;
@@ -24,7 +22,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.server.Route;
-import org.apache.pekko.http.javadsl.unmarshalling.Unmarshaller;
 
 /**
  * Pods: reads for everyone (agents watch {@code spec.nodeName=<node>}); delete (graceful, through the node that
@@ -55,8 +52,7 @@ final class PodRoutes {
     if (call.req().subresource().equals("exec")) {
       return exec.route(call, (Pod) reads.find(call).object());
     }
-    return reads.read(call).orElseGet(() -> entity(Unmarshaller.entityToString(), body -> completeWithFuture(
-        write(call, body))));
+    return reads.read(call).orElseGet(() -> Bodies.text(call.http(), body -> write(call, body)));
   }
 
   private CompletionStage<HttpResponse> write(Call call, String body) {

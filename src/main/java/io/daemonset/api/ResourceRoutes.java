@@ -11,6 +11,7 @@ import io.daemonset.view.ObjectStore;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import org.apache.pekko.http.javadsl.server.Route;
 
 /**
@@ -76,11 +77,15 @@ public final class ResourceRoutes {
     // Nothing is answered from a view still replaying the journal after a start: a list would miss objects and a
     // watch from a resourceVersion taken before a restart would show existing objects as ADDED. kube-apiserver's
     // watch cache waits for its initial sync the same way. Once caught up, the stage is complete and costs nothing.
-    return apiRequest((who, req) -> onSuccess(store.view().caughtUp(), caughtUp -> extractRequest(http ->
-        LeaseRoutes.serves(req) ? routes.leases.route(who, req)
+    Route served = apiRequest((who, req) -> extractRequest(http ->
+        LeaseRoutes.serves(req) ? routes.leases.route(who, req, http)
             : req.resourceRequest() && req.group().equals(MetricsApi.GROUP)
                 ? metrics.route(req, http).orElseGet(() -> reject())
-                : routes.call(who, req, http).map(routes::dispatch).orElseGet(() -> reject()))));
+                : routes.call(who, req, http).map(routes::dispatch).orElseGet(() -> reject())));
+    CompletableFuture<Long> caughtUp = store.view().caughtUp().toCompletableFuture();
+    // once caught up, straight to the routes: onSuccess would convert the completed stage to a Scala future each time
+    return extractRequest(request -> caughtUp.isDone() && !caughtUp.isCompletedExceptionally() ? served
+        : onSuccess(caughtUp, ignored -> served));
   }
 
   /** The request as a Call, when it names a served resource and subresource in a served group-version. */

@@ -1,8 +1,5 @@
 package io.daemonset.api;
 
-import static org.apache.pekko.http.javadsl.server.Directives.completeWithFuture;
-import static org.apache.pekko.http.javadsl.server.Directives.entity;
-
 import io.daemonset.model.FieldError;
 import io.daemonset.model.FieldErrors;
 import io.daemonset.model.ObjectMeta;
@@ -19,7 +16,6 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.BiFunction;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.server.Route;
-import org.apache.pekko.http.javadsl.unmarshalling.Unmarshaller;
 
 /** What every write route does the same way: identity checks of the body, refusals as Statuses, reading back. */
 final class Writes {
@@ -134,8 +130,7 @@ final class Writes {
   /** Reads as ReadOnlyRoutes serves them; any other request: its body to the kind's writer. */
   static Route readOrWrite(ReadOnlyRoutes reads, Call call,
                            BiFunction<Call, String, CompletionStage<HttpResponse>> writer) {
-    return reads.read(call).orElseGet(() -> entity(Unmarshaller.entityToString(), body -> completeWithFuture(
-        writer.apply(call, body))));
+    return reads.read(call).orElseGet(() -> Bodies.text(call.http(), body -> writer.apply(call, body)));
   }
 
   /** The answer to a write: the object as the client asked for it (Table, …), with the request's warnings. */

@@ -84,8 +84,16 @@ public final class ReplicatedNodeDirectory implements NodeDirectory {
   public void put(Node node, Set<String> orphanNamespaces, int orphanLabels) {
     Entry entry = Entry.of(node, orphanNamespaces, orphanLabels);
     replicator.tell(new Replicator.Update<>(keyFor(node.name()), LWWMap.create(), Replicator.writeLocal(),
-        system.ignoreRef(), map -> entry.equals(map.getEntries().get(node.name())) ? map
-            : map.put(self, node.name(), entry)));
+        system.ignoreRef(), map -> unchanged(map, node.name(), entry) ? map : map.put(self, node.name(), entry)));
+  }
+
+  /**
+   * Whether the shard already holds this entry for the node. One lookup: {@code getEntries()} would copy the whole
+   * shard into a new map on every write (5 % of a 5,000-node registration's CPU samples, ~150 entries copied per node).
+   */
+  static boolean unchanged(LWWMap<String, Entry> map, String nodeName, Entry entry) {
+    scala.Option<Entry> stored = map.get(nodeName);
+    return stored.isDefined() && entry.equals(stored.get());
   }
 
   @Override
