@@ -770,6 +770,12 @@ public final class DaemonSetEntity
       scheduleReconcileAt(historyHeldUntil);
       return Effect().noReply();
     }
+    // This round takes in every fact and change so far: a reconcile already scheduled for them would find nothing
+    // new. It happens right after a creation: the timer the recovery started fires while the Created write is
+    // persisted, its Reconcile waits in the stash and serves the creation, and the creation's own timer then ran a
+    // second, empty round (deciding over the whole fleet, and a window counted from it). Cancelling drops its
+    // message even when it already waits in the mailbox. The requeue timer (a backoff's end, a soak) is its own key.
+    timers.cancel("reconcile");
     long started = System.nanoTime();
     int factCount = facts.size();
     DaemonSetState input = reconciled != null && reconciledAt == lastSequenceNumber(context) ? reconciled : state;

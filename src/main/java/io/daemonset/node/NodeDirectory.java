@@ -19,6 +19,14 @@ public interface NodeDirectory {
    */
   void put(Node node, java.util.Set<String> orphanNamespaces, int orphanLabels);
 
+  /**
+   * As {@link #put}, for a change a DaemonSet should act on now (a node registered, its labels, taints or readiness
+   * changed): the subscribers hear of it without waiting for the directory's next notification round.
+   */
+  default void putNow(Node node, java.util.Set<String> orphanNamespaces, int orphanLabels) {
+    put(node, orphanNamespaces, orphanLabels);
+  }
+
   void remove(String nodeName);
 
   /**

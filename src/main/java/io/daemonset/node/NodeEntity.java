@@ -278,7 +278,9 @@ public final class NodeEntity
         .onSignal(RecoveryCompleted.instance(), state -> {
           // The directory is not durable: whoever hosts this node now announces it again.
           if (state.exists()) {
-            announce(state);
+            // with the directory's next notification round: after a restart every node recovers at once, and
+            // nothing about it is new to act on at once
+            directory.put(state.node(), state.orphanNamespaces(), state.orphanLabels());
           }
         })
         .build();
@@ -432,8 +434,9 @@ public final class NodeEntity
         .thenNoReply();
   }
 
+  /** A persisted change: DaemonSets hear of it now (a joined node waits for its pods from this moment). */
   private void announce(NodeState state) {
-    directory.put(state.node(), state.orphanNamespaces(), state.orphanLabels());
+    directory.putNow(state.node(), state.orphanNamespaces(), state.orphanLabels());
   }
 
   /**

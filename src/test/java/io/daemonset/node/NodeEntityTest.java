@@ -132,6 +132,8 @@ class NodeEntityTest {
     assertThat(result.reply().value().metadata().creationTimestamp()).isEqualTo(NOW);
     assertThat(result.event()).isInstanceOf(NodeEntity.NodeRegistered.class);
     assertThat(directory.nodes).containsKey("n1");
+    // a joined node: the DaemonSets hear of it now, not at the directory's next notification round
+    assertThat(directory.announcedNow).containsKey("n1");
   }
 
   @Test

@@ -24,6 +24,15 @@ public final class RecordingNodeDirectory implements NodeDirectory {
     announcements.merge(node.name(), 1, Integer::sum);
   }
 
+  /** How many of those announcements asked the subscribers to hear of it at once ({@link NodeDirectory#putNow}). */
+  public final Map<String, Integer> announcedNow = new ConcurrentHashMap<>();
+
+  @Override
+  public void putNow(Node node, java.util.Set<String> orphanNamespaces, int orphanLabels) {
+    put(node, orphanNamespaces, orphanLabels);
+    announcedNow.merge(node.name(), 1, Integer::sum);
+  }
+
   @Override
   public void remove(String nodeName) {
     nodes.remove(nodeName);
