@@ -24,9 +24,9 @@ public final class ScaleBench {
   private static final String DS_PATH = "/apis/apps/v1/namespaces/default/daemonsets";
 
   /** What to run: sizes, store, optional JFR file, hollow pods' ready delay, joining nodes. */
-  /** joinRate: joining nodes per second, 0 for all at once. */
+  /** joinRate: joining nodes per second, 0 for all at once; histogram: top classes to print after the figure, 0 none. */
   public record Options(int nodes, int daemonSets, Store store, Path jfr, Duration readyDelay, int joiners,
-                        int joinRate, PrintStream out) {}
+                        int joinRate, int histogram, PrintStream out) {}
 
   private final Options o;
 
@@ -303,6 +303,10 @@ public final class ScaleBench {
     // the issue's memory goal: every figure with -Xmx1g, server and hollow fleet in this one JVM
     o.out().printf("live heap after a full GC: %d MiB of a %d MiB maximum (-Xmx)%n", Meter.liveHeap() >> 20,
         Runtime.getRuntime().maxMemory() >> 20);
+    if (o.histogram() > 0) {
+      // where that live heap goes, class by class (issue 9's memory goal); "per pod" divides by this row's pods
+      o.out().print(ClassHistogram.describe(ClassHistogram.take(o.histogram()), pods));
+    }
   }
 
   static long percentile(List<Long> values, int p) {
