@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.daemonset.cluster.Store;
 import io.daemonset.view.ObjectIndex;
 import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -26,7 +27,7 @@ public final class ScaleBench {
   /** What to run: sizes, store, optional JFR file, hollow pods' ready delay, joining nodes. */
   /** joinRate: joining nodes per second, 0 for all at once; histogram: top classes to print after the figure, 0 none. */
   public record Options(int nodes, int daemonSets, Store store, Path jfr, Duration readyDelay, int joiners,
-                        int joinRate, int histogram, PrintStream out) {}
+                        int joinRate, int histogram, Path heapDump, PrintStream out) {}
 
   private final Options o;
 
@@ -306,6 +307,12 @@ public final class ScaleBench {
     if (o.histogram() > 0) {
       // where that live heap goes, class by class (issue 9's memory goal); "per pod" divides by this row's pods
       o.out().print(ClassHistogram.describe(ClassHistogram.take(o.histogram()), pods));
+    }
+    if (o.heapDump() != null) {
+      // live objects only, for finding who holds them (retained sizes, referrers) with a heap analyser
+      ManagementFactory.getPlatformMXBean(com.sun.management.HotSpotDiagnosticMXBean.class)
+          .dumpHeap(o.heapDump().toString(), true);
+      o.out().println("heap dump: " + o.heapDump());
     }
   }
 

@@ -47,10 +47,14 @@ public final class ScaleCommands {
         description = "After the figure, print the top N classes of the live heap (in-process, no attach; default none).")
     int histogram;
 
+    @Option(names = "--heap-dump", paramLabel = "FILE",
+        description = "After the figure, dump the live heap to FILE (hprof; in-process, no attach).")
+    Path heapDump;
+
     ScaleBench bench() {
       Duration delay = com.typesafe.config.ConfigFactory.parseString("d = " + readyDelay).getDuration("d");
       return new ScaleBench(new ScaleBench.Options(nodes, daemonSets, Store.parse(where.store), where.jfr, delay,
-          joiners, joinRate, histogram, System.out));
+          joiners, joinRate, histogram, heapDump, System.out));
     }
   }
 
