@@ -236,7 +236,29 @@ public final class ScaleBench {
 
   private void createDaemonSets(BenchClient client) throws Exception {
     for (int d = 1; d <= o.daemonSets(); d++) {
-      client.post(DS_PATH, daemonSet("bench-" + d));
+      create(client, "bench-" + d);
+    }
+  }
+
+  /**
+   * As a client that retries: a create that timed out (504, the write's fate unknown) is posted again, and an
+   * AlreadyExists answer to that retry means the first one was written. On this shared two-core machine a
+   * DaemonSet's first create right after a 5,000-node registration times out often enough to fail whole runs.
+   */
+  private static void create(BenchClient client, String name) throws Exception {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        client.post(DS_PATH, daemonSet(name));
+        return;
+      } catch (java.io.IOException e) {
+        String message = String.valueOf(e.getMessage());
+        if (attempt > 1 && message.contains(": 409 ")) {
+          return;
+        }
+        if (attempt >= 5 || !message.contains(": 504 ")) {
+          throw e;
+        }
+      }
     }
   }
 
