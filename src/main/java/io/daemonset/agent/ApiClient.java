@@ -212,6 +212,18 @@ public final class ApiClient {
     return send("GET", "/api/v1/pods", query, null, POD_LIST, "list pods");
   }
 
+  /** One page of at most {@code limit} pods, from the start (continueToken null) or where the last page ended. */
+  public CompletableFuture<KubeList<Pod>> listPods(String fieldSelector, int limit, String continueToken) {
+    StringBuilder query = new StringBuilder("limit=").append(limit);
+    if (fieldSelector != null) {
+      query.append("&fieldSelector=").append(enc(fieldSelector));
+    }
+    if (continueToken != null) {
+      query.append("&continue=").append(enc(continueToken));
+    }
+    return send("GET", "/api/v1/pods", query.toString(), null, POD_LIST, "list pods");
+  }
+
   public CompletableFuture<Pod> getPod(String namespace, String name) {
     return send("GET", podPath(namespace, name), null, null, Pod.class, "get pod " + namespace + "/" + name);
   }

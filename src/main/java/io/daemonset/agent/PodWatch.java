@@ -86,10 +86,10 @@ public final class PodWatch implements AutoCloseable {
     while (running) {
       try {
         if (resourceVersion == null) {
-          KubeList<Pod> list = client.listPods(fieldSelector).get();
-          sink.replace(list.items() == null ? List.of() : list.items());
+          Listed listed = list();
+          sink.replace(listed.pods());
           lists++;
-          resourceVersion = list.metadata() == null ? null : list.metadata().resourceVersion();
+          resourceVersion = listed.resourceVersion();
           firstSync.complete(null);
         }
         resourceVersion = watch(resourceVersion);
@@ -115,6 +115,32 @@ public final class PodWatch implements AutoCloseable {
         backoff = backoff.multipliedBy(2).compareTo(maxBackoff) > 0 ? maxBackoff : backoff.multipliedBy(2);
       }
     }
+  }
+
+  /** Pods per list page. */
+  static final int PAGE = 500;
+
+  private record Listed(List<Pod> pods, String resourceVersion) {}
+
+  /**
+   * The list in pages of {@link #PAGE}, as client-go's reflector lists: a whole fleet's list was one response of
+   * ~2 KB per pod (112 MB at 55,000 pods), rendered, encrypted and read as one piece, and the server's TLS stage kept
+   * the last such piece after sending it (docs/performance.md, "mem9"). The pages are one consistent list (the
+   * continue token carries its resourceVersion); a token too old answers 410, and the caller lists again.
+   */
+  private Listed list() throws Exception {
+    List<Pod> pods = new java.util.ArrayList<>();
+    String token = null;
+    String resourceVersion;
+    do {
+      KubeList<Pod> page = client.listPods(fieldSelector, PAGE, token).get();
+      if (page.items() != null) {
+        pods.addAll(page.items());
+      }
+      resourceVersion = page.metadata() == null ? null : page.metadata().resourceVersion();
+      token = page.metadata() == null ? null : page.metadata().continueToken();
+    } while (token != null && !token.isEmpty());
+    return new Listed(pods, resourceVersion);
   }
 
   /** One watch request; returns the resourceVersion to continue from, or null to list again. */

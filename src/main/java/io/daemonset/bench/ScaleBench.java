@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.daemonset.cluster.Store;
 import io.daemonset.view.ObjectIndex;
 import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -24,9 +25,9 @@ public final class ScaleBench {
   private static final String DS_PATH = "/apis/apps/v1/namespaces/default/daemonsets";
 
   /** What to run: sizes, store, optional JFR file, hollow pods' ready delay, joining nodes. */
-  /** joinRate: joining nodes per second, 0 for all at once. */
+  /** joinRate: joining nodes per second, 0 for all at once; histogram: top classes to print after the figure, 0 none. */
   public record Options(int nodes, int daemonSets, Store store, Path jfr, Duration readyDelay, int joiners,
-                        int joinRate, PrintStream out) {}
+                        int joinRate, int histogram, Path heapDump, PrintStream out) {}
 
   private final Options o;
 
@@ -235,7 +236,29 @@ public final class ScaleBench {
 
   private void createDaemonSets(BenchClient client) throws Exception {
     for (int d = 1; d <= o.daemonSets(); d++) {
-      client.post(DS_PATH, daemonSet("bench-" + d));
+      create(client, "bench-" + d);
+    }
+  }
+
+  /**
+   * As a client that retries: a create that timed out (504, the write's fate unknown) is posted again, and an
+   * AlreadyExists answer to that retry means the first one was written. On this shared two-core machine a
+   * DaemonSet's first create right after a 5,000-node registration times out often enough to fail whole runs.
+   */
+  private static void create(BenchClient client, String name) throws Exception {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        client.post(DS_PATH, daemonSet(name));
+        return;
+      } catch (java.io.IOException e) {
+        String message = String.valueOf(e.getMessage());
+        if (attempt > 1 && message.contains(": 409 ")) {
+          return;
+        }
+        if (attempt >= 5 || !message.contains(": 504 ")) {
+          throw e;
+        }
+      }
     }
   }
 
@@ -303,6 +326,16 @@ public final class ScaleBench {
     // the issue's memory goal: every figure with -Xmx1g, server and hollow fleet in this one JVM
     o.out().printf("live heap after a full GC: %d MiB of a %d MiB maximum (-Xmx)%n", Meter.liveHeap() >> 20,
         Runtime.getRuntime().maxMemory() >> 20);
+    if (o.histogram() > 0) {
+      // where that live heap goes, class by class (issue 9's memory goal); "per pod" divides by this row's pods
+      o.out().print(ClassHistogram.describe(ClassHistogram.take(o.histogram()), pods));
+    }
+    if (o.heapDump() != null) {
+      // live objects only, for finding who holds them (retained sizes, referrers) with a heap analyser
+      ManagementFactory.getPlatformMXBean(com.sun.management.HotSpotDiagnosticMXBean.class)
+          .dumpHeap(o.heapDump().toString(), true);
+      o.out().println("heap dump: " + o.heapDump());
+    }
   }
 
   static long percentile(List<Long> values, int p) {

@@ -43,10 +43,18 @@ public final class ScaleCommands {
         description = "join: joining nodes per second, as an autoscaler adds them; 0: all at once (default).")
     int joinRate;
 
+    @Option(names = "--histogram", defaultValue = "0", paramLabel = "N",
+        description = "After the figure, print the top N classes of the live heap (in-process, no attach; default none).")
+    int histogram;
+
+    @Option(names = "--heap-dump", paramLabel = "FILE",
+        description = "After the figure, dump the live heap to FILE (hprof; in-process, no attach).")
+    Path heapDump;
+
     ScaleBench bench() {
       Duration delay = com.typesafe.config.ConfigFactory.parseString("d = " + readyDelay).getDuration("d");
       return new ScaleBench(new ScaleBench.Options(nodes, daemonSets, Store.parse(where.store), where.jfr, delay,
-          joiners, joinRate, System.out));
+          joiners, joinRate, histogram, heapDump, System.out));
     }
   }
 

@@ -48,6 +48,7 @@ public final class InstantTextModule extends SimpleModule {
   }
 
   static final JsonSerializer<Instant> WRITER = new Writer();
+  static final int RECENT_SLOTS = 4096;
   /** Reads the usual shape by hand ({@link Rfc3339#parse}), every other input as jsr310 does. */
   public static final JsonDeserializer<Instant> READER = new Reader();
 
@@ -64,15 +65,33 @@ public final class InstantTextModule extends SimpleModule {
   }
 
   private static final class Reader extends JsonDeserializer<Instant> {
+    /**
+     * Instants read lately, one per slot by value: a pod's conditions, start time and container start carry the same
+     * few instants, and each pod is decoded several times in this JVM (the view, a hollow agent); 23 Instants per pod
+     * were 4 % of a 50,000-pod benchmark's live heap (docs/performance.md, "mem9"). Lossy and fixed in size; racy on
+     * purpose: Instant is immutable (final fields), so any slot's content is a valid instant or null.
+     */
+    private final Instant[] recent = new Instant[RECENT_SLOTS];
+
     @Override
     public Instant deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
       if (p.hasToken(JsonToken.VALUE_STRING)) {
         Instant fast = Rfc3339.parse(p.getText());
         if (fast != null) {
-          return fast;
+          return shared(fast);
         }
       }
       return InstantDeserializer.INSTANT.deserialize(p, ctxt);
+    }
+
+    private Instant shared(Instant read) {
+      int slot = read.hashCode() & (RECENT_SLOTS - 1);
+      Instant kept = recent[slot];
+      if (read.equals(kept)) {
+        return kept;
+      }
+      recent[slot] = read;
+      return read;
     }
 
     @Override

@@ -63,6 +63,7 @@ public final class Json {
         .registerModule(new JavaTimeModule())
         .registerModule(times)
         .registerModule(new FastInstants())
+        .registerModule(new SharedStrings())
         .setSerializationInclusion(JsonInclude.Include.NON_NULL)
         .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
         .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)

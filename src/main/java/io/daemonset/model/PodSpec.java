@@ -1,6 +1,7 @@
 package io.daemonset.model;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import io.soabase.recordbuilder.core.RecordBuilder;
 import java.util.List;
 import java.util.Map;
@@ -12,12 +13,13 @@ import java.util.Map;
  */
 @RecordBuilder
 public record PodSpec(
-    List<Container> containers,
-    List<Container> initContainers,
+    // decoded lists that many pods repeat are shared (SharedLists)
+    @JsonDeserialize(converter = SharedLists.Containers.class) List<Container> containers,
+    @JsonDeserialize(converter = SharedLists.Containers.class) List<Container> initContainers,
     List<Volume> volumes,
     Map<String, String> nodeSelector,
     Affinity affinity,
-    List<Toleration> tolerations,
+    @JsonDeserialize(converter = SharedLists.Tolerations.class) List<Toleration> tolerations,
     String nodeName,
     Boolean hostNetwork,
     Boolean hostPID,

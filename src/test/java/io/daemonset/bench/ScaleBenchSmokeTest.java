@@ -24,7 +24,7 @@ class ScaleBenchSmokeTest {
   private static String run(int nodes, ScaleBenchRunner runner) throws Exception {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8);
-    runner.run(new ScaleBench(new ScaleBench.Options(nodes, 2, Store.H2, null, Duration.ZERO, 2, 0, out)));
+    runner.run(new ScaleBench(new ScaleBench.Options(nodes, 2, Store.H2, null, Duration.ZERO, 2, 0, 0, null, out)));
     String printed = bytes.toString(StandardCharsets.UTF_8);
     System.out.print(printed);
     return printed;

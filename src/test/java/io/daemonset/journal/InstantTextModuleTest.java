@@ -96,4 +96,17 @@ class InstantTextModuleTest {
     assertThat(Rfc3339.parse("2026-02-30T07:16:24Z")).isNull();
     assertThat(Rfc3339.parse("2026-12-03 07:16:24Z")).isNull();
   }
+
+  /** An instant read twice is one instance (pods repeat a few instants, and each is decoded several times). */
+  @Test
+  void anInstantReadAgainIsTheSameInstance_valuesUnchanged() throws Exception {
+    String json = "{\"at\":\"2026-12-03T07:16:24.123Z\"}";
+
+    Instant one = NOW.readValue(json, Stamped.class).at();
+    Instant two = NOW.readValue(json, Stamped.class).at();
+    Instant other = NOW.readValue("{\"at\":\"2026-12-03T07:16:25Z\"}", Stamped.class).at();
+
+    assertThat(two).isSameAs(one).isEqualTo(Instant.parse("2026-12-03T07:16:24.123Z"));
+    assertThat(other).isEqualTo(Instant.parse("2026-12-03T07:16:25Z"));
+  }
 }
