@@ -308,6 +308,7 @@ public final class DaemonSetEntity
 
   /** finder: where revisions of other DaemonSets' entities are found by selector (this JVM's view of the journal). */
   public static void init(ActorSystem<?> system, Clock clock, RevisionFinder finder) {
+    ReconcileWarmUp.start(system);
     NodeDirectory directory = new io.daemonset.node.ReplicatedNodeDirectory(system);
     ClusterSharding sharding = ClusterSharding.get(system);
     // Remembered, so that a rollout interrupted by a restart resumes without anyone asking.
