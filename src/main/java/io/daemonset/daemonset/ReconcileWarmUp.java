@@ -18,7 +18,7 @@ import org.slf4j.LoggerFactory;
  * first round (the burst of 1,000 pods) decided in 150-220 ms and the first round of answers in 130-615 ms, where
  * warm rounds take 10-25 ms; and the reconcile window, four times the last round's cost, then held the first
  * answers up to 500 ms. Every decision of a warmed-up member is the same (the function is pure and this touches no
- * state); it costs about a second of one core's CPU once, at start.
+ * state); it costs 0.3-0.5 s of one core once, at start.
  *
  * <p>{@code daemonset.controller.reconcile-warm-up = off} leaves it out.
  */
