@@ -308,6 +308,7 @@ public final class DaemonSetEntity
 
   /** finder: where revisions of other DaemonSets' entities are found by selector (this JVM's view of the journal). */
   public static void init(ActorSystem<?> system, Clock clock, RevisionFinder finder) {
+    ReconcileWarmUp.start(system);
     NodeDirectory directory = new io.daemonset.node.ReplicatedNodeDirectory(system);
     ClusterSharding sharding = ClusterSharding.get(system);
     // Remembered, so that a rollout interrupted by a restart resumes without anyone asking.
@@ -414,6 +415,10 @@ public final class DaemonSetEntity
   private long reconcileEnded = System.nanoTime() - ReconcileWindow.MAX.toNanos();
   /** Runtime only: how long facts gather before the next reconcile, from the last one's cost. */
   private Duration window = COALESCE;
+  /** Runtime only: how long the last reconcile took to decide (a join's spacing counts only this, see below). */
+  private Duration lastDecided = Duration.ZERO;
+  /** Runtime only: System.nanoTime() at which the pending "reconcile" timer fires. */
+  private long reconcileDueAt;
   /** Runtime only: the steps and unready pods the last reconcile left waiting for an answer. */
   private Outstanding outstanding = Outstanding.NONE;
   private boolean passivating;
@@ -588,7 +593,7 @@ public final class DaemonSetEntity
   private ReplyEffect<Event, DaemonSetState> onFact(DaemonSetState state, Fact fact) {
     facts.add(fact);
     if (outstanding.heardTheLast(fact)) {
-      timers.startSingleTimer("reconcile", Reconcile.INSTANCE, COALESCE);
+      startReconcileTimer(COALESCE);
     } else {
       scheduleReconcile();
     }
@@ -793,6 +798,7 @@ public final class DaemonSetEntity
     Duration took = Duration.ofNanos(reconcileEnded - started);
     // Spaced by deciding and writing: a cheap reconcile must not multiply the writes that queue on the journal.
     window = windowAfter.after(took.plus(lastWrite), out.state());
+    lastDecided = took;
     outstanding = Outstanding.of(out.state(), clock.instant());
     io.daemonset.journal.Meters.reconciled(took, factCount);
     if (out.events().isEmpty()) {
@@ -859,22 +865,33 @@ public final class DaemonSetEntity
    */
   private void scheduleReconcile() {
     if (!timers.isTimerActive("reconcile")) {
-      timers.startSingleTimer("reconcile", Reconcile.INSTANCE, window);
+      startReconcileTimer(window);
     }
   }
 
+  private void startReconcileTimer(Duration delay) {
+    timers.startSingleTimer("reconcile", Reconcile.INSTANCE, delay);
+    reconcileDueAt = System.nanoTime() + delay.toNanos();
+  }
+
   /**
-   * A notification that only adds nodes: the window still spaces reconciles (at least one window from the end of the
-   * last to the next, so the share of time spent deciding stays bounded), but a DaemonSet that has been quiet for a
-   * window already gives the joined nodes their pods after the coalescing delay, instead of waiting a whole window
-   * counted from the notification.
+   * A notification that only adds nodes: reconciles are still spaced (at least four times the last round's deciding
+   * from its end to the next, so the share of time spent deciding stays bounded), but a DaemonSet gives the joined
+   * nodes their pods after the coalescing delay once that spacing has passed, instead of waiting a whole window
+   * counted from the notification, or the rest of a window other facts started.
    */
   private void scheduleReconcileForJoin() {
-    if (timers.isTimerActive("reconcile")) {
-      return;
+    // Spaced by deciding alone, and sooner than a window already running: the window counts the last write too (up
+    // to 500 ms on a busy journal), and while the answers and status reports of earlier joins keep a window running
+    // a joining node waited for the rest of it. The joined node's pods still go into the round's one write with the
+    // facts and the status; a stream of joins makes more, smaller rounds (sched9b, docs/performance.md).
+    Duration joinWindow = windowAfter.after(lastDecided, reconciled != null ? reconciled : DaemonSetState.EMPTY);
+    Duration rest = joinWindow.minus(Duration.ofNanos(System.nanoTime() - reconcileEnded));
+    Duration delay = rest.compareTo(COALESCE) > 0 ? rest : COALESCE;
+    if (timers.isTimerActive("reconcile") && reconcileDueAt - System.nanoTime() <= delay.toNanos()) {
+      return; // due sooner anyway
     }
-    Duration rest = window.minus(Duration.ofNanos(System.nanoTime() - reconcileEnded));
-    timers.startSingleTimer("reconcile", Reconcile.INSTANCE, rest.compareTo(COALESCE) > 0 ? rest : COALESCE);
+    startReconcileTimer(delay);
   }
 
   /** Later than the coalescing delay: another reconcile meanwhile does not cancel it (its own timer key). */

@@ -52,6 +52,12 @@ public final class NodeEntity
 
   public sealed interface Command extends JsonSerializable {}
 
+  /**
+   * Sent to itself by the first admission gathered: the admissions that arrived meanwhile (they were in the mailbox
+   * before it) are written as one write ({@link #onAdmitPod}). Local only.
+   */
+  enum WriteAdmissions implements Command { INSTANCE }
+
   /** An agent registers (or re-registers) its node; user-owned labels and taints are kept. */
   public record Register(Node node, Cause cause, ActorRef<Outcome<Node>> replyTo) implements Command {}
 
@@ -241,6 +247,13 @@ public final class NodeEntity
   private io.daemonset.model.Lease lease;
   /** Runtime only: what the fleet's size granted at the last renewal (LeaseTerms), null until a renewal. */
   private Duration granted;
+  /** Runtime only: admissions decided and not yet written, in arrival order (see {@link #onAdmitPod}). */
+  private final List<Gathered> gathered = new java.util.ArrayList<>();
+  /** Runtime only: the state with the gathered admissions applied; what the next admission is decided on. */
+  private NodeState gatheredState;
+
+  /** One admission waiting for the write of its batch, and the answer it gets once written. */
+  private record Gathered(PodAdmitted event, AdmitPod cmd, AdmitResult answer) {}
 
   private NodeEntity(ActorContext<Command> context, String nodeName, NodeDirectory directory, PodObserver observer,
                      Clock clock, Duration heartbeatGrace, LeaseTerms leaseTerms,
@@ -294,7 +307,14 @@ public final class NodeEntity
   @Override
   public CommandHandlerWithReply<Command, Event, NodeState> commandHandler() {
     CommandHandlerWithReplyBuilder<Command, Event, NodeState> builder = newCommandHandlerWithReplyBuilder();
+    // While admissions are gathered (not yet written), every other command waits until they are: it must see them
+    // (a Get, a delete of a pod just admitted, a status report), and it comes after them in the mailbox anyway.
+    builder.forState(state -> !gathered.isEmpty())
+        .onCommand(AdmitPod.class, this::onAdmitPod)
+        .onCommand(WriteAdmissions.class, this::onWriteAdmissions)
+        .onAnyCommand(cmd -> Effect().stash());
     builder.forAnyState()
+        .onCommand(WriteAdmissions.class, this::onWriteAdmissions)
         .onCommand(Register.class, this::onRegister)
         .onCommand(Update.class, this::onUpdate)
         .onCommand(UpdateStatus.class, this::onUpdateStatus)
@@ -454,13 +474,30 @@ public final class NodeEntity
 
   // ---- pods ------------------------------------------------------------------------------------
 
-  /** Idempotent by pod name: admitting a pod already admitted answers yes again. */
-  private ReplyEffect<Event, NodeState> onAdmitPod(NodeState state, AdmitPod cmd) {
+  /**
+   * Idempotent by pod name: admitting a pod already admitted answers yes again.
+   *
+   * <p>Admissions that arrive together are written together: a joining node gets one admission from every DaemonSet
+   * at once (ten in the join benchmark), and written one by one, each waiting for the previous write, the last was
+   * answered ten journal round trips after the first. The first admission is decided, kept ({@link #gathered}) and
+   * the entity tells itself {@link WriteAdmissions}; the admissions already in the mailbox are decided on the state
+   * with the gathered ones applied (so capacity and names are judged as if each were written before the next, as
+   * before), every other command waits in the stash, and {@code WriteAdmissions} persists them as one write, then
+   * answers each. Nothing is answered before it is written, as before.
+   */
+  private ReplyEffect<Event, NodeState> onAdmitPod(NodeState committed, AdmitPod cmd) {
+    boolean gathering = !gathered.isEmpty();
+    NodeState state = gathering ? gatheredState : committed;
     String key = NodeState.podKey(cmd.pod());
+    Pod orphan = state.exists() && cmd.claimSelector() != null ? adoptable(state, cmd.pod(), cmd.claimSelector())
+        : null;
+    if (gathering && (orphan != null || state.pods().containsKey(key))) {
+      // an adoption, or a name gathered already: decided once the gathered admissions are written
+      return Effect().stash();
+    }
     if (!state.exists()) {
       return Effect().reply(cmd.replyTo(), new AdmitResult(key, false, "node " + nodeName + " is not registered"));
     }
-    Pod orphan = cmd.claimSelector() == null ? null : adoptable(state, cmd.pod(), cmd.claimSelector());
     if (orphan != null) {
       return adopt(state, cmd, orphan);
     }
@@ -478,12 +515,36 @@ public final class NodeEntity
         ? Unscheduled.pending(cmd.pod(), Admission.message(unschedulable.get()), clock.instant())
         : cmd.pod().withStatus(PodStatus.pending());
     String answer = unschedulable.map(r -> "Pending: " + Admission.message(r)).orElse("admitted");
-    return Effect().persist(new PodAdmitted(pod, cmd.cause()))
+    PodAdmitted admitted = new PodAdmitted(pod, cmd.cause());
+    gathered.add(new Gathered(admitted, cmd, new AdmitResult(key, true, answer)));
+    gatheredState = state.apply(admitted);
+    if (!gathering) {
+      context.getSelf().tell(WriteAdmissions.INSTANCE);
+    }
+    return Effect().noReply();
+  }
+
+  /** The gathered admissions as one write; then each is answered and its owner told, and what waited comes back. */
+  private ReplyEffect<Event, NodeState> onWriteAdmissions(NodeState state, WriteAdmissions cmd) {
+    if (gathered.isEmpty()) {
+      return Effect().none().thenNoReply().thenUnstashAll();
+    }
+    List<Gathered> batch = List.copyOf(gathered);
+    gathered.clear();
+    gatheredState = null;
+    return Effect().persist(batch.stream().<Event>map(Gathered::event).toList())
         .thenRun(s -> {
-          notifyOwner(pod, pod, cmd.cause());
+          for (Gathered g : batch) {
+            Pod pod = g.event().pod();
+            notifyOwner(pod, pod, g.event().cause());
+          }
           announceOrphans(state, s); // a pod created without a controller is an orphan a DaemonSet may adopt
+          for (Gathered g : batch) {
+            g.cmd().replyTo().tell(g.answer());
+          }
         })
-        .thenReply(cmd.replyTo(), s -> new AdmitResult(key, true, answer));
+        .thenNoReply()
+        .thenUnstashAll();
   }
 
   /**

@@ -124,6 +124,47 @@ class NodeEntityTest {
         .singleElement().satisfies(ref -> assertThat(ref.uid()).isEqualTo("ds-uid-2"));
   }
 
+  /**
+   * A joining node gets an admission from every DaemonSet at once: they are written together, not one journal round
+   * trip after another, and still judged one after the other (the third does not fit beside the first two).
+   */
+  @Test
+  void admissionsThatArriveTogetherAreWrittenTogetherAndNeverOverCommit() {
+    java.util.concurrent.CopyOnWriteArrayList<Integer> writes = new java.util.concurrent.CopyOnWriteArrayList<>();
+    org.apache.pekko.persistence.testkit.javadsl.PersistenceTestKit journal =
+        org.apache.pekko.persistence.testkit.javadsl.PersistenceTestKit.create(testKit.system());
+    journal.withPolicy((persistenceId, operation) -> {
+      if (persistenceId.equals("Node|n2") && operation instanceof org.apache.pekko.persistence.testkit.WriteEvents w) {
+        writes.add(w.batch().size());
+      }
+      return org.apache.pekko.persistence.testkit.ProcessingSuccess$.MODULE$;
+    });
+    try {
+      var n2 = testKit.spawn(NodeEntity.create("n2", directory, (owner, nodeName, podName, pod, cause) -> { },
+          Clock.fixed(NOW, ZoneOffset.UTC)));
+      var registered = testKit.<Outcome<Node>>createTestProbe();
+      n2.tell(new NodeEntity.Register(node(Map.of(), "2", true), ALICE, registered.ref()));
+      assertThat(registered.receiveMessage().isOk()).isTrue();
+
+      var answers = testKit.<NodeEntity.AdmitResult>createTestProbe();
+      for (String name : List.of("a", "b", "c")) {
+        n2.tell(new NodeEntity.AdmitPod(pod(name, "1"), ALICE, answers.ref()));
+      }
+      List<NodeEntity.AdmitResult> results = answers.receiveSeveralMessages(3);
+
+      assertThat(results).allMatch(NodeEntity.AdmitResult::admitted);
+      assertThat(results.get(0).reason()).isEqualTo("admitted");
+      assertThat(results.get(1).reason()).isEqualTo("admitted");
+      assertThat(results.get(2).reason()).startsWith("Pending:").contains("Insufficient cpu");
+      assertThat(writes).containsExactly(1, 3); // the registration, then the three admissions in one write
+      var held = testKit.<NodeState>createTestProbe();
+      n2.tell(new NodeEntity.Get(held.ref()));
+      assertThat(held.receiveMessage().pods()).hasSize(3);
+    } finally {
+      journal.resetPolicy();
+    }
+  }
+
   @Test
   void registrationAssignsIdentityAndAnnouncesTheNode() {
     var result = node.<Outcome<Node>>runCommand(r -> new NodeEntity.Register(node(Map.of("a", "b"), "2", true), ALICE, r));
