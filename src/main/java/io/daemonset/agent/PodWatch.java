@@ -52,9 +52,18 @@ public final class PodWatch implements AutoCloseable {
   private volatile InputStream current;
   private volatile long lastActivity = System.nanoTime();
   private volatile int lists;
+  private volatile int pages;
+  private final int pageSize;
 
   public PodWatch(ApiClient client, String fieldSelector, Sink sink, ScheduledExecutorService scheduler,
                   Duration minBackoff, Duration maxBackoff, String name) {
+    this(client, fieldSelector, sink, scheduler, minBackoff, maxBackoff, name, PAGE);
+  }
+
+  /** With another page size: a test lists a few pods in several pages. */
+  PodWatch(ApiClient client, String fieldSelector, Sink sink, ScheduledExecutorService scheduler,
+           Duration minBackoff, Duration maxBackoff, String name, int pageSize) {
+    this.pageSize = pageSize;
     this.client = client;
     this.fieldSelector = fieldSelector;
     this.sink = sink;
@@ -73,6 +82,11 @@ public final class PodWatch implements AutoCloseable {
   /** Completes after the first successful list has been handed to the sink. */
   public CompletableFuture<Void> firstSync() {
     return firstSync;
+  }
+
+  /** How many list pages have been read, over every list. */
+  int pages() {
+    return pages;
   }
 
   /** How many lists have been made (the first, then one per 410 Gone). */
@@ -133,7 +147,8 @@ public final class PodWatch implements AutoCloseable {
     String token = null;
     String resourceVersion;
     do {
-      KubeList<Pod> page = client.listPods(fieldSelector, PAGE, token).get();
+      KubeList<Pod> page = client.listPods(fieldSelector, pageSize, token).get();
+      pages++;
       if (page.items() != null) {
         pods.addAll(page.items());
       }
