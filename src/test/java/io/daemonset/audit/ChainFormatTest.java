@@ -34,12 +34,7 @@ class ChainFormatTest {
   @BeforeEach
   void createJournal() throws Exception {
     keepAlive = database.open();
-    try (Statement s = keepAlive.createStatement()) {
-      s.execute("CREATE TABLE \"event_journal\" (\"ordering\" BIGINT NOT NULL PRIMARY KEY,"
-          + " \"persistence_id\" VARCHAR(255) NOT NULL, \"sequence_number\" BIGINT NOT NULL,"
-          + " \"write_timestamp\" BIGINT NOT NULL, \"event_ser_id\" INT NOT NULL,"
-          + " \"event_ser_manifest\" VARCHAR(255) NOT NULL, \"event_payload\" BLOB NOT NULL)");
-    }
+    TestJournalTable.create(keepAlive);
   }
 
   @AfterEach

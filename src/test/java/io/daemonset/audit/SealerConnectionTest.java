@@ -8,7 +8,6 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -38,12 +37,7 @@ class SealerConnectionTest {
   @BeforeEach
   void createJournal() throws Exception {
     keepAlive = DriverManager.getConnection(url, "sa", "");
-    try (Statement s = keepAlive.createStatement()) {
-      s.execute("CREATE TABLE \"event_journal\" (\"ordering\" BIGINT NOT NULL PRIMARY KEY,"
-          + " \"persistence_id\" VARCHAR(255) NOT NULL, \"sequence_number\" BIGINT NOT NULL,"
-          + " \"write_timestamp\" BIGINT NOT NULL, \"event_ser_id\" INT NOT NULL,"
-          + " \"event_ser_manifest\" VARCHAR(255) NOT NULL, \"event_payload\" BLOB NOT NULL)");
-    }
+    TestJournalTable.create(keepAlive);
   }
 
   @AfterEach
