@@ -53,19 +53,36 @@ public final class ChainDigest {
   /** The chained digest of one row, and its payload's digest, hashing the payload once in {@link Format#V2}. */
   public static Digests of(Format format, String previous, JournalRow row) {
     byte[] payload = sha256().digest(row.payload());
+    return new Digests(HEX.formatHex(payload), link(format, previous, row.persistenceId(), row.sequenceNr(),
+        row.serializerId(), row.manifest(), format == Format.V2 ? payload : row.payload()));
+  }
+
+  /**
+   * The digests of a row whose payload's SHA-256 is known already (the database computed it): format 2 only, where
+   * a link covers that digest and not the payload. Equal to {@link #of} for the same row.
+   */
+  public static Digests ofPayloadDigest(String previous, String persistenceId, long sequenceNr, int serializerId,
+                                        String manifest, byte[] payloadDigest) {
+    return new Digests(HEX.formatHex(payloadDigest),
+        link(Format.V2, previous, persistenceId, sequenceNr, serializerId, manifest, payloadDigest));
+  }
+
+  /** SHA-256 over the previous digest, the row's coordinates and {@code covered} (the payload, or its digest). */
+  private static String link(Format format, String previous, String persistenceId, long sequenceNr, int serializerId,
+                             String manifest, byte[] covered) {
     MessageDigest sha = sha256();
     sha.update(HEX.parseHex(previous));
     if (format == Format.V2) {
       sha.update((byte) 0);
       sha.update((byte) format.version);
     }
-    sha.update(row.persistenceId().getBytes(StandardCharsets.UTF_8));
+    sha.update(persistenceId.getBytes(StandardCharsets.UTF_8));
     sha.update((byte) 0);
-    sha.update(ByteBuffer.allocate(12).putLong(row.sequenceNr()).putInt(row.serializerId()).array());
-    sha.update(row.manifest().getBytes(StandardCharsets.UTF_8));
+    sha.update(ByteBuffer.allocate(12).putLong(sequenceNr).putInt(serializerId).array());
+    sha.update(manifest.getBytes(StandardCharsets.UTF_8));
     sha.update((byte) 0);
-    sha.update(format == Format.V2 ? payload : row.payload());
-    return new Digests(HEX.formatHex(payload), HEX.formatHex(sha.digest()));
+    sha.update(covered);
+    return HEX.formatHex(sha.digest());
   }
 
   /** The chained digest of one row, in lower-case hex. */

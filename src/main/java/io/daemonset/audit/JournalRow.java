@@ -17,6 +17,10 @@ public record JournalRow(long ordering, String persistenceId, long sequenceNr, I
 
   /** Persistence ids of Pekko's own bookkeeping (sharding's remembered entities) start with a slash. */
   public boolean isAudited() {
+    return isAudited(persistenceId);
+  }
+
+  static boolean isAudited(String persistenceId) {
     return !persistenceId.startsWith("/");
   }
 

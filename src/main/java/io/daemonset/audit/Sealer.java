@@ -1,8 +1,6 @@
 package io.daemonset.audit;
 
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
@@ -51,6 +49,7 @@ public final class Sealer implements AutoCloseable {
   private Checkpoint.Signed last;
   private Connection connection;
   private ChainDigest.Format format;
+  private SealRows reader;
 
   public Sealer(JournalDatabase database, AuditKey key, Clock clock, Duration holeGrace) {
     this.database = database;
@@ -136,6 +135,7 @@ public final class Sealer implements AutoCloseable {
     }
     ChainTables.create(c);
     format = ChainTables.pinFormat(c);
+    reader = SealRows.of(format, c);
     long maxSealed = 0;
     for (ChainTables.Link l : ChainTables.heads(c).values()) {
       heads.put(l.persistenceId(), new Checkpoint.Head(l.seq(), l.digest()));
@@ -161,30 +161,21 @@ public final class Sealer implements AutoCloseable {
   }
 
   private int sealBatch(Connection c) throws SQLException {
-    List<JournalRow> rows = new ArrayList<>();
-    try (PreparedStatement s = c.prepareStatement("SELECT " + JournalRows.COLUMNS + " FROM \"event_journal\""
-        + " WHERE \"ordering\" > ? ORDER BY \"ordering\" LIMIT " + BATCH)) {
-      s.setLong(1, cursor);
-      try (ResultSet rs = s.executeQuery()) {
-        while (rs.next()) {
-          rows.add(JournalRows.row(rs));
-        }
-      }
-    }
-    List<JournalRow> waiting = new ArrayList<>();
-    seal(c, rows, waiting);
-    advance(rows);
+    List<SealRows.Row> read = reader.after(c, cursor, BATCH);
+    List<SealRows.Row> waiting = new ArrayList<>();
+    seal(c, read, waiting);
+    advance(read);
     // A row whose predecessor is not sealed is read again while the scan is held back at a hole; once the scan has
     // passed it, only a read by entity finds the predecessor (a write that committed after its hole was given up).
     waiting.stream().filter(row -> row.ordering() <= cursor).forEach(row -> behind.add(row.persistenceId()));
-    return rows.size();
+    return read.size();
   }
 
   /** Extends the chains with the rows that follow their heads; collects the rows whose predecessor is not sealed. */
-  private void seal(Connection c, List<JournalRow> rows, List<JournalRow> waiting) throws SQLException {
+  private void seal(Connection c, List<SealRows.Row> read, List<SealRows.Row> waiting) throws SQLException {
     List<ChainTables.Link> links = new ArrayList<>();
     Map<String, Checkpoint.Head> moved = new LinkedHashMap<>();
-    for (JournalRow row : rows) {
+    for (SealRows.Row row : read) {
       if (!row.isAudited()) {
         continue;
       }
@@ -196,7 +187,7 @@ public final class Sealer implements AutoCloseable {
         }
         continue; // or sealed already
       }
-      ChainDigest.Digests digests = ChainDigest.of(format, head == null ? ChainDigest.GENESIS : head.digest(), row);
+      ChainDigest.Digests digests = row.digests(format, head == null ? ChainDigest.GENESIS : head.digest());
       links.add(new ChainTables.Link(row.persistenceId(), row.sequenceNr(), row.ordering(), digests.payload(),
           digests.chained()));
       moved.put(row.persistenceId(), new Checkpoint.Head(row.sequenceNr(), digests.chained()));
@@ -218,8 +209,8 @@ public final class Sealer implements AutoCloseable {
     List<String> now = behind.stream().limit(CATCH_UP_ENTITIES).toList();
     for (String persistenceId : now) {
       Checkpoint.Head head = heads.get(persistenceId);
-      List<JournalRow> waiting = new ArrayList<>();
-      seal(c, JournalRows.ofEntity(c, persistenceId, head == null ? 0 : head.seq()), waiting);
+      List<SealRows.Row> waiting = new ArrayList<>();
+      seal(c, reader.ofEntity(c, persistenceId, head == null ? 0 : head.seq()), waiting);
       if (waiting.isEmpty()) {
         behind.remove(persistenceId);
       }
@@ -244,10 +235,10 @@ public final class Sealer implements AutoCloseable {
   }
 
   /** Moves the cursor over the contiguous orderings read, and over holes older than the grace. */
-  private void advance(List<JournalRow> rows) {
+  private void advance(List<SealRows.Row> read) {
     Instant now = clock.instant();
     long position = cursor;
-    for (JournalRow row : rows) {
+    for (SealRows.Row row : read) {
       while (position + 1 < row.ordering()) {
         long hole = position + 1;
         Instant seen = holes.computeIfAbsent(hole, h -> now);

@@ -57,6 +57,16 @@ public final class PostgresTestDatabase {
         StoreConfig.SCHEMA_KEY, schema));
   }
 
+  /** A connection to the test database whose search path is {@code schema} (created if missing). */
+  public static Connection connect(String schema) throws SQLException {
+    Connection c = DriverManager.getConnection(URL, USER, PASSWORD);
+    try (Statement s = c.createStatement()) {
+      s.execute("CREATE SCHEMA IF NOT EXISTS \"" + schema + "\"");
+      s.execute("SET search_path TO \"" + schema + "\"");
+    }
+    return c;
+  }
+
   static void execute(String sql) throws SQLException {
     try (Connection c = DriverManager.getConnection(URL, USER, PASSWORD); Statement s = c.createStatement()) {
       s.execute(sql);
