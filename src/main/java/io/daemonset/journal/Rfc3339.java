@@ -1,9 +1,7 @@
 package io.daemonset.journal;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.time.LocalDateTime;
-import java.time.ZoneOffset;
-import java.time.temporal.ChronoField;
 
 /**
  * The common shape of a time on the wire and in the journal, {@code 2026-12-03T07:15:00Z} with an optional fraction of
@@ -58,26 +56,9 @@ public final class Rfc3339 {
    * ({@code yyyy-MM-ddTHH:mm:ssZ} for the years 0 to 9999).
    */
   public static String formatSeconds(Instant value) {
-    long epochDay = Math.floorDiv(value.getEpochSecond(), 86_400);
-    if (epochDay < FIRST_DAY || epochDay > LAST_DAY) { // also keeps Instant.MIN and MAX away from LocalDateTime
-      return value.truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString();
-    }
-    LocalDateTime t = LocalDateTime.ofEpochSecond(value.getEpochSecond(), 0, ZoneOffset.UTC);
-    int year = t.getYear();
-    char[] c = new char[20];
-    put(c, 0, year, 4);
-    c[4] = '-';
-    put(c, 5, t.getMonthValue(), 2);
-    c[7] = '-';
-    put(c, 8, t.getDayOfMonth(), 2);
-    c[10] = 'T';
-    put(c, 11, t.getHour(), 2);
-    c[13] = ':';
-    put(c, 14, t.getMinute(), 2);
-    c[16] = ':';
-    put(c, 17, t.get(ChronoField.SECOND_OF_MINUTE), 2);
-    c[19] = 'Z';
-    return new String(c);
+    byte[] c = secondsText(value, 0);
+    return c == null ? value.truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString()
+        : new String(c, StandardCharsets.ISO_8859_1);
   }
 
   /**
@@ -86,21 +67,56 @@ public final class Rfc3339 {
    */
   public static String format(Instant value) {
     int nanos = value.getNano();
-    if (nanos == 0) {
-      return formatSeconds(value);
-    }
-    String seconds = formatSeconds(value);
-    if (seconds.length() != 20) {
+    int digits = nanos == 0 ? 0 : nanos % 1_000_000 == 0 ? 3 : nanos % 1_000 == 0 ? 6 : 9;
+    byte[] c = secondsText(value, digits == 0 ? 0 : digits + 1);
+    if (c == null) {
       return value.toString();
     }
-    int digits = nanos % 1_000_000 == 0 ? 3 : nanos % 1_000 == 0 ? 6 : 9;
-    int fraction = digits == 3 ? nanos / 1_000_000 : digits == 6 ? nanos / 1_000 : nanos;
-    char[] c = new char[21 + digits];
-    seconds.getChars(0, 19, c, 0);
-    c[19] = '.';
-    put(c, 20, fraction, digits);
-    c[20 + digits] = 'Z';
-    return new String(c);
+    if (digits > 0) {
+      int fraction = digits == 3 ? nanos / 1_000_000 : digits == 6 ? nanos / 1_000 : nanos;
+      c[19] = '.';
+      put(c, 20, fraction, digits);
+    }
+    c[c.length - 1] = 'Z';
+    return new String(c, StandardCharsets.ISO_8859_1);
+  }
+
+  /**
+   * {@code yyyy-MM-ddTHH:mm:ss} then {@code room} bytes to fill and a last one for the Z; null beyond the years 0 to
+   * 9999. The date by Howard Hinnant's days-to-civil arithmetic and Latin-1 bytes: LocalDateTime's range checks and
+   * the String's compression of chars were most of this method's cost, which every instant of every event and
+   * every pod served pays.
+   */
+  private static byte[] secondsText(Instant value, int room) {
+    long epochSecond = value.getEpochSecond();
+    long epochDay = Math.floorDiv(epochSecond, 86_400);
+    if (epochDay < FIRST_DAY || epochDay > LAST_DAY) { // also keeps Instant.MIN and MAX out of the arithmetic
+      return null;
+    }
+    int secondOfDay = (int) Math.floorMod(epochSecond, 86_400);
+    long z = epochDay + 719_468; // days since 0000-03-01
+    long era = Math.floorDiv(z, 146_097);
+    int dayOfEra = (int) (z - era * 146_097);
+    int yearOfEra = (dayOfEra - dayOfEra / 1_460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365;
+    int dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100); // from March 1st
+    int shiftedMonth = (5 * dayOfYear + 2) / 153;
+    int day = dayOfYear - (153 * shiftedMonth + 2) / 5 + 1;
+    int month = shiftedMonth < 10 ? shiftedMonth + 3 : shiftedMonth - 9;
+    int year = (int) (yearOfEra + era * 400) + (month <= 2 ? 1 : 0);
+    byte[] c = new byte[20 + room];
+    put(c, 0, year, 4);
+    c[4] = '-';
+    put(c, 5, month, 2);
+    c[7] = '-';
+    put(c, 8, day, 2);
+    c[10] = 'T';
+    put(c, 11, secondOfDay / 3_600, 2);
+    c[13] = ':';
+    put(c, 14, secondOfDay / 60 % 60, 2);
+    c[16] = ':';
+    put(c, 17, secondOfDay % 60, 2);
+    c[19 + room] = 'Z';
+    return c;
   }
 
   /** The decimal value of count ASCII digits at from; -1 if any is not a digit. */
@@ -116,9 +132,9 @@ public final class Rfc3339 {
     return value;
   }
 
-  private static void put(char[] c, int at, int value, int width) {
+  private static void put(byte[] c, int at, int value, int width) {
     for (int i = at + width - 1; i >= at; i--) {
-      c[i] = (char) ('0' + value % 10);
+      c[i] = (byte) ('0' + value % 10);
       value /= 10;
     }
   }

@@ -52,6 +52,23 @@ class Rfc3339Test {
   }
 
   @Test
+  void agreesWithTheJdkOnEveryDayOfTwoCenturiesAndTheEdgesOfEveryYear() {
+    for (java.time.LocalDate d = java.time.LocalDate.of(1899, 1, 1); d.getYear() < 2101; d = d.plusDays(1)) {
+      Instant t = d.atTime(23, 59, 59, 999_000_000).toInstant(java.time.ZoneOffset.UTC);
+      assertThat(Rfc3339.format(t)).isEqualTo(t.toString());
+    }
+    for (int year = 0; year <= 9999; year++) {
+      for (java.time.LocalDate d : java.util.List.of(java.time.LocalDate.of(year, 1, 1),
+          java.time.LocalDate.of(year, 2, 28), java.time.LocalDate.of(year, 3, 1),
+          java.time.LocalDate.of(year, 12, 31))) {
+        Instant t = d.atStartOfDay().toInstant(java.time.ZoneOffset.UTC);
+        assertThat(Rfc3339.formatSeconds(t)).isEqualTo(t.toString());
+        assertThat(Rfc3339.format(t.minusNanos(1))).isEqualTo(t.minusNanos(1).toString());
+      }
+    }
+  }
+
+  @Test
   void writesYearsBeyondFourDigitsAsTheJdkDoes() {
     Instant far = Instant.parse("+12026-12-03T07:15:00.5Z");
     assertThat(Rfc3339.formatSeconds(far)).isEqualTo("+12026-12-03T07:15:00Z");
