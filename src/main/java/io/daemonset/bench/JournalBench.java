@@ -87,6 +87,7 @@ public final class JournalBench {
       long firstOrdering = ceiling.maxOrdering();
       AtomicLong persisted = new AtomicLong();
       RunQueue queueBefore = RunQueue.now();
+      ThreadCpu cpuBefore = ThreadCpu.now();
       Meter m = Meter.start(persisted::get, false);
       try (Profile p = Profile.start(o.jfr())) {
         persisted.addAndGet(drive(sharding, pods, warmUp, o.eventsPerEntity()));
@@ -94,6 +95,7 @@ public final class JournalBench {
         p.close();
       }
       RunQueue queue = RunQueue.now().since(queueBefore);
+      Map<String, Long> cpuByThread = ThreadCpu.now().since(cpuBefore);
       JournalCeiling.Sample journal = ceiling.written(firstOrdering);
       Meter rawMeter = Meter.start(() -> 0, false);
       JournalCeiling.Result raw = ceiling.measure(journal.rows(), journal.averagePayload());
@@ -110,6 +112,7 @@ public final class JournalBench {
               + " rows, %d out of order%n", m.events(), m.seconds(), m.cpuSeconds(),
           100 * m.cpuSeconds() / m.seconds() / cores(), cores(), queue, journal.rows(), journal.tagRows(),
           journal.outOfOrder());
+      o.out().println("CPU per event by thread: " + ThreadCpu.perEvent(cpuByThread, m.events()));
       // The bound this process's CPU alone sets, whatever the database does: every event costs cpuPerEvent here
       o.out().printf("ceiling: %d rows in batches of %d from one connection, %.2f s, %.3f ms of this process's CPU"
               + " per row; with a tag row each (same transaction): %.0f rows/s; CPU bound of the journal path: %d"
