@@ -88,6 +88,7 @@ public final class JournalBench {
       AtomicLong persisted = new AtomicLong();
       RunQueue queueBefore = RunQueue.now();
       ThreadCpu cpuBefore = ThreadCpu.now();
+      LocalProcessCpu dbBefore = LocalProcessCpu.ofPostgres(ceiling.database());
       Meter m = Meter.start(persisted::get, false);
       try (Profile p = Profile.start(o.jfr())) {
         persisted.addAndGet(drive(sharding, pods, warmUp, o.eventsPerEntity()));
@@ -96,6 +97,7 @@ public final class JournalBench {
       }
       RunQueue queue = RunQueue.now().since(queueBefore);
       Map<String, Long> cpuByThread = ThreadCpu.now().since(cpuBefore);
+      long dbNanos = LocalProcessCpu.ofPostgres(ceiling.database()).nanosSince(dbBefore);
       JournalCeiling.Sample journal = ceiling.written(firstOrdering);
       Meter rawMeter = Meter.start(() -> 0, false);
       JournalCeiling.Result raw = ceiling.measure(journal.rows(), journal.averagePayload());
@@ -113,6 +115,16 @@ public final class JournalBench {
           100 * m.cpuSeconds() / m.seconds() / cores(), cores(), queue, journal.rows(), journal.tagRows(),
           journal.outOfOrder());
       o.out().println("CPU per event by thread: " + ThreadCpu.perEvent(cpuByThread, m.events()));
+      if (o.store() == Store.POSTGRES && dbBefore.found()) {
+        // Both runs' whole CPU per row on this host (this JVM and the local database): on cores they share, the
+        // ratio of the two is the most the journal's events/s can be of the ceiling's rows/s
+        double eventMillis = 1000 * cpuPerEvent + dbNanos / 1e6 / Math.max(1, m.events());
+        double rawMillis = (raw.jvmCpuNanos() + raw.databaseCpuNanos()) / 1e6 / raw.rows();
+        o.out().printf("host CPU (this JVM + the local postgres processes): %.3f ms per event, of which the database"
+                + " %.3f; %.3f ms per raw row, of which the database %.3f; bound on shared cores: %.0f %% of the"
+                + " ceiling%n", eventMillis, dbNanos / 1e6 / Math.max(1, m.events()), rawMillis,
+            raw.databaseCpuNanos() / 1e6 / raw.rows(), 100 * rawMillis / eventMillis);
+      }
       // The bound this process's CPU alone sets, whatever the database does: every event costs cpuPerEvent here
       o.out().printf("ceiling: %d rows in batches of %d from one connection, %.2f s, %.3f ms of this process's CPU"
               + " per row; with a tag row each (same transaction): %.0f rows/s; CPU bound of the journal path: %d"

@@ -25,8 +25,12 @@ final class JournalCeiling {
    */
   record Sample(long rows, int averagePayload, long tagRows, long outOfOrder) {}
 
-  /** Rows/s of the raw inserts, and of the same with one tag row per row in the same transaction. */
-  record Result(long rows, int batchSize, double seconds, double rowsPerSecond, double withTagsPerSecond) {}
+  /**
+   * Rows/s of the raw inserts, and of the same with one tag row per row in the same transaction; the CPU the plain
+   * inserts took in this JVM (the inserting thread) and in the local database's processes (0 if not local).
+   */
+  record Result(long rows, int batchSize, double seconds, double rowsPerSecond, double withTagsPerSecond,
+                long jvmCpuNanos, long databaseCpuNanos) {}
 
   private final Store store;
   private final String url;
@@ -54,6 +58,11 @@ final class JournalCeiling {
     props.setProperty("password", db.getString("password"));
     return new JournalCeiling(StoreConfig.store(config), db.getString("url"), props,
         config.getString("daemonset.persistence.schema"), config.getInt("jdbc-journal.batchSize"));
+  }
+
+  /** The database's name, to tell its server processes from other databases' (LocalProcessCpu). */
+  String database() {
+    return LocalProcessCpu.databaseOf(url);
   }
 
   private Connection connect() throws SQLException {
@@ -114,9 +123,14 @@ final class JournalCeiling {
           + " FOREIGN KEY (event_id) REFERENCES " + journal + " (ordering) ON DELETE CASCADE)");
       try {
         c.setAutoCommit(false);
+        java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
+        long jvmBefore = threads.getCurrentThreadCpuTime();
+        LocalProcessCpu databaseBefore = LocalProcessCpu.ofPostgres(database());
         double seconds = insert(c, journal, null, 0, n, bytes);
+        long databaseNanos = LocalProcessCpu.ofPostgres(database()).nanosSince(databaseBefore);
+        long jvmNanos = threads.getCurrentThreadCpuTime() - jvmBefore;
         double withTags = insert(c, journal, tags, n, n, bytes);
-        return new Result(n, batchSize, seconds, n / seconds, n / withTags);
+        return new Result(n, batchSize, seconds, n / seconds, n / withTags, jvmNanos, databaseNanos);
       } finally {
         c.setAutoCommit(true);
         s.execute("DROP TABLE " + tags);
