@@ -116,14 +116,17 @@ public final class JournalBench {
           journal.outOfOrder());
       o.out().println("CPU per event by thread: " + ThreadCpu.perEvent(cpuByThread, m.events()));
       if (o.store() == Store.POSTGRES && dbBefore.found()) {
-        // Both runs' whole CPU per row on this host (this JVM and the local database): on cores they share, the
-        // ratio of the two is the most the journal's events/s can be of the ceiling's rows/s
+        // Both runs' whole CPU per row on this host (this JVM and the local database). The ceiling is bound by its one
+        // connection's commits, not by CPU (it uses a fraction of a core); the journal, by CPU: with the cores to
+        // itself, the journal could at most do cores / (its host CPU per event)
         double eventMillis = 1000 * cpuPerEvent + dbNanos / 1e6 / Math.max(1, m.events());
         double rawMillis = (raw.jvmCpuNanos() + raw.databaseCpuNanos()) / 1e6 / raw.rows();
+        double bound = cores() * 1000 / eventMillis;
         o.out().printf("host CPU (this JVM + the local postgres processes): %.3f ms per event, of which the database"
-                + " %.3f; %.3f ms per raw row, of which the database %.3f; bound on shared cores: %.0f %% of the"
-                + " ceiling%n", eventMillis, dbNanos / 1e6 / Math.max(1, m.events()), rawMillis,
-            raw.databaseCpuNanos() / 1e6 / raw.rows(), 100 * rawMillis / eventMillis);
+                + " %.3f; %.3f ms per raw row, of which the database %.3f (the ceiling used %.2f cores); bound of the"
+                + " journal with the host's %d cores to itself: %.0f events/s = %.0f %% of the ceiling%n", eventMillis,
+            dbNanos / 1e6 / Math.max(1, m.events()), rawMillis, raw.databaseCpuNanos() / 1e6 / raw.rows(),
+            rawMillis * raw.rowsPerSecond() / 1000, cores(), bound, 100 * bound / raw.rowsPerSecond());
       }
       // The bound this process's CPU alone sets, whatever the database does: every event costs cpuPerEvent here
       o.out().printf("ceiling: %d rows in batches of %d from one connection, %.2f s, %.3f ms of this process's CPU"
