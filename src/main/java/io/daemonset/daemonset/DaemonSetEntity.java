@@ -877,8 +877,8 @@ public final class DaemonSetEntity
   /**
    * A notification that only adds nodes: reconciles are still spaced (at least four times the last round's deciding
    * from its end to the next, so the share of time spent deciding stays bounded), but a DaemonSet gives the joined
-   * nodes their pods once that spacing has passed, at once when it has ({@link ReconcileWindow#joinDelay}), instead of
-   * waiting a whole window counted from the notification, or the rest of a window other facts started.
+   * nodes their pods after the coalescing delay once that spacing has passed, instead of waiting a whole window
+   * counted from the notification, or the rest of a window other facts started.
    */
   private void scheduleReconcileForJoin() {
     // Spaced by deciding alone, and sooner than a window already running: the window counts the last write too (up
@@ -886,7 +886,8 @@ public final class DaemonSetEntity
     // a joining node waited for the rest of it. The joined node's pods still go into the round's one write with the
     // facts and the status; a stream of joins makes more, smaller rounds (sched9b, docs/performance.md).
     Duration joinWindow = windowAfter.after(lastDecided, reconciled != null ? reconciled : DaemonSetState.EMPTY);
-    Duration delay = ReconcileWindow.joinDelay(joinWindow, Duration.ofNanos(System.nanoTime() - reconcileEnded));
+    Duration rest = joinWindow.minus(Duration.ofNanos(System.nanoTime() - reconcileEnded));
+    Duration delay = rest.compareTo(COALESCE) > 0 ? rest : COALESCE;
     if (timers.isTimerActive("reconcile") && reconcileDueAt - System.nanoTime() <= delay.toNanos()) {
       return; // due sooner anyway
     }

@@ -29,19 +29,6 @@ final class ReconcileWindow {
 
   private ReconcileWindow() {}
 
-  /**
-   * How long a notification that only adds nodes waits for its reconcile: the rest of the spacing ({@code window},
-   * counted from the end of the last round, {@code sinceLastEnded} ago), and no longer. The spacing already bounds
-   * how often a DaemonSet decides (it is never shorter than the coalescing delay), so a quiet DaemonSet gives the
-   * joined node its pod at once instead of after another 20 ms of coalescing: with ten DaemonSets each of a join's
-   * rounds waited it, and nothing else would have joined the batch in that time but other joins, which the spacing
-   * batches anyway.
-   */
-  static Duration joinDelay(Duration window, Duration sinceLastEnded) {
-    Duration rest = window.minus(sinceLastEnded);
-    return rest.isNegative() ? Duration.ZERO : rest;
-  }
-
   /** The window after a reconcile that took {@code took}. */
   static Duration after(Duration took) {
     Duration scaled = took.multipliedBy(SHARE);

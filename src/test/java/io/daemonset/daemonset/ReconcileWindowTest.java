@@ -20,16 +20,4 @@ class ReconcileWindowTest {
   void theWindowIsFourTimesTheLastReconcileBetweenTheCoalescingWindowAndHalfASecond(long tookMillis, long windowMillis) {
     assertThat(ReconcileWindow.after(Duration.ofMillis(tookMillis))).isEqualTo(Duration.ofMillis(windowMillis));
   }
-
-  @ParameterizedTest(name = "a join {1} ms after a round whose spacing is {0} ms waits {2} ms")
-  @CsvSource({
-      "20, 500, 0",    // a quiet DaemonSet: at once, not after another 20 ms of coalescing
-      "20, 20, 0",     // the spacing just passed
-      "20, 5, 15",     // the rest of the spacing, also when shorter than the coalescing delay
-      "200, 30, 170",  // an expensive round: its spacing holds
-  })
-  void aJoinWaitsForTheRestOfTheSpacingAndNoLonger(long windowMillis, long sinceMillis, long delayMillis) {
-    assertThat(ReconcileWindow.joinDelay(Duration.ofMillis(windowMillis), Duration.ofMillis(sinceMillis)))
-        .isEqualTo(Duration.ofMillis(delayMillis));
-  }
 }
