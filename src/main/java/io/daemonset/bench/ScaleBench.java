@@ -136,7 +136,8 @@ public final class ScaleBench {
             o.joinRate() <= 0 ? "" : " at " + o.joinRate() + "/s",
             percentile(latencies, 50), percentile(latencies, 99), percentile(latencies, 100)), m, store,
             (long) o.joiners() * o.daemonSets());
-        o.out().println(JoinStages.describe(server.plane.system(), joinStart, "join-"));
+        o.out().println(JoinStages.describe(server.plane.system(), joinStart, "join-", watch.seenAtMillis(),
+            watch.completeAtMillis()));
       }
     }
   }

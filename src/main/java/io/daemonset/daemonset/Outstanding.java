@@ -36,7 +36,11 @@ final class Outstanding {
     Set<String> creates = new HashSet<>();
     Set<String> deletes = new HashSet<>();
     Set<String> unready = new HashSet<>();
-    for (PodBinding b : state.ownBindings()) {
+    String uid = state.uid();
+    for (PodBinding b : state.bindings().values()) {
+      if (!b.ownerUid().equals(uid)) {
+        continue; // another incarnation's
+      }
       if (b.isAwaited(now)) {
         (b.phase() == PodBinding.Phase.SCHEDULED ? creates : deletes).add(b.podName());
       }

@@ -189,8 +189,15 @@ final class ReconcileStep {
   private static HistoryDecision decideHistory(DaemonSetState state, String hash) {
     DaemonSet ds = state.daemonSet();
     RevisionHistory history = new RevisionHistory(state.revisions().values().stream().map(RevisionRef::of).toList());
-    List<String> liveHashes = new ArrayList<>(state.ownBindings().stream().map(PodBinding::revisionHash).distinct()
-        .toList());
+    // one walk, no list of the bindings: every round decides the history (5,000 bindings at 5,000 nodes)
+    java.util.Set<String> live = new java.util.LinkedHashSet<>();
+    String uid = state.uid();
+    for (PodBinding b : state.bindings().values()) {
+      if (b.ownerUid().equals(uid)) {
+        live.add(b.revisionHash());
+      }
+    }
+    List<String> liveHashes = new ArrayList<>(live);
     // The last good revision is what a Rollback (and a canary's joining nodes) return to: never trimmed.
     var rollout = state.status().rollout();
     if (rollout != null && rollout.lastGoodRevision() != null && !liveHashes.contains(rollout.lastGoodRevision())) {

@@ -98,11 +98,44 @@ public final class Reconciler {
         state = state.apply(changed);
       }
     }
-    List<NodeStep> steps = new ArrayList<>(admissions(state, in.now()));
-    steps.addAll(deletions(state, in.now()));
-    steps.addAll(orphanings(state, in.now()));
-    steps.addAll(relabellings(state, in.now()));
-    return new ReconcileOutput(events, steps, backoffs, requeueAt, state, judged, views);
+    return new ReconcileOutput(events, steps(state, in.now()), backoffs, requeueAt, state, judged, views);
+  }
+
+  /**
+   * Every step the state asks for: admissions, then deletions, orphanings and relabellings, each in pod-name order.
+   * One walk over the bindings for the four kinds: every round takes it, a join's included, and at 5,000 bindings a
+   * walk of the persistent map is most of what a round that changed one node costs (four walks were a quarter of
+   * a join's round, docs/performance.md "join9").
+   */
+  static List<NodeStep> steps(DaemonSetState state, Instant now) {
+    boolean admitting = state.exists() && !state.isTerminating();
+    String uid = state.uid();
+    List<PodBinding> toAdmit = new ArrayList<>();
+    List<NodeStep> deletions = new ArrayList<>();
+    List<NodeStep> orphanings = new ArrayList<>();
+    List<NodeStep> relabellings = new ArrayList<>();
+    for (PodBinding b : state.bindings().values()) {
+      switch (b.phase()) {
+        case SCHEDULED -> {
+          if (admitting && b.ownerUid().equals(uid)) {
+            toAdmit.add(b);
+          }
+        }
+        case DELETE_REQUESTED -> deletions.add(deletion(b, now));
+        case ORPHAN_REQUESTED -> orphanings.add(orphaning(state, b, now));
+        case BOUND -> {
+          if (b.relabelPending()) {
+            relabellings.add(relabelling(b, now));
+          }
+        }
+        default -> { }
+      }
+    }
+    List<NodeStep> out = admissions(state, toAdmit, now);
+    out.addAll(deletions);
+    out.addAll(orphanings);
+    out.addAll(relabellings);
+    return out;
   }
 
   /** Nothing seen of the directory yet: not "no nodes", so nothing is decided at all. */
@@ -126,20 +159,17 @@ public final class Reconciler {
     return true;
   }
 
-  /** Every binding the node has not yet acknowledged, with the pod to admit. */
-  private static List<NodeStep> admissions(DaemonSetState state, Instant now) {
-    if (!state.exists() || state.isTerminating()) {
-      return List.of();
+  /** The own bindings the node has not yet acknowledged ({@code scheduled}, in name order), with the pod to admit. */
+  private static List<NodeStep> admissions(DaemonSetState state, List<PodBinding> scheduled, Instant now) {
+    List<NodeStep> out = new ArrayList<>(scheduled.size() + 4);
+    if (scheduled.isEmpty()) {
+      return out;
     }
-    List<NodeStep> out = new ArrayList<>();
     // one decode of a revision's template per reconcile, not one per pod (a burst admits up to 1,000)
     Map<String, PodTemplateSpec> templates = new HashMap<>();
     Map<String, Long> generations = new HashMap<>();
     String current = null;
-    for (PodBinding b : state.ownBindings()) {
-      if (b.phase() != PodBinding.Phase.SCHEDULED) {
-        continue;
-      }
+    for (PodBinding b : scheduled) {
       PodTemplateSpec template = templates.computeIfAbsent(b.revisionHash(), hash -> templateFor(state, hash));
       if (template == null) {
         continue;
@@ -159,37 +189,24 @@ public final class Reconciler {
     return out;
   }
 
-  private static List<NodeStep> orphanings(DaemonSetState state, Instant now) {
-    return state.bindings().values().stream()
-        .filter(b -> b.phase() == PodBinding.Phase.ORPHAN_REQUESTED)
-        .<NodeStep>map(b -> new NodeStep.Orphan(b, Cause.byController(now, "orphan pod " + b.podName() + " on node "
-            + b.nodeName() + (state.exists() && !state.isTerminating()
-                ? ": released, its labels no longer match the selector"
-                : ": DaemonSet deleted with propagation Orphan"))))
-        .toList();
+  private static NodeStep orphaning(DaemonSetState state, PodBinding b, Instant now) {
+    return new NodeStep.Orphan(b, Cause.byController(now, "orphan pod " + b.podName() + " on node "
+        + b.nodeName() + (state.exists() && !state.isTerminating()
+            ? ": released, its labels no longer match the selector"
+            : ": DaemonSet deleted with propagation Orphan")));
   }
 
   /**
-   * The bound pods whose relabel (dedupCurHistories) their node has not answered yet: sent on every reconcile until
+   * A bound pod whose relabel (dedupCurHistories) its node has not answered yet: sent on every reconcile until
    * answered, NodeLink holding back a repeat while one is in flight. A pod being deleted or released needs none.
    */
-  private static List<NodeStep> relabellings(DaemonSetState state, Instant now) {
-    List<NodeStep> out = new ArrayList<>();
-    for (PodBinding b : state.bindings().values()) {
-      if (b.relabelPending() && b.phase() == PodBinding.Phase.BOUND) {
-        out.add(new NodeStep.Relabel(b, Cause.byController(now, "relabel pod " + b.podName() + " on node "
-            + b.nodeName() + ": controller-revision-hash " + b.revisionHash() + " (its revision was a duplicate)")));
-      }
-    }
-    return out;
+  private static NodeStep relabelling(PodBinding b, Instant now) {
+    return new NodeStep.Relabel(b, Cause.byController(now, "relabel pod " + b.podName() + " on node "
+        + b.nodeName() + ": controller-revision-hash " + b.revisionHash() + " (its revision was a duplicate)"));
   }
 
-  private static List<NodeStep> deletions(DaemonSetState state, Instant now) {
-    return state.bindings().values().stream()
-        .filter(b -> b.phase() == PodBinding.Phase.DELETE_REQUESTED)
-        .<NodeStep>map(b -> new NodeStep.Delete(b,
-            Cause.byController(now, "delete pod " + b.podName() + " on node " + b.nodeName())))
-        .toList();
+  private static NodeStep deletion(PodBinding b, Instant now) {
+    return new NodeStep.Delete(b, Cause.byController(now, "delete pod " + b.podName() + " on node " + b.nodeName()));
   }
 
   /**
