@@ -105,6 +105,14 @@ record ListQuery(
     }
   }
 
+  /**
+   * The node whose pods alone this query can select ({@code fieldSelector=spec.nodeName=X}, every kubelet's list):
+   * the list then starts from that node's pods instead of every pod of the cluster (still filtered by {@link #matches}).
+   */
+  java.util.Optional<String> onlyPodsOf(ResourceKind kind) {
+    return kind == ResourceKind.PODS ? fields.requiresExactMatch("spec.nodeName") : java.util.Optional.empty();
+  }
+
   /** Namespace, labels and fields: does this query select the object? */
   boolean matches(ResourceKind kind, Object object) {
     ObjectMeta meta = KubeObjects.metadata(object);

@@ -56,7 +56,10 @@ final class ListReads {
   private ListQuery.Page pageAt(Call call, ListQuery query, ListQuery.Read read) {
     String resource = call.kind().resource;
     long at = read.mode() == ListQuery.ReadMode.EXACT ? read.resourceVersion() : ListQuery.INCONSISTENT;
-    ClusterView.Snapshot snapshot = view.snapshot(resource, at).orElseThrow(() -> read.continued()
+    java.util.Optional<String> node = query.onlyPodsOf(call.kind());
+    // a kubelet's list (spec.nodeName=X) reads its node's pods, not a copy of every pod of the cluster
+    ClusterView.Snapshot snapshot = (node.isPresent() ? view.snapshot(resource, at, index -> index.podsOf(node.get()))
+        : view.snapshot(resource, at)).orElseThrow(() -> read.continued()
         ? continueExpired(query.inconsistentContinue()) : ApiException.expired(EXPIRED));
     return query.page(call.kind(), snapshot.objects(), snapshot.resourceVersion());
   }

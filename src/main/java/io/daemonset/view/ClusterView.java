@@ -306,11 +306,20 @@ public final class ClusterView {
    * once etcd has compacted that revision). A version newer than the view is served as the latest.
    */
   public Optional<Snapshot> snapshot(String resource, long at) {
+    return snapshot(resource, at, i -> i.list(resource));
+  }
+
+  /**
+   * As {@link #snapshot(String, long)}, starting from the part of the resource's objects {@code scope} picks (a node's
+   * pods): the snapshot then holds at least every object of that part at {@code at}, and possibly objects of other
+   * parts (changes undone are put back whatever part they belong to), so the caller still filters.
+   */
+  public Optional<Snapshot> snapshot(String resource, long at, Function<ObjectIndex, Collection<StoredObject>> scope) {
     long version = at < 0 ? lastOrdering : Math.min(at, lastOrdering);
     // Copied without the lock: whatever changed while copying is in `recent` (applied and recorded under the
     // lock) with a newer version, so undoing those restores every key to its state at `version`.
     Map<String, StoredObject> objects = new HashMap<>();
-    for (StoredObject o : index.list(resource)) {
+    for (StoredObject o : scope.apply(index)) {
       objects.put(o.key(), o);
     }
     synchronized (this) {

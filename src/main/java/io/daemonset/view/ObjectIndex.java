@@ -79,6 +79,27 @@ public final class ObjectIndex {
     return objects.get(resource).values();
   }
 
+  /**
+   * The pods a node's entity holds, as served: pods are served from the node entities' states only, so every pod
+   * whose {@code spec.nodeName} is that node is among them. What a list with {@code fieldSelector=spec.nodeName=X}
+   * (every kubelet's, at start and at each relist) starts from instead of every pod of the cluster.
+   */
+  public List<StoredObject> podsOf(String nodeName) {
+    NodeState state = nodes.get(nodeName);
+    if (state == null) {
+      return List.of();
+    }
+    Map<String, StoredObject> pods = objects.get(PODS);
+    List<StoredObject> out = new ArrayList<>(state.pods().size());
+    for (String key : state.pods().keySet()) {
+      StoredObject pod = pods.get(key);
+      if (pod != null) {
+        out.add(pod);
+      }
+    }
+    return out;
+  }
+
   /** How many objects the API serves, of every resource: what a snapshot of this index serializes. */
   public int size() {
     int size = 0;
