@@ -309,19 +309,23 @@ public final class ApiClient {
 
   private <T> CompletableFuture<T> send(String method, String path, String query, Object body, JavaType type,
                                         String what, String bearer) {
-    HttpRequest.BodyPublisher publisher;
-    try {
-      publisher = body == null ? HttpRequest.BodyPublishers.noBody()
-          : HttpRequest.BodyPublishers.ofByteArray(MAPPER.writeValueAsBytes(body));
-    } catch (IOException e) {
-      return CompletableFuture.failedFuture(new UncheckedIOException(e));
-    }
-    HttpRequest.Builder builder = request(target.resolve(path, query), bearer).timeout(REQUEST_TIMEOUT)
-        .method(method, publisher);
-    if (body != null) {
-      builder.header("Content-Type", "application/json");
-    }
-    HttpRequest request = builder.build();
+    // Built (the body encoded) by the sender that sends it, not by the caller: the caller of a pod status report is
+    // the hollow fleet's one pod watch, for every pod of the fleet (docs/performance.md, ready9).
+    Request request = new Request(() -> {
+      HttpRequest.BodyPublisher publisher;
+      try {
+        publisher = body == null ? HttpRequest.BodyPublishers.noBody()
+            : HttpRequest.BodyPublishers.ofByteArray(MAPPER.writeValueAsBytes(body));
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot encode the body to " + what, e);
+      }
+      HttpRequest.Builder builder = request(target.resolve(path, query), bearer).timeout(REQUEST_TIMEOUT)
+          .method(method, publisher);
+      if (body != null) {
+        builder.header("Content-Type", "application/json");
+      }
+      return builder.build();
+    });
     CompletableFuture<T> result = new CompletableFuture<>();
     enqueue(new Call(request, response -> {
       skew.observed(response.headers().firstValue(io.daemonset.model.Release.HEADER));
@@ -340,8 +344,25 @@ public final class ApiClient {
     return result;
   }
 
+  /** A request built once, when first sent (a 429's retry sends the same one again). */
+  private static final class Request {
+    private final java.util.function.Supplier<HttpRequest> build;
+    private HttpRequest built;
+
+    Request(java.util.function.Supplier<HttpRequest> build) {
+      this.build = build;
+    }
+
+    synchronized HttpRequest get() {
+      if (built == null) {
+        built = build.get();
+      }
+      return built;
+    }
+  }
+
   /** A request waiting to be sent, what its answer means, and the future its caller holds. */
-  private record Call(HttpRequest request, java.util.function.Function<HttpResponse<byte[]>, ?> read,
+  private record Call(Request request, java.util.function.Function<HttpResponse<byte[]>, ?> read,
                       CompletableFuture<?> result, int attempt) {
     Call again() {
       return new Call(request, read, result, attempt + 1);
@@ -401,7 +422,7 @@ public final class ApiClient {
       try {
         // Blocking, not sendAsync: the JDK client hands every sendAsync response to CompletableFuture's default
         // executor, which on 2 cores starts a thread per response (HttpClientImpl's "ASYNC_POOL").
-        HttpResponse<byte[]> response = http.send(call.request(), HttpResponse.BodyHandlers.ofByteArray());
+        HttpResponse<byte[]> response = http.send(call.request().get(), HttpResponse.BodyHandlers.ofByteArray());
         Duration retryAfter = retryAfter(response, call.attempt());
         if (retryAfter != null) {
           // the server is over its budget of requests in flight: wait as it says, without holding a sender

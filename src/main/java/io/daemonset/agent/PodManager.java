@@ -1,6 +1,5 @@
 package io.daemonset.agent;
 
-import io.daemonset.model.Json;
 import io.daemonset.model.Pod;
 import io.daemonset.model.PodStatus;
 import io.daemonset.model.SharedParts;
@@ -335,12 +334,9 @@ public final class PodManager implements PodWatch.Sink {
     return now != null && now.metadata().uid().equals(pod.metadata().uid());
   }
 
-  /**
-   * As the API will store it (times in seconds), so that equal statuses compare equal: one conversion (Jackson writes
-   * into a token buffer and reads it back), not a tree and then a record from the tree.
-   */
+  /** As the API will store it (times in seconds), so that equal statuses compare equal. */
   private static PodStatus normalize(PodStatus status) {
-    return Json.convert(status, PodStatus.class);
+    return PodStatuses.inSeconds(status);
   }
 
   private void schedule(Runnable r, Duration wait) {

@@ -1,10 +1,12 @@
 package io.daemonset.agent;
 
+import io.daemonset.model.ContainerState;
 import io.daemonset.model.ContainerStatus;
 import io.daemonset.model.Pod;
 import io.daemonset.model.PodCondition;
 import io.daemonset.model.PodStatus;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -154,6 +156,46 @@ public final class PodStatuses {
     conditions.add(new PodCondition(SCHEDULED, "True", null, now, null, null));
     return new PodStatus(phase, conditions, message, reason, hostIP, podIP, startTime, List.copyOf(containers),
         inits.isEmpty() ? null : List.copyOf(inits));
+  }
+
+  /**
+   * The status with every time truncated to the second, as the API stores and answers it (RFC 3339 seconds): what a
+   * report is compared with, so that equal statuses compare equal. It was a round trip through JSON (Jackson writing
+   * into a token buffer and reading it back) on every report; the round trip changes nothing else (a test compares
+   * the two on every shape of status).
+   */
+  public static PodStatus inSeconds(PodStatus status) {
+    if (status == null) {
+      return null;
+    }
+    List<PodCondition> conditions = status.conditions() == null ? null
+        : status.conditions().stream().map(c -> new PodCondition(c.type(), c.status(), seconds(c.lastProbeTime()),
+            seconds(c.lastTransitionTime()), c.reason(), c.message())).toList();
+    return new PodStatus(status.phase(), conditions, status.message(), status.reason(), status.hostIP(),
+        status.podIP(), seconds(status.startTime()), containersInSeconds(status.containerStatuses()),
+        containersInSeconds(status.initContainerStatuses()));
+  }
+
+  private static List<ContainerStatus> containersInSeconds(List<ContainerStatus> statuses) {
+    return statuses == null ? null : statuses.stream().map(c -> new ContainerStatus(c.name(), inSeconds(c.state()),
+        inSeconds(c.lastState()), c.ready(), c.restartCount(), c.image(), c.imageID(), c.containerID(), c.started()))
+        .toList();
+  }
+
+  private static ContainerState inSeconds(ContainerState state) {
+    if (state == null) {
+      return null;
+    }
+    ContainerState.Running running = state.running() == null ? null
+        : new ContainerState.Running(seconds(state.running().startedAt()));
+    ContainerState.Terminated t = state.terminated();
+    ContainerState.Terminated terminated = t == null ? null : new ContainerState.Terminated(t.exitCode(), t.signal(),
+        t.reason(), t.message(), seconds(t.startedAt()), seconds(t.finishedAt()), t.containerID());
+    return new ContainerState(state.waiting(), running, terminated);
+  }
+
+  private static Instant seconds(Instant t) {
+    return t == null ? null : t.truncatedTo(ChronoUnit.SECONDS);
   }
 
   /** next with each condition's lastTransitionTime taken from previous when its status did not change. */

@@ -9,14 +9,22 @@ import io.daemonset.model.Pod;
 import io.daemonset.model.Status;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -53,16 +61,24 @@ public final class PodWatch implements AutoCloseable {
   private volatile long lastActivity = System.nanoTime();
   private volatile int lists;
   private volatile int pages;
+  private volatile int watches;
   private final int pageSize;
+  /** Reads the current watch's stream (one watch at a time, so one thread). */
+  private final ExecutorService readers;
+  /** Decodes its events, in parallel when more than one. */
+  private final ExecutorService decoders;
 
   public PodWatch(ApiClient client, String fieldSelector, Sink sink, ScheduledExecutorService scheduler,
                   Duration minBackoff, Duration maxBackoff, String name) {
-    this(client, fieldSelector, sink, scheduler, minBackoff, maxBackoff, name, PAGE);
+    this(client, fieldSelector, sink, scheduler, minBackoff, maxBackoff, name, PAGE, 1);
   }
 
-  /** With another page size: a test lists a few pods in several pages. */
-  PodWatch(ApiClient client, String fieldSelector, Sink sink, ScheduledExecutorService scheduler,
-           Duration minBackoff, Duration maxBackoff, String name, int pageSize) {
+  /**
+   * With {@code decoders} threads decoding the watch's events (the hollow fleet's one watch carries every pod's
+   * events; a node's own watch, few).
+   */
+  public PodWatch(ApiClient client, String fieldSelector, Sink sink, ScheduledExecutorService scheduler,
+                  Duration minBackoff, Duration maxBackoff, String name, int pageSize, int decoders) {
     this.pageSize = pageSize;
     this.client = client;
     this.fieldSelector = fieldSelector;
@@ -72,6 +88,17 @@ public final class PodWatch implements AutoCloseable {
     this.maxBackoff = maxBackoff;
     this.thread = new Thread(this::run, name);
     this.thread.setDaemon(true);
+    this.readers = Executors.newSingleThreadExecutor(daemon(name + "-read"));
+    this.decoders = Executors.newFixedThreadPool(Math.max(1, decoders), daemon(name + "-decode"));
+  }
+
+  private static ThreadFactory daemon(String prefix) {
+    AtomicInteger n = new AtomicInteger();
+    return r -> {
+      Thread t = new Thread(r, prefix + "-" + n.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    };
   }
 
   public PodWatch start() {
@@ -87,6 +114,11 @@ public final class PodWatch implements AutoCloseable {
   /** How many list pages have been read, over every list. */
   int pages() {
     return pages;
+  }
+
+  /** How many watch requests have been made (the first, then one per renewal or reconnection). */
+  public int watches() {
+    return watches;
   }
 
   /** How many lists have been made (the first, then one per 410 Gone). */
@@ -163,8 +195,11 @@ public final class PodWatch implements AutoCloseable {
     int timeoutSeconds = ThreadLocalRandom.current().nextInt(300, 600);
     String rv = resourceVersion;
     InputStream in = client.watchPods(fieldSelector, rv, timeoutSeconds);
+    watches++;
     current = in;
-    lastActivity = System.nanoTime();
+    long opened = System.nanoTime();
+    lastActivity = opened;
+    int seen = 0;
     long idleLimit = TimeUnit.SECONDS.toNanos(timeoutSeconds + 30L);
     ScheduledFuture<?> watchdog = scheduler.scheduleWithFixedDelay(() -> {
       if (System.nanoTime() - lastActivity > idleLimit) {
@@ -172,14 +207,23 @@ public final class PodWatch implements AutoCloseable {
         closeQuietly(in);
       }
     }, 30, 30, TimeUnit.SECONDS);
-    try (in; JsonParser events = Json.mapper().createParser(in)) {
-      for (JsonToken t = events.nextToken(); running && t != null; t = events.nextToken()) {
-        if (t != JsonToken.START_OBJECT) {
-          events.skipChildren(); // not an event (the old tree reader ignored it too)
-          continue;
+    BlockingQueue<Frame> frames = new ArrayBlockingQueue<>(FRAMES);
+    AtomicBoolean stop = new AtomicBoolean();
+    try (in) {
+      readers.execute(() -> read(in, frames, stop));
+      while (running) {
+        Frame frame = frames.take();
+        if (frame.failure() != null) {
+          throw frame.failure();
         }
-        Event event = event(events);
-        lastActivity = System.nanoTime();
+        if (frame.event() == null) {
+          break; // the stream ended
+        }
+        Event event = decoded(frame.event());
+        if (event == null) {
+          continue; // not an event (the old tree reader ignored it too)
+        }
+        seen++;
         switch (event.type()) {
           case "ERROR" -> {
             Status status = Json.mapper().treeToValue(event.tree(), Status.class);
@@ -199,10 +243,83 @@ public final class PodWatch implements AutoCloseable {
           default -> LOG.debug("pod watch ({}): ignoring event type {}", label(), event.type());
         }
       }
+      long lasted = System.nanoTime() - opened;
+      if (running && lasted < TimeUnit.SECONDS.toNanos(timeoutSeconds) - TimeUnit.SECONDS.toNanos(5)) {
+        // Before its timeout: the server ended it, as it ends a watch that falls too far behind its changes
+        // (api.WatchRoute's buffer); each such end costs a new watch (a scan of the resource on the server).
+        LOG.info("pod watch ({}) ended by the server after {} events in {} ms; watching again from {}", label(),
+            seen, TimeUnit.NANOSECONDS.toMillis(lasted), rv);
+      }
       return rv;
     } finally {
+      stop.set(true);
       watchdog.cancel(false);
       current = null;
+    }
+  }
+
+  /** Read-ahead of one watch: at most this many events read and not yet handed to the sink. */
+  static final int FRAMES = 512;
+
+  /** One item of the read-ahead: an event being decoded, the stream's failure, or (neither) its end. */
+  private record Frame(CompletableFuture<Event> event, IOException failure) {
+    static final Frame END = new Frame(null, null);
+  }
+
+  /**
+   * The reader of one watch (on {@link #readers}): cuts the stream into events and has them decoded on
+   * {@link #decoders}, in the order read. Reading apart from decoding and from the sink keeps the server's buffer for
+   * this watch drained: the fleet's one watch, read, decoded and acted on by one thread, fell more than the server's
+   * buffer (api.WatchRoute, 1,000 events) behind its 10,000 events in a 5,000-node converge and was ended and
+   * restarted six times, each new watch getting 1,000 events (docs/performance.md, ready9).
+   */
+  private void read(InputStream in, BlockingQueue<Frame> frames, AtomicBoolean stop) {
+    JsonFrames values = new JsonFrames(in);
+    try {
+      for (byte[] value = values.next(); value != null; value = values.next()) {
+        lastActivity = System.nanoTime();
+        byte[] bytes = value;
+        if (!put(frames, new Frame(CompletableFuture.supplyAsync(() -> decode(bytes), decoders), null), stop)) {
+          return;
+        }
+      }
+      put(frames, Frame.END, stop);
+    } catch (IOException e) {
+      put(frames, new Frame(null, e), stop);
+    } catch (RuntimeException e) {
+      put(frames, new Frame(null, new IOException(e)), stop);
+    }
+  }
+
+  /** Waits for room, unless the watch has ended meanwhile (its loop takes nothing more). */
+  private static boolean put(BlockingQueue<Frame> frames, Frame frame, AtomicBoolean stop) {
+    try {
+      while (!stop.get()) {
+        if (frames.offer(frame, 100, TimeUnit.MILLISECONDS)) {
+          return true;
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    return false;
+  }
+
+  /** One value of the stream: an event, or null for anything else (a value that is not an object). */
+  private static Event decode(byte[] value) {
+    try (JsonParser p = Json.mapper().createParser(value)) {
+      return p.nextToken() == JsonToken.START_OBJECT ? event(p) : null;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static Event decoded(CompletableFuture<Event> event) throws IOException, InterruptedException {
+    try {
+      return event.get();
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause() instanceof UncheckedIOException u ? u.getCause() : e.getCause();
+      throw cause instanceof IOException io ? io : new IOException(cause);
     }
   }
 
@@ -280,5 +397,7 @@ public final class PodWatch implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+    readers.shutdownNow();
+    decoders.shutdownNow();
   }
 }

@@ -119,7 +119,9 @@ record ListQuery(
     if (namespace != null && !namespace.isEmpty() && !namespace.equals(meta.namespace())) {
       return false;
     }
-    return labels.matches(meta.labelsOrEmpty()) && fields.matches(kind.fields(object));
+    // No field selector (the fleet's watch of every pod): the object's fields are not computed. They were, for every
+    // change to every watcher and for every object when a watch started: a map of ten fields per pod.
+    return labels.matches(meta.labelsOrEmpty()) && (fields.isEmpty() || fields.matches(kind.fields(object)));
   }
 
   /**

@@ -249,6 +249,14 @@ public final class ClusterView {
     return lastOrdering;
   }
 
+  /**
+   * At most how many changes a watch from resourceVersion is replayed when it subscribes (every journal ordering after
+   * it is at most one change, and the window keeps at most its maximum): what a resumed watch must have room for.
+   */
+  public int replayBound(long resourceVersion) {
+    return (int) Math.max(0, Math.min(lastOrdering - resourceVersion, window.maxChanges()));
+  }
+
   /** Reads the journal now (a write whose reply this JVM got, wherever its entity lives, has committed). */
   public void poke() {
     if (tail != null) {

@@ -52,7 +52,7 @@ class PodWatchPagesTest {
       };
       ApiClient client = new ApiClient(api.target(), ApiClient.newHttpClient(api.target(), null), 4);
       try (PodWatch watch = new PodWatch(client, null, sink, scheduler, Duration.ofMillis(50), Duration.ofMillis(500),
-          "pod-watch-pages", 2).start()) {
+          "pod-watch-pages", 2, 2).start()) {
         watch.firstSync().get(WAIT.toSeconds(), TimeUnit.SECONDS);
         assertThat(listed).as("every pod once").hasSize(NODES).doesNotHaveDuplicates()
             .allMatch(name -> name.startsWith("paged-"));

@@ -134,6 +134,40 @@ class WatchRouteTest {
     }
   }
 
+  /**
+   * A watch resumed further behind than the buffer a watcher may fall behind by gets its whole replay: it was ended
+   * as soon as the replay filled that buffer, and a client that resumed from where it was got the next 1,000 changes
+   * and was ended again (the hollow fleet's watch, six times in one converge).
+   */
+  @Test
+  void aWatchResumedFurtherBehindThanItsBufferGetsItsWholeReplay() throws Exception {
+    String configMaps = "/api/v1/namespaces/default/configmaps";
+    String rv = cluster.read(configMaps).at("/metadata/resourceVersion").asText();
+    int changes = WatchRoute.BUFFER + 500;
+    java.util.concurrent.ExecutorService senders = java.util.concurrent.Executors.newFixedThreadPool(8);
+    try {
+      List<java.util.concurrent.Future<?>> sent = new java.util.ArrayList<>();
+      for (int i = 0; i < changes; i++) {
+        String name = "burst-" + i;
+        sent.add(senders.submit(() -> cluster.ok("POST", configMaps, "application/json",
+            "{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"" + name + "\"},"
+                + "\"data\":{\"a\":\"b\"}}")));
+      }
+      for (java.util.concurrent.Future<?> f : sent) {
+        f.get(120, TimeUnit.SECONDS);
+      }
+    } finally {
+      senders.shutdownNow();
+    }
+    List<JsonNode> events = cluster.ok("GET", configMaps + "?watch=true&timeoutSeconds=3&resourceVersion=" + rv,
+        null, null).body().lines().map(line -> Json.read(line, JsonNode.class)).toList();
+    assertThat(events).as("no ERROR: the watch ran to its timeout")
+        .noneMatch(e -> e.path("type").asText().equals("ERROR"));
+    assertThat(events.stream().filter(e -> e.path("type").asText().equals("ADDED"))
+        .map(e -> e.at("/object/metadata/name").asText()).filter(n -> n.startsWith("burst-")).distinct().count())
+        .as("every ConfigMap created after the resourceVersion, in the one watch").isEqualTo(changes);
+  }
+
   @Test
   void selectorsTurnLabelChangesIntoAddedAndDeleted() throws Exception {
     try (Watch watch = new Watch("/api/v1/nodes?watch=true&labelSelector=zone%3Da&resourceVersion="
