@@ -30,10 +30,21 @@ import org.apache.pekko.cluster.ddata.typed.javadsl.Replicator;
  */
 public final class ReplicatedNodeDirectory implements NodeDirectory {
   /**
-   * The directory is split over this many keys: one replicated value must fit one remote message, and
-   * 5,000 nodes in one map come close to the limit. Never change it on a running cluster.
+   * The directory is split over this many keys: one replicated value must fit one remote message, and every local
+   * write costs a merge of its key's whole map (Distributed Data merges the modified map into the stored one entry by
+   * entry), so the fewer nodes per key the cheaper a write: 5,000 nodes over 32 keys made the replicator ~10 % of a
+   * registration's CPU (docs/performance.md, "reg9"). Never change the count of a layout: a new count is a new layout
+   * (new key names), read beside the one before it for a release ({@link #LEGACY_SHARDS}).
    */
-  static final int SHARDS = 32;
+  static final int SHARDS = 256;
+
+  /**
+   * The layout of the release before (32 keys "node-directory-N"), the only one its members read and write. Members of
+   * this release read it beside the current one (a node the current layout does not list is as the legacy layout
+   * says: its entity runs on an older member), write to it only while an older member is in the cluster
+   * ({@link LegacyDirectoryWriters}), and always remove from it.
+   */
+  static final int LEGACY_SHARDS = 32;
 
   /**
    * A node as placement needs it: name, labels, taints, unschedulable; and the namespaces where it holds orphan
@@ -58,33 +69,54 @@ public final class ReplicatedNodeDirectory implements NodeDirectory {
     }
   }
 
-  private static final List<Key<LWWMap<String, Entry>>> KEYS = java.util.stream.IntStream.range(0, SHARDS)
-      .mapToObj(i -> (Key<LWWMap<String, Entry>>) LWWMapKey.<String, Entry>create("node-directory-" + i))
-      .toList();
+  private static final List<Key<LWWMap<String, Entry>>> KEYS = keys("node-directory-256-", SHARDS);
+  private static final List<Key<LWWMap<String, Entry>>> LEGACY_KEYS = keys("node-directory-", LEGACY_SHARDS);
+  private static final Set<String> LEGACY_IDS = LEGACY_KEYS.stream().map(Key::id)
+      .collect(java.util.stream.Collectors.toUnmodifiableSet());
+
+  private static List<Key<LWWMap<String, Entry>>> keys(String prefix, int count) {
+    return java.util.stream.IntStream.range(0, count)
+        .mapToObj(i -> (Key<LWWMap<String, Entry>>) LWWMapKey.<String, Entry>create(prefix + i))
+        .toList();
+  }
 
   private final ActorRef<Replicator.Command> replicator;
   private final SelfUniqueAddress self;
   private final ActorSystem<?> system;
+  private final LegacyDirectoryWriters legacyWriters;
 
   public ReplicatedNodeDirectory(ActorSystem<?> system) {
     this.system = system;
     this.replicator = DistributedData.get(system).replicator();
     this.self = DistributedData.get(system).selfUniqueAddress();
+    this.legacyWriters = LegacyDirectoryWriters.get(system);
     // Every part exists from the start (an empty map merges with any other), so that a subscriber can tell
     // "every part seen" from "a part not gossiped yet" even when few nodes leave most parts empty.
-    KEYS.forEach(key -> replicator.tell(new Replicator.Update<>(key, LWWMap.create(), Replicator.writeLocal(),
-        system.ignoreRef(), map -> map)));
+    java.util.stream.Stream.concat(KEYS.stream(), LEGACY_KEYS.stream()).forEach(key -> replicator.tell(
+        new Replicator.Update<>(key, LWWMap.create(), Replicator.writeLocal(), system.ignoreRef(), map -> map)));
   }
 
   static Key<LWWMap<String, Entry>> keyFor(String nodeName) {
     return KEYS.get(Math.floorMod(nodeName.hashCode(), SHARDS));
   }
 
+  /** The key of the node in the release before's layout (its members compute it so). */
+  static Key<LWWMap<String, Entry>> legacyKeyFor(String nodeName) {
+    return LEGACY_KEYS.get(Math.floorMod(nodeName.hashCode(), LEGACY_SHARDS));
+  }
+
   @Override
   public void put(Node node, Set<String> orphanNamespaces, int orphanLabels) {
     Entry entry = Entry.of(node, orphanNamespaces, orphanLabels);
-    replicator.tell(new Replicator.Update<>(keyFor(node.name()), LWWMap.create(), Replicator.writeLocal(),
-        system.ignoreRef(), map -> unchanged(map, node.name(), entry) ? map : map.put(self, node.name(), entry)));
+    put(keyFor(node.name()), node.name(), entry);
+    if (legacyWriters.mirror()) {
+      put(legacyKeyFor(node.name()), node.name(), entry);
+    }
+  }
+
+  private void put(Key<LWWMap<String, Entry>> key, String nodeName, Entry entry) {
+    replicator.tell(new Replicator.Update<>(key, LWWMap.create(), Replicator.writeLocal(), system.ignoreRef(),
+        map -> unchanged(map, nodeName, entry) ? map : map.put(self, nodeName, entry)));
   }
 
   /**
@@ -110,10 +142,17 @@ public final class ReplicatedNodeDirectory implements NodeDirectory {
     replicator.tell(Replicator.flushChanges());
   }
 
+  /**
+   * From both layouts, whether or not this member mirrors: an entry this or an earlier member left in the legacy layout
+   * would otherwise show the removed node again to every member of this release (they read the legacy layout for the
+   * names the current one does not hold).
+   */
   @Override
   public void remove(String nodeName) {
-    replicator.tell(new Replicator.Update<>(keyFor(nodeName), LWWMap.create(), Replicator.writeLocal(),
-        system.ignoreRef(), map -> map.remove(self, nodeName)));
+    for (Key<LWWMap<String, Entry>> key : List.of(keyFor(nodeName), legacyKeyFor(nodeName))) {
+      replicator.tell(new Replicator.Update<>(key, LWWMap.create(), Replicator.writeLocal(),
+          system.ignoreRef(), map -> map.contains(nodeName) ? map.remove(self, nodeName) : map));
+    }
   }
 
   /**
@@ -129,13 +168,15 @@ public final class ReplicatedNodeDirectory implements NodeDirectory {
   @Override
   @SuppressWarnings("unchecked")
   public <T> void subscribe(ActorContext<T> context, Function<Fleet, T> adapt) {
-    FleetAssembly assembly = new FleetAssembly(SHARDS);
+    FleetAssembly assembly = new FleetAssembly(SHARDS + LEGACY_SHARDS, name -> keyFor(name).id(),
+        name -> legacyKeyFor(name).id(), LEGACY_IDS);
     ActorRef<Replicator.SubscribeResponse<LWWMap<String, Entry>>> adapter = context.messageAdapter(
         (Class<Replicator.SubscribeResponse<LWWMap<String, Entry>>>) (Class<?>) Replicator.SubscribeResponse.class,
         response -> adapt.apply(response instanceof Replicator.Changed<LWWMap<String, Entry>> changed
             ? assembly.changed(changed.key().id(), changed.dataValue().getEntries())
             : assembly.deleted(response.key().id())));
-    KEYS.forEach(key -> replicator.tell(new Replicator.Subscribe<>(key, adapter)));
+    java.util.stream.Stream.concat(KEYS.stream(), LEGACY_KEYS.stream())
+        .forEach(key -> replicator.tell(new Replicator.Subscribe<>(key, adapter)));
     // a new subscriber gets the current values at the replicator's next notification tick (notify-subscribers-
     // interval): a DaemonSet just created would wait for it before its first decision. Flush now.
     replicator.tell(Replicator.flushChanges());

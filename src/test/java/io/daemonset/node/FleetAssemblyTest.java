@@ -79,4 +79,46 @@ class FleetAssemblyTest {
     assertThat(adopted.holdingOrphansIn("default")).isEmpty();
     assertThat(adopted.changed()).containsExactly("n1");
   }
+
+  /** Two layouts as in a rolling upgrade: shards "c0"/"c1" current, "l0" legacy; names ending in 0 go to c0. */
+  private static FleetAssembly twoLayouts() {
+    return new FleetAssembly(3, name -> name.endsWith("0") ? "c0" : "c1", name -> "l0", java.util.Set.of("l0"));
+  }
+
+  @Test
+  void aNodeOnlyTheLegacyLayoutHoldsIsInTheFleetAndTheCurrentLayoutDecidesOnceItHoldsIt() {
+    FleetAssembly assembly = twoLayouts();
+    assembly.changed("c0", Map.of());
+    assembly.changed("c1", Map.of());
+    // n1's entity runs on a member of the release before: only the legacy layout has it
+    Fleet legacyOnly = assembly.changed("l0", Map.of("n1", entry("n1", "disk", "hdd")));
+    // it moved to a member of this release, which wrote it to the current layout (and mirrored it)
+    Fleet moved = assembly.changed("c1", Map.of("n1", entry("n1", "disk", "ssd")));
+    // a stale legacy write (an older member's, late) changes nothing
+    Fleet stale = assembly.changed("l0", Map.of("n1", entry("n1", "disk", "nvme")));
+
+    assertThat(legacyOnly.complete()).isTrue();
+    assertThat(legacyOnly.get("n1").metadata().labels()).containsEntry("disk", "hdd");
+    assertThat(moved.get("n1").metadata().labels()).containsEntry("disk", "ssd");
+    assertThat(moved.changed()).containsExactly("n1");
+    assertThat(stale.get("n1")).isSameAs(moved.get("n1"));
+    assertThat(stale.changed()).isEmpty();
+  }
+
+  @Test
+  void aMirroredWriteOfWhatTheCurrentLayoutShowsIsNoChangeAndANodeRemovedFromBothLeaves() {
+    FleetAssembly assembly = twoLayouts();
+    Fleet written = assembly.changed("c1", Map.of("n1", entry("n1")));
+    Fleet mirrored = assembly.changed("l0", Map.of("n1", entry("n1")));
+    Fleet goneFromCurrent = assembly.changed("c1", Map.of());
+    Fleet goneFromBoth = assembly.changed("l0", Map.of());
+
+    assertThat(written.complete()).isFalse(); // c0 not seen yet
+    assertThat(mirrored.changed()).isEmpty();
+    assertThat(mirrored.get("n1")).isSameAs(written.get("n1"));
+    // the legacy entry still names it, so it stays (the directory removes from both layouts: the next change)
+    assertThat(goneFromCurrent.nodes()).containsKey("n1");
+    assertThat(goneFromBoth.nodes()).doesNotContainKey("n1");
+    assertThat(goneFromBoth.changed()).containsExactly("n1");
+  }
 }
