@@ -26,7 +26,6 @@ import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The agent's client of the API: the few calls a kubelet makes (register and update its Node and the Node's status,
@@ -76,21 +75,14 @@ public final class ApiClient {
     // Never rejects: at most maxInFlight senders are asked for (send), and a sender that has just finished may not be
     // idle yet, so the pool itself is unbounded; a thread is started only when none is idle, and kept a minute.
     this.senders = new java.util.concurrent.ThreadPoolExecutor(0, Integer.MAX_VALUE, 60,
-        java.util.concurrent.TimeUnit.SECONDS, new java.util.concurrent.SynchronousQueue<>(), daemon("api-client-send"));
+        java.util.concurrent.TimeUnit.SECONDS, new java.util.concurrent.SynchronousQueue<>(),
+        DaemonThreads.named("api-client-send"));
     // two threads started as needed, each kept a minute; the queue is unbounded (one task per answer)
     this.callbacks = new java.util.concurrent.ThreadPoolExecutor(2, 2, 60, java.util.concurrent.TimeUnit.SECONDS,
-        new java.util.concurrent.LinkedBlockingQueue<>(), daemon("api-client-answer"));
+        new java.util.concurrent.LinkedBlockingQueue<>(), DaemonThreads.named("api-client-answer"));
     this.callbacks.allowCoreThreadTimeOut(true);
   }
 
-  private static java.util.concurrent.ThreadFactory daemon(String prefix) {
-    AtomicInteger threads = new AtomicInteger();
-    return r -> {
-      Thread t = new Thread(r, prefix + "-" + threads.incrementAndGet());
-      t.setDaemon(true);
-      return t;
-    };
-  }
 
   /**
    * Where responses complete when the caller gives no executor: two daemon threads shared by every such client. Never

@@ -61,9 +61,9 @@ public final class HollowFleet implements AutoCloseable {
 
   private HollowFleet(FleetSettings settings, Clock clock) {
     this.settings = settings;
-    this.scheduler = new ScheduledThreadPoolExecutor(2, daemon("fleet"));
+    this.scheduler = new ScheduledThreadPoolExecutor(2, DaemonThreads.named("fleet"));
     this.scheduler.setRemoveOnCancelPolicy(true);
-    this.httpExecutor = Executors.newFixedThreadPool(4, daemon("fleet-http"));
+    this.httpExecutor = Executors.newFixedThreadPool(4, DaemonThreads.named("fleet-http"));
     this.client = new ApiClient(settings.target(), ApiClient.newHttpClient(settings.target(), httpExecutor),
         settings.maxInFlight());
     // one cache for the fleet: its nodes reference the same few ConfigMaps and Secrets
@@ -238,12 +238,4 @@ public final class HollowFleet implements AutoCloseable {
     LOG.info("hollow fleet of {} nodes closed", settings.nodes());
   }
 
-  private static java.util.concurrent.ThreadFactory daemon(String prefix) {
-    AtomicInteger n = new AtomicInteger();
-    return r -> {
-      Thread t = new Thread(r, prefix + "-" + n.incrementAndGet());
-      t.setDaemon(true);
-      return t;
-    };
-  }
 }

@@ -20,11 +20,9 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -88,18 +86,10 @@ public final class PodWatch implements AutoCloseable {
     this.maxBackoff = maxBackoff;
     this.thread = new Thread(this::run, name);
     this.thread.setDaemon(true);
-    this.readers = Executors.newSingleThreadExecutor(daemon(name + "-read"));
-    this.decoders = Executors.newFixedThreadPool(Math.max(1, decoders), daemon(name + "-decode"));
+    this.readers = Executors.newSingleThreadExecutor(DaemonThreads.named(name + "-read"));
+    this.decoders = Executors.newFixedThreadPool(Math.max(1, decoders), DaemonThreads.named(name + "-decode"));
   }
 
-  private static ThreadFactory daemon(String prefix) {
-    AtomicInteger n = new AtomicInteger();
-    return r -> {
-      Thread t = new Thread(r, prefix + "-" + n.incrementAndGet());
-      t.setDaemon(true);
-      return t;
-    };
-  }
 
   public PodWatch start() {
     thread.start();

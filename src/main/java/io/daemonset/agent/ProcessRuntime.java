@@ -21,9 +21,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -81,10 +79,10 @@ public final class ProcessRuntime extends HeldPods<ProcessRuntime.PodProcesses> 
   public ProcessRuntime(Settings settings, Clock clock) {
     this.settings = settings;
     this.clock = clock;
-    ScheduledThreadPoolExecutor timers = new ScheduledThreadPoolExecutor(2, daemon("process-runtime"));
+    ScheduledThreadPoolExecutor timers = new ScheduledThreadPoolExecutor(2, DaemonThreads.named("process-runtime"));
     timers.setRemoveOnCancelPolicy(true);
     this.scheduler = timers;
-    this.probeExecutor = Executors.newCachedThreadPool(daemon("probe"));
+    this.probeExecutor = Executors.newCachedThreadPool(DaemonThreads.named("probe"));
     recover();
     scheduler.scheduleWithFixedDelay(this::stampLogs, LOG_STAMP_PERIOD.toMillis(), LOG_STAMP_PERIOD.toMillis(),
         TimeUnit.MILLISECONDS);
@@ -279,14 +277,6 @@ public final class ProcessRuntime extends HeldPods<ProcessRuntime.PodProcesses> 
     }
   }
 
-  private static ThreadFactory daemon(String prefix) {
-    AtomicInteger n = new AtomicInteger();
-    return r -> {
-      Thread t = new Thread(r, prefix + "-" + n.incrementAndGet());
-      t.setDaemon(true);
-      return t;
-    };
-  }
 
   /**
    * One pod: its init containers and containers, one lock for all of them, its record on disk. The init containers
