@@ -41,17 +41,8 @@ class ReplicatedNodeDirectoryTest {
   @Test
   void aNodePutNowReachesTheSubscribersBeforeTheNextNotificationRound() {
     ReplicatedNodeDirectory directory = new ReplicatedNodeDirectory(KIT.system());
-    TestProbe<Fleet> fleets = KIT.createTestProbe();
-    KIT.spawn(Behaviors.<Fleet>setup(ctx -> {
-      directory.subscribe(ctx, fleet -> fleet);
-      return Behaviors.receiveMessage(fleet -> {
-        fleets.ref().tell(fleet);
-        return Behaviors.same();
-      });
-    }));
     // the subscription's own flush delivers the (empty) parts
-    fleets.fishForMessage(Duration.ofSeconds(10), fleet -> fleet.complete()
-        ? FishingOutcomes.complete() : FishingOutcomes.continueAndIgnore());
+    TestProbe<Fleet> fleets = subscribed(directory);
 
     directory.putNow(node("joined"), Set.of(), 0);
 
@@ -62,16 +53,7 @@ class ReplicatedNodeDirectoryTest {
   @Test
   void aPlainPutWaitsForTheNotificationRound() {
     ReplicatedNodeDirectory directory = new ReplicatedNodeDirectory(KIT.system());
-    TestProbe<Fleet> fleets = KIT.createTestProbe();
-    KIT.spawn(Behaviors.<Fleet>setup(ctx -> {
-      directory.subscribe(ctx, fleet -> fleet);
-      return Behaviors.receiveMessage(fleet -> {
-        fleets.ref().tell(fleet);
-        return Behaviors.same();
-      });
-    }));
-    fleets.fishForMessage(Duration.ofSeconds(10), fleet -> fleet.complete()
-        ? FishingOutcomes.complete() : FishingOutcomes.continueAndIgnore());
+    TestProbe<Fleet> fleets = subscribed(directory);
 
     directory.put(node("recovered"), Set.of(), 0);
 
@@ -94,6 +76,7 @@ class ReplicatedNodeDirectoryTest {
     replicator.tell(org.apache.pekko.cluster.ddata.typed.javadsl.Replicator.flushChanges());
   }
 
+  /** A subscriber of the directory, once every part has reached it. */
   private TestProbe<Fleet> subscribed(ReplicatedNodeDirectory directory) {
     TestProbe<Fleet> fleets = KIT.createTestProbe();
     KIT.spawn(Behaviors.<Fleet>setup(ctx -> {
