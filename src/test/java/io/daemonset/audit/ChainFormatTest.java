@@ -7,7 +7,6 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.sql.PreparedStatement;
 import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
@@ -48,16 +47,7 @@ class ChainFormatTest {
   }
 
   private void insert(JournalRow row) throws Exception {
-    try (PreparedStatement s = keepAlive.prepareStatement("INSERT INTO \"event_journal\" VALUES (?, ?, ?, ?, ?, ?, ?)")) {
-      s.setLong(1, row.ordering());
-      s.setString(2, row.persistenceId());
-      s.setLong(3, row.sequenceNr());
-      s.setLong(4, row.writtenAt().toEpochMilli());
-      s.setInt(5, row.serializerId());
-      s.setString(6, row.manifest());
-      s.setBytes(7, row.payload());
-      s.executeUpdate();
-    }
+    TestJournalTable.insert(keepAlive, row);
   }
 
   private static byte[] sha256(byte[]... parts) throws Exception {

@@ -6,9 +6,7 @@ import io.daemonset.cluster.PostgresTestDatabase;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.sql.PreparedStatement;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,8 +19,6 @@ import org.junit.jupiter.api.Test;
  * from them must be the ones the verifier and the archiver compute from the payload bytes, on H2 and on PostgreSQL.
  */
 class SealRowsTest {
-  private static final String PAYLOAD = "\"event_payload\"";
-
   @Test
   void h2DigestsThePayloadsAsJavaDoes() throws Exception {
     try (Connection c = DriverManager.getConnection("jdbc:h2:mem:seal-rows-" + UUID.randomUUID(), "sa", "")) {
@@ -69,12 +65,7 @@ class SealRowsTest {
 
   /** Rows of one entity whose payloads cross SHA-256's block sizes, one empty, one of non-ASCII JSON. */
   private static List<JournalRow> createAndFill(Connection c, String bytesType) throws SQLException {
-    try (Statement s = c.createStatement()) {
-      s.execute("CREATE TABLE \"event_journal\" (\"ordering\" BIGINT NOT NULL PRIMARY KEY,"
-          + " \"persistence_id\" VARCHAR(255) NOT NULL, \"sequence_number\" BIGINT NOT NULL,"
-          + " \"write_timestamp\" BIGINT NOT NULL, \"event_ser_id\" INT NOT NULL,"
-          + " \"event_ser_manifest\" VARCHAR(255) NOT NULL, " + PAYLOAD + " " + bytesType + " NOT NULL)");
-    }
+    TestJournalTable.create(c, bytesType);
     Random random = new Random(9);
     List<byte[]> payloads = new ArrayList<>(List.of(new byte[0],
         "{\"name\":\"nœud-é\",\"n\":1}".getBytes(StandardCharsets.UTF_8)));
@@ -84,20 +75,11 @@ class SealRowsTest {
       payloads.add(p);
     }
     List<JournalRow> rows = new ArrayList<>();
-    try (PreparedStatement s = c.prepareStatement("INSERT INTO \"event_journal\" VALUES (?, ?, ?, ?, ?, ?, ?)")) {
-      for (int i = 0; i < payloads.size(); i++) {
-        JournalRow row = new JournalRow(i + 1, "Node|a", i + 1, Instant.ofEpochMilli(1_000 + i), 33,
-            "PodStatusUpdated", payloads.get(i));
-        s.setLong(1, row.ordering());
-        s.setString(2, row.persistenceId());
-        s.setLong(3, row.sequenceNr());
-        s.setLong(4, row.writtenAt().toEpochMilli());
-        s.setInt(5, row.serializerId());
-        s.setString(6, row.manifest());
-        s.setBytes(7, row.payload());
-        s.executeUpdate();
-        rows.add(row);
-      }
+    for (int i = 0; i < payloads.size(); i++) {
+      JournalRow row = new JournalRow(i + 1, "Node|a", i + 1, Instant.ofEpochMilli(1_000 + i), 33,
+          "PodStatusUpdated", payloads.get(i));
+      TestJournalTable.insert(c, row);
+      rows.add(row);
     }
     return rows;
   }

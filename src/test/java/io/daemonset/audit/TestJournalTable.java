@@ -1,19 +1,39 @@
 package io.daemonset.audit;
 
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
 
-/** The journal table as the sealer and the verifier read it, for tests on an in-memory H2 database. */
+/** The journal table as the sealer and the verifier read it, for tests on H2 (and PostgreSQL). */
 final class TestJournalTable {
   private TestJournalTable() {}
 
+  /** On H2. */
   static void create(Connection c) throws SQLException {
+    create(c, "BLOB");
+  }
+
+  /** With payloads of {@code bytesType}: BLOB on H2, BYTEA on PostgreSQL. */
+  static void create(Connection c, String bytesType) throws SQLException {
     try (Statement s = c.createStatement()) {
       s.execute("CREATE TABLE \"event_journal\" (\"ordering\" BIGINT NOT NULL PRIMARY KEY,"
           + " \"persistence_id\" VARCHAR(255) NOT NULL, \"sequence_number\" BIGINT NOT NULL,"
           + " \"write_timestamp\" BIGINT NOT NULL, \"event_ser_id\" INT NOT NULL,"
-          + " \"event_ser_manifest\" VARCHAR(255) NOT NULL, \"event_payload\" BLOB NOT NULL)");
+          + " \"event_ser_manifest\" VARCHAR(255) NOT NULL, \"event_payload\" " + bytesType + " NOT NULL)");
+    }
+  }
+
+  static void insert(Connection c, JournalRow row) throws SQLException {
+    try (PreparedStatement s = c.prepareStatement("INSERT INTO \"event_journal\" VALUES (?, ?, ?, ?, ?, ?, ?)")) {
+      s.setLong(1, row.ordering());
+      s.setString(2, row.persistenceId());
+      s.setLong(3, row.sequenceNr());
+      s.setLong(4, row.writtenAt().toEpochMilli());
+      s.setInt(5, row.serializerId());
+      s.setString(6, row.manifest());
+      s.setBytes(7, row.payload());
+      s.executeUpdate();
     }
   }
 }
