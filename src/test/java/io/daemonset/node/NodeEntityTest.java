@@ -27,12 +27,12 @@ import java.util.List;
 import java.util.Map;
 import org.apache.pekko.persistence.testkit.javadsl.EventSourcedBehaviorTestKit;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 class NodeEntityTest {
-  static final org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit testKit =
-      org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit.create(EventSourcedBehaviorTestKit.config());
+  static org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit testKit;
   static final Instant NOW = Instant.parse("2026-11-27T10:00:00Z");
   static final Cause ALICE = Cause.byUser(NOW, "alice", "test");
 
@@ -57,6 +57,12 @@ class NodeEntityTest {
       @Override public Clock withZone(java.time.ZoneId zone) { return this; }
       @Override public Instant instant() { return now[0]; }
     };
+  }
+
+  /** Created here, not in a static initializer, so that surefire's rerun of a failed test gets a live system. */
+  @BeforeAll
+  static void startKit() {
+    testKit = org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit.create(EventSourcedBehaviorTestKit.config());
   }
 
   @AfterAll
@@ -131,10 +137,17 @@ class NodeEntityTest {
   @Test
   void admissionsThatArriveTogetherAreWrittenTogetherAndNeverOverCommit() {
     java.util.concurrent.CopyOnWriteArrayList<Integer> writes = new java.util.concurrent.CopyOnWriteArrayList<>();
+    // The registration's write is held until the three admissions are sent, so that they are in the entity's hands
+    // together (as a joining node's are, behind a write); sent after it was answered, the entity may take the first
+    // before the others arrive and rightly write it alone (this made the test flaky).
+    java.util.concurrent.CountDownLatch admissionsSent = new java.util.concurrent.CountDownLatch(1);
     org.apache.pekko.persistence.testkit.javadsl.PersistenceTestKit journal =
         org.apache.pekko.persistence.testkit.javadsl.PersistenceTestKit.create(testKit.system());
     journal.withPolicy((persistenceId, operation) -> {
       if (persistenceId.equals("Node|n2") && operation instanceof org.apache.pekko.persistence.testkit.WriteEvents w) {
+        if (writes.isEmpty()) {
+          awaitQuietly(admissionsSent);
+        }
         writes.add(w.batch().size());
       }
       return org.apache.pekko.persistence.testkit.ProcessingSuccess$.MODULE$;
@@ -144,12 +157,12 @@ class NodeEntityTest {
           Clock.fixed(NOW, ZoneOffset.UTC)));
       var registered = testKit.<Outcome<Node>>createTestProbe();
       n2.tell(new NodeEntity.Register(node(Map.of(), "2", true), ALICE, registered.ref()));
-      assertThat(registered.receiveMessage().isOk()).isTrue();
-
       var answers = testKit.<NodeEntity.AdmitResult>createTestProbe();
       for (String name : List.of("a", "b", "c")) {
         n2.tell(new NodeEntity.AdmitPod(pod(name, "1"), ALICE, answers.ref()));
       }
+      admissionsSent.countDown();
+      assertThat(registered.receiveMessage().isOk()).isTrue();
       List<NodeEntity.AdmitResult> results = answers.receiveSeveralMessages(3);
 
       assertThat(results).allMatch(NodeEntity.AdmitResult::admitted);
@@ -162,6 +175,14 @@ class NodeEntityTest {
       assertThat(held.receiveMessage().pods()).hasSize(3);
     } finally {
       journal.resetPolicy();
+    }
+  }
+
+  private static void awaitQuietly(java.util.concurrent.CountDownLatch latch) {
+    try {
+      latch.await(10, java.util.concurrent.TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 
