@@ -19,6 +19,7 @@ import org.apache.pekko.http.javadsl.server.Route;
 import org.apache.pekko.stream.javadsl.Source;
 import org.apache.pekko.util.ByteString;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -26,7 +27,13 @@ import org.junit.jupiter.api.Test;
  * text, decoded with the content type's charset as pekko's unmarshaller decodes it.
  */
 class BodiesTextTest {
-  static final ActorTestKit KIT = ActorTestKit.create();
+  static ActorTestKit KIT;
+
+  /** Created here, not in a static initializer, so that surefire's rerun of a failed test gets a live system. */
+  @BeforeAll
+  static void startKit() {
+    KIT = ActorTestKit.create();
+  }
 
   @AfterAll
   static void stop() {

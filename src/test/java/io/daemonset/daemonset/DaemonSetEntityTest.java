@@ -32,6 +32,7 @@ import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.persistence.testkit.javadsl.EventSourcedBehaviorTestKit;
 import org.apache.pekko.persistence.testkit.javadsl.PersistenceTestKit;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -40,7 +41,7 @@ import org.junit.jupiter.api.Test;
  * testkit checks that every command, event and state survives serialization.
  */
 class DaemonSetEntityTest {
-  static final ActorTestKit testKit = ActorTestKit.create(EventSourcedBehaviorTestKit.config());
+  static ActorTestKit testKit;
   static final Cause ALICE = Cause.byUser(Instant.parse("2026-11-27T10:00:00Z"), "alice", "kubectl apply");
 
   final PushedNodeDirectory directory = new PushedNodeDirectory();
@@ -56,6 +57,12 @@ class DaemonSetEntityTest {
     entity = EventSourcedBehaviorTestKit.create(testKit.system(),
         DaemonSetEntity.create("default/logs", directory, name -> probes.get(name).ref(), Clock.systemUTC()));
     entity.clear();
+  }
+
+  /** Created here, not in a static initializer, so that surefire's rerun of a failed test gets a live system. */
+  @BeforeAll
+  static void startKit() {
+    testKit = ActorTestKit.create(EventSourcedBehaviorTestKit.config());
   }
 
   @AfterAll

@@ -12,14 +12,21 @@ import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** The DaemonSet's side of the binding protocol alone: when a step counts as in flight, and so is not sent again. */
 class NodeLinkTest {
-  static final ActorTestKit testKit = ActorTestKit.create();
+  static ActorTestKit testKit;
   static final Cause CAUSE = Cause.byController(Instant.parse("2026-12-03T14:00:00Z"), "admit");
   static final PodBinding BINDING = new PodBinding("logs-abcde", "uid-1", "n1", "ds-uid", "h1",
       PodBinding.Phase.SCHEDULED, null, null, CAUSE.at(), null);
+
+  /** Created here, not in a static initializer, so that surefire's rerun of a failed test gets a live system. */
+  @BeforeAll
+  static void startKit() {
+    testKit = ActorTestKit.create();
+  }
 
   @AfterAll
   static void shutdown() {

@@ -17,12 +17,20 @@ import org.apache.pekko.serialization.Serialization;
 import org.apache.pekko.serialization.SerializationExtension;
 import org.apache.pekko.serialization.Serializers;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** Events go to the journal through Pekko's Jackson serializer as configured for every ActorSystem. */
 class OmitNullsModuleTest {
-  private static final ActorTestKit KIT = ActorTestKit.create();
-  private static final Serialization SERIALIZATION = SerializationExtension.get(KIT.system().classicSystem());
+  private static ActorTestKit KIT;
+  private static Serialization SERIALIZATION;
+
+  /** Created here, not in a static initializer, so that surefire's rerun of a failed test gets a live system. */
+  @BeforeAll
+  static void startKit() {
+    KIT = ActorTestKit.create();
+    SERIALIZATION = SerializationExtension.get(KIT.system().classicSystem());
+  }
 
   @AfterAll
   static void stop() {

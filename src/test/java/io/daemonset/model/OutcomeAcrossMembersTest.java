@@ -11,6 +11,7 @@ import org.apache.pekko.serialization.Serialization;
 import org.apache.pekko.serialization.SerializationExtension;
 import org.apache.pekko.serialization.Serializers;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -21,8 +22,15 @@ import org.junit.jupiter.params.provider.MethodSource;
  * renewal asked of another member timed out).
  */
 class OutcomeAcrossMembersTest {
-  private static final ActorTestKit KIT = ActorTestKit.create();
-  private static final Serialization SERIALIZATION = SerializationExtension.get(KIT.system().classicSystem());
+  private static ActorTestKit KIT;
+  private static Serialization SERIALIZATION;
+
+  /** Created here, not in a static initializer, so that surefire's rerun of a failed test gets a live system. */
+  @BeforeAll
+  static void startKit() {
+    KIT = ActorTestKit.create();
+    SERIALIZATION = SerializationExtension.get(KIT.system().classicSystem());
+  }
 
   @AfterAll
   static void stop() {

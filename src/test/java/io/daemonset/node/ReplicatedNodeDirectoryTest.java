@@ -14,6 +14,7 @@ import org.apache.pekko.actor.testkit.typed.javadsl.FishingOutcomes;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -21,12 +22,18 @@ import org.junit.jupiter.api.Test;
  * notification round: here the round is an hour long, so only the flush can deliver it.
  */
 class ReplicatedNodeDirectoryTest {
-  static final ActorTestKit KIT = ActorTestKit.create(ConfigFactory.parseString("""
+  static ActorTestKit KIT;
+
+  /** Created here, not in a static initializer, so that surefire's rerun of a failed test gets a live system. */
+  @BeforeAll
+  static void startKit() {
+    KIT = ActorTestKit.create(ConfigFactory.parseString("""
       pekko.actor.provider = cluster
       pekko.remote.artery.canonical.hostname = 127.0.0.1
       pekko.remote.artery.canonical.port = 0
       pekko.cluster.distributed-data.notify-subscribers-interval = 1h
       """).withFallback(ConfigFactory.load()));
+  }
 
   @AfterAll
   static void stop() {
