@@ -46,6 +46,12 @@ public final class Sealer implements AutoCloseable {
   private final java.util.Set<String> behind = new java.util.LinkedHashSet<>();
   private boolean loaded;
   private long cursor;
+  /**
+   * The last checkpoint's watermark: every ordering up to it was sealed, or given up as rolled back, before it was
+   * signed. A restart re-reads rows below it ({@link #RESTART_LOOKBACK}) but neither waits again at its holes nor
+   * signs a lower one.
+   */
+  private long signedWatermark;
   private Checkpoint.Signed last;
   private Connection connection;
   private ChainDigest.Format format;
@@ -84,7 +90,7 @@ public final class Sealer implements AutoCloseable {
       }
       long id = last == null ? 1 : last.id() + 1;
       Checkpoint cp = new Checkpoint(Checkpoint.VERSION, id, clock.instant(), last == null ? "" : last.mac(),
-          cursor, unsigned, Map.of());
+          watermark(), unsigned, Map.of());
       String body = cp.body();
       String mac = key.sign(body);
       ChainTables.insertCheckpoint(c, cp, body, mac);
@@ -126,7 +132,7 @@ public final class Sealer implements AutoCloseable {
 
   /** The ordering up to which every row is sealed. */
   public long watermark() {
-    return cursor;
+    return Math.max(cursor, signedWatermark);
   }
 
   private void load(Connection c) throws SQLException {
@@ -142,6 +148,7 @@ public final class Sealer implements AutoCloseable {
       maxSealed = Math.max(maxSealed, l.ordering());
     }
     last = ChainTables.lastCheckpoint(c).orElse(null);
+    signedWatermark = last == null ? 0 : Checkpoint.parse(last.body()).watermark();
     if (last != null) {
       // heads sealed after the last checkpoint are signed by the next one
       Map<String, Checkpoint.Head> signed = new HashMap<>();
@@ -241,6 +248,10 @@ public final class Sealer implements AutoCloseable {
     for (SealRows.Row row : read) {
       while (position + 1 < row.ordering()) {
         long hole = position + 1;
+        if (hole <= signedWatermark) {
+          position = hole; // given up before a checkpoint signed past it: waiting again would hold the scan back
+          continue;
+        }
         Instant seen = holes.computeIfAbsent(hole, h -> now);
         if (Duration.between(seen, now).compareTo(holeGrace) < 0) {
           cursor = position;

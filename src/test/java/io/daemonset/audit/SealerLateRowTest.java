@@ -133,4 +133,33 @@ class SealerLateRowTest {
     assertThat(report.notices()).extracting(VerifyReport.Damage::persistenceId, VerifyReport.Damage::sequenceNr)
         .containsExactly(org.assertj.core.groups.Tuple.tuple("Node|a", 2L));
   }
+
+  /**
+   * A restarted sealer re-reads the journal's last rows and meets again the holes it gave up before: they must not hold
+   * its watermark back below the one already signed (it had signed 3, then signed 1 for the hole's grace).
+   */
+  @Test
+  void aRestartedSealerNeverSignsAWatermarkBelowTheLastSigned() throws Exception {
+    java.time.Instant[] now = {java.time.Instant.parse("2026-12-04T00:00:00Z")};
+    Clock clock = new Clock() {
+      @Override public java.time.ZoneId getZone() { return java.time.ZoneOffset.UTC; }
+      @Override public Clock withZone(java.time.ZoneId zone) { return this; }
+      @Override public java.time.Instant instant() { return now[0]; }
+    };
+    Duration grace = Duration.ofSeconds(5);
+    Sealer first = new Sealer(database, key, clock, grace);
+    insert(1, "Node|a", 1);
+    insert(3, "Node|b", 1); // ordering 2 was rolled back
+    first.seal();
+    now[0] = now[0].plus(grace).plusSeconds(1);
+    first.seal();
+    assertThat(first.checkpoint()).hasValueSatisfying(cp -> assertThat(cp.watermark()).isEqualTo(3));
+    first.close();
+
+    Sealer restarted = new Sealer(database, key, clock, grace);
+    insert(4, "Node|c", 1);
+    restarted.seal();
+    assertThat(restarted.watermark()).isEqualTo(4);
+    assertThat(restarted.checkpoint()).hasValueSatisfying(cp -> assertThat(cp.watermark()).isEqualTo(4));
+  }
 }
