@@ -24,14 +24,20 @@ import org.pcollections.TreePMap;
  * pods on it), carried from one reconcile to the next so that only the nodes whose inputs changed are built again.
  * Before, each reconcile grouped all 5,000 bindings by node and built 5,000 NodePods, twice (plan and status).
  *
- * <p>What changed is found by comparing, never assumed from {@link Changes}: the bindings, the fleet's nodes and the
- * eligibility answers of this view are compared with the current ones in one ordered walk over both (all three are
- * sorted by name), object identity first; a map the view was built from is itself skipped at once, and when the view
- * reflects the very bindings a round's events were applied to, only the bindings those events name are compared
- * ({@link #withEvents}, {@link DaemonSetState#podsChangedBy}). Persistent maps
+ * <p>What changed is found by comparing: the bindings, the fleet's nodes and the eligibility answers of this view are
+ * compared with the current ones in one ordered walk over both (all three are sorted by name), object identity first;
+ * a map the view was built from is itself skipped at once, and when the view reflects the very bindings a round's
+ * events were applied to, only the bindings those events name are compared ({@link #withEvents},
+ * {@link DaemonSetState#podsChangedBy}); likewise only the nodes a {@link FleetDelta} counted from this view's fleet
+ * names, and only the answers {@link Eligibilities} says it changed from this view's. Persistent maps
  * share every unchanged entry, so a walk finds the few changed ones at the cost of following pointers, and a
  * reconcile in which nothing changed costs nothing here. The views are derived (not persisted): a fresh one
- * ({@link #NONE}) gives the same answers, which the table tests check on every round.
+ * ({@link #NONE}) gives the same answers, and so does a reconcile from {@link #FULL}, which takes no shortcut; the
+ * table tests compare with it on every round.
+ *
+ * <p>Beside the views they keep what lets a round read only what is not settled: the unsettled bindings
+ * ({@link Unsettled}) and the node views that are not {@link #quiet}, with the count of the quiet ones that run their
+ * pod ({@link ReconcileStep#quietSkipped}).
  *
  * @param uid the incarnation the bindings were sorted for (its pods are "own"); null before any
  * @param bindings the state's bindings this view reflects
