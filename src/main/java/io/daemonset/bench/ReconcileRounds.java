@@ -2,6 +2,7 @@ package io.daemonset.bench;
 
 import io.micrometer.core.instrument.Metrics;
 import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -20,8 +21,11 @@ final class ReconcileRounds {
     this.totalMillis = totalMillis;
   }
 
-  /** The timer now (nothing when no registry holds it yet). */
+  /** The timer now; first makes sure it records somewhere (a bench's JVM may have no registry yet, as HttpFloor). */
   static ReconcileRounds now() {
+    if (Metrics.globalRegistry.getRegistries().isEmpty()) {
+      Metrics.addRegistry(new SimpleMeterRegistry());
+    }
     Timer timer = Metrics.globalRegistry.find(TIMER).timer();
     return timer == null ? new ReconcileRounds(0, 0)
         : new ReconcileRounds(timer.count(), timer.totalTime(TimeUnit.MILLISECONDS));
