@@ -123,6 +123,7 @@ public final class ScaleBench {
       var subscription = server.plane.view().subscribe(server.plane.view().resourceVersion(), watch);
       Meter m = Meter.start(() -> server.plane.view().resourceVersion(), true);
       try (Profile p = Profile.start(o.jfr())) {
+        ReconcileRounds roundsBefore = ReconcileRounds.now();
         long joinStart = System.currentTimeMillis();
         server.startJoiners(o.joiners(), o.readyDelay(),
             o.joinRate() <= 0 ? Duration.ZERO : Duration.ofMillis(Math.max(1, 1000 / o.joinRate())));
@@ -138,6 +139,7 @@ public final class ScaleBench {
             (long) o.joiners() * o.daemonSets());
         o.out().println(JoinStages.describe(server.plane.system(), joinStart, "join-", watch.seenAtMillis(),
             watch.completeAtMillis()));
+        o.out().println(ReconcileRounds.now().since(roundsBefore, "during the joins", o.joiners()));
       }
     }
   }

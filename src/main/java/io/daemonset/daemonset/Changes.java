@@ -5,9 +5,10 @@ import java.util.Set;
 /**
  * What changed since the last reconcile: the contract that lets the reconcile become incremental. With
  * {@code specChanged} or {@code resync} it looks at the whole fleet; otherwise it may look only at
- * {@code nodesChanged} and the nodes of {@code podsObserved}. As built, the reconcile finds what changed by
- * comparison instead ({@link NodeViews}, {@link Eligibilities}), so that a wrong Changes can cost time but never a
- * wrong decision; the output is the same either way. {@code trigger} names what changed in words, for the causes of the
+ * {@code nodesChanged} and the nodes of {@code podsObserved}. As built, the entity hands the reconcile
+ * {@code nodesChanged} as a {@link FleetDelta} tied to the fleet it was counted from, which the views and judgements
+ * of that very fleet trust (a name left out would be a node not looked at, so the entity counts them exactly); the
+ * rest (the bindings, the answers) is found by comparison ({@link NodeViews}, {@link Eligibilities}). {@code trigger} names what changed in words, for the causes of the
  * decisions that follow ("node n2: label ssd removed"), or is null.
  */
 public record Changes(boolean specChanged, boolean resync, Set<String> nodesChanged, Set<String> podsObserved,

@@ -87,7 +87,11 @@ public final class DaemonSetEntity
   /** A node reports one of this DaemonSet's pods changed; pod is null when it left the node. */
   public record PodChanged(String nodeName, String podName, Pod pod, Cause cause) implements Fact {}
 
-  record NodesChanged(Fleet fleet) implements Command {}
+  /**
+   * The directory's fleet, with the nodes of the fleet the same subscription delivered before it (null for the
+   * first): the fleet's changed names are relative to that one, so the entity trusts them only when it holds it.
+   */
+  record NodesChanged(Fleet fleet, Map<String, Node> previous) implements Command {}
 
   enum Reconcile implements Command { INSTANCE }
 
@@ -367,7 +371,10 @@ public final class DaemonSetEntity
                                   Function<String, RecipientRef<NodeEntity.Command>> nodes, Clock clock,
                                   Lifecycle lifecycle, Revisions revisions, WindowPolicy windowAfter) {
     return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
-      directory.subscribe(ctx, NodesChanged::new);
+      // Numbering would do as well; the previous fleet's nodes let onNodesChanged check by identity that it saw it.
+      java.util.concurrent.atomic.AtomicReference<Map<String, Node>> delivered =
+          new java.util.concurrent.atomic.AtomicReference<>();
+      directory.subscribe(ctx, fleet -> new NodesChanged(fleet, delivered.getAndSet(fleet.nodes())));
       timers.startTimerWithFixedDelay("resync", ResyncPods.INSTANCE, RESYNC);
       String namespace = key.substring(0, key.indexOf('/'));
       NodeLink link = new NodeLink(nodes, namespace, NODE_ASK_TIMEOUT, NodeWriteBudget.get(ctx.getSystem()));
@@ -401,6 +408,11 @@ public final class DaemonSetEntity
   private Eligibilities eligibilities = Eligibilities.NONE;
   /** Runtime only: the last reconcile's node views, rebuilt only where something changed. */
   private NodeViews views = NodeViews.NONE;
+  /**
+   * Runtime only: the fleet's nodes the last reconcile saw (null before one), from which {@link #changes} counts the
+   * nodes changed since: the next reconcile compares only those ({@link FleetDelta}).
+   */
+  private Map<String, Node> reconciledFleet;
   /**
    * Runtime only: the state the last reconcile left, and the sequence number its write (if any) reached. While nothing
    * else was persisted since, it equals the entity's state (the same events applied to the same state: the event
@@ -602,7 +614,10 @@ public final class DaemonSetEntity
 
   private ReplyEffect<Event, DaemonSetState> onNodesChanged(DaemonSetState state, NodesChanged cmd) {
     Map<String, Node> before = fleetSeen ? fleet.nodes() : null;
-    Set<String> changed = FleetChanges.namesChanged(before, cmd.fleet().nodes(), cmd.fleet().changed());
+    // The directory's changed names are relative to the fleet it delivered before this one: trusted only when that is
+    // the one held here (a notification dropped in between would otherwise hide its changes from every reconcile).
+    Set<String> candidates = before != null && cmd.previous() == before ? cmd.fleet().changed() : null;
+    Set<String> changed = FleetChanges.namesChanged(before, cmd.fleet().nodes(), candidates);
     List<String> described = FleetChanges.describe(before, cmd.fleet().nodes(), changed);
     String trigger = described.isEmpty() ? null : String.join("; ", described.subList(0, Math.min(5, described.size())))
         + (described.size() > 5 ? "; and " + (described.size() - 5) + " more" : "");
@@ -784,8 +799,11 @@ public final class DaemonSetEntity
     long started = System.nanoTime();
     int factCount = facts.size();
     DaemonSetState input = reconciled != null && reconciledAt == lastSequenceNumber(context) ? reconciled : state;
+    FleetDelta delta = reconciledFleet == null || changes.resync() ? FleetDelta.UNKNOWN
+        : new FleetDelta(reconciledFleet, changes.nodesChanged());
     ReconcileOutput out = Reconciler.reconcile(
-        new ReconcileInput(input, fleet, facts, changes, backoffs, clock.instant(), eligibilities, views));
+        new ReconcileInput(input, fleet, facts, changes, backoffs, clock.instant(), eligibilities, views, delta));
+    reconciledFleet = fleet.nodes();
     reconciled = null;
     nodes.consumed(facts);
     facts.clear();
@@ -799,7 +817,7 @@ public final class DaemonSetEntity
     // Spaced by deciding and writing: a cheap reconcile must not multiply the writes that queue on the journal.
     window = windowAfter.after(took.plus(lastWrite), out.state());
     lastDecided = took;
-    outstanding = Outstanding.of(out.state(), clock.instant());
+    outstanding = Outstanding.of(out.state(), out.views(), clock.instant());
     io.daemonset.journal.Meters.reconciled(took, factCount);
     if (out.events().isEmpty()) {
       reconciled = out.state();

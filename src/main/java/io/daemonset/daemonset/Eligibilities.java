@@ -6,8 +6,10 @@ import io.daemonset.model.PodSpec;
 import io.daemonset.node.Fleet;
 import io.daemonset.placement.Eligibility;
 import io.daemonset.placement.NodeEligibility;
+import java.util.HashSet;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Function;
 import org.pcollections.PSortedMap;
@@ -23,18 +25,28 @@ import org.pcollections.TreePMap;
  * @param template the pod template the answers were judged for (null: nothing judged yet)
  * @param nodes the node objects judged, by name
  * @param byNode the answers, in node name order (a persistent map, so that a changed node costs one entry)
+ * @param judgedFrom the answers these were derived from (null: judged from scratch)
+ * @param changed the names whose answer differs from {@code judgedFrom}'s (added, removed or another answer); null
+ *     when not known: {@link NodeViews#judged} then compares the two maps
  */
-record Eligibilities(PodSpec template, Map<String, Node> nodes, Map<String, Eligibility> byNode) {
-  static final Eligibilities NONE = new Eligibilities(null, Map.of(), Map.of());
+record Eligibilities(PodSpec template, Map<String, Node> nodes, Map<String, Eligibility> byNode,
+                     Map<String, Eligibility> judgedFrom, Set<String> changed) {
+  static final Eligibilities NONE = new Eligibilities(null, Map.of(), Map.of(), null, null);
+
+  /** {@link #of(DaemonSet, Fleet, Eligibilities, FleetDelta)} comparing the fleets in full. */
+  static Eligibilities of(DaemonSet ds, Fleet fleet, Eligibilities previous) {
+    return of(ds, fleet, previous, FleetDelta.UNKNOWN);
+  }
 
   /**
    * Every node of the fleet judged for the DaemonSet, reusing previous answers for unchanged nodes. The same fleet
-   * (the directory hands out a new map only when a node changed) costs nothing; another one is compared with the
-   * judged one in one ordered walk ({@link NodeViews#walk}), so that a node that joins costs one judgement and a few
-   * pointers per node, not a sorted map rebuilt from 5,000 lookups. An answer equal to the previous one keeps the
-   * previous object: {@link NodeViews} then sees by identity that nothing changed there.
+   * (the directory hands out a new map only when a node changed) costs nothing; another one costs the nodes the
+   * delta names when it was counted from the judged fleet (a node that joins costs one judgement and a few map
+   * entries), else a comparison with the judged fleet in one ordered walk ({@link NodeViews#walk}), never a sorted
+   * map rebuilt from 5,000 lookups. An answer equal to the previous one keeps the previous object: {@link NodeViews}
+   * then sees by identity that nothing changed there.
    */
-  static Eligibilities of(DaemonSet ds, Fleet fleet, Eligibilities previous) {
+  static Eligibilities of(DaemonSet ds, Fleet fleet, Eligibilities previous, FleetDelta delta) {
     PodSpec template = ds.spec() == null || ds.spec().template() == null ? null : ds.spec().template().spec();
     boolean sameTemplate = previous.template() != null && Objects.equals(previous.template(), template);
     if (sameTemplate && previous.nodes() == fleet.nodes()) {
@@ -43,22 +55,38 @@ record Eligibilities(PodSpec template, Map<String, Node> nodes, Map<String, Elig
     Function<Node, Eligibility> judge = null;
     if (sameTemplate && previous.byNode() instanceof PSortedMap<String, Eligibility> known) {
       NodeViews.Changed<Node> changed = new NodeViews.Changed<>();
-      NodeViews.walk(previous.nodes(), fleet.nodes(), changed);
+      Set<String> named = delta.from(previous.nodes());
+      if (named == null) {
+        NodeViews.walk(previous.nodes(), fleet.nodes(), changed);
+      } else {
+        for (String name : named) {
+          Node was = previous.nodes().get(name);
+          Node now = fleet.nodes().get(name);
+          if (was != now && (was == null || !was.equals(now))) {
+            changed.add(name, was, now);
+          }
+        }
+      }
       PSortedMap<String, Eligibility> byNode = known;
+      Set<String> answered = new HashSet<>();
       for (int i = 0; i < changed.names.size(); i++) {
         String name = changed.names.get(i);
         Node node = changed.after.get(i);
         if (node == null) {
-          byNode = byNode.minus(name);
+          if (byNode.containsKey(name)) {
+            byNode = byNode.minus(name);
+            answered.add(name);
+          }
           continue;
         }
         judge = judge == null ? NodeEligibility.judge(ds) : judge;
         Eligibility answer = judge.apply(node);
         if (!answer.equals(byNode.get(name))) {
           byNode = byNode.plus(name, answer);
+          answered.add(name);
         }
       }
-      return new Eligibilities(template, fleet.nodes(), byNode);
+      return new Eligibilities(template, fleet.nodes(), byNode, known, answered);
     }
     Map<String, Eligibility> byNode = new TreeMap<>();
     for (Node node : fleet.nodes().values()) {
@@ -70,6 +98,7 @@ record Eligibilities(PodSpec template, Map<String, Node> nodes, Map<String, Elig
       }
       byNode.put(node.name(), known);
     }
-    return new Eligibilities(template, fleet.nodes(), TreePMap.fromSortedMap((TreeMap<String, Eligibility>) byNode));
+    return new Eligibilities(template, fleet.nodes(), TreePMap.fromSortedMap((TreeMap<String, Eligibility>) byNode),
+        null, null);
   }
 }

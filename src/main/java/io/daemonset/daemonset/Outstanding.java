@@ -33,11 +33,23 @@ final class Outstanding {
 
   /** The awaited steps and the unready pods of this DaemonSet's own bindings, as of the state a reconcile left. */
   static Outstanding of(DaemonSetState state, Instant now) {
+    return of(state, state.bindings().values(), now);
+  }
+
+  /**
+   * {@link #of(DaemonSetState, Instant)} from the bindings the reconcile's views hold unsettled when they reflect the
+   * state's: an awaited step or an unready pod is never settled ({@link Unsettled}).
+   */
+  static Outstanding of(DaemonSetState state, NodeViews views, Instant now) {
+    return of(state, views.reflects(state) ? views.unsettled().bindings().values() : state.bindings().values(), now);
+  }
+
+  private static Outstanding of(DaemonSetState state, java.util.Collection<PodBinding> bindings, Instant now) {
     Set<String> creates = new HashSet<>();
     Set<String> deletes = new HashSet<>();
     Set<String> unready = new HashSet<>();
     String uid = state.uid();
-    for (PodBinding b : state.bindings().values()) {
+    for (PodBinding b : bindings) {
       if (!b.ownerUid().equals(uid)) {
         continue; // another incarnation's
       }
@@ -73,6 +85,13 @@ final class Outstanding {
       return false;
     }
     return (waited && creates.isEmpty() && deletes.isEmpty()) || (anyUnready && unready.isEmpty());
+  }
+
+  /** What is awaited, in name order (for tests and logs). */
+  @Override
+  public String toString() {
+    return "creates " + new java.util.TreeSet<>(creates) + ", deletes " + new java.util.TreeSet<>(deletes)
+        + ", unready " + new java.util.TreeSet<>(unready);
   }
 
   private void heard(String podName, Pod pod) {

@@ -106,6 +106,8 @@ public final class ReconcileBenchmark {
     Backoffs backoffs = Backoffs.NONE;
     Eligibilities eligibilities = Eligibilities.NONE;
     NodeViews views = NodeViews.NONE;
+    /** The fleet's nodes the last round saw: a round's changes are counted from it, as the entity counts them. */
+    Map<String, Node> reconciledFleet;
     Instant now = T0;
     int facts;
 
@@ -126,7 +128,11 @@ public final class ReconcileBenchmark {
     ReconcileOutput round(Changes changes, List<DaemonSetEntity.Fact> answers, Cost cost) {
       now = now.plus(Duration.ofMillis(100));
       facts += answers.size();
-      ReconcileInput in = new ReconcileInput(state, fleet, answers, changes, backoffs, now, eligibilities, views);
+      FleetDelta delta = reconciledFleet == null || changes.resync() ? FleetDelta.UNKNOWN
+          : new FleetDelta(reconciledFleet, changes.nodesChanged());
+      ReconcileInput in = new ReconcileInput(state, fleet, answers, changes, backoffs, now, eligibilities, views,
+          delta);
+      reconciledFleet = fleet.nodes();
       long cpu = threads.getCurrentThreadCpuTime();
       long wall = System.nanoTime();
       ReconcileOutput result = Reconciler.reconcile(in);

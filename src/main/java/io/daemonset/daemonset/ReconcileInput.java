@@ -16,18 +16,27 @@ import java.util.Objects;
  * @param now the only clock
  * @param eligibilities the last reconcile's judgement of the fleet, reused for the nodes that did not change
  * @param views the last reconcile's node views, rebuilt only for the nodes whose bindings, object or answer changed
+ * @param fleetDelta where {@code fleet} may differ from the fleet the last reconcile saw: the views and judgements of
+ *     that fleet compare only those nodes ({@link FleetDelta#UNKNOWN}: compare them all)
  */
 public record ReconcileInput(DaemonSetState state, Fleet fleet, List<DaemonSetEntity.Fact> facts, Changes changes,
-                             Backoffs backoffs, Instant now, Eligibilities eligibilities, NodeViews views) {
+                             Backoffs backoffs, Instant now, Eligibilities eligibilities, NodeViews views,
+                             FleetDelta fleetDelta) {
 
   public ReconcileInput(DaemonSetState state, Fleet fleet, List<DaemonSetEntity.Fact> facts, Changes changes,
                         Backoffs backoffs, Instant now) {
-    this(state, fleet, facts, changes, backoffs, now, Eligibilities.NONE, NodeViews.NONE);
+    this(state, fleet, facts, changes, backoffs, now, Eligibilities.NONE, NodeViews.NONE, FleetDelta.UNKNOWN);
   }
 
   public ReconcileInput(DaemonSetState state, Fleet fleet, List<DaemonSetEntity.Fact> facts, Changes changes,
                         Backoffs backoffs, Instant now, Eligibilities eligibilities) {
-    this(state, fleet, facts, changes, backoffs, now, eligibilities, NodeViews.NONE);
+    this(state, fleet, facts, changes, backoffs, now, eligibilities, NodeViews.NONE, FleetDelta.UNKNOWN);
+  }
+
+  /** The carried judgements and views, compared with the fleet in full. */
+  public ReconcileInput(DaemonSetState state, Fleet fleet, List<DaemonSetEntity.Fact> facts, Changes changes,
+                        Backoffs backoffs, Instant now, Eligibilities eligibilities, NodeViews views) {
+    this(state, fleet, facts, changes, backoffs, now, eligibilities, views, FleetDelta.UNKNOWN);
   }
 
   public ReconcileInput {
@@ -39,5 +48,6 @@ public record ReconcileInput(DaemonSetState state, Fleet fleet, List<DaemonSetEn
     backoffs = backoffs == null ? Backoffs.NONE : backoffs;
     eligibilities = eligibilities == null ? Eligibilities.NONE : eligibilities;
     views = views == null ? NodeViews.NONE : views;
+    fleetDelta = fleetDelta == null ? FleetDelta.UNKNOWN : fleetDelta;
   }
 }

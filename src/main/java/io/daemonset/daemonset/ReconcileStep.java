@@ -47,14 +47,17 @@ final class ReconcileStep {
   /** The decisions of one round: events, the backoffs to keep, and when to look again. */
   record Step(List<Event> events, Backoffs backoffs, Optional<Instant> requeueAt, NodeViews views) {}
 
-  /** views: the node views of the previous round or of {@code before}; the step brings them up to date. */
-  static Step run(DaemonSetState before, Fleet fleet, Map<String, Eligibility> eligibility, NodeViews views,
-                  boolean fleetComplete, Backoffs backoffs, Instant now, String trigger) {
+  /**
+   * views: the node views of the previous round or of {@code before}; the step brings them up to date, comparing the
+   * fleet where {@code delta} says it changed.
+   */
+  static Step run(DaemonSetState before, Fleet fleet, Eligibilities eligibility, NodeViews views,
+                  boolean fleetComplete, Backoffs backoffs, Instant now, String trigger, FleetDelta delta) {
     DaemonSetState state = before;
     DaemonSet ds = state.daemonSet();
     List<Event> events = new ArrayList<>();
     String hash = currentHash(state);
-    HistoryDecision history = decideHistory(state, hash);
+    HistoryDecision history = decideHistory(state, hash, views);
     if (history.action() == HistoryDecision.Action.HASH_COLLISION) {
       DaemonSetStatus s = state.status();
       int collisions = s.collisionCount() == null ? 1 : s.collisionCount() + 1;
@@ -72,8 +75,8 @@ final class ReconcileStep {
 
     String uid = ds.metadata().uid();
     Long observedGeneration = state.status().observedGeneration();
-    NodeViews judged = views.withEvents(before, revised, state, fleet).judged(eligibility, fleet);
-    List<NodePods> nodes = judged.nodes();
+    NodeViews judged = views.withEvents(before, revised, state, fleet, delta).judged(eligibility, fleet);
+    List<NodePods> nodes = planned(state, hash, judged);
     // The controls first: they say which revision runs (the template's, or the last good one after a rollback).
     RolloutGuard.Decision guard = RolloutGuard.decide(state, hash, nodes, fleet, fleetComplete, true, now);
     events.addAll(guard.events());
@@ -145,21 +148,69 @@ final class ReconcileStep {
   }
 
   /**
+   * The node views the planner (and the status) must see: every node, or only those that are not quiet when the quiet
+   * ones are known to change no decision and no count but the ones {@link NodeViews#quiet} says ({@link #quietSkipped}).
+   * Then a round that changed a few nodes plans on those few, not on 5,000 nodes that each keep their one pod.
+   */
+  static List<NodePods> planned(DaemonSetState state, String hash, NodeViews views) {
+    return quietSkipped(state, hash, views) ? views.activeNodes() : views.nodes();
+  }
+
+  /**
+   * Whether the quiet nodes may be left out of the planner and the status: the rollout controls are not in use (the
+   * guard then reads no node), no pod needs minReadySeconds to pass (time makes no quiet pod available, and none
+   * asks for a requeue), and every pod of this incarnation carries the current revision, so that the rolling update
+   * has no old pod to replace whatever the budget (which counts the whole fleet: on part of it, it would differ).
+   * Manage, the one per-node pass left, does nothing on a quiet node.
+   */
+  static boolean quietSkipped(DaemonSetState state, String hash, NodeViews views) {
+    return RolloutGuard.inert(state) && state.daemonSet().spec().minReadySecondsOrZero() == 0 && !hash.isEmpty()
+        && views.reflects(state) && views.unsettled().onlyRevision(hash);
+  }
+
+  /** {@link #status(DaemonSetState, List, Fleet, Instant)} from the node views, leaving out the quiet ones if it may. */
+  static DaemonSetStatus status(DaemonSetState state, NodeViews views, Fleet fleet, Instant now) {
+    String hash = currentHash(state);
+    if (!quietSkipped(state, hash, views)) {
+      return status(state, hash, views.nodes(), 0, awaiting(state, state.bindings().values(), now), fleet, now);
+    }
+    return status(state, hash, views.activeNodes(), views.quietRunning(),
+        awaiting(state, views.unsettled().bindings().values(), now), fleet, now);
+  }
+
+  /**
    * Status as upstream computes it; observedGeneration waits until no create or delete is unacknowledged, or until
    * what is unacknowledged has waited longer than the expectations' TTL (5 minutes, upstream's).
    */
   static DaemonSetStatus status(DaemonSetState state, List<NodePods> nodes, Fleet fleet, Instant now) {
-    DaemonSet ds = state.daemonSet();
-    String hash = currentHash(state);
-    DaemonSetStatus computed = StatusCalculator.compute(nodes, hash, ds.spec().minReadySecondsOrZero(), now);
-    boolean settled = true;
+    return status(state, currentHash(state), nodes, 0, awaiting(state, state.bindings().values(), now), fleet, now);
+  }
+
+  /** Whether any create or delete of this incarnation is still awaited, among {@code bindings}. */
+  private static boolean awaiting(DaemonSetState state, java.util.Collection<PodBinding> bindings, Instant now) {
     String uid = state.uid();
-    for (PodBinding b : state.bindings().values()) {
+    for (PodBinding b : bindings) {
       if (b.isPending() && b.isAwaited(now) && b.ownerUid().equals(uid)) {
-        settled = false;
-        break;
+        return true;
       }
     }
+    return false;
+  }
+
+  /**
+   * quietRunning: nodes left out of {@code nodes} that each run one Ready, available pod of the current revision;
+   * StatusCalculator would count each in desired, current, ready, available and updated.
+   */
+  private static DaemonSetStatus status(DaemonSetState state, String hash, List<NodePods> nodes, int quietRunning,
+                                        boolean awaiting, Fleet fleet, Instant now) {
+    DaemonSet ds = state.daemonSet();
+    DaemonSetStatus counted = StatusCalculator.compute(nodes, hash, ds.spec().minReadySecondsOrZero(), now);
+    DaemonSetStatus computed = quietRunning == 0 ? counted : new DaemonSetStatus(
+        counted.currentNumberScheduled() + quietRunning, counted.numberMisscheduled(),
+        counted.desiredNumberScheduled() + quietRunning, counted.numberReady() + quietRunning, null,
+        counted.updatedNumberScheduled() + quietRunning, counted.numberAvailable() + quietRunning,
+        counted.numberUnavailable(), null, null);
+    boolean settled = !awaiting;
     Long observed = settled ? ds.metadata().generation() : state.status().observedGeneration();
     RolloutGuard.Decision guard = RolloutGuard.decide(state, hash, nodes, fleet, true, false, now);
     return new DaemonSetStatus(computed.currentNumberScheduled(), computed.numberMisscheduled(),
@@ -186,15 +237,20 @@ final class ReconcileStep {
         .allMatch(c -> "True".equals(c.status()));
   }
 
-  private static HistoryDecision decideHistory(DaemonSetState state, String hash) {
+  private static HistoryDecision decideHistory(DaemonSetState state, String hash, NodeViews views) {
     DaemonSet ds = state.daemonSet();
     RevisionHistory history = new RevisionHistory(state.revisions().values().stream().map(RevisionRef::of).toList());
-    // one walk, no list of the bindings: every round decides the history (5,000 bindings at 5,000 nodes)
-    java.util.Set<String> live = new java.util.LinkedHashSet<>();
-    String uid = state.uid();
-    for (PodBinding b : state.bindings().values()) {
-      if (b.ownerUid().equals(uid)) {
-        live.add(b.revisionHash());
+    // every round decides the history: the live revisions are counted with the views, not found in 5,000 bindings
+    java.util.Set<String> live;
+    if (views.reflects(state)) {
+      live = views.unsettled().liveHashes();
+    } else {
+      live = new java.util.LinkedHashSet<>();
+      String uid = state.uid();
+      for (PodBinding b : state.bindings().values()) {
+        if (b.ownerUid().equals(uid)) {
+          live.add(b.revisionHash());
+        }
       }
     }
     List<String> liveHashes = new ArrayList<>(live);

@@ -41,7 +41,7 @@ public final class Reconciler {
     Backoffs backoffs = observed.backoffs();
     Optional<Instant> requeueAt = Optional.empty();
     // The views follow the state and the fleet by comparison, so only what changed since the last round costs.
-    NodeViews views = in.views().withEvents(in.state(), observed.events(), state, in.fleet());
+    NodeViews views = in.views().withEvents(in.state(), observed.events(), state, in.fleet(), in.fleetDelta());
     boolean complete = in.fleet().complete() && views.bindingsAllListed();
     Eligibilities judged = in.eligibilities();
     Map<String, Eligibility> eligibility = Map.of();
@@ -70,10 +70,10 @@ public final class Reconciler {
         })));
       }
     } else if (state.exists() && !state.daemonSet().spec().selector().isEmpty() && seen(in.fleet())) {
-      judged = Eligibilities.of(state.daemonSet(), in.fleet(), judged);
+      judged = Eligibilities.of(state.daemonSet(), in.fleet(), judged, in.fleetDelta());
       eligibility = judged.byNode();
-      ReconcileStep.Step step = ReconcileStep.run(state, in.fleet(), eligibility, views, complete, backoffs,
-          in.now(), in.changes().trigger());
+      ReconcileStep.Step step = ReconcileStep.run(state, in.fleet(), judged, views, complete, backoffs,
+          in.now(), in.changes().trigger(), in.fleetDelta());
       views = step.views();
       decided = step.events();
       backoffs = step.backoffs();
@@ -84,21 +84,32 @@ public final class Reconciler {
       state = state.apply(e);
       events.add(e);
     }
+    // The views follow the decisions too: the steps, the status and the awaited answers read what is unsettled there.
+    views = views.withEvents(undecided, decided, state, in.fleet(), in.fleetDelta());
     // Upstream writes no status once deletionTimestamp is set.
     if (state.exists() && !state.isTerminating() && complete && !state.daemonSet().spec().selector().isEmpty()) {
       if (eligibility.isEmpty() && !in.fleet().nodes().isEmpty()) {
-        judged = Eligibilities.of(state.daemonSet(), in.fleet(), judged);
+        judged = Eligibilities.of(state.daemonSet(), in.fleet(), judged, in.fleetDelta());
         eligibility = judged.byNode();
       }
-      views = views.withEvents(undecided, decided, state, in.fleet()).judged(eligibility, in.fleet());
-      DaemonSetStatus status = ReconcileStep.status(state, views.nodes(), in.fleet(), in.now());
+      views = eligibility == judged.byNode() ? views.judged(judged, in.fleet()) : views.judged(eligibility, in.fleet());
+      DaemonSetStatus status = ReconcileStep.status(state, views, in.fleet(), in.now());
       if (!status.equals(state.status())) {
         Event changed = new DaemonSetEntity.StatusChanged(status, Cause.byController(in.now(), "status recomputed"));
         events.add(changed);
         state = state.apply(changed);
       }
     }
-    return new ReconcileOutput(events, steps(state, in.now()), backoffs, requeueAt, state, judged, views);
+    return new ReconcileOutput(events, steps(state, views, in.now()), backoffs, requeueAt, state, judged, views);
+  }
+
+  /**
+   * {@link #steps(DaemonSetState, Instant)} from the bindings the views hold unsettled, when they reflect the state's:
+   * every step is for an unsettled binding ({@link Unsettled}), so a round after a join reads the few that are, not
+   * 5,000 bindings.
+   */
+  static List<NodeStep> steps(DaemonSetState state, NodeViews views, Instant now) {
+    return steps(state, views.reflects(state) ? views.unsettled().bindings().values() : state.bindings().values(), now);
   }
 
   /**
@@ -108,13 +119,18 @@ public final class Reconciler {
    * a join's round, docs/performance.md "join9").
    */
   static List<NodeStep> steps(DaemonSetState state, Instant now) {
+    return steps(state, state.bindings().values(), now);
+  }
+
+  /** bindings: the state's, or a part of them in the same order that holds every binding a step is for. */
+  private static List<NodeStep> steps(DaemonSetState state, java.util.Collection<PodBinding> bindings, Instant now) {
     boolean admitting = state.exists() && !state.isTerminating();
     String uid = state.uid();
     List<PodBinding> toAdmit = new ArrayList<>();
     List<NodeStep> deletions = new ArrayList<>();
     List<NodeStep> orphanings = new ArrayList<>();
     List<NodeStep> relabellings = new ArrayList<>();
-    for (PodBinding b : state.bindings().values()) {
+    for (PodBinding b : bindings) {
       switch (b.phase()) {
         case SCHEDULED -> {
           if (admitting && b.ownerUid().equals(uid)) {

@@ -57,6 +57,14 @@ final class RolloutGuard {
         || ru.canary() != null || ru.failurePolicy() != null || ru.failureThreshold() != null));
   }
 
+  /**
+   * Whether {@link #decide} is upstream's for this state: no control in use and no rollout memory, so that it reads no
+   * node and returns no control (the reconcile may then plan on the nodes that are not quiet alone).
+   */
+  static boolean inert(DaemonSetState state) {
+    return state.status().rollout() == null && !configured(state.daemonSet().spec());
+  }
+
   /** The canary's gate this round, and the event if it passes now. */
   private record CanaryStep(CanaryGate.Decision gate, Optional<DaemonSetEntity.Event> passed,
                             Optional<Instant> requeueAt) {
@@ -76,7 +84,7 @@ final class RolloutGuard {
                          boolean fleetComplete, boolean decide, Instant now) {
     DaemonSetSpec spec = state.daemonSet().spec();
     RolloutStatus memory = state.status().rollout();
-    if (memory == null && !configured(spec)) {
+    if (inert(state)) {
       return new Decision(templateHash, RolloutControls.NONE, List.of(), null, Optional.empty());
     }
     RolloutStatus m = memory == null ? RolloutMemory.empty() : memory;

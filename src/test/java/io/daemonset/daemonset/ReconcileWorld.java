@@ -45,6 +45,8 @@ final class ReconcileWorld {
   Eligibilities eligibilities = Eligibilities.NONE;
   /** Carried as the entity carries it; every round is also decided from scratch and compared. */
   NodeViews views = NodeViews.NONE;
+  /** The fleet's nodes the last round saw; each round is told what changed since, as the entity tells it. */
+  Map<String, Node> reconciledFleet;
   Instant now = T0;
   int rounds;
 
@@ -123,11 +125,14 @@ final class ReconcileWorld {
   }
 
   ReconcileOutput round(Changes changes, DaemonSetEntity.Fact... facts) {
+    FleetDelta delta = reconciledFleet == null ? FleetDelta.UNKNOWN
+        : new FleetDelta(reconciledFleet, FleetChanges.namesChanged(reconciledFleet, fleet.nodes()));
     ReconcileOutput out = Reconciler.reconcile(new ReconcileInput(state, fleet, List.of(facts), changes, backoffs, now,
-        eligibilities, views));
+        eligibilities, views, delta));
+    reconciledFleet = fleet.nodes();
     // What is carried from round to round only saves work: a reconcile from scratch decides exactly the same.
     ReconcileOutput fresh = Reconciler.reconcile(new ReconcileInput(state, fleet, List.of(facts), changes, backoffs,
-        now));
+        now, Eligibilities.NONE, NodeViews.FULL));
     if (!out.events().equals(fresh.events()) || !out.state().equals(fresh.state())
         || !out.backoffs().equals(fresh.backoffs()) || !out.requeueAt().equals(fresh.requeueAt())
         || !stepsOf(out).equals(stepsOf(fresh))) {
