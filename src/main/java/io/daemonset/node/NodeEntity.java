@@ -538,7 +538,10 @@ public final class NodeEntity
             Pod pod = g.event().pod();
             notifyOwner(pod, pod, g.event().cause());
           }
-          announceOrphans(state, s); // a pod created without a controller is an orphan a DaemonSet may adopt
+          // a pod created without a controller is an orphan a DaemonSet may adopt; pods with one change no orphan
+          if (ReportEffects.mayChangeOrphans(batch.stream().map(g -> g.event().pod()).toList())) {
+            announceOrphans(state, s);
+          }
           for (Gathered g : batch) {
             g.cmd().replyTo().tell(g.answer());
           }
@@ -659,11 +662,17 @@ public final class NodeEntity
     if (Objects.equals(pod.status(), cmd.status())) {
       return Effect().reply(cmd.replyTo(), Outcome.ok(pod, lastSequenceNumber(context)));
     }
-    return Effect().persist(withWaitingThatFit(state,
-            List.of(new PodStatusUpdated(cmd.podKey(), cmd.status(), cmd.cause())), cmd.cause()))
+    // The node's most frequent write: the walks over its pods are done only where they can find something.
+    List<Event> update = List.of(new PodStatusUpdated(cmd.podKey(), cmd.status(), cmd.cause()));
+    List<Event> events = ReportEffects.mayBindWaiting(state.pods().values())
+        ? withWaitingThatFit(state, update, cmd.cause()) : update;
+    boolean orphansMayChange = events.size() > 1 || ReportEffects.mayChangeOrphans(List.of(pod));
+    return Effect().persist(events)
         .thenRun(s -> {
           notifyOwner(pod, s.pods().get(cmd.podKey()), cmd.cause());
-          announceOrphans(state, s);
+          if (orphansMayChange) {
+            announceOrphans(state, s);
+          }
         })
         .thenReply(cmd.replyTo(), s -> Outcome.ok(s.pods().get(cmd.podKey()), lastSequenceNumber(context)));
   }

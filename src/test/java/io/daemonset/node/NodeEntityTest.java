@@ -413,6 +413,47 @@ class NodeEntityTest {
     assertThat(directory.orphanNamespaces.get("n1")).containsExactly("default");
   }
 
+  /** A status report that finishes the pod holding the room binds the pod waiting for it, in the same write. */
+  @Test
+  void aPodThatFinishesFreesRoomForTheWaitingOne() {
+    node.<Outcome<Node>>runCommand(r -> new NodeEntity.Register(node(Map.of(), "1", true), ALICE, r));
+    node.<NodeEntity.AdmitResult>runCommand(r -> new NodeEntity.AdmitPod(pod("p1", "600m"), ALICE, r));
+    node.<NodeEntity.AdmitResult>runCommand(r -> new NodeEntity.AdmitPod(pod("p2", "600m"), ALICE, r));
+    PodStatus running = new PodStatus("Running", null, null, null, null, null, NOW, null);
+    var report = node.<Outcome<Pod>>runCommand(r -> new NodeEntity.UpdatePodStatus("default/p1", running, ALICE, r));
+    assertThat(report.events()).hasSize(1);
+    assertThat(node.getState().pods().get("default/p2").spec().nodeName()).isNull();
+
+    PodStatus succeeded = new PodStatus("Succeeded", null, null, null, null, null, NOW, null);
+    var finished = node.<Outcome<Pod>>runCommand(r -> new NodeEntity.UpdatePodStatus("default/p1", succeeded, ALICE,
+        r));
+    assertThat(finished.events()).hasSize(2).last().isInstanceOf(NodeEntity.PodBoundToNode.class);
+    assertThat(node.getState().pods().get("default/p2").spec().nodeName()).isEqualTo("n1");
+  }
+
+  /**
+   * An orphan's status report may change the node's orphans (a finished pod is no longer adoptable): announced; a
+   * report of a pod a controller owns changes none: the directory hears nothing of it.
+   */
+  @Test
+  void onlyAnOrphansStatusReportIsAnnounced() {
+    node.<Outcome<Node>>runCommand(r -> new NodeEntity.Register(node(Map.of(), "2", true), ALICE, r));
+    Pod p = pod("bare", "100m");
+    node.<NodeEntity.AdmitResult>runCommand(r -> new NodeEntity.AdmitPod(p.withMetadata(
+        p.metadata().withOwnerReferences(null)), ALICE, r));
+    node.<NodeEntity.AdmitResult>runCommand(r -> new NodeEntity.AdmitPod(pod("owned", "100m"), ALICE, r));
+    assertThat(directory.orphanNamespaces.get("n1")).containsExactly("default");
+    int announced = directory.announcements.get("n1");
+
+    PodStatus running = new PodStatus("Running", null, null, null, null, null, NOW, null);
+    node.<Outcome<Pod>>runCommand(r -> new NodeEntity.UpdatePodStatus("default/owned", running, ALICE, r));
+    assertThat(directory.announcements.get("n1")).isEqualTo(announced);
+
+    PodStatus succeeded = new PodStatus("Succeeded", null, null, null, null, null, NOW, null);
+    node.<Outcome<Pod>>runCommand(r -> new NodeEntity.UpdatePodStatus("default/bare", succeeded, ALICE, r));
+    assertThat(directory.orphanNamespaces.get("n1")).isEmpty();
+  }
+
   @Test
   void orphaningDropsTheControllerReference() {
     node.<Outcome<Node>>runCommand(r -> new NodeEntity.Register(node(Map.of(), "1", true), ALICE, r));
