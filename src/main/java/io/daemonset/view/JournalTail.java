@@ -87,7 +87,7 @@ final class JournalTail implements AutoCloseable {
     this.table = database.journalTable();
     this.query = "SELECT \"ordering\", \"persistence_id\", \"sequence_number\", \"deleted\", \"write_timestamp\","
         + " \"event_ser_id\", \"event_ser_manifest\", \"event_payload\" FROM " + table
-        + " WHERE \"ordering\" > ? ORDER BY \"ordering\" LIMIT " + BATCH;
+        + " WHERE " + io.daemonset.journal.Journal.AFTER_ORDERING + " ORDER BY \"ordering\" LIMIT " + BATCH;
     this.thread = new Thread(this::run, "view-journal-tail");
     this.thread.setDaemon(true);
   }
