@@ -20,7 +20,8 @@ import org.slf4j.LoggerFactory;
  * rows in the same statement ({@code journal.BatchedJournalDao}); its {@code ON DELETE CASCADE} is done by the one
  * place that deletes journal rows ({@code audit.Archiver}), and a tag row left behind by an older release's archiver
  * is invisible: every read by tag joins the journal row. Dropping the constraint touches no row; it waits at most
- * {@link #LOCK_TIMEOUT} for the two tables' locks (members writing) and is otherwise tried again at the next start.
+ * {@link #LOCK_TIMEOUT} for the two tables' locks (members writing) and is otherwise tried again at the next start. A
+ * role that does not own the tables cannot drop it: the member starts as before and logs the statement to run.
  */
 final class PostgresSchemaUpkeep {
   static final String TAG_FOREIGN_KEY = "fk_event_journal";
@@ -44,12 +45,18 @@ final class PostgresSchemaUpkeep {
       return List.of(drop);
     } catch (SQLException e) {
       connection.rollback();
-      if (!"55P03".equals(e.getSQLState())) { // lock_not_available
-        throw e;
+      if ("55P03".equals(e.getSQLState())) { // lock_not_available
+        LOG.info("event_tag's foreign key not dropped (the tables stayed locked for {}): again at the next start",
+            LOCK_TIMEOUT);
+        return List.of();
       }
-      LOG.info("event_tag's foreign key not dropped (the tables stayed locked for {}): again at the next start",
-          LOCK_TIMEOUT);
-      return List.of();
+      if ("42501".equals(e.getSQLState())) { // insufficient_privilege: another role owns the tables
+        // the key costs time, not correctness: start as before, and say what the owner may run
+        LOG.warn("event_tag's foreign key costs every journal write a lookup and a lock of its journal row, and this"
+            + " role may not drop it; the tables' owner may: {}", drop);
+        return List.of();
+      }
+      throw e;
     } finally {
       connection.setAutoCommit(auto);
     }
