@@ -148,15 +148,23 @@ public final class Archiver {
     return new Checkpoint.Signed(id, body, mac);
   }
 
-  /** Deletes the archived events (their tags go by cascade) and their links but the last, the sealer's anchor. */
+  /**
+   * Deletes the archived events, their tags and their links but the last, the sealer's anchor. The tags are deleted
+   * here: on PostgreSQL no foreign key cascades to them (cluster.PostgresSchemaUpkeep says why).
+   */
   private static void prune(Connection c, Map<String, Checkpoint.Head> cuts) throws Exception {
     boolean auto = c.getAutoCommit();
     c.setAutoCommit(false);
-    try (PreparedStatement events = c.prepareStatement("DELETE FROM \"event_journal\" WHERE \"persistence_id\" = ?"
+    try (PreparedStatement tags = c.prepareStatement("DELETE FROM \"event_tag\" WHERE \"event_id\" IN (SELECT"
+        + " \"ordering\" FROM \"event_journal\" WHERE \"persistence_id\" = ? AND \"sequence_number\" <= ?)");
+         PreparedStatement events = c.prepareStatement("DELETE FROM \"event_journal\" WHERE \"persistence_id\" = ?"
         + " AND \"sequence_number\" <= ?");
          PreparedStatement links = c.prepareStatement("DELETE FROM \"audit_chain\" WHERE \"persistence_id\" = ?"
              + " AND \"sequence_number\" < ?")) {
       for (var e : cuts.entrySet()) {
+        tags.setString(1, e.getKey());
+        tags.setLong(2, e.getValue().seq());
+        tags.executeUpdate();
         events.setString(1, e.getKey());
         events.setLong(2, e.getValue().seq());
         events.executeUpdate();

@@ -70,8 +70,13 @@ final class SealRows {
 
   /** Up to {@code limit} rows after {@code ordering}, in ordering order. */
   List<Row> after(Connection c, long ordering, int limit) throws SQLException {
-    try (PreparedStatement s = c.prepareStatement("SELECT " + columns + " FROM \"event_journal\""
-        + " WHERE \"ordering\" > ? ORDER BY \"ordering\" LIMIT " + limit)) {
+    // The digest is taken of the limited rows (the subquery), not of every row the scan passes before the limit: on a
+    // table PostgreSQL has not analyzed yet, the plan reads all rows after the cursor and sorts them, and the digests
+    // of a sealer far behind were computed for all of them at every read (docs/performance.md, "pg9").
+    try (PreparedStatement s = c.prepareStatement("SELECT " + columns + " FROM (SELECT \"ordering\","
+        + " \"persistence_id\", \"sequence_number\", \"event_ser_id\", \"event_ser_manifest\", \"event_payload\""
+        + " FROM \"event_journal\" WHERE " + io.daemonset.journal.Journal.AFTER_ORDERING + " ORDER BY \"ordering\""
+        + " LIMIT " + limit + ") r ORDER BY \"ordering\"")) {
       s.setLong(1, ordering);
       return read(s);
     }

@@ -29,9 +29,10 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li>Before: the database is reachable; the tables may be absent, complete, or partly created by a run
  *       that died half-way.
- *   <li>After a normal return: all of {@link #TABLES} exist in the target schema; nothing that existed
+ *   <li>After a normal return: all of {@link #TABLES} exist in the target schema; no table that existed
  *       was dropped; the data in them is untouched (on H2 an earlier release's file gets two settings,
- *       {@link H2SchemaUpkeep}).
+ *       {@link H2SchemaUpkeep}; on PostgreSQL the tags' foreign key to the journal is dropped,
+ *       {@link PostgresSchemaUpkeep}).
  *   <li>Any number of concurrent callers (threads or JVMs) against one PostgreSQL database: exactly one
  *       runs the script at a time (session advisory lock), the others find the tables and return.
  * </ul>
@@ -127,14 +128,16 @@ public final class SchemaInitializer {
     return true;
   }
 
-  /** H2: the settings of today's script on a file an earlier release created ({@link H2SchemaUpkeep}). */
+  /**
+   * What today's schema changes in the plugin's tables without moving a row: on H2 two settings of a file an earlier
+   * release created ({@link H2SchemaUpkeep}), on PostgreSQL no foreign key from the tags to the journal
+   * ({@link PostgresSchemaUpkeep}; new databases too, whose tables the plugin's script creates with it).
+   */
   private static void upkeep(Connection connection, Store store, String schema) throws SQLException {
-    if (store != Store.H2) {
-      return;
-    }
-    List<String> ran = H2SchemaUpkeep.apply(connection, schema);
+    List<String> ran = store == Store.H2 ? H2SchemaUpkeep.apply(connection, schema)
+        : PostgresSchemaUpkeep.apply(connection, schema);
     if (!ran.isEmpty()) {
-      log.info("H2 journal created by an earlier release: applied {}", ran);
+      log.info("journal tables brought to today's schema: applied {}", ran);
     }
   }
 

@@ -21,6 +21,19 @@ public final class Journal {
       org.apache.pekko.actor.typed.SupervisorStrategy.restartWithBackoff(
           java.time.Duration.ofMillis(500), java.time.Duration.ofSeconds(2), 0.2);
 
+  /**
+   * The condition of a read of the journal table in ordering order ({@code ... WHERE} this {@code ORDER BY "ordering"
+   * LIMIT n}, one parameter: the ordering read up to). The upper bound changes no result; it is there for
+   * PostgreSQL's planner. A table it has never analyzed (a new cluster's, until autovacuum's first ANALYZE, a minute or
+   * more; a bench's, for its whole run) is planned from defaults, and for {@code "ordering" > ?} alone that plan was
+   * a sequential scan of the whole table and a sort, at every read of the view's tail and the audit sealer: hundreds
+   * of scans, millions of rows read for 15,000 events (docs/performance.md, "pg9"). A bounded range is estimated at
+   * 0.5 % of the table without statistics and planned on the ordering index; with statistics the bound selects
+   * everything and the plan is the index scan it was. (Analyzing the new, empty table instead made PostgreSQL plan
+   * the lookups by persistence id as sequential scans: worse.)
+   */
+  public static final String AFTER_ORDERING = "\"ordering\" > ? AND \"ordering\" <= " + Long.MAX_VALUE;
+
   private Journal() {}
 
   /**

@@ -53,6 +53,7 @@ final class JournalTail implements AutoCloseable {
   private boolean started;
   private final String table;
   private final String query;
+  private final String payloadQuery;
   private final long idleMillis;
   private final long gapTimeoutMillis;
   private final Thread thread;
@@ -85,9 +86,13 @@ final class JournalTail implements AutoCloseable {
     this.idleMillis = idle.toMillis();
     this.gapTimeoutMillis = gapTimeout.toMillis();
     this.table = database.journalTable();
+    // Without the payloads: most rows are this JVM's own, whose events JournalWrites hands over; the payloads of the
+    // others are read by payloadQuery. The bytes of every row travelled and were copied here before (pg9).
     this.query = "SELECT \"ordering\", \"persistence_id\", \"sequence_number\", \"deleted\", \"write_timestamp\","
-        + " \"event_ser_id\", \"event_ser_manifest\", \"event_payload\" FROM " + table
-        + " WHERE \"ordering\" > ? ORDER BY \"ordering\" LIMIT " + BATCH;
+        + " \"event_ser_id\", \"event_ser_manifest\" FROM " + table
+        + " WHERE " + io.daemonset.journal.Journal.AFTER_ORDERING + " ORDER BY \"ordering\" LIMIT " + BATCH;
+    this.payloadQuery = "SELECT \"ordering\", \"event_payload\" FROM " + table
+        + " WHERE \"ordering\" >= ? AND \"ordering\" <= ?";
     this.thread = new Thread(this::run, "view-journal-tail");
     this.thread.setDaemon(true);
   }
@@ -145,6 +150,7 @@ final class JournalTail implements AutoCloseable {
   /** Reads and applies what is there; returns how long to wait before the next read (0: read again now). */
   private long readOnce() throws SQLException {
     List<Row> rows = new ArrayList<>();
+    List<Unread> unread = new ArrayList<>();
     // Where this read gets to: the tail's position moves there only once the sink has applied the rows, so a read
     // whose applying fails is read again instead of lost.
     long readTo = position;
@@ -180,10 +186,14 @@ final class JournalTail implements AutoCloseable {
             continue;
           }
           // the event this JVM wrote at that row, or else the row's bytes deserialized (JournalWrites says why)
-          Object event = written != null ? written
-              : serialization.deserialize(r.getBytes(8), r.getInt(6), r.getString(7)).get();
-          rows.add(new Row(ordering, persistenceId, sequenceNr, r.getLong(5), event));
+          if (written == null) {
+            unread.add(new Unread(rows.size(), r.getInt(6), r.getString(7)));
+          }
+          rows.add(new Row(ordering, persistenceId, sequenceNr, r.getLong(5), written));
         }
+      }
+      if (!unread.isEmpty()) {
+        deserialize(c, rows, unread);
       }
       full = seen == BATCH;
       if (stoppedAtGap && writers.noneStartedBefore(c)) {
@@ -200,6 +210,38 @@ final class JournalTail implements AutoCloseable {
       return settledBelow == stoppedBefore ? 0 : GAP_RETRY_MILLIS;
     }
     return full ? 0 : idleMillis;
+  }
+
+  /** A row read without its event: written by another member, or before this JVM started, or no longer kept. */
+  private record Unread(int index, int serializerId, String manifest) {}
+
+  /**
+   * Reads the payloads of the rows in {@code unread} (one range, from the first to the last of them) and puts their
+   * events in {@code rows}. A row gone since the first read (the archiver pruned it) fails the read, which is read
+   * again as a whole.
+   */
+  private void deserialize(Connection c, List<Row> rows, List<Unread> unread) throws SQLException {
+    long from = rows.get(unread.get(0).index()).ordering();
+    long to = rows.get(unread.get(unread.size() - 1).index()).ordering();
+    java.util.Map<Long, byte[]> payloads = new java.util.HashMap<>();
+    try (PreparedStatement s = c.prepareStatement(payloadQuery)) {
+      s.setLong(1, from);
+      s.setLong(2, to);
+      try (ResultSet r = s.executeQuery()) {
+        while (r.next()) {
+          payloads.put(r.getLong(1), r.getBytes(2));
+        }
+      }
+    }
+    for (Unread u : unread) {
+      Row row = rows.get(u.index());
+      byte[] payload = payloads.get(row.ordering());
+      if (payload == null) {
+        throw new SQLException("journal row " + row.ordering() + " is gone since it was read: reading again");
+      }
+      Object event = serialization.deserialize(payload, u.serializerId(), u.manifest()).get();
+      rows.set(u.index(), new Row(row.ordering(), row.persistenceId(), row.sequenceNr(), row.writeTimestamp(), event));
+    }
   }
 
   /**

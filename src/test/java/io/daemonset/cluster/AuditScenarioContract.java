@@ -170,6 +170,7 @@ abstract class AuditScenarioContract {
     assertThat(lastSeq("DaemonSet|default/kept")).isZero();
     assertThat(lastSeq("Node|n2")).isZero();
     assertThat(lastSeq("Node|n1")).isPositive();
+    assertThat(tagsWithoutTheirEvent()).as("the pruned events' tags are deleted with them").isZero();
     Run verify = audit("verify");
     assertThat(verify.status()).as(verify.out()).isZero();
     Run check = audit("archive", "--check", file.toString());
@@ -576,6 +577,16 @@ abstract class AuditScenarioContract {
         rs.next();
         return rs.getLong(1);
       }
+    }
+  }
+
+  /** Tag rows whose journal row is gone (on PostgreSQL no foreign key deletes them by cascade). */
+  long tagsWithoutTheirEvent() throws Exception {
+    try (Connection c = database().open(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(
+        "SELECT COUNT(*) FROM \"event_tag\" t WHERE NOT EXISTS (SELECT 1 FROM \"event_journal\" j"
+            + " WHERE j.\"ordering\" = t.\"event_id\")")) {
+      rs.next();
+      return rs.getLong(1);
     }
   }
 

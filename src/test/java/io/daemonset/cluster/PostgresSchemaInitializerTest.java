@@ -50,6 +50,27 @@ class PostgresSchemaInitializerTest {
     assertThat(SchemaInitializer.ensureSchema(target)).isFalse();
   }
 
+  /** The tags' foreign key made every event's tag row look up and lock its journal row (PostgresSchemaUpkeep). */
+  @Test
+  void theTagsHaveNoForeignKeyToTheJournalInANewSchemaNorAfterTheNextStartOfAnOldOne() throws Exception {
+    JdbcTarget target = PostgresTestDatabase.target(schema);
+    SchemaInitializer.ensureSchema(target);
+    assertThat(hasTagForeignKey()).as("new schema").isFalse();
+
+    // a schema the plugin's script created, as every release before this one left it
+    execute(target, "ALTER TABLE \"" + schema + "\".event_tag ADD CONSTRAINT fk_event_journal FOREIGN KEY (event_id)"
+        + " REFERENCES \"" + schema + "\".event_journal (ordering) ON DELETE CASCADE");
+    assertThat(hasTagForeignKey()).isTrue();
+    assertThat(SchemaInitializer.ensureSchema(target)).as("nothing created").isFalse();
+    assertThat(hasTagForeignKey()).as("after the next start").isFalse();
+  }
+
+  private boolean hasTagForeignKey() throws Exception {
+    try (java.sql.Connection c = PostgresTestDatabase.connect(schema)) {
+      return PostgresSchemaUpkeep.hasTagForeignKey(c, schema);
+    }
+  }
+
   @Test
   void usesTheSearchPathWhenNoSchemaIsConfigured() throws Exception {
     PostgresTestDatabase.execute("CREATE SCHEMA \"" + schema + "\"");
