@@ -219,7 +219,16 @@ public final class DaemonSetEntity
   public record RevisionsDeduplicated(String keptHash, List<String> duplicates, List<String> pods, Cause cause)
       implements Event {}
 
-  public record PodsScheduled(List<ScheduledPod> pods, Cause cause) implements Event {}
+  /**
+   * Pods decided for nodes. Their names come from the DaemonSet's ordinals, one per pod; {@code nextOrdinal} is
+   * written only when the round skipped ordinals whose names a binding already held (a pod named by an older
+   * release's formula), and is then the state's next ordinal: absent, the pods took the next {@code pods.size()}.
+   */
+  public record PodsScheduled(List<ScheduledPod> pods, Cause cause, Long nextOrdinal) implements Event {
+    public PodsScheduled(List<ScheduledPod> pods, Cause cause) {
+      this(pods, cause, null);
+    }
+  }
 
   /** The pod's node answered the relabel a {@link RevisionsDeduplicated} asked for: no more to send. */
   public record PodRelabelled(String podName, Cause cause) implements Event {}

@@ -135,7 +135,8 @@ public record DaemonSetState(
         next = next.plus(p.podName(), new PodBinding(p.podName(), p.podUid(), p.nodeName(), uid(),
             p.revisionHash(), PodBinding.Phase.SCHEDULED, "Pending", null, e.cause().at()));
       }
-      return new DaemonSetState(daemonSet, specVersion, next, revisions, podOrdinals + e.pods().size());
+      long nextOrdinal = e.nextOrdinal() != null ? e.nextOrdinal() : podOrdinals + e.pods().size();
+      return new DaemonSetState(daemonSet, specVersion, next, revisions, nextOrdinal);
     } else if (event instanceof DaemonSetEntity.PodsAnswered e) {
       DaemonSetState next = this;
       for (DaemonSetEntity.Event answer : e.events()) {

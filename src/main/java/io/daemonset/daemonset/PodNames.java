@@ -8,8 +8,11 @@ import java.util.UUID;
  * Pod names and uids from a per-DaemonSet ordinal, so that they are unique by construction and a replay
  * or a table test gives the same ones. The name is upstream's generateName ({@code <ds>-}, truncated to
  * 58 characters) plus a suffix of upstream's alphabet; the suffix is a bijection of the ordinal over the
- * 27^5 five-character suffixes (multiply by a constant prime to 27, add an offset from the DaemonSet's uid),
- * one character longer for each further block, so two ordinals never give one name.
+ * 27^5 five-character suffixes (multiply by a constant prime to 27, add an offset from the DaemonSet's name),
+ * one character longer for each further block, so two ordinals never give one name. The offset comes from the
+ * name, not the uid: the ordinals carry over when a DaemonSet is deleted and created again under its name, and
+ * with a uid's offset the new incarnation's ordinal i met the old one's ordinal j whenever i - j was one value set
+ * by the two uids (a re-created DaemonSet's pods took names its predecessor's still-bound pods held).
  */
 public final class PodNames {
   static final String ALPHABET = "bcdfghjklmnpqrstvwxz2456789";
@@ -28,11 +31,11 @@ public final class PodNames {
     return base.length() > MAX_BASE_LENGTH ? base.substring(0, MAX_BASE_LENGTH) : base;
   }
 
-  public static String podName(String daemonSetName, String daemonSetUid, long ordinal) {
-    return generateName(daemonSetName) + suffix(daemonSetUid, ordinal);
+  public static String podName(String daemonSetName, long ordinal) {
+    return generateName(daemonSetName) + suffix(daemonSetName, ordinal);
   }
 
-  static String suffix(String daemonSetUid, long ordinal) {
+  static String suffix(String daemonSetName, long ordinal) {
     if (ordinal < 0) {
       throw new IllegalArgumentException("ordinal must be >= 0, was " + ordinal);
     }
@@ -44,7 +47,7 @@ public final class PodNames {
       length++;
       block = RADIX.pow(length);
     }
-    BigInteger offset = BigInteger.valueOf(daemonSetUid == null ? 0 : daemonSetUid.hashCode()).mod(block);
+    BigInteger offset = BigInteger.valueOf(daemonSetName == null ? 0 : daemonSetName.hashCode()).mod(block);
     BigInteger value = index.multiply(SPREAD).add(offset).mod(block);
     char[] out = new char[length];
     for (int i = length - 1; i >= 0; i--) {

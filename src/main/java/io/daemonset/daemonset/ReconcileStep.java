@@ -88,6 +88,7 @@ final class ReconcileStep {
       requeue = earliest(requeue, guard.requeueAt().get());
     }
     List<DaemonSetEntity.ScheduledPod> scheduled = new ArrayList<>();
+    long ordinal = state.podOrdinals();
     for (PodCreation creation : plan.creations()) {
       Optional<Instant> held = backoffs.admissionHeldUntil(creation.nodeName(), now);
       if (held.isPresent()) {
@@ -99,13 +100,20 @@ final class ReconcileStep {
         requeue = Optional.of(now);
         break;
       }
-      long ordinal = state.podOrdinals() + scheduled.size();
-      scheduled.add(new DaemonSetEntity.ScheduledPod(PodNames.podName(ds.metadata().name(), uid, ordinal),
+      // Unique by construction from this release's names; a binding can still hold a name an older release's
+      // formula made (the offset came from the uid then), and a binding is keyed by its name: skip such ordinals.
+      while (state.bindings().containsKey(PodNames.podName(ds.metadata().name(), ordinal))) {
+        ordinal++;
+      }
+      scheduled.add(new DaemonSetEntity.ScheduledPod(PodNames.podName(ds.metadata().name(), ordinal),
           PodNames.podUid(uid, ordinal), creation.nodeName(), creation.revisionHash(), creation.reason().toString()));
+      ordinal++;
     }
     if (!scheduled.isEmpty()) {
+      boolean skipped = ordinal != state.podOrdinals() + scheduled.size();
       events.add(new DaemonSetEntity.PodsScheduled(scheduled,
-          Cause.byController(now, summary("create", scheduled.size(), scheduled.get(0), trigger))));
+          Cause.byController(now, summary("create", scheduled.size(), scheduled.get(0), trigger)),
+          skipped ? ordinal : null));
     }
     List<DaemonSetEntity.PodDeletion> deletions = plan.deletions().stream()
         .map(d -> new DaemonSetEntity.PodDeletion(d.podName(), d.nodeName(), d.reason().toString()))

@@ -44,13 +44,22 @@ class DaemonSetObjectsTest {
   void podNamesTruncateTheBaseAt58CharactersAndNeverRepeat() {
     String longName = "a".repeat(70);
     assertThat(PodNames.generateName(longName)).hasSize(58);
-    assertThat(PodNames.podName(longName, "uid", 0)).hasSize(63);
+    assertThat(PodNames.podName(longName, 0)).hasSize(63);
     java.util.Set<String> suffixes = new java.util.HashSet<>();
     for (long i = 0; i < 200_000; i++) {
-      suffixes.add(PodNames.suffix("uid", i));
+      suffixes.add(PodNames.suffix("ds", i));
     }
     assertThat(suffixes).hasSize(200_000);
     // Past 27^5 ordinals: one character longer, still no repeat of the five-character ones.
-    assertThat(PodNames.suffix("uid", 14_348_907L)).hasSize(6);
+    assertThat(PodNames.suffix("ds", 14_348_907L)).hasSize(6);
+  }
+
+  @Test
+  void aPodsNameDependsOnItsDaemonSetsNameAndOrdinalOnlySoIncarnationsNeverMeet() {
+    // Before, the offset came from the uid: "fluentd" under uid afa5a1c4-89ac-477b-9ac4-18e0af4c0960 at ordinal
+    // 716 and under 44fcbb1e-e779-431a-a64e-58ad258ca81b at ordinal 5000 were both fluentd-klcw2. The ordinals
+    // carry over to a new incarnation, so distinct ordinals of one name are distinct pods' names.
+    assertThat(PodNames.podName("fluentd", 716)).isNotEqualTo(PodNames.podName("fluentd", 5000));
+    assertThat(PodNames.podName("fluentd", 716)).isEqualTo(PodNames.podName("fluentd", 716));
   }
 }

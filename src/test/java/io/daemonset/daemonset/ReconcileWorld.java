@@ -199,7 +199,7 @@ final class ReconcileWorld {
   /** Places an extra pod on a node directly (as a crash or an old controller could have left one). */
   ReconcileWorld extraPod(String nodeName, boolean ready) {
     long ordinal = state.podOrdinals();
-    String name = PodNames.podName("foo", UID, ordinal);
+    String name = PodNames.podName("foo", ordinal);
     String hash = ReconcileStep.currentHash(state.daemonSet());
     state = state.apply(new DaemonSetEntity.PodsScheduled(List.of(new DaemonSetEntity.ScheduledPod(name,
         PodNames.podUid(UID, ordinal), nodeName, hash, "test")), NODE.because("extra pod")));

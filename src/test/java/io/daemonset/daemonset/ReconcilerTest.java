@@ -85,7 +85,7 @@ class ReconcilerTest {
     assertThat(nodesOf(pods)).containsExactly("node-0", "node-1", "node-2", "node-3", "node-4");
     // Names and uids from the pod ordinal: deterministic, so this table knows them exactly.
     assertThat(pods).extracting(DaemonSetEntity.ScheduledPod::podName).containsExactlyElementsOf(
-        IntStream.range(0, 5).mapToObj(i -> PodNames.podName("foo", UID, i)).toList());
+        IntStream.range(0, 5).mapToObj(i -> PodNames.podName("foo", i)).toList());
     assertThat(pods).extracting(DaemonSetEntity.ScheduledPod::podUid).containsExactlyElementsOf(
         IntStream.range(0, 5).mapToObj(i -> PodNames.podUid(UID, i)).toList());
     assertThat(pods).extracting(DaemonSetEntity.ScheduledPod::podName).allMatch(n -> n.matches("foo-[a-z0-9]{5}"));
@@ -363,6 +363,24 @@ class ReconcilerTest {
   }
 
   @Test
+  void anOrdinalWhoseNameABindingHoldsIsSkippedAndTheBindingKept() {
+    // A binding whose name is the one the next ordinal gives (an older release's formula made it): the new pod
+    // takes the ordinal after, and the binding is not replaced (bindings are keyed by name).
+    ReconcileWorld w = new ReconcileWorld().withNodes(node("node-0", null));
+    w.extraPod("node-0", true);
+    String held = PodNames.podName("foo", 0);
+    w.state = w.state.apply(new DaemonSetEntity.PodsScheduled(List.of(), ReconcileWorld.NODE, 0L));
+    assertThat(w.state.podOrdinals()).isZero();
+    assertThat(w.state.bindings()).containsKey(held);
+    w.withNodes(node("node-0", null), node("node-1", null));
+    ReconcileOutput out = w.round();
+    assertThat(scheduled(out)).extracting(DaemonSetEntity.ScheduledPod::podName)
+        .containsExactly(PodNames.podName("foo", 1));
+    assertThat(w.state.bindings().get(held).nodeName()).isEqualTo("node-0");
+    assertThat(w.state.podOrdinals()).isEqualTo(2);
+  }
+
+  @Test
   void aNameTakenOnTheNodeIsRetriedAtOnceUnderTheNextOrdinal() {
     ReconcileWorld w = new ReconcileWorld().withNodes(node("node-0", null));
     ReconcileOutput out = w.round();
@@ -372,7 +390,7 @@ class ReconcilerTest {
     // No backoff: AlreadyExists only asks for a new name, as upstream's generateName retry does.
     assertThat(w.backoffs.admissions()).isEmpty();
     assertThat(scheduled(out)).extracting(DaemonSetEntity.ScheduledPod::podName)
-        .containsExactly(PodNames.podName("foo", UID, 1));
+        .containsExactly(PodNames.podName("foo", 1));
     assertThat(w.state.bindings()).doesNotContainKey(taken);
   }
 
