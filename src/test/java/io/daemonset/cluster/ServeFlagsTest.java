@@ -53,6 +53,18 @@ class ServeFlagsTest {
   }
 
   @Test
+  void aHollowReadyDelayOfZeroMeansPodsReadyAtOnce() {
+    ServeCommand command = new ServeCommand();
+    new CommandLine(command).parseArgs("--hollow-nodes", "3", "--hollow-ready-delay", "0s");
+    assertThat(command.hollowReadyDelay).isEqualTo(java.time.Duration.ZERO);
+    assertThat(io.daemonset.agent.HollowBehavior.allReady(command.hollowReadyDelay)).isNotNull();
+    new CommandLine(command).parseArgs("--hollow-ready-delay", "500ms");
+    assertThat(command.hollowReadyDelay).isEqualTo(java.time.Duration.ofMillis(500));
+    new CommandLine(command).parseArgs();
+    assertThat(command.hollowReadyDelay).as("the default").isEqualTo(java.time.Duration.ofSeconds(1));
+  }
+
+  @Test
   void contradictoryOrMalformedDatabaseFlagsAreRefusedNamingTheFlag() {
     assertThatThrownBy(() -> configOf("--store", "h2", "--db-url", "jdbc:postgresql://h/d"))
         .hasMessageContaining("--store h2 contradicts --db-url");
