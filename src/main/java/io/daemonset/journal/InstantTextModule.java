@@ -3,6 +3,7 @@ package io.daemonset.journal;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.json.UTF8JsonGenerator;
 import com.fasterxml.jackson.databind.BeanDescription;
 import com.fasterxml.jackson.databind.DeserializationConfig;
 import com.fasterxml.jackson.databind.DeserializationContext;
@@ -15,6 +16,7 @@ import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.databind.ser.BeanSerializerModifier;
 import com.fasterxml.jackson.datatype.jsr310.deser.InstantDeserializer;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 
 /**
@@ -55,7 +57,16 @@ public final class InstantTextModule extends SimpleModule {
   private static final class Writer extends JsonSerializer<Instant> {
     @Override
     public void serialize(Instant value, JsonGenerator gen, SerializerProvider serializers) throws IOException {
-      gen.writeString(Rfc3339.format(value));
+      byte[] text = Rfc3339.formatBytes(value);
+      if (text == null) {
+        gen.writeString(value.toString());
+      } else if (gen instanceof UTF8JsonGenerator) {
+        // Pekko's serializer writes bytes: the ASCII text goes in as it is, without a String read back char by char
+        gen.writeUTF8String(text, 0, text.length);
+      } else {
+        // other generators (a Writer's, a TokenBuffer's for valueToTree) do not take UTF-8 bytes
+        gen.writeString(new String(text, StandardCharsets.ISO_8859_1));
+      }
     }
 
     @Override

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.dataformat.cbor.CBORFactory;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -50,6 +51,29 @@ class InstantTextModuleTest {
       assertThat(NOW.writeValueAsString(new Stamped(instant))).isEqualTo(before);
       assertThat(NOW.readValue(before, Stamped.class).at()).isEqualTo(instant);
       assertThat(Rfc3339.format(instant)).isEqualTo(instant.toString());
+    }
+  }
+
+  /**
+   * Pekko's serializer writes bytes (a UTF-8 generator, which takes the text as bytes), a tree is built through a
+   * TokenBuffer, a CBOR journal through its own generator: each writes what jsr310 wrote.
+   */
+  @Test
+  void everyGeneratorWritesWhatTheJavaTimeModuleWrote() throws Exception {
+    ObjectMapper cborBefore = new ObjectMapper(new CBORFactory()).registerModule(new JavaTimeModule())
+        .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
+    ObjectMapper cborNow = new ObjectMapper(new CBORFactory()).registerModule(new InstantTextModule())
+        .registerModule(new JavaTimeModule()).disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
+    for (Instant instant : instants()) {
+      Stamped stamped = new Stamped(instant);
+      assertThat(NOW.writeValueAsBytes(stamped)).as(instant.toString()).isEqualTo(BEFORE.writeValueAsBytes(stamped));
+      assertThat(NOW.valueToTree(stamped).equals(BEFORE.valueToTree(stamped))).as(instant.toString()).isTrue();
+      assertThat(cborNow.writeValueAsBytes(stamped)).as(instant.toString())
+          .isEqualTo(cborBefore.writeValueAsBytes(stamped));
+      byte[] text = Rfc3339.formatBytes(instant);
+      if (text != null) {
+        assertThat(new String(text, java.nio.charset.StandardCharsets.US_ASCII)).isEqualTo(instant.toString());
+      }
     }
   }
 
