@@ -50,7 +50,28 @@ public final class ObjectIndex {
   private final Map<String, Map<String, StoredObject>> objects = new ConcurrentHashMap<>();
   private final Map<String, ObjectState> plainObjects = new ConcurrentHashMap<>();
   private final KubeEvents kubeEvents = new KubeEvents();
+  /**
+   * The kept Events in the order they go once more than {@link KubeEvents#RETAINED} are kept: oldest resourceVersion
+   * first, then key. Finding the oldest by a pass over the Events made every Event stored beyond the limit cost 5,000
+   * comparisons on the view's thread, under its lock: one per pod a DaemonSet schedules, so a 5,000-node join of ten
+   * DaemonSets (5,000 Events in ten seconds) kept the view seconds behind the journal (docs/performance.md, "join9c").
+   * Written by the one writer only (apply, restore), as the maps are.
+   */
+  private final java.util.TreeSet<EventOrder> eventOrder = new java.util.TreeSet<>();
   private final ObjectSealing sealing;
+
+  /** An Event's place in {@link #eventOrder}. */
+  private record EventOrder(long resourceVersion, String key) implements Comparable<EventOrder> {
+    static EventOrder of(StoredObject event) {
+      return new EventOrder(event.resourceVersion(), event.key());
+    }
+
+    @Override
+    public int compareTo(EventOrder other) {
+      int byVersion = Long.compare(resourceVersion, other.resourceVersion);
+      return byVersion != 0 ? byVersion : key.compareTo(other.key);
+    }
+  }
 
   /** An index that cannot open sealed fields: Secrets appear without their data (audit's state at an instant). */
   public ObjectIndex() {
@@ -227,6 +248,7 @@ public final class ObjectIndex {
     nodes.putAll(image.nodes());
     plainObjects.putAll(image.plainObjects());
     derived.forEach((resource, byKey) -> objects.get(resource).putAll(byKey));
+    objects.get(EVENTS).values().forEach(e -> eventOrder.add(EventOrder.of(e)));
   }
 
   private static void derive(Map<String, Map<String, StoredObject>> derived, Map<String, Map<String, Long>> versions,
@@ -384,26 +406,34 @@ public final class ObjectIndex {
     var meta = KubeObjects.metadata(object);
     StoredObject stored = new StoredObject(resource, meta.namespace(), meta.name(), object, ordering);
     StoredObject previous = objects.get(resource).put(stored.key(), stored);
-    trimEvents(resource);
+    if (EVENTS.equals(resource)) {
+      if (previous != null) {
+        eventOrder.remove(EventOrder.of(previous));
+      }
+      eventOrder.add(EventOrder.of(stored));
+      trimEvents();
+    }
     return new WatchEvent(previous == null ? "ADDED" : "MODIFIED", resource, meta.namespace(), meta.name(), object,
         ordering, previous);
   }
 
   private WatchEvent remove(String resource, String namespace, String name, long ordering) {
     StoredObject previous = objects.get(resource).remove(namespace == null ? name : namespace + "/" + name);
+    if (previous != null && EVENTS.equals(resource)) {
+      eventOrder.remove(EventOrder.of(previous));
+    }
     Object last = previous == null ? null : KubeObjects.withResourceVersion(previous.object(), ordering);
     return new WatchEvent("DELETED", resource, namespace, name, last, ordering, previous);
   }
 
-  /** Kubernetes keeps events for an hour; this keeps the newest few thousand. */
-  private void trimEvents(String resource) {
+  /**
+   * Kubernetes keeps events for an hour; this keeps the newest few thousand: the oldest resourceVersion goes first,
+   * by key among events of one ordering, so the same one goes whatever the map's order (a restored index agrees).
+   */
+  private void trimEvents() {
     Map<String, StoredObject> events = objects.get(EVENTS);
-    if (!EVENTS.equals(resource) || events.size() <= KubeEvents.RETAINED) {
-      return;
+    while (events.size() > KubeEvents.RETAINED && !eventOrder.isEmpty()) {
+      events.remove(eventOrder.pollFirst().key());
     }
-    // by key among events of one ordering: the same one goes whatever the map's order (a restored index agrees)
-    events.values().stream().min(java.util.Comparator.comparingLong(StoredObject::resourceVersion)
-            .thenComparing(StoredObject::key))
-        .ifPresent(oldest -> events.remove(oldest.key()));
   }
 }
