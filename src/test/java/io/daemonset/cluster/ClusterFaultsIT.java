@@ -114,8 +114,13 @@ class ClusterFaultsIT {
         if (Files.exists(log)) {
           List<String> lines = Files.readAllLines(log).stream()
               .filter(l -> !l.startsWith("\t") && !l.contains("HealthChecksImpl") && !l.contains("dead letters")).toList();
-          System.out.println("---- member " + i + " log tail ----\n"
-              + String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size())));
+          // With the prefix, so that .ci/run repeats the tails at the very end of its log, where a reader of a
+          // truncated CI log still finds them.
+          int member = i;
+          String alive = members[i] == null ? "not started" : members[i].alive() ? "running" : "exited";
+          System.out.println(LOG + "---- member " + i + " (" + alive + ") log tail ----");
+          lines.subList(Math.max(0, lines.size() - 40), lines.size())
+              .forEach(line -> System.out.println(LOG + "member " + member + ": " + line));
         }
       }
     }
@@ -379,8 +384,13 @@ class ClusterFaultsIT {
 
   private void awaitReady(int... which) {
     for (int i : which) {
-      await().atMost(Duration.ofMinutes(4)).pollInterval(Duration.ofMillis(500)).ignoreExceptions()
-          .until(() -> status(i, "/ready") == 200);
+      // A member that exited ends the wait at once, with its log (rather than 4 minutes of connection refused).
+      await().atMost(Duration.ofMinutes(4)).pollInterval(Duration.ofMillis(500)).ignoreExceptionsMatching(
+              e -> !(e instanceof io.daemonset.testing.Eventually.GiveUp))
+          .until(() -> {
+            members[i].assertAlive();
+            return status(i, "/ready") == 200;
+          });
     }
   }
 

@@ -2,6 +2,7 @@ package io.daemonset.testing;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -9,6 +10,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
@@ -62,12 +66,43 @@ public final class JarProcess implements AutoCloseable {
     }
   }
 
-  /** A port free right now, for a command line that needs one before the process starts. */
+  /**
+   * A port free right now, for a command line that needs one before the process starts, below the kernel's
+   * ephemeral range: a port the kernel hands out for {@code bind(0)} is one it may also give any outgoing connection
+   * (a member's database pool, another member's cluster link) in the seconds before the process binds it, which then
+   * fails to start. Never the same port twice in one test JVM.
+   */
   public static int freePort() {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+    int high = ephemeralRangeStart();
+    for (int attempt = 0; attempt < 1_000; attempt++) {
+      int port = LOWEST_PORT + ThreadLocalRandom.current().nextInt(high - LOWEST_PORT);
+      if (HANDED_OUT.add(port) && bindable(port)) {
+        return port;
+      }
+    }
+    throw new IllegalStateException("no free port in " + LOWEST_PORT + "-" + high);
+  }
+
+  private static final int LOWEST_PORT = 20_000;
+  private static final Set<Integer> HANDED_OUT = ConcurrentHashMap.newKeySet();
+
+  private static boolean bindable(int port) {
+    try (ServerSocket socket = new ServerSocket()) {
+      socket.setReuseAddress(false);
+      socket.bind(new InetSocketAddress(port));
+      return true;
+    } catch (IOException taken) {
+      return false;
+    }
+  }
+
+  /** The first port of Linux's ephemeral range, or IANA's (49152) where that file is missing. */
+  static int ephemeralRangeStart() {
+    try {
+      String range = Files.readString(Path.of("/proc/sys/net/ipv4/ip_local_port_range")).strip();
+      return Math.max(LOWEST_PORT + 1_000, Integer.parseInt(range.split("\\s+")[0]));
+    } catch (IOException | RuntimeException unknown) {
+      return 49_152;
     }
   }
 
