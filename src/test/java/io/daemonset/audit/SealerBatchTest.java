@@ -66,6 +66,27 @@ class SealerBatchTest {
     }
   }
 
+  /** The read goes by windows of orderings: a gap wider than a window (rolled-back writes) does not end the chain. */
+  @Test
+  void aGapWiderThanOneReadIsCrossedInTheSamePass() throws Exception {
+    String url = "jdbc:h2:mem:sealer-gap-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1";
+    JournalDatabase database = () -> DriverManager.getConnection(url, "sa", "");
+    try (Connection c = database.open()) {
+      TestJournalTable.create(c);
+      long gapEnd = 10 + 3L * Sealer.BATCH;
+      for (long ordering : new long[] {1, 2, 3, gapEnd + 1, gapEnd + 2}) {
+        long seq = ordering < gapEnd ? ordering : ordering - gapEnd + 3;
+        TestJournalTable.insert(c, new JournalRow(ordering, "Node|a", seq, Instant.EPOCH, 31, "E",
+            ("{\"n\":" + seq + "}").getBytes(StandardCharsets.UTF_8)));
+      }
+      Sealer sealer = new Sealer(database, key, Clock.systemUTC(), Duration.ZERO); // holes given up at once
+      assertThat(sealer.seal()).isEqualTo(5);
+      assertThat(sealer.watermark()).isEqualTo(gapEnd + 2);
+      assertThat(ChainTables.links(c, "Node|a")).hasSize(5);
+      sealer.close();
+    }
+  }
+
   private void sealAndCheck(JournalDatabase database, Connection c, String bytesType) throws Exception {
     TestJournalTable.create(c, bytesType);
     List<JournalRow> rows = fill(c);
