@@ -4,7 +4,6 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 
 /**
  * The per-entity hash chain: each event's digest is SHA-256 over the previous digest, the persistence id, the
@@ -15,7 +14,11 @@ import java.util.HexFormat;
 public final class ChainDigest {
   /** The "previous digest" of an entity's first event: 64 zeros. */
   public static final String GENESIS = "0".repeat(64);
-  private static final HexFormat HEX = HexFormat.of();
+  /**
+   * One SHA-256 per thread, reset by each {@code digest()}: {@code MessageDigest.getInstance} looks the provider's
+   * service up at every call, two or three times per link.
+   */
+  private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(ChainDigest::newSha256);
 
   /** How a link covers the payload. One per database ({@link ChainTables#format}), one per archive file. */
   public enum Format {
@@ -53,7 +56,7 @@ public final class ChainDigest {
   /** The chained digest of one row, and its payload's digest, hashing the payload once in {@link Format#V2}. */
   public static Digests of(Format format, String previous, JournalRow row) {
     byte[] payload = sha256().digest(row.payload());
-    return new Digests(HEX.formatHex(payload), link(format, previous, row.persistenceId(), row.sequenceNr(),
+    return new Digests(Hex.format(payload), link(format, previous, row.persistenceId(), row.sequenceNr(),
         row.serializerId(), row.manifest(), format == Format.V2 ? payload : row.payload()));
   }
 
@@ -63,7 +66,7 @@ public final class ChainDigest {
    */
   public static Digests ofPayloadDigest(String previous, String persistenceId, long sequenceNr, int serializerId,
                                         String manifest, byte[] payloadDigest) {
-    return new Digests(HEX.formatHex(payloadDigest),
+    return new Digests(Hex.format(payloadDigest),
         link(Format.V2, previous, persistenceId, sequenceNr, serializerId, manifest, payloadDigest));
   }
 
@@ -71,7 +74,7 @@ public final class ChainDigest {
   private static String link(Format format, String previous, String persistenceId, long sequenceNr, int serializerId,
                              String manifest, byte[] covered) {
     MessageDigest sha = sha256();
-    sha.update(HEX.parseHex(previous));
+    sha.update(Hex.parse(previous));
     if (format == Format.V2) {
       sha.update((byte) 0);
       sha.update((byte) format.version);
@@ -82,7 +85,7 @@ public final class ChainDigest {
     sha.update(manifest.getBytes(StandardCharsets.UTF_8));
     sha.update((byte) 0);
     sha.update(covered);
-    return HEX.formatHex(sha.digest());
+    return Hex.format(sha.digest());
   }
 
   /** The chained digest of one row, in lower-case hex. */
@@ -92,10 +95,17 @@ public final class ChainDigest {
 
   /** SHA-256 of the payload alone: tells an edited row from a moved one. */
   public static String ofPayload(byte[] payload) {
-    return HEX.formatHex(sha256().digest(payload));
+    return Hex.format(sha256().digest(payload));
   }
 
+  /** This thread's SHA-256, reset; a caller finishes one digest before it starts another. */
   private static MessageDigest sha256() {
+    MessageDigest sha = SHA256.get();
+    sha.reset();
+    return sha;
+  }
+
+  private static MessageDigest newSha256() {
     try {
       return MessageDigest.getInstance("SHA-256");
     } catch (NoSuchAlgorithmException e) {

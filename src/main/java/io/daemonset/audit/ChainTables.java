@@ -137,18 +137,83 @@ public final class ChainTables {
     return out;
   }
 
+  /** The most links one INSERT carries (5 parameters each; PostgreSQL takes at most 32,767 per statement). */
+  static final int LINKS_PER_INSERT = 128;
+
+  /**
+   * Inserts the links with multi-row INSERTs (same SQL on H2 and PostgreSQL): as many statements of
+   * {@link #LINKS_PER_INSERT} rows as fit, sent as one JDBC batch, then the rest in statements of descending powers of
+   * two ({@link #insertSizes}), so a connection prepares at most eight texts. One row per statement, as before, cost
+   * PostgreSQL a statement's execution per link and the driver a message per row: with the sealer's connection
+   * (no {@code reWriteBatchedInserts}) a JDBC batch is still a statement per row, and the insert was a fifth of the
+   * sealer's samples in a write-bound journal (docs/performance.md, "audit9").
+   */
   static void insert(Connection c, List<Link> links) throws SQLException {
-    try (PreparedStatement s = c.prepareStatement("INSERT INTO \"audit_chain\" (\"persistence_id\","
-        + " \"sequence_number\", \"ordering\", \"payload_digest\", \"digest\") VALUES (?, ?, ?, ?, ?)")) {
-      for (Link l : links) {
-        s.setString(1, l.persistenceId());
-        s.setLong(2, l.seq());
-        s.setLong(3, l.ordering());
-        s.setString(4, l.payloadDigest());
-        s.setString(5, l.digest());
-        s.addBatch();
+    int from = 0;
+    int[] sizes = insertSizes(links.size());
+    for (int i = 0; i < sizes.length; ) {
+      int size = sizes[i];
+      int statements = 0;
+      while (i + statements < sizes.length && sizes[i + statements] == size) {
+        statements++;
       }
-      s.executeBatch();
+      try (PreparedStatement s = c.prepareStatement(INSERT_SQL[Integer.numberOfTrailingZeros(size)])) {
+        for (int n = 0; n < statements; n++, from += size) {
+          bind(s, links.subList(from, from + size));
+          if (statements > 1) {
+            s.addBatch();
+          }
+        }
+        if (statements > 1) {
+          s.executeBatch();
+        } else {
+          s.executeUpdate();
+        }
+      }
+      i += statements;
+    }
+  }
+
+  /**
+   * The rows per INSERT for {@code links} links: full statements of {@link #LINKS_PER_INSERT}, then the remainder's
+   * binary digits, largest first ({@code 300 -> 128, 128, 32, 8, 4}).
+   */
+  static int[] insertSizes(int links) {
+    int full = links / LINKS_PER_INSERT;
+    int rest = links % LINKS_PER_INSERT;
+    int[] sizes = new int[full + Integer.bitCount(rest)];
+    java.util.Arrays.fill(sizes, 0, full, LINKS_PER_INSERT);
+    int at = full;
+    for (int bit = Integer.highestOneBit(LINKS_PER_INSERT); bit > 0; bit >>= 1) {
+      if ((rest & bit) != 0) {
+        sizes[at++] = bit;
+      }
+    }
+    return sizes;
+  }
+
+  /** The INSERT of {@code 2^i} rows at index {@code i}. */
+  private static final String[] INSERT_SQL = java.util.stream.IntStream
+      .rangeClosed(0, Integer.numberOfTrailingZeros(LINKS_PER_INSERT)).mapToObj(i -> insertSql(1 << i))
+      .toArray(String[]::new);
+
+  private static String insertSql(int rows) {
+    StringBuilder sql = new StringBuilder(100 + rows * 16).append("INSERT INTO \"audit_chain\" (\"persistence_id\","
+        + " \"sequence_number\", \"ordering\", \"payload_digest\", \"digest\") VALUES ");
+    for (int r = 0; r < rows; r++) {
+      sql.append(r == 0 ? "(?, ?, ?, ?, ?)" : ", (?, ?, ?, ?, ?)");
+    }
+    return sql.toString();
+  }
+
+  private static void bind(PreparedStatement s, List<Link> links) throws SQLException {
+    int p = 0;
+    for (Link l : links) {
+      s.setString(++p, l.persistenceId());
+      s.setLong(++p, l.seq());
+      s.setLong(++p, l.ordering());
+      s.setString(++p, l.payloadDigest());
+      s.setString(++p, l.digest());
     }
   }
 

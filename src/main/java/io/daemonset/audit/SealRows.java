@@ -68,17 +68,51 @@ final class SealRows {
     return digested;
   }
 
-  /** Up to {@code limit} rows after {@code ordering}, in ordering order. */
+  /**
+   * The first rows after {@code ordering}, in ordering order: those of the next {@code limit} orderings, or, when these
+   * are all holes, of the {@code limit} orderings from the next row on. Fewer than {@code limit} rows do not mean the
+   * journal ends there (holes); none means no row follows.
+   *
+   * <p>Read by a window of orderings, not by {@code LIMIT}: PostgreSQL plans a journal table it has not analyzed yet
+   * (a new cluster's, every bench's: autovacuum analyzes a minute or more in) from default estimates, and for
+   * {@code "ordering" > ? ORDER BY "ordering" LIMIT n} that plan is a bitmap scan of every row after the position and a
+   * sort of them all, payloads included, to keep the first {@code n}: a sealer {@code L} rows behind the head sorted
+   * {@code L} rows at every read, ~{@code L²/2n} per pass (docs/performance.md, "audit9"). In a window the same plan
+   * touches at most {@code limit} rows, and the digests are taken of those rows only.
+   */
   List<Row> after(Connection c, long ordering, int limit) throws SQLException {
-    // The digest is taken of the limited rows (the subquery), not of every row the scan passes before the limit: on a
-    // table PostgreSQL has not analyzed yet, the plan reads all rows after the cursor and sorts them, and the digests
-    // of a sealer far behind were computed for all of them at every read (docs/performance.md, "pg9").
-    try (PreparedStatement s = c.prepareStatement("SELECT " + columns + " FROM (SELECT \"ordering\","
-        + " \"persistence_id\", \"sequence_number\", \"event_ser_id\", \"event_ser_manifest\", \"event_payload\""
-        + " FROM \"event_journal\" WHERE " + io.daemonset.journal.Journal.AFTER_ORDERING + " ORDER BY \"ordering\""
-        + " LIMIT " + limit + ") r ORDER BY \"ordering\"")) {
-      s.setLong(1, ordering);
+    List<Row> rows = window(c, ordering, limit);
+    if (rows.isEmpty()) {
+      long next = nextOrdering(c, ordering);
+      if (next > 0) {
+        rows = window(c, next - 1, limit);
+      }
+    }
+    return rows;
+  }
+
+  private List<Row> window(Connection c, long after, int orderings) throws SQLException {
+    try (PreparedStatement s = c.prepareStatement(windowSql())) {
+      s.setLong(1, after);
+      s.setLong(2, after > Long.MAX_VALUE - orderings ? Long.MAX_VALUE : after + orderings);
       return read(s);
+    }
+  }
+
+  /** The read of a window of orderings: after the first parameter, up to the second. */
+  String windowSql() {
+    return "SELECT " + columns + " FROM \"event_journal\" WHERE \"ordering\" > ? AND \"ordering\" <= ?"
+        + " ORDER BY \"ordering\"";
+  }
+
+  /** The first ordering after {@code ordering}, 0 if none (MIN on the ordering index, whatever the statistics). */
+  private static long nextOrdering(Connection c, long ordering) throws SQLException {
+    try (PreparedStatement s = c.prepareStatement("SELECT MIN(\"ordering\") FROM \"event_journal\" WHERE "
+        + io.daemonset.journal.Journal.AFTER_ORDERING)) {
+      s.setLong(1, ordering);
+      try (ResultSet rs = s.executeQuery()) {
+        return rs.next() ? rs.getLong(1) : 0;
+      }
     }
   }
 

@@ -73,7 +73,9 @@ public final class Sealer implements AutoCloseable {
         long before = cursor;
         int batch = sealBatch(c);
         sealed += batch;
-        if (batch < BATCH || cursor == before) {
+        // a read of fewer than BATCH rows may end at holes (SealRows.after reads a window of orderings): only an
+        // empty read, or a cursor held at a hole, ends the pass
+        if (batch == 0 || cursor == before) {
           catchUp(c);
           return sealed;
         }
