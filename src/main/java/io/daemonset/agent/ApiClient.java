@@ -95,10 +95,13 @@ public final class ApiClient {
     return t;
   });
 
-  /** An HTTP/1.1 client trusting the target's CA; executor null for a small pool shared by such clients. */
+  /**
+   * An HTTP/2 client (HTTP/1.1 where the server offers no h2 by ALPN, or over http://) trusting the target's CA; one
+   * connection carries every call and watch. Executor null for a small pool shared by such clients.
+   */
   public static HttpClient newHttpClient(ApiTarget target, Executor executor) {
     HttpClient.Builder builder = HttpClient.newBuilder()
-        .version(HttpClient.Version.HTTP_1_1)
+        .version(HttpClient.Version.HTTP_2)
         .connectTimeout(Duration.ofSeconds(10))
         .followRedirects(HttpClient.Redirect.NEVER);
     if (target.sslContext() != null) {

@@ -18,7 +18,6 @@ import static org.apache.pekko.http.javadsl.server.Directives.reject;
 import static org.apache.pekko.http.javadsl.server.Directives.respondWithHeader;
 import static org.apache.pekko.http.javadsl.server.Directives.withRequestTimeoutResponse;
 import static org.apache.pekko.http.javadsl.server.Directives.withSizeLimit;
-import static org.apache.pekko.http.javadsl.server.Directives.withoutRequestTimeout;
 
 import io.daemonset.api.ApiResources.GroupVersion;
 import io.daemonset.api.Authorizer.Decision;
@@ -75,6 +74,8 @@ public final class ApiServer {
    * after 30 to 60 minutes), since a quiet watch sends nothing and pekko-http's idle timeout is per connection.
    */
   static final Duration WATCH_IDLE_TIMEOUT = Duration.ofMinutes(65);
+  /** pekko-http's default request-timeout, for routes built without a configuration. */
+  static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(20);
 
   private final ApiSettings settings;
   private final ServerBinding binding;
@@ -139,13 +140,18 @@ public final class ApiServer {
         : front.create(new ApiFront(tokens, authorizer, settings, asIdentity(system, settings, authorizer, resourceRoutes, limit)));
     // the cluster's app-version: the build's, or DS_APP_VERSION (ControlPlaneConfig), as sharding sees it
     String version = system.settings().config().getString("pekko.cluster.app-version");
-    Route route = routes(settings, tokens, authorizer, resourceRoutes, frontRoute, limit, version);
+    Route route = routes(settings, tokens, authorizer, resourceRoutes, frontRoute, limit, version,
+        RequestTimeouts.configured(system.settings().config()));
     ServerBuilder builder = Http.get(system).newServerAt(settings.bindHost(), settings.port())
         .adaptSettings(server -> server.withTimeouts(server.getTimeouts().withIdleTimeout(
                 scala.concurrent.duration.Duration.create(WATCH_IDLE_TIMEOUT.toSeconds(), TimeUnit.SECONDS)))
             // kubectl asks for OpenAPI v2 as application/com.github.proto-openapi.spec.v2@v1.0+protobuf, which is
             // no valid media range: no warning each time (the raw header is still read, see builtIn)
-            .withParserSettings(server.getParserSettings().withIllegalHeaderWarnings(false)));
+            .withParserSettings(server.getParserSettings().withIllegalHeaderWarnings(false))
+            // HTTP/2 offered by ALPN over TLS: a fleet's agents multiplex on one connection, less CPU per request than
+            // HTTP/1.1 (docs/performance.md, "h2x9"); bodies up to 32 KiB arrive strict (no stream to collect them)
+            .withEnableHttp2(!settings.plainHttp())
+            .withHttp2Settings(server.getHttp2Settings().withMinCollectStrictEntitySize(32 * 1024)));
     if (!settings.plainHttp()) {
       javax.net.ssl.SSLContext tls = pki.serverSslContext();
       // the suites' order is the server's (ServerCipherSuites: ChaCha20 first when AES-GCM runs as plain Java)
@@ -163,6 +169,15 @@ public final class ApiServer {
     });
   }
 
+  /** A request not answered within the request timeout: 504 with a Status (what the HTTP/1.1 timer answers too). */
+  private static HttpResponse timeoutAnswer() {
+    return TIMEOUT_ANSWER;
+  }
+
+  /** Built once: an HTTP/2 request's timer holds it (RequestTimeouts), and most requests are not timed out. */
+  private static final HttpResponse TIMEOUT_ANSWER =
+      Responses.status(ApiException.timeout("request did not complete within the allotted timeout"));
+
   /** The resource routes, told how to reach node agents ({@link AgentConnections}). */
   private static Route withAgentConnections(AgentConnections agents, Route resourceRoutes) {
     return mapRequest(request -> request.addAttribute(AgentConnections.KEY, agents), () -> resourceRoutes);
@@ -172,7 +187,7 @@ public final class ApiServer {
   public static Route routes(ApiSettings settings, TokenFile tokens, Authorizer authorizer, Route resourceRoutes) {
     return routes(settings, tokens, authorizer, resourceRoutes, null,
         new InFlightLimit(InFlightLimit.DEFAULT_NODES, InFlightLimit.DEFAULT_OTHERS),
-        io.daemonset.model.Release.runningVersion().orElse("0.0.0"));
+        io.daemonset.model.Release.runningVersion().orElse("0.0.0"), Optional.of(DEFAULT_REQUEST_TIMEOUT));
   }
 
   /**
@@ -180,25 +195,25 @@ public final class ApiServer {
    * too): an agent learns of version skew from any answer, without a request of its own.
    */
   static Route routes(ApiSettings settings, TokenFile tokens, Authorizer authorizer, Route resourceRoutes,
-                      Route front, InFlightLimit limit, String version) {
+                      Route front, InFlightLimit limit, String version, Optional<Duration> requestTimeout) {
     RawHeader versionHeader = RawHeader.create(io.daemonset.model.Release.HEADER, version);
     // Built once: the supplier runs for every request, and sealing builds the rejection handler, which renders
     // its fixed answers (a 404 Status as JSON among them) as it is built (1.7% of a converge's CPU samples).
-    Route sealed = sealed(settings, tokens, authorizer, resourceRoutes, front, limit);
+    Route sealed = sealed(settings, tokens, authorizer, resourceRoutes, front, limit, requestTimeout);
     return respondWithHeader(versionHeader, () -> sealed);
   }
 
   private static Route sealed(ApiSettings settings, TokenFile tokens, Authorizer authorizer, Route resourceRoutes,
-                              Route front, InFlightLimit limit) {
+                              Route front, InFlightLimit limit, Optional<Duration> requestTimeout) {
     Route withKeys = withNodeKeys(tokens, resourceRoutes);
     // Built once: a javadsl directive calls its inner route's supplier for every request, so whatever the supplier
     // builds (here the concatenation, the health route, the authentication step) would be built per request.
     Route pipeline = concat(health(), front == null ? reject() : front, extractRequest(request -> authenticate(
         request, settings, tokens, identity -> authorizeAndDispatch(request, identity, settings, authorizer,
-            withKeys, limit))));
-    Route inner = withRequestTimeoutResponse(
-        request -> Responses.status(ApiException.timeout("request did not complete within the allotted timeout")),
-        () -> pipeline);
+            withKeys, limit, requestTimeout))));
+    Route timed = withRequestTimeoutResponse(request -> timeoutAnswer(), () -> pipeline);
+    // an HTTP/2 request has no pekko-http timer (RequestTimeouts): it is timed where it reaches the resources
+    Route inner = extractRequest(request -> RequestTimeouts.timedByServer(request) ? timed : pipeline);
     return inner.seal(ErrorHandling.rejectionHandler(), ErrorHandling.exceptionHandler(settings.maxRequestBytes()));
   }
 
@@ -216,7 +231,8 @@ public final class ApiServer {
   private static ApiFront.AsIdentity asIdentity(ActorSystem<?> system, ApiSettings settings, Authorizer authorizer,
                                                 Route resourceRoutes, InFlightLimit limit) {
     Route route = extractRequest(request -> authorizeAndDispatch(request,
-        request.getAttribute(FRONT_IDENTITY).orElseThrow(), settings, authorizer, resourceRoutes, limit))
+        request.getAttribute(FRONT_IDENTITY).orElseThrow(), settings, authorizer, resourceRoutes, limit,
+        RequestTimeouts.configured(system.settings().config())))
         .seal(ErrorHandling.rejectionHandler(), ErrorHandling.exceptionHandler(settings.maxRequestBytes()));
     org.apache.pekko.japi.function.Function<HttpRequest, CompletionStage<HttpResponse>> handler = route.handler(system);
     return (identity, request) -> {
@@ -326,7 +342,8 @@ public final class ApiServer {
   }
 
   private static Route authorizeAndDispatch(HttpRequest request, Identity identity, ApiSettings settings,
-                                            Authorizer authorizer, Route resourceRoutes, InFlightLimit limit) {
+                                            Authorizer authorizer, Route resourceRoutes, InFlightLimit limit,
+                                            Optional<Duration> requestTimeout) {
     // the path rendered once: every getUri().path() renders it again (the health check renders it too)
     String path = request.getUri().path();
     RequestAttributes attributes = RequestInfo.parse(request.method().value(), path, request.getUri().query().toMap());
@@ -346,7 +363,9 @@ public final class ApiServer {
       return complete(builtIn.get());
     }
     Supplier<Route> resources = attributes.verb().equals("watch")
-        ? () -> withoutRequestTimeout(() -> resourceRoutes) : () -> resourceRoutes;
+        ? () -> RequestTimeouts.without(request, () -> resourceRoutes)
+        : RequestTimeouts.timedByServer(request) || requestTimeout.isEmpty() ? () -> resourceRoutes
+        : () -> RequestTimeouts.within(requestTimeout.get(), timeoutAnswer(), () -> resourceRoutes);
     return limit.limit(identity, attributes, () -> mapRequest(r -> r.addAttribute(ApiDirectives.IDENTITY, identity)
             .addAttribute(ApiDirectives.REQUEST, attributes),
         () -> bodyLimit(request, settings.maxRequestBytes(), resources)));

@@ -47,7 +47,9 @@ public final class ErrorHandling {
             "forbidden", null))))
         .handleAll(UnsupportedRequestContentTypeRejection.class, r -> complete(
             ApiException.unsupportedMediaType("", BODY_MEDIA_TYPES)))
-        .handle(MalformedRequestContentRejection.class, r -> complete(ApiException.badRequest(r.message())))
+        // a body over the limit that declared no length (HTTP/2 streams it) fails while it is read: 413 as well
+        .handle(MalformedRequestContentRejection.class, r -> complete(r.getCause() instanceof EntityStreamSizeException size
+            ? ApiException.requestEntityTooLarge(size.limit()) : ApiException.badRequest(r.message())))
         .handle(MissingQueryParamRejection.class, r -> complete(
             ApiException.badRequest("missing query parameter " + r.parameterName())))
         .handle(MalformedQueryParamRejection.class, r -> complete(

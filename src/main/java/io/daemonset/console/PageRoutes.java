@@ -11,7 +11,7 @@ import static org.apache.pekko.http.javadsl.server.Directives.path;
 import static org.apache.pekko.http.javadsl.server.Directives.pathEnd;
 import static org.apache.pekko.http.javadsl.server.Directives.pathPrefix;
 import static org.apache.pekko.http.javadsl.server.Directives.post;
-import static org.apache.pekko.http.javadsl.server.Directives.withoutRequestTimeout;
+import static org.apache.pekko.http.javadsl.server.Directives.extractRequest;
 import static org.apache.pekko.http.javadsl.server.PathMatchers.segment;
 
 import io.daemonset.api.ApiFront;
@@ -69,7 +69,9 @@ final class PageRoutes {
         path(segment("nodes").slash(segment()), name -> get(() -> encodeResponse(() -> node(visit, name)))),
         path(segment("pods").slash(segment()).slash(segment()), (namespace, name) ->
             get(() -> encodeResponse(() -> pod(visit, namespace, name)))),
-        path("events", () -> get(() -> withoutRequestTimeout(() -> events(visit)))));
+        // a browser speaks HTTP/2 here, where pekko-http has no request timer to lift (api.RequestTimeouts)
+        path("events", () -> get(() -> extractRequest(request ->
+            io.daemonset.api.RequestTimeouts.without(request, () -> events(visit))))));
   }
 
   private Route overview(Visit visit) {
