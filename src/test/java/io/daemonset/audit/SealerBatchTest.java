@@ -6,7 +6,6 @@ import io.daemonset.cluster.PostgresTestDatabase;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
@@ -137,24 +136,7 @@ class SealerBatchTest {
       rows.add(new JournalRow(ordering, pid, n, Instant.ofEpochMilli(1_000 + ordering), 31, "PodStatusUpdated",
           payload));
     }
-    boolean auto = c.getAutoCommit();
-    c.setAutoCommit(false);
-    try (PreparedStatement s = c.prepareStatement("INSERT INTO \"event_journal\" VALUES (?, ?, ?, ?, ?, ?, ?)")) {
-      for (JournalRow row : rows) {
-        s.setLong(1, row.ordering());
-        s.setString(2, row.persistenceId());
-        s.setLong(3, row.sequenceNr());
-        s.setLong(4, row.writtenAt().toEpochMilli());
-        s.setInt(5, row.serializerId());
-        s.setString(6, row.manifest());
-        s.setBytes(7, row.payload());
-        s.addBatch();
-      }
-      s.executeBatch();
-      c.commit();
-    } finally {
-      c.setAutoCommit(auto);
-    }
+    TestJournalTable.insertAll(c, rows);
     return rows;
   }
 }

@@ -4,6 +4,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.List;
 
 /** The journal table as the sealer and the verifier read it, for tests on H2 (and PostgreSQL). */
 final class TestJournalTable {
@@ -25,15 +26,37 @@ final class TestJournalTable {
   }
 
   static void insert(Connection c, JournalRow row) throws SQLException {
-    try (PreparedStatement s = c.prepareStatement("INSERT INTO \"event_journal\" VALUES (?, ?, ?, ?, ?, ?, ?)")) {
-      s.setLong(1, row.ordering());
-      s.setString(2, row.persistenceId());
-      s.setLong(3, row.sequenceNr());
-      s.setLong(4, row.writtenAt().toEpochMilli());
-      s.setInt(5, row.serializerId());
-      s.setString(6, row.manifest());
-      s.setBytes(7, row.payload());
+    try (PreparedStatement s = c.prepareStatement(INSERT)) {
+      bind(s, row);
       s.executeUpdate();
     }
+  }
+
+  /** The rows in one batch and one transaction. */
+  static void insertAll(Connection c, List<JournalRow> rows) throws SQLException {
+    boolean auto = c.getAutoCommit();
+    c.setAutoCommit(false);
+    try (PreparedStatement s = c.prepareStatement(INSERT)) {
+      for (JournalRow row : rows) {
+        bind(s, row);
+        s.addBatch();
+      }
+      s.executeBatch();
+      c.commit();
+    } finally {
+      c.setAutoCommit(auto);
+    }
+  }
+
+  private static final String INSERT = "INSERT INTO \"event_journal\" VALUES (?, ?, ?, ?, ?, ?, ?)";
+
+  private static void bind(PreparedStatement s, JournalRow row) throws SQLException {
+    s.setLong(1, row.ordering());
+    s.setString(2, row.persistenceId());
+    s.setLong(3, row.sequenceNr());
+    s.setLong(4, row.writtenAt().toEpochMilli());
+    s.setInt(5, row.serializerId());
+    s.setString(6, row.manifest());
+    s.setBytes(7, row.payload());
   }
 }
